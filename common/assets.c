@@ -1,0 +1,24 @@
+/* assets.c: the default hall INI and the sample catalogue, compiled into
+ * libqhall so that `qhall` and `make demo` work on a machine where nothing
+ * is installed.  QH_ASSET_DIR comes from the build; each blob gets a
+ * trailing NUL so it can be used as a C string. */
+#include "qh/ticket.h"
+
+#ifndef QH_ASSET_DIR
+#error "QH_ASSET_DIR must name the assets/ directory"
+#endif
+
+__asm__(".section .rodata\n"
+        ".global qh_asset_hall_ini\n"
+        ".type qh_asset_hall_ini, @object\n"
+        "qh_asset_hall_ini:\n"
+        ".incbin \"" QH_ASSET_DIR "/hall.ini\"\n"
+        ".byte 0\n"
+        ".size qh_asset_hall_ini, . - qh_asset_hall_ini\n"
+        ".global qh_asset_services_csv\n"
+        ".type qh_asset_services_csv, @object\n"
+        "qh_asset_services_csv:\n"
+        ".incbin \"" QH_ASSET_DIR "/services.csv\"\n"
+        ".byte 0\n"
+        ".size qh_asset_services_csv, . - qh_asset_services_csv\n"
+        ".previous\n");

@@ -1,0 +1,53 @@
+/* clock.h: the one clock every qhall program reads, and local time in the
+ * hall's time zone.
+ *
+ * Times are int64 milliseconds since the Unix epoch (UTC).  The clock is
+ * the system clock unless QHALL_NOW=2026-11-25T09:00:00+08:00 is set in the
+ * environment (tests, simulations, demos), or a test has fixed it with
+ * qh_clock_set().  Time zones use ICU, so no process-wide TZ is touched. */
+#ifndef QH_CLOCK_H
+#define QH_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct qh_tm {
+    int year, month, day;     /* month 1-12 */
+    int hour, min, sec;
+    int wday;                 /* 0 = Sunday */
+    int offset_min;           /* UTC offset in minutes */
+};
+
+/* Now, from qh_clock_set(), else QHALL_NOW, else the system clock.
+ * An unparsable QHALL_NOW falls back to the system clock; programs check it
+ * at start with qh_clock_check_env(). */
+int64_t qh_clock_now(void);
+
+/* Fix the clock (ms) for this process; 0 returns to QHALL_NOW / system. */
+void qh_clock_set(int64_t ms);
+
+/* 0, or QH_E_PARSE with a message if QHALL_NOW is set but not valid. */
+int qh_clock_check_env(char *err, size_t errlen);
+
+/* Parse ISO 8601 "YYYY-MM-DDTHH:MM[:SS][.mmm](Z|+HH:MM|-HH:MM)".
+ * Without an offset the time is read in `tz` (may be NULL: then an offset
+ * is required).  Returns 0 or QH_E_PARSE. */
+int qh_clock_parse(const char *s, const char *tz, int64_t *ms,
+                   char *err, size_t errlen);
+
+/* Local calendar fields of `ms` in time zone `tz` (IANA name). */
+int qh_clock_local(const char *tz, int64_t ms, struct qh_tm *out);
+
+/* "YYYY-MM-DD": the service day of `ms` in `tz`. */
+void qh_clock_day(const char *tz, int64_t ms, char out[11]);
+
+/* "YYYY-MM-DDTHH:MM:SS+08:00" in `tz`. */
+void qh_clock_iso(const char *tz, int64_t ms, char out[32]);
+
+/* "HH:MM" in `tz`. */
+void qh_clock_hhmm(const char *tz, int64_t ms, char out[6]);
+
+/* Millisecond timestamp of local midnight starting `day` in `tz`. */
+int qh_clock_day_start(const char *tz, const char *day, int64_t *ms);
+
+#endif

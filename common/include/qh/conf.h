@@ -1,0 +1,91 @@
+/* conf.h: the hall's configuration (queues, windows, hours, rules).
+ *
+ * The built-in default is the L-town "2+1" hall; an INI file (see
+ * assets/hall.ini) can replace it at `qhall init`.  Once a database is
+ * initialised the configuration lives in the database (qh_store_hall). */
+#ifndef QH_CONF_H
+#define QH_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define QH_MAX_QUEUES 16
+#define QH_MAX_WINDOWS 64
+#define QH_MAX_SPANS 4
+#define QH_CODE_LEN 8         /* queue codes and prefixes: 1-7 ASCII chars */
+
+struct qh_queue_conf {
+    char code[QH_CODE_LEN];   /* "A" */
+    char name[64];            /* 行政审批 */
+    char name_en[64];
+    char prefix[QH_CODE_LEN]; /* the letter(s) before the number: "A" */
+    char klass;               /* 'A' approvals, 'B' public, 'C' comprehensive */
+    int daily_quota;          /* 0 = unlimited */
+};
+
+struct qh_window_conf {
+    int number;               /* 1-99 */
+    char name[128];
+    char name_en[64];
+    int nqueues;
+    char queues[QH_MAX_QUEUES][QH_CODE_LEN]; /* in calling order */
+    int overflow_minutes;     /* 0 = off */
+};
+
+struct qh_span { int open_min, close_min; };  /* minutes after local midnight */
+
+struct qh_hall_conf {
+    char name[128];
+    char name_en[128];
+    char timezone[64];
+    int nspans;
+    struct qh_span spans[QH_MAX_SPANS];
+    unsigned days;            /* bit 0 = Sunday ... bit 6 = Saturday */
+    int recall_limit;
+    int green_bonus_minutes;
+    int target_wait_minutes;
+    int default_handle_minutes; /* prior for wait estimates */
+    char notice[512];
+    char notice_en[512];
+    int nqueues;
+    struct qh_queue_conf queues[QH_MAX_QUEUES];
+    int nwindows;
+    struct qh_window_conf windows[QH_MAX_WINDOWS];
+};
+
+/* The built-in L-town hall: queues A/B/C, windows 1-2 [A], 3-4 [B],
+ * 5 [C, A, B]. */
+void qh_conf_defaults(struct qh_hall_conf *c);
+
+/* Parse an INI text.  Starts from qh_conf_defaults() for [hall] keys; a
+ * file that has any [queue X] or [window N] section replaces the default
+ * queues or windows entirely.  Every bad line is reported as
+ * "name:line: reason" (lines separated by '\n'); returns 0 or QH_E_PARSE,
+ * and on failure *c is left unspecified. */
+int qh_conf_parse_string(struct qh_hall_conf *c, const char *name,
+                         const char *text, char *err, size_t errlen);
+int qh_conf_parse_file(struct qh_hall_conf *c, const char *path,
+                       char *err, size_t errlen);
+
+/* Cross-checks (unique codes, windows name existing queues, a class C
+ * queue exists ...).  Also run by the parsers. */
+int qh_conf_validate(const struct qh_hall_conf *c, const char *name,
+                     char *err, size_t errlen);
+
+const struct qh_queue_conf *qh_conf_queue(const struct qh_hall_conf *c,
+                                          const char *code);
+const struct qh_window_conf *qh_conf_window(const struct qh_hall_conf *c,
+                                            int number);
+/* The first queue of class C: where 办不成 tickets go.  NULL if none. */
+const struct qh_queue_conf *qh_conf_failed_queue(const struct qh_hall_conf *c);
+
+/* 1 if the hall is open at local time (wday, minute of day). */
+int qh_conf_is_open(const struct qh_hall_conf *c, int wday, int minute);
+
+/* "08:30-12:00,14:00-17:30" */
+void qh_conf_format_hours(const struct qh_hall_conf *c, char *out, size_t outlen);
+
+/* Write the configuration as INI (round-trips through the parser). */
+int qh_conf_write(const struct qh_hall_conf *c, FILE *f);
+
+#endif

@@ -1,0 +1,277 @@
+/* store.h: the one place qhall keeps its state.
+ *
+ * Backed by one SQLite file in WAL mode (synchronous=FULL unless
+ * QHALL_SYNC=normal), shared by every program of the hall.  Only store.c
+ * speaks SQL: everything else uses this interface and plain structs, so
+ * another backend can replace it without touching the programs.  All
+ * statements are prepared once in qh_store_open.
+ *
+ * Writes happen inside qh_store_begin()/qh_store_commit(): BEGIN IMMEDIATE,
+ * so two kiosks issuing at the same instant are serialised by SQLite and
+ * each state change commits together with its event. */
+#ifndef QH_STORE_H
+#define QH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qh/conf.h"
+#include "qh/err.h"
+
+struct qh_store;
+
+enum qh_ticket_state {
+    QH_TICKET_WAITING = 0,
+    QH_TICKET_CALLED = 1,
+    QH_TICKET_SERVING = 2,
+    QH_TICKET_HELD = 3,
+    QH_TICKET_NO_SHOW = 4,
+    QH_TICKET_FINISHED = 5,
+    QH_TICKET_CANCELLED = 6,
+    QH_TICKET_EXPIRED = 7,
+};
+#define QH_TICKET_NSTATES 8
+
+/* "waiting", "called" ... as used in JSON and the CLI. */
+const char *qh_ticket_state_name(int state);
+/* 等候, 已呼叫 ... */
+const char *qh_ticket_state_label(int state, enum qh_lang lang);
+
+#define QH_NUMBER_LEN 16
+#define QH_STAFF_LEN 32
+
+struct qh_ticket_row {
+    int64_t id;
+    char day[11];                 /* service day, YYYY-MM-DD */
+    char number[QH_NUMBER_LEN];   /* "A001" */
+    int seq;
+    char queue[QH_CODE_LEN];
+    char service[24];             /* service code, "" when issued by queue */
+    int state;
+    char green[16];               /* "" or elderly|pregnant|disabled|military|other */
+    int64_t issued_at;            /* never changes: 一票到底 */
+    int64_t virtual_at;           /* order inside the queue */
+    int prio;                     /* 0 released hold, 1 normal */
+    int64_t called_at, started_at, finished_at;   /* 0 = not yet */
+    int window;                   /* window holding or last holding it, 0 none */
+    int target_window;            /* transferred to a window: only it calls */
+    char staff[QH_STAFF_LEN];
+    int recalls;
+    char outcome[16];             /* last finish outcome, "" none */
+    int rated;                    /* the last finish has been rated */
+    int64_t appointment;          /* appointment id, 0 none */
+};
+
+struct qh_event_row {
+    int64_t id;
+    int64_t at;
+    char type[16];                /* issued, called, ... */
+    int64_t ticket;               /* 0 when not about a ticket */
+    char number[QH_NUMBER_LEN];
+    char queue[QH_CODE_LEN];
+    int window;
+    char staff[QH_STAFF_LEN];
+    char detail[768];             /* flat JSON object, "{}" when empty */
+};
+
+struct qh_window_row {
+    int number;
+    char staff[QH_STAFF_LEN];     /* logged in, "" none */
+    int64_t login_at;
+    int paused;
+    char pause_reason[128];
+    int64_t paused_at;
+};
+
+struct qh_staff_row {
+    char id[QH_STAFF_LEN];
+    char name[64];
+    char role[8];                 /* staff | admin */
+    char pin_hash[128];
+    int failed;                   /* wrong PINs in a row */
+    int64_t locked_until;
+    int64_t created_at;
+};
+
+struct qh_appointment {
+    int64_t id;
+    char code[16];
+    char service[24];
+    int64_t slot_at;
+    char name[64];
+    int64_t ticket;               /* 0 until checked in */
+    int64_t created_at;
+};
+
+struct qh_rating_row {
+    int64_t ticket;
+    int score;
+    char reason[256];
+    int window;
+    char staff[QH_STAFF_LEN];
+    char service[24];
+    int64_t at;
+};
+
+/* A catalogue entry as stored. */
+struct qh_service {
+    char code[24];
+    char name[128];
+    char queue[QH_CODE_LEN];
+    int promised_days;
+    char materials[1024];         /* ';'-separated */
+    char initials[64];
+};
+
+enum { QH_STORE_READONLY = 1 };
+
+/* Open (creating and migrating the schema if needed).  A new file has no
+ * hall yet: qh_store_hall_init() gives it one. */
+int qh_store_open(struct qh_store **out, const char *path, int flags,
+                  char *err, size_t errlen);
+void qh_store_close(struct qh_store *s);          /* NULL is a no-op */
+const char *qh_store_path(const struct qh_store *s);
+
+/* Language of messages written into err buffers by library calls. */
+void qh_store_set_lang(struct qh_store *s, enum qh_lang lang);
+enum qh_lang qh_store_lang(const struct qh_store *s);
+/* Who acts through this handle ("cli", "kiosk", "counter:3" ...): recorded
+ * in each event's detail as "via". */
+void qh_store_set_actor(struct qh_store *s, const char *actor);
+const char *qh_store_actor(const struct qh_store *s);
+
+/* Transactions.  begin is BEGIN IMMEDIATE; a busy database past the busy
+ * timeout gives QH_E_BUSY. rollback never fails (and is a no-op outside a
+ * transaction). */
+int qh_store_begin(struct qh_store *s, char *err, size_t errlen);
+int qh_store_commit(struct qh_store *s, char *err, size_t errlen);
+void qh_store_rollback(struct qh_store *s);
+int qh_store_in_tx(const struct qh_store *s);
+
+/* PRAGMA data_version: changes when another connection commits. */
+int qh_store_data_version(struct qh_store *s, int64_t *out,
+                          char *err, size_t errlen);
+
+/* ---- hall ---- */
+/* 1 if the database has a hall, 0 if not. */
+int qh_store_has_hall(struct qh_store *s);
+/* Replace hall settings, queues and windows (in the caller's transaction).
+ * Refused with QH_E_STATE while tickets of today are open unless force. */
+int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
+                       char *err, size_t errlen);
+/* The hall as loaded at open, reloaded when another connection changed it
+ * (checked at each qh_store_begin). Borrowed. */
+const struct qh_hall_conf *qh_store_hall(struct qh_store *s);
+/* Reload from the database now. */
+int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen);
+
+/* Settings: small key/value pairs ("day", "hall_rev" ...). */
+int qh_store_setting_get(struct qh_store *s, const char *key,
+                         char *out, size_t outlen);   /* 1 found, 0 not */
+int qh_store_setting_set(struct qh_store *s, const char *key,
+                         const char *val, char *err, size_t errlen);
+
+/* ---- service catalogue ---- */
+int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
+                         char *err, size_t errlen);     /* insert or replace */
+int qh_store_service_clear(struct qh_store *s, char *err, size_t errlen);
+int qh_store_service_get(struct qh_store *s, const char *code,
+                         struct qh_service *out);       /* 0 or QH_E_NOTFOUND */
+/* Calls fn for each service of `queue` (NULL: all) in code order; fn
+ * returning non-zero stops.  Returns the number visited or < 0. */
+int qh_store_service_each(struct qh_store *s, const char *queue,
+                          int (*fn)(const struct qh_service *, void *),
+                          void *ud);
+int qh_store_service_count(struct qh_store *s, const char *queue);
+
+/* ---- tickets ---- */
+/* Next number of `queue` on `day` (the counter advances in the caller's
+ * transaction: no gap and no duplicate). */
+int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
+                      int *seq, char *err, size_t errlen);
+/* Tickets issued today in queue (for quotas). */
+int qh_store_issued_count(struct qh_store *s, const char *day,
+                          const char *queue);
+int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
+                           char *err, size_t errlen);  /* sets t->id */
+int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
+                           char *err, size_t errlen);
+int qh_store_ticket_get(struct qh_store *s, int64_t id,
+                        struct qh_ticket_row *out);    /* 0 or QH_E_NOTFOUND */
+int qh_store_ticket_by_number(struct qh_store *s, const char *day,
+                              const char *number, struct qh_ticket_row *out);
+/* The called or serving ticket of a window today, or QH_E_NOTFOUND. */
+int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
+                              struct qh_ticket_row *out);
+/* The first waiting ticket of a queue for `window` (prio, virtual_at, id
+ * order; tickets directed at another window skipped).  by_issue orders by
+ * issue time instead (the overflow rule). */
+int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
+                        int window, int by_issue, struct qh_ticket_row *out);
+/* Waiting tickets in queue on day. */
+int qh_store_waiting_count(struct qh_store *s, const char *day,
+                           const char *queue);
+/* Waiting tickets of the same queue ahead of t. */
+int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t);
+/* Tickets of `day` in `state` (-1: all), in issue order; fn as above. */
+int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
+                         int (*fn)(const struct qh_ticket_row *, void *),
+                         void *ud);
+/* Expire every open ticket from days before `day`, with an `expired` event
+ * each; returns the count. */
+int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
+                           char *err, size_t errlen);
+
+/* ---- events (append only) ---- */
+int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
+                       char *err, size_t errlen);      /* sets ev->id */
+/* Up to max events with id > after, in id order; returns the count. */
+int qh_store_events_since(struct qh_store *s, int64_t after,
+                          struct qh_event_row *out, int max,
+                          char *err, size_t errlen);
+int64_t qh_store_last_event_id(struct qh_store *s);
+
+/* ---- windows ---- */
+int qh_store_window_get(struct qh_store *s, int number,
+                        struct qh_window_row *out);    /* 0 or NOTFOUND */
+int qh_store_window_put(struct qh_store *s, const struct qh_window_row *w,
+                        char *err, size_t errlen);
+/* The window where staff is logged in, 0 if none. */
+int qh_store_window_of_staff(struct qh_store *s, const char *staff);
+
+/* ---- staff ---- */
+int qh_store_staff_add(struct qh_store *s, const struct qh_staff_row *st,
+                       char *err, size_t errlen);      /* QH_E_EXISTS */
+int qh_store_staff_get(struct qh_store *s, const char *id,
+                       struct qh_staff_row *out);
+int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *st,
+                          char *err, size_t errlen);
+int qh_store_staff_each(struct qh_store *s,
+                        int (*fn)(const struct qh_staff_row *, void *),
+                        void *ud);
+
+/* ---- appointments ---- */
+int qh_store_appointment_add(struct qh_store *s, struct qh_appointment *a,
+                             char *err, size_t errlen); /* QH_E_EXISTS */
+int qh_store_appointment_get(struct qh_store *s, const char *code,
+                             struct qh_appointment *out);
+int qh_store_appointment_update(struct qh_store *s,
+                                const struct qh_appointment *a,
+                                char *err, size_t errlen);
+
+/* ---- ratings ---- */
+int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
+                        char *err, size_t errlen);
+
+/* ---- maintenance ---- */
+/* SQLite integrity check plus the lifecycle invariants (one open ticket per
+ * window, unique numbers per day, sequences match tickets, every ticket has
+ * an issued event, states agree with the last event ...).  Each problem is a
+ * line in report; returns the number of problems (0 = healthy) or < 0. */
+int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
+                   char *err, size_t errlen);
+/* Online backup to a new file. */
+int qh_store_backup(struct qh_store *s, const char *path,
+                    char *err, size_t errlen);
+
+#endif

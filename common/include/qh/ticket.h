@@ -1,0 +1,130 @@
+/* ticket.h: the ticket lifecycle, window and staff operations.
+ *
+ * Each call is one transaction that checks the current state, writes the
+ * change and its event together, and refuses clearly otherwise:
+ * QH_E_STATE (wrong state), QH_E_NOTFOUND, QH_E_EMPTY (nothing waiting),
+ * QH_E_QUOTA, QH_E_AUTH/QH_E_LOCKED (login).  The first write of a new
+ * service day first expires the tickets left open from earlier days.
+ *
+ * States: waiting -> called (recalled n times) -> serving -> finished;
+ * called -> no_show (-> called again by callback); serving/called -> held
+ * -> waiting (first in queue) on release; called/serving -> transferred
+ * -> waiting in the target queue with the same number and issue time;
+ * waiting -> cancelled; open tickets of an earlier day -> expired.
+ * `out` (may be NULL) receives the ticket as it stands after the call. */
+#ifndef QH_TICKET_H
+#define QH_TICKET_H
+
+#include <stddef.h>
+
+#include "qh/store.h"
+
+struct qh_issue_req {
+    const char *service;      /* service code, or NULL */
+    const char *queue;        /* queue code when no service */
+    const char *green;        /* NULL/"" or elderly|pregnant|disabled|military|other */
+    int64_t slot_at;          /* appointment slot (virtual time), 0 none */
+    int64_t appointment;      /* appointment id, 0 none */
+};
+
+/* What a citizen is told at issue time. */
+struct qh_issue_info {
+    int ahead;
+    int wait_min, wait_max;   /* minutes */
+};
+
+/* 1 if reason is a known green-channel reason. */
+int qh_green_valid(const char *reason);
+const char *qh_green_label(const char *reason, enum qh_lang lang);
+/* 1 if outcome is done|supplement|failed. */
+int qh_outcome_valid(const char *outcome);
+const char *qh_outcome_label(const char *outcome, enum qh_lang lang);
+
+/* The current service day ("YYYY-MM-DD") in the hall's time zone. */
+void qh_ticket_today(struct qh_store *s, char day[11]);
+
+int qh_ticket_issue(struct qh_store *s, const struct qh_issue_req *req,
+                    struct qh_ticket_row *out, struct qh_issue_info *info,
+                    char *err, size_t errlen);
+/* People ahead and the estimated wait for a waiting ticket. */
+int qh_ticket_info(struct qh_store *s, const struct qh_ticket_row *t,
+                   struct qh_issue_info *info);
+int qh_ticket_get(struct qh_store *s, const char *number,
+                  struct qh_ticket_row *out, char *err, size_t errlen);
+
+int qh_ticket_call_next(struct qh_store *s, int window,
+                        struct qh_ticket_row *out, char *err, size_t errlen);
+int qh_ticket_call(struct qh_store *s, int window, const char *number,
+                   struct qh_ticket_row *out, char *err, size_t errlen);
+/* Past the hall's recall_limit the ticket becomes no_show instead. */
+int qh_ticket_recall(struct qh_store *s, int window,
+                     struct qh_ticket_row *out, char *err, size_t errlen);
+int qh_ticket_noshow(struct qh_store *s, int window,
+                     struct qh_ticket_row *out, char *err, size_t errlen);
+int qh_ticket_callback(struct qh_store *s, const char *number, int window,
+                       struct qh_ticket_row *out, char *err, size_t errlen);
+int qh_ticket_start(struct qh_store *s, int window,
+                    struct qh_ticket_row *out, char *err, size_t errlen);
+int qh_ticket_hold(struct qh_store *s, int window,
+                   struct qh_ticket_row *out, char *err, size_t errlen);
+int qh_ticket_release(struct qh_store *s, const char *number,
+                      struct qh_ticket_row *out, char *err, size_t errlen);
+
+struct qh_transfer_to {
+    const char *queue;        /* exactly one of queue, window, service */
+    int window;
+    const char *service;
+    const char *note;         /* may be NULL */
+};
+int qh_ticket_transfer(struct qh_store *s, int window,
+                       const struct qh_transfer_to *to,
+                       struct qh_ticket_row *out, char *err, size_t errlen);
+/* outcome: done | supplement | failed.  failed sends the ticket on to the
+ * first class-C queue, same number and issue time. */
+int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
+                     const char *note, struct qh_ticket_row *out,
+                     char *err, size_t errlen);
+int qh_ticket_cancel(struct qh_store *s, const char *number,
+                     struct qh_ticket_row *out, char *err, size_t errlen);
+/* Rate the last finish: score 1-5; 1 and 2 need a reason. */
+int qh_ticket_rate(struct qh_store *s, const char *number, int score,
+                   const char *reason, struct qh_ticket_row *out,
+                   char *err, size_t errlen);
+
+int qh_window_pause(struct qh_store *s, int window, const char *reason,
+                    char *err, size_t errlen);
+int qh_window_resume(struct qh_store *s, int window, char *err, size_t errlen);
+
+/* Verify the PIN (argon2id) and log the staff member in at the window.
+ * Wrong PINs count; after 5 in a row the account is locked for
+ * lock_minutes (QH_E_LOCKED). */
+int qh_staff_login(struct qh_store *s, int window, const char *staff,
+                   const char *pin, char *err, size_t errlen);
+int qh_staff_logout(struct qh_store *s, int window, char *err, size_t errlen);
+int qh_staff_add(struct qh_store *s, const char *id, const char *name,
+                 const char *role, const char *pin, char *err, size_t errlen);
+
+/* Book an appointment; code (>= 16 bytes) receives the check-in code (a
+ * given non-empty code is kept). */
+int qh_appointment_add(struct qh_store *s, const char *service, int64_t slot_at,
+                       const char *name, char *code, char *err, size_t errlen);
+/* Check in: issue the appointment's ticket with its slot as virtual time. */
+int qh_appointment_checkin(struct qh_store *s, const char *code,
+                           struct qh_ticket_row *out,
+                           struct qh_issue_info *info,
+                           char *err, size_t errlen);
+
+/* Give a new database its hall (and catalogue, if rows given) in one
+ * transaction; with force an existing hall is replaced. */
+int qh_hall_init(struct qh_store *s, const struct qh_hall_conf *c, int force,
+                 char *err, size_t errlen);
+/* Replace the whole catalogue (all or nothing): queue codes checked
+ * against the hall; missing initials computed with ICU. */
+int qh_catalog_import(struct qh_store *s, const char *name, const char *text,
+                      size_t len, int *count, char *err, size_t errlen);
+
+/* The built-in default hall INI and sample catalogue CSV (assets/). */
+extern const char qh_asset_hall_ini[];
+extern const char qh_asset_services_csv[];
+
+#endif

@@ -1,0 +1,1448 @@
+/* store.c: every SQL statement of qhall, on one SQLite file.
+ *
+ * The rest of the library sees plain structs through qh/store.h, so this is
+ * the one file a second backend would replace.  Statements are prepared
+ * once at open and reset after each use.  The schema is versioned with
+ * PRAGMA user_version; each migration runs in its own transaction, so two
+ * programs opening a new file at the same instant cannot both create it.
+ *
+ * Durability: WAL with synchronous=FULL by default: a ticket a citizen
+ * holds in their hand must survive a power cut.  QHALL_SYNC=normal trades
+ * that for speed (benchmarks, simulations). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "qh/buf.h"
+#include "qh/store.h"
+
+enum {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_DATA_VERSION,
+    Q_SETTING_GET, Q_SETTING_SET,
+    Q_QUEUE_CLEAR, Q_QUEUE_INSERT, Q_QUEUE_ALL,
+    Q_WIN_CLEAR_UNUSED, Q_WIN_UPSERT_CONF, Q_WIN_ALL, Q_WIN_GET, Q_WIN_PUT,
+    Q_WIN_OF_STAFF,
+    Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
+    Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
+    Q_SEQ_GET, Q_SEQ_PUT, Q_ISSUED_COUNT,
+    Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
+    Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
+    Q_AHEAD, Q_TICKET_EACH, Q_TICKET_EACH_STATE, Q_OPEN_TODAY,
+    Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
+    Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_LAST,
+    Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
+    Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
+    Q_RATING_INSERT,
+    Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ,
+    Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
+    Q_COUNT
+};
+
+#define TICKET_COLS \
+    "id, day, number, seq, queue, service, state, green, issued_at," \
+    " virtual_at, prio, called_at, started_at, finished_at, win," \
+    " target_window, staff, recalls, outcome, rated, appointment"
+#define EVENT_COLS "id, at, type, ticket, number, queue, win, staff, detail"
+#define OPEN_STATES "(0, 1, 2, 3, 4)"
+
+static const char *const sql[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_DATA_VERSION] = "PRAGMA data_version",
+    [Q_SETTING_GET] = "SELECT value FROM setting WHERE key = ?1",
+    [Q_SETTING_SET] = "INSERT INTO setting(key, value) VALUES (?1, ?2)"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [Q_QUEUE_CLEAR] = "DELETE FROM queue",
+    [Q_QUEUE_INSERT] = "INSERT INTO queue(code, name, name_en, prefix, class,"
+                       " daily_quota, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_QUEUE_ALL] = "SELECT code, name, name_en, prefix, class, daily_quota"
+                    " FROM queue ORDER BY pos",
+    [Q_WIN_CLEAR_UNUSED] = "DELETE FROM win WHERE configured = 0",
+    [Q_WIN_UPSERT_CONF] =
+        "INSERT INTO win(number, name, name_en, queues, overflow_minutes,"
+        " configured) VALUES (?1, ?2, ?3, ?4, ?5, 1)"
+        " ON CONFLICT(number) DO UPDATE SET name = excluded.name,"
+        " name_en = excluded.name_en, queues = excluded.queues,"
+        " overflow_minutes = excluded.overflow_minutes, configured = 1",
+    [Q_WIN_ALL] = "SELECT number, name, name_en, queues, overflow_minutes"
+                  " FROM win WHERE configured = 1 ORDER BY number",
+    [Q_WIN_GET] = "SELECT number, staff, login_at, paused, pause_reason,"
+                  " paused_at FROM win WHERE number = ?1 AND configured = 1",
+    [Q_WIN_PUT] = "UPDATE win SET staff = ?2, login_at = ?3, paused = ?4,"
+                  " pause_reason = ?5, paused_at = ?6 WHERE number = ?1",
+    [Q_WIN_OF_STAFF] = "SELECT number FROM win WHERE staff = ?1 AND"
+                       " configured = 1 ORDER BY number LIMIT 1",
+    [Q_SERVICE_PUT] = "INSERT OR REPLACE INTO service(code, name, queue,"
+                      " promised_days, materials, initials)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_SERVICE_CLEAR] = "DELETE FROM service",
+    [Q_SERVICE_GET] = "SELECT code, name, queue, promised_days, materials,"
+                      " initials FROM service WHERE code = ?1",
+    [Q_SERVICE_EACH] = "SELECT code, name, queue, promised_days, materials,"
+                       " initials FROM service ORDER BY code",
+    [Q_SERVICE_EACH_QUEUE] = "SELECT code, name, queue, promised_days,"
+                             " materials, initials FROM service"
+                             " WHERE queue = ?1 ORDER BY code",
+    [Q_SERVICE_COUNT] = "SELECT count(*) FROM service",
+    [Q_SERVICE_COUNT_QUEUE] = "SELECT count(*) FROM service WHERE queue = ?1",
+    [Q_SEQ_GET] = "SELECT last FROM day_seq WHERE day = ?1 AND queue = ?2",
+    [Q_SEQ_PUT] = "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
+                  " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
+    [Q_ISSUED_COUNT] = "SELECT last FROM day_seq WHERE day = ?1 AND queue = ?2",
+    [Q_TICKET_INSERT] =
+        "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
+        " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
+        " win, target_window, staff, recalls, outcome, rated, appointment,"
+        " origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4)",
+    [Q_TICKET_UPDATE] =
+        "UPDATE ticket SET queue = ?2, service = ?3, state = ?4, green = ?5,"
+        " virtual_at = ?6, prio = ?7, called_at = ?8, started_at = ?9,"
+        " finished_at = ?10, win = ?11, target_window = ?12, staff = ?13,"
+        " recalls = ?14, outcome = ?15, rated = ?16 WHERE id = ?1",
+    [Q_TICKET_GET] = "SELECT " TICKET_COLS " FROM ticket WHERE id = ?1",
+    [Q_TICKET_BY_NUMBER] = "SELECT " TICKET_COLS " FROM ticket"
+                           " WHERE day = ?1 AND number = ?2",
+    [Q_TICKET_AT_WINDOW] = "SELECT " TICKET_COLS " FROM ticket"
+                           " WHERE win = ?2 AND state IN (1, 2) AND day = ?1"
+                           " ORDER BY id LIMIT 1",
+    [Q_QUEUE_HEAD] = "SELECT " TICKET_COLS " FROM ticket INDEXED BY ticket_waiting"
+                     " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                     " AND (target_window = 0 OR target_window = ?3)"
+                     " ORDER BY prio, virtual_at, id LIMIT 1",
+    [Q_QUEUE_HEAD_ISSUE] = "SELECT " TICKET_COLS " FROM ticket INDEXED BY"
+                           " ticket_waiting_issue"
+                           " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                           " AND (target_window = 0 OR target_window = ?3)"
+                           " ORDER BY issued_at, id LIMIT 1",
+    [Q_WAITING_COUNT] = "SELECT count(*) FROM ticket WHERE day = ?1"
+                        " AND queue = ?2 AND state = 0",
+    [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
+                " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
+    [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
+                      " ORDER BY issued_at, id",
+    [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
+                            " AND state = ?2 ORDER BY issued_at, id",
+    [Q_OPEN_TODAY] = "SELECT count(*) FROM ticket WHERE day = ?1"
+                     " AND state IN " OPEN_STATES,
+    [Q_EXPIRE_EVENTS] =
+        "INSERT INTO event(at, type, ticket, number, queue, win, staff, detail)"
+        " SELECT ?2, 'expired', id, number, queue, win, staff,"
+        " json_object('day', day, 'from', CASE state WHEN 0 THEN 'waiting'"
+        " WHEN 1 THEN 'called' WHEN 2 THEN 'serving' WHEN 3 THEN 'held'"
+        " ELSE 'no_show' END, 'via', ?3)"
+        " FROM ticket WHERE day < ?1 AND state IN " OPEN_STATES " ORDER BY id",
+    [Q_EXPIRE_TICKETS] = "UPDATE ticket SET state = 7 WHERE day < ?1"
+                         " AND state IN " OPEN_STATES,
+    [Q_EVENT_INSERT] = "INSERT INTO event(at, type, ticket, number, queue,"
+                       " win, staff, detail)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_EVENT_SINCE] = "SELECT " EVENT_COLS " FROM event WHERE id > ?1"
+                      " ORDER BY id LIMIT ?2",
+    [Q_EVENT_LAST] = "SELECT max(id) FROM event",
+    [Q_STAFF_INSERT] = "INSERT INTO staff(id, name, role, pin_hash, failed,"
+                       " locked_until, created_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_STAFF_GET] = "SELECT id, name, role, pin_hash, failed, locked_until,"
+                    " created_at FROM staff WHERE id = ?1",
+    [Q_STAFF_UPDATE] = "UPDATE staff SET name = ?2, role = ?3, pin_hash = ?4,"
+                       " failed = ?5, locked_until = ?6 WHERE id = ?1",
+    [Q_STAFF_ALL] = "SELECT id, name, role, pin_hash, failed, locked_until,"
+                    " created_at FROM staff ORDER BY id",
+    [Q_APPT_INSERT] = "INSERT INTO appointment(code, service, slot_at, name,"
+                      " ticket, created_at) VALUES (?1, ?2, ?3, ?4, NULL, ?5)",
+    [Q_APPT_GET] = "SELECT id, code, service, slot_at, name,"
+                   " coalesce(ticket, 0), created_at FROM appointment"
+                   " WHERE code = ?1",
+    [Q_APPT_UPDATE] = "UPDATE appointment SET ticket = nullif(?2, 0)"
+                      " WHERE id = ?1",
+    [Q_RATING_INSERT] = "INSERT INTO rating(ticket, score, reason, win, staff,"
+                        " service, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_CHECK_INTEGRITY] = "PRAGMA integrity_check",
+    [Q_CHECK_FK] = "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+    [Q_CHECK_WINDOW] = "SELECT day, win, group_concat(number) FROM ticket"
+                       " WHERE state IN (1, 2) GROUP BY day, win"
+                       " HAVING count(*) > 1",
+    /* Numbers: per day and original queue, the counter equals both the
+     * count and the highest sequence of its tickets: no gap, no double. */
+    [Q_CHECK_SEQ] = "SELECT d.day, d.queue, d.last, count(t.id),"
+                    " coalesce(max(t.seq), 0) FROM day_seq d LEFT JOIN ticket t"
+                    " ON t.day = d.day AND t.origin = d.queue"
+                    " GROUP BY d.day, d.queue"
+                    " HAVING d.last != count(t.id) OR d.last != max(t.seq)"
+                    " UNION ALL SELECT t.day, t.origin, 0, count(*), max(t.seq)"
+                    " FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM day_seq d"
+                    " WHERE d.day = t.day AND d.queue = t.origin)"
+                    " GROUP BY t.day, t.origin",
+    [Q_CHECK_ISSUED] = "SELECT t.day, t.number, (SELECT count(*) FROM event e"
+                       " WHERE e.ticket = t.id AND e.type = 'issued') AS n"
+                       " FROM ticket t WHERE n != 1",
+    [Q_CHECK_STATE] = "SELECT t.day, t.number, t.state, e.type, e.detail"
+                      " FROM ticket t LEFT JOIN event e ON e.id = (SELECT max(id)"
+                      " FROM event WHERE ticket = t.id AND type IN ('issued',"
+                      " 'called', 'recalled', 'called_back', 'no_show',"
+                      " 'started', 'held', 'released', 'transferred',"
+                      " 'finished', 'cancelled', 'expired'))",
+    [Q_CHECK_HOLDER] = "SELECT day, number FROM ticket WHERE state IN (1, 2)"
+                       " AND win = 0",
+};
+
+/* Migrations, in order; user_version is the number applied. */
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE setting(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+    "  WITHOUT ROWID;"
+    "CREATE TABLE queue(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL DEFAULT '', prefix TEXT NOT NULL UNIQUE,"
+    "  class TEXT NOT NULL CHECK (class IN ('A', 'B', 'C')),"
+    "  daily_quota INTEGER NOT NULL DEFAULT 0, pos INTEGER NOT NULL);"
+    /* A window keeps its row (and login) across re-configuration;
+     * configured = 0 marks one the hall no longer has. */
+    "CREATE TABLE win(number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL DEFAULT '', queues TEXT NOT NULL,"
+    "  overflow_minutes INTEGER NOT NULL DEFAULT 0,"
+    "  configured INTEGER NOT NULL DEFAULT 1,"
+    "  staff TEXT NOT NULL DEFAULT '', login_at INTEGER NOT NULL DEFAULT 0,"
+    "  paused INTEGER NOT NULL DEFAULT 0,"
+    "  pause_reason TEXT NOT NULL DEFAULT '',"
+    "  paused_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE service(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  queue TEXT NOT NULL, promised_days INTEGER NOT NULL,"
+    "  materials TEXT NOT NULL, initials TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX service_queue ON service(queue, code);"
+    "CREATE TABLE staff(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),"
+    "  pin_hash TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE day_seq(day TEXT NOT NULL, queue TEXT NOT NULL,"
+    "  last INTEGER NOT NULL, PRIMARY KEY (day, queue)) WITHOUT ROWID;"
+    "CREATE TABLE appointment(id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE, service TEXT NOT NULL,"
+    "  slot_at INTEGER NOT NULL, name TEXT NOT NULL DEFAULT '',"
+    "  ticket INTEGER REFERENCES ticket(id), created_at INTEGER NOT NULL);"
+    "CREATE TABLE ticket(id INTEGER PRIMARY KEY, day TEXT NOT NULL,"
+    "  number TEXT NOT NULL, seq INTEGER NOT NULL, queue TEXT NOT NULL,"
+    "  service TEXT NOT NULL DEFAULT '',"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 7),"
+    "  green TEXT NOT NULL DEFAULT '', issued_at INTEGER NOT NULL,"
+    "  virtual_at INTEGER NOT NULL, prio INTEGER NOT NULL DEFAULT 1,"
+    "  called_at INTEGER NOT NULL DEFAULT 0,"
+    "  started_at INTEGER NOT NULL DEFAULT 0,"
+    "  finished_at INTEGER NOT NULL DEFAULT 0,"
+    "  win INTEGER NOT NULL DEFAULT 0,"
+    "  target_window INTEGER NOT NULL DEFAULT 0,"
+    "  staff TEXT NOT NULL DEFAULT '', recalls INTEGER NOT NULL DEFAULT 0,"
+    "  outcome TEXT NOT NULL DEFAULT '', rated INTEGER NOT NULL DEFAULT 0,"
+    "  appointment INTEGER REFERENCES appointment(id),"
+    "  origin TEXT NOT NULL,"   /* queue that gave the number */
+    "  UNIQUE (day, number));"
+    /* Partial indexes hold only live tickets, so calling the next number
+     * costs the same with a year of history as on the first morning. */
+    "CREATE INDEX ticket_waiting ON ticket(day, queue, prio, virtual_at, id)"
+    "  WHERE state = 0;"
+    "CREATE INDEX ticket_waiting_issue ON ticket(day, queue, issued_at, id)"
+    "  WHERE state = 0;"
+    "CREATE INDEX ticket_at_window ON ticket(win, day) WHERE state IN (1, 2);"
+    "CREATE INDEX ticket_open ON ticket(day) WHERE state IN (0, 1, 2, 3, 4);"
+    "CREATE TABLE event(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    "  type TEXT NOT NULL, ticket INTEGER REFERENCES ticket(id),"
+    "  number TEXT NOT NULL DEFAULT '', queue TEXT NOT NULL DEFAULT '',"
+    "  win INTEGER NOT NULL DEFAULT 0, staff TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '{}');"
+    "CREATE INDEX event_ticket ON event(ticket) WHERE ticket IS NOT NULL;"
+    /* The event log is the hall's record: statistics, 考核 and disputes
+     * rest on it, so it is append-only for every program. */
+    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+    "  BEGIN SELECT raise(ABORT, 'the event log is append-only'); END;"
+    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+    "  BEGIN SELECT raise(ABORT, 'the event log is append-only'); END;"
+    "CREATE TABLE rating(id INTEGER PRIMARY KEY,"
+    "  ticket INTEGER NOT NULL REFERENCES ticket(id),"
+    "  score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),"
+    "  reason TEXT NOT NULL DEFAULT '', win INTEGER NOT NULL DEFAULT 0,"
+    "  staff TEXT NOT NULL DEFAULT '', service TEXT NOT NULL DEFAULT '',"
+    "  at INTEGER NOT NULL);",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+struct qh_store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    char *path;
+    enum qh_lang lang;
+    char actor[64];
+    int in_tx;
+    int has_hall;
+    char hall_rev[32];
+    int busy_ms;                 /* give up on a locked database after this */
+    struct timespec busy_since;
+    unsigned busy_seed;
+    struct qh_hall_conf hall;
+};
+
+/* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so under
+ * contention a process that just released the lock takes it again while
+ * the others sleep: one kiosk could starve the rest.  Short, jittered
+ * sleeps keep waiting programs in the race and the wait close to the
+ * lock's real hold time (a commit's fsync). */
+static int busy_wait(void *ud, int count)
+{
+    struct qh_store *s = ud;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (count == 0) {
+        s->busy_since = now;
+        if (!s->busy_seed)
+            s->busy_seed = (unsigned)now.tv_nsec ^ (unsigned)getpid();
+    }
+    int64_t waited_us = (now.tv_sec - s->busy_since.tv_sec) * 1000000LL +
+                        (now.tv_nsec - s->busy_since.tv_nsec) / 1000;
+    if (waited_us >= (int64_t)s->busy_ms * 1000)
+        return 0;
+    int cap = count < 4 ? 100 << count : 2000;
+    struct timespec ts = {0, (long)(50 + rand_r(&s->busy_seed) % (unsigned)cap) * 1000};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
+static int db_fail(struct qh_store *s, int src, char *err, size_t errlen,
+                   const char *what)
+{
+    int rc = QH_E_DB;
+    int base = src & 0xff;
+    if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+        rc = QH_E_BUSY;
+    else if (src == SQLITE_CONSTRAINT_PRIMARYKEY || src == SQLITE_CONSTRAINT_UNIQUE)
+        rc = QH_E_EXISTS;
+    else if (base == SQLITE_NOMEM)
+        rc = QH_E_NOMEM;
+    return qh_err(err, errlen, rc, "%s: %s", what,
+                  s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+}
+
+/* A prepared statement, reset and unbound, ready for binding. */
+static sqlite3_stmt *stmt(struct qh_store *s, int q)
+{
+    sqlite3_stmt *st = s->q[q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *out, size_t outlen)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    snprintf(out, outlen, "%s", v ? (const char *)v : "");
+}
+
+/* Run a statement that returns no rows (or whose rows are ignored). */
+static int exec_stmt(struct qh_store *s, sqlite3_stmt *st, char *err,
+                     size_t errlen, const char *what)
+{
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE)
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, what);
+    return 0;
+}
+
+/* First column of the first row as an integer; def when no row. */
+static int64_t scalar(struct qh_store *s, sqlite3_stmt *st, int64_t def)
+{
+    int64_t v = def;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    (void)s;
+    return v;
+}
+
+const char *qh_ticket_state_name(int state)
+{
+    static const char *const names[QH_TICKET_NSTATES] = {
+        "waiting", "called", "serving", "held", "no_show", "finished",
+        "cancelled", "expired",
+    };
+    return state >= 0 && state < QH_TICKET_NSTATES ? names[state] : "unknown";
+}
+
+const char *qh_ticket_state_label(int state, enum qh_lang lang)
+{
+    static const char *const zh[QH_TICKET_NSTATES] = {
+        "等候中", "已呼叫", "办理中", "已挂起", "过号", "已办结", "已取消", "已过期",
+    };
+    static const char *const en[QH_TICKET_NSTATES] = {
+        "waiting", "called", "serving", "on hold", "no-show", "finished",
+        "cancelled", "expired",
+    };
+    if (state < 0 || state >= QH_TICKET_NSTATES)
+        return "?";
+    return lang == QH_LANG_EN ? en[state] : zh[state];
+}
+
+static int migrate(struct qh_store *s, char *err, size_t errlen)
+{
+    for (;;) {
+        sqlite3_stmt *st;
+        int version = 0;
+        if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
+            return db_fail(s, sqlite3_errcode(s->db), err, errlen, "schema");
+        if (sqlite3_step(st) == SQLITE_ROW)
+            version = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (version > NMIGRATIONS)
+            return qh_err(err, errlen, QH_E_DB,
+                          "%s: schema version %d is newer than this qhall (%d)",
+                          s->path, version, NMIGRATIONS);
+        if (version == NMIGRATIONS)
+            return 0;
+        /* Re-read the version inside the write lock: another program may
+         * have migrated between our read and our lock. */
+        int src = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (src)
+            return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
+        if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL)) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return db_fail(s, sqlite3_errcode(s->db), err, errlen, "schema");
+        }
+        int now = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (now == version) {
+            char pragma[64];
+            snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+            if (sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL) ||
+                sqlite3_exec(s->db, pragma, NULL, NULL, NULL)) {
+                int rc = db_fail(s, sqlite3_extended_errcode(s->db), err,
+                                 errlen, "schema migration");
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+                return rc;
+            }
+        }
+        if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) {
+            int rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen,
+                             "schema commit");
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+}
+
+int qh_store_open(struct qh_store **out, const char *path, int flags,
+                  char *err, size_t errlen)
+{
+    int rc = 0;
+    *out = NULL;
+    struct qh_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    }
+    snprintf(s->actor, sizeof s->actor, "lib");
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 ((flags & QH_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int src = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (src) {
+        rc = qh_err(err, errlen, src == SQLITE_CANTOPEN ? QH_E_IO : QH_E_DB,
+                    "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    const char *busy = getenv("QHALL_BUSY_MS");
+    s->busy_ms = busy && atoi(busy) > 0 ? atoi(busy) : 10000;
+    sqlite3_busy_handler(s->db, busy_wait, s);
+    const char *sync = getenv("QHALL_SYNC");
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "%sPRAGMA synchronous = %s; PRAGMA foreign_keys = ON;",
+             (flags & QH_STORE_READONLY) ? "" : "PRAGMA journal_mode = WAL; ",
+             sync && !strcmp(sync, "normal") ? "NORMAL" : "FULL");
+    if (sqlite3_exec(s->db, pragmas, NULL, NULL, NULL)) {
+        rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, path);
+        goto fail;
+    }
+    if (!(flags & QH_STORE_READONLY) && (rc = migrate(s, err, errlen)) < 0)
+        goto fail;
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                               &s->q[i], NULL)) {
+            rc = qh_err(err, errlen, QH_E_DB, "%s: %s", path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    if ((rc = qh_store_hall_reload(s, err, errlen)) < 0)
+        goto fail;
+    *out = s;
+    return 0;
+fail:
+    qh_store_close(s);
+    return rc;
+}
+
+void qh_store_close(struct qh_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+const char *qh_store_path(const struct qh_store *s)
+{
+    return s->path;
+}
+
+void qh_store_set_lang(struct qh_store *s, enum qh_lang lang)
+{
+    s->lang = lang;
+}
+
+enum qh_lang qh_store_lang(const struct qh_store *s)
+{
+    return s->lang;
+}
+
+void qh_store_set_actor(struct qh_store *s, const char *actor)
+{
+    snprintf(s->actor, sizeof s->actor, "%s", actor ? actor : "");
+}
+
+const char *qh_store_actor(const struct qh_store *s)
+{
+    return s->actor;
+}
+
+int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
+{
+    if (s->in_tx)
+        return qh_err(err, errlen, QH_E_STATE, "transaction already open");
+    int rc = exec_stmt(s, stmt(s, Q_BEGIN), err, errlen, "begin");
+    if (rc < 0)
+        return rc;
+    s->in_tx = 1;
+    /* Another program may have re-initialised the hall since we loaded it;
+     * inside the lock the revision we read is the one we act on. */
+    char rev[32] = "";
+    qh_store_setting_get(s, "hall_rev", rev, sizeof rev);
+    if (strcmp(rev, s->hall_rev) && (rc = qh_store_hall_reload(s, err, errlen)) < 0) {
+        qh_store_rollback(s);
+        return rc;
+    }
+    return 0;
+}
+
+int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
+{
+    if (!s->in_tx)
+        return qh_err(err, errlen, QH_E_STATE, "no transaction open");
+    int rc = exec_stmt(s, stmt(s, Q_COMMIT), err, errlen, "commit");
+    if (rc < 0) {
+        qh_store_rollback(s);
+        return rc;
+    }
+    s->in_tx = 0;
+    return 0;
+}
+
+void qh_store_rollback(struct qh_store *s)
+{
+    if (!s)
+        return;
+    s->in_tx = 0;
+    if (sqlite3_get_autocommit(s->db))
+        return;   /* SQLite already rolled back (e.g. after SQLITE_FULL) */
+    sqlite3_stmt *st = stmt(s, Q_ROLLBACK);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+    s->in_tx = 0;
+}
+
+int qh_store_in_tx(const struct qh_store *s)
+{
+    return s->in_tx;
+}
+
+int qh_store_data_version(struct qh_store *s, int64_t *out,
+                          char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_DATA_VERSION);
+    int src = sqlite3_step(st);
+    if (src != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "data_version");
+    }
+    *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* ---- settings and hall ---- */
+
+int qh_store_setting_get(struct qh_store *s, const char *key,
+                         char *out, size_t outlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_SETTING_GET);
+    bind_text(st, 1, key);
+    int found = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        col_text(st, 0, out, outlen);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    return found;
+}
+
+int qh_store_setting_set(struct qh_store *s, const char *key,
+                         const char *val, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_SETTING_SET);
+    bind_text(st, 1, key);
+    bind_text(st, 2, val);
+    return exec_stmt(s, st, err, errlen, "setting");
+}
+
+int qh_store_has_hall(struct qh_store *s)
+{
+    return s->has_hall;
+}
+
+const struct qh_hall_conf *qh_store_hall(struct qh_store *s)
+{
+    return &s->hall;
+}
+
+static int setting_int(struct qh_store *s, const char *key, int def)
+{
+    char v[32];
+    return qh_store_setting_get(s, key, v, sizeof v) ? atoi(v) : def;
+}
+
+int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
+{
+    struct qh_hall_conf *c = &s->hall;
+    char v[512];
+    (void)err;
+    (void)errlen;
+    qh_conf_defaults(c);
+    s->has_hall = 0;
+    s->hall_rev[0] = '\0';
+    if (!qh_store_setting_get(s, "hall_rev", s->hall_rev, sizeof s->hall_rev))
+        return 0;
+    qh_store_setting_get(s, "hall.name", c->name, sizeof c->name);
+    qh_store_setting_get(s, "hall.name_en", c->name_en, sizeof c->name_en);
+    qh_store_setting_get(s, "hall.timezone", c->timezone, sizeof c->timezone);
+    qh_store_setting_get(s, "hall.notice", c->notice, sizeof c->notice);
+    qh_store_setting_get(s, "hall.notice_en", c->notice_en, sizeof c->notice_en);
+    c->days = (unsigned)setting_int(s, "hall.days", (int)c->days);
+    c->recall_limit = setting_int(s, "hall.recall_limit", c->recall_limit);
+    c->green_bonus_minutes = setting_int(s, "hall.green_bonus_minutes",
+                                         c->green_bonus_minutes);
+    c->target_wait_minutes = setting_int(s, "hall.target_wait_minutes",
+                                         c->target_wait_minutes);
+    c->default_handle_minutes = setting_int(s, "hall.default_handle_minutes",
+                                            c->default_handle_minutes);
+    if (qh_store_setting_get(s, "hall.spans", v, sizeof v)) {
+        c->nspans = 0;
+        for (char *p = v; *p && c->nspans < QH_MAX_SPANS;) {
+            int a, b, n = 0;
+            if (sscanf(p, "%d-%d%n", &a, &b, &n) != 2)
+                break;
+            c->spans[c->nspans].open_min = a;
+            c->spans[c->nspans++].close_min = b;
+            p += n;
+            if (*p == ',')
+                p++;
+        }
+    }
+    sqlite3_stmt *st = stmt(s, Q_QUEUE_ALL);
+    c->nqueues = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && c->nqueues < QH_MAX_QUEUES) {
+        struct qh_queue_conf *q = &c->queues[c->nqueues++];
+        col_text(st, 0, q->code, sizeof q->code);
+        col_text(st, 1, q->name, sizeof q->name);
+        col_text(st, 2, q->name_en, sizeof q->name_en);
+        col_text(st, 3, q->prefix, sizeof q->prefix);
+        char k[4];
+        col_text(st, 4, k, sizeof k);
+        q->klass = k[0];
+        q->daily_quota = sqlite3_column_int(st, 5);
+    }
+    sqlite3_reset(st);
+    st = stmt(s, Q_WIN_ALL);
+    c->nwindows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && c->nwindows < QH_MAX_WINDOWS) {
+        struct qh_window_conf *w = &c->windows[c->nwindows++];
+        w->number = sqlite3_column_int(st, 0);
+        col_text(st, 1, w->name, sizeof w->name);
+        col_text(st, 2, w->name_en, sizeof w->name_en);
+        col_text(st, 3, v, sizeof v);
+        w->nqueues = 0;
+        for (char *tok = strtok(v, ","); tok && w->nqueues < QH_MAX_QUEUES;
+             tok = strtok(NULL, ","))
+            snprintf(w->queues[w->nqueues++], QH_CODE_LEN, "%s", tok);
+        w->overflow_minutes = sqlite3_column_int(st, 4);
+    }
+    sqlite3_reset(st);
+    s->has_hall = c->nqueues > 0;
+    return 0;
+}
+
+int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
+                       char *err, size_t errlen)
+{
+    int rc;
+    char v[512];
+    struct qh_buf b;
+    qh_buf_init(&b);
+#define SET(k, val) \
+    if ((rc = qh_store_setting_set(s, k, val, err, errlen)) < 0) goto out
+#define SETI(k, val) \
+    snprintf(v, sizeof v, "%d", (int)(val)); SET(k, v)
+    SET("hall.name", c->name);
+    SET("hall.name_en", c->name_en);
+    SET("hall.timezone", c->timezone);
+    SET("hall.notice", c->notice);
+    SET("hall.notice_en", c->notice_en);
+    SETI("hall.days", c->days);
+    SETI("hall.recall_limit", c->recall_limit);
+    SETI("hall.green_bonus_minutes", c->green_bonus_minutes);
+    SETI("hall.target_wait_minutes", c->target_wait_minutes);
+    SETI("hall.default_handle_minutes", c->default_handle_minutes);
+    for (int i = 0; i < c->nspans; i++)
+        qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->spans[i].open_min,
+                      c->spans[i].close_min);
+    SET("hall.spans", qh_buf_str(&b));
+    if ((rc = exec_stmt(s, stmt(s, Q_QUEUE_CLEAR), err, errlen, "queues")) < 0)
+        goto out;
+    for (int i = 0; i < c->nqueues; i++) {
+        const struct qh_queue_conf *q = &c->queues[i];
+        char k[2] = {q->klass, 0};
+        sqlite3_stmt *st = stmt(s, Q_QUEUE_INSERT);
+        bind_text(st, 1, q->code);
+        bind_text(st, 2, q->name);
+        bind_text(st, 3, q->name_en);
+        bind_text(st, 4, q->prefix);
+        bind_text(st, 5, k);
+        sqlite3_bind_int(st, 6, q->daily_quota);
+        sqlite3_bind_int(st, 7, i);
+        if ((rc = exec_stmt(s, st, err, errlen, "queue")) < 0)
+            goto out;
+    }
+    /* Mark all windows unconfigured, then upsert the configured ones:
+     * a window that stays keeps its login and pause. */
+    sqlite3_exec(s->db, "UPDATE win SET configured = 0", NULL, NULL, NULL);
+    for (int i = 0; i < c->nwindows; i++) {
+        const struct qh_window_conf *w = &c->windows[i];
+        qh_buf_reset(&b);
+        for (int j = 0; j < w->nqueues; j++)
+            qh_buf_printf(&b, "%s%s", j ? "," : "", w->queues[j]);
+        sqlite3_stmt *st = stmt(s, Q_WIN_UPSERT_CONF);
+        sqlite3_bind_int(st, 1, w->number);
+        bind_text(st, 2, w->name);
+        bind_text(st, 3, w->name_en);
+        bind_text(st, 4, qh_buf_str(&b));
+        sqlite3_bind_int(st, 5, w->overflow_minutes);
+        if ((rc = exec_stmt(s, st, err, errlen, "window")) < 0)
+            goto out;
+    }
+    if ((rc = exec_stmt(s, stmt(s, Q_WIN_CLEAR_UNUSED), err, errlen, "window")) < 0)
+        goto out;
+    {
+        int rev = setting_int(s, "hall_rev", 0) + 1;
+        SETI("hall_rev", rev);
+    }
+    rc = qh_store_hall_reload(s, err, errlen);
+out:
+#undef SET
+#undef SETI
+    qh_buf_fini(&b);
+    return rc;
+}
+
+/* ---- services ---- */
+
+static void read_service(sqlite3_stmt *st, struct qh_service *sv)
+{
+    col_text(st, 0, sv->code, sizeof sv->code);
+    col_text(st, 1, sv->name, sizeof sv->name);
+    col_text(st, 2, sv->queue, sizeof sv->queue);
+    sv->promised_days = sqlite3_column_int(st, 3);
+    col_text(st, 4, sv->materials, sizeof sv->materials);
+    col_text(st, 5, sv->initials, sizeof sv->initials);
+}
+
+int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
+                         char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_SERVICE_PUT);
+    bind_text(st, 1, sv->code);
+    bind_text(st, 2, sv->name);
+    bind_text(st, 3, sv->queue);
+    sqlite3_bind_int(st, 4, sv->promised_days);
+    bind_text(st, 5, sv->materials);
+    bind_text(st, 6, sv->initials);
+    return exec_stmt(s, st, err, errlen, "service");
+}
+
+int qh_store_service_clear(struct qh_store *s, char *err, size_t errlen)
+{
+    return exec_stmt(s, stmt(s, Q_SERVICE_CLEAR), err, errlen, "service");
+}
+
+int qh_store_service_get(struct qh_store *s, const char *code,
+                         struct qh_service *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_SERVICE_GET);
+    bind_text(st, 1, code);
+    int rc = QH_E_NOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        read_service(st, out);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int qh_store_service_each(struct qh_store *s, const char *queue,
+                          int (*fn)(const struct qh_service *, void *),
+                          void *ud)
+{
+    sqlite3_stmt *st = stmt(s, queue ? Q_SERVICE_EACH_QUEUE : Q_SERVICE_EACH);
+    if (queue)
+        bind_text(st, 1, queue);
+    int n = 0, src;
+    struct qh_service sv;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        read_service(st, &sv);
+        n++;
+        if (fn(&sv, ud))
+            break;
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return QH_E_DB;
+    return n;
+}
+
+int qh_store_service_count(struct qh_store *s, const char *queue)
+{
+    sqlite3_stmt *st = stmt(s, queue ? Q_SERVICE_COUNT_QUEUE : Q_SERVICE_COUNT);
+    if (queue)
+        bind_text(st, 1, queue);
+    return (int)scalar(s, st, 0);
+}
+
+/* ---- tickets ---- */
+
+static void read_ticket(sqlite3_stmt *st, struct qh_ticket_row *t)
+{
+    memset(t, 0, sizeof *t);
+    t->id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, t->day, sizeof t->day);
+    col_text(st, 2, t->number, sizeof t->number);
+    t->seq = sqlite3_column_int(st, 3);
+    col_text(st, 4, t->queue, sizeof t->queue);
+    col_text(st, 5, t->service, sizeof t->service);
+    t->state = sqlite3_column_int(st, 6);
+    col_text(st, 7, t->green, sizeof t->green);
+    t->issued_at = sqlite3_column_int64(st, 8);
+    t->virtual_at = sqlite3_column_int64(st, 9);
+    t->prio = sqlite3_column_int(st, 10);
+    t->called_at = sqlite3_column_int64(st, 11);
+    t->started_at = sqlite3_column_int64(st, 12);
+    t->finished_at = sqlite3_column_int64(st, 13);
+    t->window = sqlite3_column_int(st, 14);
+    t->target_window = sqlite3_column_int(st, 15);
+    col_text(st, 16, t->staff, sizeof t->staff);
+    t->recalls = sqlite3_column_int(st, 17);
+    col_text(st, 18, t->outcome, sizeof t->outcome);
+    t->rated = sqlite3_column_int(st, 19);
+    t->appointment = sqlite3_column_int64(st, 20);
+}
+
+static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
+{
+    int src = sqlite3_step(st);
+    int rc = QH_E_NOTFOUND;
+    if (src == SQLITE_ROW) {
+        read_ticket(st, out);
+        rc = 0;
+    } else if (src != SQLITE_DONE) {
+        rc = (src & 0xff) == SQLITE_BUSY ? QH_E_BUSY : QH_E_DB;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
+                      int *seq, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEQ_GET);
+    bind_text(st, 1, day);
+    bind_text(st, 2, queue);
+    int next = (int)scalar(s, st, 0) + 1;
+    st = stmt(s, Q_SEQ_PUT);
+    bind_text(st, 1, day);
+    bind_text(st, 2, queue);
+    sqlite3_bind_int(st, 3, next);
+    int rc = exec_stmt(s, st, err, errlen, "sequence");
+    if (rc < 0)
+        return rc;
+    *seq = next;
+    return 0;
+}
+
+int qh_store_issued_count(struct qh_store *s, const char *day,
+                          const char *queue)
+{
+    sqlite3_stmt *st = stmt(s, Q_ISSUED_COUNT);
+    bind_text(st, 1, day);
+    bind_text(st, 2, queue);
+    return (int)scalar(s, st, 0);
+}
+
+static void bind_ticket_mutable(sqlite3_stmt *st, const struct qh_ticket_row *t)
+{
+    sqlite3_bind_int64(st, 1, t->id);
+    bind_text(st, 2, t->queue);
+    bind_text(st, 3, t->service);
+    sqlite3_bind_int(st, 4, t->state);
+    bind_text(st, 5, t->green);
+    sqlite3_bind_int64(st, 6, t->virtual_at);
+    sqlite3_bind_int(st, 7, t->prio);
+    sqlite3_bind_int64(st, 8, t->called_at);
+    sqlite3_bind_int64(st, 9, t->started_at);
+    sqlite3_bind_int64(st, 10, t->finished_at);
+    sqlite3_bind_int(st, 11, t->window);
+    sqlite3_bind_int(st, 12, t->target_window);
+    bind_text(st, 13, t->staff);
+    sqlite3_bind_int(st, 14, t->recalls);
+    bind_text(st, 15, t->outcome);
+    sqlite3_bind_int(st, 16, t->rated);
+}
+
+int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
+                           char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_TICKET_INSERT);
+    bind_text(st, 1, t->day);
+    bind_text(st, 2, t->number);
+    sqlite3_bind_int(st, 3, t->seq);
+    bind_text(st, 4, t->queue);
+    bind_text(st, 5, t->service);
+    sqlite3_bind_int(st, 6, t->state);
+    bind_text(st, 7, t->green);
+    sqlite3_bind_int64(st, 8, t->issued_at);
+    sqlite3_bind_int64(st, 9, t->virtual_at);
+    sqlite3_bind_int(st, 10, t->prio);
+    sqlite3_bind_int64(st, 11, t->called_at);
+    sqlite3_bind_int64(st, 12, t->started_at);
+    sqlite3_bind_int64(st, 13, t->finished_at);
+    sqlite3_bind_int(st, 14, t->window);
+    sqlite3_bind_int(st, 15, t->target_window);
+    bind_text(st, 16, t->staff);
+    sqlite3_bind_int(st, 17, t->recalls);
+    bind_text(st, 18, t->outcome);
+    sqlite3_bind_int(st, 19, t->rated);
+    if (t->appointment)
+        sqlite3_bind_int64(st, 20, t->appointment);
+    else
+        sqlite3_bind_null(st, 20);
+    int rc = exec_stmt(s, st, err, errlen, "ticket");
+    if (rc < 0)
+        return rc;
+    t->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
+                           char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_TICKET_UPDATE);
+    bind_ticket_mutable(st, t);
+    int rc = exec_stmt(s, st, err, errlen, "ticket");
+    if (rc == 0 && sqlite3_changes(s->db) != 1)
+        return qh_err(err, errlen, QH_E_NOTFOUND, "ticket %lld not found",
+                      (long long)t->id);
+    return rc;
+}
+
+int qh_store_ticket_get(struct qh_store *s, int64_t id,
+                        struct qh_ticket_row *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_TICKET_GET);
+    sqlite3_bind_int64(st, 1, id);
+    return one_ticket(st, out);
+}
+
+int qh_store_ticket_by_number(struct qh_store *s, const char *day,
+                              const char *number, struct qh_ticket_row *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_TICKET_BY_NUMBER);
+    bind_text(st, 1, day);
+    bind_text(st, 2, number);
+    return one_ticket(st, out);
+}
+
+int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
+                              struct qh_ticket_row *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_TICKET_AT_WINDOW);
+    bind_text(st, 1, day);
+    sqlite3_bind_int(st, 2, window);
+    return one_ticket(st, out);
+}
+
+int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
+                        int window, int by_issue, struct qh_ticket_row *out)
+{
+    sqlite3_stmt *st = stmt(s, by_issue ? Q_QUEUE_HEAD_ISSUE : Q_QUEUE_HEAD);
+    bind_text(st, 1, day);
+    bind_text(st, 2, queue);
+    sqlite3_bind_int(st, 3, window);
+    return one_ticket(st, out);
+}
+
+int qh_store_waiting_count(struct qh_store *s, const char *day,
+                           const char *queue)
+{
+    sqlite3_stmt *st = stmt(s, Q_WAITING_COUNT);
+    bind_text(st, 1, day);
+    bind_text(st, 2, queue);
+    return (int)scalar(s, st, 0);
+}
+
+int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
+{
+    sqlite3_stmt *st = stmt(s, Q_AHEAD);
+    bind_text(st, 1, t->day);
+    bind_text(st, 2, t->queue);
+    sqlite3_bind_int(st, 3, t->prio);
+    sqlite3_bind_int64(st, 4, t->virtual_at);
+    sqlite3_bind_int64(st, 5, t->id);
+    return (int)scalar(s, st, 0);
+}
+
+int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
+                         int (*fn)(const struct qh_ticket_row *, void *),
+                         void *ud)
+{
+    sqlite3_stmt *st = stmt(s, state < 0 ? Q_TICKET_EACH : Q_TICKET_EACH_STATE);
+    bind_text(st, 1, day);
+    if (state >= 0)
+        sqlite3_bind_int(st, 2, state);
+    int n = 0, src;
+    struct qh_ticket_row t;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        read_ticket(st, &t);
+        n++;
+        if (fn(&t, ud))
+            break;
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return QH_E_DB;
+    return n;
+}
+
+int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
+                           char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_EXPIRE_EVENTS);
+    bind_text(st, 1, day);
+    sqlite3_bind_int64(st, 2, now);
+    bind_text(st, 3, s->actor);
+    int rc = exec_stmt(s, st, err, errlen, "expire");
+    if (rc < 0)
+        return rc;
+    st = stmt(s, Q_EXPIRE_TICKETS);
+    bind_text(st, 1, day);
+    if ((rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
+        return rc;
+    return sqlite3_changes(s->db);
+}
+
+/* ---- events ---- */
+
+int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
+                       char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_EVENT_INSERT);
+    sqlite3_bind_int64(st, 1, ev->at);
+    bind_text(st, 2, ev->type);
+    if (ev->ticket)
+        sqlite3_bind_int64(st, 3, ev->ticket);
+    else
+        sqlite3_bind_null(st, 3);
+    bind_text(st, 4, ev->number);
+    bind_text(st, 5, ev->queue);
+    sqlite3_bind_int(st, 6, ev->window);
+    bind_text(st, 7, ev->staff);
+    bind_text(st, 8, ev->detail[0] ? ev->detail : "{}");
+    int rc = exec_stmt(s, st, err, errlen, "event");
+    if (rc < 0)
+        return rc;
+    ev->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int qh_store_events_since(struct qh_store *s, int64_t after,
+                          struct qh_event_row *out, int max,
+                          char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_EVENT_SINCE);
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, max);
+    int n = 0, src;
+    while (n < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct qh_event_row *e = &out[n++];
+        e->id = sqlite3_column_int64(st, 0);
+        e->at = sqlite3_column_int64(st, 1);
+        col_text(st, 2, e->type, sizeof e->type);
+        e->ticket = sqlite3_column_int64(st, 3);
+        col_text(st, 4, e->number, sizeof e->number);
+        col_text(st, 5, e->queue, sizeof e->queue);
+        e->window = sqlite3_column_int(st, 6);
+        col_text(st, 7, e->staff, sizeof e->staff);
+        col_text(st, 8, e->detail, sizeof e->detail);
+    }
+    if (n < max && src != SQLITE_DONE) {
+        int rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "events");
+        sqlite3_reset(st);
+        return rc;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+int64_t qh_store_last_event_id(struct qh_store *s)
+{
+    return scalar(s, stmt(s, Q_EVENT_LAST), 0);
+}
+
+/* ---- windows ---- */
+
+int qh_store_window_get(struct qh_store *s, int number,
+                        struct qh_window_row *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_WIN_GET);
+    sqlite3_bind_int(st, 1, number);
+    int rc = QH_E_NOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->number = sqlite3_column_int(st, 0);
+        col_text(st, 1, out->staff, sizeof out->staff);
+        out->login_at = sqlite3_column_int64(st, 2);
+        out->paused = sqlite3_column_int(st, 3);
+        col_text(st, 4, out->pause_reason, sizeof out->pause_reason);
+        out->paused_at = sqlite3_column_int64(st, 5);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int qh_store_window_put(struct qh_store *s, const struct qh_window_row *w,
+                        char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_WIN_PUT);
+    sqlite3_bind_int(st, 1, w->number);
+    bind_text(st, 2, w->staff);
+    sqlite3_bind_int64(st, 3, w->login_at);
+    sqlite3_bind_int(st, 4, w->paused);
+    bind_text(st, 5, w->pause_reason);
+    sqlite3_bind_int64(st, 6, w->paused_at);
+    return exec_stmt(s, st, err, errlen, "window");
+}
+
+int qh_store_window_of_staff(struct qh_store *s, const char *staff)
+{
+    sqlite3_stmt *st = stmt(s, Q_WIN_OF_STAFF);
+    bind_text(st, 1, staff);
+    return (int)scalar(s, st, 0);
+}
+
+/* ---- staff ---- */
+
+static void read_staff(sqlite3_stmt *st, struct qh_staff_row *r)
+{
+    memset(r, 0, sizeof *r);
+    col_text(st, 0, r->id, sizeof r->id);
+    col_text(st, 1, r->name, sizeof r->name);
+    col_text(st, 2, r->role, sizeof r->role);
+    col_text(st, 3, r->pin_hash, sizeof r->pin_hash);
+    r->failed = sqlite3_column_int(st, 4);
+    r->locked_until = sqlite3_column_int64(st, 5);
+    r->created_at = sqlite3_column_int64(st, 6);
+}
+
+int qh_store_staff_add(struct qh_store *s, const struct qh_staff_row *r,
+                       char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_STAFF_INSERT);
+    bind_text(st, 1, r->id);
+    bind_text(st, 2, r->name);
+    bind_text(st, 3, r->role);
+    bind_text(st, 4, r->pin_hash);
+    sqlite3_bind_int(st, 5, r->failed);
+    sqlite3_bind_int64(st, 6, r->locked_until);
+    sqlite3_bind_int64(st, 7, r->created_at);
+    int rc = exec_stmt(s, st, err, errlen, "staff");
+    if (rc == QH_E_EXISTS)
+        return qh_err(err, errlen, rc, QH_TR(s->lang, "工号 %s 已存在",
+                      "staff ID %s already exists"), r->id);
+    return rc;
+}
+
+int qh_store_staff_get(struct qh_store *s, const char *id,
+                       struct qh_staff_row *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_STAFF_GET);
+    bind_text(st, 1, id);
+    int rc = QH_E_NOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        read_staff(st, out);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *r,
+                          char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_STAFF_UPDATE);
+    bind_text(st, 1, r->id);
+    bind_text(st, 2, r->name);
+    bind_text(st, 3, r->role);
+    bind_text(st, 4, r->pin_hash);
+    sqlite3_bind_int(st, 5, r->failed);
+    sqlite3_bind_int64(st, 6, r->locked_until);
+    return exec_stmt(s, st, err, errlen, "staff");
+}
+
+int qh_store_staff_each(struct qh_store *s,
+                        int (*fn)(const struct qh_staff_row *, void *),
+                        void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_STAFF_ALL);
+    int n = 0;
+    struct qh_staff_row r;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        read_staff(st, &r);
+        n++;
+        if (fn(&r, ud))
+            break;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+/* ---- appointments ---- */
+
+int qh_store_appointment_add(struct qh_store *s, struct qh_appointment *a,
+                             char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_APPT_INSERT);
+    bind_text(st, 1, a->code);
+    bind_text(st, 2, a->service);
+    sqlite3_bind_int64(st, 3, a->slot_at);
+    bind_text(st, 4, a->name);
+    sqlite3_bind_int64(st, 5, a->created_at);
+    int rc = exec_stmt(s, st, err, errlen, "appointment");
+    if (rc == QH_E_EXISTS)
+        return qh_err(err, errlen, rc, QH_TR(s->lang, "预约码 %s 已存在",
+                      "appointment code %s already exists"), a->code);
+    if (rc == 0)
+        a->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int qh_store_appointment_get(struct qh_store *s, const char *code,
+                             struct qh_appointment *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_APPT_GET);
+    bind_text(st, 1, code);
+    int rc = QH_E_NOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        col_text(st, 1, out->code, sizeof out->code);
+        col_text(st, 2, out->service, sizeof out->service);
+        out->slot_at = sqlite3_column_int64(st, 3);
+        col_text(st, 4, out->name, sizeof out->name);
+        out->ticket = sqlite3_column_int64(st, 5);
+        out->created_at = sqlite3_column_int64(st, 6);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int qh_store_appointment_update(struct qh_store *s,
+                                const struct qh_appointment *a,
+                                char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_APPT_UPDATE);
+    sqlite3_bind_int64(st, 1, a->id);
+    sqlite3_bind_int64(st, 2, a->ticket);
+    return exec_stmt(s, st, err, errlen, "appointment");
+}
+
+/* ---- ratings ---- */
+
+int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
+                        char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_RATING_INSERT);
+    sqlite3_bind_int64(st, 1, r->ticket);
+    sqlite3_bind_int(st, 2, r->score);
+    bind_text(st, 3, r->reason);
+    sqlite3_bind_int(st, 4, r->window);
+    bind_text(st, 5, r->staff);
+    bind_text(st, 6, r->service);
+    sqlite3_bind_int64(st, 7, r->at);
+    return exec_stmt(s, st, err, errlen, "rating");
+}
+
+/* ---- maintenance ---- */
+
+static const struct {
+    const char *type;
+    int state;
+} event_state[] = {
+    {"issued", QH_TICKET_WAITING}, {"called", QH_TICKET_CALLED},
+    {"recalled", QH_TICKET_CALLED}, {"called_back", QH_TICKET_CALLED},
+    {"no_show", QH_TICKET_NO_SHOW}, {"started", QH_TICKET_SERVING},
+    {"held", QH_TICKET_HELD}, {"released", QH_TICKET_WAITING},
+    {"transferred", QH_TICKET_WAITING}, {"finished", QH_TICKET_FINISHED},
+    {"cancelled", QH_TICKET_CANCELLED}, {"expired", QH_TICKET_EXPIRED},
+};
+
+static int expected_state(const char *type, const char *detail)
+{
+    /* A 办不成 finish that sent the ticket on leaves it waiting. */
+    if (!strcmp(type, "finished") && strstr(detail, "\"to_queue\""))
+        return QH_TICKET_WAITING;
+    for (size_t i = 0; i < sizeof event_state / sizeof event_state[0]; i++)
+        if (!strcmp(type, event_state[i].type))
+            return event_state[i].state;
+    return -1;
+}
+
+#define PROBLEM(...) do { qh_err_append(report, reportlen, __VA_ARGS__); n++; } while (0)
+
+int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
+                   char *err, size_t errlen)
+{
+    int n = 0, src;
+    sqlite3_stmt *st;
+    if (report && reportlen)
+        report[0] = '\0';
+    /* One read transaction: every check sees the same snapshot. */
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "check");
+    st = stmt(s, Q_CHECK_INTEGRITY);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v && strcmp(v, "ok"))
+            PROBLEM("sqlite: %s", v);
+    }
+    if (src != SQLITE_DONE)
+        PROBLEM("sqlite: integrity_check failed: %s", sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_FK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("foreign key: %s row %lld points to a missing %s",
+                sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+                sqlite3_column_text(st, 2));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_WINDOW);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("window %d on %s holds several tickets: %s", sqlite3_column_int(st, 1),
+                sqlite3_column_text(st, 0), sqlite3_column_text(st, 2));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_SEQ);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("numbers of queue %s on %s: counter %d, %d tickets, highest %d",
+                sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
+                sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+                sqlite3_column_int(st, 4));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_ISSUED);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("ticket %s %s has %d issued events", sqlite3_column_text(st, 0),
+                sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_STATE);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int state = sqlite3_column_int(st, 2);
+        const char *type = (const char *)sqlite3_column_text(st, 3);
+        const char *detail = (const char *)sqlite3_column_text(st, 4);
+        int want = type ? expected_state(type, detail ? detail : "") : -1;
+        if (want != state)
+            PROBLEM("ticket %s %s is %s but its last event is %s",
+                    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                    qh_ticket_state_name(state), type ? type : "(none)");
+    }
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_HOLDER);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("ticket %s %s is called or serving at no window",
+                sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return n;
+}
+
+int qh_store_backup(struct qh_store *s, const char *path,
+                    char *err, size_t errlen)
+{
+    sqlite3 *dst = NULL;
+    int rc = 0;
+    if (access(path, F_OK) == 0)
+        return qh_err(err, errlen, QH_E_EXISTS, "%s: %s", path,
+                      QH_TR(s->lang, "文件已存在", "file exists"));
+    int src = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (src) {
+        rc = qh_err(err, errlen, QH_E_IO, "%s: %s", path,
+                    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(src));
+        goto out;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    if (!b) {
+        rc = qh_err(err, errlen, QH_E_IO, "%s: %s", path, sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* Copy in steps so writers in other programs are not held off for the
+     * whole copy; a busy source just means try the step again. */
+    do {
+        src = sqlite3_backup_step(b, 256);
+        if (src == SQLITE_BUSY || src == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (src == SQLITE_OK || src == SQLITE_BUSY || src == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (src != SQLITE_DONE)
+        rc = qh_err(err, errlen, QH_E_IO, "%s: %s", path, sqlite3_errstr(src));
+out:
+    sqlite3_close(dst);
+    if (rc < 0)
+        unlink(path);
+    return rc;
+}

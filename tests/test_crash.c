@@ -1,0 +1,137 @@
+/* test_crash.c: kill -9 at random instants of a busy hall, 200+ times.
+ *
+ * A child process runs every kind of operation as fast as it can (and
+ * crosses midnight now and then, so rollovers are killed too); the parent
+ * kills it after a random delay and checks the database each time with
+ * qh_store_check, and every 25 rounds with the real `qhall check`. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "qh/clock.h"
+#include "qh/ticket.h"
+
+static char path[512];
+
+static void busy(int round)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s;
+    struct qh_ticket_row t;
+    /* A new service day every 40 rounds. */
+    int64_t base;
+    qh_clock_parse("2026-11-25T09:00:00+08:00", NULL, &base, NULL, 0);
+    int64_t now = base + (int64_t)(round / 40) * 86400000LL;
+    qh_clock_set(now);
+    if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
+        _exit(3);
+    unsigned seed = (unsigned)round * 2654435761u;
+    static const char *const queues[] = {"A", "B", "C"};
+    for (int i = 0;; i++) {
+        now += 1000;
+        qh_clock_set(now);
+        int w = 1 + (int)(rand_r(&seed) % 5);
+        switch (rand_r(&seed) % 9) {
+        case 0: case 1: {
+            struct qh_issue_req req = {.queue = queues[rand_r(&seed) % 3],
+                                       .green = rand_r(&seed) % 5 ? NULL : "elderly"};
+            qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err);
+            break;
+        }
+        case 2: qh_ticket_call_next(s, w, &t, err, sizeof err); break;
+        case 3: qh_ticket_start(s, w, &t, err, sizeof err); break;
+        case 4: qh_ticket_finish(s, w, rand_r(&seed) % 4 ? "done" : "failed", NULL,
+                                 &t, err, sizeof err);
+            break;
+        case 5: qh_ticket_recall(s, w, &t, err, sizeof err); break;
+        case 6: {
+            struct qh_transfer_to to = {.queue = queues[rand_r(&seed) % 3]};
+            qh_ticket_transfer(s, w, &to, &t, err, sizeof err);
+            break;
+        }
+        case 7:
+            if (qh_ticket_hold(s, w, &t, err, sizeof err) == 0)
+                qh_ticket_release(s, t.number, &t, err, sizeof err);
+            break;
+        case 8: qh_ticket_noshow(s, w, &t, err, sizeof err); break;
+        }
+    }
+}
+
+static int64_t events(void)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s;
+    if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
+        fail_msg("open: %s", err);
+    int64_t n = qh_store_last_event_id(s);
+    qh_store_close(s);
+    return n;
+}
+
+static void kill_nine(void **state)
+{
+    (void)state;
+    char err[4096], report[8192];
+    struct qh_store *s;
+    const char *env = getenv("QHALL_CRASH_ROUNDS");
+    int rounds = env && atoi(env) > 0 ? atoi(env) : 200;
+    const char *cli = getenv("QHALL_BIN");
+    s = tu_store_new("crash");
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    qh_store_close(s);
+    unsigned seed = (unsigned)time(NULL);
+    int64_t first = events();
+    int progressed = 0, cli_checks = 0;
+    for (int r = 0; r < rounds; r++) {
+        int64_t before = events();
+        pid_t p = fork();
+        assert_true(p >= 0);
+        if (p == 0)
+            busy(r);
+        /* Long enough for the child to get going, short enough to land
+         * anywhere in its work. */
+        usleep(5000 + rand_r(&seed) % 40000);
+        kill(p, SIGKILL);
+        int st;
+        assert_int_equal(waitpid(p, &st, 0), p);
+        if (WIFEXITED(st))
+            fail_msg("round %d: child exited early with %d", r, WEXITSTATUS(st));
+        if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
+            fail_msg("round %d: open after kill: %s", r, err);
+        int problems = qh_store_check(s, report, sizeof report, err, sizeof err);
+        if (problems != 0)
+            fail_msg("round %d: %d problems after kill -9:\n%s\n%s", r, problems,
+                     report, err);
+        qh_store_close(s);
+        progressed += events() > before;
+        if (cli && *cli && r % 25 == 24) {
+            char cmd[1200];
+            snprintf(cmd, sizeof cmd, "'%s' --db '%s' check >/dev/null", cli, path);
+            int rc = system(cmd);
+            if (rc != 0)
+                fail_msg("round %d: qhall check exited with %d", r, rc);
+            cli_checks++;
+        }
+    }
+    /* The kills must land while the child works, not before it starts. */
+    assert_true(progressed > rounds * 3 / 4);
+    assert_true(events() > first + rounds);
+    if (cli && *cli)
+        assert_int_equal(cli_checks, rounds / 25);
+    print_message("%d rounds, %d with progress, %lld events\n", rounds, progressed,
+                  (long long)events());
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(kill_nine),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,556 @@
+/* test_ticket.c: the ticket lifecycle through libqhall on real database
+ * files: numbering, routing, every operation and its refusals, the event
+ * each one writes, rollover and failure paths. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "qh/buf.h"
+#include "qh/clock.h"
+#include "qh/ticket.h"
+
+static char err[4096];
+
+static struct qh_ticket_row issue(struct qh_store *s, const char *service,
+                                  const char *queue, const char *green)
+{
+    struct qh_issue_req req = {.service = service, .queue = queue, .green = green};
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    int rc = qh_ticket_issue(s, &req, &t, &info, err, sizeof err);
+    if (rc < 0)
+        fail_msg("issue: %s", err);
+    return t;
+}
+
+static void ok(int rc)
+{
+    if (rc < 0)
+        fail_msg("rc %d: %s", rc, err);
+}
+
+/* The type of the newest event, and how many events there are. */
+static int64_t last_event(struct qh_store *s, struct qh_event_row *ev)
+{
+    int64_t id = qh_store_last_event_id(s);
+    if (ev && id) {
+        assert_int_equal(qh_store_events_since(s, id - 1, ev, 1, err, sizeof err), 1);
+    }
+    return id;
+}
+
+static int setup(void **state)
+{
+    setenv("QHALL_SYNC", "normal", 1);
+    tu_clock("2026-11-25T09:00:00+08:00");
+    *state = tu_store_new("ticket");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    qh_store_close(*state);
+    return 0;
+}
+
+static void numbering(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row a1 = issue(s, "XK001", NULL, NULL);
+    struct qh_ticket_row a2 = issue(s, NULL, "A", NULL);
+    struct qh_ticket_row b1 = issue(s, "GG001", NULL, NULL);
+    assert_string_equal(a1.number, "A001");
+    assert_string_equal(a2.number, "A002");
+    assert_string_equal(b1.number, "B001");
+    assert_string_equal(a1.queue, "A");
+    assert_string_equal(a1.service, "XK001");
+    assert_string_equal(a2.service, "");
+    assert_string_equal(a1.day, "2026-11-25");
+    assert_int_equal(a1.state, QH_TICKET_WAITING);
+    struct qh_event_row ev;
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "issued");
+    assert_string_equal(ev.number, "B001");
+    /* Unknown item, unknown queue, bad green reason: refused, nothing
+     * issued, no number consumed. */
+    struct qh_issue_req bad = {.service = "NOPE"};
+    int64_t before = last_event(s, NULL);
+    assert_int_equal(qh_ticket_issue(s, &bad, NULL, NULL, err, sizeof err), QH_E_NOTFOUND);
+    assert_non_null(strstr(err, "NOPE"));
+    struct qh_issue_req badq = {.queue = "Z"};
+    assert_int_equal(qh_ticket_issue(s, &badq, NULL, NULL, err, sizeof err), QH_E_NOTFOUND);
+    struct qh_issue_req badg = {.queue = "A", .green = "vip"};
+    assert_int_equal(qh_ticket_issue(s, &badg, NULL, NULL, err, sizeof err), QH_E_PARSE);
+    assert_int_equal(last_event(s, NULL), before);
+    assert_string_equal(issue(s, NULL, "A", NULL).number, "A003");
+}
+
+static void four_digits(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    for (int i = 0; i < 1000; i++)
+        t = issue(s, NULL, "C", NULL);
+    assert_string_equal(t.number, "C1000");
+    assert_int_equal(t.seq, 1000);
+}
+
+static void routing_2_plus_1(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    issue(s, NULL, "A", NULL);          /* A001 */
+    tu_clock_advance(60);
+    issue(s, NULL, "B", NULL);          /* B001 */
+    tu_clock_advance(60);
+    issue(s, NULL, "C", NULL);          /* C001 */
+    tu_clock_advance(60);
+    /* Window 3 serves only B. */
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "B001");
+    assert_int_equal(t.window, 3);
+    assert_int_equal(t.state, QH_TICKET_CALLED);
+    /* Window 4 (B only): B is empty now. */
+    assert_int_equal(qh_ticket_call_next(s, 4, &t, err, sizeof err), QH_E_EMPTY);
+    /* Window 5 [C, A, B]: its own C first though A waited longer. */
+    ok(qh_ticket_call_next(s, 5, &t, err, sizeof err));
+    assert_string_equal(t.number, "C001");
+    /* A window holding a ticket cannot call another. */
+    assert_int_equal(qh_ticket_call_next(s, 5, &t, err, sizeof err), QH_E_STATE);
+    assert_non_null(strstr(err, "C001"));
+    ok(qh_ticket_noshow(s, 5, &t, err, sizeof err));
+    ok(qh_ticket_call_next(s, 5, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");   /* C empty: helps A */
+    assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), QH_E_EMPTY);
+    assert_int_equal(qh_ticket_call_next(s, 42, &t, err, sizeof err), QH_E_NOTFOUND);
+}
+
+static void green_channel(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    issue(s, NULL, "A", NULL);              /* A001 at 9:00 */
+    tu_clock_advance(10 * 60);
+    issue(s, NULL, "A", NULL);              /* A002 at 9:10 */
+    tu_clock_advance(10 * 60);
+    struct qh_ticket_row g = issue(s, NULL, "A", "elderly"); /* A003 at 9:20 */
+    assert_string_equal(g.green, "elderly");
+    /* Virtual 8:50: ahead of both (A001 at 9:00 waited only 20 min). */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_string_equal(t.number, "A003");
+    /* A long-waiting regular ticket is not starved: A001 (9:00) precedes
+     * a green ticket issued at 9:40 (virtual 9:10). */
+    tu_clock_advance(20 * 60);
+    issue(s, NULL, "A", "pregnant");        /* A004 at 9:40 */
+    ok(qh_ticket_call_next(s, 2, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    ok(qh_ticket_noshow(s, 2, NULL, err, sizeof err));
+    /* A004's virtual time (9:10) ties A002's issue time: the lower id,
+     * the earlier ticket, goes first. */
+    ok(qh_ticket_call_next(s, 2, &t, err, sizeof err));
+    assert_string_equal(t.number, "A002");
+    ok(qh_ticket_noshow(s, 2, NULL, err, sizeof err));
+    ok(qh_ticket_call_next(s, 2, &t, err, sizeof err));
+    assert_string_equal(t.number, "A004");
+}
+
+static void recall_noshow_callback(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    struct qh_event_row ev;
+    issue(s, NULL, "B", NULL);
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    for (int i = 1; i <= 3; i++) {
+        ok(qh_ticket_recall(s, 3, &t, err, sizeof err));
+        assert_int_equal(t.recalls, i);
+        assert_int_equal(t.state, QH_TICKET_CALLED);
+        last_event(s, &ev);
+        assert_string_equal(ev.type, "recalled");
+    }
+    ok(qh_ticket_recall(s, 3, &t, err, sizeof err));   /* past the limit */
+    assert_int_equal(t.state, QH_TICKET_NO_SHOW);
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "no_show");
+    assert_non_null(strstr(ev.detail, "recall_limit"));
+    /* The window is free again. */
+    assert_int_equal(qh_ticket_recall(s, 3, &t, err, sizeof err), QH_E_STATE);
+    /* Call back at another window. */
+    assert_int_equal(qh_ticket_callback(s, "B999", 4, &t, err, sizeof err), QH_E_NOTFOUND);
+    ok(qh_ticket_callback(s, "B001", 4, &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_CALLED);
+    assert_int_equal(t.window, 4);
+    assert_int_equal(t.recalls, 0);
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "called_back");
+    assert_int_equal(ev.window, 4);
+    /* Only a no-show can be called back. */
+    assert_int_equal(qh_ticket_callback(s, "B001", 3, &t, err, sizeof err), QH_E_STATE);
+    ok(qh_ticket_start(s, 4, &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_SERVING);
+    assert_int_equal(qh_ticket_recall(s, 4, &t, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_ticket_noshow(s, 4, &t, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_ticket_start(s, 4, &t, err, sizeof err), QH_E_STATE);
+}
+
+static void hold_release(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    issue(s, NULL, "A", NULL);   /* A001 */
+    tu_clock_advance(60);
+    issue(s, NULL, "A", NULL);   /* A002 */
+    tu_clock_advance(60);
+    issue(s, NULL, "A", NULL);   /* A003 */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_int_equal(qh_ticket_hold(s, 1, &t, err, sizeof err), QH_E_STATE); /* not serving */
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    ok(qh_ticket_hold(s, 1, &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_HELD);
+    /* The window is free meanwhile. */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_string_equal(t.number, "A002");
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    ok(qh_ticket_hold(s, 1, &t, err, sizeof err));
+    tu_clock_advance(300);
+    ok(qh_ticket_release(s, "A002", &t, err, sizeof err));  /* released first */
+    tu_clock_advance(60);
+    ok(qh_ticket_release(s, "A001", &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_WAITING);
+    assert_int_equal(qh_ticket_release(s, "A001", &t, err, sizeof err), QH_E_STATE);
+    /* Released holds before everyone, among themselves by release time. */
+    ok(qh_ticket_call_next(s, 2, &t, err, sizeof err));
+    assert_string_equal(t.number, "A002");
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+}
+
+static void transfer(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t, u;
+    struct qh_event_row ev;
+    struct qh_ticket_row orig = issue(s, "XK001", NULL, "disabled");
+    tu_clock_advance(600);
+    issue(s, NULL, "B", NULL);          /* B001 */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    /* To a queue. */
+    struct qh_transfer_to toq = {.queue = "B", .note = "wrong desk"};
+    ok(qh_ticket_transfer(s, 1, &toq, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    assert_string_equal(t.queue, "B");
+    assert_string_equal(t.green, "disabled");
+    assert_int_equal(t.issued_at, orig.issued_at);
+    assert_int_equal(t.state, QH_TICKET_WAITING);
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "transferred");
+    assert_non_null(strstr(ev.detail, "\"from_queue\":\"A\""));
+    assert_non_null(strstr(ev.detail, "\"to_queue\":\"B\""));
+    assert_non_null(strstr(ev.detail, "wrong desk"));
+    /* Kept its place in time: ahead of B001 issued later. */
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    /* To a window: only that window calls it. */
+    struct qh_transfer_to tow = {.window = 5};
+    ok(qh_ticket_transfer(s, 3, &tow, &t, err, sizeof err));
+    assert_int_equal(t.target_window, 5);
+    ok(qh_ticket_call_next(s, 3, &u, err, sizeof err));
+    assert_string_equal(u.number, "B001");
+    assert_int_equal(qh_ticket_call(s, 4, "A001", &u, err, sizeof err), QH_E_STATE);
+    ok(qh_ticket_call_next(s, 5, &u, err, sizeof err));
+    assert_string_equal(u.number, "A001");
+    /* To a service item: the item's queue. */
+    struct qh_transfer_to tos = {.service = "GG002"};
+    ok(qh_ticket_transfer(s, 5, &tos, &t, err, sizeof err));
+    assert_string_equal(t.service, "GG002");
+    assert_string_equal(t.queue, "B");
+    assert_int_equal(t.issued_at, orig.issued_at);
+    last_event(s, &ev);
+    assert_non_null(strstr(ev.detail, "\"to_service\":\"GG002\""));
+    /* Refusals: nothing at the window, two targets, same window. */
+    assert_int_equal(qh_ticket_transfer(s, 5, &tos, &t, err, sizeof err), QH_E_STATE);
+    struct qh_transfer_to two = {.queue = "A", .window = 2};
+    assert_int_equal(qh_ticket_transfer(s, 5, &two, &t, err, sizeof err), QH_E_USAGE);
+    ok(qh_ticket_call(s, 4, "A001", &t, err, sizeof err));
+    struct qh_transfer_to self = {.window = 4};
+    assert_int_equal(qh_ticket_transfer(s, 4, &self, &t, err, sizeof err), QH_E_STATE);
+    struct qh_transfer_to nowin = {.window = 9};
+    assert_int_equal(qh_ticket_transfer(s, 4, &nowin, &t, err, sizeof err), QH_E_NOTFOUND);
+}
+
+static void finish_and_rate(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    struct qh_event_row ev;
+    struct qh_ticket_row a = issue(s, "XK002", NULL, "military");
+    issue(s, NULL, "A", NULL);
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_int_equal(qh_ticket_finish(s, 1, "done", NULL, &t, err, sizeof err), QH_E_STATE);
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    assert_int_equal(qh_ticket_finish(s, 1, "great", NULL, &t, err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_ticket_rate(s, "A001", 5, NULL, &t, err, sizeof err), QH_E_STATE);
+    /* 办不成: on to the class-C queue, same number and issue time. */
+    ok(qh_ticket_finish(s, 1, "failed", "no land certificate", &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_WAITING);
+    assert_string_equal(t.queue, "C");
+    assert_string_equal(t.number, "A001");
+    assert_int_equal(t.issued_at, a.issued_at);
+    assert_string_equal(t.green, "military");
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "finished");
+    assert_non_null(strstr(ev.detail, "\"outcome\":\"failed\""));
+    assert_non_null(strstr(ev.detail, "\"to_queue\":\"C\""));
+    /* The citizen may rate the failed case; 1-2 need a reason. */
+    assert_int_equal(qh_ticket_rate(s, "A001", 2, "", &t, err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_ticket_rate(s, "A001", 2, "  ", &t, err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_ticket_rate(s, "A001", 6, "x", &t, err, sizeof err), QH_E_PARSE);
+    ok(qh_ticket_rate(s, "A001", 2, "sent away", &t, err, sizeof err));
+    assert_int_equal(qh_ticket_rate(s, "A001", 4, NULL, &t, err, sizeof err), QH_E_STATE);
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "rated");
+    assert_int_equal(ev.window, 1);
+    /* Window 5 calls it (its own queue C), finishes it failed again: it is
+     * already at the 办不成事 window, so it ends there. */
+    ok(qh_ticket_call_next(s, 5, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    ok(qh_ticket_start(s, 5, &t, err, sizeof err));
+    ok(qh_ticket_finish(s, 5, "failed", NULL, &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_FINISHED);
+    ok(qh_ticket_rate(s, "A001", 5, NULL, &t, err, sizeof err));   /* new finish */
+    /* Done and supplement finish. */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    ok(qh_ticket_finish(s, 1, "supplement", "missing ID copy", &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_FINISHED);
+    assert_string_equal(t.outcome, "supplement");
+    /* Cancel only waiting. */
+    issue(s, NULL, "B", NULL);
+    ok(qh_ticket_cancel(s, "B001", &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_CANCELLED);
+    assert_int_equal(qh_ticket_cancel(s, "B001", &t, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_ticket_cancel(s, "A002", &t, err, sizeof err), QH_E_STATE);
+}
+
+static void pause_resume(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    issue(s, NULL, "B", NULL);
+    assert_int_equal(qh_window_pause(s, 3, "", err, sizeof err), QH_E_PARSE);
+    ok(qh_window_pause(s, 3, "午休", err, sizeof err));
+    assert_int_equal(qh_window_pause(s, 3, "会议", err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_ticket_call_next(s, 3, &t, err, sizeof err), QH_E_STATE);
+    assert_non_null(strstr(err, "午休"));
+    tu_clock_advance(1800);
+    ok(qh_window_resume(s, 3, err, sizeof err));
+    struct qh_event_row ev;
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "resumed");
+    assert_non_null(strstr(ev.detail, "\"paused_s\":1800"));
+    assert_int_equal(qh_window_resume(s, 3, err, sizeof err), QH_E_STATE);
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_int_equal(qh_window_pause(s, 3, "会议", err, sizeof err), QH_E_STATE);
+}
+
+static void staff_login(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    struct qh_event_row ev;
+    ok(qh_staff_add(s, "w001", "王芳", "staff", "1234", err, sizeof err));
+    assert_int_equal(qh_staff_add(s, "w001", "x", "staff", "1234", err, sizeof err), QH_E_EXISTS);
+    assert_int_equal(qh_staff_add(s, "bad id", "x", "staff", "1234", err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_staff_add(s, "w002", "x", "boss", "1234", err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_staff_add(s, "w002", "x", "staff", "12", err, sizeof err), QH_E_PARSE);
+    ok(qh_staff_login(s, 3, "w001", "1234", err, sizeof err));
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "login");
+    assert_string_equal(ev.staff, "w001");
+    /* Calls from this window record the staff. */
+    issue(s, NULL, "B", NULL);
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.staff, "w001");
+    last_event(s, &ev);
+    assert_string_equal(ev.staff, "w001");
+    assert_int_equal(qh_staff_logout(s, 3, err, sizeof err), QH_E_STATE); /* has a ticket */
+    ok(qh_ticket_noshow(s, 3, &t, err, sizeof err));
+    /* Moving to window 4 logs out of 3. */
+    ok(qh_staff_login(s, 4, "w001", "1234", err, sizeof err));
+    struct qh_window_row w;
+    ok(qh_store_window_get(s, 3, &w));
+    assert_string_equal(w.staff, "");
+    ok(qh_staff_logout(s, 4, err, sizeof err));
+    assert_int_equal(qh_staff_logout(s, 4, err, sizeof err), QH_E_STATE);
+    /* Wrong PINs: 4 refusals, the 5th locks, then even the right PIN is
+     * refused until the lock expires. */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(qh_staff_login(s, 3, "w001", "9999", err, sizeof err), QH_E_AUTH);
+    assert_int_equal(qh_staff_login(s, 3, "w001", "9999", err, sizeof err), QH_E_LOCKED);
+    assert_int_equal(qh_staff_login(s, 3, "w001", "1234", err, sizeof err), QH_E_LOCKED);
+    assert_int_equal(qh_staff_login(s, 3, "nobody", "1234", err, sizeof err), QH_E_AUTH);
+    tu_clock_advance(16 * 60);
+    ok(qh_staff_login(s, 3, "w001", "1234", err, sizeof err));
+}
+
+static void rollover(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    issue(s, NULL, "A", NULL);   /* A001 waiting */
+    issue(s, NULL, "A", NULL);   /* A002 called */
+    issue(s, NULL, "B", NULL);   /* B001 finished */
+    ok(qh_ticket_call(s, 1, "A002", &t, err, sizeof err));
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    ok(qh_ticket_start(s, 3, &t, err, sizeof err));
+    ok(qh_ticket_finish(s, 3, "done", NULL, &t, err, sizeof err));
+    int64_t before = last_event(s, NULL);
+    /* 00:30 the next day (Asia/Shanghai): still 16:30 UTC the same date. */
+    tu_clock("2026-11-26T00:30:00+08:00");
+    t = issue(s, NULL, "A", NULL);
+    assert_string_equal(t.number, "A001");
+    assert_string_equal(t.day, "2026-11-26");
+    struct qh_event_row ev[8];
+    int n = qh_store_events_since(s, before, ev, 8, err, sizeof err);
+    assert_int_equal(n, 3);   /* two expired, then issued */
+    assert_string_equal(ev[0].type, "expired");
+    assert_string_equal(ev[0].number, "A001");
+    assert_non_null(strstr(ev[0].detail, "\"from\":\"waiting\""));
+    assert_string_equal(ev[1].type, "expired");
+    assert_string_equal(ev[1].number, "A002");
+    assert_non_null(strstr(ev[1].detail, "\"from\":\"called\""));
+    assert_string_equal(ev[2].type, "issued");
+    /* History stays: yesterday's B001 is still finished. */
+    ok(qh_store_ticket_by_number(s, "2026-11-25", "B001", &t));
+    assert_int_equal(t.state, QH_TICKET_FINISHED);
+    ok(qh_store_ticket_by_number(s, "2026-11-25", "A001", &t));
+    assert_int_equal(t.state, QH_TICKET_EXPIRED);
+    /* Window 1 is free on the new day. */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    char report[4096];
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+}
+
+static void quota(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_hall_conf c = *qh_store_hall(s);
+    c.queues[1].daily_quota = 2;  /* B */
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    issue(s, NULL, "B", NULL);
+    issue(s, "GG003", NULL, NULL);
+    struct qh_issue_req req = {.queue = "B"};
+    assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), QH_E_QUOTA);
+    assert_non_null(strstr(err, "今日号已取完"));
+    issue(s, NULL, "A", NULL);   /* other queues unaffected */
+}
+
+static void appointments(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    char code[16] = "";
+    int64_t slot;
+    ok(qh_clock_parse("2026-11-25T10:00:00+08:00", NULL, &slot, err, sizeof err));
+    ok(qh_appointment_add(s, "GG010", slot, "李四", code, err, sizeof err));
+    assert_int_equal(strlen(code), 8);
+    char given[16] = "WX12345";
+    ok(qh_appointment_add(s, "GG011", slot + 86400000LL, "", given, err, sizeof err));
+    assert_string_equal(given, "WX12345");
+    assert_int_equal(qh_appointment_add(s, "GG011", slot, "", given, err, sizeof err), QH_E_EXISTS);
+    assert_int_equal(qh_appointment_add(s, "NOPE", slot, "", NULL, err, sizeof err), QH_E_NOTFOUND);
+    issue(s, NULL, "B", NULL);           /* walk-in at 9:00 */
+    tu_clock("2026-11-25T09:50:00+08:00");
+    issue(s, NULL, "B", NULL);           /* walk-in at 9:50 */
+    ok(qh_appointment_checkin(s, code, &t, &info, err, sizeof err));
+    assert_string_equal(t.number, "B003");
+    assert_int_equal(t.virtual_at, slot);
+    assert_int_equal(info.ahead, 2);
+    assert_int_equal(qh_appointment_checkin(s, code, &t, &info, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_appointment_checkin(s, "0000", &t, &info, err, sizeof err), QH_E_NOTFOUND);
+    assert_int_equal(qh_appointment_checkin(s, "WX12345", &t, &info, err, sizeof err), QH_E_STATE);
+    /* A walk-in at 10:05 comes after the 10:00 slot. */
+    tu_clock("2026-11-25T10:05:00+08:00");
+    issue(s, NULL, "B", NULL);
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "B001");
+    ok(qh_ticket_noshow(s, 3, &t, err, sizeof err));
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "B002");
+    ok(qh_ticket_noshow(s, 3, &t, err, sizeof err));
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "B003");
+}
+
+static void readonly_db(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    issue(s, NULL, "A", NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    struct qh_store *ro;
+    ok(qh_store_open(&ro, path, QH_STORE_READONLY, err, sizeof err));
+    int rc = qh_ticket_call_next(ro, 1, &t, err, sizeof err);
+    assert_true(rc == QH_E_DB || rc == QH_E_BUSY);
+    qh_store_close(ro);
+    ok(qh_ticket_get(s, "A001", &t, err, sizeof err));
+    assert_int_equal(t.state, QH_TICKET_WAITING);
+}
+
+static void two_connections(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_store *s2;
+    struct qh_ticket_row t1, t2;
+    ok(qh_store_open(&s2, qh_store_path(s), 0, err, sizeof err));
+    for (int i = 0; i < 10; i++)
+        issue(s, NULL, "A", NULL);
+    for (int i = 0; i < 5; i++) {
+        ok(qh_ticket_call_next(s, 1, &t1, err, sizeof err));
+        ok(qh_ticket_call_next(s2, 2, &t2, err, sizeof err));
+        assert_string_not_equal(t1.number, t2.number);
+        ok(qh_ticket_noshow(s2, 1, NULL, err, sizeof err));
+        ok(qh_ticket_noshow(s, 2, NULL, err, sizeof err));
+    }
+    qh_store_close(s2);
+    char report[4096];
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+}
+
+static void check_detects(void **state)
+{
+    struct qh_store *s = *state;
+    char report[4096];
+    issue(s, NULL, "A", NULL);
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+    /* Break an invariant behind the library's back: a ticket in a state its
+     * events never put it in. */
+    struct qh_ticket_row t;
+    ok(qh_ticket_get(s, "A001", &t, err, sizeof err));
+    t.state = QH_TICKET_SERVING;
+    t.window = 1;
+    ok(qh_store_ticket_update(s, &t, err, sizeof err));
+    int n = qh_store_check(s, report, sizeof report, err, sizeof err);
+    assert_true(n >= 1);
+    assert_non_null(strstr(report, "A001"));
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(numbering), T(four_digits), T(routing_2_plus_1), T(green_channel),
+        T(recall_noshow_callback), T(hold_release), T(transfer),
+        T(finish_and_rate), T(pause_resume), T(staff_login), T(rollover),
+        T(quota), T(appointments), T(readonly_db), T(two_connections),
+        T(check_detects),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,85 @@
+/* testutil.c: helpers shared by the cmocka tests (see testutil.h). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qh/clock.h"
+#include "qh/conf.h"
+#include "qh/ticket.h"
+#include "testutil.h"
+
+static const char *tmpdir(void)
+{
+    const char *t = getenv("QHALL_TEST_TMP");
+    if (!t || !*t)
+        t = "/tmp";
+    mkdir(t, 0755);
+    return t;
+}
+
+const char *tu_db_path(const char *tag)
+{
+    static char path[PATH_MAX];
+    static int n;
+    snprintf(path, sizeof path, "%s/%s-%d-%d.db", tmpdir(), tag, (int)getpid(), n++);
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        char p[PATH_MAX + 16];
+        snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+        unlink(p);
+    }
+    return path;
+}
+
+struct qh_store *tu_store_new(const char *tag)
+{
+    char err[4096] = "";
+    struct qh_store *s = NULL;
+    struct qh_hall_conf c;
+    int rc = qh_store_open(&s, tu_db_path(tag), 0, err, sizeof err);
+    if (rc < 0)
+        fail_msg("open: %s", err);
+    qh_conf_defaults(&c);
+    if ((rc = qh_hall_init(s, &c, 0, err, sizeof err)) < 0)
+        fail_msg("init: %s", err);
+    int count = 0;
+    rc = qh_catalog_import(s, "services.csv", qh_asset_services_csv,
+                           strlen(qh_asset_services_csv), &count, err, sizeof err);
+    if (rc < 0)
+        fail_msg("import: %s", err);
+    return s;
+}
+
+void tu_clock(const char *iso)
+{
+    int64_t ms;
+    char err[QH_ERRLEN];
+    if (qh_clock_parse(iso, NULL, &ms, err, sizeof err) < 0)
+        fail_msg("clock: %s", err);
+    qh_clock_set(ms);
+}
+
+void tu_clock_advance(int seconds)
+{
+    qh_clock_set(qh_clock_now() + (int64_t)seconds * 1000);
+}
+
+const char *tu_src(const char *rel)
+{
+    static char path[PATH_MAX];
+    const char *src = getenv("QHALL_SRC");
+    snprintf(path, sizeof path, "%s/%s", src && *src ? src : ".", rel);
+    return path;
+}
+
+const char *tu_artefacts(void)
+{
+    const char *a = getenv("QHALL_ARTEFACTS");
+    if (!a || !*a)
+        a = "/tmp/qhall-artefacts";
+    mkdir(a, 0755);
+    return a;
+}
