@@ -1,0 +1,1165 @@
+/* conf.c: the hall's configuration -- the built-in L-town default, the INI
+ * reader and writer, and the cross-checks that keep a hall from opening
+ * with a window that calls a queue nobody defined.
+ *
+ * Lines are split by libinih; everything inih does not know -- line
+ * numbers, which section a key belongs to, empty sections, lines that are
+ * too long -- is tracked by our own line reader (ini_parse_stream with
+ * read_line below), which sees every physical line just before inih
+ * processes it.  Every bad line is reported, then the file is refused: a
+ * hall opening at 8:00 should get the whole list at once.
+ *
+ * Syntax, as configured here (Debian's libinih exposes its compile-time
+ * options as globals; we set them for the duration of a parse):
+ *  - `;` or `#` starts a comment only at the start of a line.  Inline
+ *    comments are off, so `notice = 带好证件 ; 谢谢` keeps " ; 谢谢" in the
+ *    value, and a full-width ；is never special.
+ *  - no multi-line values: an indented line is a line of its own.
+ *  - values and keys are trimmed of ASCII white space; `key: value` is
+ *    accepted as inih does; lines up to LINE_MAX bytes. */
+#include <ini.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
+
+#include "qh/conf.h"
+#include "qh/csv.h"
+#include "qh/err.h"
+#include "qh/text.h"
+
+#define LINE_MAX_BYTES 4096
+
+/* ---- the key tables: one row per key, shared by reader and writer ---- */
+
+enum kind {
+    K_STR,      /* UTF-8 text */
+    K_TZ,       /* IANA zone name: ASCII; checked against ICU in validate */
+    K_INT,      /* decimal in [min, max] */
+    K_HOURS,    /* "HH:MM-HH:MM,..." */
+    K_DAYS,     /* "mon,tue,..." */
+    K_PREFIX,   /* 1-7 letters A-Z */
+    K_CLASS,    /* A, B or C */
+    K_QUEUES,   /* "C, A, B" */
+};
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t off, size;       /* field in its struct; size of a char array */
+    int min, max;           /* K_INT range; K_STR: min 1 = must not be empty */
+    int required;           /* must appear in its section */
+};
+
+#define FIELD(T, f) offsetof(struct T, f), sizeof(((struct T *)0)->f)
+
+static const struct key hall_keys[] = {
+    { "name", K_STR, FIELD(qh_hall_conf, name), 1, 0, 0 },
+    { "name_en", K_STR, FIELD(qh_hall_conf, name_en), 0, 0, 0 },
+    { "timezone", K_TZ, FIELD(qh_hall_conf, timezone), 1, 0, 0 },
+    { "hours", K_HOURS, 0, 0, 0, 0, 0 },
+    { "days", K_DAYS, 0, 0, 0, 0, 0 },
+    { "recall_limit", K_INT, FIELD(qh_hall_conf, recall_limit), 1, 9, 0 },
+    { "green_bonus_minutes", K_INT, FIELD(qh_hall_conf, green_bonus_minutes), 0, 240, 0 },
+    { "target_wait_minutes", K_INT, FIELD(qh_hall_conf, target_wait_minutes), 1, 480, 0 },
+    { "default_handle_minutes", K_INT, FIELD(qh_hall_conf, default_handle_minutes), 1, 240, 0 },
+    { "notice", K_STR, FIELD(qh_hall_conf, notice), 0, 0, 0 },
+    { "notice_en", K_STR, FIELD(qh_hall_conf, notice_en), 0, 0, 0 },
+};
+
+enum { QK_NAME, QK_NAME_EN, QK_PREFIX, QK_CLASS, QK_QUOTA };
+static const struct key queue_keys[] = {
+    [QK_NAME] = { "name", K_STR, FIELD(qh_queue_conf, name), 1, 0, 1 },
+    [QK_NAME_EN] = { "name_en", K_STR, FIELD(qh_queue_conf, name_en), 0, 0, 0 },
+    [QK_PREFIX] = { "prefix", K_PREFIX, FIELD(qh_queue_conf, prefix), 0, 0, 0 },
+    [QK_CLASS] = { "class", K_CLASS, FIELD(qh_queue_conf, klass), 0, 0, 0 },
+    [QK_QUOTA] = { "daily_quota", K_INT, FIELD(qh_queue_conf, daily_quota), 0, 9999, 0 },
+};
+
+enum { WK_NAME, WK_NAME_EN, WK_QUEUES, WK_OVERFLOW };
+static const struct key window_keys[] = {
+    [WK_NAME] = { "name", K_STR, FIELD(qh_window_conf, name), 0, 0, 0 },
+    [WK_NAME_EN] = { "name_en", K_STR, FIELD(qh_window_conf, name_en), 0, 0, 0 },
+    [WK_QUEUES] = { "queues", K_QUEUES, 0, 0, 0, 0, 1 },
+    [WK_OVERFLOW] = { "overflow_minutes", K_INT, FIELD(qh_window_conf, overflow_minutes), 0, 480, 0 },
+};
+
+#define NKEYS(t) ((int)(sizeof t / sizeof t[0]))
+#define NHALL NKEYS(hall_keys)
+#define NQUEUE NKEYS(queue_keys)
+#define NWINDOW NKEYS(window_keys)
+
+/* Lines where things were defined, so cross-checks can point at them.
+ * 0 = not from the file (a default, or a struct built in code). */
+struct where {
+    int hall;
+    int hall_key[NHALL];
+    int queue[QH_MAX_QUEUES];
+    int queue_key[QH_MAX_QUEUES][NQUEUE];
+    int window[QH_MAX_WINDOWS];
+    int window_key[QH_MAX_WINDOWS][NWINDOW];
+};
+
+/* ---- defaults ---- */
+
+static void set_queue(struct qh_queue_conf *q, const char *code, const char *name,
+                      const char *name_en, char klass)
+{
+    memset(q, 0, sizeof *q);
+    snprintf(q->code, sizeof q->code, "%s", code);
+    snprintf(q->name, sizeof q->name, "%s", name);
+    snprintf(q->name_en, sizeof q->name_en, "%s", name_en);
+    snprintf(q->prefix, sizeof q->prefix, "%s", code);
+    q->klass = klass;
+}
+
+static void set_window(struct qh_window_conf *w, int number, const char *name,
+                       const char *name_en, const char *const *queues, int nqueues)
+{
+    memset(w, 0, sizeof *w);
+    w->number = number;
+    snprintf(w->name, sizeof w->name, "%s", name);
+    snprintf(w->name_en, sizeof w->name_en, "%s", name_en);
+    w->nqueues = nqueues;
+    for (int i = 0; i < nqueues; i++)
+        snprintf(w->queues[i], sizeof w->queues[i], "%s", queues[i]);
+}
+
+void qh_conf_defaults(struct qh_hall_conf *c)
+{
+    static const char *const qa[] = { "A" }, *const qb[] = { "B" };
+    /* Window 5 is the "+1": its own class first, then it helps A and B. */
+    static const char *const qc[] = { "C", "A", "B" };
+
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "L镇政务服务中心");
+    snprintf(c->name_en, sizeof c->name_en, "L Town Government Service Centre");
+    snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
+    c->nspans = 2;
+    c->spans[0] = (struct qh_span){ 8 * 60 + 30, 12 * 60 };
+    c->spans[1] = (struct qh_span){ 14 * 60, 17 * 60 + 30 };
+    c->days = 0x3E;             /* Monday to Friday */
+    c->recall_limit = 3;
+    c->green_bonus_minutes = 30;
+    c->target_wait_minutes = 20;
+    c->default_handle_minutes = 10;
+    /* Must match assets/hall.ini word for word (test_conf checks it). */
+    snprintf(c->notice, sizeof c->notice,
+             "请提前准备好身份证件和申请材料；办不成事请到5号窗口反映。");
+    snprintf(c->notice_en, sizeof c->notice_en,
+             "Please have your ID and documents ready. Could not get it done? Tell window 5.");
+
+    c->nqueues = 3;
+    set_queue(&c->queues[0], "A", "行政审批", "Administrative approvals", 'A');
+    set_queue(&c->queues[1], "B", "公共服务", "Public services", 'B');
+    set_queue(&c->queues[2], "C", "综合服务", "Comprehensive services", 'C');
+
+    c->nwindows = 5;
+    set_window(&c->windows[0], 1, "行政审批窗口", "Approvals", qa, 1);
+    set_window(&c->windows[1], 2, "行政审批窗口", "Approvals", qa, 1);
+    set_window(&c->windows[2], 3, "公共服务窗口", "Public services", qb, 1);
+    set_window(&c->windows[3], 4, "公共服务窗口", "Public services", qb, 1);
+    set_window(&c->windows[4], 5, "综合服务窗口（咨询导办·帮办代办·统一出件·办不成事反映）",
+               "Comprehensive services", qc, 3);
+}
+
+/* ---- small value parsers (no messages: callers say where) ---- */
+
+static int is_code(const char *s, size_t n)
+{
+    if (n < 1 || n > QH_CODE_LEN - 1)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return 0;
+    return 1;
+}
+
+static int is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
+           ch == '\v' || ch == '\f';
+}
+
+/* Next comma-separated item of *s, trimmed, as (p, n); advances *s.
+ * Returns 0 when the list is used up. */
+static int next_item(const char **s, const char **p, size_t *n)
+{
+    const char *a = *s, *b;
+
+    if (!a)
+        return 0;
+    b = strchr(a, ',');
+    *s = b ? b + 1 : NULL;
+    if (!b)
+        b = a + strlen(a);
+    while (a < b && is_blank(*a))
+        a++;
+    while (b > a && is_blank(b[-1]))
+        b--;
+    *p = a;
+    *n = (size_t)(b - a);
+    return 1;
+}
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+    long v = 0;
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 9)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < min || v > max)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* "HH:MM" exactly; 24:00 is allowed (a span may close at midnight). */
+static int parse_hhmm(const char *s, size_t n, int *out)
+{
+    int h, m;
+
+    if (n != 5 || s[2] != ':')
+        return -1;
+    for (int i = 0; i < 5; i++)
+        if (i != 2 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    h = (s[0] - '0') * 10 + (s[1] - '0');
+    m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m))
+        return -1;
+    *out = h * 60 + m;
+    return 0;
+}
+
+/* Returns NULL or why the text is wrong. */
+static const char *parse_hours(const char *s, struct qh_span *spans, int *nspans)
+{
+    const char *p;
+    size_t n;
+    int k = 0;
+
+    while (next_item(&s, &p, &n)) {
+        const char *dash = memchr(p, '-', n);
+        struct qh_span sp;
+
+        if (k == QH_MAX_SPANS)
+            return "too many spans (at most 4)";
+        if (!dash || n == 0)
+            return "expected \"HH:MM-HH:MM\" spans, comma separated";
+        {
+            const char *a = p, *b = dash + 1;
+            size_t an = (size_t)(dash - p), bn = n - an - 1;
+            while (an && is_blank(a[an - 1]))
+                an--;
+            while (bn && is_blank(*b)) {
+                b++;
+                bn--;
+            }
+            if (parse_hhmm(a, an, &sp.open_min) < 0 ||
+                parse_hhmm(b, bn, &sp.close_min) < 0)
+                return "expected \"HH:MM-HH:MM\" spans, comma separated";
+        }
+        if (sp.open_min >= sp.close_min)
+            return "a span must close after it opens";
+        if (k && sp.open_min < spans[k - 1].close_min)
+            return "spans must be in order and must not overlap";
+        spans[k++] = sp;
+    }
+    if (!k)
+        return "expected \"HH:MM-HH:MM\" spans, comma separated";
+    *nspans = k;
+    return NULL;
+}
+
+static const char *const day_name[7] = {
+    "sun", "mon", "tue", "wed", "thu", "fri", "sat",
+};
+
+static int day_of(const char *p, size_t n)
+{
+    for (int d = 0; d < 7; d++)
+        if (n == 3 && strncasecmp(p, day_name[d], 3) == 0)
+            return d;
+    return -1;
+}
+
+/* "mon,tue,wed" or ranges "mon-fri", in Monday-first order (a week in
+ * the hall starts on Monday, so "sat-sun" is the weekend). */
+static const char *parse_days(const char *s, unsigned *out)
+{
+    const char *p;
+    size_t n;
+    unsigned days = 0;
+
+    while (next_item(&s, &p, &n)) {
+        const char *dash = memchr(p, '-', n);
+        int a, b;
+
+        if (dash) {
+            a = day_of(p, (size_t)(dash - p));
+            b = day_of(dash + 1, n - (size_t)(dash - p) - 1);
+        } else {
+            a = b = day_of(p, n);
+        }
+        if (a < 0 || b < 0)
+            return "expected days mon,tue,wed,thu,fri,sat,sun, comma separated";
+        /* Monday-first positions: mon 0 ... sun 6 */
+        if ((a + 6) % 7 > (b + 6) % 7)
+            return "a day range must run forward from Monday to Sunday";
+        for (int i = (a + 6) % 7; i <= (b + 6) % 7; i++) {
+            unsigned bit = 1u << ((i + 1) % 7);
+            if (days & bit)
+                return "a day is listed twice";
+            days |= bit;
+        }
+    }
+    if (!days)
+        return "expected days mon,tue,wed,thu,fri,sat,sun, comma separated";
+    *out = days;
+    return NULL;
+}
+
+static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
+{
+    const char *p;
+    size_t n;
+    int k = 0;
+
+    while (next_item(&s, &p, &n)) {
+        if (!is_code(p, n))
+            return "expected queue codes (1-7 letters A-Z), comma separated";
+        if (k == QH_MAX_QUEUES)
+            return "too many queues";
+        for (int i = 0; i < k; i++)
+            if (strlen(w->queues[i]) == n && memcmp(w->queues[i], p, n) == 0)
+                return "a queue is listed twice";
+        memcpy(w->queues[k], p, n);
+        w->queues[k][n] = '\0';
+        k++;
+    }
+    if (!k)
+        return "expected queue codes (1-7 letters A-Z), comma separated";
+    w->nqueues = k;
+    return NULL;
+}
+
+/* ---- the reader ---- */
+
+enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_SKIP };
+
+struct ctx {
+    struct qh_hall_conf *c;
+    const char *name;           /* file name for messages */
+    const char *text;
+    size_t pos;
+    int line;                   /* physical line inih is working on */
+    int at_line_start;
+    int bad_line;               /* reported already: inih's calls ignored */
+    int nerr;
+    char *err;
+    size_t errlen;
+    enum sec sec;
+    int idx;                    /* current queue or window */
+    char title[32];             /* "queue A", for messages */
+    int queues_from_file, windows_from_file;
+    struct where w;
+};
+
+static void report(struct ctx *x, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(struct ctx *x, int line, const char *fmt, ...)
+{
+    char msg[QH_ERRLEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    x->nerr++;
+    if (line > 0)
+        qh_err_append(x->err, x->errlen, "%s:%d: %s", x->name, line, msg);
+    else
+        qh_err_append(x->err, x->errlen, "%s: %s", x->name, msg);
+}
+
+/* A value echoed in a message: cut short, on a character boundary. */
+static const char *shown(const char *v, char *buf, size_t buflen)
+{
+    qh_text_copy(buf, buflen, v);
+    return buf;
+}
+
+static void check_required(struct ctx *x, const struct key *keys, int nkeys,
+                           const int *lines, int section_line)
+{
+    for (int i = 0; i < nkeys; i++)
+        if (keys[i].required && !lines[i])
+            report(x, section_line, "[%s] missing required key \"%s\"", x->title,
+                   keys[i].name);
+}
+
+/* Called when a section ends: check required keys, fill in defaults. */
+static void finish_section(struct ctx *x)
+{
+    if (x->sec == SEC_QUEUE) {
+        struct qh_queue_conf *q = &x->c->queues[x->idx];
+        const int *kl = x->w.queue_key[x->idx];
+
+        check_required(x, queue_keys, NQUEUE, kl, x->w.queue[x->idx]);
+        if (!kl[QK_PREFIX])
+            memcpy(q->prefix, q->code, sizeof q->prefix);
+        /* Queues A, B and C are the three classes of the "2+1" hall, so
+         * their class goes without saying; any other queue must say. */
+        if (!kl[QK_CLASS]) {
+            if (strlen(q->code) == 1 && q->code[0] >= 'A' && q->code[0] <= 'C')
+                q->klass = q->code[0];
+            else
+                report(x, x->w.queue[x->idx], "[%s] missing required key \"class\"",
+                       x->title);
+        }
+    } else if (x->sec == SEC_WINDOW) {
+        struct qh_window_conf *w = &x->c->windows[x->idx];
+        const int *kl = x->w.window_key[x->idx];
+
+        check_required(x, window_keys, NWINDOW, kl, x->w.window[x->idx]);
+        if (!kl[WK_NAME])
+            snprintf(w->name, sizeof w->name, "%d号窗口", w->number);
+        if (!kl[WK_NAME_EN])
+            snprintf(w->name_en, sizeof w->name_en, "Window %d", w->number);
+    }
+    x->sec = SEC_NONE;
+}
+
+static void start_queue(struct ctx *x, const char *code, size_t n, int line)
+{
+    struct qh_hall_conf *c = x->c;
+
+    if (!x->queues_from_file) {
+        /* The first [queue] replaces the defaults: a hall that lists its
+         * queues means exactly those. */
+        x->queues_from_file = 1;
+        c->nqueues = 0;
+        memset(c->queues, 0, sizeof c->queues);
+    }
+    for (int i = 0; i < c->nqueues; i++) {
+        if (strlen(c->queues[i].code) == n && memcmp(c->queues[i].code, code, n) == 0) {
+            report(x, line, "duplicate section [queue %s] (first on line %d)",
+                   c->queues[i].code, x->w.queue[i]);
+            return;
+        }
+    }
+    if (c->nqueues == QH_MAX_QUEUES) {
+        report(x, line, "too many queues (at most %d)", QH_MAX_QUEUES);
+        return;
+    }
+    x->idx = c->nqueues++;
+    memcpy(c->queues[x->idx].code, code, n);
+    c->queues[x->idx].code[n] = '\0';
+    x->w.queue[x->idx] = line;
+    x->sec = SEC_QUEUE;
+    snprintf(x->title, sizeof x->title, "queue %s", c->queues[x->idx].code);
+}
+
+static void start_window(struct ctx *x, int number, int line)
+{
+    struct qh_hall_conf *c = x->c;
+
+    if (!x->windows_from_file) {
+        x->windows_from_file = 1;
+        c->nwindows = 0;
+        memset(c->windows, 0, sizeof c->windows);
+    }
+    for (int i = 0; i < c->nwindows; i++) {
+        if (c->windows[i].number == number) {
+            report(x, line, "duplicate section [window %d] (first on line %d)",
+                   number, x->w.window[i]);
+            return;
+        }
+    }
+    if (c->nwindows == QH_MAX_WINDOWS) {
+        report(x, line, "too many windows (at most %d)", QH_MAX_WINDOWS);
+        return;
+    }
+    x->idx = c->nwindows++;
+    c->windows[x->idx].number = number;
+    x->w.window[x->idx] = line;
+    x->sec = SEC_WINDOW;
+    snprintf(x->title, sizeof x->title, "window %d", number);
+}
+
+/* "[...]" at the start of a line: p..p+n is the trimmed line. */
+static void section_line(struct ctx *x, const char *p, size_t n)
+{
+    const char *close = memchr(p, ']', n);
+    const char *in, *tail;
+    size_t inn;
+    char buf[64];
+
+    finish_section(x);
+    x->sec = SEC_SKIP;          /* until the header proves good */
+    if (!close) {
+        report(x, x->line, "missing ] in section header");
+        x->bad_line = x->line;
+        return;
+    }
+    for (tail = close + 1; tail < p + n; tail++) {
+        if (!is_blank(*tail)) {
+            report(x, x->line, "unexpected text after ] in section header");
+            return;
+        }
+    }
+    in = p + 1;
+    inn = (size_t)(close - in);
+    while (inn && is_blank(*in)) {
+        in++;
+        inn--;
+    }
+    while (inn && is_blank(in[inn - 1]))
+        inn--;
+
+    if (inn == 4 && memcmp(in, "hall", 4) == 0) {
+        if (x->w.hall) {
+            report(x, x->line, "duplicate section [hall] (first on line %d)", x->w.hall);
+            return;
+        }
+        x->w.hall = x->line;
+        x->sec = SEC_HALL;
+        snprintf(x->title, sizeof x->title, "hall");
+    } else if (inn > 6 && memcmp(in, "queue", 5) == 0 && is_blank(in[5])) {
+        const char *code = in + 6;
+        size_t cn = inn - 6;
+
+        while (cn && is_blank(*code)) {
+            code++;
+            cn--;
+        }
+        if (!is_code(code, cn)) {
+            report(x, x->line, "bad section [%s]: a queue code is 1-7 letters A-Z",
+                   shown(in, buf, inn + 1 < sizeof buf ? inn + 1 : sizeof buf));
+            return;
+        }
+        start_queue(x, code, cn, x->line);
+    } else if (inn > 7 && memcmp(in, "window", 6) == 0 && is_blank(in[6])) {
+        const char *num = in + 7;
+        size_t nn = inn - 7;
+        char digits[8];
+        int number = 0;
+
+        while (nn && is_blank(*num)) {
+            num++;
+            nn--;
+        }
+        if (nn < sizeof digits) {
+            memcpy(digits, num, nn);
+            digits[nn] = '\0';
+        }
+        if (nn >= sizeof digits || parse_int(digits, 1, 99, &number) < 0) {
+            report(x, x->line, "bad section [%s]: a window number is 1-99",
+                   shown(in, buf, inn + 1 < sizeof buf ? inn + 1 : sizeof buf));
+            return;
+        }
+        start_window(x, number, x->line);
+    } else {
+        report(x, x->line, "unknown section [%s]",
+               shown(in, buf, inn + 1 < sizeof buf ? inn + 1 : sizeof buf));
+    }
+}
+
+/* Look at a whole physical line before inih does: find section headers,
+ * lines inih would reject, and lines we refuse to read. */
+static void look_at_line(struct ctx *x)
+{
+    const char *p = x->text + x->pos;
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+    if (x->line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;                 /* UTF-8 BOM from Windows editors */
+        n -= 3;
+    }
+    if (n > LINE_MAX_BYTES - 3) {
+        report(x, x->line, "line too long (at most %d bytes)", LINE_MAX_BYTES - 3);
+        x->bad_line = x->line;
+        return;
+    }
+    if (!qh_text_valid_utf8(p, n)) {
+        report(x, x->line, "invalid UTF-8 (save the file as UTF-8)");
+        x->bad_line = x->line;
+        return;
+    }
+    while (n && is_blank(*p)) {
+        p++;
+        n--;
+    }
+    while (n && is_blank(p[n - 1]))
+        n--;
+    if (n == 0 || *p == ';' || *p == '#')
+        return;
+    if (*p == '[') {
+        section_line(x, p, n);
+        return;
+    }
+    if (!memchr(p, '=', n) && !memchr(p, ':', n)) {
+        report(x, x->line, "expected \"key = value\" or \"[section]\"");
+        x->bad_line = x->line;
+    }
+}
+
+/* inih's fgets-style reader.  inih may ask for a long line in several
+ * pieces; only the first piece of a line counts it. */
+static char *read_line(char *str, int num, void *stream)
+{
+    struct ctx *x = stream;
+    const char *p = x->text + x->pos;
+    size_t n = 0;
+
+    if (!*p || num < 2)
+        return NULL;
+    if (x->at_line_start) {
+        x->line++;
+        look_at_line(x);
+    }
+    while (p[n] && n < (size_t)num - 1) {
+        if (p[n++] == '\n')
+            break;
+    }
+    memcpy(str, p, n);
+    str[n] = '\0';
+    x->pos += n;
+    x->at_line_start = str[n - 1] == '\n';
+    return str;
+}
+
+static int set_value(struct ctx *x, const struct key *k, void *base, const char *v)
+{
+    char buf[64];
+    const char *why = NULL;
+    char *dst = (char *)base + k->off;
+
+    switch (k->kind) {
+    case K_STR:
+    case K_TZ:
+        if (k->min && !*v) {
+            why = "must not be empty";
+            break;
+        }
+        if (strlen(v) >= k->size) {
+            report(x, x->line, "[%s] %s: too long (at most %zu bytes)",
+                   x->title, k->name, k->size - 1);
+            return -1;
+        }
+        if (k->kind == K_TZ && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "abcdefghijklmnopqrstuvwxyz"
+                                         "0123456789/_+-") != strlen(v)) {
+            why = "expected a time zone like Asia/Shanghai";
+            break;
+        }
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
+    case K_INT: {
+        int iv;
+        if (parse_int(v, k->min, k->max, &iv) < 0) {
+            report(x, x->line, "[%s] %s: expected %d-%d, got \"%s\"", x->title,
+                   k->name, k->min, k->max, shown(v, buf, sizeof buf));
+            return -1;
+        }
+        *(int *)(void *)dst = iv;
+        return 0;
+    }
+    case K_HOURS:
+        why = parse_hours(v, x->c->spans, &x->c->nspans);
+        break;
+    case K_DAYS:
+        why = parse_days(v, &x->c->days);
+        break;
+    case K_PREFIX:
+        if (!is_code(v, strlen(v))) {
+            why = "expected 1-7 letters A-Z";
+            break;
+        }
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
+    case K_CLASS:
+        if (strlen(v) != 1 || v[0] < 'A' || v[0] > 'C') {
+            why = "expected A, B or C";
+            break;
+        }
+        *dst = v[0];
+        return 0;
+    case K_QUEUES:
+        why = parse_queue_list(v, base);
+        break;
+    }
+    if (why) {
+        report(x, x->line, "[%s] %s: %s, got \"%s\"", x->title, k->name, why,
+               shown(v, buf, sizeof buf));
+        return -1;
+    }
+    return 0;
+}
+
+static int on_key(void *user, const char *section, const char *name,
+                  const char *value)
+{
+    struct ctx *x = user;
+    const struct key *keys;
+    int nkeys, *lines;
+    void *base;
+
+    (void)section;              /* ours, from look_at_line, knows more */
+    if (x->line == x->bad_line)
+        return 1;
+    switch (x->sec) {
+    case SEC_NONE:
+        report(x, x->line, "key \"%s\" outside any section", name);
+        return 1;
+    case SEC_SKIP:
+        return 1;               /* its header was reported */
+    case SEC_HALL:
+        keys = hall_keys, nkeys = NHALL, lines = x->w.hall_key, base = x->c;
+        break;
+    case SEC_QUEUE:
+        keys = queue_keys, nkeys = NQUEUE, lines = x->w.queue_key[x->idx];
+        base = &x->c->queues[x->idx];
+        break;
+    case SEC_WINDOW:
+        keys = window_keys, nkeys = NWINDOW, lines = x->w.window_key[x->idx];
+        base = &x->c->windows[x->idx];
+        break;
+    default:
+        return 1;
+    }
+    for (int i = 0; i < nkeys; i++) {
+        if (strcmp(keys[i].name, name) != 0)
+            continue;
+        if (lines[i]) {
+            report(x, x->line, "duplicate key \"%s\" in [%s] (first on line %d)",
+                   name, x->title, lines[i]);
+            return 1;
+        }
+        lines[i] = x->line;
+        set_value(x, &keys[i], base, value);
+        return 1;
+    }
+    report(x, x->line, "unknown key \"%s\" in [%s]", name, x->title);
+    /* Always "success" to inih: we keep our own list of errors, and inih
+     * would only remember the first. */
+    return 1;
+}
+
+/* ---- cross-checks ---- */
+
+static int tz_known(const char *tz)
+{
+    UChar id[64], canon[64];
+    UBool is_system = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    size_t n = strlen(tz);
+
+    /* u_charsToUChars is exact for the invariant characters zone names
+     * use; anything else is not a zone name. */
+    if (n == 0 || n >= sizeof id / sizeof *id ||
+        strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                   "0123456789/_+-") != n)
+        return 0;
+    u_charsToUChars(tz, id, (int32_t)n + 1);
+    ucal_getCanonicalTimeZoneID(id, (int32_t)n, canon,
+                                (int32_t)(sizeof canon / sizeof *canon),
+                                &is_system, &st);
+    /* Custom ids like "GMT+08:00" are canonical but not system zones: they
+     * have no daylight rules, so a hall must name a real zone. */
+    return U_SUCCESS(st) && is_system;
+}
+
+/* Checks on a whole struct.  `w` (may be NULL) gives lines to point at;
+ * `x` collects the messages. */
+static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
+                        const struct where *w)
+{
+    const int *hk = w ? w->hall_key : NULL;
+    int has_c = 0;
+
+#define HL(i) (hk ? hk[i] : 0)
+    /* [hall]: the reader checks each value, but a struct built in code
+     * (or stored in the database) has had no reader. */
+    if (!c->name[0])
+        report(x, HL(0), "[hall] name: must not be empty");
+    if (!tz_known(c->timezone))
+        report(x, HL(2), "[hall] timezone: unknown time zone \"%s\"", c->timezone);
+    if (c->nspans < 1 || c->nspans > QH_MAX_SPANS)
+        report(x, HL(3), "[hall] hours: expected 1-%d spans", QH_MAX_SPANS);
+    else
+        for (int i = 0; i < c->nspans; i++)
+            if (c->spans[i].open_min < 0 || c->spans[i].close_min > 24 * 60 ||
+                c->spans[i].open_min >= c->spans[i].close_min ||
+                (i && c->spans[i].open_min < c->spans[i - 1].close_min)) {
+                report(x, HL(3), "[hall] hours: spans must be in order and must not overlap");
+                break;
+            }
+    if (!c->days || c->days > 0x7F)
+        report(x, HL(4), "[hall] days: expected at least one day");
+    for (int i = 0; i < NHALL; i++) {
+        const struct key *k = &hall_keys[i];
+        int v;
+        if (k->kind != K_INT)
+            continue;
+        v = *(const int *)(const void *)((const char *)c + k->off);
+        if (v < k->min || v > k->max)
+            report(x, HL(i), "[hall] %s: expected %d-%d, got %d", k->name,
+                   k->min, k->max, v);
+    }
+#undef HL
+
+    if (c->nqueues < 1 || c->nqueues > QH_MAX_QUEUES) {
+        report(x, 0, "no queues: define at least one [queue X] section");
+        return;                 /* nothing else can be checked */
+    }
+    for (int i = 0; i < c->nqueues; i++) {
+        const struct qh_queue_conf *q = &c->queues[i];
+        int ql = w ? w->queue[i] : 0;
+        int pl = w && w->queue_key[i][QK_PREFIX] ? w->queue_key[i][QK_PREFIX] : ql;
+
+        if (!is_code(q->code, strnlen(q->code, QH_CODE_LEN)))
+            report(x, ql, "queue %d: bad code \"%.*s\"", i + 1, QH_CODE_LEN, q->code);
+        if (!q->name[0])
+            report(x, ql, "[queue %s] name: must not be empty", q->code);
+        if (!is_code(q->prefix, strnlen(q->prefix, QH_CODE_LEN)))
+            report(x, ql, "[queue %s] prefix: expected 1-7 letters A-Z", q->code);
+        if (q->klass < 'A' || q->klass > 'C')
+            report(x, ql, "[queue %s] class: expected A, B or C", q->code);
+        if (q->daily_quota < 0 || q->daily_quota > 9999)
+            report(x, ql, "[queue %s] daily_quota: expected 0-9999", q->code);
+        if (q->klass == 'C')
+            has_c = 1;
+        for (int j = 0; j < i; j++) {
+            if (strcmp(c->queues[j].code, q->code) == 0)
+                report(x, ql, "duplicate queue %s", q->code);
+            /* Two queues printing the same prefix would hand out two
+             * tickets both called "A001". */
+            else if (strcmp(c->queues[j].prefix, q->prefix) == 0)
+                report(x, pl, "[queue %s] prefix: \"%s\" is already the prefix of queue %s",
+                       q->code, q->prefix, c->queues[j].code);
+        }
+    }
+    if (!has_c)
+        report(x, 0, "no class C queue: tickets that could not be handled (办不成) "
+               "need a comprehensive-services queue");
+
+    if (c->nwindows < 1 || c->nwindows > QH_MAX_WINDOWS) {
+        report(x, 0, "no windows: define at least one [window N] section");
+        return;
+    }
+    for (int i = 0; i < c->nwindows; i++) {
+        const struct qh_window_conf *win = &c->windows[i];
+        int wl = w ? w->window[i] : 0;
+        int ql = w && w->window_key[i][WK_QUEUES] ? w->window_key[i][WK_QUEUES] : wl;
+
+        if (win->number < 1 || win->number > 99)
+            report(x, wl, "window %d: number must be 1-99", win->number);
+        for (int j = 0; j < i; j++)
+            if (c->windows[j].number == win->number)
+                report(x, wl, "duplicate window %d", win->number);
+        if (win->overflow_minutes < 0 || win->overflow_minutes > 480)
+            report(x, wl, "[window %d] overflow_minutes: expected 0-480", win->number);
+        if (win->nqueues < 1 || win->nqueues > QH_MAX_QUEUES) {
+            report(x, ql, "[window %d] queues: expected 1-%d queues", win->number,
+                   QH_MAX_QUEUES);
+            continue;
+        }
+        for (int j = 0; j < win->nqueues; j++) {
+            if (!qh_conf_queue(c, win->queues[j]))
+                report(x, ql, "[window %d] queues: no queue \"%.*s\" is defined",
+                       win->number, QH_CODE_LEN, win->queues[j]);
+            for (int k = 0; k < j; k++)
+                if (strcmp(win->queues[k], win->queues[j]) == 0)
+                    report(x, ql, "[window %d] queues: %s is listed twice",
+                           win->number, win->queues[j]);
+        }
+    }
+    /* A queue no window calls would hand out tickets nobody ever calls. */
+    for (int i = 0; i < c->nqueues; i++) {
+        int served = 0;
+        for (int j = 0; j < c->nwindows && !served; j++)
+            for (int k = 0; k < c->windows[j].nqueues && !served; k++)
+                served = strcmp(c->windows[j].queues[k], c->queues[i].code) == 0;
+        if (!served)
+            report(x, w ? w->queue[i] : 0, "queue %s is called by no window",
+                   c->queues[i].code);
+    }
+}
+
+int qh_conf_validate(const struct qh_hall_conf *c, const char *name,
+                     char *err, size_t errlen)
+{
+    struct ctx x;
+
+    memset(&x, 0, sizeof x);
+    x.name = name ? name : "hall config";
+    x.err = err;
+    x.errlen = errlen;
+    if (err && errlen)
+        err[0] = '\0';
+    cross_check(&x, c, NULL);
+    return x.nerr ? QH_E_PARSE : 0;
+}
+
+/* ---- parse ---- */
+
+/* libinih's options are process-wide globals in Debian's build: set ours
+ * for one parse and put the caller's back, so that another inih user in
+ * the same process is not surprised.  Not thread-safe (nor is inih). */
+struct inih_opts {
+    bool inline_comments, multiline, use_stack, allow_realloc, bom, stop_first;
+    bool no_value;
+    int max_line;
+    char *comment_prefixes;
+};
+
+static void inih_save(struct inih_opts *o)
+{
+    o->inline_comments = ini_allow_inline_comments;
+    o->multiline = ini_allow_multiline;
+    o->use_stack = ini_use_stack;
+    o->allow_realloc = ini_allow_realloc;
+    o->bom = ini_allow_bom;
+    o->stop_first = ini_stop_on_first_error;
+    o->no_value = ini_allow_no_value;
+    o->max_line = ini_max_line;
+    o->comment_prefixes = ini_start_comment_prefixes;
+}
+
+static void inih_restore(const struct inih_opts *o)
+{
+    ini_allow_inline_comments = o->inline_comments;
+    ini_allow_multiline = o->multiline;
+    ini_use_stack = o->use_stack;
+    ini_allow_realloc = o->allow_realloc;
+    ini_allow_bom = o->bom;
+    ini_stop_on_first_error = o->stop_first;
+    ini_allow_no_value = o->no_value;
+    ini_max_line = o->max_line;
+    ini_start_comment_prefixes = o->comment_prefixes;
+}
+
+int qh_conf_parse_string(struct qh_hall_conf *c, const char *name,
+                         const char *text, char *err, size_t errlen)
+{
+    struct inih_opts saved;
+    struct ctx x;
+    int rc;
+
+    if (err && errlen)
+        err[0] = '\0';
+    qh_conf_defaults(c);
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.name = name ? name : "hall config";
+    x.text = text ? text : "";
+    x.at_line_start = 1;
+    x.err = err;
+    x.errlen = errlen;
+
+    inih_save(&saved);
+    ini_allow_inline_comments = false;   /* see the top of this file */
+    ini_allow_multiline = false;
+    ini_use_stack = false;               /* a heap buffer that grows ... */
+    ini_allow_realloc = true;
+    ini_max_line = LINE_MAX_BYTES;       /* ... to this, for long notices */
+    ini_allow_bom = true;
+    ini_stop_on_first_error = false;
+    ini_allow_no_value = false;
+    ini_start_comment_prefixes = (char *)";#";
+    rc = ini_parse_stream(read_line, &x, on_key, &x);
+    inih_restore(&saved);
+
+    finish_section(&x);
+    if (rc == -2)
+        return qh_err(err, errlen, QH_E_NOMEM, "%s: out of memory", x.name);
+    /* look_at_line reports every line inih can reject, with a better
+     * reason; this is a safety net if the two ever disagree. */
+    if (rc != 0 && !x.nerr)
+        report(&x, rc > 0 ? rc : 0, "syntax error");
+    /* Cross-checks only on a file whose every line was good: a section
+     * already refused would otherwise come back as a cascade of "no
+     * queue X" messages that hide the real mistake. */
+    if (!x.nerr)
+        cross_check(&x, c, &x.w);
+    return x.nerr ? QH_E_PARSE : 0;
+}
+
+int qh_conf_parse_file(struct qh_hall_conf *c, const char *path,
+                       char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    rc = qh_file_read(path, &text, &len, err, errlen);
+    if (rc < 0)
+        goto out;
+    if (strlen(text) != len) {
+        rc = qh_err(err, errlen, QH_E_PARSE, "%s: contains a NUL byte", path);
+        goto out;
+    }
+    rc = qh_conf_parse_string(c, path, text, err, errlen);
+out:
+    free(text);
+    return rc;
+}
+
+/* ---- lookups ---- */
+
+const struct qh_queue_conf *qh_conf_queue(const struct qh_hall_conf *c,
+                                          const char *code)
+{
+    if (!code)
+        return NULL;
+    for (int i = 0; i < c->nqueues && i < QH_MAX_QUEUES; i++)
+        if (strcmp(c->queues[i].code, code) == 0)
+            return &c->queues[i];
+    return NULL;
+}
+
+const struct qh_window_conf *qh_conf_window(const struct qh_hall_conf *c,
+                                            int number)
+{
+    for (int i = 0; i < c->nwindows && i < QH_MAX_WINDOWS; i++)
+        if (c->windows[i].number == number)
+            return &c->windows[i];
+    return NULL;
+}
+
+const struct qh_queue_conf *qh_conf_failed_queue(const struct qh_hall_conf *c)
+{
+    for (int i = 0; i < c->nqueues && i < QH_MAX_QUEUES; i++)
+        if (c->queues[i].klass == 'C')
+            return &c->queues[i];
+    return NULL;
+}
+
+int qh_conf_is_open(const struct qh_hall_conf *c, int wday, int minute)
+{
+    if (wday < 0 || wday > 6 || !(c->days & (1u << wday)))
+        return 0;
+    for (int i = 0; i < c->nspans && i < QH_MAX_SPANS; i++)
+        if (minute >= c->spans[i].open_min && minute < c->spans[i].close_min)
+            return 1;
+    return 0;
+}
+
+void qh_conf_format_hours(const struct qh_hall_conf *c, char *out, size_t outlen)
+{
+    size_t n = 0;
+
+    if (!out || !outlen)
+        return;
+    out[0] = '\0';
+    for (int i = 0; i < c->nspans && i < QH_MAX_SPANS; i++) {
+        const struct qh_span *s = &c->spans[i];
+        int k = snprintf(out + n, outlen - n, "%s%02d:%02d-%02d:%02d",
+                         i ? "," : "", s->open_min / 60, s->open_min % 60,
+                         s->close_min / 60, s->close_min % 60);
+        if (k < 0 || (size_t)k >= outlen - n) {
+            out[n] = '\0';      /* whole spans only */
+            return;
+        }
+        n += (size_t)k;
+    }
+}
+
+/* ---- write ---- */
+
+/* A value the reader would give back differently (a line break, or white
+ * space it would trim) cannot be written. */
+static int writable(const char *v)
+{
+    size_t n = strlen(v);
+
+    if (strpbrk(v, "\r\n"))
+        return 0;
+    return n == 0 || (!is_blank(v[0]) && !is_blank(v[n - 1]));
+}
+
+static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *keys,
+                      int nkeys, const void *base)
+{
+    for (int i = 0; i < nkeys; i++) {
+        const struct key *k = &keys[i];
+        const char *p = (const char *)base + k->off;
+        char buf[128];
+
+        switch (k->kind) {
+        case K_STR:
+        case K_TZ:
+        case K_PREFIX:
+            if (!writable(p))
+                return QH_E_PARSE;
+            fprintf(f, "%s = %s\n", k->name, p);
+            break;
+        case K_INT:
+            fprintf(f, "%s = %d\n", k->name, *(const int *)(const void *)p);
+            break;
+        case K_HOURS:
+            qh_conf_format_hours(c, buf, sizeof buf);
+            fprintf(f, "%s = %s\n", k->name, buf);
+            break;
+        case K_DAYS: {
+            int first = 1;
+            fprintf(f, "%s = ", k->name);
+            for (int i2 = 1; i2 <= 7; i2++) {     /* Monday first */
+                if (c->days & (1u << (i2 % 7))) {
+                    fprintf(f, "%s%s", first ? "" : ",", day_name[i2 % 7]);
+                    first = 0;
+                }
+            }
+            fputc('\n', f);
+            break;
+        }
+        case K_CLASS:
+            fprintf(f, "%s = %c\n", k->name, *p);
+            break;
+        case K_QUEUES: {
+            const struct qh_window_conf *w = base;
+            fprintf(f, "%s = ", k->name);
+            for (int j = 0; j < w->nqueues && j < QH_MAX_QUEUES; j++)
+                fprintf(f, "%s%s", j ? ", " : "", w->queues[j]);
+            fputc('\n', f);
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+int qh_conf_write(const struct qh_hall_conf *c, FILE *f)
+{
+    int rc;
+
+    fprintf(f, "; qhall hall configuration\n[hall]\n");
+    rc = write_keys(f, c, hall_keys, NHALL, c);
+    for (int i = 0; rc == 0 && i < c->nqueues && i < QH_MAX_QUEUES; i++) {
+        fprintf(f, "\n[queue %s]\n", c->queues[i].code);
+        rc = write_keys(f, c, queue_keys, NQUEUE, &c->queues[i]);
+    }
+    for (int i = 0; rc == 0 && i < c->nwindows && i < QH_MAX_WINDOWS; i++) {
+        fprintf(f, "\n[window %d]\n", c->windows[i].number);
+        rc = write_keys(f, c, window_keys, NWINDOW, &c->windows[i]);
+    }
+    if (rc == 0 && (fflush(f) != 0 || ferror(f)))
+        rc = QH_E_IO;
+    return rc;
+}

@@ -1,0 +1,470 @@
+/* test_conf.c: common/conf.c -- the default hall, the INI reader (good
+ * files, every kind of bad line, cross-checks), the writer's round trip,
+ * and opening hours. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "qh/conf.h"
+#include "qh/err.h"
+
+/* Field by field, so a failure names the field. */
+static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall_conf *b)
+{
+    assert_string_equal(a->name, b->name);
+    assert_string_equal(a->name_en, b->name_en);
+    assert_string_equal(a->timezone, b->timezone);
+    assert_int_equal(a->nspans, b->nspans);
+    for (int i = 0; i < a->nspans; i++) {
+        assert_int_equal(a->spans[i].open_min, b->spans[i].open_min);
+        assert_int_equal(a->spans[i].close_min, b->spans[i].close_min);
+    }
+    assert_int_equal(a->days, b->days);
+    assert_int_equal(a->recall_limit, b->recall_limit);
+    assert_int_equal(a->green_bonus_minutes, b->green_bonus_minutes);
+    assert_int_equal(a->target_wait_minutes, b->target_wait_minutes);
+    assert_int_equal(a->default_handle_minutes, b->default_handle_minutes);
+    assert_string_equal(a->notice, b->notice);
+    assert_string_equal(a->notice_en, b->notice_en);
+    assert_int_equal(a->nqueues, b->nqueues);
+    for (int i = 0; i < a->nqueues; i++) {
+        const struct qh_queue_conf *p = &a->queues[i], *q = &b->queues[i];
+        assert_string_equal(p->code, q->code);
+        assert_string_equal(p->name, q->name);
+        assert_string_equal(p->name_en, q->name_en);
+        assert_string_equal(p->prefix, q->prefix);
+        assert_int_equal(p->klass, q->klass);
+        assert_int_equal(p->daily_quota, q->daily_quota);
+    }
+    assert_int_equal(a->nwindows, b->nwindows);
+    for (int i = 0; i < a->nwindows; i++) {
+        const struct qh_window_conf *p = &a->windows[i], *q = &b->windows[i];
+        assert_int_equal(p->number, q->number);
+        assert_string_equal(p->name, q->name);
+        assert_string_equal(p->name_en, q->name_en);
+        assert_int_equal(p->nqueues, q->nqueues);
+        for (int j = 0; j < p->nqueues; j++)
+            assert_string_equal(p->queues[j], q->queues[j]);
+        assert_int_equal(p->overflow_minutes, q->overflow_minutes);
+    }
+}
+
+static int parse(struct qh_hall_conf *c, const char *text, char *err, size_t errlen)
+{
+    return qh_conf_parse_string(c, "hall.ini", text, err, errlen);
+}
+
+static void test_defaults(void **state)
+{
+    struct qh_hall_conf c;
+    char err[QH_ERRLEN], hours[64];
+    const struct qh_window_conf *w;
+
+    (void)state;
+    qh_conf_defaults(&c);
+    assert_int_equal(qh_conf_validate(&c, "default", err, sizeof err), 0);
+    assert_string_equal(c.name, "L镇政务服务中心");
+    assert_string_equal(c.timezone, "Asia/Shanghai");
+    qh_conf_format_hours(&c, hours, sizeof hours);
+    assert_string_equal(hours, "08:30-12:00,14:00-17:30");
+    assert_int_equal(c.days, 0x3E);
+    assert_int_equal(c.nqueues, 3);
+    assert_int_equal(c.nwindows, 5);
+    assert_string_equal(qh_conf_queue(&c, "B")->name, "公共服务");
+    assert_null(qh_conf_queue(&c, "D"));
+    assert_string_equal(qh_conf_failed_queue(&c)->code, "C");
+    w = qh_conf_window(&c, 5);
+    assert_non_null(w);
+    assert_int_equal(w->nqueues, 3);
+    assert_string_equal(w->queues[0], "C");
+    assert_string_equal(w->queues[1], "A");
+    assert_string_equal(w->queues[2], "B");
+    assert_null(qh_conf_window(&c, 6));
+}
+
+static void test_empty_file_is_default(void **state)
+{
+    struct qh_hall_conf c, d;
+    char err[QH_ERRLEN];
+
+    (void)state;
+    qh_conf_defaults(&d);
+    assert_int_equal(parse(&c, "", err, sizeof err), 0);
+    assert_conf_equal(&c, &d);
+    assert_int_equal(parse(&c, "; only a comment\n# and another\n\n", err, sizeof err), 0);
+    assert_conf_equal(&c, &d);
+}
+
+/* assets/hall.ini is the default written out: the two must not drift. */
+static void test_asset_equals_defaults(void **state)
+{
+    const char *src = getenv("QHALL_SRC");
+    struct qh_hall_conf c, d;
+    char path[4096], err[2048];
+
+    (void)state;
+    if (!src) {
+        skip();
+        return;
+    }
+    snprintf(path, sizeof path, "%s/assets/hall.ini", src);
+    if (qh_conf_parse_file(&c, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    qh_conf_defaults(&d);
+    assert_conf_equal(&c, &d);
+}
+
+static void round_trip(const struct qh_hall_conf *c)
+{
+    struct qh_hall_conf back;
+    char *text = NULL, err[2048];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    assert_non_null(f);
+    assert_int_equal(qh_conf_write(c, f), 0);
+    fclose(f);
+    if (parse(&back, text, err, sizeof err) != 0)
+        fail_msg("%s\n--- written:\n%s", err, text);
+    assert_conf_equal(&back, c);
+    free(text);
+}
+
+static void test_round_trip(void **state)
+{
+    static const char custom[] =
+        "[hall]\n"
+        "name = 某某街道便民服务中心\n"
+        "name_en =\n"
+        "timezone = Asia/Urumqi\n"
+        "hours = 09:00-12:30, 13:30-18:00,19:00-24:00\n"
+        "days = mon-wed, sat\n"
+        "recall_limit = 9\n"
+        "green_bonus_minutes = 0\n"
+        "target_wait_minutes = 480\n"
+        "default_handle_minutes = 1\n"
+        "notice = 请带好证件 ; 谢谢；再见 # 不是注释\n"
+        "[queue C]\nname = 综合\n"
+        "[queue GR]\nname = 绿色通道\nprefix = G\nclass = A\ndaily_quota = 9999\n"
+        "[window 12]\nqueues = GR,C\noverflow_minutes = 480\n";
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    qh_conf_defaults(&c);
+    round_trip(&c);
+    if (parse(&c, custom, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    round_trip(&c);
+}
+
+/* What a good file sets, key by key. */
+static void test_good_files(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048], hours[64];
+
+    (void)state;
+    /* Inline comments are off: ASCII " ;" and "#" stay in the value, and
+     * the full-width ；was never special. */
+    assert_int_equal(parse(&c, "[hall]\nnotice = 带好证件 ; 谢谢；再见 # 完\n", err, sizeof err), 0);
+    assert_string_equal(c.notice, "带好证件 ; 谢谢；再见 # 完");
+    assert_int_equal(c.nqueues, 3);               /* defaults kept */
+
+    /* CRLF, BOM, "key: value", indentation, values trimmed */
+    assert_int_equal(parse(&c, "\xEF\xBB\xBF[hall]\r\n  recall_limit: 7 \r\n\t days = SAT , Sun\r\n",
+                           err, sizeof err), 0);
+    assert_int_equal(c.recall_limit, 7);
+    assert_int_equal(c.days, 0x41);
+
+    /* [queue] sections replace all queues; prefix and class default. */
+    assert_int_equal(parse(&c, "[queue C]\nname = 综合\n[window 1]\nqueues = C\n",
+                           err, sizeof err), 0);
+    assert_int_equal(c.nqueues, 1);
+    assert_string_equal(c.queues[0].prefix, "C");
+    assert_int_equal(c.queues[0].klass, 'C');
+    assert_int_equal(c.nwindows, 1);
+    assert_string_equal(c.windows[0].name, "1号窗口");
+    assert_string_equal(c.windows[0].name_en, "Window 1");
+
+    /* [window] sections alone keep the default queues. */
+    assert_int_equal(parse(&c, "[window 9]\nname = 全能\nqueues = A, B, C\n", err, sizeof err), 0);
+    assert_int_equal(c.nqueues, 3);
+    assert_int_equal(c.nwindows, 1);
+    assert_int_equal(c.windows[0].number, 9);
+
+    /* A long notice: 170 CJK characters (510 bytes) fit in 511. */
+    {
+        char text[1024];
+        size_t n = (size_t)snprintf(text, sizeof text, "[hall]\nnotice = ");
+        for (int i = 0; i < 170; i++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "请");
+        snprintf(text + n, sizeof text - n, "\n");
+        assert_int_equal(parse(&c, text, err, sizeof err), 0);
+        assert_int_equal(strlen(c.notice), 510);
+    }
+
+    assert_int_equal(parse(&c, "[hall]\nhours = 00:00-24:00\n", err, sizeof err), 0);
+    qh_conf_format_hours(&c, hours, sizeof hours);
+    assert_string_equal(hours, "00:00-24:00");
+}
+
+/* Each row: a file, and the one message it must produce. */
+static void test_bad_files(void **state)
+{
+    static const struct { const char *in, *want; } rows[] = {
+        { "[hall]\nrecall_limit = x\n",
+          "hall.ini:2: [hall] recall_limit: expected 1-9, got \"x\"" },
+        { "[hall]\nrecall_limit = 10\n",
+          "hall.ini:2: [hall] recall_limit: expected 1-9, got \"10\"" },
+        { "[hall]\ngreen_bonus_minutes = -1\n",
+          "hall.ini:2: [hall] green_bonus_minutes: expected 0-240, got \"-1\"" },
+        { "[hall]\ntarget_wait_minutes = 0\n",
+          "hall.ini:2: [hall] target_wait_minutes: expected 1-480, got \"0\"" },
+        { "[hall]\ndefault_handle_minutes = 3.5\n",
+          "hall.ini:2: [hall] default_handle_minutes: expected 1-240, got \"3.5\"" },
+        { "[queue A]\nname = 甲\ncolour = red\n[window 1]\nqueues = A\n",
+          "hall.ini:3: unknown key \"colour\" in [queue A]" },
+        { "\n\n[foo]\nx = 1\n", "hall.ini:3: unknown section [foo]" },
+        { "[hall]\nname = 甲\nname = 乙\n",
+          "hall.ini:3: duplicate key \"name\" in [hall] (first on line 2)" },
+        { "[hall]\n[hall]\n", "hall.ini:2: duplicate section [hall] (first on line 1)" },
+        { "[queue C]\nname = 丙\n[queue C]\nname = 丁\n",
+          "hall.ini:3: duplicate section [queue C] (first on line 1)" },
+        { "[window 1]\nqueues = A\n[window 1]\nqueues = B\n",
+          "hall.ini:3: duplicate section [window 1] (first on line 1)" },
+        { "[queue C]\nname_en = x\n[window 1]\nqueues = C\n",
+          "hall.ini:1: [queue C] missing required key \"name\"" },
+        { "[queue GR]\nname = 绿\n",
+          "hall.ini:1: [queue GR] missing required key \"class\"" },
+        { "\n[window 3]\nname = 三\n", "hall.ini:2: [window 3] missing required key \"queues\"" },
+        { "[queue a]\nname = x\n", "hall.ini:1: bad section [queue a]: a queue code is 1-7 letters A-Z" },
+        { "[queue ABCDEFGH]\n", "hall.ini:1: bad section [queue ABCDEFGH]" },
+        { "[window 100]\n", "hall.ini:1: bad section [window 100]: a window number is 1-99" },
+        { "[window x]\n", "hall.ini:1: bad section [window x]" },
+        { "[hall\nname = x\n", "hall.ini:1: missing ] in section header" },
+        { "[hall] x\n", "hall.ini:1: unexpected text after ] in section header" },
+        { "name = x\n", "hall.ini:1: key \"name\" outside any section" },
+        { "[hall]\njust words\n", "hall.ini:2: expected \"key = value\" or \"[section]\"" },
+        { "[hall]\nname = \xff\n", "hall.ini:2: invalid UTF-8" },
+        { "[hall]\nname =\n", "hall.ini:2: [hall] name: must not be empty" },
+        { "[hall]\ntimezone = Asia/上海\n",
+          "hall.ini:2: [hall] timezone: expected a time zone like Asia/Shanghai" },
+        { "[hall]\nhours = 8:30-12:00\n", "hall.ini:2: [hall] hours: expected \"HH:MM-HH:MM\"" },
+        { "[hall]\nhours = 12:00-08:30\n", "hall.ini:2: [hall] hours: a span must close after it opens" },
+        { "[hall]\nhours = 14:00-17:30,08:30-12:00\n",
+          "hall.ini:2: [hall] hours: spans must be in order and must not overlap" },
+        { "[hall]\nhours = 08:00-12:00,11:00-13:00\n",
+          "hall.ini:2: [hall] hours: spans must be in order and must not overlap" },
+        { "[hall]\nhours = 01:00-02:00,03:00-04:00,05:00-06:00,07:00-08:00,09:00-10:00\n",
+          "hall.ini:2: [hall] hours: too many spans (at most 4)" },
+        { "[hall]\nhours = 24:30-25:00\n", "hall.ini:2: [hall] hours: expected" },
+        { "[hall]\nhours =\n", "hall.ini:2: [hall] hours: expected" },
+        { "[hall]\ndays = mon,funday\n", "hall.ini:2: [hall] days: expected days" },
+        { "[hall]\ndays = mon,mon\n", "hall.ini:2: [hall] days: a day is listed twice" },
+        { "[hall]\ndays = fri-mon\n", "hall.ini:2: [hall] days: a day range must run forward" },
+        { "[hall]\ndays =\n", "hall.ini:2: [hall] days: expected days" },
+        { "[queue C]\nname = 丙\nprefix = c1\n[window 1]\nqueues = C\n",
+          "hall.ini:3: [queue C] prefix: expected 1-7 letters A-Z, got \"c1\"" },
+        { "[queue C]\nname = 丙\nclass = D\n", "hall.ini:3: [queue C] class: expected A, B or C, got \"D\"" },
+        { "[queue C]\nname = 丙\ndaily_quota = 10000\n",
+          "hall.ini:3: [queue C] daily_quota: expected 0-9999, got \"10000\"" },
+        { "[window 1]\nqueues = A,,B\n", "hall.ini:2: [window 1] queues: expected queue codes" },
+        { "[window 1]\nqueues = A, A\n", "hall.ini:2: [window 1] queues: a queue is listed twice" },
+        { "[window 1]\nqueues = C\noverflow_minutes = 481\n",
+          "hall.ini:3: [window 1] overflow_minutes: expected 0-480, got \"481\"" },
+        /* cross-checks, pointing at the line that causes them */
+        { "[hall]\ntimezone = Mars/Olympus\n",
+          "hall.ini:2: [hall] timezone: unknown time zone \"Mars/Olympus\"" },
+        { "[hall]\ntimezone = GMT+08:00\n", "hall.ini:2: [hall] timezone: expected a time zone" },
+        { "[hall]\ntimezone = GMT+0800\n", "hall.ini:2: [hall] timezone: unknown time zone" },
+        { "[window 1]\nqueues = A, D\n", "hall.ini:2: [window 1] queues: no queue \"D\" is defined" },
+        { "[queue A]\nname = 甲\n[queue GR]\nname = 绿\nclass = B\nprefix = A\n[window 1]\nqueues = A, GR\n",
+          "hall.ini:6: [queue GR] prefix: \"A\" is already the prefix of queue A" },
+        { "[queue A]\nname = 甲\n[window 1]\nqueues = A\n", "hall.ini: no class C queue" },
+        { "[queue C]\nname = 丙\n[queue B]\nname = 乙\n[window 1]\nqueues = C\n",
+          "hall.ini:3: queue B is called by no window" },
+    };
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int rc = parse(&c, rows[i].in, err, sizeof err);
+        if (rc != QH_E_PARSE)
+            fail_msg("row %zu: rc %d, want QH_E_PARSE", i, rc);
+        if (strncmp(err, rows[i].want, strlen(rows[i].want)) != 0)
+            fail_msg("row %zu: got \"%s\", want \"%s...\"", i, err, rows[i].want);
+    }
+}
+
+/* A hall opening at 8:00 gets the whole list at once.  (A missing key is
+ * reported when its section ends, so it can follow the section's other
+ * errors.) */
+static void test_all_errors(void **state)
+{
+    static const char in[] =
+        "[hall]\n"
+        "recall_limit = x\n"          /* 2 */
+        "colour = red\n"              /* 3 */
+        "[foo]\n"                     /* 4 */
+        "bar = 1\n"                   /* 5: ignored, its section was refused */
+        "[queue C]\n"                 /* 6: no name */
+        "[window 1]\n"
+        "queues = C\n"
+        "queues = C\n";               /* 9 */
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    assert_int_equal(parse(&c, in, err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "hall.ini:2: [hall] recall_limit: expected 1-9, got \"x\"\n"
+        "hall.ini:3: unknown key \"colour\" in [hall]\n"
+        "hall.ini:4: unknown section [foo]\n"
+        "hall.ini:6: [queue C] missing required key \"name\"\n"
+        "hall.ini:9: duplicate key \"queues\" in [window 1] (first on line 8)");
+}
+
+static void test_long_lines(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048];
+    size_t n;
+    char *text = malloc(8192);
+
+    (void)state;
+    assert_non_null(text);
+    /* 512 bytes do not fit notice[512]. */
+    n = (size_t)snprintf(text, 8192, "[hall]\nnotice = ");
+    memset(text + n, 'x', 512);
+    snprintf(text + n + 512, 8192 - n - 512, "\nrecall_limit = 0\n");
+    assert_int_equal(parse(&c, text, err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "hall.ini:2: [hall] notice: too long (at most 511 bytes)\n"
+        "hall.ini:3: [hall] recall_limit: expected 1-9, got \"0\"");
+
+    /* A line longer than the reader takes is one error, and the line
+     * count after it is still right. */
+    n = (size_t)snprintf(text, 8192, "[hall]\nnotice = ");
+    memset(text + n, 'x', 5000);
+    snprintf(text + n + 5000, 8192 - n - 5000, "\nrecall_limit = 0\n");
+    assert_int_equal(parse(&c, text, err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "hall.ini:2: line too long (at most 4093 bytes)\n"
+        "hall.ini:3: [hall] recall_limit: expected 1-9, got \"0\"");
+    free(text);
+}
+
+static void test_parse_file(void **state)
+{
+    struct qh_hall_conf c;
+    char err[QH_ERRLEN];
+
+    (void)state;
+    assert_int_equal(qh_conf_parse_file(&c, "/nonexistent/hall.ini", err, sizeof err), QH_E_IO);
+    assert_string_equal(err, "/nonexistent/hall.ini: No such file or directory");
+}
+
+/* Structs built in code get the same cross-checks, without line numbers. */
+static void test_validate(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    qh_conf_defaults(&c);
+    snprintf(c.timezone, sizeof c.timezone, "Nowhere/Town");
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "db: [hall] timezone: unknown time zone \"Nowhere/Town\"");
+
+    qh_conf_defaults(&c);
+    snprintf(c.queues[1].prefix, sizeof c.queues[1].prefix, "A");
+    c.queues[2].klass = 'A';
+    snprintf(c.windows[0].queues[0], sizeof c.windows[0].queues[0], "Z");
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "db: [queue B] prefix: \"A\" is already the prefix of queue A\n"
+        "db: no class C queue: tickets that could not be handled (办不成) "
+        "need a comprehensive-services queue\n"
+        "db: [window 1] queues: no queue \"Z\" is defined");
+
+    qh_conf_defaults(&c);
+    c.nqueues = 0;
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "db: no queues: define at least one [queue X] section");
+
+    qh_conf_defaults(&c);
+    c.nwindows = 0;
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "db: no windows: define at least one [window N] section");
+
+    qh_conf_defaults(&c);
+    c.recall_limit = 0;
+    c.days = 0;
+    assert_int_equal(qh_conf_validate(&c, NULL, NULL, 0), QH_E_PARSE);
+}
+
+static void test_write_refuses_unwritable(void **state)
+{
+    struct qh_hall_conf c;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state;
+    qh_conf_defaults(&c);
+    snprintf(c.notice, sizeof c.notice, "两行\n文字");
+    assert_int_equal(qh_conf_write(&c, f), QH_E_PARSE);
+    fclose(f);
+    free(text);
+}
+
+static void test_is_open(void **state)
+{
+    static const struct { int wday, minute, open; } rows[] = {
+        { 1, 8 * 60 + 30, 1 },      /* Monday, opening minute */
+        { 1, 8 * 60 + 29, 0 },
+        { 1, 11 * 60 + 59, 1 },
+        { 1, 12 * 60, 0 },          /* closes at 12:00: [open, close) */
+        { 3, 13 * 60 + 59, 0 },     /* lunch */
+        { 3, 14 * 60, 1 },
+        { 5, 17 * 60 + 29, 1 },
+        { 5, 17 * 60 + 30, 0 },
+        { 0, 9 * 60, 0 },           /* Sunday */
+        { 6, 9 * 60, 0 },           /* Saturday */
+        { 7, 9 * 60, 0 },           /* not a day */
+        { -1, 9 * 60, 0 },
+    };
+    struct qh_hall_conf c;
+
+    (void)state;
+    qh_conf_defaults(&c);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (qh_conf_is_open(&c, rows[i].wday, rows[i].minute) != rows[i].open)
+            fail_msg("row %zu: day %d minute %d", i, rows[i].wday, rows[i].minute);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_empty_file_is_default),
+        cmocka_unit_test(test_asset_equals_defaults),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_good_files),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_all_errors),
+        cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_parse_file),
+        cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_write_refuses_unwritable),
+        cmocka_unit_test(test_is_open),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,199 @@
+/* test_store.c: the SQLite store itself: schema creation and refusal of a
+ * newer schema, hall save and reload across connections, the append-only
+ * event log, settings, backup, and failures (read-only, missing dir). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "qh/ticket.h"
+
+static char err[4096];
+
+static int count_cb(const struct qh_service *sv, void *ud)
+{
+    (void)sv;
+    ++*(int *)ud;
+    return 0;
+}
+
+static void create_and_reopen(void **state)
+{
+    (void)state;
+    struct qh_store *s;
+    const char *path = tu_db_path("store");
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_has_hall(s), 0);
+    assert_string_equal(qh_store_path(s), path);
+    /* Writes are refused without a hall. */
+    struct qh_issue_req req = {.queue = "A"};
+    assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), QH_E_STATE);
+    assert_non_null(strstr(err, "qhall init"));
+    qh_store_close(s);
+    s = tu_store_new("store");
+    assert_int_equal(qh_store_has_hall(s), 1);
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    assert_int_equal(h->nqueues, 3);
+    assert_int_equal(h->nwindows, 5);
+    assert_string_equal(h->windows[4].queues[0], "C");
+    assert_string_equal(h->windows[4].queues[2], "B");
+    assert_string_equal(h->timezone, "Asia/Shanghai");
+    assert_int_equal(qh_store_service_count(s, NULL), 393);
+    assert_int_equal(qh_store_service_count(s, "A"), 168);
+    assert_int_equal(qh_store_service_count(s, "B"), 225);
+    int n = 0;
+    assert_int_equal(qh_store_service_each(s, "A", count_cb, &n), 168);
+    assert_int_equal(n, 168);
+    struct qh_service sv;
+    assert_int_equal(qh_store_service_get(s, "GG001", &sv), 0);
+    assert_true(strlen(sv.initials) > 0);
+    assert_true(strlen(sv.materials) > 0);
+    assert_int_equal(qh_store_service_get(s, "nope", &sv), QH_E_NOTFOUND);
+    /* hall_init again without force is refused. */
+    struct qh_hall_conf c = *h;
+    assert_int_equal(qh_hall_init(s, &c, 0, err, sizeof err), QH_E_EXISTS);
+    char p2[512];
+    snprintf(p2, sizeof p2, "%s", qh_store_path(s));
+    qh_store_close(s);
+    assert_int_equal(qh_store_open(&s, p2, 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_has_hall(s), 1);
+    assert_int_equal(qh_store_service_count(s, NULL), 393);
+    qh_store_close(s);
+}
+
+static void hall_change_seen_by_other_connection(void **state)
+{
+    (void)state;
+    struct qh_store *a = tu_store_new("store"), *b;
+    assert_int_equal(qh_store_open(&b, qh_store_path(a), 0, err, sizeof err), 0);
+    struct qh_hall_conf c = *qh_store_hall(a);
+    c.recall_limit = 1;
+    snprintf(c.windows[0].name, sizeof c.windows[0].name, "一号窗");
+    assert_int_equal(qh_hall_init(a, &c, 1, err, sizeof err), 0);
+    /* b reloads at its next transaction. */
+    struct qh_ticket_row t;
+    struct qh_issue_req req = {.queue = "A"};
+    assert_int_equal(qh_ticket_issue(b, &req, &t, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_store_hall(b)->recall_limit, 1);
+    assert_string_equal(qh_store_hall(b)->windows[0].name, "一号窗");
+    assert_int_equal(qh_ticket_call_next(b, 1, &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_recall(b, 1, &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_recall(b, 1, &t, err, sizeof err), 0);
+    assert_int_equal(t.state, QH_TICKET_NO_SHOW);
+    qh_store_close(a);
+    qh_store_close(b);
+}
+
+static void events_append_only(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store");
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    struct qh_issue_req req = {.queue = "B"};
+    assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), 0);
+    struct qh_event_row ev[4];
+    int64_t last = qh_store_last_event_id(s);
+    assert_true(last >= 3);   /* hall_init, catalog_imported, issued */
+    assert_int_equal(qh_store_events_since(s, last - 1, ev, 4, err, sizeof err), 1);
+    assert_string_equal(ev[0].type, "issued");
+    assert_int_equal(qh_store_events_since(s, last, ev, 4, err, sizeof err), 0);
+    qh_store_close(s);
+    /* Not even a raw connection may rewrite history. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE event SET type = 'x'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM event", NULL, NULL, NULL), SQLITE_OK);
+    /* A schema newer than this build is refused, not misread. */
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    int rc = qh_store_open(&s, path, 0, err, sizeof err);
+    assert_int_equal(rc, QH_E_DB);
+    assert_non_null(strstr(err, "newer"));
+}
+
+static void settings_and_tx(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store");
+    char v[32];
+    assert_int_equal(qh_store_setting_get(s, "nope", v, sizeof v), 0);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_in_tx(s), 1);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_store_setting_set(s, "k", "v1", err, sizeof err), 0);
+    qh_store_rollback(s);
+    assert_int_equal(qh_store_in_tx(s), 0);
+    assert_int_equal(qh_store_setting_get(s, "k", v, sizeof v), 0);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_setting_set(s, "k", "v2", err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_setting_get(s, "k", v, sizeof v), 1);
+    assert_string_equal(v, "v2");
+    assert_int_equal(qh_store_commit(s, err, sizeof err), QH_E_STATE);
+    qh_store_rollback(s);   /* harmless outside a transaction */
+    int64_t dv;
+    assert_int_equal(qh_store_data_version(s, &dv, err, sizeof err), 0);
+    qh_store_close(s);
+    qh_store_close(NULL);
+}
+
+static void backup(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store"), *b;
+    struct qh_issue_req req = {.queue = "C"};
+    assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), 0);
+    char dst[600];
+    snprintf(dst, sizeof dst, "%s.bak", qh_store_path(s));
+    unlink(dst);
+    assert_int_equal(qh_store_backup(s, dst, err, sizeof err), 0);
+    assert_int_equal(qh_store_backup(s, dst, err, sizeof err), QH_E_EXISTS);
+    assert_int_equal(qh_store_backup(s, "/nonexistent/dir/x.db", err, sizeof err), QH_E_IO);
+    assert_int_equal(qh_store_open(&b, dst, QH_STORE_READONLY, err, sizeof err), 0);
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_get(b, "C001", &t, err, sizeof err), 0);
+    char report[1024];
+    assert_int_equal(qh_store_check(b, report, sizeof report, err, sizeof err), 0);
+    qh_store_close(b);
+    qh_store_close(s);
+    unlink(dst);
+}
+
+static void open_failures(void **state)
+{
+    (void)state;
+    struct qh_store *s = (void *)1;
+    assert_int_equal(qh_store_open(&s, "/nonexistent/dir/q.db", 0, err, sizeof err), QH_E_IO);
+    assert_null(s);
+    assert_non_null(strstr(err, "/nonexistent/dir/q.db"));
+    /* Not a database. */
+    const char *path = tu_db_path("garbage");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 200; i++)
+        fputs("this is not an SQLite database file at all\n", f);
+    fclose(f);
+    int rc = qh_store_open(&s, path, 0, err, sizeof err);
+    assert_int_equal(rc, QH_E_DB);
+    assert_non_null(strstr(err, path));
+}
+
+int main(void)
+{
+    setenv("QHALL_SYNC", "normal", 1);
+    tu_clock("2026-11-25T09:00:00+08:00");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_and_reopen),
+        cmocka_unit_test(hall_change_seen_by_other_connection),
+        cmocka_unit_test(events_append_only),
+        cmocka_unit_test(settings_and_tx),
+        cmocka_unit_test(backup),
+        cmocka_unit_test(open_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
