@@ -21,22 +21,23 @@
 #include "qh/store.h"
 
 enum {
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_DATA_VERSION,
+    Q_BEGIN, Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_DATA_VERSION,
     Q_SETTING_GET, Q_SETTING_SET,
     Q_QUEUE_CLEAR, Q_QUEUE_INSERT, Q_QUEUE_ALL,
-    Q_WIN_CLEAR_UNUSED, Q_WIN_UPSERT_CONF, Q_WIN_ALL, Q_WIN_GET, Q_WIN_PUT,
+    Q_WIN_UNCONFIGURE, Q_WIN_CLEAR_UNUSED, Q_WIN_UPSERT_CONF, Q_WIN_ALL, Q_WIN_GET, Q_WIN_PUT,
     Q_WIN_OF_STAFF,
     Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
     Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
-    Q_SEQ_GET, Q_SEQ_PUT, Q_ISSUED_COUNT,
+    Q_SEQ_GET, Q_SEQ_PUT,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
-    Q_AHEAD, Q_TICKET_EACH, Q_TICKET_EACH_STATE, Q_OPEN_TODAY,
+    Q_AHEAD, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
     Q_RATING_INSERT,
+    Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
     Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ,
     Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
     Q_COUNT
@@ -51,6 +52,7 @@ enum {
 
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_BEGIN_READ] = "BEGIN",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
     [Q_DATA_VERSION] = "PRAGMA data_version",
@@ -62,6 +64,7 @@ static const char *const sql[Q_COUNT] = {
                        " daily_quota, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_QUEUE_ALL] = "SELECT code, name, name_en, prefix, class, daily_quota"
                     " FROM queue ORDER BY pos",
+    [Q_WIN_UNCONFIGURE] = "UPDATE win SET configured = 0",
     [Q_WIN_CLEAR_UNUSED] = "DELETE FROM win WHERE configured = 0",
     [Q_WIN_UPSERT_CONF] =
         "INSERT INTO win(number, name, name_en, queues, overflow_minutes,"
@@ -93,7 +96,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEQ_GET] = "SELECT last FROM day_seq WHERE day = ?1 AND queue = ?2",
     [Q_SEQ_PUT] = "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
                   " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
-    [Q_ISSUED_COUNT] = "SELECT last FROM day_seq WHERE day = ?1 AND queue = ?2",
     [Q_TICKET_INSERT] =
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
@@ -128,16 +130,18 @@ static const char *const sql[Q_COUNT] = {
                       " ORDER BY issued_at, id",
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
                             " AND state = ?2 ORDER BY issued_at, id",
-    [Q_OPEN_TODAY] = "SELECT count(*) FROM ticket WHERE day = ?1"
-                     " AND state IN " OPEN_STATES,
     [Q_EXPIRE_EVENTS] =
         "INSERT INTO event(at, type, ticket, number, queue, win, staff, detail)"
         " SELECT ?2, 'expired', id, number, queue, win, staff,"
         " json_object('day', day, 'from', CASE state WHEN 0 THEN 'waiting'"
         " WHEN 1 THEN 'called' WHEN 2 THEN 'serving' WHEN 3 THEN 'held'"
         " ELSE 'no_show' END, 'via', ?3)"
-        " FROM ticket WHERE day < ?1 AND state IN " OPEN_STATES " ORDER BY id",
-    [Q_EXPIRE_TICKETS] = "UPDATE ticket SET state = 7 WHERE day < ?1"
+        /* The open-ticket index, not a scan of a year of history in id
+         * order: this runs under the write lock at the day's first issue. */
+        " FROM ticket INDEXED BY ticket_open"
+        " WHERE day < ?1 AND state IN " OPEN_STATES " ORDER BY id",
+    [Q_EXPIRE_TICKETS] = "UPDATE ticket INDEXED BY ticket_open SET state = 7"
+                         " WHERE day < ?1"
                          " AND state IN " OPEN_STATES,
     [Q_EVENT_INSERT] = "INSERT INTO event(at, type, ticket, number, queue,"
                        " win, staff, detail)"
@@ -163,6 +167,8 @@ static const char *const sql[Q_COUNT] = {
                       " WHERE id = ?1",
     [Q_RATING_INSERT] = "INSERT INTO rating(ticket, score, reason, win, staff,"
                         " service, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_CHECKPOINT] = "PRAGMA wal_checkpoint(PASSIVE)",
+    [Q_CHECKPOINT_TRUNCATE] = "PRAGMA wal_checkpoint(TRUNCATE)",
     [Q_CHECK_INTEGRITY] = "PRAGMA integrity_check",
     [Q_CHECK_FK] = "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
     [Q_CHECK_WINDOW] = "SELECT day, win, group_concat(number) FROM ticket"
@@ -746,7 +752,8 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     }
     /* Mark all windows unconfigured, then upsert the configured ones:
      * a window that stays keeps its login and pause. */
-    sqlite3_exec(s->db, "UPDATE win SET configured = 0", NULL, NULL, NULL);
+    if ((rc = exec_stmt(s, stmt(s, Q_WIN_UNCONFIGURE), err, errlen, "window")) < 0)
+        goto out;
     for (int i = 0; i < c->nwindows; i++) {
         const struct qh_window_conf *w = &c->windows[i];
         qh_buf_reset(&b);
@@ -911,7 +918,8 @@ int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
 int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue)
 {
-    sqlite3_stmt *st = stmt(s, Q_ISSUED_COUNT);
+    /* The day's counter is the number issued: numbers have no gaps. */
+    sqlite3_stmt *st = stmt(s, Q_SEQ_GET);
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
     return (int)scalar(s, st, 0);
@@ -1356,8 +1364,9 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
     if (report && reportlen)
         report[0] = '\0';
     /* One read transaction: every check sees the same snapshot. */
-    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))
-        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "check");
+    int rc = exec_stmt(s, stmt(s, Q_BEGIN_READ), err, errlen, "check");
+    if (rc < 0)
+        return rc;
     st = stmt(s, Q_CHECK_INTEGRITY);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
@@ -1407,8 +1416,23 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
         PROBLEM("ticket %s %s is called or serving at no window",
                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
     sqlite3_reset(st);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    exec_stmt(s, stmt(s, Q_COMMIT), NULL, 0, "check");
     return n;
+}
+
+int qh_store_checkpoint(struct qh_store *s, int truncate,
+                        char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, truncate ? Q_CHECKPOINT_TRUNCATE : Q_CHECKPOINT);
+    int src = sqlite3_step(st);
+    int blocked = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW)
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "checkpoint");
+    if (blocked)
+        return qh_err(err, errlen, QH_E_BUSY, "checkpoint: %s",
+                      QH_TR(s->lang, "有读者正在使用数据库", "readers kept it from finishing"));
+    return 0;
 }
 
 int qh_store_backup(struct qh_store *s, const char *path,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -164,6 +165,29 @@ static void backup(void **state)
     unlink(dst);
 }
 
+static void checkpoint(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store");
+    struct qh_issue_req req = {.queue = "A"};
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), 0);
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s-wal", qh_store_path(s));
+    struct stat st;
+    assert_int_equal(stat(wal, &st), 0);
+    assert_true(st.st_size > 0);
+    ino_t ino = st.st_ino;
+    assert_int_equal(qh_store_checkpoint(s, 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_checkpoint(s, 1, err, sizeof err), 0);
+    assert_int_equal(stat(wal, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(st.st_ino, ino);
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_get(s, "A050", &t, err, sizeof err), 0);
+    qh_store_close(s);
+}
+
 static void open_failures(void **state)
 {
     (void)state;
@@ -193,6 +217,7 @@ int main(void)
         cmocka_unit_test(events_append_only),
         cmocka_unit_test(settings_and_tx),
         cmocka_unit_test(backup),
+        cmocka_unit_test(checkpoint),
         cmocka_unit_test(open_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -270,6 +270,11 @@ int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
  * line in report; returns the number of problems (0 = healthy) or < 0. */
 int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
                    char *err, size_t errlen);
+/* Checkpoint the WAL into the database file; with truncate the -wal file
+ * is also cut to zero bytes (its inode stays, so change-feed watches
+ * survive).  Returns 0, or QH_E_BUSY when readers keep it from finishing. */
+int qh_store_checkpoint(struct qh_store *s, int truncate,
+                        char *err, size_t errlen);
 /* Online backup to a new file. */
 int qh_store_backup(struct qh_store *s, const char *path,
                     char *err, size_t errlen);

@@ -1,0 +1,507 @@
+/* bench_watch.c: how long a commit in one process takes to reach a
+ * qh_watch_wait() in another, against a bare SQLite baseline measured in
+ * the same run.
+ *
+ * A writer process commits one event about every 2 ms with a
+ * CLOCK_MONOTONIC stamp (shared by all processes of the machine) taken
+ * just before the commit; a reader process blocked in qh_watch_wait()
+ * subtracts it from the time of delivery.  The baseline does the same with
+ * plain SQLite (a one-row INSERT, WAL, same synchronous setting) and a
+ * careful raw reader: inotify on the directory, PRAGMA data_version
+ * re-checked in short steps after an event.  Benchmarks are not library
+ * code, so this file may include sqlite3.h.
+ *
+ * The two alternate in rounds so that load from elsewhere falls on both.
+ * The parent only forks and collects: no SQLite connection is ever
+ * carried across fork().  QHALL_BENCH_N sets the iterations (1000).
+ * Prints `bench: NAME VALUE UNIT` lines; asserts nothing, but exits 1 if
+ * an event was lost, duplicated or reordered. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "qh/clock.h"
+#include "qh/store.h"
+#include "qh/watch.h"
+
+enum { GAP_US = 2000, STALL_MS = 10000, ROUNDS = 5 };
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static int sync_normal(void)
+{
+    const char *v = getenv("QHALL_SYNC");
+
+    return v && strcmp(v, "normal") == 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int64_t detail_num(const char *detail, const char *key)
+{
+    char pat[32];
+    const char *p;
+
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    p = strstr(detail, pat);
+    return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* ---- qhall ---- */
+
+static int qh_writer(const char *path, int n)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s;
+    struct qh_event_row ev;
+    int rc;
+
+    rc = qh_store_open(&s, path, 0, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "bench_watch: writer: %s\n", err);
+        return 1;
+    }
+    qh_store_set_actor(s, "bench");
+    for (int i = 0; i < n; i++) {
+        memset(&ev, 0, sizeof ev);
+        snprintf(ev.type, sizeof ev.type, "note");
+        ev.at = qh_clock_now();
+        rc = qh_store_begin(s, err, sizeof err);
+        if (rc >= 0) {
+            snprintf(ev.detail, sizeof ev.detail,
+                     "{\"i\":%d,\"t_ns\":%lld}", i, (long long)mono_ns());
+            rc = qh_store_event_add(s, &ev, err, sizeof err);
+            if (rc >= 0)
+                rc = qh_store_commit(s, err, sizeof err);
+            else
+                qh_store_rollback(s);
+        }
+        if (rc < 0) {
+            fprintf(stderr, "bench_watch: writer: %s: %s\n",
+                    qh_strerror(rc), err);
+            qh_store_close(s);
+            return 1;
+        }
+        sleep_us(GAP_US);
+    }
+    qh_store_close(s);
+    return 0;
+}
+
+/* Opens (creating) the store, then says ready; sends n latencies (ns). */
+static int qh_reader(const char *path, int n, int ready_fd, int out_fd)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s;
+    struct qh_watch *w = NULL;
+    struct qh_event_row evs[64];
+    int64_t *lat = calloc((size_t)n, sizeof *lat);
+    int got = 0, rc, status = 1;
+
+    if (!lat)
+        return 1;
+    rc = qh_store_open(&s, path, 0, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "bench_watch: reader: %s\n", err);
+        free(lat);
+        return 1;
+    }
+    rc = qh_watch_open(&w, s, qh_store_last_event_id(s), err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "bench_watch: watch: %s\n", err);
+        goto out;
+    }
+    if (write_all(ready_fd, "r", 1) < 0)
+        goto out;
+    while (got < n) {
+        rc = qh_watch_wait(w, STALL_MS, evs, 64, err, sizeof err);
+        if (rc <= 0) {
+            fprintf(stderr, "bench_watch: reader: %s after %d of %d\n",
+                    rc < 0 ? err : "stalled", got, n);
+            goto out;
+        }
+        for (int i = 0; i < rc; i++) {
+            int64_t now = mono_ns();
+
+            if (got >= n || detail_num(evs[i].detail, "i") != got) {
+                fprintf(stderr, "bench_watch: event %d out of order: %s\n",
+                        got, evs[i].detail);
+                goto out;
+            }
+            lat[got++] = now - detail_num(evs[i].detail, "t_ns");
+        }
+    }
+    if (write_all(out_fd, lat, (size_t)n * sizeof *lat) == 0)
+        status = 0;
+out:
+    qh_watch_close(w);
+    qh_store_close(s);
+    free(lat);
+    return status;
+}
+
+/* ---- bare SQLite baseline ---- */
+
+static int raw_open(sqlite3 **db, const char *path)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof sql,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;"
+             "CREATE TABLE IF NOT EXISTS ev(id INTEGER PRIMARY KEY,"
+             " t_ns INTEGER NOT NULL);", sync_normal() ? "NORMAL" : "FULL");
+    if (sqlite3_open(path, db) != SQLITE_OK ||
+        sqlite3_busy_timeout(*db, 5000) != SQLITE_OK ||
+        sqlite3_exec(*db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bench_watch: %s: %s\n", path, sqlite3_errmsg(*db));
+        return -1;
+    }
+    return 0;
+}
+
+static int raw_writer(const char *path, int n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *ins = NULL;
+    int status = 1;
+
+    if (raw_open(&db, path) < 0)
+        goto out;
+    if (sqlite3_prepare_v2(db, "INSERT INTO ev(t_ns) VALUES (?1)", -1, &ins,
+                           NULL) != SQLITE_OK)
+        goto out;
+    for (int i = 0; i < n; i++) {
+        sqlite3_bind_int64(ins, 1, mono_ns());
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            fprintf(stderr, "bench_watch: insert: %s\n", sqlite3_errmsg(db));
+            goto out;
+        }
+        sqlite3_reset(ins);
+        sleep_us(GAP_US);
+    }
+    status = 0;
+out:
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+    return status;
+}
+
+static int64_t raw_data_version(sqlite3_stmt *dv)
+{
+    int64_t v = -1;
+
+    if (sqlite3_step(dv) == SQLITE_ROW)
+        v = sqlite3_column_int64(dv, 0);
+    sqlite3_reset(dv);
+    return v;
+}
+
+static int64_t raw_max_id(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t id = -1;
+
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM ev", -1, &st,
+                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+/* 1 if a pending inotify event names the db or its -wal. */
+static int raw_drain(int fd, const char *name, const char *wal)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    const struct inotify_event *ev;
+    ssize_t n;
+    int seen = 0;
+
+    while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        for (char *p = buf; n > 0 && p < buf + n; p += sizeof *ev + ev->len) {
+            ev = (const struct inotify_event *)p;
+            if ((ev->mask & IN_Q_OVERFLOW) ||
+                (ev->len > 0 && (strcmp(ev->name, name) == 0 ||
+                                 strcmp(ev->name, wal) == 0)))
+                seen = 1;
+        }
+    }
+    return seen;
+}
+
+static int raw_reader(const char *dir, const char *name, int n, int ready_fd,
+                      int out_fd)
+{
+    char path[PATH_MAX], wal[NAME_MAX + 1];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *dv = NULL, *sel = NULL;
+    int64_t *lat = calloc((size_t)n, sizeof *lat);
+    int64_t version, last = 0, progress;
+    int fd = -1, got = 0, status = 1;
+
+    if (!lat)
+        return 1;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(wal, sizeof wal, "%s-wal", name);
+    if (raw_open(&db, path) < 0 ||
+        sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &dv,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT id, t_ns FROM ev WHERE id > ?1"
+                           " ORDER BY id LIMIT 64", -1, &sel,
+                           NULL) != SQLITE_OK)
+        goto out;
+    fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0 || inotify_add_watch(fd, dir, IN_MODIFY | IN_CLOSE_WRITE |
+                                    IN_CREATE | IN_MOVED_TO) < 0)
+        goto out;
+    /* Rows of earlier rounds are not ours. */
+    if ((last = raw_max_id(db)) < 0)
+        goto out;
+    version = raw_data_version(dv);
+    if (write_all(ready_fd, "r", 1) < 0)
+        goto out;
+    progress = mono_ns();
+    while (got < n) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int64_t v;
+        int seen;
+
+        if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+            goto out;
+        seen = raw_drain(fd, name, wal);
+        v = raw_data_version(dv);
+        if (v == version && seen) {
+            int64_t t0 = mono_ns();
+            long step = 200;
+
+            while (v == version && mono_ns() - t0 < 20000000) {
+                sleep_us(step);
+                step = step + step / 2 > 1000 ? 1000 : step + step / 2;
+                v = raw_data_version(dv);
+            }
+        }
+        version = v;
+        for (int rows = 1; rows > 0;) {
+            rows = 0;
+            sqlite3_bind_int64(sel, 1, last);
+            while (sqlite3_step(sel) == SQLITE_ROW) {
+                int64_t now = mono_ns();
+
+                if (got >= n) {
+                    fprintf(stderr, "bench_watch: baseline: extra row\n");
+                    goto out;
+                }
+                last = sqlite3_column_int64(sel, 0);
+                lat[got++] = now - sqlite3_column_int64(sel, 1);
+                rows++;
+            }
+            sqlite3_reset(sel);
+            if (rows > 0)
+                progress = mono_ns();
+        }
+        if (mono_ns() - progress > (int64_t)STALL_MS * 1000000) {
+            fprintf(stderr, "bench_watch: baseline stalled at %d\n", got);
+            goto out;
+        }
+    }
+    if (write_all(out_fd, lat, (size_t)n * sizeof *lat) == 0)
+        status = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    sqlite3_finalize(dv);
+    sqlite3_finalize(sel);
+    sqlite3_close(db);
+    free(lat);
+    return status;
+}
+
+/* ---- driver ---- */
+
+enum kind { QHALL, BASELINE };
+
+/* Fork a reader and a writer (the writer waits for the reader's watch),
+ * collect n latencies in ns.  0 or -1. */
+static int run(enum kind k, const char *dir, int n, int64_t *lat)
+{
+    char path[PATH_MAX];
+    const char *name = k == QHALL ? "watch.db" : "baseline.db";
+    int ready[2], res[2], st, ok = 1;
+    pid_t reader, writer;
+    size_t want = (size_t)n * sizeof *lat, have = 0;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (pipe(ready) < 0 || pipe(res) < 0)
+        return -1;
+    fflush(NULL);
+    reader = fork();
+    if (reader == 0) {
+        close(ready[0]);
+        close(res[0]);
+        _exit(k == QHALL ? qh_reader(path, n, ready[1], res[1])
+                         : raw_reader(dir, name, n, ready[1], res[1]));
+    }
+    writer = fork();
+    if (writer == 0) {
+        char c;
+
+        close(ready[1]);
+        close(res[0]);
+        close(res[1]);
+        if (read(ready[0], &c, 1) != 1)
+            _exit(1);
+        _exit(k == QHALL ? qh_writer(path, n) : raw_writer(path, n));
+    }
+    close(ready[0]);
+    close(ready[1]);
+    close(res[1]);
+    while (have < want) {
+        ssize_t r = read(res[0], (char *)lat + have, want - have);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        have += (size_t)r;
+    }
+    close(res[0]);
+    if (reader < 0 || writer < 0)
+        ok = 0;
+    if (reader > 0 && (waitpid(reader, &st, 0) < 0 || !WIFEXITED(st) ||
+                       WEXITSTATUS(st) != 0))
+        ok = 0;
+    if (writer > 0 && (waitpid(writer, &st, 0) < 0 || !WIFEXITED(st) ||
+                       WEXITSTATUS(st) != 0))
+        ok = 0;
+    return ok && have == want ? 0 : -1;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile, in microseconds. */
+static double pct_us(const int64_t *sorted, int n, int p)
+{
+    int i = (n * p + 99) / 100 - 1;
+
+    if (i < 0)
+        i = 0;
+    return (double)sorted[i] / 1000.0;
+}
+
+static void cleanup(const char *dir)
+{
+    static const char *const names[] = {
+        "watch.db", "watch.db-wal", "watch.db-shm",
+        "baseline.db", "baseline.db-wal", "baseline.db-shm",
+    };
+    char path[PATH_MAX];
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const char *env = getenv("QHALL_BENCH_N");
+    const char *tmp = getenv("TMPDIR");
+    char dir[PATH_MAX];
+    int n = env ? atoi(env) : 1000;
+    int64_t *lw, *lb;
+    double w50, w99, b50, b99;
+
+    if (n <= 0)
+        n = 1000;
+    snprintf(dir, sizeof dir, "%s/qhall-bench-watch-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "bench_watch: mkdtemp %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    lw = calloc((size_t)n, sizeof *lw);
+    lb = calloc((size_t)n, sizeof *lb);
+    /* Alternate the two in rounds, so that load from elsewhere on the
+     * machine falls on both alike. */
+    for (int r = 0, done = 0; lw && lb && r < ROUNDS; r++) {
+        int m = r < ROUNDS - 1 ? n / ROUNDS : n - done;
+
+        if (m > 0 && (run(QHALL, dir, m, lw + done) < 0 ||
+                      run(BASELINE, dir, m, lb + done) < 0)) {
+            free(lw);
+            lw = NULL;
+        }
+        done += m;
+    }
+    if (!lw || !lb) {
+        fprintf(stderr, "bench_watch: run failed (events lost?)\n");
+        cleanup(dir);
+        free(lw);
+        free(lb);
+        return 1;
+    }
+    cleanup(dir);
+    qsort(lw, (size_t)n, sizeof *lw, cmp_i64);
+    qsort(lb, (size_t)n, sizeof *lb, cmp_i64);
+    w50 = pct_us(lw, n, 50);
+    w99 = pct_us(lw, n, 99);
+    b50 = pct_us(lb, n, 50);
+    b99 = pct_us(lb, n, 99);
+    fprintf(stderr, "bench_watch: n=%d in %d rounds, synchronous=%s,"
+            " gap=%d us, max watch %.1f us, max baseline %.1f us\n", n,
+            ROUNDS, sync_normal() ? "NORMAL" : "FULL", GAP_US,
+            (double)lw[n - 1] / 1000.0, (double)lb[n - 1] / 1000.0);
+    fflush(stderr);
+    printf("bench: watch_latency_p50 %.1f us\n", w50);
+    printf("bench: watch_latency_p99 %.1f us\n", w99);
+    printf("bench: baseline_inotify_latency_p50 %.1f us\n", b50);
+    printf("bench: baseline_inotify_latency_p99 %.1f us\n", b99);
+    printf("bench: watch_latency_p99_ratio %.2f x\n", b99 > 0 ? w99 / b99 : 0);
+    free(lw);
+    free(lb);
+    return 0;
+}

@@ -1,0 +1,490 @@
+/* test_watch.c: the change feed, against real files and real processes.
+ *
+ * Writers run as separate processes: the test forks and re-executes
+ * itself as `test_watch --writer ...`, so the child opens its own store
+ * with no SQLite state inherited from the parent (SQLite must not be used
+ * across fork()).  Each event the writer commits carries its sequence
+ * number and a CLOCK_MONOTONIC stamp taken just before the commit
+ * (monotonic time is shared by every process of the machine), so the
+ * reader can check order, loss, duplicates and wake-up latency. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "qh/clock.h"
+#include "qh/watch.h"
+
+#define EV_TYPE "note"
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* A field of the flat detail JSON written by add_event(), -1 if absent. */
+static int64_t detail_num(const struct qh_event_row *ev, const char *key)
+{
+    char pat[32];
+    const char *p;
+
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    p = strstr(ev->detail, pat);
+    return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* Commit one event with {"i":seq,"t_ns":...} (and padding) in detail. */
+static int add_event(struct qh_store *s, int seq, int pad,
+                     char *err, size_t errlen)
+{
+    struct qh_event_row ev;
+    char padding[512];
+    int rc;
+
+    if (pad > (int)sizeof padding - 1)
+        pad = (int)sizeof padding - 1;
+    memset(padding, 'x', (size_t)pad);
+    padding[pad] = '\0';
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.type, sizeof ev.type, "%s", EV_TYPE);
+    ev.at = qh_clock_now();
+    rc = qh_store_begin(s, err, errlen);
+    if (rc < 0)
+        return rc;
+    snprintf(ev.detail, sizeof ev.detail, "{\"i\":%d,\"pad\":\"%s\","
+             "\"t_ns\":%lld}", seq, padding, (long long)mono_ns());
+    rc = qh_store_event_add(s, &ev, err, errlen);
+    if (rc < 0) {
+        qh_store_rollback(s);
+        return rc;
+    }
+    return qh_store_commit(s, err, errlen);
+}
+
+/* Child: test_watch --writer PATH COUNT FIRST GAP_US PAD DELAY_MS */
+static int writer_main(int argc, char **argv)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s;
+    int count, first, pad, rc;
+    long gap_us, delay_ms;
+
+    if (argc != 8) {
+        fprintf(stderr, "writer: bad arguments\n");
+        return 2;
+    }
+    count = atoi(argv[3]);
+    first = atoi(argv[4]);
+    gap_us = atol(argv[5]);
+    pad = atoi(argv[6]);
+    delay_ms = atol(argv[7]);
+    rc = qh_store_open(&s, argv[2], 0, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "writer: open %s: %s\n", argv[2], err);
+        return 1;
+    }
+    qh_store_set_actor(s, "test-writer");
+    if (delay_ms > 0)
+        sleep_us(delay_ms * 1000);
+    for (int i = 0; i < count; i++) {
+        rc = add_event(s, first + i, pad, err, sizeof err);
+        if (rc < 0) {
+            fprintf(stderr, "writer: event %d: %s: %s\n", first + i,
+                    qh_strerror(rc), err);
+            qh_store_close(s);
+            return 1;
+        }
+        if (gap_us > 0)
+            sleep_us(gap_us);
+    }
+    qh_store_close(s);
+    return 0;
+}
+
+static pid_t spawn_writer(const char *path, int count, int first,
+                          long gap_us, int pad, long delay_ms)
+{
+    char a[5][24];
+    pid_t pid;
+
+    snprintf(a[0], sizeof a[0], "%d", count);
+    snprintf(a[1], sizeof a[1], "%d", first);
+    snprintf(a[2], sizeof a[2], "%ld", gap_us);
+    snprintf(a[3], sizeof a[3], "%d", pad);
+    snprintf(a[4], sizeof a[4], "%ld", delay_ms);
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char *argv[] = { "test_watch", "--writer", (char *)path,
+                         a[0], a[1], a[2], a[3], a[4], NULL };
+
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static void reap(pid_t pid)
+{
+    int status;
+
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+/* Collect n events numbered first..first+n-1 from the watch, in small
+ * batches, failing on a gap, a duplicate or a reordering.  If lat_max_us is
+ * not NULL it gets the largest commit-to-delivery time. */
+static void collect(struct qh_watch *w, int first, int n, int timeout_ms,
+                    int64_t *lat_max_us)
+{
+    char err[QH_ERRLEN];
+    struct qh_event_row evs[7];
+    int64_t deadline = mono_ns() + (int64_t)timeout_ms * 1000000;
+    int64_t last_id = qh_watch_last(w);
+    int next = first;
+
+    if (lat_max_us)
+        *lat_max_us = 0;
+    while (next < first + n) {
+        int64_t left = (deadline - mono_ns()) / 1000000;
+        int got;
+
+        if (left <= 0)
+            fail_msg("timed out: got %d of %d events", next - first, n);
+        got = qh_watch_wait(w, (int)left, evs, 7, err, sizeof err);
+        if (got < 0)
+            fail_msg("wait: %s: %s", qh_strerror(got), err);
+        for (int i = 0; i < got; i++) {
+            int64_t now = mono_ns();
+
+            assert_true(evs[i].id > last_id);
+            last_id = evs[i].id;
+            assert_string_equal(evs[i].type, EV_TYPE);
+            if (detail_num(&evs[i], "i") != next)
+                fail_msg("event %lld: expected i=%d, got %lld (%s)",
+                         (long long)evs[i].id, next,
+                         (long long)detail_num(&evs[i], "i"), evs[i].detail);
+            next++;
+            if (lat_max_us) {
+                int64_t lat = (now - detail_num(&evs[i], "t_ns")) / 1000;
+
+                if (lat > *lat_max_us)
+                    *lat_max_us = lat;
+            }
+        }
+        assert_int_equal(qh_watch_last(w), last_id);
+    }
+}
+
+static int64_t cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Nothing more arrives: no duplicates after the last one.  And waiting
+ * for nothing sleeps: a notification left undrained would make poll()
+ * return at once, and the wait would spin on the CPU. */
+static void assert_quiet(struct qh_watch *w, int ms)
+{
+    char err[QH_ERRLEN];
+    struct qh_event_row ev;
+    int64_t cpu = cpu_ns();
+
+    assert_int_equal(qh_watch_wait(w, ms, &ev, 1, err, sizeof err), 0);
+    cpu = (cpu_ns() - cpu) / 1000000;
+    if (cpu > ms / 4)
+        fail_msg("waiting %d ms for nothing used %lld ms of CPU", ms,
+                 (long long)cpu);
+}
+
+static void test_after_and_own_writes(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s = tu_store_new("watch-after");
+    struct qh_watch *w;
+    struct qh_event_row evs[10];
+    int64_t base = qh_store_last_event_id(s), ids[5];
+
+    (void)state;
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(add_event(s, i, 0, err, sizeof err), 0);
+        ids[i] = qh_store_last_event_id(s);
+    }
+    /* after = the second event: the third onwards. */
+    assert_int_equal(qh_watch_open(&w, s, ids[1], err, sizeof err), 0);
+    assert_int_equal(qh_watch_last(w), ids[1]);
+    assert_int_equal(qh_watch_read(w, evs, 10, err, sizeof err), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(evs[i].id, ids[i + 2]);
+        assert_int_equal(detail_num(&evs[i], "i"), i + 2);
+    }
+    assert_int_equal(qh_watch_last(w), ids[4]);
+    assert_int_equal(qh_watch_read(w, evs, 10, err, sizeof err), 0);
+    /* Our own commits do not move data_version but are still delivered. */
+    assert_int_equal(add_event(s, 5, 0, err, sizeof err), 0);
+    assert_int_equal(add_event(s, 6, 0, err, sizeof err), 0);
+    assert_int_equal(qh_watch_read(w, evs, 10, err, sizeof err), 2);
+    assert_int_equal(detail_num(&evs[0], "i"), 5);
+    assert_int_equal(detail_num(&evs[1], "i"), 6);
+    /* Also through wait, without sleeping for the timeout. */
+    assert_int_equal(add_event(s, 7, 0, err, sizeof err), 0);
+    assert_int_equal(qh_watch_wait(w, 5000, evs, 10, err, sizeof err), 1);
+    assert_int_equal(detail_num(&evs[0], "i"), 7);
+    assert_quiet(w, 200);
+    qh_watch_close(w);
+
+    /* after = the last id: nothing old; "call again while it returns max". */
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    assert_int_equal(qh_watch_read(w, evs, 10, err, sizeof err), 0);
+    qh_watch_close(w);
+    assert_int_equal(qh_watch_open(&w, s, base, err, sizeof err), 0);
+    for (int want = 0, got; want < 8; want += got) {
+        got = qh_watch_read(w, evs, 3, err, sizeof err);
+        assert_int_equal(got, want + 3 <= 8 ? 3 : 8 - want);
+        for (int i = 0; i < got; i++)
+            assert_int_equal(detail_num(&evs[i], "i"), want + i);
+    }
+    assert_int_equal(qh_watch_read(w, evs, 3, err, sizeof err), 0);
+    assert_true(qh_watch_read(w, evs, 0, err, sizeof err) < 0);
+    qh_watch_close(w);
+    qh_watch_close(NULL);
+    qh_store_close(s);
+}
+
+static void test_idle_wait_times_out(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s = tu_store_new("watch-idle");
+    struct qh_watch *w;
+    struct qh_event_row ev;
+    int64_t t0, ms;
+
+    (void)state;
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    assert_true(qh_watch_fd(w) >= 0);
+    assert_int_equal(qh_watch_timeout_ms(w), 1000);
+    t0 = mono_ns();
+    assert_quiet(w, 300);
+    ms = (mono_ns() - t0) / 1000000;
+    if (ms < 250 || ms > 1000)
+        fail_msg("idle wait(300) took %lld ms", (long long)ms);
+    /* 0: one look, no sleep. */
+    t0 = mono_ns();
+    assert_int_equal(qh_watch_wait(w, 0, &ev, 1, err, sizeof err), 0);
+    assert_true((mono_ns() - t0) / 1000000 < 50);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
+/* Files other than ours in the directory must not trigger the re-check:
+ * reading after one is immediate. */
+static void test_other_files_ignored(void **state)
+{
+    char err[QH_ERRLEN], other[4096];
+    struct qh_store *s = tu_store_new("watch-other");
+    struct qh_watch *w;
+    struct qh_event_row ev;
+    FILE *f;
+    int64_t t0;
+
+    (void)state;
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    snprintf(other, sizeof other, "%s.other", qh_store_path(s));
+    f = fopen(other, "w");
+    assert_non_null(f);
+    fputs("unrelated\n", f);
+    fclose(f);
+    t0 = mono_ns();
+    assert_int_equal(qh_watch_read(w, &ev, 1, err, sizeof err), 0);
+    assert_true((mono_ns() - t0) / 1000000 < 10);
+    unlink(other);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
+static void test_other_process_in_order(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s = tu_store_new("watch-proc");
+    struct qh_watch *w;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    /* Bursts with and without gaps, two writers one after the other. */
+    pid = spawn_writer(qh_store_path(s), 200, 0, 300, 0, 0);
+    collect(w, 0, 200, 30000, NULL);
+    reap(pid);
+    pid = spawn_writer(qh_store_path(s), 200, 200, 0, 0, 0);
+    collect(w, 200, 200, 30000, NULL);
+    reap(pid);
+    assert_quiet(w, 200);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
+static void test_wake_up_is_fast(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s = tu_store_new("watch-fast");
+    struct qh_watch *w;
+    int64_t lat_max;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    /* Spaced wider than the bound, so each commit finds the reader asleep
+     * in poll and a reader that sees each commit one late fails. */
+    pid = spawn_writer(qh_store_path(s), 8, 0, 150000, 0, 100);
+    collect(w, 0, 8, 30000, &lat_max);
+    reap(pid);
+    print_message("wake-up: worst of 8 commit-to-delivery %lld us\n",
+                  (long long)lat_max);
+    if (lat_max >= 100000)
+        fail_msg("wake-up took %lld us", (long long)lat_max);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
+/* -wal does not exist before the first connection and vanishes with the
+ * last one: the watch opened after the writer created and left the
+ * database must still see the next writer (the directory watch sees -wal
+ * being created again). */
+static void test_wal_disappears(void **state)
+{
+    char err[QH_ERRLEN], path[4096], wal[4200];
+    struct qh_store *s = tu_store_new("watch-wal");
+    struct qh_watch *w;
+    int64_t base = qh_store_last_event_id(s);
+    pid_t pid;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    qh_store_close(s);
+    assert_false(exists(wal));
+    reap(spawn_writer(path, 20, 0, 0, 0, 0));
+    assert_false(exists(wal));
+
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    assert_int_equal(qh_watch_open(&w, s, base, err, sizeof err), 0);
+    collect(w, 0, 20, 10000, NULL);
+    pid = spawn_writer(path, 50, 20, 1000, 0, 50);
+    collect(w, 20, 50, 30000, NULL);
+    reap(pid);
+    assert_quiet(w, 200);
+    qh_watch_close(w);
+    qh_store_close(s);
+    assert_false(exists(wal));
+}
+
+/* Enough frames to pass the autocheckpoint (1000 pages) several times, so
+ * the writer checkpoints and restarts the WAL from its start while we
+ * read: nothing lost, nothing twice. */
+static void test_across_checkpoints(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s = tu_store_new("watch-ckpt");
+    struct qh_watch *w;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    pid = spawn_writer(qh_store_path(s), 2500, 0, 0, 400, 0);
+    collect(w, 0, 2500, 120000, NULL);
+    reap(pid);
+    assert_quiet(w, 200);
+    /* wal_checkpoint(TRUNCATE) cuts -wal to zero bytes in place: the
+     * watch must keep waking promptly for the next writer, not fall back
+     * to its slow timeout. */
+    int64_t lat_max;
+    assert_int_equal(qh_store_checkpoint(s, 1, err, sizeof err), 0);
+    pid = spawn_writer(qh_store_path(s), 8, 2500, 150000, 0, 100);
+    collect(w, 2500, 8, 30000, &lat_max);
+    reap(pid);
+    if (lat_max >= 500000)
+        fail_msg("after TRUNCATE, wake-up took %lld us", (long long)lat_max);
+    assert_quiet(w, 200);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
+/* ":memory:" has no file to watch: fd -1, 100 ms polling, still works. */
+static void test_without_inotify(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s;
+    struct qh_watch *w;
+    struct qh_event_row ev;
+    int64_t t0, ms;
+
+    (void)state;
+    assert_int_equal(qh_store_open(&s, ":memory:", 0, err, sizeof err), 0);
+    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+                                   sizeof err), 0);
+    assert_int_equal(qh_watch_fd(w), -1);
+    assert_int_equal(qh_watch_timeout_ms(w), 100);
+    t0 = mono_ns();
+    assert_int_equal(qh_watch_wait(w, 150, &ev, 1, err, sizeof err), 0);
+    ms = (mono_ns() - t0) / 1000000;
+    if (ms < 140 || ms > 1000)
+        fail_msg("wait(150) without inotify took %lld ms", (long long)ms);
+    assert_int_equal(add_event(s, 0, 0, err, sizeof err), 0);
+    assert_int_equal(qh_watch_wait(w, 1000, &ev, 1, err, sizeof err), 1);
+    assert_int_equal(detail_num(&ev, "i"), 0);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_after_and_own_writes),
+        cmocka_unit_test(test_idle_wait_times_out),
+        cmocka_unit_test(test_other_files_ignored),
+        cmocka_unit_test(test_other_process_in_order),
+        cmocka_unit_test(test_wake_up_is_fast),
+        cmocka_unit_test(test_wal_disappears),
+        cmocka_unit_test(test_across_checkpoints),
+        cmocka_unit_test(test_without_inotify),
+    };
+
+    if (argc > 1 && strcmp(argv[1], "--writer") == 0)
+        return writer_main(argc, argv);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
