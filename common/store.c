@@ -376,6 +376,22 @@ static int64_t scalar(struct qh_store *s, sqlite3_stmt *st, int64_t def)
     return v;
 }
 
+/* Step a statement that returns at most one row, reading it with fn:
+ * 0, QH_E_NOTFOUND, or QH_E_BUSY/QH_E_DB. */
+static int one_row(sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *), void *out)
+{
+    int src = sqlite3_step(st);
+    int rc = QH_E_NOTFOUND;
+    if (src == SQLITE_ROW) {
+        fn(st, out);
+        rc = 0;
+    } else if (src != SQLITE_DONE) {
+        rc = (src & 0xff) == SQLITE_BUSY ? QH_E_BUSY : QH_E_DB;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 const char *qh_ticket_state_name(int state)
 {
     static const char *const names[QH_TICKET_NSTATES] = {
@@ -784,8 +800,9 @@ out:
 
 /* ---- services ---- */
 
-static void read_service(sqlite3_stmt *st, struct qh_service *sv)
+static void read_service(sqlite3_stmt *st, void *out)
 {
+    struct qh_service *sv = out;
     col_text(st, 0, sv->code, sizeof sv->code);
     col_text(st, 1, sv->name, sizeof sv->name);
     col_text(st, 2, sv->queue, sizeof sv->queue);
@@ -817,13 +834,7 @@ int qh_store_service_get(struct qh_store *s, const char *code,
 {
     sqlite3_stmt *st = stmt(s, Q_SERVICE_GET);
     bind_text(st, 1, code);
-    int rc = QH_E_NOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_service(st, out);
-        rc = 0;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return one_row(st, read_service, out);
 }
 
 int qh_store_service_each(struct qh_store *s, const char *queue,
@@ -857,8 +868,9 @@ int qh_store_service_count(struct qh_store *s, const char *queue)
 
 /* ---- tickets ---- */
 
-static void read_ticket(sqlite3_stmt *st, struct qh_ticket_row *t)
+static void read_ticket(sqlite3_stmt *st, void *out)
 {
+    struct qh_ticket_row *t = out;
     memset(t, 0, sizeof *t);
     t->id = sqlite3_column_int64(st, 0);
     col_text(st, 1, t->day, sizeof t->day);
@@ -885,16 +897,7 @@ static void read_ticket(sqlite3_stmt *st, struct qh_ticket_row *t)
 
 static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
 {
-    int src = sqlite3_step(st);
-    int rc = QH_E_NOTFOUND;
-    if (src == SQLITE_ROW) {
-        read_ticket(st, out);
-        rc = 0;
-    } else if (src != SQLITE_DONE) {
-        rc = (src & 0xff) == SQLITE_BUSY ? QH_E_BUSY : QH_E_DB;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return one_row(st, read_ticket, out);
 }
 
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
@@ -1146,24 +1149,24 @@ int64_t qh_store_last_event_id(struct qh_store *s)
 
 /* ---- windows ---- */
 
+static void read_window(sqlite3_stmt *st, void *ud)
+{
+    struct qh_window_row *out = ud;
+    memset(out, 0, sizeof *out);
+    out->number = sqlite3_column_int(st, 0);
+    col_text(st, 1, out->staff, sizeof out->staff);
+    out->login_at = sqlite3_column_int64(st, 2);
+    out->paused = sqlite3_column_int(st, 3);
+    col_text(st, 4, out->pause_reason, sizeof out->pause_reason);
+    out->paused_at = sqlite3_column_int64(st, 5);
+}
+
 int qh_store_window_get(struct qh_store *s, int number,
                         struct qh_window_row *out)
 {
     sqlite3_stmt *st = stmt(s, Q_WIN_GET);
     sqlite3_bind_int(st, 1, number);
-    int rc = QH_E_NOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->number = sqlite3_column_int(st, 0);
-        col_text(st, 1, out->staff, sizeof out->staff);
-        out->login_at = sqlite3_column_int64(st, 2);
-        out->paused = sqlite3_column_int(st, 3);
-        col_text(st, 4, out->pause_reason, sizeof out->pause_reason);
-        out->paused_at = sqlite3_column_int64(st, 5);
-        rc = 0;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return one_row(st, read_window, out);
 }
 
 int qh_store_window_put(struct qh_store *s, const struct qh_window_row *w,
@@ -1188,8 +1191,9 @@ int qh_store_window_of_staff(struct qh_store *s, const char *staff)
 
 /* ---- staff ---- */
 
-static void read_staff(sqlite3_stmt *st, struct qh_staff_row *r)
+static void read_staff(sqlite3_stmt *st, void *out)
 {
+    struct qh_staff_row *r = out;
     memset(r, 0, sizeof *r);
     col_text(st, 0, r->id, sizeof r->id);
     col_text(st, 1, r->name, sizeof r->name);
@@ -1223,13 +1227,7 @@ int qh_store_staff_get(struct qh_store *s, const char *id,
 {
     sqlite3_stmt *st = stmt(s, Q_STAFF_GET);
     bind_text(st, 1, id);
-    int rc = QH_E_NOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        read_staff(st, out);
-        rc = 0;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return one_row(st, read_staff, out);
 }
 
 int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *r,
@@ -1282,25 +1280,25 @@ int qh_store_appointment_add(struct qh_store *s, struct qh_appointment *a,
     return rc;
 }
 
+static void read_appointment(sqlite3_stmt *st, void *ud)
+{
+    struct qh_appointment *out = ud;
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, out->code, sizeof out->code);
+    col_text(st, 2, out->service, sizeof out->service);
+    out->slot_at = sqlite3_column_int64(st, 3);
+    col_text(st, 4, out->name, sizeof out->name);
+    out->ticket = sqlite3_column_int64(st, 5);
+    out->created_at = sqlite3_column_int64(st, 6);
+}
+
 int qh_store_appointment_get(struct qh_store *s, const char *code,
                              struct qh_appointment *out)
 {
     sqlite3_stmt *st = stmt(s, Q_APPT_GET);
     bind_text(st, 1, code);
-    int rc = QH_E_NOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        col_text(st, 1, out->code, sizeof out->code);
-        col_text(st, 2, out->service, sizeof out->service);
-        out->slot_at = sqlite3_column_int64(st, 3);
-        col_text(st, 4, out->name, sizeof out->name);
-        out->ticket = sqlite3_column_int64(st, 5);
-        out->created_at = sqlite3_column_int64(st, 6);
-        rc = 0;
-    }
-    sqlite3_reset(st);
-    return rc;
+    return one_row(st, read_appointment, out);
 }
 
 int qh_store_appointment_update(struct qh_store *s,

@@ -228,6 +228,40 @@ static int wrong_state(struct op *o, const struct qh_ticket_row *t,
                   t->number, qh_ticket_state_label(t->state, o->lang), want);
 }
 
+/* The window's called or serving ticket, which must be in `state` (-1:
+ * either); `verb` names what is refused otherwise. */
+static int window_ticket(struct op *o, int window, int state, const char *verb,
+                         struct qh_ticket_row *t, char *err, size_t errlen)
+{
+    const struct qh_window_conf *wc;
+    struct qh_window_row wr;
+    int rc;
+    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
+        (rc = at_window(o, window, t, err, errlen)) < 0)
+        return rc;
+    if (state >= 0 && t->state != state)
+        return wrong_state(o, t, verb, err, errlen);
+    return 0;
+}
+
+/* Write t as changed, with its event (detail b may be NULL and is freed
+ * here), and hand the result to out. */
+static int change(struct op *o, struct qh_ticket_row *t, const char *type,
+                  int window, struct qh_buf *b, struct qh_ticket_row *out,
+                  char *err, size_t errlen)
+{
+    int rc = qh_store_ticket_update(o->s, t, err, errlen);
+    if (rc < 0) {
+        if (b)
+            qh_buf_fini(b);
+        return rc;
+    }
+    rc = event(o, type, t, window, t->staff, b, err, errlen);
+    if (rc == 0 && out)
+        *out = *t;
+    return rc;
+}
+
 /* A window may call only when it is staffed or not, but not paused and not
  * already holding a ticket: one citizen at a time. */
 static int window_free(struct op *o, int window, struct qh_window_row *wr,
@@ -374,7 +408,7 @@ int qh_ticket_get(struct qh_store *s, const char *number,
 
 static int do_call(struct op *o, struct qh_ticket_row *t, int window,
                    const struct qh_window_row *wr, const char *type,
-                   char *err, size_t errlen)
+                   struct qh_ticket_row *out, char *err, size_t errlen)
 {
     t->state = QH_TICKET_CALLED;
     t->called_at = o->now;
@@ -382,15 +416,12 @@ static int do_call(struct op *o, struct qh_ticket_row *t, int window,
     t->target_window = 0;
     t->recalls = 0;
     snprintf(t->staff, sizeof t->staff, "%s", wr->staff);
-    int rc = qh_store_ticket_update(o->s, t, err, errlen);
-    if (rc < 0)
-        return rc;
     struct qh_buf b;
     detail_open(o, &b);
     if (t->green[0])
         qh_json_str(&b, "green", t->green);
     qh_json_int(&b, "waited_s", (o->now - t->issued_at) / 1000);
-    return event(o, type, t, window, wr->staff, &b, err, errlen);
+    return change(o, t, type, window, &b, out, err, errlen);
 }
 
 int qh_ticket_call_next(struct qh_store *s, int window,
@@ -435,8 +466,7 @@ int qh_ticket_call_next(struct qh_store *s, int window,
         goto out;
     }
     struct qh_ticket_row t = id == heads[pos].id ? heads[pos] : oldest[pos];
-    if ((rc = do_call(o, &t, window, &wr, "called", err, errlen)) == 0 && out)
-        *out = t;
+    rc = do_call(o, &t, window, &wr, "called", out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -463,8 +493,7 @@ int qh_ticket_call(struct qh_store *s, int window, const char *number,
                     t.number, t.target_window);
         goto out;
     }
-    if ((rc = do_call(o, &t, window, &wr, "called", err, errlen)) == 0 && out)
-        *out = t;
+    rc = do_call(o, &t, window, &wr, "called", out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -472,17 +501,14 @@ out:
 /* Mark the window's called ticket no-show (reason: "window" or
  * "recall_limit"). */
 static int do_noshow(struct op *o, struct qh_ticket_row *t, const char *reason,
-                     char *err, size_t errlen)
+                     struct qh_ticket_row *out, char *err, size_t errlen)
 {
     t->state = QH_TICKET_NO_SHOW;
-    int rc = qh_store_ticket_update(o->s, t, err, errlen);
-    if (rc < 0)
-        return rc;
     struct qh_buf b;
     detail_open(o, &b);
     qh_json_str(&b, "reason", reason);
     qh_json_int(&b, "recalls", t->recalls);
-    return event(o, "no_show", t, t->window, t->staff, &b, err, errlen);
+    return change(o, t, "no_show", t->window, &b, out, err, errlen);
 }
 
 int qh_ticket_recall(struct qh_store *s, int window,
@@ -490,35 +516,25 @@ int qh_ticket_recall(struct qh_store *s, int window,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    const struct qh_window_conf *wc;
-    struct qh_window_row wr;
     int rc = op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
-    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
-        (rc = at_window(o, window, &t, err, errlen)) < 0)
+    if ((rc = window_ticket(o, window, QH_TICKET_CALLED, T("重呼", "recall it"),
+                            &t, err, errlen)) < 0)
         goto out;
-    if (t.state != QH_TICKET_CALLED) {
-        rc = wrong_state(o, &t, T("重呼", "recall it"), err, errlen);
-        goto out;
-    }
     /* Past the limit the citizen is not coming: free the window rather
      * than let one number block it (they can be called back later). */
     if (t.recalls >= o->hall->recall_limit) {
-        rc = do_noshow(o, &t, "recall_limit", err, errlen);
-    } else {
-        t.recalls++;
-        t.called_at = o->now;
-        if ((rc = qh_store_ticket_update(s, &t, err, errlen)) == 0) {
-            struct qh_buf b;
-            detail_open(o, &b);
-            qh_json_int(&b, "count", t.recalls);
-            qh_json_int(&b, "limit", o->hall->recall_limit);
-            rc = event(o, "recalled", &t, window, t.staff, &b, err, errlen);
-        }
+        rc = do_noshow(o, &t, "recall_limit", out, err, errlen);
+        goto out;
     }
-    if (rc == 0 && out)
-        *out = t;
+    t.recalls++;
+    t.called_at = o->now;
+    struct qh_buf b;
+    detail_open(o, &b);
+    qh_json_int(&b, "count", t.recalls);
+    qh_json_int(&b, "limit", o->hall->recall_limit);
+    rc = change(o, &t, "recalled", window, &b, out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -528,21 +544,12 @@ int qh_ticket_noshow(struct qh_store *s, int window,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    const struct qh_window_conf *wc;
-    struct qh_window_row wr;
     int rc = op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
-    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
-        (rc = at_window(o, window, &t, err, errlen)) < 0)
-        goto out;
-    if (t.state != QH_TICKET_CALLED) {
-        rc = wrong_state(o, &t, T("标记过号", "mark it no-show"), err, errlen);
-        goto out;
-    }
-    if ((rc = do_noshow(o, &t, "window", err, errlen)) == 0 && out)
-        *out = t;
-out:
+    if ((rc = window_ticket(o, window, QH_TICKET_CALLED,
+                            T("标记过号", "mark it no-show"), &t, err, errlen)) == 0)
+        rc = do_noshow(o, &t, "window", out, err, errlen);
     return op_end(o, rc, err, errlen);
 }
 
@@ -564,8 +571,7 @@ int qh_ticket_callback(struct qh_store *s, const char *number, int window,
                          err, errlen);
         goto out;
     }
-    if ((rc = do_call(o, &t, window, &wr, "called_back", err, errlen)) == 0 && out)
-        *out = t;
+    rc = do_call(o, &t, window, &wr, "called_back", out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -575,28 +581,18 @@ int qh_ticket_start(struct qh_store *s, int window,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    const struct qh_window_conf *wc;
-    struct qh_window_row wr;
     int rc = op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
-    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
-        (rc = at_window(o, window, &t, err, errlen)) < 0)
-        goto out;
-    if (t.state != QH_TICKET_CALLED) {
-        rc = wrong_state(o, &t, T("开始办理", "start serving it"), err, errlen);
-        goto out;
+    if ((rc = window_ticket(o, window, QH_TICKET_CALLED,
+                            T("开始办理", "start serving it"), &t, err, errlen)) == 0) {
+        t.state = QH_TICKET_SERVING;
+        t.started_at = o->now;
+        struct qh_buf b;
+        detail_open(o, &b);
+        qh_json_int(&b, "waited_s", (t.called_at - t.issued_at) / 1000);
+        rc = change(o, &t, "started", window, &b, out, err, errlen);
     }
-    t.state = QH_TICKET_SERVING;
-    t.started_at = o->now;
-    if ((rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
-        goto out;
-    struct qh_buf b;
-    detail_open(o, &b);
-    qh_json_int(&b, "waited_s", (t.called_at - t.issued_at) / 1000);
-    if ((rc = event(o, "started", &t, window, t.staff, &b, err, errlen)) == 0 && out)
-        *out = t;
-out:
     return op_end(o, rc, err, errlen);
 }
 
@@ -605,25 +601,15 @@ int qh_ticket_hold(struct qh_store *s, int window,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    const struct qh_window_conf *wc;
-    struct qh_window_row wr;
     int rc = op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
-    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
-        (rc = at_window(o, window, &t, err, errlen)) < 0)
-        goto out;
-    if (t.state != QH_TICKET_SERVING) {
-        rc = wrong_state(o, &t, T("挂起（请先开始办理）", "hold it (start serving first)"),
-                         err, errlen);
-        goto out;
+    if ((rc = window_ticket(o, window, QH_TICKET_SERVING,
+                            T("挂起（请先开始办理）", "hold it (start serving first)"),
+                            &t, err, errlen)) == 0) {
+        t.state = QH_TICKET_HELD;
+        rc = change(o, &t, "held", window, NULL, out, err, errlen);
     }
-    t.state = QH_TICKET_HELD;
-    if ((rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
-        goto out;
-    if ((rc = event(o, "held", &t, window, t.staff, NULL, err, errlen)) == 0 && out)
-        *out = t;
-out:
     return op_end(o, rc, err, errlen);
 }
 
@@ -639,7 +625,7 @@ int qh_ticket_release(struct qh_store *s, const char *number,
         goto out;
     if (t.state != QH_TICKET_HELD) {
         rc = wrong_state(o, &t, T("释放（只有挂起的号可以释放）",
-                                   "release it (only held tickets can be)"),
+                                  "release it (only held tickets can be)"),
                          err, errlen);
         goto out;
     }
@@ -648,10 +634,7 @@ int qh_ticket_release(struct qh_store *s, const char *number,
     t.state = QH_TICKET_WAITING;
     t.prio = 0;
     t.virtual_at = o->now;
-    if ((rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
-        goto out;
-    if ((rc = event(o, "released", &t, t.window, t.staff, NULL, err, errlen)) == 0 && out)
-        *out = t;
+    rc = change(o, &t, "released", t.window, NULL, out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -678,8 +661,8 @@ int qh_ticket_transfer(struct qh_store *s, int window,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    const struct qh_window_conf *wc, *twc = NULL;
-    struct qh_window_row wr, twr;
+    const struct qh_window_conf *twc = NULL;
+    struct qh_window_row twr;
     struct qh_service sv;
     const char *queue = NULL;
     int rc = op_begin(o, s, err, errlen);
@@ -693,8 +676,7 @@ int qh_ticket_transfer(struct qh_store *s, int window,
                       "transfer to exactly one of a queue, a window or a service item"));
         goto out;
     }
-    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
-        (rc = at_window(o, window, &t, err, errlen)) < 0)
+    if ((rc = window_ticket(o, window, -1, NULL, &t, err, errlen)) < 0)
         goto out;
     char from_queue[QH_CODE_LEN], from_service[24];
     memcpy(from_queue, t.queue, sizeof from_queue);
@@ -733,8 +715,6 @@ int qh_ticket_transfer(struct qh_store *s, int window,
         t.target_window = 0;
     }
     requeue(o, &t, queue);
-    if ((rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
-        goto out;
     struct qh_buf b;
     detail_open(o, &b);
     qh_json_str(&b, "from_queue", from_queue);
@@ -748,8 +728,7 @@ int qh_ticket_transfer(struct qh_store *s, int window,
     }
     if (to->note && *to->note)
         qh_json_str(&b, "note", to->note);
-    if ((rc = event(o, "transferred", &t, window, t.staff, &b, err, errlen)) == 0 && out)
-        *out = t;
+    rc = change(o, &t, "transferred", window, &b, out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -760,8 +739,6 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    const struct qh_window_conf *wc;
-    struct qh_window_row wr;
     int rc = op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
@@ -772,14 +749,10 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
                     outcome ? outcome : "");
         goto out;
     }
-    if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0 ||
-        (rc = at_window(o, window, &t, err, errlen)) < 0)
+    if ((rc = window_ticket(o, window, QH_TICKET_SERVING,
+                            T("办结（请先开始办理）", "finish it (start serving first)"),
+                            &t, err, errlen)) < 0)
         goto out;
-    if (t.state != QH_TICKET_SERVING) {
-        rc = wrong_state(o, &t, T("办结（请先开始办理）", "finish it (start serving first)"),
-                         err, errlen);
-        goto out;
-    }
     t.finished_at = o->now;
     snprintf(t.outcome, sizeof t.outcome, "%s", outcome);
     t.rated = 0;
@@ -793,8 +766,6 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
         t.target_window = 0;
         requeue(o, &t, fq->code);
     }
-    if ((rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
-        goto out;
     struct qh_buf b;
     detail_open(o, &b);
     qh_json_str(&b, "outcome", outcome);
@@ -805,8 +776,7 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
     qh_json_int(&b, "handled_s", (o->now - t.started_at) / 1000);
     if (forward)
         qh_json_str(&b, "to_queue", t.queue);
-    if ((rc = event(o, "finished", &t, window, t.staff, &b, err, errlen)) == 0 && out)
-        *out = t;
+    rc = change(o, &t, "finished", window, &b, out, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -823,14 +793,14 @@ int qh_ticket_cancel(struct qh_store *s, const char *number,
         goto out;
     if (t.state != QH_TICKET_WAITING) {
         rc = wrong_state(o, &t, T("取消（只有等候中的号可以取消）",
-                                   "cancel it (only waiting tickets can be)"),
+                                  "cancel it (only waiting tickets can be)"),
                          err, errlen);
         goto out;
     }
     t.state = QH_TICKET_CANCELLED;
-    if ((rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
-        goto out;
-    if ((rc = event(o, "cancelled", &t, 0, NULL, NULL, err, errlen)) == 0 && out)
+    rc = qh_store_ticket_update(s, &t, err, errlen);
+    /* Cancelled from the kiosk or the CLI, not at a window. */
+    if (rc == 0 && (rc = event(o, "cancelled", &t, 0, NULL, NULL, err, errlen)) == 0 && out)
         *out = t;
 out:
     return op_end(o, rc, err, errlen);
