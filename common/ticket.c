@@ -1137,49 +1137,123 @@ out:
 
 /* ---- appointments ---- */
 
-int qh_appointment_add(struct qh_store *s, const char *service, int64_t slot_at,
-                       const char *name, char *code, char *err, size_t errlen)
+/* Book one appointment inside an open op; a->code given or drawn. */
+static int do_appointment_add(struct op *o, const char *service, int64_t slot_at,
+                              const char *name, const char *code,
+                              struct qh_appointment *a, char *err, size_t errlen)
 {
-    struct op ob, *o = &ob;
-    struct qh_appointment a;
     struct qh_service sv;
-    int rc = op_begin(o, s, err, errlen);
-    if (rc < 0)
-        return rc;
-    memset(&a, 0, sizeof a);
-    if (qh_store_service_get(s, service ? service : "", &sv) < 0) {
-        rc = qh_err(err, errlen, QH_E_NOTFOUND, T("没有事项 %s", "no service item %s"),
-                    service ? service : "");
-        goto out;
-    }
-    snprintf(a.service, sizeof a.service, "%s", sv.code);
-    snprintf(a.name, sizeof a.name, "%s", name ? name : "");
-    a.slot_at = slot_at;
-    a.created_at = o->now;
+    int rc;
+    memset(a, 0, sizeof *a);
+    if (qh_store_service_get(o->s, service ? service : "", &sv) < 0)
+        return qh_err(err, errlen, QH_E_NOTFOUND, T("没有事项 %s", "no service item %s"),
+                      service ? service : "");
+    snprintf(a->service, sizeof a->service, "%s", sv.code);
+    snprintf(a->name, sizeof a->name, "%s", name ? name : "");
+    a->slot_at = slot_at;
+    a->created_at = o->now;
     if (code && *code) {
-        snprintf(a.code, sizeof a.code, "%s", code);
-        rc = qh_store_appointment_add(s, &a, err, errlen);
+        snprintf(a->code, sizeof a->code, "%s", code);
+        rc = qh_store_appointment_add(o->s, a, err, errlen);
     } else {
         /* Eight digits: easy to read out and type on a kiosk keypad; a
          * collision just draws again. */
         rc = QH_E_EXISTS;
         for (int i = 0; i < 20 && rc == QH_E_EXISTS; i++) {
-            snprintf(a.code, sizeof a.code, "%08u",
+            snprintf(a->code, sizeof a->code, "%08u",
                      (unsigned)(randombytes_uniform(90000000) + 10000000));
-            rc = qh_store_appointment_add(s, &a, err, errlen);
+            rc = qh_store_appointment_add(o->s, a, err, errlen);
         }
     }
     if (rc < 0)
-        goto out;
+        return rc;
     struct qh_buf b;
     detail_open(o, &b);
-    qh_json_str(&b, "code", a.code);
-    qh_json_str(&b, "service", a.service);
-    qh_json_int(&b, "slot_at", a.slot_at);
-    if ((rc = event(o, "appointment_added", NULL, 0, NULL, &b, err, errlen)) == 0 && code)
+    qh_json_str(&b, "code", a->code);
+    qh_json_str(&b, "service", a->service);
+    qh_json_int(&b, "slot_at", a->slot_at);
+    return event(o, "appointment_added", NULL, 0, NULL, &b, err, errlen);
+}
+
+int qh_appointment_add(struct qh_store *s, const char *service, int64_t slot_at,
+                       const char *name, char *code, char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    struct qh_appointment a;
+    int rc = op_begin(o, s, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = do_appointment_add(o, service, slot_at, name, code, &a, err, errlen);
+    if (rc == 0 && code)
         memcpy(code, a.code, sizeof a.code);
-out:
     return op_end(o, rc, err, errlen);
+}
+
+int qh_appointments_import(struct qh_store *s, const char *name, const char *text,
+                           size_t len, struct qh_appointment **booked,
+                           size_t *nbooked, char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    struct qh_appointment_row *rows = NULL;
+    struct qh_appointment *out = NULL;
+    int64_t *slots = NULL;
+    size_t n = 0;
+    *booked = NULL;
+    *nbooked = 0;
+    int rc = qh_appointments_parse(name, text, len, &rows, &n, err, errlen);
+    if (rc < 0)
+        return rc;
+    out = calloc(n ? n : 1, sizeof *out);
+    slots = calloc(n ? n : 1, sizeof *slots);
+    if (!out || !slots) {
+        rc = qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = op_begin(o, s, err, errlen)) < 0)
+        goto done;
+    /* Check every row first and report them all, so the file can be
+     * mended in one go; then book them all in this one transaction. */
+    if (err && errlen)
+        err[0] = '\0';
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct qh_service sv;
+        struct qh_appointment prev;
+        char why[QH_ERRLEN];
+        if (qh_store_service_get(s, rows[i].service, &sv) < 0) {
+            qh_err_append(err, errlen, "%s:%d: %s \"%s\"", name, rows[i].line,
+                          T("没有事项", "no service item"), rows[i].service);
+            bad++;
+        }
+        if (qh_clock_parse(rows[i].at, o->hall->timezone, &slots[i], why, sizeof why) < 0) {
+            qh_err_append(err, errlen, "%s:%d: column \"at\": %s", name, rows[i].line, why);
+            bad++;
+        }
+        if (rows[i].code[0] && qh_store_appointment_get(s, rows[i].code, &prev) == 0) {
+            qh_err_append(err, errlen, "%s:%d: %s \"%s\"", name, rows[i].line,
+                          T("预约码已存在", "appointment code already exists"), rows[i].code);
+            bad++;
+        }
+    }
+    if (bad) {
+        rc = QH_E_PARSE;
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = do_appointment_add(o, rows[i].service, slots[i], rows[i].name,
+                                rows[i].code, &out[i], err, errlen);
+out:
+    rc = op_end(o, rc, err, errlen);
+    if (rc == 0) {
+        *booked = out;
+        *nbooked = n;
+        out = NULL;
+    }
+done:
+    free(out);
+    free(slots);
+    free(rows);
+    return rc;
 }
 
 int qh_appointment_checkin(struct qh_store *s, const char *code,

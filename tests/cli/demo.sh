@@ -23,6 +23,8 @@ pycheck "window 5 calling A002 (sent on as 办不成)" \
 run --json events
 pycheck "every kind of operation happened" \
   '{"issued","called","recalled","no_show","called_back","started","held","released","transferred","finished","rated","paused","login"} <= {e["type"] for e in L}'
+pycheck "administrative events keep their whole names" \
+  '{"hall_init","catalog_imported","staff_added","appointment_added"} <= {e["type"] for e in L}'
 pycheck "ratings: 3, 5, 2 (with reason), 4" \
   '[e["score"] for e in L if e["type"] == "rated"] == [3, 5, 2, 4]'
 finish

@@ -65,7 +65,7 @@ struct qh_ticket_row {
 struct qh_event_row {
     int64_t id;
     int64_t at;
-    char type[16];                /* issued, called, ... */
+    char type[24];                /* issued, called, ... */
     int64_t ticket;               /* 0 when not about a ticket */
     char number[QH_NUMBER_LEN];
     char queue[QH_CODE_LEN];

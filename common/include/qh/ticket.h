@@ -108,14 +108,23 @@ int qh_staff_add(struct qh_store *s, const char *id, const char *name,
  * given non-empty code is kept). */
 int qh_appointment_add(struct qh_store *s, const char *service, int64_t slot_at,
                        const char *name, char *code, char *err, size_t errlen);
+/* Book every row of an appointments CSV (service,at,name[,code]) in one
+ * transaction: all or nothing, every bad row reported as "FILE:LINE:
+ * reason" (QH_E_PARSE).  *booked (caller frees) receives the bookings with
+ * their codes, in file order. */
+int qh_appointments_import(struct qh_store *s, const char *name,
+                           const char *text, size_t len,
+                           struct qh_appointment **booked, size_t *nbooked,
+                           char *err, size_t errlen);
 /* Check in: issue the appointment's ticket with its slot as virtual time. */
 int qh_appointment_checkin(struct qh_store *s, const char *code,
                            struct qh_ticket_row *out,
                            struct qh_issue_info *info,
                            char *err, size_t errlen);
 
-/* Give a new database its hall (and catalogue, if rows given) in one
- * transaction; with force an existing hall is replaced. */
+/* Give the database its hall (queues, windows, settings) in one
+ * transaction; with force an existing hall is replaced (QH_E_EXISTS
+ * otherwise).  The catalogue is imported separately. */
 int qh_hall_init(struct qh_store *s, const struct qh_hall_conf *c, int force,
                  char *err, size_t errlen);
 /* Replace the whole catalogue (all or nothing): queue codes checked

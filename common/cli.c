@@ -1,0 +1,1656 @@
+/* cli.c: `qhall`, the admin command line: a client of libqhall, not part
+ * of it (as SQLite keeps its shell beside the library).
+ *
+ * Every command is one row of the `cmds` table: its name (one or two
+ * words), the options it takes, how many positionals, its handler and a
+ * line of help in Chinese and English.  Arguments are parsed by hand, so
+ * options may come before or after a command's positionals, `--opt=value`
+ * and `--opt value` both work, and nothing is reordered behind our back.
+ * Library return codes become exit statuses through qh_err_exit_status():
+ * 0 done, 1 refused, 2 bad usage or input, 3 store or system error.
+ * Human lines go to stdout, errors to stderr as "qhall: <message>"; with
+ * --json stdout carries exactly one JSON value (events: one per line). */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "qh/buf.h"
+#include "qh/clock.h"
+#include "qh/conf.h"
+#include "qh/csv.h"
+#include "qh/err.h"
+#include "qh/store.h"
+#include "qh/text.h"
+#include "qh/ticket.h"
+#include "qh/watch.h"
+
+#ifndef QH_VERSION
+#define QH_VERSION "0.0.0"
+#endif
+
+#define MAXPOS 4
+#define MAXOPT 16
+#define REPORTLEN 16384       /* parser reports: one line per bad input line */
+#define EVBATCH 256
+
+/* Options every command accepts, wherever they appear. */
+static const char global_opts[] = "db= json lang= help version";
+
+struct opt {
+    const char *name;
+    size_t namelen;
+    const char *val;          /* "" for a flag */
+};
+
+struct cmd;
+
+struct ctx {
+    enum qh_lang lang;
+    int json;
+    struct qh_store *s;
+    const struct cmd *cmd;
+    int npos;
+    const char *pos[MAXPOS];
+    int nopt;
+    struct opt opt[MAXOPT];
+};
+
+enum { F_NODB = 1, F_NOHALL = 2 };
+
+struct cmd {
+    const char *name;         /* "issue", "import services" */
+    int (*run)(struct ctx *c);
+    const char *opts;         /* "window= outcome= note=": '=' takes a value */
+    int minpos, maxpos;
+    int flags;
+    const char *synopsis;
+    const char *usage_zh, *usage_en;
+};
+
+#define TR(c, zh, en) QH_TR((c)->lang, zh, en)
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- messages ---- */
+
+static void vsay(const char *fmt, va_list ap)
+{
+    fputs("qhall: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
+static void print_synopsis(const struct ctx *c, const struct cmd *cmd, FILE *f)
+{
+    fprintf(f, "  %s\n      %s\n", cmd->synopsis,
+            TR(c, cmd->usage_zh, cmd->usage_en));
+}
+
+static int usage_error(struct ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+    if (c->cmd) {
+        fputs(TR(c, "用法：\n", "usage:\n"), stderr);
+        print_synopsis(c, c->cmd, stderr);
+    } else {
+        fputs(TR(c, "运行 qhall help 查看全部命令\n",
+                 "run qhall help for the list of commands\n"), stderr);
+    }
+    return 2;
+}
+
+/* A library failure: its one-line message (or the code's description). */
+static int fail(int rc, const char *err)
+{
+    say("%s", err && *err ? err : qh_strerror(rc));
+    return qh_err_exit_status(rc);
+}
+
+/* A parser report names file and line on each of its lines already, so it
+ * is printed as the library wrote it; anything else goes through fail(). */
+static int fail_report(int rc, const char *report)
+{
+    if (rc != QH_E_PARSE || !report || !*report)
+        return fail(rc, report);
+    fputs(report, stderr);
+    fputc('\n', stderr);
+    return 2;
+}
+
+/* ---- argument parsing ---- */
+
+/* 2 if `name` takes a value in spec, 1 if it is a flag, 0 if unknown. */
+static int spec_kind(const char *spec, const char *name, size_t n)
+{
+    const char *p = spec;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '=')
+            e++;
+        int val = *e == '=';
+        if ((size_t)(e - p) == n && n && !memcmp(p, name, n))
+            return val ? 2 : 1;
+        p = e + val;
+    }
+    return 0;
+}
+
+/* Value of option `name`, "" for a given flag, NULL when absent. */
+static const char *opt(const struct ctx *c, const char *name)
+{
+    size_t n = strlen(name);
+    const char *v = NULL;
+    for (int i = 0; i < c->nopt; i++)   /* the last one given wins */
+        if (c->opt[i].namelen == n && !memcmp(c->opt[i].name, name, n))
+            v = c->opt[i].val;
+    return v;
+}
+
+/* Parse argv[*i ...] against spec plus the global options.  With
+ * stop_at_pos, stop at the first positional (the command name) and leave
+ * *i on it.  Returns 0 or the exit status of a usage error. */
+static int parse_args(struct ctx *c, int argc, char **argv, int *i,
+                      const char *spec, int stop_at_pos)
+{
+    int dashdash = 0;
+    for (; *i < argc; (*i)++) {
+        const char *a = argv[*i];
+        int positional = dashdash || a[0] != '-' || a[1] == '\0' ||
+                         isdigit((unsigned char)a[1]);
+        if (positional) {
+            if (stop_at_pos)
+                return 0;
+            if (c->npos == MAXPOS)
+                return usage_error(c, TR(c, "多余的参数 \"%s\"",
+                                         "unexpected argument \"%s\""), a);
+            c->pos[c->npos++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            dashdash = 1;
+            continue;
+        }
+        if (!strcmp(a, "-h"))
+            a = "--help";
+        if (a[1] != '-')
+            return usage_error(c, TR(c, "未知选项 \"%s\"",
+                                     "unknown option \"%s\""), a);
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : strlen(name);
+        int kind = spec_kind(spec, name, n);
+        if (!kind)
+            kind = spec_kind(global_opts, name, n);
+        if (!kind)
+            return usage_error(c, TR(c, "未知选项 \"--%.*s\"",
+                                     "unknown option \"--%.*s\""), (int)n, name);
+        const char *val = "";
+        if (kind == 1 && eq)
+            return usage_error(c, TR(c, "--%.*s 不带值", "--%.*s takes no value"),
+                               (int)n, name);
+        if (kind == 2) {
+            if (eq)
+                val = eq + 1;
+            else if (*i + 1 < argc)
+                val = argv[++*i];
+            else
+                return usage_error(c, TR(c, "--%.*s 需要一个值",
+                                         "--%.*s needs a value"), (int)n, name);
+        }
+        if (c->nopt == MAXOPT)
+            return usage_error(c, TR(c, "选项太多", "too many options"));
+        c->opt[c->nopt++] = (struct opt){ name, n, val };
+    }
+    return 0;
+}
+
+/* An integer in [lo, hi]; on failure the message names the option, as in
+ * `qhall: --window: expected 1-99, got "x"`, and the result is 2. */
+static int parse_num(struct ctx *c, const char *what, const char *s,
+                     long long lo, long long hi, long long *out)
+{
+    char *end = NULL;
+    long long v = 0;
+    int ok = s && isdigit((unsigned char)s[0]);
+    if (ok) {
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        ok = !*end && !errno && v >= lo && v <= hi;
+    }
+    if (!ok) {
+        say(TR(c, "%s: 应为 %lld-%lld，实为 \"%s\"",
+                  "%s: expected %lld-%lld, got \"%s\""),
+            what, lo, hi, s ? s : "");
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+static int window_arg(struct ctx *c, const char *name, int *out)
+{
+    const char *v = opt(c, name);
+    if (!v)
+        return usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
+    char what[32];
+    snprintf(what, sizeof what, "--%s", name);
+    long long n;
+    int st = parse_num(c, what, v, 1, 99, &n);
+    if (st)
+        return st;
+    *out = (int)n;
+    return 0;
+}
+
+static int need_opt(struct ctx *c, const char *name, const char **out)
+{
+    *out = opt(c, name);
+    if (!*out || !**out)
+        return usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
+    return 0;
+}
+
+/* ---- output helpers ---- */
+
+static const char *tz_of(struct ctx *c)
+{
+    return qh_store_hall(c->s)->timezone;
+}
+
+static void json_time(struct ctx *c, struct qh_buf *b, const char *key,
+                      int64_t ms)
+{
+    char iso[32];
+    if (!ms) {
+        qh_json_raw(b, key, "null");
+        return;
+    }
+    qh_clock_iso(tz_of(c), ms, iso);
+    qh_json_str(b, key, iso);
+}
+
+static void json_int0(struct qh_buf *b, const char *key, int64_t v)
+{
+    if (v)
+        qh_json_int(b, key, v);
+    else
+        qh_json_raw(b, key, "null");
+}
+
+static void json_str0(struct qh_buf *b, const char *key, const char *v)
+{
+    qh_json_str(b, key, v && *v ? v : NULL);
+}
+
+/* Append the object in `one` to the JSON array being built in `arr`. */
+static void array_add(struct qh_buf *arr, const struct qh_buf *one)
+{
+    if (arr->len && arr->p[arr->len - 1] != '[')
+        qh_buf_puts(arr, ",");
+    qh_buf_puts(arr, qh_buf_str(one));
+    if (one->oom)
+        arr->oom = 1;
+}
+
+/* Print a finished JSON value on its own line. */
+static int emit(struct qh_buf *b)
+{
+    int st = 0;
+    if (b->oom)
+        st = fail(QH_E_NOMEM, NULL);
+    else
+        puts(qh_buf_str(b));
+    qh_buf_fini(b);
+    return st;
+}
+
+static void ticket_members(struct ctx *c, struct qh_buf *b,
+                           const struct qh_ticket_row *t)
+{
+    qh_json_str(b, "number", t->number);
+    qh_json_str(b, "day", t->day);
+    qh_json_str(b, "queue", t->queue);
+    json_str0(b, "service", t->service);
+    qh_json_str(b, "state", qh_ticket_state_name(t->state));
+    json_int0(b, "window", t->window);
+    json_int0(b, "target_window", t->target_window);
+    json_str0(b, "green", t->green);
+    qh_json_int(b, "recalls", t->recalls);
+    json_time(c, b, "issued_at", t->issued_at);
+    json_time(c, b, "called_at", t->called_at);
+    json_time(c, b, "started_at", t->started_at);
+    json_time(c, b, "finished_at", t->finished_at);
+    json_str0(b, "outcome", t->outcome);
+    json_str0(b, "staff", t->staff);
+    qh_json_bool(b, "rated", t->rated);
+}
+
+/* "请A001号到3号窗口办理" as the hall's speakers say it: digit by digit. */
+static void announcement(const struct qh_ticket_row *t, char *out, size_t n)
+{
+    char spelled[64];
+    qh_text_spell_number(t->number, spelled, sizeof spelled);
+    snprintf(out, n, "请%s号到%d号窗口办理", spelled, t->window);
+}
+
+/* The result of a ticket operation: the ticket object with --json, else
+ * one human line (`line`, already formatted). */
+static int report_ticket(struct ctx *c, const struct qh_ticket_row *t,
+                         const char *line, int announce)
+{
+    char ann[160];
+    if (announce)
+        announcement(t, ann, sizeof ann);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        ticket_members(c, &b, t);
+        if (announce)
+            qh_json_str(&b, "announcement", ann);
+        qh_json_close(&b);
+        return emit(&b);
+    }
+    puts(line);
+    if (announce)
+        printf(TR(c, "播报：%s\n", "announcement: %s\n"), ann);
+    return 0;
+}
+
+/* issue and checkin: plain mode prints the number alone, so scripts can
+ * capture it. */
+static int report_issued(struct ctx *c, const struct qh_ticket_row *t,
+                         const struct qh_issue_info *info)
+{
+    if (!c->json) {
+        puts(t->number);
+        return 0;
+    }
+    struct qh_buf b;
+    qh_buf_init(&b);
+    qh_json_open(&b);
+    qh_json_str(&b, "number", t->number);
+    qh_json_str(&b, "queue", t->queue);
+    json_str0(&b, "service", t->service);
+    qh_json_int(&b, "ahead", info->ahead);
+    qh_json_int(&b, "wait_min", info->wait_min);
+    qh_json_int(&b, "wait_max", info->wait_max);
+    json_time(c, &b, "issued_at", t->issued_at);
+    json_str0(&b, "green", t->green);
+    qh_json_str(&b, "day", t->day);
+    qh_json_close(&b);
+    return emit(&b);
+}
+
+/* ---- database ---- */
+
+static int mkdirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int r = mkdir(path, 0700);
+        *p = '/';
+        if (r < 0 && errno != EEXIST)
+            return -1;
+    }
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* --db, else $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db (XDG default
+ * ~/.local/state), whose directory is made on first use. */
+static int db_path(struct ctx *c, char *out, size_t n)
+{
+    const char *p = opt(c, "db");
+    if (!p || !*p)
+        p = getenv("QHALL_DB");
+    if (p && *p) {
+        snprintf(out, n, "%s", p);
+        return 0;
+    }
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+    if (xdg && xdg[0] == '/')
+        snprintf(dir, sizeof dir, "%s/qhall", xdg);
+    else if (home && *home)
+        snprintf(dir, sizeof dir, "%s/.local/state/qhall", home);
+    else {
+        say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
+                  "cannot tell where the database is: use --db or QHALL_DB"));
+        return 2;
+    }
+    if (mkdirs(dir) < 0) {
+        say("%s: %s", dir, strerror(errno));
+        return 3;
+    }
+    if ((size_t)snprintf(out, n, "%s/qhall.db", dir) >= n) {
+        say(TR(c, "路径太长", "path too long"));
+        return 2;
+    }
+    return 0;
+}
+
+/* The sample catalogue compiled into the library (assets/services.csv). */
+static int import_sample(struct ctx *c, int *count, char *err, size_t errlen)
+{
+    return qh_catalog_import(c->s, "services.csv", qh_asset_services_csv,
+                             strlen(qh_asset_services_csv), count, err, errlen);
+}
+
+/* A database without a hall gets the default hall and the sample
+ * catalogue, so a bare `qhall issue --queue A` works on a new machine. */
+static int ensure_hall(struct ctx *c)
+{
+    static struct qh_hall_conf conf;
+    char err[REPORTLEN];
+    int count = 0;
+    if (qh_store_has_hall(c->s))
+        return 0;
+    qh_conf_defaults(&conf);
+    int rc = qh_hall_init(c->s, &conf, 0, err, sizeof err);
+    if (rc < 0) {
+        if (qh_store_has_hall(c->s))
+            return 0;           /* another process initialised it first */
+        return fail(rc, err);
+    }
+    rc = import_sample(c, &count, err, sizeof err);
+    if (rc < 0)
+        return fail_report(rc, err);
+    return 0;
+}
+
+static int open_db(struct ctx *c)
+{
+    char path[4096], err[QH_ERRLEN];
+    int st = db_path(c, path, sizeof path);
+    if (st)
+        return st;
+    int rc = qh_store_open(&c->s, path, 0, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    qh_store_set_lang(c->s, c->lang);
+    qh_store_set_actor(c->s, "cli");
+    if (c->cmd->flags & F_NOHALL)
+        return 0;
+    return ensure_hall(c);
+}
+
+/* ---- commands ---- */
+
+static int cmd_help(struct ctx *c);
+
+static int cmd_init(struct ctx *c)
+{
+    static struct qh_hall_conf conf;
+    char err[REPORTLEN];
+    const char *path = opt(c, "config");
+    int rc, count = 0;
+    if (path) {
+        rc = qh_conf_parse_file(&conf, path, err, sizeof err);
+        if (rc == QH_E_IO) {
+            /* An unreadable file the user named is bad input, too. */
+            say("%s", err);
+            return 2;
+        }
+        if (rc < 0)
+            return fail_report(rc, err);
+    } else {
+        qh_conf_defaults(&conf);
+    }
+    rc = qh_hall_init(c->s, &conf, opt(c, "force") != NULL, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    rc = import_sample(c, &count, err, sizeof err);
+    if (rc < 0) {
+        /* A hall of one's own may not have the sample's queues A and B:
+         * the hall stands, the catalogue comes later by `import services`. */
+        if (!path)
+            return fail_report(rc, err);
+        say(TR(c, "示例事项目录未导入（请用 qhall import services）：%s",
+                  "sample catalogue not imported (use qhall import services): %s"),
+            err);
+        count = 0;
+    }
+    const struct qh_hall_conf *h = qh_store_hall(c->s);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "hall", h->name);
+        qh_json_str(&b, "db", qh_store_path(c->s));
+        qh_json_int(&b, "queues", h->nqueues);
+        qh_json_int(&b, "windows", h->nwindows);
+        qh_json_int(&b, "services", count);
+        qh_json_close(&b);
+        return emit(&b);
+    }
+    printf(TR(c, "已初始化 %s：%d 个队列，%d 个窗口，%d 个事项（%s）\n",
+              "initialised %s: %d queues, %d windows, %d services (%s)\n"),
+           c->lang == QH_LANG_EN && h->name_en[0] ? h->name_en : h->name,
+           h->nqueues, h->nwindows, count, qh_store_path(c->s));
+    return 0;
+}
+
+/* Read a file named on the command line; failing to is bad input (2). */
+static int read_input(const char *path, char **text, size_t *len)
+{
+    char err[QH_ERRLEN];
+    int rc = qh_file_read(path, text, len, err, sizeof err);
+    if (rc < 0) {
+        say("%s", *err ? err : path);
+        return rc == QH_E_NOMEM ? 3 : 2;
+    }
+    return 0;
+}
+
+static int cmd_import_services(struct ctx *c)
+{
+    const char *path = c->pos[0];
+    char *text = NULL;
+    size_t len = 0;
+    int count = 0, st = read_input(path, &text, &len);
+    if (st)
+        return st;
+    static char err[REPORTLEN];
+    int rc = qh_catalog_import(c->s, path, text, len, &count, err, sizeof err);
+    free(text);
+    if (rc < 0)
+        return fail_report(rc, err);
+    if (c->json) {
+        printf("{\"imported\":%d}\n", count);
+        return 0;
+    }
+    printf(TR(c, "已导入 %d 个事项\n", "imported %d services\n"), count);
+    return 0;
+}
+
+static int cmd_issue(struct ctx *c)
+{
+    struct qh_issue_req req = { .service = opt(c, "service"),
+                                .queue = opt(c, "queue"),
+                                .green = opt(c, "green") };
+    if (!req.service == !req.queue)
+        return usage_error(c, TR(c, "需要 --service 或 --queue 之一",
+                                 "give one of --service or --queue"));
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    char err[QH_ERRLEN];
+    int rc = qh_ticket_issue(c->s, &req, &t, &info, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    return report_issued(c, &t, &info);
+}
+
+static int cmd_call(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    const char *number = opt(c, "ticket");
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[160];
+    int rc = number ? qh_ticket_call(c->s, w, number, &t, err, sizeof err)
+                    : qh_ticket_call_next(c->s, w, &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理",
+                                   "Number %s, please go to window %d"),
+             t.number, t.window);
+    return report_ticket(c, &t, line, 1);
+}
+
+static int cmd_recall(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[200];
+    int rc = qh_ticket_recall(c->s, w, &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    if (t.state == QH_TICKET_NO_SHOW) {
+        /* Past the recall limit the library turns the recall into a
+         * no-show: say so rather than announce a call nobody makes. */
+        snprintf(line, sizeof line, TR(c, "%s 重呼 %d 次未到，已记为过号",
+                                       "%s did not come after %d recalls: no-show"),
+                 t.number, t.recalls);
+        return report_ticket(c, &t, line, 0);
+    }
+    snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理（第%d次重呼）",
+                                   "Number %s, please go to window %d (recall %d)"),
+             t.number, t.window, t.recalls);
+    return report_ticket(c, &t, line, 1);
+}
+
+/* The operations that take only --window and act on its ticket. */
+static int window_op(struct ctx *c,
+                     int (*fn)(struct qh_store *, int, struct qh_ticket_row *,
+                               char *, size_t),
+                     const char *zh, const char *en)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[200];
+    int rc = fn(c->s, w, &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, c->lang == QH_LANG_EN ? en : zh, t.number, w);
+    return report_ticket(c, &t, line, 0);
+}
+
+static int cmd_noshow(struct ctx *c)
+{
+    return window_op(c, qh_ticket_noshow, "%s 过号（%d号窗口）",
+                     "%s marked no-show (window %d)");
+}
+
+static int cmd_start(struct ctx *c)
+{
+    return window_op(c, qh_ticket_start, "%s 开始办理（%d号窗口）",
+                     "%s: service started at window %d");
+}
+
+static int cmd_hold(struct ctx *c)
+{
+    return window_op(c, qh_ticket_hold, "%s 已挂起（%d号窗口），回来后优先呼叫",
+                     "%s on hold (window %d); called first on return");
+}
+
+static int cmd_callback(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[160];
+    int rc = qh_ticket_callback(c->s, c->pos[0], w, &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理",
+                                   "Number %s, please go to window %d"),
+             t.number, t.window);
+    return report_ticket(c, &t, line, 1);
+}
+
+static int cmd_release(struct ctx *c)
+{
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[160];
+    int rc = qh_ticket_release(c->s, c->pos[0], &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%s 已回到%s队列，优先呼叫",
+                                   "%s back in queue %s, called first"),
+             t.number, t.queue);
+    return report_ticket(c, &t, line, 0);
+}
+
+static int cmd_transfer(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    struct qh_transfer_to to = { .queue = opt(c, "to-queue"),
+                                 .service = opt(c, "to-service"),
+                                 .note = opt(c, "note") };
+    if (opt(c, "to-window") && (st = window_arg(c, "to-window", &to.window)))
+        return st;
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[256];
+    int rc = qh_ticket_transfer(c->s, w, &to, &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    if (to.window)
+        snprintf(line, sizeof line, TR(c, "%s 已转至%d号窗口（%s队列）",
+                                       "%s transferred to window %d (queue %s)"),
+                 t.number, to.window, t.queue);
+    else if (to.service)
+        snprintf(line, sizeof line, TR(c, "%s 已转至事项 %s（%s队列）",
+                                       "%s transferred to service %s (queue %s)"),
+                 t.number, to.service, t.queue);
+    else
+        snprintf(line, sizeof line, TR(c, "%s 已转至%s队列",
+                                       "%s transferred to queue %s"),
+                 t.number, t.queue);
+    return report_ticket(c, &t, line, 0);
+}
+
+static int cmd_finish(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    const char *outcome;
+    if ((st = need_opt(c, "outcome", &outcome)))
+        return st;
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[256];
+    int rc = qh_ticket_finish(c->s, w, outcome, opt(c, "note"), &t,
+                              err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    if (!strcmp(outcome, "failed"))
+        snprintf(line, sizeof line, TR(c, "%s 办不成，已转至%s队列（办不成事反映）",
+                                       "%s could not be done: now waiting in queue %s"),
+                 t.number, t.queue);
+    else
+        snprintf(line, sizeof line, "%s %s", t.number,
+                 qh_outcome_label(outcome, c->lang));
+    return report_ticket(c, &t, line, 0);
+}
+
+static int cmd_cancel(struct ctx *c)
+{
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[160];
+    int rc = qh_ticket_cancel(c->s, c->pos[0], &t, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%s 已取消", "%s cancelled"), t.number);
+    return report_ticket(c, &t, line, 0);
+}
+
+static int cmd_rate(struct ctx *c)
+{
+    static const char *const zh[] = { "", "非常不满意", "不满意", "基本满意",
+                                      "满意", "非常满意" };
+    static const char *const en[] = { "", "very dissatisfied", "dissatisfied",
+                                      "fair", "satisfied", "very satisfied" };
+    long long score;
+    int st = parse_num(c, TR(c, "评分", "score"), c->pos[1], 1, 5, &score);
+    if (st)
+        return st;
+    const char *reason = opt(c, "reason");
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], line[200];
+    int rc = qh_ticket_rate(c->s, c->pos[0], (int)score, reason, &t,
+                            err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%s 评价：%lld 分（%s）",
+                                   "%s rated %lld (%s)"),
+             t.number, score, c->lang == QH_LANG_EN ? en[score] : zh[score]);
+    return report_ticket(c, &t, line, 0);
+}
+
+static int report_window(struct ctx *c, int w, const char *staff,
+                         const char *line)
+{
+    if (!c->json) {
+        puts(line);
+        return 0;
+    }
+    struct qh_window_row row;
+    struct qh_buf b;
+    int have = qh_store_window_get(c->s, w, &row) == 0;
+    qh_buf_init(&b);
+    qh_json_open(&b);
+    qh_json_int(&b, "window", w);
+    json_str0(&b, "staff", have ? row.staff : staff);
+    qh_json_bool(&b, "paused", have && row.paused);
+    json_str0(&b, "paused_reason", have && row.paused ? row.pause_reason : NULL);
+    qh_json_close(&b);
+    return emit(&b);
+}
+
+static int cmd_pause(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    const char *reason;
+    if (st || (st = need_opt(c, "reason", &reason)))
+        return st;
+    char err[QH_ERRLEN], line[256];
+    int rc = qh_window_pause(c->s, w, reason, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%d号窗口已暂停：%s", "window %d paused: %s"),
+             w, reason);
+    return report_window(c, w, NULL, line);
+}
+
+static int cmd_resume(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    char err[QH_ERRLEN], line[128];
+    int rc = qh_window_resume(c->s, w, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%d号窗口已恢复", "window %d resumed"), w);
+    return report_window(c, w, NULL, line);
+}
+
+static const char *window_state(const struct qh_window_row *w, int have_w,
+                                const struct qh_ticket_row *t, int have_t)
+{
+    if (have_w && w->paused)
+        return "paused";
+    if (have_t)
+        return t->state == QH_TICKET_SERVING ? "serving" : "called";
+    if (have_w && w->staff[0])
+        return "idle";
+    return "closed";
+}
+
+static const char *window_state_label(const struct ctx *c, const char *state)
+{
+    static const char *const names[][3] = {
+        { "paused", "暂停", "paused" }, { "serving", "办理中", "serving" },
+        { "called", "已呼叫", "called" }, { "idle", "空闲", "idle" },
+        { "closed", "未开放", "closed" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i][0], state))
+            return names[i][c->lang == QH_LANG_EN ? 2 : 1];
+    return state;
+}
+
+static int cmd_status(struct ctx *c)
+{
+    const struct qh_hall_conf *h = qh_store_hall(c->s);
+    int en = c->lang == QH_LANG_EN;
+    char day[11];
+    qh_ticket_today(c->s, day);
+    struct qh_buf b, arr, one;
+    qh_buf_init(&b);
+    qh_buf_init(&arr);
+    qh_buf_init(&one);
+    int st = 0;
+    if (c->json) {
+        qh_json_open(&b);
+        qh_json_str(&b, "day", day);
+        qh_json_str(&b, "hall", h->name);
+        qh_buf_puts(&arr, "[");
+    } else {
+        printf(TR(c, "%s  服务日 %s\n", "%s  service day %s\n"),
+               en && h->name_en[0] ? h->name_en : h->name, day);
+        puts(TR(c, "队列：", "queues:"));
+    }
+    for (int i = 0; i < h->nqueues; i++) {
+        const struct qh_queue_conf *q = &h->queues[i];
+        int n = qh_store_waiting_count(c->s, day, q->code);
+        if (n < 0) {
+            st = fail(n, NULL);
+            goto out;
+        }
+        const char *name = en && q->name_en[0] ? q->name_en : q->name;
+        if (!c->json) {
+            printf(TR(c, "  %-3s %s：%d 人等候\n", "  %-3s %s: %d waiting\n"),
+                   q->code, name, n);
+            continue;
+        }
+        qh_buf_reset(&one);
+        qh_json_open(&one);
+        qh_json_str(&one, "code", q->code);
+        qh_json_str(&one, "name", name);
+        qh_json_int(&one, "waiting", n);
+        qh_json_close(&one);
+        array_add(&arr, &one);
+    }
+    if (c->json) {
+        qh_buf_puts(&arr, "]");
+        qh_json_raw(&b, "queues", qh_buf_str(&arr));
+        qh_buf_reset(&arr);
+        qh_buf_puts(&arr, "[");
+    } else {
+        puts(TR(c, "窗口：", "windows:"));
+    }
+    for (int i = 0; i < h->nwindows; i++) {
+        const struct qh_window_conf *wc = &h->windows[i];
+        struct qh_window_row w;
+        struct qh_ticket_row t;
+        int have_w = qh_store_window_get(c->s, wc->number, &w) == 0;
+        int have_t = qh_store_ticket_at_window(c->s, day, wc->number, &t) == 0;
+        const char *state = window_state(&w, have_w, &t, have_t);
+        const char *name = en && wc->name_en[0] ? wc->name_en : wc->name;
+        const char *staff = have_w && w.staff[0] ? w.staff : NULL;
+        const char *reason = have_w && w.paused ? w.pause_reason : NULL;
+        if (!c->json) {
+            printf(TR(c, "  %2d %s：%s", "  %2d %s: %s"), wc->number, name,
+                   window_state_label(c, state));
+            if (reason)
+                printf(TR(c, "（%s）", " (%s)"), reason);
+            if (have_t)
+                printf(" %s", t.number);
+            if (staff)
+                printf(TR(c, "  工作人员 %s", "  staff %s"), staff);
+            putchar('\n');
+            continue;
+        }
+        qh_buf_reset(&one);
+        qh_json_open(&one);
+        qh_json_int(&one, "number", wc->number);
+        qh_json_str(&one, "name", name);
+        qh_json_str(&one, "state", state);
+        qh_json_str(&one, "ticket", have_t ? t.number : NULL);
+        qh_json_str(&one, "staff", staff);
+        qh_json_str(&one, "paused_reason", reason);
+        qh_json_close(&one);
+        array_add(&arr, &one);
+    }
+    if (c->json) {
+        qh_buf_puts(&arr, "]");
+        qh_json_raw(&b, "windows", qh_buf_str(&arr));
+        qh_json_close(&b);
+        if (arr.oom)
+            b.oom = 1;
+        st = emit(&b);
+    }
+out:
+    qh_buf_fini(&b);
+    qh_buf_fini(&arr);
+    qh_buf_fini(&one);
+    return st;
+}
+
+/* One event: a JSON object with the detail's members merged in, or a
+ * readable line. */
+static void print_event(struct ctx *c, const struct qh_event_row *ev,
+                        struct qh_buf *b)
+{
+    char iso[32];
+    qh_clock_iso(tz_of(c), ev->at, iso);
+    /* Detail is a flat object: its members follow ours inside the braces. */
+    const char *d = ev->detail + strspn(ev->detail, " ");
+    d += *d == '{';
+    size_t dn = strlen(d);
+    while (dn && d[dn - 1] == ' ')
+        dn--;
+    dn -= dn && d[dn - 1] == '}';
+    if (c->json) {
+        qh_buf_reset(b);
+        qh_json_open(b);
+        qh_json_int(b, "id", ev->id);
+        qh_json_str(b, "at", iso);
+        qh_json_str(b, "type", ev->type);
+        json_str0(b, "number", ev->number);
+        json_str0(b, "queue", ev->queue);
+        json_int0(b, "window", ev->window);
+        json_str0(b, "staff", ev->staff);
+        if (dn) {
+            qh_buf_puts(b, ",");
+            qh_buf_add(b, d, dn);
+        }
+        qh_json_close(b);
+        puts(qh_buf_str(b));
+        return;
+    }
+    char win[8] = "-";
+    if (ev->window)
+        snprintf(win, sizeof win, "%d", ev->window);
+    iso[10] = ' ';
+    iso[19] = '\0';
+    printf("%6lld  %s  %-12s %-6s %-3s %-3s %-8s %.*s\n", (long long)ev->id,
+           iso, ev->type, ev->number[0] ? ev->number : "-",
+           ev->queue[0] ? ev->queue : "-", win, ev->staff[0] ? ev->staff : "-",
+           (int)dn, d);
+}
+
+static volatile sig_atomic_t stop_follow;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_follow = 1;
+}
+
+static int cmd_events(struct ctx *c)
+{
+    long long since = 0;
+    const char *v = opt(c, "since");
+    int st = v ? parse_num(c, "--since", v, 0, INT64_MAX, &since) : 0;
+    if (st)
+        return st;
+    struct qh_event_row *evs = malloc(EVBATCH * sizeof *evs);
+    struct qh_watch *w = NULL;
+    struct qh_buf b;
+    char err[QH_ERRLEN];
+    int64_t last = since;
+    int n;
+    qh_buf_init(&b);
+    if (!evs)
+        return fail(QH_E_NOMEM, NULL);
+    do {
+        n = qh_store_events_since(c->s, last, evs, EVBATCH, err, sizeof err);
+        if (n < 0) {
+            st = fail(n, err);
+            goto out;
+        }
+        for (int i = 0; i < n; i++)
+            print_event(c, &evs[i], &b);
+        if (n)
+            last = evs[n - 1].id;
+    } while (n == EVBATCH);
+    if (!opt(c, "follow"))
+        goto out;
+
+    /* Follow the change feed until SIGINT/SIGTERM.  No SA_RESTART: the
+     * wait returns early and the loop sees the flag; the 1 s timeout
+     * covers a library that retries the wait itself. */
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    fflush(stdout);
+    int rc = qh_watch_open(&w, c->s, last, err, sizeof err);
+    if (rc < 0) {
+        st = fail(rc, err);
+        goto out;
+    }
+    while (!stop_follow) {
+        n = qh_watch_wait(w, 1000, evs, EVBATCH, err, sizeof err);
+        if (n < 0) {
+            if (stop_follow)
+                break;
+            st = fail(n, err);
+            goto out;
+        }
+        for (int i = 0; i < n; i++) {
+            print_event(c, &evs[i], &b);
+            fflush(stdout);
+        }
+    }
+out:
+    qh_watch_close(w);
+    qh_buf_fini(&b);
+    free(evs);
+    return st;
+}
+
+static int cmd_appointment_add(struct ctx *c)
+{
+    const char *service, *at, *name = opt(c, "name");
+    int st;
+    if ((st = need_opt(c, "service", &service)) || (st = need_opt(c, "at", &at)))
+        return st;
+    int64_t slot;
+    char err[QH_ERRLEN], code[32] = "";
+    int rc = qh_clock_parse(at, tz_of(c), &slot, err, sizeof err);
+    if (rc < 0) {
+        say("--at: %s", err);
+        return 2;
+    }
+    rc = qh_appointment_add(c->s, service, slot, name ? name : "", code,
+                            err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    if (!c->json) {
+        puts(code);
+        return 0;
+    }
+    struct qh_buf b;
+    qh_buf_init(&b);
+    qh_json_open(&b);
+    qh_json_str(&b, "code", code);
+    qh_json_str(&b, "service", service);
+    json_time(c, &b, "at", slot);
+    qh_json_str(&b, "name", name ? name : "");
+    qh_json_close(&b);
+    return emit(&b);
+}
+
+static int cmd_import_appointments(struct ctx *c)
+{
+    const char *path = c->pos[0];
+    static char report[REPORTLEN];
+    struct qh_appointment *booked = NULL;
+    size_t n = 0;
+    char *text = NULL;
+    size_t len = 0;
+    int st = read_input(path, &text, &len);
+    if (st)
+        return st;
+    int rc = qh_appointments_import(c->s, path, text, len, &booked, &n, report,
+                                    sizeof report);
+    free(text);
+    if (rc < 0)
+        return fail_report(rc, report);
+    for (size_t i = 0; i < n && !c->json; i++) {
+        char at[32];
+        qh_clock_iso(tz_of(c), booked[i].slot_at, at);
+        printf("%s\t%s\t%s\n", booked[i].code, booked[i].service, at);
+    }
+    if (c->json)
+        printf("{\"imported\":%zu}\n", n);
+    else
+        printf(TR(c, "已导入 %zu 条预约\n", "imported %zu appointments\n"), n);
+    free(booked);
+    return 0;
+}
+
+static int cmd_checkin(struct ctx *c)
+{
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    char err[QH_ERRLEN];
+    int rc = qh_appointment_checkin(c->s, c->pos[0], &t, &info, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    return report_issued(c, &t, &info);
+}
+
+/* One line from stdin, without echo when it is a terminal. */
+static int read_pin(struct ctx *c, char *pin, size_t n)
+{
+    struct termios old, quiet;
+    int tty = isatty(0) && tcgetattr(0, &old) == 0;
+    if (tty) {
+        fputs("PIN: ", stderr);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(0, TCSAFLUSH, &quiet);
+    }
+    char *r = fgets(pin, (int)n, stdin);
+    if (tty) {
+        tcsetattr(0, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    if (!r) {
+        say(TR(c, "标准输入没有 PIN", "no PIN on standard input"));
+        return 2;
+    }
+    pin[strcspn(pin, "\r\n")] = '\0';
+    return 0;
+}
+
+static int cmd_login(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    const char *staff;
+    if (st || (st = need_opt(c, "staff", &staff)))
+        return st;
+    char pin[64], err[QH_ERRLEN], line[160];
+    if ((st = read_pin(c, pin, sizeof pin)))
+        return st;
+    int rc = qh_staff_login(c->s, w, staff, pin, err, sizeof err);
+    explicit_bzero(pin, sizeof pin);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%s 已登录%d号窗口", "%s logged in at window %d"),
+             staff, w);
+    return report_window(c, w, staff, line);
+}
+
+static int cmd_logout(struct ctx *c)
+{
+    int w, st = window_arg(c, "window", &w);
+    if (st)
+        return st;
+    char err[QH_ERRLEN], line[128];
+    int rc = qh_staff_logout(c->s, w, err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%d号窗口已退出登录", "logged out of window %d"), w);
+    return report_window(c, w, NULL, line);
+}
+
+static int cmd_staff_add(struct ctx *c)
+{
+    const char *id = c->pos[0], *name, *role = opt(c, "role");
+    int st;
+    if ((st = need_opt(c, "name", &name)))
+        return st;
+    if (!role)
+        role = "staff";
+    char pin[64], err[QH_ERRLEN];
+    if ((st = read_pin(c, pin, sizeof pin)))
+        return st;
+    int rc = qh_staff_add(c->s, id, name, role, pin, err, sizeof err);
+    explicit_bzero(pin, sizeof pin);
+    if (rc < 0)
+        return fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "id", id);
+        qh_json_str(&b, "name", name);
+        qh_json_str(&b, "role", role);
+        qh_json_close(&b);
+        return emit(&b);
+    }
+    printf(TR(c, "已添加工作人员 %s（%s，%s）\n", "added staff %s (%s, %s)\n"),
+           id, name, role);
+    return 0;
+}
+
+struct staff_list {
+    struct ctx *c;
+    struct qh_buf *b;
+};
+
+static int staff_one(const struct qh_staff_row *st, void *ud)
+{
+    struct staff_list *l = ud;
+    struct ctx *c = l->c;
+    int window = qh_store_window_of_staff(c->s, st->id);
+    int locked = st->locked_until > qh_clock_now();
+    if (window < 0)
+        window = 0;
+    if (!c->json) {
+        printf("%-12s %-12s %-6s", st->id, st->name, st->role);
+        if (window)
+            printf(TR(c, "  %d号窗口", "  window %d"), window);
+        if (locked)
+            printf(TR(c, "  已锁定", "  locked"));
+        putchar('\n');
+        return 0;
+    }
+    struct qh_buf one;
+    qh_buf_init(&one);
+    qh_json_open(&one);
+    qh_json_str(&one, "id", st->id);
+    qh_json_str(&one, "name", st->name);
+    qh_json_str(&one, "role", st->role);
+    json_int0(&one, "window", window);
+    qh_json_bool(&one, "locked", locked);
+    qh_json_int(&one, "failed", st->failed);
+    json_time(c, &one, "created_at", st->created_at);
+    qh_json_close(&one);
+    array_add(l->b, &one);
+    qh_buf_fini(&one);
+    return 0;
+}
+
+static int cmd_staff_list(struct ctx *c)
+{
+    struct qh_buf b;
+    struct staff_list l = { c, &b };
+    qh_buf_init(&b);
+    qh_buf_puts(&b, "[");
+    int rc = qh_store_staff_each(c->s, staff_one, &l);
+    if (rc < 0) {
+        qh_buf_fini(&b);
+        return fail(rc, NULL);
+    }
+    if (!c->json) {
+        qh_buf_fini(&b);
+        return 0;
+    }
+    qh_buf_puts(&b, "]");
+    return emit(&b);
+}
+
+static int cmd_backup(struct ctx *c)
+{
+    char err[QH_ERRLEN];
+    int rc = qh_store_backup(c->s, c->pos[0], err, sizeof err);
+    if (rc < 0)
+        return fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "backup", c->pos[0]);
+        qh_json_close(&b);
+        return emit(&b);
+    }
+    printf(TR(c, "已备份到 %s\n", "backed up to %s\n"), c->pos[0]);
+    return 0;
+}
+
+static int cmd_check(struct ctx *c)
+{
+    static char report[REPORTLEN];
+    char err[QH_ERRLEN];
+    report[0] = '\0';
+    int n = qh_store_check(c->s, report, sizeof report, err, sizeof err);
+    if (n < 0)
+        return fail(n, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_bool(&b, "healthy", n == 0);
+        qh_buf_puts(&b, ",\"problems\":[");
+        for (const char *p = report; n && *p;) {
+            size_t k = strcspn(p, "\n");
+            char line[1024];
+            snprintf(line, sizeof line, "%.*s", (int)k, p);
+            if (p != report)
+                qh_buf_puts(&b, ",");
+            qh_json_quote(&b, line);
+            p += k + (p[k] == '\n');
+        }
+        qh_buf_puts(&b, "]");
+        qh_json_close(&b);
+        int st = emit(&b);
+        return st ? st : n ? 1 : 0;
+    }
+    if (!n) {
+        puts(TR(c, "检查通过：未发现问题", "check passed: no problems found"));
+        return 0;
+    }
+    puts(report);
+    say(TR(c, "发现 %d 个问题", "%d problems found"), n);
+    return 1;
+}
+
+static int cmd_version(struct ctx *c)
+{
+    (void)c;
+    puts("qhall " QH_VERSION);
+    return 0;
+}
+
+static const struct cmd cmds[] = {
+    { "init", cmd_init, "config= force", 0, 0, F_NOHALL,
+      "init [--config hall.ini] [--force]",
+      "初始化数据库：默认大厅（或 INI 配置）和示例事项目录；已有大厅时需 --force",
+      "initialise the database with the default hall (or the INI) and the sample catalogue; --force replaces a hall" },
+    { "import services", cmd_import_services, "", 1, 1, 0,
+      "import services FILE.csv",
+      "导入事项目录（code,name,queue,promised_days,materials[,initials]），全部成功或全部不导入",
+      "import the service catalogue (code,name,queue,promised_days,materials[,initials]), all or nothing" },
+    { "import appointments", cmd_import_appointments, "", 1, 1, 0,
+      "import appointments FILE.csv",
+      "导入预约（service,at,name[,code]）",
+      "import appointments (service,at,name[,code])" },
+    { "issue", cmd_issue, "service= queue= green=", 0, 0, 0,
+      "issue (--service CODE | --queue Q) [--green elderly|pregnant|disabled|military|other]",
+      "取号：输出号码（--json 输出等候人数和预计等候时间）",
+      "issue a ticket: prints the number (--json: people ahead and the estimated wait)" },
+    { "call", cmd_call, "window= ticket=", 0, 0, 0,
+      "call --window N [--ticket NUMBER]",
+      "叫号：呼叫下一位（或指定号码）",
+      "call the next ticket (or the given one) to the window" },
+    { "recall", cmd_recall, "window=", 0, 0, 0, "recall --window N",
+      "重呼当前号码；超过重呼次数记为过号",
+      "call the window's ticket again; past the recall limit it becomes a no-show" },
+    { "noshow", cmd_noshow, "window=", 0, 0, 0, "noshow --window N",
+      "过号：被呼叫者未到", "mark the called ticket as a no-show" },
+    { "callback", cmd_callback, "window=", 1, 1, 0, "callback NUMBER --window N",
+      "回呼一个过号的号码", "call a no-show ticket back" },
+    { "start", cmd_start, "window=", 0, 0, 0, "start --window N",
+      "开始办理", "start serving the called ticket" },
+    { "hold", cmd_hold, "window=", 0, 0, 0, "hold --window N",
+      "挂起：群众暂时离开，回来后优先呼叫",
+      "hold: the citizen steps away and is called first on return" },
+    { "release", cmd_release, "", 1, 1, 0, "release NUMBER",
+      "解除挂起：号码回到队列最前", "release a held ticket to the front of its queue" },
+    { "transfer", cmd_transfer, "window= to-queue= to-window= to-service= note=",
+      0, 0, 0,
+      "transfer --window N (--to-queue Q | --to-window M | --to-service CODE) [--note TEXT]",
+      "转移：保留号码和取号时间（一票到底）",
+      "transfer, keeping the number and the issue time" },
+    { "finish", cmd_finish, "window= outcome= note=", 0, 0, 0,
+      "finish --window N --outcome done|supplement|failed [--note TEXT]",
+      "办结：done 办结，supplement 需补件，failed 办不成（转综合服务队列）",
+      "finish: done, supplement (materials missing), failed (goes to the class C queue)" },
+    { "cancel", cmd_cancel, "", 1, 1, 0, "cancel NUMBER",
+      "取消一个等候中的号码", "cancel a waiting ticket" },
+    { "rate", cmd_rate, "reason=", 2, 2, 0, "rate NUMBER 1-5 [--reason TEXT]",
+      "好差评：5 非常满意 … 1 非常不满意；1-2 分须说明原因",
+      "rate the finished case 1-5; 1 and 2 need a reason" },
+    { "pause", cmd_pause, "window= reason=", 0, 0, 0,
+      "pause --window N --reason TEXT", "暂停窗口", "pause a window" },
+    { "resume", cmd_resume, "window=", 0, 0, 0, "resume --window N",
+      "恢复窗口", "resume a paused window" },
+    { "status", cmd_status, "", 0, 0, 0, "status",
+      "大厅状态：各队列等候人数、各窗口状态",
+      "hall status: waiting per queue, state of each window" },
+    { "events", cmd_events, "since= follow", 0, 0, 0,
+      "events [--since ID] [--follow]",
+      "事件日志；--follow 持续输出新事件", "the event log; --follow keeps printing new events" },
+    { "appointment add", cmd_appointment_add, "service= at= name=", 0, 0, 0,
+      "appointment add --service CODE --at TIME [--name NAME]",
+      "预约：输出签到码（TIME 为 ISO 8601，无时区时按大厅时区）",
+      "book an appointment: prints the check-in code (TIME ISO 8601, hall time zone if no offset)" },
+    { "checkin", cmd_checkin, "", 1, 1, 0, "checkin CODE",
+      "预约签到并取号", "check in an appointment and issue its ticket" },
+    { "login", cmd_login, "window= staff=", 0, 0, 0, "login --window N --staff ID",
+      "工作人员登录窗口（PIN 从标准输入读取）",
+      "log a staff member in at a window (PIN read from standard input)" },
+    { "logout", cmd_logout, "window=", 0, 0, 0, "logout --window N",
+      "退出窗口登录", "log the window's staff member out" },
+    { "staff add", cmd_staff_add, "name= role=", 1, 1, 0,
+      "staff add ID --name NAME [--role staff|admin]",
+      "添加工作人员（PIN 从标准输入读取，4-12 位数字）",
+      "add a staff member (PIN of 4-12 digits read from standard input)" },
+    { "staff list", cmd_staff_list, "", 0, 0, 0, "staff list",
+      "列出工作人员", "list staff members" },
+    { "backup", cmd_backup, "", 1, 1, 0, "backup FILE",
+      "在线备份数据库到新文件", "back the database up to a new file" },
+    { "check", cmd_check, "", 0, 0, 0, "check",
+      "检查数据库一致性：有问题时退出状态为 1",
+      "check the database; exit status 1 if problems are found" },
+    { "help", cmd_help, "", 0, 2, F_NODB, "help [COMMAND]",
+      "显示帮助", "show this help" },
+    { "version", cmd_version, "", 0, 0, F_NODB, "version",
+      "显示版本", "show the version" },
+};
+#define NCMDS (sizeof cmds / sizeof cmds[0])
+
+static void print_usage(const struct ctx *c, FILE *f)
+{
+    fputs(TR(c,
+             "用法：qhall [--db 路径] [--json] [--lang zh|en] 命令 [参数]\n"
+             "\n全局选项：\n"
+             "  --db PATH       数据库文件（默认 $QHALL_DB，否则 $XDG_STATE_HOME/qhall/qhall.db）\n"
+             "  --json          以 JSON 输出\n"
+             "  --lang zh|en    消息语言（默认 zh，也可用 QHALL_LANG）\n"
+             "  --help          显示帮助\n"
+             "  --version       显示版本\n"
+             "\n命令：\n",
+             "usage: qhall [--db PATH] [--json] [--lang zh|en] COMMAND [ARGS]\n"
+             "\nglobal options:\n"
+             "  --db PATH       database file (default $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db)\n"
+             "  --json          JSON output\n"
+             "  --lang zh|en    language of messages (default zh, also QHALL_LANG)\n"
+             "  --help          show this help\n"
+             "  --version       show the version\n"
+             "\ncommands:\n"), f);
+    for (size_t i = 0; i < NCMDS; i++)
+        print_synopsis(c, &cmds[i], f);
+    fputs(TR(c,
+             "\n选项可写作 --opt 值 或 --opt=值，可在位置参数之前或之后。\n"
+             "时间可用 QHALL_NOW=2026-11-25T09:00:00+08:00 固定。\n"
+             "退出状态：0 完成；1 被拒绝；2 用法或输入错误；3 存储或系统错误。\n",
+             "\nOptions take --opt VALUE or --opt=VALUE, before or after positionals.\n"
+             "QHALL_NOW=2026-11-25T09:00:00+08:00 fixes the clock.\n"
+             "Exit status: 0 done; 1 refused; 2 bad usage or input; 3 store or system error.\n"),
+          f);
+}
+
+/* The command named by words[0] (and words[1] for two-word commands).
+ * *used receives how many words the name took; NULL if none matches. */
+static const struct cmd *find_cmd(const char *const *words, int nwords, int *used)
+{
+    for (size_t i = 0; i < NCMDS; i++) {
+        const char *name = cmds[i].name;
+        const char *sp = strchr(name, ' ');
+        size_t n = sp ? (size_t)(sp - name) : strlen(name);
+        if (strlen(words[0]) != n || memcmp(words[0], name, n))
+            continue;
+        if (!sp) {
+            *used = 1;
+            return &cmds[i];
+        }
+        if (nwords > 1 && !strcmp(words[1], sp + 1)) {
+            *used = 2;
+            return &cmds[i];
+        }
+    }
+    return NULL;
+}
+
+/* "import" alone, or followed by something other than its subcommands. */
+static int is_group(const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t i = 0; i < NCMDS; i++)
+        if (strchr(cmds[i].name, ' ') && !strncmp(cmds[i].name, word, n) &&
+            cmds[i].name[n] == ' ')
+            return 1;
+    return 0;
+}
+
+static void print_group(const struct ctx *c, const char *word, FILE *f)
+{
+    size_t n = strlen(word);
+    fputs(TR(c, "用法：\n", "usage:\n"), f);
+    for (size_t i = 0; i < NCMDS; i++)
+        if (!strncmp(cmds[i].name, word, n) && cmds[i].name[n] == ' ')
+            print_synopsis(c, &cmds[i], f);
+}
+
+static int cmd_help(struct ctx *c)
+{
+    if (!c->npos) {
+        print_usage(c, stdout);
+        return 0;
+    }
+    int used;
+    const struct cmd *cmd = find_cmd(c->pos, c->npos, &used);
+    if (cmd) {
+        fputs(TR(c, "用法：\n", "usage:\n"), stdout);
+        print_synopsis(c, cmd, stdout);
+        return 0;
+    }
+    if (is_group(c->pos[0])) {
+        print_group(c, c->pos[0], stdout);
+        return 0;
+    }
+    c->cmd = NULL;
+    return usage_error(c, TR(c, "未知命令 \"%s\"", "unknown command \"%s\""),
+                       c->pos[0]);
+}
+
+/* The language is needed before the arguments are parsed (their errors
+ * are messages too): $QHALL_LANG, then any --lang on the line. */
+static int pick_lang(struct ctx *c, int argc, char **argv)
+{
+    const char *v = getenv("QHALL_LANG");
+    const char *bad = NULL, *src = "QHALL_LANG";
+    if (v && *v) {
+        if (!strcmp(v, "en"))
+            c->lang = QH_LANG_EN;
+        else if (strcmp(v, "zh"))
+            bad = v;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strncmp(argv[i], "--lang=", 7))
+            v = argv[i] + 7;
+        else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            v = argv[++i];
+        else
+            continue;
+        src = "--lang";
+        bad = NULL;
+        if (!strcmp(v, "en"))
+            c->lang = QH_LANG_EN;
+        else if (!strcmp(v, "zh"))
+            c->lang = QH_LANG_ZH;
+        else
+            bad = v;
+    }
+    if (bad) {
+        say(TR(c, "%s: 应为 zh|en，实为 \"%s\"", "%s: expected zh|en, got \"%s\""),
+            src, bad);
+        return 2;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct ctx ctx;
+    struct ctx *c = &ctx;
+    int i = 1, used = 0, st;
+    if ((st = pick_lang(c, argc, argv)))
+        return st;
+    if ((st = parse_args(c, argc, argv, &i, "", 1)))
+        return st;
+    if (opt(c, "version"))
+        return cmd_version(c);
+    if (i >= argc) {
+        if (opt(c, "help")) {
+            print_usage(c, stdout);
+            return 0;
+        }
+        print_usage(c, stderr);
+        return 2;
+    }
+    c->cmd = find_cmd((const char *const *)argv + i, argc - i, &used);
+    if (!c->cmd) {
+        if (is_group(argv[i])) {
+            say(TR(c, "\"%s\" 后缺少或不认识子命令", "\"%s\" needs a known subcommand"),
+                argv[i]);
+            print_group(c, argv[i], stderr);
+            return 2;
+        }
+        if (opt(c, "help")) {
+            print_usage(c, stdout);
+            return 0;
+        }
+        return usage_error(c, TR(c, "未知命令 \"%s\"", "unknown command \"%s\""),
+                           argv[i]);
+    }
+    i += used;
+    if ((st = parse_args(c, argc, argv, &i, c->cmd->opts, 0)))
+        return st;
+    if (opt(c, "help")) {
+        if (c->cmd->run == cmd_help)
+            return cmd_help(c);
+        fputs(TR(c, "用法：\n", "usage:\n"), stdout);
+        print_synopsis(c, c->cmd, stdout);
+        return 0;
+    }
+    if (opt(c, "version"))
+        return cmd_version(c);
+    if (c->npos < c->cmd->minpos)
+        return usage_error(c, TR(c, "缺少参数", "missing argument"));
+    if (c->npos > c->cmd->maxpos)
+        return usage_error(c, TR(c, "多余的参数 \"%s\"", "unexpected argument \"%s\""),
+                           c->pos[c->cmd->maxpos]);
+    c->json = opt(c, "json") != NULL;
+
+    char err[QH_ERRLEN];
+    if (qh_clock_check_env(err, sizeof err) < 0) {
+        say("%s", err);
+        return 2;
+    }
+    if (!(c->cmd->flags & F_NODB) && (st = open_db(c))) {
+        qh_store_close(c->s);
+        return st;
+    }
+    st = c->cmd->run(c);
+    qh_store_close(c->s);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        say("stdout: %s", strerror(errno));
+        return st ? st : 3;
+    }
+    return st;
+}

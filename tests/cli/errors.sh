@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# errors.sh: the CLI's exit-status contract.  Every refusal exits 1 with a
+# "qhall: " message, every bad usage or bad input exits 2, a store or
+# system error exits 3; bad CSV and bad INI name file and line and change
+# nothing; help and version exit 0.
+source "$(dirname "$0")/testlib.bash"
+
+setup_db
+run issue --queue A
+expect_out A001 "issue A001"
+
+# refused: exit 1, one "qhall: " line on stderr
+refused() {             # refused WHAT ARGS...
+    local what=$1
+    shift
+    run "$@"
+    expect_rc 1 "$what"
+    case "$ERR" in "qhall: "?*) pass ;; *) bad "$what: stderr [$ERR] is not a qhall: message" ;; esac
+}
+refused "call with nothing waiting" call --window 3
+refused "recall with nothing called" recall --window 1
+refused "noshow with nothing called" noshow --window 1
+refused "start with nothing called" start --window 1
+refused "hold with nothing served" hold --window 1
+refused "finish with nothing served" finish --window 1 --outcome done
+refused "transfer with nothing served" transfer --window 1 --to-queue B
+refused "release of an unknown number" release A999
+refused "cancel of an unknown number" cancel A999
+refused "callback of a waiting ticket" callback A001 --window 1
+refused "issue for an unknown service" issue --service NOPE
+refused "issue for an unknown queue" issue --queue Z
+refused "a window the hall does not have" call --window 9
+refused "init over an existing hall" init
+refused "resume a window that is not paused" resume --window 2
+refused "logout where nobody is logged in" logout --window 2
+refused "checkin with an unknown code" checkin 12345678
+refused "rate an unfinished ticket" rate A001 5
+run call --window 1
+refused "call at a window that already has a ticket" call --window 1
+refused "pause a window with a ticket" pause --window 1 --reason 午休
+refused "backup onto an existing file" backup "$DB"
+run --lang en call --window 3
+expect_rc 1 "English refusal"
+expect_eq "$ERR" "qhall: nothing waiting for window 3" "refusal message in English"
+run call --window 3
+expect_in "$ERR" "没有等候" "refusal message in Chinese by default"
+
+# quota: a queue with daily_quota = 1 gives one number a day
+sed '0,/daily_quota = 0/s//daily_quota = 1/' "$QHALL_SRC/assets/hall.ini" >"$T/quota.ini"
+DB=$T/quota.db run init --config "$T/quota.ini"
+expect_rc 0 "init with a quota"
+DB=$T/quota.db run issue --queue A
+expect_out A001 "first number under the quota"
+DB=$T/quota.db run issue --queue A
+expect_rc 1 "second number past the quota is refused"
+
+# bad usage: exit 2
+usage() {               # usage WHAT ARGS...
+    local what=$1
+    shift
+    run "$@"
+    expect_rc 2 "$what"
+    [ -n "$ERR" ] && [ -z "$OUT" ] && pass || bad "$what: want a message on stderr only (stdout [$OUT])"
+}
+raw
+expect_rc 2 "no command at all"
+expect_in "$ERR" "qhall" "no command prints the usage on stderr"
+usage "unknown command" frobnicate
+expect_in "$ERR" "frobnicate" "unknown command named"
+usage "unknown option" issue --queue A --frob
+usage "unknown global option" --frob status
+usage "--window not a number" call --window x
+usage "--window 0" call --window 0
+usage "--window 100" call --window=100
+usage "--window negative" call --window -1
+usage "--window missing" call
+usage "--window without a value" call --window
+usage "issue with neither service nor queue" issue
+usage "issue with both service and queue" issue --queue A --service T-A1
+usage "issue with an unknown green reason" issue --queue A --green vip
+usage "finish with a bad outcome" finish --window 1 --outcome maybe
+usage "finish without outcome" finish --window 1
+usage "rate 0" rate A001 0
+usage "rate six" rate A001 six
+usage "transfer with no target" transfer --window 1
+usage "transfer with two targets" transfer --window 1 --to-queue B --to-window 2
+usage "transfer to window x" transfer --window 1 --to-window x
+usage "pause without a reason" pause --window 2
+usage "--lang fr" --lang fr status
+usage "cancel without a number" cancel
+usage "cancel with two numbers" cancel A001 A002
+usage "a flag given a value" --json=1 status
+usage "import without what" import
+usage "import of an unknown kind" import people x.csv
+usage "events --since x" events --since x
+usage "events --since negative" events --since -5
+usage "appointment without add" appointment
+run --lang en call --window x
+expect_eq "$(head -n 1 <<<"$ERR")" 'qhall: --window: expected 1-99, got "x"' "the --window message"
+run call --window x
+expect_in "$ERR" '--window: ' "the Chinese --window message names the option"
+QHALL_LANG=xx run status
+expect_rc 2 "QHALL_LANG=xx"
+QHALL_NOW=yesterday "$QHALL_BIN" --db "$DB" status >/dev/null 2>"$T/stderr" && RC=0 || RC=$?
+ERR=$(cat "$T/stderr")
+expect_rc 2 "a bad QHALL_NOW"
+expect_in "$ERR" "QHALL_NOW" "the bad QHALL_NOW is named"
+run call --window 1 --outcome done
+expect_rc 2 "an option of another command"
+run issue --queue=B --json
+pycheck "--opt=value, and a global option after the command" 'd["number"] == "B001"'
+run cancel B001 --json=1
+expect_rc 2 "a flag given a value after the positional"
+run cancel --json -- B001
+pycheck "-- ends the options" 'd["state"] == "cancelled"'
+run issue --queue B
+run cancel B002 --json
+pycheck "options after the positional" 'd["number"] == "B002" and d["state"] == "cancelled"'
+
+# help and version: exit 0
+run help
+expect_rc 0 "help"
+for cmd in "init" "import services" "import appointments" "issue" "call" "recall" \
+           "noshow" "callback" "start" "hold" "release" "transfer" "finish" "cancel" \
+           "rate" "pause" "resume" "status" "events" "appointment add" "checkin" \
+           "login" "logout" "staff add" "staff list" "backup" "check"; do
+    expect_in "$OUT" "  $cmd" "help lists $cmd"
+done
+expect_in "$OUT" "命令" "help is in Chinese by default"
+raw --help
+expect_rc 0 "--help"
+expect_in "$OUT" "transfer --window N" "--help prints the usage"
+raw --lang en --help
+expect_in "$OUT" "usage: qhall" "--help in English"
+raw issue --help
+expect_rc 0 "issue --help"
+expect_in "$OUT" "issue (--service CODE | --queue Q)" "command help"
+raw --version
+expect_rc 0 "--version"
+case "$OUT" in "qhall "[0-9]*) pass ;; *) bad "--version printed [$OUT]" ;; esac
+
+# store and system errors: exit 3
+touch "$T/plainfile"
+raw --db "$T/plainfile/qhall.db" status
+expect_rc 3 "a db path under a regular file"
+head -c 8192 /dev/urandom >"$T/corrupt.db"
+raw --db "$T/corrupt.db" status
+expect_rc 3 "a corrupt database"
+expect_in "$ERR" "qhall: " "a store error is a qhall: message"
+run backup "$T/no/such/dir/backup.db"
+expect_rc 3 "backup into a missing directory"
+if [ "$(id -u)" != 0 ]; then
+    mkdir "$T/ro" && chmod 555 "$T/ro"
+    raw --db "$T/ro/qhall.db" status
+    expect_rc 3 "a database in a read-only directory"
+fi
+
+# a bad catalogue: exit 2, file:line for each bad line, nothing imported
+cat >"$T/bad.csv" <<'EOF'
+code,name,queue,promised_days,materials
+T-NEW,新事项,A,5,身份证
+T-BAD,坏事项,A,999,身份证
+T-BAD2,,B,1,身份证
+EOF
+run import services "$T/bad.csv"
+expect_rc 2 "a bad catalogue"
+expect_in "$ERR" "$T/bad.csv:3:" "line 3 named"
+expect_in "$ERR" "$T/bad.csv:4:" "line 4 named"
+expect_not_in "$ERR" "qhall: $T/bad.csv" "parser lines printed as the library gives them"
+cat >"$T/badq.csv" <<'EOF'
+code,name,queue,promised_days,materials
+T-NEW,新事项,A,5,身份证
+T-Z,无队列事项,Z,5,身份证
+EOF
+run import services "$T/badq.csv"
+expect_rc 2 "a catalogue naming a queue the hall lacks"
+expect_in "$ERR" "$T/badq.csv:3:" "the unknown queue's line named"
+run issue --service T-NEW
+expect_rc 1 "nothing of the bad files was imported"
+run issue --service T-A1
+expect_rc 0 "the old catalogue is intact"
+run import services "$T/missing.csv"
+expect_rc 2 "a missing catalogue file"
+
+# a bad hall configuration: exit 2, file:line, the hall unchanged
+cat >"$T/bad.ini" <<'EOF'
+[hall]
+name = 坏大厅
+recall_limit = lots
+EOF
+run init --config "$T/bad.ini" --force
+expect_rc 2 "a bad INI"
+expect_in "$ERR" "$T/bad.ini:3:" "the bad INI line named"
+run init --config "$T/missing.ini" --force
+expect_rc 2 "a missing INI"
+run --json status
+pycheck "the hall is unchanged" 'd["hall"] == "L镇政务服务中心"'
+
+# check: 0 when healthy, 1 when the store breaks an invariant
+run check
+expect_rc 0 "check on a healthy database"
+"$PY" -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE ticket SET state = 6 WHERE number = ?", ("A001",))
+db.commit()' "$DB"
+run check
+expect_rc 1 "check finds a ticket whose state disagrees with its events"
+expect_in "$OUT" "A001" "the problem names the ticket"
+run --json check
+pycheck "check --json" 'd["healthy"] is False and any("A001" in p for p in d["problems"])'
+
+finish
