@@ -1,0 +1,432 @@
+/* ui.c: fonts, cached text and frame inspection for the three screens.
+ *
+ * Rendering a line of CJK text costs about 4x drawing it from a texture
+ * (TECH-NOTES), and a hall screen redraws the same few dozen strings all
+ * day, so every (text, size, weight, colour) becomes a texture once and is
+ * reused until it has gone unused for a while.  Every box drawn is also
+ * logged, so tests can check overlap, margins and sizes on the real frame
+ * instead of trusting the layout arithmetic. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
+
+#include "qh/err.h"
+#include "qh/ui.h"
+
+#define NBUCKETS 1024
+#define MAX_CACHED 1500        /* textures kept before old ones go */
+#define MAX_SIZES 48
+#define MAX_BOXES 512
+
+struct entry {
+    struct entry *next;
+    char *text;
+    int px, weight;
+    uint32_t rgba;
+    SDL_Texture *tex;
+    int w, h;
+    uint64_t used;             /* frame it was last drawn in */
+};
+
+struct sized_font {
+    int px, weight;
+    TTF_Font *font;
+};
+
+struct qh_ui {
+    SDL_Renderer *r;
+    char path[2][1024];
+    int index[2];
+    struct sized_font fonts[MAX_SIZES];
+    int nfonts;
+    struct entry *buckets[NBUCKETS];
+    int cached;
+    uint64_t frame;
+    struct qh_ui_box boxes[MAX_BOXES];
+    int nboxes;
+};
+
+int qh_ui_font_find(const char *pattern, char *path, size_t pathlen,
+                    int *index, char *err, size_t errlen)
+{
+    const char *env = getenv("QHALL_FONT");
+    if (env && *env) {
+        snprintf(path, pathlen, "%s", env);
+        char *colon = strrchr(path, ':');
+        *index = 0;
+        if (colon && colon[1] >= '0' && colon[1] <= '9') {
+            *index = atoi(colon + 1);
+            *colon = '\0';
+        }
+        return 0;
+    }
+    int rc = QH_E_NOTFOUND;
+    FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
+    if (!pat)
+        return qh_err(err, errlen, QH_E_NOTFOUND, "bad font pattern \"%s\"", pattern);
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *match = FcFontMatch(NULL, pat, &res);
+    FcChar8 *file = NULL;
+    int idx = 0;
+    if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch) {
+        FcPatternGetInteger(match, FC_INDEX, 0, &idx);
+        snprintf(path, pathlen, "%s", (const char *)file);
+        *index = idx;
+        rc = 0;
+    }
+    if (match)
+        FcPatternDestroy(match);
+    FcPatternDestroy(pat);
+    if (rc < 0)
+        return qh_err(err, errlen, rc, "no font for \"%s\"", pattern);
+    return 0;
+}
+
+/* fontconfig always answers with some font; make sure it can draw
+ * Chinese before we paint a hall full of empty boxes. */
+static int draws_chinese(const char *path, int index)
+{
+    TTF_Font *f = TTF_OpenFontIndex(path, 16, index);
+    if (!f)
+        return 0;
+    int ok = TTF_GlyphIsProvided32(f, 0x53F7) && TTF_GlyphIsProvided32(f, 0x7A97); /* 号 窗 */
+    TTF_CloseFont(f);
+    return ok;
+}
+
+int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen)
+{
+    static const char *const patterns[2][3] = {
+        {"Noto Sans CJK SC:lang=zh-cn", "WenQuanYi Zen Hei:lang=zh-cn",
+         "sans-serif:lang=zh-cn"},
+        {"Noto Sans CJK SC:lang=zh-cn:weight=bold", "WenQuanYi Zen Hei:lang=zh-cn",
+         "sans-serif:lang=zh-cn:weight=bold"},
+    };
+    *out = NULL;
+    if (!TTF_WasInit() && TTF_Init() < 0)
+        return qh_err(err, errlen, QH_E_IO, "SDL_ttf: %s", TTF_GetError());
+    struct qh_ui *ui = calloc(1, sizeof *ui);
+    if (!ui)
+        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    ui->r = r;
+    for (int w = 0; w < 2; w++) {
+        int found = 0;
+        for (int i = 0; i < 3 && !found; i++)
+            found = qh_ui_font_find(patterns[w][i], ui->path[w], sizeof ui->path[w],
+                                    &ui->index[w], NULL, 0) == 0 &&
+                    draws_chinese(ui->path[w], ui->index[w]);
+        if (!found) {
+            qh_ui_free(ui);
+            return qh_err(err, errlen, QH_E_NOTFOUND,
+                          "no Chinese font found (install fonts-noto-cjk)");
+        }
+    }
+    *out = ui;
+    return 0;
+}
+
+static void drop_entries(struct qh_ui *ui, uint64_t older_than)
+{
+    for (int b = 0; b < NBUCKETS; b++) {
+        struct entry **pp = &ui->buckets[b];
+        while (*pp) {
+            struct entry *e = *pp;
+            if (e->used < older_than) {
+                *pp = e->next;
+                SDL_DestroyTexture(e->tex);
+                free(e->text);
+                free(e);
+                ui->cached--;
+            } else {
+                pp = &e->next;
+            }
+        }
+    }
+}
+
+void qh_ui_free(struct qh_ui *ui)
+{
+    if (!ui)
+        return;
+    drop_entries(ui, UINT64_MAX);
+    for (int i = 0; i < ui->nfonts; i++)
+        TTF_CloseFont(ui->fonts[i].font);
+    free(ui);
+}
+
+SDL_Renderer *qh_ui_renderer(const struct qh_ui *ui)
+{
+    return ui->r;
+}
+
+static TTF_Font *font(struct qh_ui *ui, int px, int weight)
+{
+    weight = weight ? 1 : 0;
+    if (px < 4)
+        px = 4;
+    for (int i = 0; i < ui->nfonts; i++)
+        if (ui->fonts[i].px == px && ui->fonts[i].weight == weight)
+            return ui->fonts[i].font;
+    if (ui->nfonts == MAX_SIZES) {
+        /* Screens use a handful of sizes; a resize cycling through many
+         * just starts over. */
+        for (int i = 0; i < ui->nfonts; i++)
+            TTF_CloseFont(ui->fonts[i].font);
+        ui->nfonts = 0;
+    }
+    TTF_Font *f = TTF_OpenFontIndex(ui->path[weight], px, ui->index[weight]);
+    if (!f)
+        return NULL;
+    ui->fonts[ui->nfonts++] = (struct sized_font){px, weight, f};
+    return f;
+}
+
+int qh_ui_measure(struct qh_ui *ui, const char *text, int px, int weight,
+                  int *w, int *h)
+{
+    TTF_Font *f = font(ui, px, weight);
+    *w = *h = 0;
+    if (!f)
+        return QH_E_IO;
+    if (!text || !*text) {
+        *h = TTF_FontHeight(f);
+        return 0;
+    }
+    return TTF_SizeUTF8(f, text, w, h) == 0 ? 0 : QH_E_IO;
+}
+
+int qh_ui_fit(struct qh_ui *ui, const char *text, int px, int min_px,
+              int weight, int maxw)
+{
+    int w, h;
+    /* Binary search: text width grows with size. */
+    int lo = min_px, hi = px;
+    if (qh_ui_measure(ui, text, hi, weight, &w, &h) == 0 && w <= maxw)
+        return hi;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (qh_ui_measure(ui, text, mid, weight, &w, &h) == 0 && w <= maxw)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+static uint32_t rgba(struct qh_ui_color c)
+{
+    return (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+}
+
+static unsigned hash(const char *s, int px, int weight, uint32_t color)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    h = (h ^ (uint32_t)px) * 16777619u;
+    h = (h ^ (uint32_t)weight) * 16777619u;
+    h = (h ^ color) * 16777619u;
+    return h % NBUCKETS;
+}
+
+static struct entry *texture(struct qh_ui *ui, const char *text, int px,
+                             int weight, struct qh_ui_color fg)
+{
+    uint32_t c = rgba(fg);
+    unsigned b = hash(text, px, weight, c);
+    for (struct entry *e = ui->buckets[b]; e; e = e->next)
+        if (e->px == px && e->weight == weight && e->rgba == c && !strcmp(e->text, text)) {
+            e->used = ui->frame;
+            return e;
+        }
+    TTF_Font *f = font(ui, px, weight);
+    if (!f)
+        return NULL;
+    SDL_Color col = {fg.r, fg.g, fg.b, fg.a};
+    SDL_Surface *s = TTF_RenderUTF8_Blended(f, text, col);
+    if (!s)
+        return NULL;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(ui->r, s);
+    struct entry *e = t ? calloc(1, sizeof *e) : NULL;
+    if (!e || !(e->text = strdup(text))) {
+        free(e);
+        if (t)
+            SDL_DestroyTexture(t);
+        SDL_FreeSurface(s);
+        return NULL;
+    }
+    e->px = px;
+    e->weight = weight;
+    e->rgba = c;
+    e->tex = t;
+    e->w = s->w;
+    e->h = s->h;
+    e->used = ui->frame;
+    SDL_FreeSurface(s);
+    if (ui->cached >= MAX_CACHED)
+        drop_entries(ui, ui->frame);   /* keep only this frame's */
+    e->next = ui->buckets[b];
+    ui->buckets[b] = e;
+    ui->cached++;
+    return e;
+}
+
+static void log_box(struct qh_ui *ui, SDL_Rect r, const char *text, int px,
+                    int weight, struct qh_ui_color fg)
+{
+    if (ui->nboxes == MAX_BOXES)
+        return;
+    struct qh_ui_box *b = &ui->boxes[ui->nboxes++];
+    b->r = r;
+    b->px = px;
+    b->weight = weight;
+    b->fg = fg;
+    size_t n = strlen(text);
+    if (n >= sizeof b->text) {
+        n = sizeof b->text - 1;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(b->text, text, n);
+    b->text[n] = '\0';
+}
+
+SDL_Rect qh_ui_text(struct qh_ui *ui, const char *text, int px, int weight,
+                    struct qh_ui_color fg, int x, int y, enum qh_ui_align align)
+{
+    SDL_Rect r = {x, y, 0, 0};
+    if (!text || !*text)
+        return r;
+    struct entry *e = texture(ui, text, px, weight ? 1 : 0, fg);
+    if (!e)
+        return r;
+    r.w = e->w;
+    r.h = e->h;
+    if (align == QH_UI_CENTER)
+        r.x = x - e->w / 2;
+    else if (align == QH_UI_RIGHT)
+        r.x = x - e->w;
+    SDL_RenderCopy(ui->r, e->tex, NULL, &r);
+    log_box(ui, r, text, px, weight, fg);
+    return r;
+}
+
+void qh_ui_fill(struct qh_ui *ui, SDL_Rect r, struct qh_ui_color c)
+{
+    SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE
+                                                 : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(ui->r, &r);
+}
+
+void qh_ui_frame_begin(struct qh_ui *ui)
+{
+    ui->frame++;
+    ui->nboxes = 0;
+}
+
+int qh_ui_boxes(const struct qh_ui *ui, const struct qh_ui_box **boxes)
+{
+    *boxes = ui->boxes;
+    return ui->nboxes;
+}
+
+int qh_ui_cache_size(const struct qh_ui *ui)
+{
+    return ui->cached;
+}
+
+static double lin(uint8_t v)
+{
+    double c = v / 255.0;
+    return c <= 0.03928 ? c / 12.92 : SDL_pow((c + 0.055) / 1.055, 2.4);
+}
+
+double qh_ui_contrast(struct qh_ui_color a, struct qh_ui_color b)
+{
+    double la = 0.2126 * lin(a.r) + 0.7152 * lin(a.g) + 0.0722 * lin(a.b);
+    double lb = 0.2126 * lin(b.r) + 0.7152 * lin(b.g) + 0.0722 * lin(b.b);
+    if (la < lb) {
+        double t = la;
+        la = lb;
+        lb = t;
+    }
+    return (la + 0.05) / (lb + 0.05);
+}
+
+struct qh_ui_color qh_ui_background(SDL_Renderer *r, SDL_Rect rect)
+{
+    struct qh_ui_color best = {0, 0, 0, 255};
+    if (rect.w <= 0 || rect.h <= 0)
+        return best;
+    uint32_t *px = malloc((size_t)rect.w * (size_t)rect.h * 4);
+    if (!px)
+        return best;
+    if (SDL_RenderReadPixels(r, &rect, SDL_PIXELFORMAT_RGBA8888, px, rect.w * 4) == 0) {
+        /* Sample on a grid and keep the commonest colour: text covers
+         * less of its box than the background does. */
+        enum { SLOTS = 64 };
+        uint32_t val[SLOTS];
+        int cnt[SLOTS], n = 0, step = rect.w * rect.h > 4096 ? 7 : 1;
+        for (int i = 0; i < rect.w * rect.h; i += step) {
+            int j;
+            for (j = 0; j < n && val[j] != px[i]; j++)
+                ;
+            if (j == n) {
+                if (n == SLOTS)
+                    continue;
+                val[n] = px[i];
+                cnt[n++] = 0;
+            }
+            cnt[j]++;
+        }
+        int top = 0;
+        for (int j = 1; j < n; j++)
+            if (cnt[j] > cnt[top])
+                top = j;
+        if (n) {
+            best.r = (uint8_t)(val[top] >> 24);
+            best.g = (uint8_t)(val[top] >> 16);
+            best.b = (uint8_t)(val[top] >> 8);
+        }
+    }
+    free(px);
+    return best;
+}
+
+int qh_ui_save_png(SDL_Renderer *r, const char *path, char *err, size_t errlen)
+{
+    int w, h, rc = 0;
+    if (SDL_GetRendererOutputSize(r, &w, &h) < 0)
+        return qh_err(err, errlen, QH_E_IO, "renderer: %s", SDL_GetError());
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32);
+    if (!s)
+        return qh_err(err, errlen, QH_E_NOMEM, "surface: %s", SDL_GetError());
+    if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) < 0)
+        rc = qh_err(err, errlen, QH_E_IO, "read pixels: %s", SDL_GetError());
+    else if (IMG_SavePNG(s, path) < 0)
+        rc = qh_err(err, errlen, QH_E_IO, "%s: %s", path, IMG_GetError());
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+int qh_ui_offscreen(int w, int h, SDL_Surface **surface, SDL_Renderer **r,
+                    char *err, size_t errlen)
+{
+    *surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA8888);
+    if (!*surface)
+        return qh_err(err, errlen, QH_E_NOMEM, "surface %dx%d: %s", w, h, SDL_GetError());
+    *r = SDL_CreateSoftwareRenderer(*surface);
+    if (!*r) {
+        SDL_FreeSurface(*surface);
+        *surface = NULL;
+        return qh_err(err, errlen, QH_E_IO, "software renderer: %s", SDL_GetError());
+    }
+    return 0;
+}
