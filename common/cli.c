@@ -31,54 +31,15 @@
 #include "qh/ticket.h"
 #include "qh/watch.h"
 
+#include "cli.h"
+
 #ifndef QH_VERSION
 #define QH_VERSION "0.0.0"
 #endif
 
-#define MAXPOS 4
-#define MAXOPT 16
-#define REPORTLEN 16384       /* parser reports: one line per bad input line */
-#define EVBATCH 256
-
 /* Options every command accepts, wherever they appear. */
 static const char global_opts[] = "db= json lang= help version";
 
-struct opt {
-    const char *name;
-    size_t namelen;
-    const char *val;          /* "" for a flag */
-};
-
-struct cmd;
-
-struct ctx {
-    enum qh_lang lang;
-    int json;
-    struct qh_store *s;
-    const struct cmd *cmd;
-    int npos;
-    const char *pos[MAXPOS];
-    int nopt;
-    struct opt opt[MAXOPT];
-};
-
-enum { F_NODB = 1, F_NOHALL = 2 };
-
-struct cmd {
-    const char *name;         /* "issue", "import services" */
-    int (*run)(struct ctx *c);
-    const char *opts;         /* "window= outcome= note=": '=' takes a value */
-    int minpos, maxpos;
-    int flags;
-    const char *synopsis;
-    const char *usage_zh, *usage_en;
-};
-
-#define TR(c, zh, en) QH_TR((c)->lang, zh, en)
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(struct ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* ---- messages ---- */
 
@@ -89,7 +50,7 @@ static void vsay(const char *fmt, va_list ap)
     fputc('\n', stderr);
 }
 
-static void say(const char *fmt, ...)
+void cli_say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -103,7 +64,7 @@ static void print_synopsis(const struct ctx *c, const struct cmd *cmd, FILE *f)
             TR(c, cmd->usage_zh, cmd->usage_en));
 }
 
-static int usage_error(struct ctx *c, const char *fmt, ...)
+int cli_usage_error(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -120,18 +81,18 @@ static int usage_error(struct ctx *c, const char *fmt, ...)
 }
 
 /* A library failure: its one-line message (or the code's description). */
-static int fail(int rc, const char *err)
+int cli_fail(int rc, const char *err)
 {
-    say("%s", err && *err ? err : qh_strerror(rc));
+    cli_say("%s", err && *err ? err : qh_strerror(rc));
     return qh_err_exit_status(rc);
 }
 
 /* A parser report names file and line on each of its lines already, so it
- * is printed as the library wrote it; anything else goes through fail(). */
-static int fail_report(int rc, const char *report)
+ * is printed as the library wrote it; anything else goes through cli_fail(). */
+int cli_fail_report(int rc, const char *report)
 {
     if (rc != QH_E_PARSE || !report || !*report)
-        return fail(rc, report);
+        return cli_fail(rc, report);
     fputs(report, stderr);
     fputc('\n', stderr);
     return 2;
@@ -158,7 +119,7 @@ static int spec_kind(const char *spec, const char *name, size_t n)
 }
 
 /* Value of option `name`, "" for a given flag, NULL when absent. */
-static const char *opt(const struct ctx *c, const char *name)
+const char *cli_opt(const struct ctx *c, const char *name)
 {
     size_t n = strlen(name);
     const char *v = NULL;
@@ -183,7 +144,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
             if (stop_at_pos)
                 return 0;
             if (c->npos == MAXPOS)
-                return usage_error(c, TR(c, "多余的参数 \"%s\"",
+                return cli_usage_error(c, TR(c, "多余的参数 \"%s\"",
                                          "unexpected argument \"%s\""), a);
             c->pos[c->npos++] = a;
             continue;
@@ -195,7 +156,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
         if (!strcmp(a, "-h"))
             a = "--help";
         if (a[1] != '-')
-            return usage_error(c, TR(c, "未知选项 \"%s\"",
+            return cli_usage_error(c, TR(c, "未知选项 \"%s\"",
                                      "unknown option \"%s\""), a);
         const char *name = a + 2;
         const char *eq = strchr(name, '=');
@@ -204,11 +165,11 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
         if (!kind)
             kind = spec_kind(global_opts, name, n);
         if (!kind)
-            return usage_error(c, TR(c, "未知选项 \"--%.*s\"",
+            return cli_usage_error(c, TR(c, "未知选项 \"--%.*s\"",
                                      "unknown option \"--%.*s\""), (int)n, name);
         const char *val = "";
         if (kind == 1 && eq)
-            return usage_error(c, TR(c, "--%.*s 不带值", "--%.*s takes no value"),
+            return cli_usage_error(c, TR(c, "--%.*s 不带值", "--%.*s takes no value"),
                                (int)n, name);
         if (kind == 2) {
             if (eq)
@@ -216,11 +177,11 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
             else if (*i + 1 < argc)
                 val = argv[++*i];
             else
-                return usage_error(c, TR(c, "--%.*s 需要一个值",
+                return cli_usage_error(c, TR(c, "--%.*s 需要一个值",
                                          "--%.*s needs a value"), (int)n, name);
         }
         if (c->nopt == MAXOPT)
-            return usage_error(c, TR(c, "选项太多", "too many options"));
+            return cli_usage_error(c, TR(c, "选项太多", "too many options"));
         c->opt[c->nopt++] = (struct opt){ name, n, val };
     }
     return 0;
@@ -228,7 +189,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
 
 /* An integer in [lo, hi]; on failure the message names the option, as in
  * `qhall: --window: expected 1-99, got "x"`, and the result is 2. */
-static int parse_num(struct ctx *c, const char *what, const char *s,
+int cli_parse_num(struct ctx *c, const char *what, const char *s,
                      long long lo, long long hi, long long *out)
 {
     char *end = NULL;
@@ -240,7 +201,7 @@ static int parse_num(struct ctx *c, const char *what, const char *s,
         ok = !*end && !errno && v >= lo && v <= hi;
     }
     if (!ok) {
-        say(TR(c, "%s: 应为 %lld-%lld，实为 \"%s\"",
+        cli_say(TR(c, "%s: 应为 %lld-%lld，实为 \"%s\"",
                   "%s: expected %lld-%lld, got \"%s\""),
             what, lo, hi, s ? s : "");
         return 2;
@@ -249,37 +210,37 @@ static int parse_num(struct ctx *c, const char *what, const char *s,
     return 0;
 }
 
-static int window_arg(struct ctx *c, const char *name, int *out)
+int cli_window_arg(struct ctx *c, const char *name, int *out)
 {
-    const char *v = opt(c, name);
+    const char *v = cli_opt(c, name);
     if (!v)
-        return usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
+        return cli_usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
     char what[32];
     snprintf(what, sizeof what, "--%s", name);
     long long n;
-    int st = parse_num(c, what, v, 1, 99, &n);
+    int st = cli_parse_num(c, what, v, 1, 99, &n);
     if (st)
         return st;
     *out = (int)n;
     return 0;
 }
 
-static int need_opt(struct ctx *c, const char *name, const char **out)
+int cli_need_opt(struct ctx *c, const char *name, const char **out)
 {
-    *out = opt(c, name);
+    *out = cli_opt(c, name);
     if (!*out || !**out)
-        return usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
+        return cli_usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
     return 0;
 }
 
 /* ---- output helpers ---- */
 
-static const char *tz_of(struct ctx *c)
+const char *cli_tz_of(struct ctx *c)
 {
     return qh_store_hall(c->s)->timezone;
 }
 
-static void json_time(struct ctx *c, struct qh_buf *b, const char *key,
+void cli_json_time(struct ctx *c, struct qh_buf *b, const char *key,
                       int64_t ms)
 {
     char iso[32];
@@ -287,11 +248,11 @@ static void json_time(struct ctx *c, struct qh_buf *b, const char *key,
         qh_json_raw(b, key, "null");
         return;
     }
-    qh_clock_iso(tz_of(c), ms, iso);
+    qh_clock_iso(cli_tz_of(c), ms, iso);
     qh_json_str(b, key, iso);
 }
 
-static void json_int0(struct qh_buf *b, const char *key, int64_t v)
+void cli_json_int0(struct qh_buf *b, const char *key, int64_t v)
 {
     if (v)
         qh_json_int(b, key, v);
@@ -299,13 +260,13 @@ static void json_int0(struct qh_buf *b, const char *key, int64_t v)
         qh_json_raw(b, key, "null");
 }
 
-static void json_str0(struct qh_buf *b, const char *key, const char *v)
+void cli_json_str0(struct qh_buf *b, const char *key, const char *v)
 {
     qh_json_str(b, key, v && *v ? v : NULL);
 }
 
 /* Append the object in `one` to the JSON array being built in `arr`. */
-static void array_add(struct qh_buf *arr, const struct qh_buf *one)
+void cli_array_add(struct qh_buf *arr, const struct qh_buf *one)
 {
     if (arr->len && arr->p[arr->len - 1] != '[')
         qh_buf_puts(arr, ",");
@@ -315,35 +276,35 @@ static void array_add(struct qh_buf *arr, const struct qh_buf *one)
 }
 
 /* Print a finished JSON value on its own line. */
-static int emit(struct qh_buf *b)
+int cli_emit(struct qh_buf *b)
 {
     int st = 0;
     if (b->oom)
-        st = fail(QH_E_NOMEM, NULL);
+        st = cli_fail(QH_E_NOMEM, NULL);
     else
         puts(qh_buf_str(b));
     qh_buf_fini(b);
     return st;
 }
 
-static void ticket_members(struct ctx *c, struct qh_buf *b,
+void cli_ticket_members(struct ctx *c, struct qh_buf *b,
                            const struct qh_ticket_row *t)
 {
     qh_json_str(b, "number", t->number);
     qh_json_str(b, "day", t->day);
     qh_json_str(b, "queue", t->queue);
-    json_str0(b, "service", t->service);
+    cli_json_str0(b, "service", t->service);
     qh_json_str(b, "state", qh_ticket_state_name(t->state));
-    json_int0(b, "window", t->window);
-    json_int0(b, "target_window", t->target_window);
-    json_str0(b, "green", t->green);
+    cli_json_int0(b, "window", t->window);
+    cli_json_int0(b, "target_window", t->target_window);
+    cli_json_str0(b, "green", t->green);
     qh_json_int(b, "recalls", t->recalls);
-    json_time(c, b, "issued_at", t->issued_at);
-    json_time(c, b, "called_at", t->called_at);
-    json_time(c, b, "started_at", t->started_at);
-    json_time(c, b, "finished_at", t->finished_at);
-    json_str0(b, "outcome", t->outcome);
-    json_str0(b, "staff", t->staff);
+    cli_json_time(c, b, "issued_at", t->issued_at);
+    cli_json_time(c, b, "called_at", t->called_at);
+    cli_json_time(c, b, "started_at", t->started_at);
+    cli_json_time(c, b, "finished_at", t->finished_at);
+    cli_json_str0(b, "outcome", t->outcome);
+    cli_json_str0(b, "staff", t->staff);
     qh_json_bool(b, "rated", t->rated);
 }
 
@@ -357,7 +318,7 @@ static void announcement(const struct qh_ticket_row *t, char *out, size_t n)
 
 /* The result of a ticket operation: the ticket object with --json, else
  * one human line (`line`, already formatted). */
-static int report_ticket(struct ctx *c, const struct qh_ticket_row *t,
+int cli_report_ticket(struct ctx *c, const struct qh_ticket_row *t,
                          const char *line, int announce)
 {
     char ann[160];
@@ -367,11 +328,11 @@ static int report_ticket(struct ctx *c, const struct qh_ticket_row *t,
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_open(&b);
-        ticket_members(c, &b, t);
+        cli_ticket_members(c, &b, t);
         if (announce)
             qh_json_str(&b, "announcement", ann);
         qh_json_close(&b);
-        return emit(&b);
+        return cli_emit(&b);
     }
     puts(line);
     if (announce)
@@ -393,15 +354,15 @@ static int report_issued(struct ctx *c, const struct qh_ticket_row *t,
     qh_json_open(&b);
     qh_json_str(&b, "number", t->number);
     qh_json_str(&b, "queue", t->queue);
-    json_str0(&b, "service", t->service);
+    cli_json_str0(&b, "service", t->service);
     qh_json_int(&b, "ahead", info->ahead);
     qh_json_int(&b, "wait_min", info->wait_min);
     qh_json_int(&b, "wait_max", info->wait_max);
-    json_time(c, &b, "issued_at", t->issued_at);
-    json_str0(&b, "green", t->green);
+    cli_json_time(c, &b, "issued_at", t->issued_at);
+    cli_json_str0(&b, "green", t->green);
     qh_json_str(&b, "day", t->day);
     qh_json_close(&b);
-    return emit(&b);
+    return cli_emit(&b);
 }
 
 /* ---- database ---- */
@@ -426,7 +387,7 @@ static int mkdirs(char *path)
  * ~/.local/state), whose directory is made on first use. */
 static int db_path(struct ctx *c, char *out, size_t n)
 {
-    const char *p = opt(c, "db");
+    const char *p = cli_opt(c, "db");
     if (!p || !*p)
         p = getenv("QHALL_DB");
     if (p && *p) {
@@ -441,16 +402,16 @@ static int db_path(struct ctx *c, char *out, size_t n)
     else if (home && *home)
         snprintf(dir, sizeof dir, "%s/.local/state/qhall", home);
     else {
-        say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
+        cli_say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
                   "cannot tell where the database is: use --db or QHALL_DB"));
         return 2;
     }
     if (mkdirs(dir) < 0) {
-        say("%s: %s", dir, strerror(errno));
+        cli_say("%s: %s", dir, strerror(errno));
         return 3;
     }
     if ((size_t)snprintf(out, n, "%s/qhall.db", dir) >= n) {
-        say(TR(c, "路径太长", "path too long"));
+        cli_say(TR(c, "路径太长", "path too long"));
         return 2;
     }
     return 0;
@@ -477,11 +438,11 @@ static int ensure_hall(struct ctx *c)
     if (rc < 0) {
         if (qh_store_has_hall(c->s))
             return 0;           /* another process initialised it first */
-        return fail(rc, err);
+        return cli_fail(rc, err);
     }
     rc = import_sample(c, &count, err, sizeof err);
     if (rc < 0)
-        return fail_report(rc, err);
+        return cli_fail_report(rc, err);
     return 0;
 }
 
@@ -493,7 +454,7 @@ static int open_db(struct ctx *c)
         return st;
     int rc = qh_store_open(&c->s, path, 0, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     qh_store_set_lang(c->s, c->lang);
     qh_store_set_actor(c->s, "cli");
     if (c->cmd->flags & F_NOHALL)
@@ -509,30 +470,30 @@ static int cmd_init(struct ctx *c)
 {
     static struct qh_hall_conf conf;
     char err[REPORTLEN];
-    const char *path = opt(c, "config");
+    const char *path = cli_opt(c, "config");
     int rc, count = 0;
     if (path) {
         rc = qh_conf_parse_file(&conf, path, err, sizeof err);
         if (rc == QH_E_IO) {
             /* An unreadable file the user named is bad input, too. */
-            say("%s", err);
+            cli_say("%s", err);
             return 2;
         }
         if (rc < 0)
-            return fail_report(rc, err);
+            return cli_fail_report(rc, err);
     } else {
         qh_conf_defaults(&conf);
     }
-    rc = qh_hall_init(c->s, &conf, opt(c, "force") != NULL, err, sizeof err);
+    rc = qh_hall_init(c->s, &conf, cli_opt(c, "force") != NULL, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     rc = import_sample(c, &count, err, sizeof err);
     if (rc < 0) {
         /* A hall of one's own may not have the sample's queues A and B:
          * the hall stands, the catalogue comes later by `import services`. */
         if (!path)
-            return fail_report(rc, err);
-        say(TR(c, "示例事项目录未导入（请用 qhall import services）：%s",
+            return cli_fail_report(rc, err);
+        cli_say(TR(c, "示例事项目录未导入（请用 qhall import services）：%s",
                   "sample catalogue not imported (use qhall import services): %s"),
             err);
         count = 0;
@@ -548,7 +509,7 @@ static int cmd_init(struct ctx *c)
         qh_json_int(&b, "windows", h->nwindows);
         qh_json_int(&b, "services", count);
         qh_json_close(&b);
-        return emit(&b);
+        return cli_emit(&b);
     }
     printf(TR(c, "已初始化 %s：%d 个队列，%d 个窗口，%d 个事项（%s）\n",
               "initialised %s: %d queues, %d windows, %d services (%s)\n"),
@@ -558,12 +519,12 @@ static int cmd_init(struct ctx *c)
 }
 
 /* Read a file named on the command line; failing to is bad input (2). */
-static int read_input(const char *path, char **text, size_t *len)
+int cli_read_input(const char *path, char **text, size_t *len)
 {
     char err[QH_ERRLEN];
     int rc = qh_file_read(path, text, len, err, sizeof err);
     if (rc < 0) {
-        say("%s", *err ? err : path);
+        cli_say("%s", *err ? err : path);
         return rc == QH_E_NOMEM ? 3 : 2;
     }
     return 0;
@@ -574,14 +535,14 @@ static int cmd_import_services(struct ctx *c)
     const char *path = c->pos[0];
     char *text = NULL;
     size_t len = 0;
-    int count = 0, st = read_input(path, &text, &len);
+    int count = 0, st = cli_read_input(path, &text, &len);
     if (st)
         return st;
     static char err[REPORTLEN];
     int rc = qh_catalog_import(c->s, path, text, len, &count, err, sizeof err);
     free(text);
     if (rc < 0)
-        return fail_report(rc, err);
+        return cli_fail_report(rc, err);
     if (c->json) {
         printf("{\"imported\":%d}\n", count);
         return 0;
@@ -592,61 +553,61 @@ static int cmd_import_services(struct ctx *c)
 
 static int cmd_issue(struct ctx *c)
 {
-    struct qh_issue_req req = { .service = opt(c, "service"),
-                                .queue = opt(c, "queue"),
-                                .green = opt(c, "green") };
+    struct qh_issue_req req = { .service = cli_opt(c, "service"),
+                                .queue = cli_opt(c, "queue"),
+                                .green = cli_opt(c, "green") };
     if (!req.service == !req.queue)
-        return usage_error(c, TR(c, "需要 --service 或 --queue 之一",
+        return cli_usage_error(c, TR(c, "需要 --service 或 --queue 之一",
                                  "give one of --service or --queue"));
     struct qh_ticket_row t;
     struct qh_issue_info info;
     char err[QH_ERRLEN];
     int rc = qh_ticket_issue(c->s, &req, &t, &info, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     return report_issued(c, &t, &info);
 }
 
 static int cmd_call(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
-    const char *number = opt(c, "ticket");
+    const char *number = cli_opt(c, "ticket");
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[160];
     int rc = number ? qh_ticket_call(c->s, w, number, &t, err, sizeof err)
                     : qh_ticket_call_next(c->s, w, &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理",
                                    "Number %s, please go to window %d"),
              t.number, t.window);
-    return report_ticket(c, &t, line, 1);
+    return cli_report_ticket(c, &t, line, 1);
 }
 
 static int cmd_recall(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[200];
     int rc = qh_ticket_recall(c->s, w, &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     if (t.state == QH_TICKET_NO_SHOW) {
         /* Past the recall limit the library turns the recall into a
          * no-show: say so rather than announce a call nobody makes. */
         snprintf(line, sizeof line, TR(c, "%s 重呼 %d 次未到，已记为过号",
                                        "%s did not come after %d recalls: no-show"),
                  t.number, t.recalls);
-        return report_ticket(c, &t, line, 0);
+        return cli_report_ticket(c, &t, line, 0);
     }
     snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理（第%d次重呼）",
                                    "Number %s, please go to window %d (recall %d)"),
              t.number, t.window, t.recalls);
-    return report_ticket(c, &t, line, 1);
+    return cli_report_ticket(c, &t, line, 1);
 }
 
 /* The operations that take only --window and act on its ticket. */
@@ -655,16 +616,16 @@ static int window_op(struct ctx *c,
                                char *, size_t),
                      const char *zh, const char *en)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[200];
     int rc = fn(c->s, w, &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, c->lang == QH_LANG_EN ? en : zh, t.number, w);
-    return report_ticket(c, &t, line, 0);
+    return cli_report_ticket(c, &t, line, 0);
 }
 
 static int cmd_noshow(struct ctx *c)
@@ -687,18 +648,18 @@ static int cmd_hold(struct ctx *c)
 
 static int cmd_callback(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[160];
     int rc = qh_ticket_callback(c->s, c->pos[0], w, &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理",
                                    "Number %s, please go to window %d"),
              t.number, t.window);
-    return report_ticket(c, &t, line, 1);
+    return cli_report_ticket(c, &t, line, 1);
 }
 
 static int cmd_release(struct ctx *c)
@@ -707,28 +668,28 @@ static int cmd_release(struct ctx *c)
     char err[QH_ERRLEN], line[160];
     int rc = qh_ticket_release(c->s, c->pos[0], &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%s 已回到%s队列，优先呼叫",
                                    "%s back in queue %s, called first"),
              t.number, t.queue);
-    return report_ticket(c, &t, line, 0);
+    return cli_report_ticket(c, &t, line, 0);
 }
 
 static int cmd_transfer(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
-    struct qh_transfer_to to = { .queue = opt(c, "to-queue"),
-                                 .service = opt(c, "to-service"),
-                                 .note = opt(c, "note") };
-    if (opt(c, "to-window") && (st = window_arg(c, "to-window", &to.window)))
+    struct qh_transfer_to to = { .queue = cli_opt(c, "to-queue"),
+                                 .service = cli_opt(c, "to-service"),
+                                 .note = cli_opt(c, "note") };
+    if (cli_opt(c, "to-window") && (st = cli_window_arg(c, "to-window", &to.window)))
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[256];
     int rc = qh_ticket_transfer(c->s, w, &to, &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     if (to.window)
         snprintf(line, sizeof line, TR(c, "%s 已转至%d号窗口（%s队列）",
                                        "%s transferred to window %d (queue %s)"),
@@ -741,23 +702,23 @@ static int cmd_transfer(struct ctx *c)
         snprintf(line, sizeof line, TR(c, "%s 已转至%s队列",
                                        "%s transferred to queue %s"),
                  t.number, t.queue);
-    return report_ticket(c, &t, line, 0);
+    return cli_report_ticket(c, &t, line, 0);
 }
 
 static int cmd_finish(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
     const char *outcome;
-    if ((st = need_opt(c, "outcome", &outcome)))
+    if ((st = cli_need_opt(c, "outcome", &outcome)))
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[256];
-    int rc = qh_ticket_finish(c->s, w, outcome, opt(c, "note"), &t,
+    int rc = qh_ticket_finish(c->s, w, outcome, cli_opt(c, "note"), &t,
                               err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     if (!strcmp(outcome, "failed"))
         snprintf(line, sizeof line, TR(c, "%s 办不成，已转至%s队列（办不成事反映）",
                                        "%s could not be done: now waiting in queue %s"),
@@ -765,7 +726,7 @@ static int cmd_finish(struct ctx *c)
     else
         snprintf(line, sizeof line, "%s %s", t.number,
                  qh_outcome_label(outcome, c->lang));
-    return report_ticket(c, &t, line, 0);
+    return cli_report_ticket(c, &t, line, 0);
 }
 
 static int cmd_cancel(struct ctx *c)
@@ -774,9 +735,9 @@ static int cmd_cancel(struct ctx *c)
     char err[QH_ERRLEN], line[160];
     int rc = qh_ticket_cancel(c->s, c->pos[0], &t, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%s 已取消", "%s cancelled"), t.number);
-    return report_ticket(c, &t, line, 0);
+    return cli_report_ticket(c, &t, line, 0);
 }
 
 static int cmd_rate(struct ctx *c)
@@ -786,20 +747,20 @@ static int cmd_rate(struct ctx *c)
     static const char *const en[] = { "", "very dissatisfied", "dissatisfied",
                                       "fair", "satisfied", "very satisfied" };
     long long score;
-    int st = parse_num(c, TR(c, "评分", "score"), c->pos[1], 1, 5, &score);
+    int st = cli_parse_num(c, TR(c, "评分", "score"), c->pos[1], 1, 5, &score);
     if (st)
         return st;
-    const char *reason = opt(c, "reason");
+    const char *reason = cli_opt(c, "reason");
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[200];
     int rc = qh_ticket_rate(c->s, c->pos[0], (int)score, reason, &t,
                             err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%s 评价：%lld 分（%s）",
                                    "%s rated %lld (%s)"),
              t.number, score, c->lang == QH_LANG_EN ? en[score] : zh[score]);
-    return report_ticket(c, &t, line, 0);
+    return cli_report_ticket(c, &t, line, 0);
 }
 
 static int report_window(struct ctx *c, int w, const char *staff,
@@ -815,23 +776,23 @@ static int report_window(struct ctx *c, int w, const char *staff,
     qh_buf_init(&b);
     qh_json_open(&b);
     qh_json_int(&b, "window", w);
-    json_str0(&b, "staff", have ? row.staff : staff);
+    cli_json_str0(&b, "staff", have ? row.staff : staff);
     qh_json_bool(&b, "paused", have && row.paused);
-    json_str0(&b, "paused_reason", have && row.paused ? row.pause_reason : NULL);
+    cli_json_str0(&b, "paused_reason", have && row.paused ? row.pause_reason : NULL);
     qh_json_close(&b);
-    return emit(&b);
+    return cli_emit(&b);
 }
 
 static int cmd_pause(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     const char *reason;
-    if (st || (st = need_opt(c, "reason", &reason)))
+    if (st || (st = cli_need_opt(c, "reason", &reason)))
         return st;
     char err[QH_ERRLEN], line[256];
     int rc = qh_window_pause(c->s, w, reason, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%d号窗口已暂停：%s", "window %d paused: %s"),
              w, reason);
     return report_window(c, w, NULL, line);
@@ -839,13 +800,13 @@ static int cmd_pause(struct ctx *c)
 
 static int cmd_resume(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
     char err[QH_ERRLEN], line[128];
     int rc = qh_window_resume(c->s, w, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%d号窗口已恢复", "window %d resumed"), w);
     return report_window(c, w, NULL, line);
 }
@@ -900,7 +861,7 @@ static int cmd_status(struct ctx *c)
         const struct qh_queue_conf *q = &h->queues[i];
         int n = qh_store_waiting_count(c->s, day, q->code);
         if (n < 0) {
-            st = fail(n, NULL);
+            st = cli_fail(n, NULL);
             goto out;
         }
         const char *name = en && q->name_en[0] ? q->name_en : q->name;
@@ -915,7 +876,7 @@ static int cmd_status(struct ctx *c)
         qh_json_str(&one, "name", name);
         qh_json_int(&one, "waiting", n);
         qh_json_close(&one);
-        array_add(&arr, &one);
+        cli_array_add(&arr, &one);
     }
     if (c->json) {
         qh_buf_puts(&arr, "]");
@@ -956,7 +917,7 @@ static int cmd_status(struct ctx *c)
         qh_json_str(&one, "staff", staff);
         qh_json_str(&one, "paused_reason", reason);
         qh_json_close(&one);
-        array_add(&arr, &one);
+        cli_array_add(&arr, &one);
     }
     if (c->json) {
         qh_buf_puts(&arr, "]");
@@ -964,7 +925,7 @@ static int cmd_status(struct ctx *c)
         qh_json_close(&b);
         if (arr.oom)
             b.oom = 1;
-        st = emit(&b);
+        st = cli_emit(&b);
     }
 out:
     qh_buf_fini(&b);
@@ -979,7 +940,7 @@ static void print_event(struct ctx *c, const struct qh_event_row *ev,
                         struct qh_buf *b)
 {
     char iso[32];
-    qh_clock_iso(tz_of(c), ev->at, iso);
+    qh_clock_iso(cli_tz_of(c), ev->at, iso);
     /* Detail is a flat object: its members follow ours inside the braces. */
     const char *d = ev->detail + strspn(ev->detail, " ");
     d += *d == '{';
@@ -993,10 +954,10 @@ static void print_event(struct ctx *c, const struct qh_event_row *ev,
         qh_json_int(b, "id", ev->id);
         qh_json_str(b, "at", iso);
         qh_json_str(b, "type", ev->type);
-        json_str0(b, "number", ev->number);
-        json_str0(b, "queue", ev->queue);
-        json_int0(b, "window", ev->window);
-        json_str0(b, "staff", ev->staff);
+        cli_json_str0(b, "number", ev->number);
+        cli_json_str0(b, "queue", ev->queue);
+        cli_json_int0(b, "window", ev->window);
+        cli_json_str0(b, "staff", ev->staff);
         if (dn) {
             qh_buf_puts(b, ",");
             qh_buf_add(b, d, dn);
@@ -1027,8 +988,8 @@ static void on_stop(int sig)
 static int cmd_events(struct ctx *c)
 {
     long long since = 0;
-    const char *v = opt(c, "since");
-    int st = v ? parse_num(c, "--since", v, 0, INT64_MAX, &since) : 0;
+    const char *v = cli_opt(c, "since");
+    int st = v ? cli_parse_num(c, "--since", v, 0, INT64_MAX, &since) : 0;
     if (st)
         return st;
     struct qh_event_row *evs = malloc(EVBATCH * sizeof *evs);
@@ -1039,11 +1000,11 @@ static int cmd_events(struct ctx *c)
     int n;
     qh_buf_init(&b);
     if (!evs)
-        return fail(QH_E_NOMEM, NULL);
+        return cli_fail(QH_E_NOMEM, NULL);
     do {
         n = qh_store_events_since(c->s, last, evs, EVBATCH, err, sizeof err);
         if (n < 0) {
-            st = fail(n, err);
+            st = cli_fail(n, err);
             goto out;
         }
         for (int i = 0; i < n; i++)
@@ -1051,7 +1012,7 @@ static int cmd_events(struct ctx *c)
         if (n)
             last = evs[n - 1].id;
     } while (n == EVBATCH);
-    if (!opt(c, "follow"))
+    if (!cli_opt(c, "follow"))
         goto out;
 
     /* Follow the change feed until SIGINT/SIGTERM.  No SA_RESTART: the
@@ -1064,7 +1025,7 @@ static int cmd_events(struct ctx *c)
     fflush(stdout);
     int rc = qh_watch_open(&w, c->s, last, err, sizeof err);
     if (rc < 0) {
-        st = fail(rc, err);
+        st = cli_fail(rc, err);
         goto out;
     }
     while (!stop_follow) {
@@ -1072,7 +1033,7 @@ static int cmd_events(struct ctx *c)
         if (n < 0) {
             if (stop_follow)
                 break;
-            st = fail(n, err);
+            st = cli_fail(n, err);
             goto out;
         }
         for (int i = 0; i < n; i++) {
@@ -1089,21 +1050,21 @@ out:
 
 static int cmd_appointment_add(struct ctx *c)
 {
-    const char *service, *at, *name = opt(c, "name");
+    const char *service, *at, *name = cli_opt(c, "name");
     int st;
-    if ((st = need_opt(c, "service", &service)) || (st = need_opt(c, "at", &at)))
+    if ((st = cli_need_opt(c, "service", &service)) || (st = cli_need_opt(c, "at", &at)))
         return st;
     int64_t slot;
     char err[QH_ERRLEN], code[32] = "";
-    int rc = qh_clock_parse(at, tz_of(c), &slot, err, sizeof err);
+    int rc = qh_clock_parse(at, cli_tz_of(c), &slot, err, sizeof err);
     if (rc < 0) {
-        say("--at: %s", err);
+        cli_say("--at: %s", err);
         return 2;
     }
     rc = qh_appointment_add(c->s, service, slot, name ? name : "", code,
                             err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     if (!c->json) {
         puts(code);
         return 0;
@@ -1113,10 +1074,10 @@ static int cmd_appointment_add(struct ctx *c)
     qh_json_open(&b);
     qh_json_str(&b, "code", code);
     qh_json_str(&b, "service", service);
-    json_time(c, &b, "at", slot);
+    cli_json_time(c, &b, "at", slot);
     qh_json_str(&b, "name", name ? name : "");
     qh_json_close(&b);
-    return emit(&b);
+    return cli_emit(&b);
 }
 
 static int cmd_import_appointments(struct ctx *c)
@@ -1127,17 +1088,17 @@ static int cmd_import_appointments(struct ctx *c)
     size_t n = 0;
     char *text = NULL;
     size_t len = 0;
-    int st = read_input(path, &text, &len);
+    int st = cli_read_input(path, &text, &len);
     if (st)
         return st;
     int rc = qh_appointments_import(c->s, path, text, len, &booked, &n, report,
                                     sizeof report);
     free(text);
     if (rc < 0)
-        return fail_report(rc, report);
+        return cli_fail_report(rc, report);
     for (size_t i = 0; i < n && !c->json; i++) {
         char at[32];
-        qh_clock_iso(tz_of(c), booked[i].slot_at, at);
+        qh_clock_iso(cli_tz_of(c), booked[i].slot_at, at);
         printf("%s\t%s\t%s\n", booked[i].code, booked[i].service, at);
     }
     if (c->json)
@@ -1155,7 +1116,7 @@ static int cmd_checkin(struct ctx *c)
     char err[QH_ERRLEN];
     int rc = qh_appointment_checkin(c->s, c->pos[0], &t, &info, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     return report_issued(c, &t, &info);
 }
 
@@ -1176,7 +1137,7 @@ static int read_pin(struct ctx *c, char *pin, size_t n)
         fputc('\n', stderr);
     }
     if (!r) {
-        say(TR(c, "标准输入没有 PIN", "no PIN on standard input"));
+        cli_say(TR(c, "标准输入没有 PIN", "no PIN on standard input"));
         return 2;
     }
     pin[strcspn(pin, "\r\n")] = '\0';
@@ -1185,9 +1146,9 @@ static int read_pin(struct ctx *c, char *pin, size_t n)
 
 static int cmd_login(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     const char *staff;
-    if (st || (st = need_opt(c, "staff", &staff)))
+    if (st || (st = cli_need_opt(c, "staff", &staff)))
         return st;
     char pin[64], err[QH_ERRLEN], line[160];
     if ((st = read_pin(c, pin, sizeof pin)))
@@ -1195,7 +1156,7 @@ static int cmd_login(struct ctx *c)
     int rc = qh_staff_login(c->s, w, staff, pin, err, sizeof err);
     explicit_bzero(pin, sizeof pin);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%s 已登录%d号窗口", "%s logged in at window %d"),
              staff, w);
     return report_window(c, w, staff, line);
@@ -1203,22 +1164,22 @@ static int cmd_login(struct ctx *c)
 
 static int cmd_logout(struct ctx *c)
 {
-    int w, st = window_arg(c, "window", &w);
+    int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
     char err[QH_ERRLEN], line[128];
     int rc = qh_staff_logout(c->s, w, err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%d号窗口已退出登录", "logged out of window %d"), w);
     return report_window(c, w, NULL, line);
 }
 
 static int cmd_staff_add(struct ctx *c)
 {
-    const char *id = c->pos[0], *name, *role = opt(c, "role");
+    const char *id = c->pos[0], *name, *role = cli_opt(c, "role");
     int st;
-    if ((st = need_opt(c, "name", &name)))
+    if ((st = cli_need_opt(c, "name", &name)))
         return st;
     if (!role)
         role = "staff";
@@ -1228,7 +1189,7 @@ static int cmd_staff_add(struct ctx *c)
     int rc = qh_staff_add(c->s, id, name, role, pin, err, sizeof err);
     explicit_bzero(pin, sizeof pin);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
@@ -1237,7 +1198,7 @@ static int cmd_staff_add(struct ctx *c)
         qh_json_str(&b, "name", name);
         qh_json_str(&b, "role", role);
         qh_json_close(&b);
-        return emit(&b);
+        return cli_emit(&b);
     }
     printf(TR(c, "已添加工作人员 %s（%s，%s）\n", "added staff %s (%s, %s)\n"),
            id, name, role);
@@ -1272,12 +1233,12 @@ static int staff_one(const struct qh_staff_row *st, void *ud)
     qh_json_str(&one, "id", st->id);
     qh_json_str(&one, "name", st->name);
     qh_json_str(&one, "role", st->role);
-    json_int0(&one, "window", window);
+    cli_json_int0(&one, "window", window);
     qh_json_bool(&one, "locked", locked);
     qh_json_int(&one, "failed", st->failed);
-    json_time(c, &one, "created_at", st->created_at);
+    cli_json_time(c, &one, "created_at", st->created_at);
     qh_json_close(&one);
-    array_add(l->b, &one);
+    cli_array_add(l->b, &one);
     qh_buf_fini(&one);
     return 0;
 }
@@ -1291,14 +1252,14 @@ static int cmd_staff_list(struct ctx *c)
     int rc = qh_store_staff_each(c->s, staff_one, &l);
     if (rc < 0) {
         qh_buf_fini(&b);
-        return fail(rc, NULL);
+        return cli_fail(rc, NULL);
     }
     if (!c->json) {
         qh_buf_fini(&b);
         return 0;
     }
     qh_buf_puts(&b, "]");
-    return emit(&b);
+    return cli_emit(&b);
 }
 
 static int cmd_backup(struct ctx *c)
@@ -1306,14 +1267,14 @@ static int cmd_backup(struct ctx *c)
     char err[QH_ERRLEN];
     int rc = qh_store_backup(c->s, c->pos[0], err, sizeof err);
     if (rc < 0)
-        return fail(rc, err);
+        return cli_fail(rc, err);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_open(&b);
         qh_json_str(&b, "backup", c->pos[0]);
         qh_json_close(&b);
-        return emit(&b);
+        return cli_emit(&b);
     }
     printf(TR(c, "已备份到 %s\n", "backed up to %s\n"), c->pos[0]);
     return 0;
@@ -1326,7 +1287,7 @@ static int cmd_check(struct ctx *c)
     report[0] = '\0';
     int n = qh_store_check(c->s, report, sizeof report, err, sizeof err);
     if (n < 0)
-        return fail(n, err);
+        return cli_fail(n, err);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
@@ -1344,7 +1305,7 @@ static int cmd_check(struct ctx *c)
         }
         qh_buf_puts(&b, "]");
         qh_json_close(&b);
-        int st = emit(&b);
+        int st = cli_emit(&b);
         return st ? st : n ? 1 : 0;
     }
     if (!n) {
@@ -1352,7 +1313,7 @@ static int cmd_check(struct ctx *c)
         return 0;
     }
     puts(report);
-    say(TR(c, "发现 %d 个问题", "%d problems found"), n);
+    cli_say(TR(c, "发现 %d 个问题", "%d problems found"), n);
     return 1;
 }
 
@@ -1451,6 +1412,21 @@ static const struct cmd cmds[] = {
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
+/* Every command: this file's table, then those of the other cli_*.c
+ * files (each ends with an entry whose name is NULL). */
+static const struct cmd *all[256];
+static size_t nall;
+
+static void collect_cmds(void)
+{
+    const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds};
+    for (size_t i = 0; i < NCMDS && nall < 256; i++)
+        all[nall++] = &cmds[i];
+    for (size_t t = 0; t < sizeof more / sizeof more[0]; t++)
+        for (const struct cmd *m = more[t]; m->name && nall < 256; m++)
+            all[nall++] = m;
+}
+
 static void print_usage(const struct ctx *c, FILE *f)
 {
     fputs(TR(c,
@@ -1470,8 +1446,8 @@ static void print_usage(const struct ctx *c, FILE *f)
              "  --help          show this help\n"
              "  --version       show the version\n"
              "\ncommands:\n"), f);
-    for (size_t i = 0; i < NCMDS; i++)
-        print_synopsis(c, &cmds[i], f);
+    for (size_t i = 0; i < nall; i++)
+        print_synopsis(c, all[i], f);
     fputs(TR(c,
              "\n选项可写作 --opt 值 或 --opt=值，可在位置参数之前或之后。\n"
              "时间可用 QHALL_NOW=2026-11-25T09:00:00+08:00 固定。\n"
@@ -1486,19 +1462,19 @@ static void print_usage(const struct ctx *c, FILE *f)
  * *used receives how many words the name took; NULL if none matches. */
 static const struct cmd *find_cmd(const char *const *words, int nwords, int *used)
 {
-    for (size_t i = 0; i < NCMDS; i++) {
-        const char *name = cmds[i].name;
+    for (size_t i = 0; i < nall; i++) {
+        const char *name = all[i]->name;
         const char *sp = strchr(name, ' ');
         size_t n = sp ? (size_t)(sp - name) : strlen(name);
         if (strlen(words[0]) != n || memcmp(words[0], name, n))
             continue;
         if (!sp) {
             *used = 1;
-            return &cmds[i];
+            return all[i];
         }
         if (nwords > 1 && !strcmp(words[1], sp + 1)) {
             *used = 2;
-            return &cmds[i];
+            return all[i];
         }
     }
     return NULL;
@@ -1508,9 +1484,9 @@ static const struct cmd *find_cmd(const char *const *words, int nwords, int *use
 static int is_group(const char *word)
 {
     size_t n = strlen(word);
-    for (size_t i = 0; i < NCMDS; i++)
-        if (strchr(cmds[i].name, ' ') && !strncmp(cmds[i].name, word, n) &&
-            cmds[i].name[n] == ' ')
+    for (size_t i = 0; i < nall; i++)
+        if (strchr(all[i]->name, ' ') && !strncmp(all[i]->name, word, n) &&
+            all[i]->name[n] == ' ')
             return 1;
     return 0;
 }
@@ -1519,9 +1495,9 @@ static void print_group(const struct ctx *c, const char *word, FILE *f)
 {
     size_t n = strlen(word);
     fputs(TR(c, "用法：\n", "usage:\n"), f);
-    for (size_t i = 0; i < NCMDS; i++)
-        if (!strncmp(cmds[i].name, word, n) && cmds[i].name[n] == ' ')
-            print_synopsis(c, &cmds[i], f);
+    for (size_t i = 0; i < nall; i++)
+        if (!strncmp(all[i]->name, word, n) && all[i]->name[n] == ' ')
+            print_synopsis(c, all[i], f);
 }
 
 static int cmd_help(struct ctx *c)
@@ -1542,7 +1518,7 @@ static int cmd_help(struct ctx *c)
         return 0;
     }
     c->cmd = NULL;
-    return usage_error(c, TR(c, "未知命令 \"%s\"", "unknown command \"%s\""),
+    return cli_usage_error(c, TR(c, "未知命令 \"%s\"", "unknown command \"%s\""),
                        c->pos[0]);
 }
 
@@ -1577,7 +1553,7 @@ static int pick_lang(struct ctx *c, int argc, char **argv)
             bad = v;
     }
     if (bad) {
-        say(TR(c, "%s: 应为 zh|en，实为 \"%s\"", "%s: expected zh|en, got \"%s\""),
+        cli_say(TR(c, "%s: 应为 zh|en，实为 \"%s\"", "%s: expected zh|en, got \"%s\""),
             src, bad);
         return 2;
     }
@@ -1589,14 +1565,15 @@ int main(int argc, char **argv)
     static struct ctx ctx;
     struct ctx *c = &ctx;
     int i = 1, used = 0, st;
+    collect_cmds();
     if ((st = pick_lang(c, argc, argv)))
         return st;
     if ((st = parse_args(c, argc, argv, &i, "", 1)))
         return st;
-    if (opt(c, "version"))
+    if (cli_opt(c, "version"))
         return cmd_version(c);
     if (i >= argc) {
-        if (opt(c, "help")) {
+        if (cli_opt(c, "help")) {
             print_usage(c, stdout);
             return 0;
         }
@@ -1606,40 +1583,40 @@ int main(int argc, char **argv)
     c->cmd = find_cmd((const char *const *)argv + i, argc - i, &used);
     if (!c->cmd) {
         if (is_group(argv[i])) {
-            say(TR(c, "\"%s\" 后缺少或不认识子命令", "\"%s\" needs a known subcommand"),
+            cli_say(TR(c, "\"%s\" 后缺少或不认识子命令", "\"%s\" needs a known subcommand"),
                 argv[i]);
             print_group(c, argv[i], stderr);
             return 2;
         }
-        if (opt(c, "help")) {
+        if (cli_opt(c, "help")) {
             print_usage(c, stdout);
             return 0;
         }
-        return usage_error(c, TR(c, "未知命令 \"%s\"", "unknown command \"%s\""),
+        return cli_usage_error(c, TR(c, "未知命令 \"%s\"", "unknown command \"%s\""),
                            argv[i]);
     }
     i += used;
     if ((st = parse_args(c, argc, argv, &i, c->cmd->opts, 0)))
         return st;
-    if (opt(c, "help")) {
+    if (cli_opt(c, "help")) {
         if (c->cmd->run == cmd_help)
             return cmd_help(c);
         fputs(TR(c, "用法：\n", "usage:\n"), stdout);
         print_synopsis(c, c->cmd, stdout);
         return 0;
     }
-    if (opt(c, "version"))
+    if (cli_opt(c, "version"))
         return cmd_version(c);
     if (c->npos < c->cmd->minpos)
-        return usage_error(c, TR(c, "缺少参数", "missing argument"));
+        return cli_usage_error(c, TR(c, "缺少参数", "missing argument"));
     if (c->npos > c->cmd->maxpos)
-        return usage_error(c, TR(c, "多余的参数 \"%s\"", "unexpected argument \"%s\""),
+        return cli_usage_error(c, TR(c, "多余的参数 \"%s\"", "unexpected argument \"%s\""),
                            c->pos[c->cmd->maxpos]);
-    c->json = opt(c, "json") != NULL;
+    c->json = cli_opt(c, "json") != NULL;
 
     char err[QH_ERRLEN];
     if (qh_clock_check_env(err, sizeof err) < 0) {
-        say("%s", err);
+        cli_say("%s", err);
         return 2;
     }
     if (!(c->cmd->flags & F_NODB) && (st = open_db(c))) {
@@ -1649,7 +1626,7 @@ int main(int argc, char **argv)
     st = c->cmd->run(c);
     qh_store_close(c->s);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        say("stdout: %s", strerror(errno));
+        cli_say("stdout: %s", strerror(errno));
         return st ? st : 3;
     }
     return st;

@@ -1,0 +1,86 @@
+/* cli.h: what the files of the `qhall` CLI share: the command table's
+ * shape, the parsed command line, and the helpers every command uses to
+ * read options and report.  cli.c holds the core commands and main();
+ * cli_<area>.c files add their own tables (qh_cli_<area>_cmds, ending with
+ * an entry whose name is NULL), so an area's commands live beside its
+ * code. */
+#ifndef QH_CLI_H
+#define QH_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qh/buf.h"
+#include "qh/err.h"
+#include "qh/store.h"
+
+#define MAXPOS 4
+#define MAXOPT 16
+#define REPORTLEN 16384       /* parser reports: one line per bad input line */
+#define EVBATCH 256
+
+
+struct opt {
+    const char *name;
+    size_t namelen;
+    const char *val;          /* "" for a flag */
+};
+
+struct cmd;
+
+struct ctx {
+    enum qh_lang lang;
+    int json;
+    struct qh_store *s;
+    const struct cmd *cmd;
+    int npos;
+    const char *pos[MAXPOS];
+    int nopt;
+    struct opt opt[MAXOPT];
+};
+
+enum { F_NODB = 1, F_NOHALL = 2 };
+
+struct cmd {
+    const char *name;         /* "issue", "import services" */
+    int (*run)(struct ctx *c);
+    const char *opts;         /* "window= outcome= note=": '=' takes a value */
+    int minpos, maxpos;
+    int flags;
+    const char *synopsis;
+    const char *usage_zh, *usage_en;
+};
+
+#define TR(c, zh, en) QH_TR((c)->lang, zh, en)
+
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage_error(struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A library failure: prints its message, returns the exit status. */
+int cli_fail(int rc, const char *err);
+/* A parser report (file:line lines) as the library wrote it. */
+int cli_fail_report(int rc, const char *report);
+/* Value of option `name`, "" for a given flag, NULL when absent. */
+const char *cli_opt(const struct ctx *c, const char *name);
+int cli_parse_num(struct ctx *c, const char *what, const char *s,
+                  long long lo, long long hi, long long *out);
+int cli_window_arg(struct ctx *c, const char *name, int *out);
+int cli_need_opt(struct ctx *c, const char *name, const char **out);
+const char *cli_tz_of(struct ctx *c);
+void cli_json_time(struct ctx *c, struct qh_buf *b, const char *key, int64_t ms);
+void cli_json_int0(struct qh_buf *b, const char *key, int64_t v);
+void cli_json_str0(struct qh_buf *b, const char *key, const char *v);
+void cli_array_add(struct qh_buf *arr, const struct qh_buf *one);
+/* Print b (one JSON value) and free it; returns the exit status. */
+int cli_emit(struct qh_buf *b);
+int cli_read_input(const char *path, char **text, size_t *len);
+void cli_ticket_members(struct ctx *c, struct qh_buf *b,
+                        const struct qh_ticket_row *t);
+int cli_report_ticket(struct ctx *c, const struct qh_ticket_row *t,
+                      const char *line, int announce);
+
+/* The other files' tables. */
+extern const struct cmd qh_cli_print_cmds[];
+extern const struct cmd qh_cli_report_cmds[];
+
+#endif
