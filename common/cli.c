@@ -836,6 +836,44 @@ static const char *window_state_label(const struct ctx *c, const char *state)
     return state;
 }
 
+/* A program is alive while its heartbeat is fresher than this; the
+ * screens beat every few seconds. */
+#define HEARTBEAT_STALE_MS 30000
+
+struct hb_ctx {
+    struct ctx *c;
+    struct qh_buf *arr, *one;
+    int64_t now;
+    int n;
+};
+
+static int heartbeat_one(const struct qh_heartbeat *hb, void *ud)
+{
+    struct hb_ctx *h = ud;
+    struct ctx *c = h->c;
+    int alive = h->now - hb->at < HEARTBEAT_STALE_MS;
+    if (!c->json) {
+        char when[32];
+        qh_clock_iso(cli_tz_of(c), hb->at, when);
+        if (!h->n++)
+            puts(TR(c, "显示屏与终端：", "screens and terminals:"));
+        printf(TR(c, "  %s：%s（最近 %s）%s%s\n", "  %s: %s (last seen %s)%s%s\n"),
+               hb->name, alive ? TR(c, "在线", "alive") : TR(c, "无响应", "NOT RESPONDING"),
+               when, hb->info[0] ? "  " : "", hb->info);
+        return 0;
+    }
+    qh_buf_reset(h->one);
+    qh_json_open(h->one);
+    qh_json_str(h->one, "name", hb->name);
+    qh_json_str(h->one, "kind", hb->kind);
+    cli_json_time(c, h->one, "at", hb->at);
+    qh_json_bool(h->one, "alive", alive);
+    qh_json_str(h->one, "info", hb->info);
+    qh_json_close(h->one);
+    cli_array_add(h->arr, h->one);
+    return 0;
+}
+
 static int cmd_status(struct ctx *c)
 {
     const struct qh_hall_conf *h = qh_store_hall(c->s);
@@ -922,6 +960,14 @@ static int cmd_status(struct ctx *c)
     if (c->json) {
         qh_buf_puts(&arr, "]");
         qh_json_raw(&b, "windows", qh_buf_str(&arr));
+        qh_buf_reset(&arr);
+        qh_buf_puts(&arr, "[");
+    }
+    struct hb_ctx hc = {c, &arr, &one, qh_clock_now(), 0};
+    qh_store_heartbeat_each(c->s, heartbeat_one, &hc);
+    if (c->json) {
+        qh_buf_puts(&arr, "]");
+        qh_json_raw(&b, "programs", qh_buf_str(&arr));
         qh_json_close(&b);
         if (arr.oom)
             b.oom = 1;

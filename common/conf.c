@@ -69,6 +69,8 @@ static const struct key hall_keys[] = {
     { "green_bonus_minutes", K_INT, FIELD(qh_hall_conf, green_bonus_minutes), 0, 240, 0 },
     { "target_wait_minutes", K_INT, FIELD(qh_hall_conf, target_wait_minutes), 1, 480, 0 },
     { "default_handle_minutes", K_INT, FIELD(qh_hall_conf, default_handle_minutes), 1, 240, 0 },
+    { "checkin_early_minutes", K_INT, FIELD(qh_hall_conf, checkin_early_minutes), 0, 480, 0 },
+    { "checkin_late_minutes", K_INT, FIELD(qh_hall_conf, checkin_late_minutes), 0, 480, 0 },
     { "notice", K_STR, FIELD(qh_hall_conf, notice), 0, 0, 0 },
     { "notice_en", K_STR, FIELD(qh_hall_conf, notice_en), 0, 0, 0 },
 };
@@ -149,6 +151,8 @@ void qh_conf_defaults(struct qh_hall_conf *c)
     c->green_bonus_minutes = 30;
     c->target_wait_minutes = 20;
     c->default_handle_minutes = 10;
+    c->checkin_early_minutes = 60;
+    c->checkin_late_minutes = 15;
     /* Must match assets/hall.ini word for word (test_conf checks it). */
     snprintf(c->notice, sizeof c->notice,
              "请提前准备好身份证件和申请材料；办不成事请到5号窗口反映。");

@@ -37,6 +37,7 @@ enum {
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
     Q_RATING_INSERT,
+    Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
     Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
     Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ,
     Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
@@ -167,6 +168,11 @@ static const char *const sql[Q_COUNT] = {
                       " WHERE id = ?1",
     [Q_RATING_INSERT] = "INSERT INTO rating(ticket, score, reason, win, staff,"
                         " service, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_HEARTBEAT_PUT] = "INSERT INTO heartbeat(name, kind, at, info)"
+                        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE"
+                        " SET kind = excluded.kind, at = excluded.at,"
+                        " info = excluded.info",
+    [Q_HEARTBEAT_ALL] = "SELECT name, kind, at, info FROM heartbeat ORDER BY name",
     [Q_CHECKPOINT] = "PRAGMA wal_checkpoint(PASSIVE)",
     [Q_CHECKPOINT_TRUNCATE] = "PRAGMA wal_checkpoint(TRUNCATE)",
     [Q_CHECK_INTEGRITY] = "PRAGMA integrity_check",
@@ -274,6 +280,11 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL DEFAULT '', win INTEGER NOT NULL DEFAULT 0,"
     "  staff TEXT NOT NULL DEFAULT '', service TEXT NOT NULL DEFAULT '',"
     "  at INTEGER NOT NULL);",
+    /* 2: programs report that they are alive (displays, kiosks): a row
+     * each, overwritten in place, so a screen that froze shows in
+     * `qhall status` without flooding the event log. */
+    "CREATE TABLE heartbeat(name TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, info TEXT NOT NULL DEFAULT '');",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -679,6 +690,10 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
                                          c->target_wait_minutes);
     c->default_handle_minutes = setting_int(s, "hall.default_handle_minutes",
                                             c->default_handle_minutes);
+    c->checkin_early_minutes = setting_int(s, "hall.checkin_early_minutes",
+                                           c->checkin_early_minutes);
+    c->checkin_late_minutes = setting_int(s, "hall.checkin_late_minutes",
+                                          c->checkin_late_minutes);
     if (qh_store_setting_get(s, "hall.spans", v, sizeof v)) {
         c->nspans = 0;
         for (char *p = v; *p && c->nspans < QH_MAX_SPANS;) {
@@ -746,6 +761,8 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     SETI("hall.green_bonus_minutes", c->green_bonus_minutes);
     SETI("hall.target_wait_minutes", c->target_wait_minutes);
     SETI("hall.default_handle_minutes", c->default_handle_minutes);
+    SETI("hall.checkin_early_minutes", c->checkin_early_minutes);
+    SETI("hall.checkin_late_minutes", c->checkin_late_minutes);
     for (int i = 0; i < c->nspans; i++)
         qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->spans[i].open_min,
                       c->spans[i].close_min);
@@ -1467,4 +1484,38 @@ out:
     if (rc < 0)
         unlink(path);
     return rc;
+}
+
+/* ---- heartbeats ---- */
+
+int qh_store_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
+                       char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_HEARTBEAT_PUT);
+    bind_text(st, 1, hb->name);
+    bind_text(st, 2, hb->kind);
+    sqlite3_bind_int64(st, 3, hb->at);
+    bind_text(st, 4, hb->info);
+    return exec_stmt(s, st, err, errlen, "heartbeat");
+}
+
+int qh_store_heartbeat_each(struct qh_store *s,
+                            int (*fn)(const struct qh_heartbeat *, void *),
+                            void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_HEARTBEAT_ALL);
+    struct qh_heartbeat hb;
+    int n = 0, src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&hb, 0, sizeof hb);
+        col_text(st, 0, hb.name, sizeof hb.name);
+        col_text(st, 1, hb.kind, sizeof hb.kind);
+        hb.at = sqlite3_column_int64(st, 2);
+        col_text(st, 3, hb.info, sizeof hb.info);
+        n++;
+        if (fn(&hb, ud))
+            break;
+    }
+    sqlite3_reset(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? n : QH_E_DB;
 }

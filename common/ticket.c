@@ -1280,12 +1280,30 @@ int qh_appointment_checkin(struct qh_store *s, const char *code,
                     code, prev.number);
         goto out;
     }
-    char slot_day[11];
+    char slot_day[11], hhmm[6];
     qh_clock_day(o->hall->timezone, a.slot_at, slot_day);
+    qh_clock_hhmm(o->hall->timezone, a.slot_at, hhmm);
     if (strcmp(slot_day, o->day)) {
         rc = qh_err(err, errlen, QH_E_STATE,
                     T("预约 %s 的日期是%s，不是今天", "appointment %s is for %s, not today"),
                     code, slot_day);
+        goto out;
+    }
+    /* The booking holds a place in time, within limits: far too early
+     * would block the queue's future, far too late pushes ahead of people
+     * who came on time. */
+    if (o->now < a.slot_at - (int64_t)o->hall->checkin_early_minutes * 60000) {
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("预约时间为%s，请在%d分钟内签到",
+                      "the appointment is at %s: check in at most %d minutes before"),
+                    hhmm, o->hall->checkin_early_minutes);
+        goto out;
+    }
+    if (o->now > a.slot_at + (int64_t)o->hall->checkin_late_minutes * 60000) {
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("预约时间%s已过%d分钟以上，请取普通号",
+                      "the appointment at %s is over %d minutes past: take a regular number"),
+                    hhmm, o->hall->checkin_late_minutes);
         goto out;
     }
     struct qh_issue_req req = {
@@ -1396,4 +1414,29 @@ out:
 done:
     free(rows);
     return rc;
+}
+
+int qh_ticket_print_event(struct qh_store *s, const char *number,
+                          const char *type, const char *printer,
+                          const char *problem, char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    struct qh_ticket_row t;
+    if (strcmp(type, "printed") && strcmp(type, "print_failed") &&
+        strcmp(type, "reprinted"))
+        return qh_err(err, errlen, QH_E_USAGE, "unknown print event \"%s\"", type);
+    int rc = op_begin(o, s, err, errlen);
+    if (rc < 0)
+        return rc;
+    if ((rc = by_number(o, number, &t, err, errlen)) < 0)
+        goto out;
+    struct qh_buf b;
+    detail_open(o, &b);
+    if (printer && *printer)
+        qh_json_str(&b, "printer", printer);
+    if (problem && *problem)
+        qh_json_str(&b, "problem", problem);
+    rc = event(o, type, &t, 0, NULL, &b, err, errlen);
+out:
+    return op_end(o, rc, err, errlen);
 }

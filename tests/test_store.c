@@ -188,6 +188,39 @@ static void checkpoint(void **state)
     qh_store_close(s);
 }
 
+static int hb_collect(const struct qh_heartbeat *hb, void *ud)
+{
+    struct qh_heartbeat *out = ud;
+    out[out[0].at ? 1 : 0] = *hb;
+    return 0;
+}
+
+static void heartbeats(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store");
+    struct qh_heartbeat hb = {"display:hall", "display", 1000, "OK"};
+    assert_int_equal(qh_store_heartbeat(s, &hb, err, sizeof err), 0);
+    hb.at = 2000;
+    snprintf(hb.info, sizeof hb.info, "连接中断");
+    assert_int_equal(qh_store_heartbeat(s, &hb, err, sizeof err), 0);   /* in place */
+    struct qh_heartbeat k = {"kiosk:1", "kiosk", 1500, ""};
+    assert_int_equal(qh_store_heartbeat(s, &k, err, sizeof err), 0);
+    struct qh_heartbeat got[2];
+    memset(got, 0, sizeof got);
+    assert_int_equal(qh_store_heartbeat_each(s, hb_collect, got), 2);
+    assert_string_equal(got[0].name, "display:hall");
+    assert_int_equal(got[0].at, 2000);
+    assert_string_equal(got[0].info, "连接中断");
+    assert_string_equal(got[1].name, "kiosk:1");
+    /* Not an event: the log stays for citizens' tickets and staff acts. */
+    struct qh_event_row ev;
+    int64_t last = qh_store_last_event_id(s);
+    assert_int_equal(qh_store_events_since(s, last - 1, &ev, 1, err, sizeof err), 1);
+    assert_string_equal(ev.type, "catalog_imported");
+    qh_store_close(s);
+}
+
 static void open_failures(void **state)
 {
     (void)state;
@@ -218,6 +251,7 @@ int main(void)
         cmocka_unit_test(settings_and_tx),
         cmocka_unit_test(backup),
         cmocka_unit_test(checkpoint),
+        cmocka_unit_test(heartbeats),
         cmocka_unit_test(open_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

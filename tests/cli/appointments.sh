@@ -65,13 +65,26 @@ run import appointments "$T/good.csv"
 expect_rc 0 "import appointments"
 expect_eq "$(tail -n 1 <<<"$OUT")" "已导入 3 条预约" "import summary"
 expect_in "$OUT" "LS0001" "the given code is kept"
+OUT_IMPORT=$OUT
+# Check-in window (defaults): at most 60 minutes early, 15 minutes late.
+run checkin LS0001
+expect_rc 1 "11:00 booking checking in at 09:25 is too early"
+expect_in "$ERR" "11:00" "the too-early refusal names the slot"
+NOW=2026-11-25T10:00:00+08:00
+run --json checkin LS0001
+expect_rc 0 "checkin exactly 60 minutes early"
+pycheck "checkin --json" \
+    'd["number"] == "A003" and type(d["ahead"]) is int and d["issued_at"] == "2026-11-25T10:00:00+08:00"'
+NOW=2026-11-25T11:46:00+08:00
+run checkin "$(grep T-B1 <<<"$OUT_IMPORT" | cut -f1)"
+expect_rc 1 "11:30 booking checking in at 11:46 is too late"
+expect_in "$ERR" "11:30" "the too-late refusal names the slot"
+NOW=2026-11-25T14:15:00+08:00
 run --json checkin ZL0001
-expect_rc 0 "checkin an imported booking"
+expect_rc 0 "checkin an imported booking 15 minutes late"
 pycheck "imported booking issues in its service's queue" \
     'd["queue"] == "C" and d["service"] == "T-C1" and d["number"] == "C001"'
-run --json checkin LS0001
-pycheck "checkin --json" \
-    'd["number"] == "A003" and type(d["ahead"]) is int and d["issued_at"] == "2026-11-25T09:25:00+08:00"'
+NOW=2026-11-25T09:25:00+08:00
 
 cat >"$T/bad.csv" <<'EOF'
 service,at,name,code

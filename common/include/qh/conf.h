@@ -45,6 +45,8 @@ struct qh_hall_conf {
     int green_bonus_minutes;
     int target_wait_minutes;
     int default_handle_minutes; /* prior for wait estimates */
+    int checkin_early_minutes;  /* an appointment checks in at most this */
+    int checkin_late_minutes;   /* early / late against its slot */
     char notice[512];
     char notice_en[512];
     int nqueues;

@@ -263,6 +263,21 @@ int qh_store_appointment_update(struct qh_store *s,
 int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
                         char *err, size_t errlen);
 
+/* ---- heartbeats ---- */
+struct qh_heartbeat {
+    char name[64];                /* "display:hall", "display:window3", "kiosk:1" */
+    char kind[16];                /* display | kiosk | counter */
+    int64_t at;
+    char info[256];               /* free text: what it shows, last problem */
+};
+/* Record that a program is alive (its own statement, outside any
+ * transaction: not an event). */
+int qh_store_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
+                       char *err, size_t errlen);
+int qh_store_heartbeat_each(struct qh_store *s,
+                            int (*fn)(const struct qh_heartbeat *, void *),
+                            void *ud);
+
 /* ---- maintenance ---- */
 /* SQLite integrity check plus the lifecycle invariants (one open ticket per
  * window, unique numbers per day, sequences match tickets, every ticket has

@@ -122,6 +122,12 @@ int qh_appointment_checkin(struct qh_store *s, const char *code,
                            struct qh_issue_info *info,
                            char *err, size_t errlen);
 
+/* Record what happened to a ticket's slip: type "printed", "print_failed"
+ * or "reprinted"; printer and problem (may be NULL) go in the detail. */
+int qh_ticket_print_event(struct qh_store *s, const char *number,
+                          const char *type, const char *printer,
+                          const char *problem, char *err, size_t errlen);
+
 /* Give the database its hall (queues, windows, settings) in one
  * transaction; with force an existing hall is replaced (QH_E_EXISTS
  * otherwise).  The catalogue is imported separately. */
