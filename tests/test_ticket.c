@@ -127,6 +127,36 @@ static void routing_2_plus_1(void **state)
     assert_int_equal(qh_ticket_call_next(s, 42, &t, err, sizeof err), QH_E_NOTFOUND);
 }
 
+static void overflow_through_the_store(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    struct qh_hall_conf c = *qh_store_hall(s);
+    c.windows[4].overflow_minutes = 30;   /* window 5: [C, A, B] */
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    issue(s, NULL, "B", NULL);            /* B001 09:00 */
+    tu_clock_advance(5 * 60);
+    issue(s, NULL, "A", "elderly");       /* A001 09:05, virtual 08:35 */
+    tu_clock_advance(5 * 60);
+    issue(s, NULL, "A", NULL);            /* A002 09:10 */
+    tu_clock_advance(25 * 60);
+    issue(s, NULL, "C", NULL);            /* C001 09:35 */
+    /* 09:35: B001 has waited 35 min (> 30) while A's oldest 30 min (not
+     * past): the longest-waiting ticket past the limit goes first. */
+    ok(qh_ticket_call_next(s, 5, &t, err, sizeof err));
+    assert_string_equal(t.number, "B001");
+    ok(qh_ticket_noshow(s, 5, NULL, err, sizeof err));
+    /* 09:36: A's oldest-issued (A001, green) has waited 31 min: taken by
+     * issue time even though its queue's head order would be the same. */
+    tu_clock_advance(60);
+    ok(qh_ticket_call_next(s, 5, &t, err, sizeof err));
+    assert_string_equal(t.number, "A001");
+    ok(qh_ticket_noshow(s, 5, NULL, err, sizeof err));
+    /* A002 has waited 26 min: not past; the window's own C comes first. */
+    ok(qh_ticket_call_next(s, 5, &t, err, sizeof err));
+    assert_string_equal(t.number, "C001");
+}
+
 static void green_channel(void **state)
 {
     struct qh_store *s = *state;
@@ -546,7 +576,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(numbering), T(four_digits), T(routing_2_plus_1), T(green_channel),
+        T(numbering), T(four_digits), T(routing_2_plus_1),
+        T(overflow_through_the_store), T(green_channel),
         T(recall_noshow_callback), T(hold_release), T(transfer),
         T(finish_and_rate), T(pause_resume), T(staff_login), T(rollover),
         T(quota), T(appointments), T(readonly_db), T(two_connections),
