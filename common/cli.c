@@ -965,6 +965,7 @@ static int cmd_status(struct ctx *c)
     }
     struct hb_ctx hc = {c, &arr, &one, qh_clock_now(), 0};
     qh_store_heartbeat_each(c->s, heartbeat_one, &hc);
+    cli_report_status(c, &b);
     if (c->json) {
         qh_buf_puts(&arr, "]");
         qh_json_raw(&b, "programs", qh_buf_str(&arr));

@@ -79,6 +79,10 @@ void cli_ticket_members(struct ctx *c, struct qh_buf *b,
 int cli_report_ticket(struct ctx *c, const struct qh_ticket_row *t,
                       const char *line, int announce);
 
+/* `qhall status`: the overdue follow-ups (a line, or a JSON member of the
+ * open object b). */
+void cli_report_status(struct ctx *c, struct qh_buf *b);
+
 /* The other files' tables. */
 extern const struct cmd qh_cli_print_cmds[];
 extern const struct cmd qh_cli_report_cmds[];

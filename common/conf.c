@@ -47,6 +47,9 @@ enum kind {
     K_PREFIX,   /* 1-7 letters A-Z */
     K_CLASS,    /* A, B or C */
     K_QUEUES,   /* "C, A, B" */
+    K_WIDTH,    /* paper width: 58 or 80 (mm) */
+    K_PKIND,    /* printer kind: escpos or pdf */
+    K_QUIET,    /* quiet hours: "HH:MM-HH:MM" spans, or empty for none */
 };
 
 struct key {
@@ -71,6 +74,13 @@ static const struct key hall_keys[] = {
     { "default_handle_minutes", K_INT, FIELD(qh_hall_conf, default_handle_minutes), 1, 240, 0 },
     { "checkin_early_minutes", K_INT, FIELD(qh_hall_conf, checkin_early_minutes), 0, 480, 0 },
     { "checkin_late_minutes", K_INT, FIELD(qh_hall_conf, checkin_late_minutes), 0, 480, 0 },
+    { "followup_days", K_INT, FIELD(qh_hall_conf, followup_days), 1, 60, 0 },
+    { "holiday_file", K_STR, FIELD(qh_hall_conf, holiday_file), 0, 0, 0 },
+    { "weight_attendance", K_INT, FIELD(qh_hall_conf, weight_attendance), 0, 100, 0 },
+    { "weight_cases", K_INT, FIELD(qh_hall_conf, weight_cases), 0, 100, 0 },
+    { "weight_speed", K_INT, FIELD(qh_hall_conf, weight_speed), 0, 100, 0 },
+    { "weight_rating", K_INT, FIELD(qh_hall_conf, weight_rating), 0, 100, 0 },
+    { "weight_followup", K_INT, FIELD(qh_hall_conf, weight_followup), 0, 100, 0 },
     { "notice", K_STR, FIELD(qh_hall_conf, notice), 0, 0, 0 },
     { "notice_en", K_STR, FIELD(qh_hall_conf, notice_en), 0, 0, 0 },
 };
@@ -92,10 +102,35 @@ static const struct key window_keys[] = {
     [WK_OVERFLOW] = { "overflow_minutes", K_INT, FIELD(qh_window_conf, overflow_minutes), 0, 480, 0 },
 };
 
+static const struct key printer_keys[] = {
+    { "name", K_STR, FIELD(qh_printer_conf, name), 0, 0, 0 },
+    { "width", K_WIDTH, FIELD(qh_printer_conf, width), 0, 0, 0 },
+    { "kind", K_PKIND, FIELD(qh_printer_conf, kind), 0, 0, 0 },
+    { "qr", K_STR, FIELD(qh_printer_conf, qr), 1, 0, 0 },
+};
+
+/* No timer may rush anyone: a citizen reading a long material list gets
+ * at least half a minute before a countdown even appears. */
+static const struct key kiosk_keys[] = {
+    { "idle_seconds", K_INT, FIELD(qh_kiosk_conf, idle_seconds), 30, 3600, 0 },
+    { "countdown_seconds", K_INT, FIELD(qh_kiosk_conf, countdown_seconds), 10, 300, 0 },
+};
+
+/* Two sayings by default: the first catches attention, the second is
+ * understood (DOMAIN: 「请A001号到3号窗口办理」 repeated 2x). */
+static const struct key display_keys[] = {
+    { "announce_repeat", K_INT, FIELD(qh_display_conf, announce_repeat), 1, 5, 0 },
+    { "volume", K_INT, FIELD(qh_display_conf, volume), 0, 100, 0 },
+    { "quiet_hours", K_QUIET, 0, 0, 0, 0, 0 },
+};
+
 #define NKEYS(t) ((int)(sizeof t / sizeof t[0]))
 #define NHALL NKEYS(hall_keys)
 #define NQUEUE NKEYS(queue_keys)
 #define NWINDOW NKEYS(window_keys)
+#define NPRINTER NKEYS(printer_keys)
+#define NKIOSK NKEYS(kiosk_keys)
+#define NDISPLAY NKEYS(display_keys)
 
 /* Lines where things were defined, so cross-checks can point at them.
  * 0 = not from the file (a default, or a struct built in code). */
@@ -106,6 +141,9 @@ struct where {
     int queue_key[QH_MAX_QUEUES][NQUEUE];
     int window[QH_MAX_WINDOWS];
     int window_key[QH_MAX_WINDOWS][NWINDOW];
+    int printer, printer_key[NPRINTER];
+    int kiosk, kiosk_key[NKIOSK];
+    int display, display_key[NDISPLAY];
 };
 
 /* ---- defaults ---- */
@@ -153,6 +191,12 @@ void qh_conf_defaults(struct qh_hall_conf *c)
     c->default_handle_minutes = 10;
     c->checkin_early_minutes = 60;
     c->checkin_late_minutes = 15;
+    c->followup_days = 5;       /* 差评 整改 within 5 working days */
+    c->weight_attendance = 20;
+    c->weight_cases = 20;
+    c->weight_speed = 20;
+    c->weight_rating = 30;
+    c->weight_followup = 10;
     /* Must match assets/hall.ini word for word (test_conf checks it). */
     snprintf(c->notice, sizeof c->notice,
              "请提前准备好身份证件和申请材料；办不成事请到5号窗口反映。");
@@ -171,6 +215,14 @@ void qh_conf_defaults(struct qh_hall_conf *c)
     set_window(&c->windows[3], 4, "公共服务窗口", "Public services", qb, 1);
     set_window(&c->windows[4], 5, "综合服务窗口（咨询导办·帮办代办·统一出件·办不成事反映）",
                "Comprehensive services", qc, 3);
+
+    c->printer.width = 80;
+    snprintf(c->printer.kind, sizeof c->printer.kind, "escpos");
+    snprintf(c->printer.qr, sizeof c->printer.qr, "qhall:{day}:{number}");
+    c->kiosk.idle_seconds = 90;
+    c->kiosk.countdown_seconds = 30;
+    c->display.announce_repeat = 2;
+    c->display.volume = 80;
 }
 
 /* ---- small value parsers (no messages: callers say where) ---- */
@@ -362,7 +414,8 @@ static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
 
 /* ---- the reader ---- */
 
-enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_SKIP };
+enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_PRINTER, SEC_KIOSK,
+           SEC_DISPLAY, SEC_SKIP };
 
 struct ctx {
     struct qh_hall_conf *c;
@@ -543,6 +596,27 @@ static void section_line(struct ctx *x, const char *p, size_t n)
         x->w.hall = x->line;
         x->sec = SEC_HALL;
         snprintf(x->title, sizeof x->title, "hall");
+    } else if ((inn == 7 && memcmp(in, "printer", 7) == 0) ||
+               (inn == 5 && memcmp(in, "kiosk", 5) == 0)) {
+        int printer = inn == 7;
+        int *first = printer ? &x->w.printer : &x->w.kiosk;
+        if (*first) {
+            report(x, x->line, "duplicate section [%s] (first on line %d)",
+                   printer ? "printer" : "kiosk", *first);
+            return;
+        }
+        *first = x->line;
+        x->sec = printer ? SEC_PRINTER : SEC_KIOSK;
+        snprintf(x->title, sizeof x->title, "%s", printer ? "printer" : "kiosk");
+    } else if (inn == 7 && memcmp(in, "display", 7) == 0) {
+        if (x->w.display) {
+            report(x, x->line, "duplicate section [display] (first on line %d)",
+                   x->w.display);
+            return;
+        }
+        x->w.display = x->line;
+        x->sec = SEC_DISPLAY;
+        snprintf(x->title, sizeof x->title, "display");
     } else if (inn > 6 && memcmp(in, "queue", 5) == 0 && is_blank(in[5])) {
         const char *code = in + 6;
         size_t cn = inn - 6;
@@ -707,6 +781,29 @@ static int set_value(struct ctx *x, const struct key *k, void *base, const char 
     case K_QUEUES:
         why = parse_queue_list(v, base);
         break;
+    case K_WIDTH:
+        if (strcmp(v, "58") && strcmp(v, "80")) {
+            why = "expected 58 or 80 (mm)";
+            break;
+        }
+        *(int *)(void *)dst = atoi(v);
+        return 0;
+    case K_PKIND:
+        if (strcmp(v, "escpos") && strcmp(v, "pdf")) {
+            why = "expected escpos or pdf";
+            break;
+        }
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
+    case K_QUIET: {
+        struct qh_display_conf *d = base;
+        if (!*v) {
+            d->nquiet = 0;
+            return 0;
+        }
+        why = parse_hours(v, d->quiet, &d->nquiet);
+        break;
+    }
     }
     if (why) {
         report(x, x->line, "[%s] %s: %s, got \"%s\"", x->title, k->name, why,
@@ -743,6 +840,18 @@ static int on_key(void *user, const char *section, const char *name,
     case SEC_WINDOW:
         keys = window_keys, nkeys = NWINDOW, lines = x->w.window_key[x->idx];
         base = &x->c->windows[x->idx];
+        break;
+    case SEC_PRINTER:
+        keys = printer_keys, nkeys = NPRINTER, lines = x->w.printer_key;
+        base = &x->c->printer;
+        break;
+    case SEC_KIOSK:
+        keys = kiosk_keys, nkeys = NKIOSK, lines = x->w.kiosk_key;
+        base = &x->c->kiosk;
+        break;
+    case SEC_DISPLAY:
+        keys = display_keys, nkeys = NDISPLAY, lines = x->w.display_key;
+        base = &x->c->display;
         break;
     default:
         return 1;
@@ -827,6 +936,12 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
                    k->min, k->max, v);
     }
 #undef HL
+    /* [display] (a struct built in code has had no reader either). */
+    if (c->display.announce_repeat < 1 || c->display.announce_repeat > 5)
+        report(x, 0, "[display] announce_repeat: expected 1-5, got %d",
+               c->display.announce_repeat);
+    if (c->display.volume < 0 || c->display.volume > 100)
+        report(x, 0, "[display] volume: expected 0-100, got %d", c->display.volume);
 
     if (c->nqueues < 1 || c->nqueues > QH_MAX_QUEUES) {
         report(x, 0, "no queues: define at least one [queue X] section");
@@ -1115,8 +1230,22 @@ static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *k
             fprintf(f, "%s = %s\n", k->name, p);
             break;
         case K_INT:
+        case K_WIDTH:
             fprintf(f, "%s = %d\n", k->name, *(const int *)(const void *)p);
             break;
+        case K_PKIND:
+            fprintf(f, "%s = %s\n", k->name, p);
+            break;
+        case K_QUIET: {
+            const struct qh_display_conf *d = base;
+            fprintf(f, "%s =", k->name);
+            for (int j = 0; j < d->nquiet && j < QH_MAX_SPANS; j++)
+                fprintf(f, "%s%02d:%02d-%02d:%02d", j ? "," : " ",
+                        d->quiet[j].open_min / 60, d->quiet[j].open_min % 60,
+                        d->quiet[j].close_min / 60, d->quiet[j].close_min % 60);
+            fputc('\n', f);
+            break;
+        }
         case K_HOURS:
             qh_conf_format_hours(c, buf, sizeof buf);
             fprintf(f, "%s = %s\n", k->name, buf);
@@ -1162,6 +1291,18 @@ int qh_conf_write(const struct qh_hall_conf *c, FILE *f)
     for (int i = 0; rc == 0 && i < c->nwindows && i < QH_MAX_WINDOWS; i++) {
         fprintf(f, "\n[window %d]\n", c->windows[i].number);
         rc = write_keys(f, c, window_keys, NWINDOW, &c->windows[i]);
+    }
+    if (rc == 0) {
+        fprintf(f, "\n[printer]\n");
+        rc = write_keys(f, c, printer_keys, NPRINTER, &c->printer);
+    }
+    if (rc == 0) {
+        fprintf(f, "\n[kiosk]\n");
+        rc = write_keys(f, c, kiosk_keys, NKIOSK, &c->kiosk);
+    }
+    if (rc == 0) {
+        fprintf(f, "\n[display]\n");
+        rc = write_keys(f, c, display_keys, NDISPLAY, &c->display);
     }
     if (rc == 0 && (fflush(f) != 0 || ferror(f)))
         rc = QH_E_IO;

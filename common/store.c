@@ -19,6 +19,7 @@
 
 #include "qh/buf.h"
 #include "qh/store.h"
+#include "store_internal.h"
 
 enum {
     Q_BEGIN, Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_DATA_VERSION,
@@ -285,6 +286,21 @@ static const char *const migrations[] = {
      * `qhall status` without flooding the event log. */
     "CREATE TABLE heartbeat(name TEXT PRIMARY KEY, kind TEXT NOT NULL,"
     "  at INTEGER NOT NULL, info TEXT NOT NULL DEFAULT '');",
+    /* 3: follow-ups of 差评 and 办不成 cases (store_stats.c), opened in the
+     * rating's or the finish's transaction; and the log's non-ticket events
+     * (login, pause ...) by time, for the 考核 scorecard of a month. */
+    "CREATE TABLE followup(id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('rating', 'failed')),"
+    "  ticket INTEGER NOT NULL REFERENCES ticket(id), day TEXT NOT NULL,"
+    "  number TEXT NOT NULL, win INTEGER NOT NULL DEFAULT 0,"
+    "  staff TEXT NOT NULL DEFAULT '', service TEXT NOT NULL DEFAULT '',"
+    "  score INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',"
+    "  opened_at INTEGER NOT NULL, due_day TEXT NOT NULL,"
+    "  closed_at INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '',"
+    "  closed_by TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX followup_open ON followup(due_day) WHERE closed_at = 0;"
+    "CREATE INDEX followup_day ON followup(day);"
+    "CREATE INDEX event_untied_at ON event(at) WHERE ticket IS NULL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -301,6 +317,8 @@ struct qh_store {
     struct timespec busy_since;
     unsigned busy_seed;
     struct qh_hall_conf hall;
+    void *stats;                 /* store_stats.c's statements, lazily */
+    void (*stats_fini)(void *);
 };
 
 /* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so under
@@ -529,6 +547,8 @@ void qh_store_close(struct qh_store *s)
 {
     if (!s)
         return;
+    if (s->stats_fini)
+        s->stats_fini(s->stats);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);
@@ -539,6 +559,23 @@ void qh_store_close(struct qh_store *s)
 const char *qh_store_path(const struct qh_store *s)
 {
     return s->path;
+}
+
+/* store_internal.h: a second SQL module on this connection. */
+sqlite3 *qh_store_db(struct qh_store *s)
+{
+    return s->db;
+}
+
+void *qh_store_stats(struct qh_store *s)
+{
+    return s->stats;
+}
+
+void qh_store_stats_set(struct qh_store *s, void *stats, void (*fini)(void *))
+{
+    s->stats = stats;
+    s->stats_fini = fini;
 }
 
 void qh_store_set_lang(struct qh_store *s, enum qh_lang lang)
@@ -688,12 +725,43 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
                                          c->green_bonus_minutes);
     c->target_wait_minutes = setting_int(s, "hall.target_wait_minutes",
                                          c->target_wait_minutes);
+    c->followup_days = setting_int(s, "stats.followup_days", c->followup_days);
+    qh_store_setting_get(s, "stats.holiday_file", c->holiday_file,
+                         sizeof c->holiday_file);
+    c->weight_attendance = setting_int(s, "stats.weight_attendance", c->weight_attendance);
+    c->weight_cases = setting_int(s, "stats.weight_cases", c->weight_cases);
+    c->weight_speed = setting_int(s, "stats.weight_speed", c->weight_speed);
+    c->weight_rating = setting_int(s, "stats.weight_rating", c->weight_rating);
+    c->weight_followup = setting_int(s, "stats.weight_followup", c->weight_followup);
     c->default_handle_minutes = setting_int(s, "hall.default_handle_minutes",
                                             c->default_handle_minutes);
     c->checkin_early_minutes = setting_int(s, "hall.checkin_early_minutes",
                                            c->checkin_early_minutes);
     c->checkin_late_minutes = setting_int(s, "hall.checkin_late_minutes",
                                           c->checkin_late_minutes);
+    qh_store_setting_get(s, "printer.name", c->printer.name, sizeof c->printer.name);
+    c->printer.width = setting_int(s, "printer.width", c->printer.width);
+    qh_store_setting_get(s, "printer.kind", c->printer.kind, sizeof c->printer.kind);
+    qh_store_setting_get(s, "printer.qr", c->printer.qr, sizeof c->printer.qr);
+    c->kiosk.idle_seconds = setting_int(s, "kiosk.idle_seconds", c->kiosk.idle_seconds);
+    c->kiosk.countdown_seconds = setting_int(s, "kiosk.countdown_seconds",
+                                             c->kiosk.countdown_seconds);
+    c->display.announce_repeat = setting_int(s, "display.announce_repeat",
+                                             c->display.announce_repeat);
+    c->display.volume = setting_int(s, "display.volume", c->display.volume);
+    if (qh_store_setting_get(s, "display.quiet", v, sizeof v)) {
+        c->display.nquiet = 0;
+        for (char *p = v; *p && c->display.nquiet < QH_MAX_SPANS;) {
+            int a, b, n = 0;
+            if (sscanf(p, "%d-%d%n", &a, &b, &n) != 2)
+                break;
+            c->display.quiet[c->display.nquiet].open_min = a;
+            c->display.quiet[c->display.nquiet++].close_min = b;
+            p += n;
+            if (*p == ',')
+                p++;
+        }
+    }
     if (qh_store_setting_get(s, "hall.spans", v, sizeof v)) {
         c->nspans = 0;
         for (char *p = v; *p && c->nspans < QH_MAX_SPANS;) {
@@ -760,9 +828,29 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     SETI("hall.recall_limit", c->recall_limit);
     SETI("hall.green_bonus_minutes", c->green_bonus_minutes);
     SETI("hall.target_wait_minutes", c->target_wait_minutes);
+    SETI("stats.followup_days", c->followup_days);
+    SET("stats.holiday_file", c->holiday_file);
+    SETI("stats.weight_attendance", c->weight_attendance);
+    SETI("stats.weight_cases", c->weight_cases);
+    SETI("stats.weight_speed", c->weight_speed);
+    SETI("stats.weight_rating", c->weight_rating);
+    SETI("stats.weight_followup", c->weight_followup);
     SETI("hall.default_handle_minutes", c->default_handle_minutes);
     SETI("hall.checkin_early_minutes", c->checkin_early_minutes);
     SETI("hall.checkin_late_minutes", c->checkin_late_minutes);
+    SET("printer.name", c->printer.name);
+    SETI("printer.width", c->printer.width);
+    SET("printer.kind", c->printer.kind);
+    SET("printer.qr", c->printer.qr);
+    SETI("kiosk.idle_seconds", c->kiosk.idle_seconds);
+    SETI("kiosk.countdown_seconds", c->kiosk.countdown_seconds);
+    SETI("display.announce_repeat", c->display.announce_repeat);
+    SETI("display.volume", c->display.volume);
+    for (int i = 0; i < c->display.nquiet && i < QH_MAX_SPANS; i++)
+        qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->display.quiet[i].open_min,
+                      c->display.quiet[i].close_min);
+    SET("display.quiet", qh_buf_str(&b));
+    qh_buf_reset(&b);
     for (int i = 0; i < c->nspans; i++)
         qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->spans[i].open_min,
                       c->spans[i].close_min);

@@ -20,6 +20,7 @@
 #include "qh/clock.h"
 #include "qh/csv.h"
 #include "qh/policy.h"
+#include "qh/stats.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
 
@@ -287,27 +288,13 @@ static int window_free(struct op *o, int window, struct qh_window_row *wr,
     return 0;
 }
 
-static int queue_windows(const struct qh_hall_conf *h, const char *queue)
-{
-    int n = 0;
-    for (int i = 0; i < h->nwindows; i++)
-        for (int j = 0; j < h->windows[i].nqueues; j++)
-            if (!strcmp(h->windows[i].queues[j], queue)) {
-                n++;
-                break;
-            }
-    return n;
-}
-
 static void fill_info(struct op *o, const struct qh_ticket_row *t,
                       struct qh_issue_info *info)
 {
     if (!info)
         return;
     info->ahead = qh_store_ahead(o->s, t);
-    qh_policy_estimate(info->ahead, queue_windows(o->hall, t->queue),
-                       o->hall->default_handle_minutes,
-                       &info->wait_min, &info->wait_max);
+    qh_stats_ewt(o->s, t, info->ahead, &info->wait_min, &info->wait_max);
 }
 
 /* ---- issue ---- */
@@ -777,6 +764,8 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
     if (forward)
         qh_json_str(&b, "to_queue", t.queue);
     rc = change(o, &t, "finished", window, &b, out, err, errlen);
+    if (rc == 0)   /* a 办不成 case opens its follow-up in this transaction */
+        rc = qh_stats_on_finished(s, &t, outcome, note, o->now, err, errlen);
 out:
     return op_end(o, rc, err, errlen);
 }
@@ -849,7 +838,8 @@ int qh_ticket_rate(struct qh_store *s, const char *number, int score,
     r.at = o->now;
     t.rated = 1;
     if ((rc = qh_store_rating_add(s, &r, err, errlen)) < 0 ||
-        (rc = qh_store_ticket_update(s, &t, err, errlen)) < 0)
+        (rc = qh_store_ticket_update(s, &t, err, errlen)) < 0 ||
+        (rc = qh_stats_on_rated(s, &t, score, reason, o->now, err, errlen)) < 0)
         goto out;
     struct qh_buf b;
     detail_open(o, &b);

@@ -29,6 +29,13 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
     assert_int_equal(a->green_bonus_minutes, b->green_bonus_minutes);
     assert_int_equal(a->target_wait_minutes, b->target_wait_minutes);
     assert_int_equal(a->default_handle_minutes, b->default_handle_minutes);
+    assert_int_equal(a->followup_days, b->followup_days);
+    assert_string_equal(a->holiday_file, b->holiday_file);
+    assert_int_equal(a->weight_attendance, b->weight_attendance);
+    assert_int_equal(a->weight_cases, b->weight_cases);
+    assert_int_equal(a->weight_speed, b->weight_speed);
+    assert_int_equal(a->weight_rating, b->weight_rating);
+    assert_int_equal(a->weight_followup, b->weight_followup);
     assert_string_equal(a->notice, b->notice);
     assert_string_equal(a->notice_en, b->notice_en);
     assert_int_equal(a->nqueues, b->nqueues);
@@ -51,6 +58,19 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
         for (int j = 0; j < p->nqueues; j++)
             assert_string_equal(p->queues[j], q->queues[j]);
         assert_int_equal(p->overflow_minutes, q->overflow_minutes);
+    }
+    assert_string_equal(a->printer.name, b->printer.name);
+    assert_int_equal(a->printer.width, b->printer.width);
+    assert_string_equal(a->printer.kind, b->printer.kind);
+    assert_string_equal(a->printer.qr, b->printer.qr);
+    assert_int_equal(a->kiosk.idle_seconds, b->kiosk.idle_seconds);
+    assert_int_equal(a->kiosk.countdown_seconds, b->kiosk.countdown_seconds);
+    assert_int_equal(a->display.announce_repeat, b->display.announce_repeat);
+    assert_int_equal(a->display.volume, b->display.volume);
+    assert_int_equal(a->display.nquiet, b->display.nquiet);
+    for (int i = 0; i < a->display.nquiet; i++) {
+        assert_int_equal(a->display.quiet[i].open_min, b->display.quiet[i].open_min);
+        assert_int_equal(a->display.quiet[i].close_min, b->display.quiet[i].close_min);
     }
 }
 
@@ -228,6 +248,10 @@ static void test_bad_files(void **state)
           "hall.ini:2: [hall] target_wait_minutes: expected 1-480, got \"0\"" },
         { "[hall]\ndefault_handle_minutes = 3.5\n",
           "hall.ini:2: [hall] default_handle_minutes: expected 1-240, got \"3.5\"" },
+        { "[hall]\nfollowup_days = 0\n",
+          "hall.ini:2: [hall] followup_days: expected 1-60, got \"0\"" },
+        { "[hall]\nweight_rating = 101\n",
+          "hall.ini:2: [hall] weight_rating: expected 0-100, got \"101\"" },
         { "[queue A]\nname = 甲\ncolour = red\n[window 1]\nqueues = A\n",
           "hall.ini:3: unknown key \"colour\" in [queue A]" },
         { "\n\n[foo]\nx = 1\n", "hall.ini:3: unknown section [foo]" },
@@ -278,6 +302,23 @@ static void test_bad_files(void **state)
         { "[window 1]\nqueues = A, A\n", "hall.ini:2: [window 1] queues: a queue is listed twice" },
         { "[window 1]\nqueues = C\noverflow_minutes = 481\n",
           "hall.ini:3: [window 1] overflow_minutes: expected 0-480, got \"481\"" },
+        { "[printer]\nwidth = 76\n", "hall.ini:2: [printer] width: expected 58 or 80 (mm), got \"76\"" },
+        { "[printer]\nkind = ipp\n", "hall.ini:2: [printer] kind: expected escpos or pdf, got \"ipp\"" },
+        { "[printer]\nqr =\n", "hall.ini:2: [printer] qr: must not be empty" },
+        { "[printer]\ncut = yes\n", "hall.ini:2: unknown key \"cut\" in [printer]" },
+        { "[printer]\n[printer]\n", "hall.ini:2: duplicate section [printer] (first on line 1)" },
+        { "[kiosk]\nidle_seconds = 5\n", "hall.ini:2: [kiosk] idle_seconds: expected 30-3600, got \"5\"" },
+        { "[kiosk]\ncountdown_seconds = 0\n",
+          "hall.ini:2: [kiosk] countdown_seconds: expected 10-300, got \"0\"" },
+        { "[display]\nannounce_repeat = 0\n",
+          "hall.ini:2: [display] announce_repeat: expected 1-5, got \"0\"" },
+        { "[display]\nvolume = 101\n", "hall.ini:2: [display] volume: expected 0-100, got \"101\"" },
+        { "[display]\nquiet_hours = 12:00\n",
+          "hall.ini:2: [display] quiet_hours: expected \"HH:MM-HH:MM\" spans, comma separated, got \"12:00\"" },
+        { "[display]\nquiet_hours = 14:00-12:00\n",
+          "hall.ini:2: [display] quiet_hours: a span must close after it opens, got \"14:00-12:00\"" },
+        { "[display]\nchime = no\n", "hall.ini:2: unknown key \"chime\" in [display]" },
+        { "[display]\n[display]\n", "hall.ini:2: duplicate section [display] (first on line 1)" },
         /* cross-checks, pointing at the line that causes them */
         { "[hall]\ntimezone = Mars/Olympus\n",
           "hall.ini:2: [hall] timezone: unknown time zone \"Mars/Olympus\"" },
@@ -329,6 +370,62 @@ static void test_all_errors(void **state)
         "hall.ini:4: unknown section [foo]\n"
         "hall.ini:6: [queue C] missing required key \"name\"\n"
         "hall.ini:9: duplicate key \"queues\" in [window 1] (first on line 8)");
+}
+
+/* [printer] and [kiosk]: defaults when absent, values when given. */
+static void test_printer_kiosk(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    assert_int_equal(parse(&c, "[hall]\nname = 甲\n", err, sizeof err), 0);
+    assert_string_equal(c.printer.name, "");
+    assert_int_equal(c.printer.width, 80);
+    assert_string_equal(c.printer.kind, "escpos");
+    assert_string_equal(c.printer.qr, "qhall:{day}:{number}");
+    assert_int_equal(c.kiosk.idle_seconds, 90);
+    if (parse(&c, "[printer]\nname = hall-slips\nwidth = 58\nkind = pdf\n"
+                  "qr = https://q.example/{day}/{number}\n"
+                  "[kiosk]\nidle_seconds = 120\ncountdown_seconds = 20\n",
+              err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(c.printer.name, "hall-slips");
+    assert_int_equal(c.printer.width, 58);
+    assert_string_equal(c.printer.kind, "pdf");
+    assert_string_equal(c.printer.qr, "https://q.example/{day}/{number}");
+    assert_int_equal(c.kiosk.idle_seconds, 120);
+    assert_int_equal(c.kiosk.countdown_seconds, 20);
+    round_trip(&c);
+}
+
+/* [display]: defaults when absent, values (quiet hours too) when given,
+ * and the same through the database. */
+static void test_display(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    assert_int_equal(parse(&c, "[hall]\nname = 甲\n", err, sizeof err), 0);
+    assert_int_equal(c.display.announce_repeat, 2);
+    assert_int_equal(c.display.volume, 80);
+    assert_int_equal(c.display.nquiet, 0);
+    if (parse(&c, "[display]\nannounce_repeat = 3\nvolume = 0\n"
+                  "quiet_hours = 12:00-14:00, 17:30-18:00\n", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(c.display.announce_repeat, 3);
+    assert_int_equal(c.display.volume, 0);
+    assert_int_equal(c.display.nquiet, 2);
+    assert_int_equal(c.display.quiet[0].open_min, 12 * 60);
+    assert_int_equal(c.display.quiet[1].close_min, 18 * 60);
+    round_trip(&c);
+    assert_int_equal(parse(&c, "[display]\nquiet_hours =\n", err, sizeof err), 0);
+    assert_int_equal(c.display.nquiet, 0);
+    round_trip(&c);
+    c.display.volume = 130;
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "db: [display] volume: expected 0-100, got 130");
 }
 
 static void test_long_lines(void **state)
@@ -460,6 +557,8 @@ int main(void)
         cmocka_unit_test(test_good_files),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_all_errors),
+        cmocka_unit_test(test_printer_kiosk),
+        cmocka_unit_test(test_display),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_parse_file),
         cmocka_unit_test(test_validate),

@@ -34,6 +34,30 @@ struct qh_window_conf {
 
 struct qh_span { int open_min, close_min; };  /* minutes after local midnight */
 
+/* [printer]: where the kiosk's slips go.  No print dialog ever. */
+struct qh_printer_conf {
+    char name[128];           /* CUPS queue; "" = the CUPS default printer */
+    int width;                /* paper width in mm: 58 (384 dots) or 80 (576) */
+    char kind[8];             /* "escpos" (raw thermal queue) or "pdf" */
+    char qr[128];             /* QR content: {day} {number} {queue} {service} */
+};
+
+/* [kiosk]: the touchscreen's rules. */
+struct qh_kiosk_conf {
+    int idle_seconds;         /* untouched this long: a countdown appears */
+    int countdown_seconds;    /* visible countdown before going home */
+};
+
+/* [display]: what the hall screens say aloud.  Quiet hours silence the
+ * chime and announcements (a lunch break, a meeting in the hall); the
+ * screen still shows and blinks every call. */
+struct qh_display_conf {
+    int announce_repeat;      /* times each call is said, 1-5 */
+    int volume;               /* 0-100 */
+    int nquiet;               /* 0 = never quiet */
+    struct qh_span quiet[QH_MAX_SPANS];
+};
+
 struct qh_hall_conf {
     char name[128];
     char name_en[128];
@@ -47,12 +71,22 @@ struct qh_hall_conf {
     int default_handle_minutes; /* prior for wait estimates */
     int checkin_early_minutes;  /* an appointment checks in at most this */
     int checkin_late_minutes;   /* early / late against its slot */
+    /* Statistics (stats.h): 差评 and 办不成 follow-ups are due this many
+     * working days after they open; working days are the hall's `days`
+     * corrected by the holiday file ("" = none); scorecard weights. */
+    int followup_days;
+    char holiday_file[256];
+    int weight_attendance, weight_cases, weight_speed, weight_rating,
+        weight_followup;
     char notice[512];
     char notice_en[512];
     int nqueues;
     struct qh_queue_conf queues[QH_MAX_QUEUES];
     int nwindows;
     struct qh_window_conf windows[QH_MAX_WINDOWS];
+    struct qh_printer_conf printer;
+    struct qh_kiosk_conf kiosk;
+    struct qh_display_conf display;
 };
 
 /* The built-in L-town hall: queues A/B/C, windows 1-2 [A], 3-4 [B],

@@ -1,0 +1,612 @@
+/* stats.c: estimated waits, the working-day calendar and follow-ups.
+ *
+ * The estimate is what a citizen reads on the slip, so it is a range and
+ * it is measured (tests/bench/bench_stats.c: share of tickets whose wait
+ * fell in the range they were shown).  Follow-ups open inside the
+ * transaction of the 差评 or the 办不成 finish (ticket.c calls the hooks
+ * here), so there is never a bad rating without its 回访.  Reports and the
+ * scorecard are the other half of this module, stats_report.c.
+ * No SQL here: store_stats.c has it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qh/buf.h"
+#include "qh/clock.h"
+#include "qh/policy.h"
+#include "qh/stats.h"
+#include "qh/ticket.h"
+#include "stats_internal.h"
+#include "store_internal.h"
+
+/* ---- days as numbers ---- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
+long qh_stats_day_num(const char *day)
+{
+    int y, m, d;
+    if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void qh_stats_day_str(long z, char out[11])
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp + (mp < 10 ? 3 : -9);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", (y + (m <= 2)) % 10000, m % 100, d % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+/* ---- holiday file ---- */
+
+static int cmp_day(const void *a, const void *b)
+{
+    return strncmp(a, b, 10);
+}
+
+int qh_stats_holidays_parse(const char *name, const char *text,
+                            char (**days)[12], int *n, char *err, size_t errlen)
+{
+    char (*v)[12] = NULL;
+    int nv = 0, cap = 0, bad = 0, line = 0;
+    *days = NULL;
+    *n = 0;
+    if (err && errlen)
+        err[0] = '\0';
+    for (const char *p = text; p && *p; ) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char buf[128], day[16] = "", what[32] = "", extra[8] = "";
+        line++;
+        snprintf(buf, sizeof buf, "%.*s", (int)(len < 127 ? len : 127), p);
+        p = e ? e + 1 : NULL;
+        char *hash = strchr(buf, '#');
+        if (hash)
+            *hash = '\0';
+        int k = sscanf(buf, "%15s %31s %7s", day, what, extra);
+        if (k <= 0)
+            continue;
+        int y, m, d;
+        char chk[11];
+        int ok = strlen(day) == 10 && sscanf(day, "%4d-%2d-%2d", &y, &m, &d) == 3;
+        if (ok) {
+            qh_stats_day_str(qh_stats_day_num(day), chk);
+            ok = !strcmp(chk, day);
+        }
+        if (!ok || k == 3 || (k == 2 && strcmp(what, "work") && strcmp(what, "holiday"))) {
+            qh_err_append(err, errlen, "%s:%d: %s", name, line,
+                          !ok ? "expected a date YYYY-MM-DD" :
+                          "expected \"YYYY-MM-DD\", \"YYYY-MM-DD holiday\" or \"YYYY-MM-DD work\"");
+            bad++;
+            continue;
+        }
+        if (nv == cap) {
+            cap = cap ? cap * 2 : 32;
+            void *nvp = realloc(v, (size_t)cap * sizeof *v);
+            if (!nvp) {
+                free(v);
+                return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+            }
+            v = nvp;
+        }
+        memcpy(v[nv], day, 10);
+        v[nv][10] = k == 2 && !strcmp(what, "work") ? 'w' : 'h';
+        v[nv][11] = '\0';
+        nv++;
+    }
+    if (bad) {
+        free(v);
+        return QH_E_PARSE;
+    }
+    if (nv)
+        qsort(v, (size_t)nv, sizeof *v, cmp_day);
+    *days = v;
+    *n = nv;
+    return 0;
+}
+
+/* The hall's days and its holiday file, read once per top-level call. */
+void qh_stats_cal_load(struct qh_store *s, struct qh_stats_cal *c)
+{
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    memset(c, 0, sizeof *c);
+    c->days = h->days;
+    c->rc = 0;
+    if (!h->holiday_file[0])
+        return;
+    FILE *f = fopen(h->holiday_file, "r");
+    if (!f) {
+        c->rc = QH_E_IO;
+        return;
+    }
+    struct qh_buf b;
+    char chunk[4096];
+    size_t k;
+    qh_buf_init(&b);
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        qh_buf_add(&b, chunk, k);
+    fclose(f);
+    c->rc = qh_stats_holidays_parse(h->holiday_file, qh_buf_str(&b), &c->list,
+                                    &c->n, NULL, 0);
+    qh_buf_fini(&b);
+}
+
+void qh_stats_cal_free(struct qh_stats_cal *c)
+{
+    free(c->list);
+    c->list = NULL;
+}
+
+int qh_stats_cal_workday(const struct qh_stats_cal *c, long z)
+{
+    char day[11];
+    qh_stats_day_str(z, day);
+    if (c->n) {
+        char (*hit)[12] = bsearch(day, c->list, (size_t)c->n, sizeof *c->list, cmp_day);
+        if (hit)
+            return (*hit)[10] == 'w';
+    }
+    int wday = (int)(((z % 7) + 11) % 7);      /* 1970-01-01 was a Thursday */
+    return (c->days >> wday) & 1;
+}
+
+int qh_stats_workday(struct qh_store *s, const char *day)
+{
+    struct qh_stats_cal c;
+    qh_stats_cal_load(s, &c);
+    int r = qh_stats_cal_workday(&c, qh_stats_day_num(day));
+    qh_stats_cal_free(&c);
+    return r;
+}
+
+static void add_workdays(const struct qh_stats_cal *c, const char *day, int n,
+                         char out[11])
+{
+    long z = qh_stats_day_num(day);
+    /* A hall with no working day at all would loop forever: a year is
+     * plenty of search. */
+    for (int i = 0, guard = 0; i < n && guard < 366 * 2; guard++)
+        if (qh_stats_cal_workday(c, ++z))
+            i++;
+    qh_stats_day_str(z, out);
+}
+
+void qh_stats_add_workdays(struct qh_store *s, const char *day, int n, char out[11])
+{
+    struct qh_stats_cal c;
+    qh_stats_cal_load(s, &c);
+    add_workdays(&c, day, n, out);
+    qh_stats_cal_free(&c);
+}
+
+int qh_stats_calendar_check(struct qh_store *s, char *err, size_t errlen)
+{
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    if (!h->holiday_file[0])
+        return 0;
+    FILE *f = fopen(h->holiday_file, "r");
+    if (!f)
+        return qh_err(err, errlen, QH_E_IO, "%s: cannot read the holiday file",
+                      h->holiday_file);
+    struct qh_buf b;
+    char chunk[4096];
+    size_t k;
+    qh_buf_init(&b);
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        qh_buf_add(&b, chunk, k);
+    fclose(f);
+    char (*v)[12];
+    int n;
+    int rc = qh_stats_holidays_parse(h->holiday_file, qh_buf_str(&b), &v, &n,
+                                     err, errlen);
+    qh_buf_fini(&b);
+    free(v);
+    return rc;
+}
+
+/* ---- estimated wait ---- */
+
+/* Handling seconds observed: the hall's history before today gives each
+ * service item and queue a prior; today's finished cases move a smoothed
+ * per-queue pace from it. */
+#define EWT_ITEMS 512
+#define EWT_HISTORY_DAYS 28
+#define EWT_ALPHA 0.25
+
+struct ewt_item { char service[24]; double sum; int n; };
+
+struct ewt_hist {
+    const struct qh_hall_conf *h;
+    struct ewt_item items[EWT_ITEMS];
+    int nitems;
+    double qsum[QH_MAX_QUEUES];
+    int qn[QH_MAX_QUEUES];
+    double pace[QH_MAX_QUEUES];   /* today's smoothed seconds per case */
+};
+
+static int queue_index(const struct qh_hall_conf *h, const char *code)
+{
+    for (int i = 0; i < h->nqueues; i++)
+        if (!strcmp(h->queues[i].code, code))
+            return i;
+    return -1;
+}
+
+static struct ewt_item *item_of(struct ewt_hist *e, const char *service, int add)
+{
+    if (!service[0])
+        return NULL;
+    /* Few hundred items: a linear search costs less than the query. */
+    for (int i = 0; i < e->nitems; i++)
+        if (!strcmp(e->items[i].service, service))
+            return &e->items[i];
+    if (!add || e->nitems == EWT_ITEMS)
+        return NULL;
+    struct ewt_item *it = &e->items[e->nitems++];
+    snprintf(it->service, sizeof it->service, "%s", service);
+    it->sum = 0;
+    it->n = 0;
+    return it;
+}
+
+/* Cases longer than two hours are a window left open, not handling. */
+static double sample_s(int64_t started, int64_t finished)
+{
+    double v = (double)(finished - started) / 1000.0;
+    return v > 7200 ? 7200 : v;
+}
+
+static int today_sample(const char *service, const char *queue, int64_t started,
+                        int64_t finished, void *ud)
+{
+    struct ewt_hist *e = ud;
+    int q = queue_index(e->h, queue);
+    (void)service;
+    if (q >= 0)
+        e->pace[q] += EWT_ALPHA * (sample_s(started, finished) - e->pace[q]);
+    return 0;
+}
+
+static int hist_sum(const char *service, const char *queue, int n, double sum_s,
+                    void *ud)
+{
+    struct ewt_hist *e = ud;
+    int q = queue_index(e->h, queue);
+    if (q >= 0) {
+        e->qsum[q] += sum_s;
+        e->qn[q] += n;
+    }
+    struct ewt_item *it = item_of(e, service, 1);
+    if (it) {
+        it->sum += sum_s;
+        it->n += n;
+    }
+    return 0;
+}
+
+static double queue_prior(const struct ewt_hist *e, int q)
+{
+    if (q >= 0 && e->qn[q] >= 5)
+        return e->qsum[q] / e->qn[q];
+    return e->h->default_handle_minutes * 60.0;
+}
+
+/* Expected handling seconds of one case of `service` in queue q. */
+static double case_s(struct ewt_hist *e, const char *service, int q)
+{
+    double prior = queue_prior(e, q);
+    double pace = q >= 0 ? e->pace[q] : prior;
+    struct ewt_item *it = item_of(e, service, 0);
+    if (it && it->n >= 3)
+        return it->sum / it->n * (pace / prior);
+    return pace;
+}
+
+struct ahead_ctx {
+    struct ewt_hist *e;
+    const struct qh_ticket_row *t;
+    int q;
+    double sum;
+    int n;
+};
+
+static int ahead_one(const struct qh_ticket_row *w, void *ud)
+{
+    struct ahead_ctx *a = ud;
+    const struct qh_ticket_row *t = a->t;
+    if (strcmp(w->queue, t->queue) || w->id == t->id)
+        return 0;
+    if (w->prio < t->prio || (w->prio == t->prio && (w->virtual_at < t->virtual_at ||
+        (w->virtual_at == t->virtual_at && w->id < t->id)))) {
+        a->sum += case_s(a->e, w->service, a->q);
+        a->n++;
+    }
+    return 0;
+}
+
+/* Clock time after `open_s` seconds of service from `now`: closed spans
+ * between the day's spans (lunch) and before opening are skipped; after
+ * the last span the hall serves on until the queue is empty. */
+static int64_t open_advance(const struct qh_hall_conf *h, int64_t now, double open_s)
+{
+    struct qh_tm tm;
+    if (h->nspans == 0 || qh_clock_local(h->timezone, now, &tm) < 0)
+        return now + (int64_t)(open_s * 1000);
+    int64_t midnight = now - ((int64_t)tm.hour * 3600 + tm.min * 60 + tm.sec) * 1000;
+    int64_t t = now;
+    double left = open_s;
+    for (int i = 0; i < h->nspans && left > 0; i++) {
+        int64_t open = midnight + (int64_t)h->spans[i].open_min * 60000;
+        int64_t close = midnight + (int64_t)h->spans[i].close_min * 60000;
+        if (t < open)
+            t = open;
+        if (i == h->nspans - 1)
+            break;
+        if (t >= close)
+            continue;
+        double room = (double)(close - t) / 1000.0;
+        if (left <= room)
+            return t + (int64_t)(left * 1000);
+        left -= room;
+        t = close;
+    }
+    return t + (int64_t)(left * 1000);
+}
+
+/* Capacity of the windows for queue qc: a window whose own (first) queue
+ * it is counts fully, a helper fully only while its earlier queues are
+ * empty; paused windows not at all; unstaffed ones not while others are
+ * staffed. */
+static double capacity(struct qh_store *s, const struct qh_hall_conf *h,
+                       const char *day, const char *qc, int *busy)
+{
+    double cap = 0, cap_all = 0;
+    int staffed = 0;
+    *busy = 0;
+    for (int i = 0; i < h->nwindows; i++) {
+        const struct qh_window_conf *wc = &h->windows[i];
+        struct qh_window_row wr;
+        struct qh_ticket_row cur;
+        int pos = -1;
+        for (int j = 0; j < wc->nqueues; j++)
+            if (!strcmp(wc->queues[j], qc))
+                pos = j;
+        if (pos < 0)
+            continue;
+        if (qh_store_window_get(s, wc->number, &wr) == 0 && wr.paused)
+            continue;
+        double w = 1.0;
+        for (int j = 0; j < pos; j++)
+            if (qh_store_waiting_count(s, day, wc->queues[j]) > 0)
+                w = 0.2;
+        int has_staff = wr.staff[0] != 0;
+        cap_all += w;
+        if (has_staff) {
+            cap += w;
+            staffed++;
+        }
+        if (qh_store_ticket_at_window(s, day, wc->number, &cur) == 0)
+            (*busy)++;
+    }
+    return staffed ? cap : cap_all;
+}
+
+void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
+                  int *wait_min, int *wait_max)
+{
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    char from[11], to[11], key[32];
+    struct ewt_hist *e = malloc(sizeof *e);
+    if (!e) {
+        qh_policy_estimate(ahead, 1, h->default_handle_minutes, wait_min, wait_max);
+        return;
+    }
+    /* The history before today is the same all day: computed once per
+     * connection and day (a kiosk issues hundreds of tickets). */
+    snprintf(key, sizeof key, "ewt:%s", t->day);
+    struct ewt_hist *cached = qh_store_stats_cache(s, key);
+    if (cached) {
+        *e = *cached;
+    } else {
+        memset(e, 0, sizeof *e);
+        e->h = h;
+        long z = qh_stats_day_num(t->day);
+        qh_stats_day_str(z - EWT_HISTORY_DAYS, from);
+        qh_stats_day_str(z - 1, to);
+        if (qh_store_stats_handled_sum(s, from, to, hist_sum, e) >= 0 &&
+            (cached = malloc(sizeof *cached))) {
+            *cached = *e;
+            qh_store_stats_cache_put(s, key, cached);
+        }
+    }
+    e->h = h;
+    for (int i = 0; i < h->nqueues; i++)
+        e->pace[i] = queue_prior(e, i);
+    qh_store_stats_handled(s, t->day, t->day, today_sample, e);
+
+    int q = queue_index(h, t->queue);
+    struct ahead_ctx a = {e, t, q, 0, 0};
+    if (ahead > 0)
+        qh_store_ticket_each(s, t->day, QH_TICKET_WAITING, ahead_one, &a);
+    /* The list may disagree with the count the caller saw (a racing
+     * call): scale to the count it will tell the citizen. */
+    double work = a.n ? a.sum * ahead / a.n : ahead * case_s(e, "", q);
+    int busy;
+    double cap = capacity(s, h, t->day, t->queue, &busy);
+    if (cap < 0.5)
+        cap = 0.5;
+    /* Windows busy now finish their case halfway on average. */
+    work += 0.5 * busy * case_s(e, "", q);
+    double expect = work / cap;
+    /* Wide enough to hold what a queue does (green tickets and released
+     * holds pass ahead, cases run long), narrow enough to plan by. */
+    double lo_s = expect * 0.6 - 120, hi_s = expect * 1.6 + 420;
+    if (lo_s < 0)
+        lo_s = 0;
+    int64_t now = qh_clock_now();
+    if (now < t->issued_at)
+        now = t->issued_at;
+    double lo = (double)(open_advance(h, now, lo_s) - now) / 60000.0;
+    double hi = (double)(open_advance(h, now, hi_s) - now) / 60000.0;
+    int mn = (int)floor(lo / 5) * 5, mx = (int)ceil(hi / 5) * 5;
+    if (mx <= mn)
+        mx = mn + 5;
+    *wait_min = mn;
+    *wait_max = mx;
+    free(e);
+}
+
+/* ---- follow-ups ---- */
+
+static int open_followup(struct qh_store *s, const char *kind,
+                         const struct qh_ticket_row *t, int score,
+                         const char *reason, int64_t now, char *err, size_t errlen)
+{
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    struct qh_followup f;
+    struct qh_stats_cal cal;
+    char today[11];
+    memset(&f, 0, sizeof f);
+    snprintf(f.kind, sizeof f.kind, "%s", kind);
+    f.ticket = t->id;
+    memcpy(f.day, t->day, sizeof f.day);
+    memcpy(f.number, t->number, sizeof f.number);
+    f.window = t->window;
+    memcpy(f.staff, t->staff, sizeof f.staff);
+    memcpy(f.service, t->service, sizeof f.service);
+    f.score = score;
+    snprintf(f.reason, sizeof f.reason, "%s", reason ? reason : "");
+    f.opened_at = now;
+    qh_clock_day(h->timezone, now, today);
+    qh_stats_cal_load(s, &cal);
+    add_workdays(&cal, today, h->followup_days > 0 ? h->followup_days : 5, f.due_day);
+    qh_stats_cal_free(&cal);
+    /* No event of its own: the rating or the finish that opens it is in
+     * the log already, in this same transaction. */
+    return qh_store_followup_add(s, &f, err, errlen);
+}
+
+int qh_stats_on_rated(struct qh_store *s, const struct qh_ticket_row *t,
+                      int score, const char *reason, int64_t now,
+                      char *err, size_t errlen)
+{
+    if (score > 2)
+        return 0;
+    return open_followup(s, "rating", t, score, reason, now, err, errlen);
+}
+
+int qh_stats_on_finished(struct qh_store *s, const struct qh_ticket_row *t,
+                         const char *outcome, const char *note, int64_t now,
+                         char *err, size_t errlen)
+{
+    if (!outcome || strcmp(outcome, "failed"))
+        return 0;
+    return open_followup(s, "failed", t, 0, note, now, err, errlen);
+}
+
+int qh_stats_followup_each(struct qh_store *s, int mode,
+                           int (*fn)(const struct qh_followup *, void *),
+                           void *ud, char *err, size_t errlen)
+{
+    char today[11];
+    qh_ticket_today(s, today);
+    return qh_store_followup_each(s, mode, today, NULL, NULL, fn, ud, err, errlen);
+}
+
+int qh_stats_followup_overdue(struct qh_store *s)
+{
+    char today[11];
+    qh_ticket_today(s, today);
+    return qh_store_followup_overdue(s, today);
+}
+
+static int blank(const char *p)
+{
+    for (; p && *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            return 0;
+    return 1;
+}
+
+int qh_stats_followup_close(struct qh_store *s, int64_t id, const char *result,
+                            struct qh_followup *out, char *err, size_t errlen)
+{
+    enum qh_lang lang = qh_store_lang(s);
+    struct qh_followup f;
+    if (blank(result))
+        return qh_err(err, errlen, QH_E_PARSE, "%s",
+                      QH_TR(lang, "请填写回访或整改结果", "a result of the follow-up is required"));
+    if (strlen(result) >= sizeof f.result)
+        return qh_err(err, errlen, QH_E_PARSE, "%s",
+                      QH_TR(lang, "结果太长（最多255字节）", "the result is too long (at most 255 bytes)"));
+    int rc = qh_store_begin(s, err, errlen);
+    if (rc < 0)
+        return rc;
+    if ((rc = qh_store_followup_get(s, id, &f)) < 0) {
+        rc = rc == QH_E_NOTFOUND
+           ? qh_err(err, errlen, rc, QH_TR(lang, "没有回访单 %lld", "no follow-up %lld"),
+                    (long long)id)
+           : qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        goto out;
+    }
+    if (f.closed_at) {
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    QH_TR(lang, "回访单 %lld 已办结", "follow-up %lld is already closed"),
+                    (long long)id);
+        goto out;
+    }
+    f.closed_at = qh_clock_now();
+    snprintf(f.result, sizeof f.result, "%s", result);
+    snprintf(f.closed_by, sizeof f.closed_by, "%s", qh_store_actor(s));
+    if ((rc = qh_store_followup_close(s, &f, err, errlen)) < 0)
+        goto out;
+    struct qh_event_row ev;
+    struct qh_buf b;
+    memset(&ev, 0, sizeof ev);
+    qh_buf_init(&b);
+    qh_json_open(&b);
+    qh_json_str(&b, "via", qh_store_actor(s));
+    qh_json_int(&b, "followup", f.id);
+    qh_json_str(&b, "kind", f.kind);
+    qh_json_str(&b, "result", f.result);
+    qh_json_close(&b);
+    ev.at = f.closed_at;
+    snprintf(ev.type, sizeof ev.type, "followup_closed");
+    ev.ticket = f.ticket;
+    memcpy(ev.number, f.number, sizeof ev.number);
+    ev.window = f.window;
+    memcpy(ev.staff, f.staff, sizeof ev.staff);
+    if (b.oom || b.len >= sizeof ev.detail)
+        rc = qh_err(err, errlen, QH_E_NOMEM, "event detail too long");
+    else
+        memcpy(ev.detail, qh_buf_str(&b), b.len + 1);
+    qh_buf_fini(&b);
+    if (rc == 0)
+        rc = qh_store_event_add(s, &ev, err, errlen);
+out:
+    if (rc < 0) {
+        qh_store_rollback(s);
+        return rc;
+    }
+    if ((rc = qh_store_commit(s, err, errlen)) < 0)
+        return rc;
+    if (out)
+        *out = f;
+    return 0;
+}
