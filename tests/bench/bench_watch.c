@@ -8,8 +8,8 @@
  * subtracts it from the time of delivery.  The baseline does the same with
  * plain SQLite (a one-row INSERT, WAL, same synchronous setting) and a
  * careful raw reader: inotify on the directory, PRAGMA data_version
- * re-checked in short steps after an event.  Benchmarks are not library
- * code, so this file may include sqlite3.h.
+ * re-checked in short steps after an event (rawwatch.h, shared with
+ * bench_display.c).
  *
  * The two alternate in rounds so that load from elsewhere falls on both.
  * The parent only forks and collects: no SQLite connection is ever
@@ -28,53 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "qh/clock.h"
 #include "qh/store.h"
 #include "qh/watch.h"
+#include "rawwatch.h"
 
 enum { GAP_US = 2000, STALL_MS = 10000, ROUNDS = 5 };
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void sleep_us(long us)
-{
-    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
-
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-static int sync_normal(void)
-{
-    const char *v = getenv("QHALL_SYNC");
-
-    return v && strcmp(v, "normal") == 0;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 static int64_t detail_num(const char *detail, const char *key)
 {
@@ -179,181 +138,6 @@ out:
     return status;
 }
 
-/* ---- bare SQLite baseline ---- */
-
-static int raw_open(sqlite3 **db, const char *path)
-{
-    char sql[256];
-
-    snprintf(sql, sizeof sql,
-             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;"
-             "CREATE TABLE IF NOT EXISTS ev(id INTEGER PRIMARY KEY,"
-             " t_ns INTEGER NOT NULL);", sync_normal() ? "NORMAL" : "FULL");
-    if (sqlite3_open(path, db) != SQLITE_OK ||
-        sqlite3_busy_timeout(*db, 5000) != SQLITE_OK ||
-        sqlite3_exec(*db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bench_watch: %s: %s\n", path, sqlite3_errmsg(*db));
-        return -1;
-    }
-    return 0;
-}
-
-static int raw_writer(const char *path, int n)
-{
-    sqlite3 *db;
-    sqlite3_stmt *ins = NULL;
-    int status = 1;
-
-    if (raw_open(&db, path) < 0)
-        goto out;
-    if (sqlite3_prepare_v2(db, "INSERT INTO ev(t_ns) VALUES (?1)", -1, &ins,
-                           NULL) != SQLITE_OK)
-        goto out;
-    for (int i = 0; i < n; i++) {
-        sqlite3_bind_int64(ins, 1, mono_ns());
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            fprintf(stderr, "bench_watch: insert: %s\n", sqlite3_errmsg(db));
-            goto out;
-        }
-        sqlite3_reset(ins);
-        sleep_us(GAP_US);
-    }
-    status = 0;
-out:
-    sqlite3_finalize(ins);
-    sqlite3_close(db);
-    return status;
-}
-
-static int64_t raw_data_version(sqlite3_stmt *dv)
-{
-    int64_t v = -1;
-
-    if (sqlite3_step(dv) == SQLITE_ROW)
-        v = sqlite3_column_int64(dv, 0);
-    sqlite3_reset(dv);
-    return v;
-}
-
-static int64_t raw_max_id(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t id = -1;
-
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM ev", -1, &st,
-                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
-}
-
-/* 1 if a pending inotify event names the db or its -wal. */
-static int raw_drain(int fd, const char *name, const char *wal)
-{
-    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    const struct inotify_event *ev;
-    ssize_t n;
-    int seen = 0;
-
-    while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-        for (char *p = buf; n > 0 && p < buf + n; p += sizeof *ev + ev->len) {
-            ev = (const struct inotify_event *)p;
-            if ((ev->mask & IN_Q_OVERFLOW) ||
-                (ev->len > 0 && (strcmp(ev->name, name) == 0 ||
-                                 strcmp(ev->name, wal) == 0)))
-                seen = 1;
-        }
-    }
-    return seen;
-}
-
-static int raw_reader(const char *dir, const char *name, int n, int ready_fd,
-                      int out_fd)
-{
-    char path[PATH_MAX], wal[NAME_MAX + 1];
-    sqlite3 *db = NULL;
-    sqlite3_stmt *dv = NULL, *sel = NULL;
-    int64_t *lat = calloc((size_t)n, sizeof *lat);
-    int64_t version, last = 0, progress;
-    int fd = -1, got = 0, status = 1;
-
-    if (!lat)
-        return 1;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(wal, sizeof wal, "%s-wal", name);
-    if (raw_open(&db, path) < 0 ||
-        sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &dv,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT id, t_ns FROM ev WHERE id > ?1"
-                           " ORDER BY id LIMIT 64", -1, &sel,
-                           NULL) != SQLITE_OK)
-        goto out;
-    fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0 || inotify_add_watch(fd, dir, IN_MODIFY | IN_CLOSE_WRITE |
-                                    IN_CREATE | IN_MOVED_TO) < 0)
-        goto out;
-    /* Rows of earlier rounds are not ours. */
-    if ((last = raw_max_id(db)) < 0)
-        goto out;
-    version = raw_data_version(dv);
-    if (write_all(ready_fd, "r", 1) < 0)
-        goto out;
-    progress = mono_ns();
-    while (got < n) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        int64_t v;
-        int seen;
-
-        if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-            goto out;
-        seen = raw_drain(fd, name, wal);
-        v = raw_data_version(dv);
-        if (v == version && seen) {
-            int64_t t0 = mono_ns();
-            long step = 200;
-
-            while (v == version && mono_ns() - t0 < 20000000) {
-                sleep_us(step);
-                step = step + step / 2 > 1000 ? 1000 : step + step / 2;
-                v = raw_data_version(dv);
-            }
-        }
-        version = v;
-        for (int rows = 1; rows > 0;) {
-            rows = 0;
-            sqlite3_bind_int64(sel, 1, last);
-            while (sqlite3_step(sel) == SQLITE_ROW) {
-                int64_t now = mono_ns();
-
-                if (got >= n) {
-                    fprintf(stderr, "bench_watch: baseline: extra row\n");
-                    goto out;
-                }
-                last = sqlite3_column_int64(sel, 0);
-                lat[got++] = now - sqlite3_column_int64(sel, 1);
-                rows++;
-            }
-            sqlite3_reset(sel);
-            if (rows > 0)
-                progress = mono_ns();
-        }
-        if (mono_ns() - progress > (int64_t)STALL_MS * 1000000) {
-            fprintf(stderr, "bench_watch: baseline stalled at %d\n", got);
-            goto out;
-        }
-    }
-    if (write_all(out_fd, lat, (size_t)n * sizeof *lat) == 0)
-        status = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    sqlite3_finalize(dv);
-    sqlite3_finalize(sel);
-    sqlite3_close(db);
-    free(lat);
-    return status;
-}
-
 /* ---- driver ---- */
 
 enum kind { QHALL, BASELINE };
@@ -377,7 +161,7 @@ static int run(enum kind k, const char *dir, int n, int64_t *lat)
         close(ready[0]);
         close(res[0]);
         _exit(k == QHALL ? qh_reader(path, n, ready[1], res[1])
-                         : raw_reader(dir, name, n, ready[1], res[1]));
+                         : raw_reader(dir, name, n, ready[1], res[1], STALL_MS));
     }
     writer = fork();
     if (writer == 0) {
@@ -388,7 +172,7 @@ static int run(enum kind k, const char *dir, int n, int64_t *lat)
         close(res[1]);
         if (read(ready[0], &c, 1) != 1)
             _exit(1);
-        _exit(k == QHALL ? qh_writer(path, n) : raw_writer(path, n));
+        _exit(k == QHALL ? qh_writer(path, n) : raw_writer(path, n, GAP_US));
     }
     close(ready[0]);
     close(ready[1]);

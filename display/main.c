@@ -1,0 +1,741 @@
+/* main.c: qhall-display, the hall's wall screen (and, with --window N, the
+ * small screen above one window).
+ *
+ * The loop sleeps until something can change what is shown: the change
+ * feed's descriptor (a commit by a kiosk or counter), an SDL event, a
+ * signal, the next blink phase or minute, the reconnect timer.  It never
+ * redraws without a change of the model's `gen`, so an idle hall costs
+ * (almost) nothing.  With a real video driver SDL owns the wait
+ * (SDL_WaitEventTimeout), and a small thread turns "the watch fd is
+ * readable" into an SDL user event; headless (dummy driver, no display,
+ * --screenshot) there are no SDL events and the loop poll()s the fd
+ * itself.
+ *
+ * The database may vanish, lock or break at any time: the screen then
+ * keeps its last good state under a 连接中断 banner and reconnects with
+ * backoff.  The heartbeat (source.c) goes stale if this loop stops. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
+#include "model.h"
+#include "qh/audio.h"
+#include "qh/clock.h"
+#include "qh/ui.h"
+#include "qh/watch.h"
+#include "source.h"
+#include "view.h"
+
+enum {
+    SNAPSHOT_MS = 10000,        /* the store's truth, even without events */
+    CHECK_MS = 2000,            /* is the file still there? */
+    BEAT_MS = 5000,
+    STALL_MS = 15000,           /* loop silent this long: heartbeat stops */
+    BACKOFF_FIRST_MS = 500,
+    BACKOFF_MAX_MS = 8000,
+    EVBATCH = 64,
+};
+
+struct opts {
+    const char *db;
+    int window;
+    int fullscreen;
+    int w, h;
+    enum qh_lang lang;
+    const char *screenshot;
+    const char *shots;
+    int debug;
+    int mute;
+};
+
+struct app {
+    struct opts o;
+    char path[4096];
+    struct qh_store *s;
+    struct qh_watch *w;
+    struct qh_display_model *m;
+    struct qh_dm_snapshot *snap;
+    int64_t retry_at, next_snap, next_check;
+    int backoff_ms;
+    dev_t dev;
+    ino_t ino;
+    char logged_problem[256];
+    /* drawing */
+    int headless;
+    SDL_Window *win;
+    SDL_Renderer *r;
+    SDL_Surface *surf;
+    struct qh_display_view *v;
+    uint64_t drawn_gen;
+    int force_draw;
+    int shot_n;
+    char shot_last[QH_NUMBER_LEN + 16];
+    /* sound and life */
+    struct qh_audio *audio;
+    struct qh_display_conf audio_conf;
+    unsigned audio_gen;
+    struct qh_display_beat *beat;
+    /* the watch thread (windowed) */
+    pthread_t wt;
+    int wt_started;
+    int ctl[2];
+    pthread_mutex_t wt_mu;
+    int wt_fd;
+};
+
+static volatile sig_atomic_t quit_flag, shot_flag;
+static int sig_pipe[2] = {-1, -1};
+static Uint32 wake_event;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("qhall-display: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_signal(int sig)
+{
+    int e = errno;
+    if (sig == SIGUSR1)
+        shot_flag = 1;
+    else
+        quit_flag = 1;
+    if (sig_pipe[1] >= 0 && write(sig_pipe[1], "s", 1) < 0) {
+        /* full pipe: a wake-up is pending anyway */
+    }
+    errno = e;
+}
+
+/* ---- command line ---- */
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("qhall-display: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nusage: qhall-display [--db PATH] [--window N] [--fullscreen | --windowed WxH]\n"
+          "                     [--lang zh|en] [--screenshot FILE.png] [--shots DIR]\n"
+          "                     [--mute] [--debug]\n", stderr);
+    return 2;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    const char *lang = getenv("QHALL_LANG");
+
+    memset(o, 0, sizeof *o);
+    o->w = 1920;
+    o->h = 1080;
+    o->lang = lang && !strcmp(lang, "en") ? QH_LANG_EN : QH_LANG_ZH;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED() do { if (!val) return usage("%s needs a value", a); i++; } while (0)
+        if (!strcmp(a, "--db")) {
+            NEED();
+            o->db = val;
+        } else if (!strcmp(a, "--window")) {
+            char *end;
+            NEED();
+            long n = strtol(val, &end, 10);
+            if (*end || n < 1 || n > 99)
+                return usage("--window: expected a window number 1-99, got \"%s\"", val);
+            o->window = (int)n;
+        } else if (!strcmp(a, "--fullscreen")) {
+            o->fullscreen = 1;
+        } else if (!strcmp(a, "--windowed")) {
+            int w, h, n = 0;
+            NEED();
+            if (sscanf(val, "%dx%d%n", &w, &h, &n) != 2 || val[n] || w < 160 || h < 120 ||
+                w > 16384 || h > 16384)
+                return usage("--windowed: expected WxH such as 1920x1080, got \"%s\"", val);
+            o->w = w;
+            o->h = h;
+        } else if (!strcmp(a, "--lang")) {
+            NEED();
+            if (strcmp(val, "zh") && strcmp(val, "en"))
+                return usage("--lang: expected zh or en, got \"%s\"", val);
+            o->lang = !strcmp(val, "en") ? QH_LANG_EN : QH_LANG_ZH;
+        } else if (!strcmp(a, "--screenshot")) {
+            NEED();
+            o->screenshot = val;
+        } else if (!strcmp(a, "--shots")) {
+            NEED();
+            o->shots = val;
+        } else if (!strcmp(a, "--debug")) {
+            o->debug = 1;
+        } else if (!strcmp(a, "--mute")) {
+            o->mute = 1;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage("the hall display");
+            return 1;
+        } else {
+            return usage("unknown option \"%s\"", a);
+        }
+#undef NEED
+    }
+    if (o->fullscreen && o->screenshot)
+        return usage("--fullscreen and --screenshot do not go together");
+    return 0;
+}
+
+/* Same as the CLI: --db, $QHALL_DB, $XDG_STATE_HOME/qhall/qhall.db, else
+ * ~/.local/state/qhall/qhall.db.  Nothing is created. */
+static int db_path(const struct opts *o, char *out, size_t n)
+{
+    const char *p = o->db && *o->db ? o->db : getenv("QHALL_DB");
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+    if (p && *p)
+        snprintf(out, n, "%s", p);
+    else if (xdg && xdg[0] == '/')
+        snprintf(out, n, "%s/qhall/qhall.db", xdg);
+    else if (home && *home)
+        snprintf(out, n, "%s/.local/state/qhall/qhall.db", home);
+    else
+        return usage("cannot tell where the database is: use --db or QHALL_DB");
+    return 0;
+}
+
+/* ---- the database ---- */
+
+static void debug_state(struct app *a, const char *why)
+{
+    char line[2048];
+    if (!a->o.debug)
+        return;
+    qh_display_model_describe(a->m, line, sizeof line);
+    fprintf(stderr, "display: %s: %s\n", why, line);
+}
+
+static void disconnect(struct app *a, const char *problem)
+{
+    qh_watch_close(a->w);
+    qh_store_close(a->s);
+    a->w = NULL;
+    a->s = NULL;
+    if (a->wt_started) {
+        pthread_mutex_lock(&a->wt_mu);
+        a->wt_fd = -1;
+        pthread_mutex_unlock(&a->wt_mu);
+        if (write(a->ctl[1], "r", 1) < 0) {
+            /* the thread re-reads the fd at its next wake anyway */
+        }
+    }
+    qh_display_model_connection(a->m, 0, problem);
+    if (strcmp(problem, a->logged_problem)) {
+        logf_("连接中断 (connection lost): %s; retrying", problem);
+        snprintf(a->logged_problem, sizeof a->logged_problem, "%s", problem);
+    }
+    a->retry_at = mono_ms() + a->backoff_ms;
+    a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
+}
+
+static int take_snapshot(struct app *a)
+{
+    char err[QH_ERRLEN];
+    int rc = qh_display_source_snapshot(a->s, a->snap, err, sizeof err);
+    if (rc < 0) {
+        disconnect(a, err);
+        return rc;
+    }
+    qh_display_model_snapshot(a->m, a->snap, qh_clock_now());
+    a->next_snap = mono_ms() + SNAPSHOT_MS;
+    debug_state(a, "snapshot");
+    return 0;
+}
+
+static int connect_db(struct app *a)
+{
+    char err[QH_ERRLEN], msg[4200];
+    struct stat st;
+    int rc;
+
+    if (stat(a->path, &st) < 0) {
+        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
+        disconnect(a, msg);
+        return -1;
+    }
+    if ((rc = qh_store_open(&a->s, a->path, 0, err, sizeof err)) < 0) {
+        disconnect(a, err);
+        return -1;
+    }
+    qh_store_set_actor(a->s, a->o.window ? "display:window" : "display:hall");
+    if (take_snapshot(a) < 0)
+        return -1;
+    /* After a short outage, replay what was missed (calls older than a
+     * minute are shown but not read out); on a new or replaced database
+     * start from its end. */
+    int64_t last = qh_store_last_event_id(a->s), after = a->m->last_event;
+    if (after <= 0 || after > last || st.st_ino != a->ino || st.st_dev != a->dev)
+        after = last;
+    if ((rc = qh_watch_open(&a->w, a->s, after, err, sizeof err)) < 0) {
+        disconnect(a, err);
+        return -1;
+    }
+    a->dev = st.st_dev;
+    a->ino = st.st_ino;
+    a->m->last_event = after;
+    a->backoff_ms = BACKOFF_FIRST_MS;
+    a->next_check = mono_ms() + CHECK_MS;
+    qh_display_model_connection(a->m, 1, NULL);
+    if (a->logged_problem[0])
+        logf_("connected again to %s", a->path);
+    a->logged_problem[0] = '\0';
+    if (a->wt_started) {
+        pthread_mutex_lock(&a->wt_mu);
+        a->wt_fd = qh_watch_fd(a->w);
+        pthread_mutex_unlock(&a->wt_mu);
+        if (write(a->ctl[1], "r", 1) < 0) {
+            /* see disconnect() */
+        }
+    }
+    return 0;
+}
+
+/* New events from the feed into the model. */
+static void read_events(struct app *a)
+{
+    struct qh_event_row evs[EVBATCH];
+    char err[QH_ERRLEN];
+    int n, total = 0;
+
+    do {
+        n = qh_watch_read(a->w, evs, EVBATCH, err, sizeof err);
+        if (n < 0) {
+            disconnect(a, err);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            qh_display_model_event(a->m, &evs[i], qh_clock_now());
+            if (a->o.debug)
+                fprintf(stderr, "display: event %lld %s %s window %d\n",
+                        (long long)evs[i].id, evs[i].type, evs[i].number, evs[i].window);
+        }
+        total += n;
+    } while (n == EVBATCH);
+    if (total)
+        debug_state(a, "events");
+}
+
+/* The file itself: deleted, or replaced by another (a restore). */
+static void check_file(struct app *a)
+{
+    struct stat st;
+    char msg[4200];
+
+    a->next_check = mono_ms() + CHECK_MS;
+    if (stat(a->path, &st) < 0) {
+        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
+        disconnect(a, msg);
+    } else if (st.st_ino != a->ino || st.st_dev != a->dev) {
+        snprintf(msg, sizeof msg, "%s was replaced", a->path);
+        disconnect(a, msg);
+        a->retry_at = mono_ms();    /* reconnect at once */
+    }
+}
+
+/* ---- sound ---- */
+
+static void audio_update(struct app *a)
+{
+    char problem[256];
+
+    if (a->o.mute || a->o.window || !a->m->have_hall)
+        return;
+    const struct qh_display_conf *dc = &a->m->hall.display;
+    if (a->audio && (dc->volume != a->audio_conf.volume ||
+                     dc->announce_repeat != a->audio_conf.announce_repeat)) {
+        qh_audio_close(a->audio);
+        a->audio = NULL;
+    }
+    if (!a->audio) {
+        struct qh_audio_opts ao;
+        char err[QH_ERRLEN];
+        qh_audio_opts_default(&ao);
+        ao.volume = dc->volume;
+        ao.repeat = dc->announce_repeat;
+        if (qh_audio_open(&a->audio, &ao, err, sizeof err) < 0) {
+            logf_("no sound: %s (the screen goes on)", err);
+            a->o.mute = 1;
+            return;
+        }
+        a->audio_conf = *dc;
+        a->audio_gen = 0;
+    }
+    unsigned g = qh_audio_status(a->audio, problem, sizeof problem);
+    if (g != a->audio_gen) {
+        a->audio_gen = g;
+        if (problem[0])
+            logf_("no sound: %s (the screen goes on; logged once)", problem);
+        else
+            logf_("sound works again");
+    }
+}
+
+static void speak(struct app *a)
+{
+    char text[128];
+
+    while (qh_display_model_take_say(a->m, text, sizeof text)) {
+        if (a->o.debug)
+            fprintf(stderr, "display: say %s\n", text);
+        if (a->audio)
+            qh_audio_say(a->audio, text);
+    }
+}
+
+/* ---- drawing ---- */
+
+static int setup_video(struct app *a)
+{
+    char err[QH_ERRLEN];
+    const char *drv = getenv("SDL_VIDEODRIVER");
+
+    a->headless = a->o.screenshot != NULL || (drv && (!strcmp(drv, "dummy") ||
+                                                      !strcmp(drv, "offscreen")));
+    if (!a->headless) {
+        SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+        SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+        if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
+            logf_("no display (%s): running headless%s%s", SDL_GetError(),
+                  a->o.shots ? ", screenshots in " : "; use --shots DIR to see it",
+                  a->o.shots ? a->o.shots : "");
+            a->headless = 1;
+        }
+    }
+    if (!a->headless) {
+        Uint32 flags = SDL_WINDOW_RESIZABLE | (a->o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        a->win = SDL_CreateWindow("qhall-display", SDL_WINDOWPOS_CENTERED,
+                                  SDL_WINDOWPOS_CENTERED, a->o.w, a->o.h, flags);
+        if (a->win)
+            a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+        if (a->win && !a->r)
+            a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->r) {
+            logf_("cannot open a window: %s", SDL_GetError());
+            return 3;
+        }
+        if (a->o.fullscreen)
+            SDL_ShowCursor(SDL_DISABLE);
+    } else if (qh_ui_offscreen(a->o.w, a->o.h, &a->surf, &a->r, err, sizeof err) < 0) {
+        logf_("%s", err);
+        return 3;
+    }
+    if (qh_display_view_new(&a->v, a->r, err, sizeof err) < 0) {
+        logf_("%s", err);
+        return 3;
+    }
+    return 0;
+}
+
+static void save_shot(struct app *a, const char *path)
+{
+    char err[QH_ERRLEN];
+    if (qh_ui_save_png(a->r, path, err, sizeof err) < 0)
+        logf_("screenshot: %s", err);
+    else if (a->o.debug)
+        fprintf(stderr, "display: shot %s\n", path);
+}
+
+static void draw(struct app *a)
+{
+    int w, h;
+
+    if (SDL_GetRendererOutputSize(a->r, &w, &h) < 0 || w <= 0 || h <= 0)
+        return;
+    qh_display_view_draw(a->v, a->m, w, h);
+    if (a->win)
+        SDL_RenderPresent(a->r);
+    a->drawn_gen = a->m->gen;
+    a->force_draw = 0;
+    /* --shots: one picture per new call (and on SIGUSR1). */
+    if (a->o.shots) {
+        char key[sizeof a->shot_last], path[4200];
+        snprintf(key, sizeof key, "%s@%d", a->m->has_current ? a->m->current.number : "",
+                 a->m->has_current ? a->m->current.window : 0);
+        int new_call = a->m->has_current && strcmp(key, a->shot_last);
+        if (new_call || shot_flag) {
+            snprintf(path, sizeof path, "%s/%04d-%s.png", a->o.shots, ++a->shot_n,
+                     a->m->has_current ? a->m->current.number : "screen");
+            save_shot(a, path);
+            snprintf(a->shot_last, sizeof a->shot_last, "%s", key);
+            shot_flag = 0;
+        }
+    }
+}
+
+/* ---- the watch thread (windowed only) ---- */
+
+static void *watch_thread(void *ud)
+{
+    struct app *a = ud;
+    int armed = 1;
+
+    for (;;) {
+        pthread_mutex_lock(&a->wt_mu);
+        int fd = a->wt_fd;
+        pthread_mutex_unlock(&a->wt_mu);
+        struct pollfd p[3] = {{a->ctl[0], POLLIN, 0}, {sig_pipe[0], POLLIN, 0},
+                              {armed ? fd : -1, POLLIN, 0}};
+        if (poll(p, 3, -1) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents & POLLIN) {
+            char c;
+            if (read(a->ctl[0], &c, 1) != 1 || c == 'q')
+                break;
+            if (c == 'a' || c == 'r')
+                armed = 1;
+        }
+        SDL_Event e;
+        SDL_zero(e);
+        e.type = wake_event;
+        if (p[1].revents & POLLIN) {
+            char buf[16];
+            if (read(sig_pipe[0], buf, sizeof buf) < 0) {
+                /* EAGAIN: another reader took it */
+            }
+            SDL_PushEvent(&e);
+        }
+        if (p[2].revents & (POLLIN | POLLERR | POLLNVAL)) {
+            armed = 0;        /* until the loop has read the feed */
+            SDL_PushEvent(&e);
+        }
+    }
+    return NULL;
+}
+
+/* ---- the loop ---- */
+
+static int wait_for_change(struct app *a, int timeout)
+{
+    if (a->headless) {
+        struct pollfd p[2] = {{sig_pipe[0], POLLIN, 0},
+                              {a->w ? qh_watch_fd(a->w) : -1, POLLIN, 0}};
+        if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN)) {
+            char buf[16];
+            if (read(sig_pipe[0], buf, sizeof buf) < 0) {
+                /* nothing: the flags carry the news */
+            }
+        }
+        return 0;
+    }
+    SDL_Event e;
+    int got = SDL_WaitEventTimeout(&e, timeout);
+    while (got) {
+        if (e.type == SDL_QUIT)
+            quit_flag = 1;
+        else if (e.type == SDL_KEYDOWN &&
+                 (e.key.keysym.sym == SDLK_ESCAPE || e.key.keysym.sym == SDLK_q))
+            quit_flag = 1;
+        else if (e.type == SDL_WINDOWEVENT &&
+                 (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                  e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                  e.window.event == SDL_WINDOWEVENT_RESTORED))
+            a->force_draw = 1;
+        else if (e.type == SDL_RENDER_TARGETS_RESET || e.type == SDL_RENDER_DEVICE_RESET)
+            a->force_draw = 1;
+        got = SDL_PollEvent(&e);
+    }
+    if (write(a->ctl[1], "a", 1) < 0) {
+        /* the thread is gone: the fallback timeout still reads the feed */
+    }
+    return 0;
+}
+
+static void run(struct app *a)
+{
+    char info[512], line[256];
+
+    a->backoff_ms = BACKOFF_FIRST_MS;
+    connect_db(a);
+    while (!quit_flag) {
+        int64_t mono = mono_ms(), now = qh_clock_now();
+        if (!a->s && mono >= a->retry_at)
+            connect_db(a);
+        if (a->s) {
+            read_events(a);
+            if (a->s && (a->m->need_snapshot || mono >= a->next_snap))
+                take_snapshot(a);
+            if (a->s && mono >= a->next_check)
+                check_file(a);
+        }
+        qh_display_model_tick(a->m, now);
+        audio_update(a);
+        speak(a);
+        if (a->m->gen != a->drawn_gen || a->force_draw || shot_flag)
+            draw(a);
+        if (a->m->connected) {
+            snprintf(info, sizeof info, "%s",
+                     a->m->has_current ? a->m->current.number : "no call yet");
+            if (a->m->has_current)
+                snprintf(info + strlen(info), sizeof info - strlen(info), "@%d",
+                         a->m->current.window);
+        } else {
+            snprintf(info, sizeof info, "连接中断: %s", a->m->problem);
+        }
+        if (a->audio && qh_audio_status(a->audio, line, sizeof line) && line[0])
+            snprintf(info + strlen(info), sizeof info - strlen(info), "; %s", line);
+        if (a->beat)
+            qh_display_beat_alive(a->beat, info);
+
+        int timeout = qh_display_model_wake_ms(a->m, now, BEAT_MS);
+        if (a->s) {
+            int wt = qh_watch_timeout_ms(a->w);
+            int64_t snap = a->next_snap - mono, chk = a->next_check - mono;
+            if (wt >= 0 && wt < timeout)
+                timeout = wt;
+            if (snap < timeout)
+                timeout = snap > 0 ? (int)snap : 0;
+            if (chk < timeout)
+                timeout = chk > 0 ? (int)chk : 0;
+        } else {
+            int64_t r = a->retry_at - mono;
+            if (r < timeout)
+                timeout = r > 0 ? (int)r : 0;
+        }
+        wait_for_change(a, timeout);
+    }
+}
+
+static int screenshot(struct app *a)
+{
+    char err[QH_ERRLEN];
+    int rc = 0;
+
+    connect_db(a);
+    qh_display_model_tick(a->m, qh_clock_now());
+    draw(a);
+    if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
+        logf_("%s", err);
+        rc = 3;
+    }
+    if (a->o.debug) {
+        const struct qh_ui_box *b;
+        int n = qh_ui_boxes(qh_display_view_ui(a->v), &b);
+        for (int i = 0; i < n; i++)
+            fprintf(stderr, "display: box %d,%d %dx%d px=%d %s\n", b[i].r.x, b[i].r.y,
+                    b[i].r.w, b[i].r.h, b[i].px, b[i].text);
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct app a;
+    char err[QH_ERRLEN], name[64];
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    a.ctl[0] = a.ctl[1] = -1;
+    a.wt_fd = -1;
+    if ((rc = parse_args(argc, argv, &a.o)) != 0)
+        return rc == 1 ? 0 : rc;
+    if (qh_clock_check_env(err, sizeof err) < 0)
+        return usage("QHALL_NOW: %s", err);
+    if ((rc = db_path(&a.o, a.path, sizeof a.path)) != 0)
+        return rc;
+    a.m = calloc(1, sizeof *a.m);
+    a.snap = calloc(1, sizeof *a.snap);
+    if (!a.m || !a.snap) {
+        logf_("out of memory");
+        return 3;
+    }
+    qh_display_model_init(a.m, a.o.lang, a.o.window, qh_clock_now());
+    if (pipe(sig_pipe) < 0) {
+        logf_("pipe: %s", strerror(errno));
+        return 3;
+    }
+    for (int i = 0; i < 2; i++)
+        fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    rc = setup_video(&a);
+    if (rc == 0 && a.o.screenshot) {
+        rc = screenshot(&a);
+        goto out;
+    }
+    if (rc != 0)
+        goto out;
+    if (a.o.shots && mkdir(a.o.shots, 0755) < 0 && errno != EEXIST) {
+        logf_("%s: %s", a.o.shots, strerror(errno));
+        rc = 3;
+        goto out;
+    }
+    if (a.o.window)
+        snprintf(name, sizeof name, "display:window%d", a.o.window);
+    else
+        snprintf(name, sizeof name, "display:hall");
+    if (qh_display_beat_start(&a.beat, a.path, name, BEAT_MS, STALL_MS, err, sizeof err) < 0)
+        logf_("heartbeat: %s", err);
+    if (!a.headless) {
+        wake_event = SDL_RegisterEvents(1);
+        pthread_mutex_init(&a.wt_mu, NULL);
+        if (wake_event != (Uint32)-1 && pipe(a.ctl) == 0 &&
+            pthread_create(&a.wt, NULL, watch_thread, &a) == 0)
+            a.wt_started = 1;
+        else
+            logf_("cannot start the watch thread: calls show within a second");
+    }
+    run(&a);
+    rc = 0;
+out:
+    if (a.wt_started) {
+        if (write(a.ctl[1], "q", 1) < 0) {
+            /* join anyway: the thread also ends on a closed pipe */
+        }
+        pthread_join(a.wt, NULL);
+    }
+    if (a.ctl[0] >= 0) {
+        close(a.ctl[0]);
+        close(a.ctl[1]);
+    }
+    qh_display_beat_stop(a.beat);
+    qh_audio_close(a.audio);
+    qh_watch_close(a.w);
+    qh_store_close(a.s);
+    qh_display_view_free(a.v);
+    if (a.r)
+        SDL_DestroyRenderer(a.r);
+    if (a.surf)
+        SDL_FreeSurface(a.surf);
+    if (a.win)
+        SDL_DestroyWindow(a.win);
+    SDL_Quit();
+    free(a.m);
+    free(a.snap);
+    return rc;
+}

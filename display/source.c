@@ -1,0 +1,275 @@
+/* source.c: the display's reads from the store, and its heartbeat.
+ *
+ * The display only reads on its main connection: in WAL mode readers are
+ * never blocked by a writer, so the screen cannot hang on a kiosk's
+ * transaction.  The heartbeat is a write and may wait for the lock (up to
+ * the busy timeout), so it has its own thread and connection. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qh/clock.h"
+#include "qh/ticket.h"
+#include "source.h"
+
+/* ---- snapshot ---- */
+
+struct collect {
+    struct qh_dm_snapshot *snap;
+    struct qh_ticket_row *rows;
+    int n, cap;
+};
+
+static int collect_one(const struct qh_ticket_row *t, void *ud)
+{
+    struct collect *c = ud;
+    if (c->n == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 256;
+        struct qh_ticket_row *r = realloc(c->rows, (size_t)cap * sizeof *r);
+        if (!r)
+            return 1;
+        c->rows = r;
+        c->cap = cap;
+    }
+    c->rows[c->n++] = *t;
+    return 0;
+}
+
+static int by_called_desc(const void *a, const void *b)
+{
+    const struct qh_ticket_row *x = a, *y = b;
+    return (x->called_at < y->called_at) - (x->called_at > y->called_at);
+}
+
+/* The order a window calls in: released holds first, then virtual time. */
+static int by_queue_order(const void *a, const void *b)
+{
+    const struct qh_ticket_row *x = a, *y = b;
+    if (x->prio != y->prio)
+        return x->prio - y->prio;
+    if (x->virtual_at != y->virtual_at)
+        return (x->virtual_at > y->virtual_at) - (x->virtual_at < y->virtual_at);
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int serves(const struct qh_window_conf *wc, const char *queue)
+{
+    for (int i = 0; i < wc->nqueues; i++)
+        if (!strcmp(wc->queues[i], queue))
+            return 1;
+    return 0;
+}
+
+int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
+                               char *err, size_t errlen)
+{
+    struct collect c = {snap, NULL, 0, 0};
+    int rc;
+
+    memset(snap, 0, sizeof *snap);
+    if ((rc = qh_store_hall_reload(s, err, errlen)) < 0)
+        return rc;
+    if (!qh_store_has_hall(s))
+        return qh_err(err, errlen, QH_E_NOTFOUND, "the database has no hall yet");
+    snap->hall = *qh_store_hall(s);
+    qh_ticket_today(s, snap->day);
+    for (int i = 0; i < snap->hall.nqueues; i++) {
+        int n = qh_store_waiting_count(s, snap->day, snap->hall.queues[i].code);
+        if (n < 0)
+            return qh_err(err, errlen, n, "waiting count: %s", qh_strerror(n));
+        snprintf(snap->queues[i].code, sizeof snap->queues[i].code, "%s",
+                 snap->hall.queues[i].code);
+        snap->queues[i].waiting = n;
+    }
+    snap->nqueues = snap->hall.nqueues;
+    /* All of today's tickets once: recent calls and next numbers. */
+    rc = qh_store_ticket_each(s, snap->day, -1, collect_one, &c);
+    if (rc < 0) {
+        free(c.rows);
+        return qh_err(err, errlen, rc, "tickets: %s", qh_strerror(rc));
+    }
+    for (int i = 0; i < snap->hall.nwindows; i++) {
+        const struct qh_window_conf *wc = &snap->hall.windows[i];
+        struct qh_dm_window *w = &snap->windows[i];
+        struct qh_window_row wr;
+        struct qh_ticket_row t;
+        w->number = wc->number;
+        rc = qh_store_window_get(s, wc->number, &wr);
+        if (rc == 0) {
+            snprintf(w->staff, sizeof w->staff, "%s", wr.staff);
+            w->paused = wr.paused;
+            snprintf(w->reason, sizeof w->reason, "%s", wr.pause_reason);
+        } else if (rc != QH_E_NOTFOUND) {
+            free(c.rows);
+            return qh_err(err, errlen, rc, "window %d: %s", wc->number, qh_strerror(rc));
+        }
+        rc = qh_store_ticket_at_window(s, snap->day, wc->number, &t);
+        if (rc == 0) {
+            snprintf(w->ticket, sizeof w->ticket, "%s", t.number);
+            w->ticket_state = t.state;
+            w->green = t.green[0] != 0;
+        } else if (rc != QH_E_NOTFOUND) {
+            free(c.rows);
+            return qh_err(err, errlen, rc, "window %d: %s", wc->number, qh_strerror(rc));
+        }
+    }
+    snap->nwindows = snap->hall.nwindows;
+    /* Next numbers: waiting tickets this window may call, in queue order
+     * (an approximation of the 2+1 policy: its own queues' heads). */
+    if (c.n > 1)            /* qsort(NULL, 0) is undefined */
+        qsort(c.rows, (size_t)c.n, sizeof *c.rows, by_queue_order);
+    for (int i = 0; i < snap->nwindows; i++) {
+        const struct qh_window_conf *wc = &snap->hall.windows[i];
+        struct qh_dm_window *w = &snap->windows[i];
+        for (int k = 0; k < wc->nqueues && w->nnext < QH_DM_NEXT; k++)
+            for (int j = 0; j < c.n && w->nnext < QH_DM_NEXT; j++) {
+                const struct qh_ticket_row *t = &c.rows[j];
+                if (t->state == QH_TICKET_WAITING && !strcmp(t->queue, wc->queues[k]) &&
+                    serves(wc, t->queue) &&
+                    (!t->target_window || t->target_window == wc->number))
+                    snprintf(w->next[w->nnext++], sizeof w->next[0], "%s", t->number);
+            }
+    }
+    if (c.n > 1)
+        qsort(c.rows, (size_t)c.n, sizeof *c.rows, by_called_desc);
+    for (int j = 0; j < c.n && snap->nrecent < QH_DM_RECENT; j++) {
+        const struct qh_ticket_row *t = &c.rows[j];
+        if (!t->called_at || !t->window)
+            continue;
+        struct qh_dm_call *call = &snap->recent[snap->nrecent++];
+        snprintf(call->number, sizeof call->number, "%s", t->number);
+        snprintf(call->queue, sizeof call->queue, "%s", t->queue);
+        call->window = t->window;
+        call->green = t->green[0] != 0;
+        call->recalls = t->recalls;
+        call->at = t->called_at;
+    }
+    free(c.rows);
+    return 0;
+}
+
+/* ---- heartbeat ---- */
+
+struct qh_display_beat {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop;
+    char path[4096];
+    char name[64];
+    char info[256];
+    int interval_ms, stall_ms;
+    struct timespec alive;        /* CLOCK_MONOTONIC of the loop's last call */
+    int count;
+};
+
+static int64_t since_ms(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void *beat_main(void *ud)
+{
+    struct qh_display_beat *b = ud;
+    struct qh_store *s = NULL;
+    struct qh_heartbeat hb;
+
+    pthread_mutex_lock(&b->mu);
+    while (!b->stop) {
+        int fresh = since_ms(&b->alive) < b->stall_ms;
+        memset(&hb, 0, sizeof hb);
+        snprintf(hb.name, sizeof hb.name, "%s", b->name);
+        snprintf(hb.kind, sizeof hb.kind, "display");
+        snprintf(hb.info, sizeof hb.info, "%s", b->info);
+        pthread_mutex_unlock(&b->mu);
+        int ok = 0;
+        /* Never create a database: a display pointed at the wrong path must
+         * not leave an empty hall behind. */
+        if (fresh && !s && access(b->path, F_OK) == 0)
+            qh_store_open(&s, b->path, 0, NULL, 0);
+        if (fresh && s) {
+            hb.at = qh_clock_now();
+            ok = qh_store_heartbeat(s, &hb, NULL, 0) == 0;
+            if (!ok || access(b->path, F_OK) != 0) {
+                qh_store_close(s);     /* reopen next time */
+                s = NULL;
+            }
+        }
+        pthread_mutex_lock(&b->mu);
+        if (ok)
+            b->count++;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += b->interval_ms / 1000;
+        ts.tv_nsec += (long)(b->interval_ms % 1000) * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        while (!b->stop && pthread_cond_timedwait(&b->cv, &b->mu, &ts) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&b->mu);
+    qh_store_close(s);
+    return NULL;
+}
+
+int qh_display_beat_start(struct qh_display_beat **out, const char *path,
+                          const char *name, int interval_ms, int stall_ms,
+                          char *err, size_t errlen)
+{
+    struct qh_display_beat *b = calloc(1, sizeof *b);
+
+    *out = NULL;
+    if (!b)
+        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    snprintf(b->path, sizeof b->path, "%s", path);
+    snprintf(b->name, sizeof b->name, "%s", name);
+    b->interval_ms = interval_ms;
+    b->stall_ms = stall_ms;
+    clock_gettime(CLOCK_MONOTONIC, &b->alive);
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+    if (pthread_create(&b->thread, NULL, beat_main, b) != 0) {
+        pthread_cond_destroy(&b->cv);
+        pthread_mutex_destroy(&b->mu);
+        free(b);
+        return qh_err(err, errlen, QH_E_IO, "cannot start the heartbeat thread");
+    }
+    *out = b;
+    return 0;
+}
+
+void qh_display_beat_alive(struct qh_display_beat *b, const char *info)
+{
+    pthread_mutex_lock(&b->mu);
+    clock_gettime(CLOCK_MONOTONIC, &b->alive);
+    snprintf(b->info, sizeof b->info, "%s", info ? info : "");
+    pthread_mutex_unlock(&b->mu);
+}
+
+int qh_display_beat_count(struct qh_display_beat *b)
+{
+    pthread_mutex_lock(&b->mu);
+    int n = b->count;
+    pthread_mutex_unlock(&b->mu);
+    return n;
+}
+
+void qh_display_beat_stop(struct qh_display_beat *b)
+{
+    if (!b)
+        return;
+    pthread_mutex_lock(&b->mu);
+    b->stop = 1;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    pthread_join(b->thread, NULL);
+    pthread_cond_destroy(&b->cv);
+    pthread_mutex_destroy(&b->mu);
+    free(b);
+}

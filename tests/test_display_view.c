@@ -1,0 +1,362 @@
+/* test_display_view.c: the hall display drawn headless (software renderer
+ * on a surface) in both layouts, several sizes, both blink phases, window
+ * mode, the 连接中断 banner and the closed screen.  On every frame: no text
+ * box leaves the screen or overlaps another, the called number is the
+ * tallest text and at least 1/8 of the height, and every text has a
+ * contrast of at least 4.5:1 against the background measured under it.
+ * Screenshots are kept in the artefacts directory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "model.h"
+#include "qh/clock.h"
+#include "view.h"
+
+#include <SDL_ttf.h>
+
+static int64_t T0;
+
+struct fx {
+    SDL_Surface *surf;
+    SDL_Renderer *r;
+    struct qh_display_view *v;
+    int w, h;
+};
+
+static void fx_open(struct fx *f, int w, int h)
+{
+    char err[QH_ERRLEN];
+    f->w = w;
+    f->h = h;
+    if (qh_ui_offscreen(w, h, &f->surf, &f->r, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    if (qh_display_view_new(&f->v, f->r, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+static void fx_close(struct fx *f)
+{
+    qh_display_view_free(f->v);
+    SDL_DestroyRenderer(f->r);
+    SDL_FreeSurface(f->surf);
+}
+
+static void ev(struct qh_display_model *m, const char *type, const char *number,
+               const char *queue, int window, const char *staff, const char *detail)
+{
+    static int64_t id;
+    struct qh_event_row e;
+    memset(&e, 0, sizeof e);
+    e.id = ++id;
+    e.at = T0;
+    e.ticket = number ? id : 0;
+    snprintf(e.type, sizeof e.type, "%s", type);
+    snprintf(e.number, sizeof e.number, "%s", number ? number : "");
+    snprintf(e.queue, sizeof e.queue, "%s", queue ? queue : "");
+    snprintf(e.staff, sizeof e.staff, "%s", staff ? staff : "");
+    snprintf(e.detail, sizeof e.detail, "%s", detail ? detail : "{}");
+    e.window = window;
+    qh_display_model_event(m, &e, T0);
+}
+
+/* A busy morning: calls, a green-channel call, a pause with a reason, a
+ * closed window, a serving window, people waiting. */
+static struct qh_display_model *busy_model(enum qh_lang lang, int window)
+{
+    struct qh_display_model *m = calloc(1, sizeof *m);
+    struct qh_dm_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(m);
+    assert_non_null(s);
+    qh_display_model_init(m, lang, window, T0);
+    snprintf(s->day, sizeof s->day, "2026-11-25");
+    qh_conf_defaults(&s->hall);
+    s->nwindows = s->hall.nwindows;
+    for (int i = 0; i < s->nwindows; i++)
+        s->windows[i].number = s->hall.windows[i].number;
+    s->nqueues = s->hall.nqueues;
+    for (int i = 0; i < s->nqueues; i++)
+        snprintf(s->queues[i].code, sizeof s->queues[i].code, "%s", s->hall.queues[i].code);
+    s->windows[2].nnext = 3;
+    snprintf(s->windows[2].next[0], QH_NUMBER_LEN, "B004");
+    snprintf(s->windows[2].next[1], QH_NUMBER_LEN, "B005");
+    snprintf(s->windows[2].next[2], QH_NUMBER_LEN, "B006");
+    qh_display_model_snapshot(m, s, T0);
+    qh_display_model_connection(m, 1, NULL);
+    ev(m, "login", NULL, NULL, 1, "w01", NULL);
+    ev(m, "login", NULL, NULL, 2, "w02", NULL);
+    ev(m, "login", NULL, NULL, 3, "w03", NULL);
+    ev(m, "login", NULL, NULL, 5, "w05", NULL);
+    for (int i = 1; i <= 9; i++) {
+        char n[8];
+        snprintf(n, sizeof n, "A%03d", i);
+        ev(m, "issued", n, "A", 0, NULL, NULL);
+        snprintf(n, sizeof n, "B%03d", i);
+        ev(m, "issued", n, "B", 0, NULL, NULL);
+    }
+    ev(m, "paused", NULL, NULL, 2, "w02", "{\"reason\":\"午间会议，稍后回来\"}");
+    ev(m, "called", "A001", "A", 1, "w01", NULL);
+    ev(m, "started", "A001", "A", 1, "w01", NULL);
+    ev(m, "called", "C001", "C", 5, "w05", NULL);
+    ev(m, "called", "B002", "B", 3, "w03", "{\"green\":\"elderly\"}");
+    /* Window mode's own window gets the newest call. */
+    if (window)
+        ev(m, "recalled", "B002", "B", 3, "w03", "{\"count\":1}");
+    /* the snapshot's next numbers are cleared by the call: put them back */
+    m->windows[2].nnext = s->windows[2].nnext;
+    memcpy(m->windows[2].next, s->windows[2].next, sizeof m->windows[2].next);
+    free(s);
+    return m;
+}
+
+static int overlap(SDL_Rect a, SDL_Rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Draw and check one frame; save it as name.png.  Returns the number of
+ * boxes. */
+static int check_frame(struct fx *f, const struct qh_display_model *m, const char *name,
+                       int expect_number)
+{
+    const struct qh_ui_box *b;
+    char path[1024], err[QH_ERRLEN];
+
+    qh_display_view_draw(f->v, m, f->w, f->h);
+    int n = qh_ui_boxes(qh_display_view_ui(f->v), &b);
+    if (n < 3)
+        fail_msg("%s: only %d texts drawn (%s)", name, n, n ? b[0].text : "");
+    SDL_Rect nb = qh_display_view_number_box(f->v);
+    for (int i = 0; i < n; i++) {
+        SDL_Rect r = b[i].r;
+        if (r.x < 0 || r.y < 0 || r.x + r.w > f->w || r.y + r.h > f->h)
+            fail_msg("%s: \"%s\" leaves the screen: %d,%d %dx%d", name, b[i].text, r.x,
+                     r.y, r.w, r.h);
+        for (int j = 0; j < i; j++)
+            if (overlap(r, b[j].r))
+                fail_msg("%s: \"%s\" overlaps \"%s\"", name, b[i].text, b[j].text);
+        struct qh_ui_color bg = qh_ui_background(f->r, r);
+        double c = qh_ui_contrast(b[i].fg, bg);
+        if (c < 4.5)
+            fail_msg("%s: \"%s\" contrast %.2f (fg %d,%d,%d on %d,%d,%d)", name, b[i].text,
+                     c, b[i].fg.r, b[i].fg.g, b[i].fg.b, bg.r, bg.g, bg.b);
+        /* Nothing too small to read from across the hall. */
+        if (b[i].px * 40 < f->h && b[i].px < 16)
+            fail_msg("%s: \"%s\" is %d px on a %d px screen", name, b[i].text, b[i].px, f->h);
+    }
+    if (expect_number) {
+        int found = 0;
+        assert_true(nb.w > 0);
+        for (int i = 0; i < n; i++) {
+            if (b[i].r.x == nb.x && b[i].r.y == nb.y && b[i].r.w == nb.w) {
+                found = 1;
+                if (b[i].px * 8 < f->h)
+                    fail_msg("%s: number %s is %d px, under 1/8 of %d", name, b[i].text,
+                             b[i].px, f->h);
+                for (int j = 0; j < n; j++)
+                    if (j != i && b[j].px >= b[i].px)
+                        fail_msg("%s: \"%s\" (%d px) is not smaller than the number (%d px)",
+                                 name, b[j].text, b[j].px, b[i].px);
+            }
+        }
+        assert_true(found);
+    }
+    snprintf(path, sizeof path, "%s/display-%s.png", tu_artefacts(), name);
+    if (qh_ui_save_png(f->r, path, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    return n;
+}
+
+static int has_text(struct fx *f, const char *text)
+{
+    const struct qh_ui_box *b;
+    int n = qh_ui_boxes(qh_display_view_ui(f->v), &b);
+    for (int i = 0; i < n; i++)
+        if (strstr(b[i].text, text))
+            return 1;
+    return 0;
+}
+
+static void hall_layouts(void **state)
+{
+    static const int sizes[][2] = {
+        {1920, 1080}, {1080, 1920}, {1280, 720}, {1366, 768}, {1024, 768},
+        {768, 1024}, {3840, 2160}, {800, 480},
+    };
+    (void)state;
+    struct qh_display_model *m = busy_model(QH_LANG_ZH, 0);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        struct fx f;
+        char name[64];
+        fx_open(&f, sizes[i][0], sizes[i][1]);
+        qh_display_model_tick(m, T0);                    /* blink: highlight */
+        assert_int_equal(m->blink_on, 1);
+        snprintf(name, sizeof name, "hall-%dx%d-blink", f.w, f.h);
+        check_frame(&f, m, name, 1);
+        assert_true(has_text(&f, "B002"));
+        assert_true(has_text(&f, "优先"));
+        assert_true(has_text(&f, "暂停服务"));
+        assert_true(has_text(&f, "未开放"));
+        assert_true(has_text(&f, "办理中"));
+        assert_true(has_text(&f, "等候："));
+        qh_display_model_tick(m, T0 + QH_DM_BLINK_HALF_MS);   /* normal phase */
+        assert_int_equal(m->blink_on, 0);
+        snprintf(name, sizeof name, "hall-%dx%d", f.w, f.h);
+        check_frame(&f, m, name, 1);
+        /* Drawing the same state again makes no new textures. */
+        int cached = qh_ui_cache_size(qh_display_view_ui(f.v));
+        qh_display_view_draw(f.v, m, f.w, f.h);
+        assert_int_equal(qh_ui_cache_size(qh_display_view_ui(f.v)), cached);
+        fx_close(&f);
+    }
+    free(m);
+}
+
+static void english(void **state)
+{
+    (void)state;
+    struct qh_display_model *m = busy_model(QH_LANG_EN, 0);
+    struct fx f;
+    fx_open(&f, 1920, 1080);
+    check_frame(&f, m, "hall-en", 1);
+    assert_true(has_text(&f, "Now calling"));
+    assert_true(has_text(&f, "Priority"));
+    fx_close(&f);
+    free(m);
+}
+
+static void banner_and_closed(void **state)
+{
+    (void)state;
+    struct qh_display_model *m = busy_model(QH_LANG_ZH, 0);
+    struct fx f;
+    fx_open(&f, 1920, 1080);
+    qh_display_model_connection(m, 0, "unable to open database file");
+    check_frame(&f, m, "hall-disconnected", 1);
+    assert_true(has_text(&f, "连接中断"));
+    assert_true(has_text(&f, "B002"));      /* last good state stays */
+    fx_close(&f);
+    fx_open(&f, 1080, 1920);
+    check_frame(&f, m, "hall-disconnected-portrait", 1);
+    fx_close(&f);
+
+    /* Evening: 已下班 with the opening hours. */
+    qh_display_model_connection(m, 1, NULL);
+    int64_t evening;
+    assert_int_equal(qh_clock_parse("2026-11-25T19:00:00+08:00", NULL, &evening, NULL, 0), 0);
+    qh_display_model_tick(m, evening);
+    fx_open(&f, 1920, 1080);
+    check_frame(&f, m, "hall-closed", 0);
+    assert_true(has_text(&f, "已下班"));
+    assert_true(has_text(&f, "08:30-12:00"));
+    fx_close(&f);
+    /* Lunch: 休息中. */
+    int64_t lunch;
+    assert_int_equal(qh_clock_parse("2026-11-25T13:00:00+08:00", NULL, &lunch, NULL, 0), 0);
+    qh_display_model_tick(m, lunch);
+    fx_open(&f, 1080, 1920);
+    check_frame(&f, m, "hall-break-portrait", 0);
+    assert_true(has_text(&f, "休息中"));
+    fx_close(&f);
+    free(m);
+
+    /* No database at all yet: banner, no hall, nothing else. */
+    m = calloc(1, sizeof *m);
+    qh_display_model_init(m, QH_LANG_ZH, 0, T0);
+    qh_display_model_connection(m, 0, "no such file");
+    fx_open(&f, 1920, 1080);
+    check_frame(&f, m, "hall-no-db", 0);
+    assert_true(has_text(&f, "连接中断"));
+    fx_close(&f);
+    free(m);
+}
+
+static void window_screens(void **state)
+{
+    static const int sizes[][2] = {{1280, 720}, {800, 480}, {1920, 1080}, {600, 1024}};
+    (void)state;
+    struct qh_display_model *m = busy_model(QH_LANG_ZH, 3);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        struct fx f;
+        char name[64];
+        fx_open(&f, sizes[i][0], sizes[i][1]);
+        qh_display_model_tick(m, T0);
+        snprintf(name, sizeof name, "window3-%dx%d-blink", f.w, f.h);
+        check_frame(&f, m, name, 1);
+        assert_true(has_text(&f, "3号窗口"));
+        assert_true(has_text(&f, "B002"));
+        assert_true(has_text(&f, "下一位"));
+        qh_display_model_tick(m, T0 + QH_DM_BLINK_HALF_MS);
+        snprintf(name, sizeof name, "window3-%dx%d", f.w, f.h);
+        check_frame(&f, m, name, 1);
+        fx_close(&f);
+    }
+    free(m);
+    /* Window 2 paused, window 4 closed. */
+    m = busy_model(QH_LANG_ZH, 2);
+    struct fx f;
+    fx_open(&f, 1280, 720);
+    check_frame(&f, m, "window2-paused", 0);
+    assert_true(has_text(&f, "暂停服务"));
+    assert_true(has_text(&f, "午间会议"));
+    fx_close(&f);
+    m->window = 4;
+    fx_open(&f, 1280, 720);
+    check_frame(&f, m, "window4-closed", 0);
+    assert_true(has_text(&f, "未开放"));
+    fx_close(&f);
+    free(m);
+}
+
+/* Many windows (two columns) and a long notice still fit. */
+static void big_hall(void **state)
+{
+    (void)state;
+    struct qh_display_model *m = busy_model(QH_LANG_ZH, 0);
+    m->hall.nwindows = m->nwindows = 14;
+    for (int i = 5; i < 14; i++) {
+        memset(&m->windows[i], 0, sizeof m->windows[i]);
+        m->windows[i].number = i + 1;
+        m->hall.windows[i] = m->hall.windows[0];
+        m->hall.windows[i].number = i + 1;
+    }
+    snprintf(m->hall.notice, sizeof m->hall.notice,
+             "请提前准备好身份证件和申请材料；办不成事请到5号窗口反映；请保持安静，"
+             "勿在大厅内吸烟；需要帮助请找穿红马甲的志愿者；谢谢您的配合与支持。");
+    struct fx f;
+    fx_open(&f, 1920, 1080);
+    check_frame(&f, m, "hall-14-windows", 1);
+    fx_close(&f);
+    fx_open(&f, 1080, 1920);
+    check_frame(&f, m, "hall-14-windows-portrait", 1);
+    fx_close(&f);
+    free(m);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_int_equal(qh_clock_parse("2026-11-25T09:00:00+08:00", NULL, &T0, NULL, 0), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    TTF_Quit();
+    SDL_Quit();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hall_layouts),
+        cmocka_unit_test(english),
+        cmocka_unit_test(banner_and_closed),
+        cmocka_unit_test(window_screens),
+        cmocka_unit_test(big_hall),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
