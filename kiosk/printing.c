@@ -1,0 +1,49 @@
+/* printing.c: the model's printer hooks, on CUPS.  Everything printing
+ * needs is in common/print.c; this only binds it to the hall's settings
+ * and keeps the slip renderer (its fonts) warm between citizens. */
+#include <string.h>
+
+#include "qh/print.h"
+
+#include "printing.h"
+
+static int submit(void *ud, const char *number, int *job, char *printer,
+                  size_t printerlen, char *err, size_t errlen)
+{
+    struct qh_kiosk_cups *c = ud;
+    return qh_print_ticket(c->s, &c->r, number, NULL, job, printer, printerlen, err,
+                           errlen);
+}
+
+static int poll(void *ud, const char *printer, int job, char *err, size_t errlen)
+{
+    struct qh_kiosk_cups *c = ud;
+    return qh_print_job_state(printer, job, qh_store_lang(c->s), err, errlen);
+}
+
+static void cancel(void *ud, const char *printer, int job)
+{
+    (void)ud;
+    qh_print_cancel(printer, job);
+}
+
+static int status(void *ud, struct qh_printer_status *st, char *err, size_t errlen)
+{
+    struct qh_kiosk_cups *c = ud;
+    return qh_print_status(qh_store_hall(c->s)->printer.name, qh_store_lang(c->s), st,
+                           err, errlen);
+}
+
+void qh_kiosk_cups_init(struct qh_kiosk_cups *c, struct qh_store *s,
+                        struct qh_kiosk_printer *p)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    *p = (struct qh_kiosk_printer){submit, poll, cancel, status, c};
+}
+
+void qh_kiosk_cups_fini(struct qh_kiosk_cups *c)
+{
+    qh_slip_renderer_free(c->r);
+    c->r = NULL;
+}

@@ -1,0 +1,627 @@
+/* test_kiosk_model.c: the kiosk's flows without a window: every screen,
+ * every refusal, the double tap, the green channel, appointments early
+ * and late, search by initials and by characters over the 393 sample
+ * items, the idle countdown, the admin PIN, and a printer that fails. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "qh/clock.h"
+#include "qh/ticket.h"
+
+#include "../kiosk/model.h"
+
+/* A printer that works, fails at submit, or fails once the job runs. */
+struct fake {
+    int fail_submit, fail_job, submitted, polled, cancelled;
+    char last[QH_NUMBER_LEN];
+};
+
+static int f_submit(void *ud, const char *number, int *job, char *printer, size_t plen,
+                    char *err, size_t errlen)
+{
+    struct fake *f = ud;
+    snprintf(printer, plen, "fake");
+    if (f->fail_submit)
+        return qh_err(err, errlen, QH_E_IO, "打印机「fake」缺纸");
+    snprintf(f->last, sizeof f->last, "%s", number);
+    *job = ++f->submitted;
+    return 0;
+}
+
+static int f_poll(void *ud, const char *printer, int job, char *err, size_t errlen)
+{
+    struct fake *f = ud;
+    (void)printer;
+    (void)job;
+    f->polled++;
+    if (f->fail_job)
+        return qh_err(err, errlen, QH_E_IO, "打印机「fake」卡纸");
+    return QH_PRINT_DONE;
+}
+
+static void f_cancel(void *ud, const char *printer, int job)
+{
+    (void)printer;
+    (void)job;
+    ((struct fake *)ud)->cancelled++;
+}
+
+static int f_status(void *ud, struct qh_printer_status *st, char *err, size_t errlen)
+{
+    (void)ud;
+    (void)err;
+    (void)errlen;
+    memset(st, 0, sizeof *st);
+    snprintf(st->name, sizeof st->name, "fake");
+    st->state = 3;
+    st->accepting = 1;
+    st->paper_low = 1;
+    snprintf(st->reasons, sizeof st->reasons, "media-low-report");
+    return 0;
+}
+
+struct fx {
+    struct qh_store *s;
+    struct qh_kiosk_model *m;
+    struct fake f;
+    int64_t now;
+};
+
+static int setup(void **state)
+{
+    static struct fx x;
+    char err[QH_ERRLEN];
+    memset(&x, 0, sizeof x);
+    tu_clock("2026-11-25T09:00:00+08:00");          /* a Wednesday, open */
+    x.s = tu_store_new("kiosk");
+    qh_store_set_actor(x.s, "kiosk:1");
+    struct qh_kiosk_opts o = {.lang = QH_LANG_ZH, .number = 1,
+                              .printer = {f_submit, f_poll, f_cancel, f_status, &x.f}};
+    x.now = 1000000;
+    if (qh_kiosk_model_new(&x.m, x.s, &o, x.now, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    *state = &x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    qh_kiosk_model_free(x->m);
+    qh_store_close(x->s);
+    qh_clock_set(0);
+    return 0;
+}
+
+/* Let ms pass on the kiosk's clock. */
+static void later(struct fx *x, int ms)
+{
+    x->now += ms;
+    qh_kiosk_model_tick(x->m, x->now);
+}
+
+static int press(struct fx *x, enum qh_kiosk_btn b, int arg)
+{
+    later(x, 1000);
+    return qh_kiosk_model_press(x->m, b, arg);
+}
+
+static int issued_today(struct fx *x)
+{
+    char day[11];
+    qh_ticket_today(x->s, day);
+    return qh_store_issued_count(x->s, day, "A") + qh_store_issued_count(x->s, day, "B") +
+           qh_store_issued_count(x->s, day, "C");
+}
+
+static int has_event(struct fx *x, const char *type, const char *number)
+{
+    struct qh_event_row ev[256];
+    int n = qh_store_events_since(x->s, 0, ev, 256, NULL, 0);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ev[i].type, type) && !strcmp(ev[i].number, number))
+            return 1;
+    return 0;
+}
+
+/* The index of the item with this code in the current list page, or -1. */
+static int on_page(struct fx *x, const char *code)
+{
+    const int *items;
+    int n = qh_kiosk_model_page_items(x->m, &items);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(x->m->items[items[i]].code, code))
+            return i;
+    return -1;
+}
+
+static void catalogue_loaded_once(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(x->m->nitems, 393);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+}
+
+static void take_a_number(void **state)
+{
+    struct fx *x = *state;
+    uint64_t gen = x->m->gen;
+    assert_int_equal(press(x, QH_BTN_QUEUE, 0), 1);
+    assert_true(x->m->gen > gen);
+    assert_int_equal(x->m->screen, QH_KS_ITEMS);
+    assert_int_equal(x->m->nlist, 168);             /* class A items */
+    assert_int_equal(qh_kiosk_model_pages(x->m), 28);
+    assert_int_equal(press(x, QH_BTN_NEXT, 0), 1);
+    assert_int_equal(x->m->page, 1);
+    assert_int_equal(press(x, QH_BTN_PREV, 0), 1);
+    assert_int_equal(press(x, QH_BTN_PREV, 0), 0);  /* no page before the first */
+    assert_int_equal(press(x, QH_BTN_ITEM, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    assert_string_equal(x->m->items[x->m->item].code, "XK001");
+    assert_string_equal(x->m->refusal, "");
+    assert_int_equal(x->m->est.ahead, 0);
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    assert_string_equal(x->m->ticket.number, "A001");
+    assert_string_equal(x->m->ticket.service, "XK001");
+    assert_int_equal(x->m->print, QH_KP_PENDING);
+    assert_string_equal(x->f.last, "A001");
+    later(x, 250);                                  /* the job is polled */
+    assert_int_equal(x->m->print, QH_KP_DONE);
+    assert_true(has_event(x, "issued", "A001"));
+    assert_true(has_event(x, "printed", "A001"));
+    assert_int_equal(press(x, QH_BTN_DONE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+    /* The next one sees someone ahead. */
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, 1);
+    assert_int_equal(x->m->est.ahead, 1);
+    assert_true(x->m->est.wait_max > 0);
+    assert_int_equal(press(x, QH_BTN_BACK, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_ITEMS);
+}
+
+static void double_tap_issues_once(void **state)
+{
+    struct fx *x = *state;
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 2);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    later(x, 1000);
+    assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_TAKE, 0), 1);
+    /* 80 ms later, the same finger again: lands on the ticket screen. */
+    later(x, 80);
+    assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_TAKE, 0), 0);
+    later(x, 80);
+    assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_DONE, 0), 0);
+    /* Even much later, "take" on the ticket screen is not a button. */
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
+    assert_int_equal(issued_today(x), 1);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    /* A bounce on a list row opens the item once, and the second tap
+     * does not press what is under it on the next screen. */
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 0);
+    later(x, 1000);
+    assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_ITEM, 0), 1);
+    later(x, 100);
+    assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_ITEM, 0), 0);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+}
+
+static void class_c_needs_no_item(void **state)
+{
+    struct fx *x = *state;
+    press(x, QH_BTN_QUEUE, 2);                      /* 综合服务: nothing to choose */
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    assert_int_equal(x->m->item, -1);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "C001");
+    assert_string_equal(x->m->ticket.service, "");
+    /* From an item list, a number for the queue without naming an item. */
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_QUEUE_ONLY, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "B001");
+    assert_string_equal(x->m->ticket.queue, "B");
+}
+
+static void green_channel(void **state)
+{
+    struct fx *x = *state;
+    press(x, QH_BTN_GREEN, 0);
+    assert_int_equal(x->m->screen, QH_KS_GREEN);
+    assert_int_equal(press(x, QH_BTN_GREEN_REASON, 7), 0);
+    press(x, QH_BTN_GREEN_REASON, 0);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+    assert_string_equal(x->m->green, "elderly");
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.green, "elderly");
+    press(x, QH_BTN_DONE, 0);
+    assert_string_equal(x->m->green, "");           /* the next citizen starts plain */
+    /* Cancelled before choosing: a plain ticket. */
+    press(x, QH_BTN_GREEN, 0);
+    press(x, QH_BTN_GREEN_REASON, 3);
+    assert_int_equal(press(x, QH_BTN_GREEN_CANCEL, 0), 1);
+    press(x, QH_BTN_QUEUE, 2);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.green, "");
+}
+
+static void refused_when_closed(void **state)
+{
+    struct fx *x = *state;
+    tu_clock("2026-11-25T12:30:00+08:00");          /* lunch break */
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, 0);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);  /* the materials can still be read */
+    assert_non_null(strstr(x->m->refusal, "08:30-12:00，14:00-17:30"));
+    assert_non_null(strstr(x->m->refusal, "周一至周五"));
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
+    assert_int_equal(issued_today(x), 0);
+    /* Opened while they read: the refusal is checked again at take. */
+    tu_clock("2026-11-25T14:00:00+08:00");
+    press(x, QH_BTN_BACK, 0);
+    press(x, QH_BTN_ITEM, 0);
+    assert_string_equal(x->m->refusal, "");
+    tu_clock("2026-11-28T10:00:00+08:00");          /* closes: a Saturday */
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_REFUSED);
+    assert_string_equal(x->m->title, "现在不是办理时间");
+    assert_int_equal(issued_today(x), 0);
+    press(x, QH_BTN_DONE, 0);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+}
+
+static void refused_quota_and_pause(void **state)
+{
+    struct fx *x = *state;
+    struct qh_hall_conf c;
+    char err[QH_ERRLEN];
+    qh_conf_defaults(&c);
+    c.queues[1].daily_quota = 1;                    /* B: one number a day */
+    assert_int_equal(qh_hall_init(x->s, &c, 1, err, sizeof err), 0);
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "B001");
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    assert_non_null(strstr(x->m->refusal, "1 个号已全部取完"));
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
+    assert_int_equal(issued_today(x), 1);
+    /* Queue A is called by windows 1, 2 and 5: all paused = paused. */
+    press(x, QH_BTN_HOME, 0);
+    assert_int_equal(qh_window_pause(x->s, 1, "会议", err, sizeof err), 0);
+    assert_int_equal(qh_window_pause(x->s, 2, "会议", err, sizeof err), 0);
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, 0);
+    assert_string_equal(x->m->refusal, "");         /* window 5 still calls A */
+    assert_int_equal(qh_window_pause(x->s, 5, "系统维护", err, sizeof err), 0);
+    press(x, QH_BTN_BACK, 0);
+    press(x, QH_BTN_ITEM, 0);
+    assert_non_null(strstr(x->m->refusal, "暂停服务"));
+    assert_non_null(strstr(x->m->refusal, "系统维护"));
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
+    assert_int_equal(issued_today(x), 1);
+}
+
+static void type_code(struct fx *x, const char *code)
+{
+    for (const char *p = code; *p; p++)
+        press(x, QH_BTN_KEY, *p == '0' ? 9 : *p - '1');   /* keys 1..9, 0 */
+}
+
+static void appointments(void **state)
+{
+    struct fx *x = *state;
+    char code[16] = "", err[QH_ERRLEN];
+    int64_t slot;
+    assert_int_equal(qh_clock_parse("2026-11-25T10:00:00+08:00", NULL, &slot, err, sizeof err), 0);
+    assert_int_equal(qh_appointment_add(x->s, "GG032", slot, "张三", code, err, sizeof err), 0);
+    /* Unknown code */
+    press(x, QH_BTN_APPT, 0);
+    assert_int_equal(x->m->screen, QH_KS_APPT);
+    type_code(x, "12345678");
+    assert_string_equal(x->m->entry, "12345678");
+    press(x, QH_BTN_KEY_DEL, 0);
+    assert_string_equal(x->m->entry, "1234567");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_REFUSED);
+    assert_string_equal(x->m->title, "预约码不正确");
+    /* Too early: 09:00 for a 10:00 slot, 60 minutes allowed -> 08:59 no */
+    tu_clock("2026-11-25T08:59:00+08:00");
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_APPT, 0);
+    type_code(x, code);
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_REFUSED);
+    assert_non_null(strstr(x->m->message, "请在60分钟内签到"));
+    /* Too late: 10:16 */
+    tu_clock("2026-11-25T10:16:00+08:00");
+    press(x, QH_BTN_DONE, 0);
+    qh_kiosk_model_type(x->m, code);                /* a scanner types on home */
+    assert_int_equal(x->m->screen, QH_KS_APPT);
+    qh_kiosk_model_type(x->m, "\n");
+    assert_int_equal(x->m->screen, QH_KS_REFUSED);
+    assert_non_null(strstr(x->m->message, "请取普通号"));
+    assert_int_equal(issued_today(x), 0);
+    /* On time */
+    tu_clock("2026-11-25T09:50:00+08:00");
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_APPT, 0);
+    type_code(x, code);
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    assert_string_equal(x->m->ticket.service, "GG032");
+    assert_true(x->m->ticket.appointment > 0);
+    /* Twice: refused, nothing issued */
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_APPT, 0);
+    type_code(x, code);
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_REFUSED);
+    assert_non_null(strstr(x->m->message, "已签到"));
+    assert_int_equal(issued_today(x), 1);
+}
+
+static void search_by_initials(void **state)
+{
+    struct fx *x = *state;
+    press(x, QH_BTN_SEARCH, 0);
+    assert_int_equal(x->m->screen, QH_KS_SEARCH);
+    assert_int_equal(x->m->nkeys, 26);
+    assert_string_equal(x->m->keys[18], "s");
+    press(x, QH_BTN_KEY, 18);
+    press(x, QH_BTN_KEY, 1);
+    press(x, QH_BTN_KEY, 10);
+    assert_string_equal(x->m->query, "sbk");
+    /* The 11 社会保障卡 items, 社会保障卡申领 first. */
+    assert_int_equal(x->m->nlist, 11);
+    assert_string_equal(x->m->items[x->m->list[0]].code, "GG032");
+    for (int i = 0; i < x->m->nlist; i++)
+        assert_non_null(strstr(x->m->items[x->m->list[i]].name, "社会保障卡"));
+    /* Plain initials of the written name work too. */
+    press(x, QH_BTN_KEY_CLEAR, 0);
+    qh_kiosk_model_type(x->m, "SHBZKSL");
+    assert_string_equal(x->m->query, "shbzksl");
+    assert_int_equal(x->m->nlist, 1);
+    press(x, QH_BTN_ITEM, 0);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    assert_string_equal(x->m->items[x->m->item].code, "GG032");
+    press(x, QH_BTN_BACK, 0);
+    assert_int_equal(x->m->screen, QH_KS_SEARCH);
+    assert_int_equal(x->m->nlist, 1);
+    /* Nothing matches: an empty list, not an error. */
+    press(x, QH_BTN_KEY_CLEAR, 0);
+    qh_kiosk_model_type(x->m, "zzzq");
+    assert_int_equal(x->m->nlist, 0);
+}
+
+static int key_of(struct fx *x, const char *ch)
+{
+    for (int page = 0; page < x->m->nkey_pages; page++) {
+        for (int i = 0; i < x->m->nkeys; i++)
+            if (!strcmp(x->m->keys[i], ch))
+                return i;
+        press(x, QH_BTN_KEY_NEXT, 0);
+    }
+    return -1;
+}
+
+static void search_by_characters(void **state)
+{
+    struct fx *x = *state;
+    press(x, QH_BTN_SEARCH, 0);
+    press(x, QH_BTN_KEY_MODE, 0);
+    assert_int_equal(x->m->chars_mode, 1);
+    assert_true(x->m->ncands > 100);                /* every character of the catalogue */
+    const char *word[] = {"社", "会", "保", "障", "卡"};
+    for (int i = 0; i < 5; i++) {
+        int k = key_of(x, word[i]);
+        if (k < 0)
+            fail_msg("character %s not offered after \"%s\"", word[i], x->m->query);
+        press(x, QH_BTN_KEY, k);
+    }
+    assert_string_equal(x->m->query, "社会保障卡");
+    assert_int_equal(x->m->nlist, 11);
+    /* After 社 the spoken form offers 保 too: 社保卡 finds the same. */
+    press(x, QH_BTN_KEY_CLEAR, 0);
+    const char *spoken[] = {"社", "保", "卡"};
+    for (int i = 0; i < 3; i++) {
+        int k = key_of(x, spoken[i]);
+        assert_true(k >= 0);
+        if (i == 1)
+            assert_true(k < 4);                     /* among the first offered */
+        press(x, QH_BTN_KEY, k);
+    }
+    assert_int_equal(x->m->nlist, 11);
+    press(x, QH_BTN_KEY_DEL, 0);
+    assert_string_equal(x->m->query, "社保");
+    assert_true(x->m->nlist > 11);
+    assert_true(on_page(x, "GG032") >= 0 || x->m->nlist > 0);
+}
+
+static void idle_countdown(void **state)
+{
+    struct fx *x = *state;
+    const struct qh_hall_conf *h = qh_store_hall(x->s);
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, 0);
+    later(x, h->kiosk.idle_seconds * 1000 - 1);
+    assert_int_equal(x->m->countdown, 0);           /* nobody rushed while reading */
+    later(x, 1);
+    assert_int_equal(x->m->countdown, h->kiosk.countdown_seconds);
+    later(x, 10000);
+    assert_int_equal(x->m->countdown, h->kiosk.countdown_seconds - 10);
+    qh_kiosk_model_touch(x->m);                     /* a touch anywhere cancels */
+    assert_int_equal(x->m->countdown, 0);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    later(x, (h->kiosk.idle_seconds + h->kiosk.countdown_seconds) * 1000);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+    /* Home itself never counts down. */
+    later(x, 3600 * 1000);
+    assert_int_equal(x->m->countdown, 0);
+    /* ... unless left in English: then it goes back to Chinese. */
+    press(x, QH_BTN_LANG, 0);
+    assert_int_equal(x->m->lang, QH_LANG_EN);
+    later(x, (h->kiosk.idle_seconds + h->kiosk.countdown_seconds) * 1000 + 1000);
+    assert_int_equal(x->m->lang, QH_LANG_ZH);
+}
+
+static void print_failure_keeps_the_number(void **state)
+{
+    struct fx *x = *state;
+    char err[QH_ERRLEN];
+    struct qh_ticket_row t;
+    x->f.fail_submit = 1;
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    assert_int_equal(x->m->print, QH_KP_FAILED);
+    assert_string_equal(x->m->print_problem, "打印机「fake」缺纸");
+    assert_true(has_event(x, "print_failed", "B001"));
+    assert_int_equal(qh_ticket_get(x->s, "B001", &t, err, sizeof err), 0);
+    assert_int_equal(t.state, QH_TICKET_WAITING);
+    /* A job that fails once running: cancelled, recorded, shown. */
+    x->f.fail_submit = 0;
+    x->f.fail_job = 1;
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_int_equal(x->m->print, QH_KP_PENDING);
+    later(x, 250);
+    assert_int_equal(x->m->print, QH_KP_FAILED);
+    assert_int_equal(x->f.cancelled, 1);
+    assert_true(has_event(x, "print_failed", "B002"));
+    assert_int_equal(issued_today(x), 2);
+    /* The admin reprints B001 once the paper is in. */
+    x->f.fail_job = 0;
+    press(x, QH_BTN_DONE, 0);
+    for (int i = 0; i < 5; i++) {
+        later(x, 200);
+        qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
+    }
+    assert_int_equal(x->m->screen, QH_KS_PIN);
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "2468", err, sizeof err), 0);
+    type_code(x, "2468");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_ADMIN);
+    assert_int_equal(x->m->pst_ok, 1);
+    assert_int_equal(x->m->pst.paper_low, 1);
+    assert_int_equal(x->m->nrecent, 2);
+    assert_string_equal(x->m->recent[1].number, "B001");
+    assert_int_equal(x->m->recent[1].print, QH_KP_FAILED);
+    press(x, QH_BTN_REPRINT, 1);
+    later(x, 250);
+    assert_int_equal(x->m->recent[1].print, QH_KP_DONE);
+    assert_true(has_event(x, "reprinted", "B001"));
+    assert_non_null(strstr(x->m->admin_msg, "B001 已补打"));
+    assert_int_equal(press(x, QH_BTN_EXIT, 0), 1);
+    assert_int_equal(x->m->quit, 1);
+}
+
+static void admin_pin(void **state)
+{
+    struct fx *x = *state;
+    char err[QH_ERRLEN];
+    assert_int_equal(qh_staff_add(x->s, "clerk", "办事员", "staff", "1111", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "2468", err, sizeof err), 0);
+    /* Four taps are not enough; taps too far apart start over. */
+    for (int i = 0; i < 4; i++) {
+        later(x, 200);
+        assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0), 0);
+    }
+    later(x, 5000);
+    qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+    for (int i = 0; i < 4; i++) {
+        later(x, 200);
+        qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
+    }
+    assert_int_equal(x->m->screen, QH_KS_PIN);
+    /* A staff PIN is not an admin PIN. */
+    type_code(x, "1111");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_PIN);
+    assert_string_equal(x->m->admin_msg, "PIN 不正确");
+    assert_string_equal(x->m->entry, "");
+    /* Five wrong in a row lock the pad, even for the right PIN. */
+    for (int i = 0; i < 4; i++) {
+        type_code(x, "9999");
+        press(x, QH_BTN_OK, 0);
+    }
+    type_code(x, "2468");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_PIN);
+    assert_non_null(strstr(x->m->admin_msg, "错误次数过多"));
+    later(x, 5 * 60 * 1000);
+    assert_int_equal(x->m->screen, QH_KS_HOME);     /* left idle: back home */
+    for (int i = 0; i < 5; i++) {
+        later(x, 200);
+        qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
+    }
+    type_code(x, "2468");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_ADMIN);
+    press(x, QH_BTN_BACK, 0);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+}
+
+static void every_screen_reachable(void **state)
+{
+    struct fx *x = *state;
+    for (int s = 0; s < QH_KS_COUNT; s++) {
+        later(x, 1000);
+        qh_kiosk_model_goto(x->m, (enum qh_kiosk_screen)s);
+        assert_int_equal(x->m->screen, s);
+        assert_int_equal(qh_kiosk_screen_parse(qh_kiosk_screen_name((enum qh_kiosk_screen)s)), s);
+    }
+    assert_int_equal(qh_kiosk_btn_parse("take"), QH_BTN_TAKE);
+    assert_int_equal(qh_kiosk_btn_parse("nonsense"), -1);
+}
+
+static int count_kiosk(const struct qh_heartbeat *hb, void *ud)
+{
+    if (!strcmp(hb->name, "kiosk:1") && !strcmp(hb->kind, "kiosk"))
+        ++*(int *)ud;
+    return 0;
+}
+
+static void heartbeat_written(void **state)
+{
+    struct fx *x = *state;
+    int found = 0;
+    later(x, 31000);
+    qh_store_heartbeat_each(x->s, count_kiosk, &found);
+    assert_int_equal(found, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(catalogue_loaded_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(take_a_number, setup, teardown),
+        cmocka_unit_test_setup_teardown(double_tap_issues_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(class_c_needs_no_item, setup, teardown),
+        cmocka_unit_test_setup_teardown(green_channel, setup, teardown),
+        cmocka_unit_test_setup_teardown(refused_when_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(refused_quota_and_pause, setup, teardown),
+        cmocka_unit_test_setup_teardown(appointments, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_by_initials, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_by_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(idle_countdown, setup, teardown),
+        cmocka_unit_test_setup_teardown(print_failure_keeps_the_number, setup, teardown),
+        cmocka_unit_test_setup_teardown(admin_pin, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_screen_reachable, setup, teardown),
+        cmocka_unit_test_setup_teardown(heartbeat_written, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,192 @@
+/* test_slip.c: one layout, three outputs.  The ESC/POS bytes decode back
+ * to the very bitmap we drew, at 576 and 384 dots, with the number's ink
+ * where the layout put it; the PDF is a well-formed one-page document;
+ * the PNG's QR code reads back (zbarimg, when installed) as the template
+ * says. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "escpos_decode.h"
+#include "qh/clock.h"
+#include "qh/slip.h"
+#include "qh/ticket.h"
+
+struct fx {
+    struct qh_store *s;
+    struct qh_slip_renderer *r;
+};
+
+static int setup(void **state)
+{
+    static struct fx x;
+    char err[QH_ERRLEN];
+    tu_clock("2026-11-25T09:00:00+08:00");
+    x.s = tu_store_new("slip");
+    if (qh_slip_renderer_new(&x.r, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    *state = &x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    qh_slip_renderer_free(x->r);
+    qh_store_close(x->s);
+    qh_clock_set(0);
+    return 0;
+}
+
+static void issue(struct fx *x, const char *service, const char *green, struct qh_slip *slip)
+{
+    char err[QH_ERRLEN];
+    struct qh_issue_req req = {.service = service, .green = green};
+    struct qh_ticket_row t;
+    if (qh_ticket_issue(x->s, &req, &t, NULL, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    if (qh_slip_load(x->s, t.number, slip, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+static void escpos_round_trip(void **state)
+{
+    struct fx *x = *state;
+    struct qh_slip slip;
+    char err[QH_ERRLEN];
+    issue(x, "GG032", "elderly", &slip);
+    assert_string_equal(slip.service.name, "社会保障卡申领");
+    for (int k = 0; k < 2; k++) {
+        int dots = k ? 384 : 576;
+        struct qh_slip_image *img = NULL;
+        struct qh_buf b;
+        struct escpos_page p;
+        size_t where = 0;
+        assert_int_equal(qh_slip_dots(k ? 58 : 80), dots);
+        if (qh_slip_render(x->r, &slip, dots, &img, err, sizeof err) < 0)
+            fail_msg("%s", err);
+        assert_int_equal(img->w, dots);
+        assert_true(img->h > dots);                 /* a slip, not a stamp */
+        qh_buf_init(&b);
+        assert_int_equal(qh_slip_escpos(img, &b), 0);
+        if (escpos_decode((const uint8_t *)b.p, b.len, &p, &where) < 0)
+            fail_msg("bad ESC/POS at byte %zu of %zu", where, b.len);
+        assert_int_equal(p.w, dots);
+        assert_int_equal(p.h, img->h);
+        assert_int_equal(p.inits, 1);
+        assert_int_equal(p.cut, 1);
+        assert_memory_equal(p.px, img->px, (size_t)p.w * (size_t)p.h);
+        /* The number: big, centred, inked where the layout says. */
+        SDL_Rect n = img->number;
+        assert_true(n.h >= dots / 5);
+        assert_true(abs(n.x + n.w / 2 - dots / 2) <= 2);
+        int ink = escpos_ink(&p, n.x, n.y, n.w, n.h);
+        assert_true(ink > n.w * n.h / 8);
+        /* ... and the margins beside it are paper. */
+        assert_int_equal(escpos_ink(&p, 0, n.y, 4, n.h), 0);
+        /* The QR code, with its quiet zone. */
+        assert_true(img->qr.w >= 21 * img->qr_module);
+        assert_true(escpos_ink(&p, img->qr.x, img->qr.y, img->qr.w, img->qr.h) > 0);
+        free(p.px);
+        qh_buf_fini(&b);
+        qh_slip_image_free(img);
+    }
+}
+
+static void pdf_is_a_document(void **state)
+{
+    struct fx *x = *state;
+    struct qh_slip slip;
+    struct qh_slip_image *img = NULL;
+    struct qh_buf b;
+    char err[QH_ERRLEN];
+    struct qh_issue_req req = {.queue = "C"};
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_issue(x->s, &req, &t, NULL, err, sizeof err), 0);   /* by queue */
+    assert_int_equal(qh_slip_load(x->s, t.number, &slip, err, sizeof err), 0);
+    assert_int_equal(qh_slip_render(x->r, &slip, 576, &img, err, sizeof err), 0);
+    qh_buf_init(&b);
+    assert_int_equal(qh_slip_pdf(img, &b), 0);
+    assert_memory_equal(b.p, "%PDF-1.4\n", 9);
+    assert_non_null(strstr(b.p + b.len - 40, "%%EOF"));
+    char want[64];
+    snprintf(want, sizeof want, "/Width 576 /Height %d", img->h);
+    assert_non_null(memmem(b.p, b.len, want, strlen(want)));
+    assert_non_null(memmem(b.p, b.len, "/RunLengthDecode", 16));
+    /* The xref offsets point at the objects. */
+    const char *xref = memmem(b.p, b.len, "xref\n0 6\n", 9);
+    assert_non_null(xref);
+    for (int i = 1; i <= 5; i++) {
+        long off = strtol(xref + 9 + 20 * i, NULL, 10);
+        char obj[16];
+        snprintf(obj, sizeof obj, "%d 0 obj", i);
+        assert_memory_equal(b.p + off, obj, strlen(obj));
+    }
+    /* Run-length data is far smaller than the raw bitmap. */
+    assert_true(b.len < (size_t)img->w * (size_t)img->h / 8);
+    qh_buf_fini(&b);
+    qh_slip_image_free(img);
+}
+
+static void png_and_qr(void **state)
+{
+    struct fx *x = *state;
+    struct qh_slip slip;
+    struct qh_slip_image *img = NULL;
+    char err[QH_ERRLEN], path[512], qr[256], cmd[1024], out[512] = "";
+    issue(x, "XK001", NULL, &slip);
+    qh_slip_qr_text(&slip, qr, sizeof qr);
+    assert_string_equal(qr, "qhall:2026-11-25:A001");
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(qh_slip_render(x->r, &slip, k ? 384 : 576, &img, err, sizeof err), 0);
+        snprintf(path, sizeof path, "%s/slip-%d.png", tu_artefacts(), k ? 58 : 80);
+        if (qh_slip_png(img, path, err, sizeof err) < 0)
+            fail_msg("%s", err);
+        qh_slip_image_free(img);
+        img = NULL;
+        if (system("command -v zbarimg >/dev/null 2>&1") != 0)
+            continue;
+        snprintf(cmd, sizeof cmd, "zbarimg -q --raw '%s' 2>/dev/null", path);
+        FILE *f = popen(cmd, "r");
+        assert_non_null(f);
+        if (!fgets(out, sizeof out, f))
+            out[0] = '\0';
+        pclose(f);
+        out[strcspn(out, "\n")] = '\0';
+        assert_string_equal(out, qr);
+    }
+    /* A template of one's own. */
+    struct qh_hall_conf h = *slip.hall;
+    snprintf(h.printer.qr, sizeof h.printer.qr, "https://q.example/{queue}/{number}?s={service}");
+    slip.hall = &h;
+    qh_slip_qr_text(&slip, qr, sizeof qr);
+    assert_string_equal(qr, "https://q.example/A/A001?s=XK001");
+    qh_slip_qr_text(&slip, qr, 12);                 /* cut, still terminated */
+    assert_int_equal(strlen(qr), 11);
+}
+
+static void english_slip(void **state)
+{
+    struct fx *x = *state;
+    struct qh_slip slip;
+    struct qh_slip_image *img = NULL;
+    char err[QH_ERRLEN];
+    issue(x, "GG032", NULL, &slip);
+    slip.lang = QH_LANG_EN;
+    assert_int_equal(qh_slip_render(x->r, &slip, 576, &img, err, sizeof err), 0);
+    assert_true(img->h > 576);
+    qh_slip_image_free(img);
+    assert_int_equal(qh_slip_load(x->s, "Z999", &slip, err, sizeof err), QH_E_NOTFOUND);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(escpos_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(pdf_is_a_document, setup, teardown),
+        cmocka_unit_test_setup_teardown(png_and_qr, setup, teardown),
+        cmocka_unit_test_setup_teardown(english_slip, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
