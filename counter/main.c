@@ -1,0 +1,640 @@
+/* main.c: qhall-counter, the terminal of one service window.
+ *
+ * SDL owns the wait (SDL_WaitEventTimeout); a small thread turns "the
+ * change feed's descriptor is readable" into an SDL user event, so a call
+ * made at another window or a ticket issued at the kiosk shows here at
+ * once, and an idle terminal costs nothing.  Keys, typed text and clicks go
+ * to the model; the view redraws only when the model's gen moved.
+ *
+ * The database may vanish, lock or break: the model keeps its last state
+ * under a notice, refuses actions with a message, and this loop reconnects
+ * with backoff.  --screenshot draws one frame offscreen after applying
+ * --login and --press, for tests and the README. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
+#include "model.h"
+#include "qh/clock.h"
+#include "qh/ui.h"
+#include "qh/watch.h"
+#include "view.h"
+
+enum {
+    SNAPSHOT_MS = 10000, CHECK_MS = 2000, BEAT_MS = 5000,
+    BACKOFF_FIRST_MS = 500, BACKOFF_MAX_MS = 8000, EVBATCH = 64, MAXPRESS = 64,
+};
+
+struct opts {
+    const char *db;
+    int window;
+    int w, h;
+    enum qh_lang lang;
+    const char *screenshot;
+    const char *login;
+    int idle_min;
+    int npress;
+    const char *press[MAXPRESS];
+    int debug;
+};
+
+struct app {
+    struct opts o;
+    char path[4096];
+    struct qh_store *s;
+    struct qh_watch *w;
+    struct qh_counter_model *m;
+    int64_t retry_at, next_snap, next_check, next_beat;
+    int backoff_ms;
+    dev_t dev;
+    ino_t ino;
+    SDL_Window *win;
+    SDL_Renderer *r;
+    SDL_Surface *surf;
+    struct qh_counter_view *v;
+    uint64_t drawn_gen;
+    int force_draw;
+    pthread_t wt;
+    int wt_started;
+    int ctl[2];
+    pthread_mutex_t wt_mu;
+    int wt_fd;
+};
+
+static volatile sig_atomic_t quit_flag;
+static Uint32 wake_event = (Uint32)-1;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("qhall-counter: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    quit_flag = 1;
+    if (wake_event != (Uint32)-1) {
+        SDL_Event e;
+        SDL_zero(e);
+        e.type = SDL_QUIT;
+        SDL_PushEvent(&e);
+    }
+}
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("qhall-counter: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nusage: qhall-counter --window N [--db PATH] [--lang zh|en] [--windowed WxH]\n"
+          "                     [--idle-lock MINUTES] [--screenshot FILE.png]\n"
+          "                     [--login ID (PIN on stdin)] [--press KEY]... [--debug]\n"
+          "KEY: F1-F12, Enter, Esc, Tab, Up, Down, Space, Backspace, or text to type\n",
+          stderr);
+    return 2;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    const char *lang = getenv("QHALL_LANG");
+    memset(o, 0, sizeof *o);
+    o->w = 800;
+    o->h = 480;
+    o->idle_min = 5;
+    o->lang = lang && !strcmp(lang, "en") ? QH_LANG_EN : QH_LANG_ZH;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
+#define NEED() do { if (!val) return usage("%s needs a value", a); i++; } while (0)
+        if (!strcmp(a, "--db")) {
+            NEED();
+            o->db = val;
+        } else if (!strcmp(a, "--window")) {
+            NEED();
+            long n = strtol(val, &end, 10);
+            if (*end || n < 1 || n > 99)
+                return usage("--window: expected a window number 1-99, got \"%s\"", val);
+            o->window = (int)n;
+        } else if (!strcmp(a, "--windowed")) {
+            int w, h, n = 0;
+            NEED();
+            if (sscanf(val, "%dx%d%n", &w, &h, &n) != 2 || val[n] || w < 320 || h < 200 ||
+                w > 8192 || h > 8192)
+                return usage("--windowed: expected WxH such as 800x480, got \"%s\"", val);
+            o->w = w;
+            o->h = h;
+        } else if (!strcmp(a, "--lang")) {
+            NEED();
+            if (strcmp(val, "zh") && strcmp(val, "en"))
+                return usage("--lang: expected zh or en, got \"%s\"", val);
+            o->lang = !strcmp(val, "en") ? QH_LANG_EN : QH_LANG_ZH;
+        } else if (!strcmp(a, "--idle-lock")) {
+            NEED();
+            long n = strtol(val, &end, 10);
+            if (*end || n < 0 || n > 1440)
+                return usage("--idle-lock: expected minutes 0-1440 (0 = never), got \"%s\"", val);
+            o->idle_min = (int)n;
+        } else if (!strcmp(a, "--screenshot")) {
+            NEED();
+            o->screenshot = val;
+        } else if (!strcmp(a, "--login")) {
+            NEED();
+            o->login = val;
+        } else if (!strcmp(a, "--press")) {
+            NEED();
+            if (o->npress == MAXPRESS)
+                return usage("at most %d --press", MAXPRESS);
+            o->press[o->npress++] = val;
+        } else if (!strcmp(a, "--debug")) {
+            o->debug = 1;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage("the counter terminal of one window");
+            return 1;
+        } else {
+            return usage("unknown option \"%s\"", a);
+        }
+#undef NEED
+    }
+    if (!o->window)
+        return usage("--window N is required");
+    return 0;
+}
+
+/* Same as the CLI: --db, $QHALL_DB, $XDG_STATE_HOME/qhall/qhall.db, else
+ * ~/.local/state/qhall/qhall.db.  Nothing is created. */
+static int db_path(const struct opts *o, char *out, size_t n)
+{
+    const char *p = o->db && *o->db ? o->db : getenv("QHALL_DB");
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (p && *p)
+        snprintf(out, n, "%s", p);
+    else if (xdg && xdg[0] == '/')
+        snprintf(out, n, "%s/qhall/qhall.db", xdg);
+    else if (home && *home)
+        snprintf(out, n, "%s/.local/state/qhall/qhall.db", home);
+    else
+        return usage("cannot tell where the database is: use --db or QHALL_DB");
+    return 0;
+}
+
+/* ---- the database ---- */
+
+static void set_watch_fd(struct app *a, int fd)
+{
+    if (!a->wt_started)
+        return;
+    pthread_mutex_lock(&a->wt_mu);
+    a->wt_fd = fd;
+    pthread_mutex_unlock(&a->wt_mu);
+    if (write(a->ctl[1], "r", 1) < 0) {
+        /* the thread re-reads the fd at its next wake anyway */
+    }
+}
+
+static void disconnect(struct app *a, const char *problem)
+{
+    set_watch_fd(a, -1);
+    qh_watch_close(a->w);
+    qh_store_close(a->s);
+    a->w = NULL;
+    a->s = NULL;
+    if (strcmp(problem, a->m->problem))
+        logf_("数据库连接中断 (database unreachable): %s; retrying", problem);
+    qh_counter_model_store(a->m, NULL, problem);
+    a->retry_at = mono_ms() + a->backoff_ms;
+    a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
+}
+
+static int connect_db(struct app *a)
+{
+    char err[QH_ERRLEN], msg[4200];
+    struct stat st;
+    int rc;
+    if (stat(a->path, &st) < 0) {
+        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
+        disconnect(a, msg);
+        return -1;
+    }
+    if ((rc = qh_store_open(&a->s, a->path, 0, err, sizeof err)) < 0) {
+        disconnect(a, err);
+        return -1;
+    }
+    if (!qh_store_has_hall(a->s)) {
+        snprintf(msg, sizeof msg, "%s: no hall yet (run `qhall init`)", a->path);
+        disconnect(a, msg);
+        return -1;
+    }
+    if ((rc = qh_watch_open(&a->w, a->s, qh_store_last_event_id(a->s), err, sizeof err)) < 0) {
+        disconnect(a, err);
+        return -1;
+    }
+    a->dev = st.st_dev;
+    a->ino = st.st_ino;
+    a->backoff_ms = BACKOFF_FIRST_MS;
+    a->next_check = mono_ms() + CHECK_MS;
+    a->next_snap = mono_ms() + SNAPSHOT_MS;
+    qh_counter_model_store(a->m, a->s, NULL);
+    set_watch_fd(a, qh_watch_fd(a->w));
+    return 0;
+}
+
+static void read_events(struct app *a)
+{
+    struct qh_event_row evs[EVBATCH];
+    char err[QH_ERRLEN];
+    int n;
+    do {
+        n = qh_watch_read(a->w, evs, EVBATCH, err, sizeof err);
+        if (n < 0) {
+            disconnect(a, err);
+            return;
+        }
+        qh_counter_model_events(a->m, evs, n);
+    } while (n == EVBATCH);
+}
+
+static void check_file(struct app *a)
+{
+    struct stat st;
+    char msg[4200];
+    a->next_check = mono_ms() + CHECK_MS;
+    if (stat(a->path, &st) < 0) {
+        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
+        disconnect(a, msg);
+    } else if (st.st_ino != a->ino || st.st_dev != a->dev) {
+        snprintf(msg, sizeof msg, "%s was replaced", a->path);
+        disconnect(a, msg);
+        a->retry_at = mono_ms();
+    }
+}
+
+static void heartbeat(struct app *a)
+{
+    struct qh_heartbeat hb;
+    char err[QH_ERRLEN];
+    const struct qh_counter_model *m = a->m;
+    memset(&hb, 0, sizeof hb);
+    snprintf(hb.name, sizeof hb.name, "counter:%d", a->o.window);
+    snprintf(hb.kind, sizeof hb.kind, "counter");
+    hb.at = qh_clock_now();
+    snprintf(hb.info, sizeof hb.info, "%s%s%s", m->logged_in ? m->staff : "not logged in",
+             m->has_ticket ? " " : "", m->has_ticket ? m->t.number : "");
+    if (qh_store_heartbeat(a->s, &hb, err, sizeof err) < 0)
+        logf_("heartbeat: %s", err);
+    a->next_beat = mono_ms() + BEAT_MS;
+}
+
+/* ---- input ---- */
+
+static void press(struct app *a, const char *name)
+{
+    enum qh_counter_key k;
+    if (qh_counter_key_parse(name, &k))
+        qh_counter_model_key(a->m, k);
+    else
+        qh_counter_model_text(a->m, name);
+}
+
+/* --login ID: the PIN comes on stdin (never on the command line, where
+ * ps would show it). */
+static int scripted_login(struct app *a)
+{
+    char pin[64];
+    if (!a->o.login)
+        return 0;
+    if (!fgets(pin, sizeof pin, stdin)) {
+        logf_("--login %s: no PIN on stdin", a->o.login);
+        return 2;
+    }
+    pin[strcspn(pin, "\r\n")] = '\0';
+    qh_counter_model_text(a->m, a->o.login);
+    qh_counter_model_key(a->m, QH_CK_TAB);
+    for (const char *p = pin; *p; p++) {
+        char c[2] = {*p, 0};
+        qh_counter_model_text(a->m, c);
+    }
+    memset(pin, 0, sizeof pin);
+    qh_counter_model_key(a->m, QH_CK_ENTER);
+    return 0;
+}
+
+static int map_key(SDL_Keycode k, enum qh_counter_key *out)
+{
+    if (k >= SDLK_F1 && k <= SDLK_F12) {
+        *out = (enum qh_counter_key)(QH_CK_F1 + (k - SDLK_F1));
+        return 1;
+    }
+    switch (k) {
+    case SDLK_RETURN: case SDLK_KP_ENTER: *out = QH_CK_ENTER; return 1;
+    case SDLK_ESCAPE: *out = QH_CK_ESC; return 1;
+    case SDLK_TAB: *out = QH_CK_TAB; return 1;
+    case SDLK_BACKSPACE: *out = QH_CK_BACKSPACE; return 1;
+    case SDLK_UP: *out = QH_CK_UP; return 1;
+    case SDLK_DOWN: *out = QH_CK_DOWN; return 1;
+    default: return 0;
+    }
+}
+
+/* ---- drawing ---- */
+
+static int setup_video(struct app *a)
+{
+    char err[QH_ERRLEN];
+    if (a->o.screenshot) {
+        if (qh_ui_offscreen(a->o.w, a->o.h, &a->surf, &a->r, err, sizeof err) < 0) {
+            logf_("%s", err);
+            return 3;
+        }
+    } else {
+        if (SDL_Init(SDL_INIT_VIDEO) < 0) {
+            logf_("SDL: %s", SDL_GetError());
+            return 3;
+        }
+        char title[64];
+        snprintf(title, sizeof title, "qhall-counter %d", a->o.window);
+        a->win = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                                  a->o.w, a->o.h, SDL_WINDOW_RESIZABLE);
+        if (!a->win) {
+            logf_("SDL window: %s", SDL_GetError());
+            return 3;
+        }
+        SDL_SetWindowMinimumSize(a->win, 480, 288);
+        a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+        if (!a->r)
+            a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->r) {
+            logf_("SDL renderer: %s", SDL_GetError());
+            return 3;
+        }
+    }
+    if (qh_counter_view_new(&a->v, a->r, err, sizeof err) < 0) {
+        logf_("%s", err);
+        return 3;
+    }
+    return 0;
+}
+
+static void draw(struct app *a)
+{
+    qh_counter_view_draw(a->v, a->m);
+    if (a->win)
+        SDL_RenderPresent(a->r);
+    a->drawn_gen = a->m->gen;
+    a->force_draw = 0;
+}
+
+static const char *panel_name(enum qh_counter_panel p)
+{
+    static const char *const n[QH_CP_COUNT] = {
+        "login", "locked", "main", "waitlist", "noshows", "held", "transfer",
+        "supplement", "failed", "pause", "rating", "rating_reason"};
+    return (unsigned)p < QH_CP_COUNT ? n[p] : "?";
+}
+
+static int screenshot(struct app *a)
+{
+    char err[QH_ERRLEN];
+    int rc;
+    a->backoff_ms = BACKOFF_FIRST_MS;
+    connect_db(a);
+    qh_counter_model_tick(a->m, mono_ms());
+    if ((rc = scripted_login(a)) != 0)
+        return rc;
+    for (int i = 0; i < a->o.npress; i++)
+        press(a, a->o.press[i]);
+    qh_counter_model_tick(a->m, mono_ms());
+    draw(a);
+    /* What the staff would read: the panel and the status line. */
+    printf("panel: %s\nmessage: %s\n", panel_name(a->m->panel), a->m->msg);
+    if (a->m->has_ticket)
+        printf("ticket: %s %s\n", a->m->t.number, qh_ticket_state_name(a->m->t.state));
+    if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
+        logf_("%s", err);
+        return 3;
+    }
+    if (a->o.debug) {
+        const struct qh_ui_box *b;
+        int n = qh_ui_boxes(qh_counter_view_ui(a->v), &b);
+        for (int i = 0; i < n; i++)
+            fprintf(stderr, "counter: box %d,%d %dx%d px=%d %s\n", b[i].r.x, b[i].r.y, b[i].r.w,
+                    b[i].r.h, b[i].px, b[i].text);
+    }
+    return a->m->msg_kind == QH_CM_ERROR ? 1 : 0;
+}
+
+/* ---- the watch thread ---- */
+
+static void *watch_thread(void *ud)
+{
+    struct app *a = ud;
+    int armed = 1;
+    for (;;) {
+        pthread_mutex_lock(&a->wt_mu);
+        int fd = a->wt_fd;
+        pthread_mutex_unlock(&a->wt_mu);
+        struct pollfd p[2] = {{a->ctl[0], POLLIN, 0}, {armed ? fd : -1, POLLIN, 0}};
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents & POLLIN) {
+            char c;
+            if (read(a->ctl[0], &c, 1) != 1 || c == 'q')
+                break;
+            armed = 1;
+        }
+        if (p[1].revents & (POLLIN | POLLERR | POLLNVAL)) {
+            SDL_Event e;
+            SDL_zero(e);
+            e.type = wake_event;
+            armed = 0;        /* until the loop has read the feed */
+            SDL_PushEvent(&e);
+        }
+    }
+    return NULL;
+}
+
+static void handle(struct app *a, const SDL_Event *e)
+{
+    enum qh_counter_key k;
+    enum qh_counter_act act;
+    int arg;
+    switch (e->type) {
+    case SDL_QUIT:
+        quit_flag = 1;
+        break;
+    case SDL_KEYDOWN:
+        if (map_key(e->key.keysym.sym, &k))
+            qh_counter_model_key(a->m, k);
+        break;
+    case SDL_TEXTINPUT:
+        qh_counter_model_text(a->m, e->text.text);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT && e->button.which != SDL_TOUCH_MOUSEID &&
+            qh_counter_view_hit(a->v, e->button.x, e->button.y, &act, &arg))
+            qh_counter_model_act(a->m, act, arg);
+        break;
+    case SDL_FINGERDOWN: {
+        int w, h;
+        SDL_GetRendererOutputSize(a->r, &w, &h);
+        if (qh_counter_view_hit(a->v, (int)(e->tfinger.x * w), (int)(e->tfinger.y * h), &act, &arg))
+            qh_counter_model_act(a->m, act, arg);
+        break;
+    }
+    case SDL_WINDOWEVENT:
+        a->force_draw = 1;
+        break;
+    default:
+        if (e->type == SDL_RENDER_TARGETS_RESET || e->type == SDL_RENDER_DEVICE_RESET)
+            a->force_draw = 1;
+        break;
+    }
+}
+
+static void run(struct app *a)
+{
+    a->backoff_ms = BACKOFF_FIRST_MS;
+    connect_db(a);
+    scripted_login(a);
+    for (int i = 0; i < a->o.npress; i++)
+        press(a, a->o.press[i]);
+    while (!quit_flag) {
+        int64_t mono = mono_ms();
+        if (a->s && a->m->db_failed)
+            disconnect(a, a->m->problem);
+        if (!a->s && mono >= a->retry_at)
+            connect_db(a);
+        if (a->s) {
+            read_events(a);
+            if (a->s && mono >= a->next_snap) {
+                qh_counter_model_refresh(a->m);
+                a->next_snap = mono + SNAPSHOT_MS;
+            }
+            if (a->s && mono >= a->next_check)
+                check_file(a);
+            if (a->s && mono >= a->next_beat)
+                heartbeat(a);
+        }
+        qh_counter_model_tick(a->m, mono);
+        if (a->m->gen != a->drawn_gen || a->force_draw)
+            draw(a);
+        int timeout = 1000 - (int)(qh_clock_now() % 1000) + 5;   /* the timers' next second */
+        if (a->s) {
+            int wt = qh_watch_timeout_ms(a->w);
+            if (wt >= 0 && wt < timeout)
+                timeout = wt;
+        } else if (a->retry_at - mono < timeout) {
+            timeout = a->retry_at > mono ? (int)(a->retry_at - mono) : 0;
+        }
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, timeout)) {
+            do {
+                if (e.type != wake_event)
+                    handle(a, &e);
+            } while (SDL_PollEvent(&e));
+            if (a->wt_started && write(a->ctl[1], "a", 1) < 0) {
+                /* the fallback timeout still reads the feed */
+            }
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct app a;
+    char err[QH_ERRLEN];
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    a.ctl[0] = a.ctl[1] = -1;
+    a.wt_fd = -1;
+    if ((rc = parse_args(argc, argv, &a.o)) != 0)
+        return rc == 1 ? 0 : rc;
+    if (qh_clock_check_env(err, sizeof err) < 0)
+        return usage("QHALL_NOW: %s", err);
+    if ((rc = db_path(&a.o, a.path, sizeof a.path)) != 0)
+        return rc;
+    a.m = calloc(1, sizeof *a.m);
+    if (!a.m) {
+        logf_("out of memory");
+        return 3;
+    }
+    struct qh_counter_opts mo = {a.o.lang, a.o.window, a.o.idle_min * 60};
+    qh_counter_model_init(a.m, &mo, mono_ms());
+    signal(SIGPIPE, SIG_IGN);
+
+    rc = setup_video(&a);
+    if (rc == 0 && a.o.screenshot) {
+        rc = screenshot(&a);
+        goto out;
+    }
+    if (rc != 0)
+        goto out;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    wake_event = SDL_RegisterEvents(1);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    pthread_mutex_init(&a.wt_mu, NULL);
+    if (wake_event != (Uint32)-1 && pipe(a.ctl) == 0 &&
+        pthread_create(&a.wt, NULL, watch_thread, &a) == 0)
+        a.wt_started = 1;
+    else
+        logf_("cannot start the watch thread: changes show within a second");
+    SDL_StartTextInput();
+    run(&a);
+    rc = 0;
+out:
+    if (a.wt_started) {
+        if (write(a.ctl[1], "q", 1) < 0) {
+            /* join anyway */
+        }
+        pthread_join(a.wt, NULL);
+    }
+    if (a.ctl[0] >= 0) {
+        close(a.ctl[0]);
+        close(a.ctl[1]);
+    }
+    /* Closing the program does not log the staff out: a crash or a restart
+     * must not cut the attendance record; O logs out. */
+    qh_watch_close(a.w);
+    qh_store_close(a.s);
+    qh_counter_view_free(a.v);
+    if (a.r)
+        SDL_DestroyRenderer(a.r);
+    if (a.surf)
+        SDL_FreeSurface(a.surf);
+    if (a.win)
+        SDL_DestroyWindow(a.win);
+    SDL_Quit();
+    free(a.m);
+    return rc;
+}

@@ -1,0 +1,548 @@
+/* test_counter_model.c: the counter terminal's model driven by keys, as a
+ * clerk would, against real database files: every action and its refusal,
+ * the panels that ask for details (materials, reasons, targets), the
+ * rating, two counters racing for one ticket (two models, two handles, one
+ * file), login lock-out, idle auto-lock and the unreachable database. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "../counter/model.h"
+#include "qh/clock.h"
+#include "qh/ticket.h"
+
+struct fx {
+    struct qh_store *s, *s2;
+    struct qh_counter_model *m, *m2;
+    int64_t mono;
+};
+
+static struct fx *fx_new(int window, int window2)
+{
+    char err[QH_ERRLEN];
+    struct fx *f = calloc(1, sizeof *f);
+    tu_clock("2026-11-25T09:00:00+08:00");
+    f->s = tu_store_new("counter");
+    assert_int_equal(qh_staff_add(f->s, "s01", "张三", "staff", "1234", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(f->s, "s02", "李四", "admin", "5678", err, sizeof err), 0);
+    f->m = calloc(1, sizeof *f->m);
+    f->mono = 1000000;
+    struct qh_counter_opts o = {QH_LANG_ZH, window, 300};
+    qh_counter_model_init(f->m, &o, f->mono);
+    qh_counter_model_store(f->m, f->s, NULL);
+    if (window2) {
+        assert_int_equal(qh_store_open(&f->s2, qh_store_path(f->s), 0, err, sizeof err), 0);
+        f->m2 = calloc(1, sizeof *f->m2);
+        o.window = window2;
+        qh_counter_model_init(f->m2, &o, f->mono);
+        qh_counter_model_store(f->m2, f->s2, NULL);
+    }
+    return f;
+}
+
+static void fx_free(struct fx *f)
+{
+    qh_store_close(f->s);
+    qh_store_close(f->s2);
+    free(f->m);
+    free(f->m2);
+    free(f);
+}
+
+static void type(struct qh_counter_model *m, const char *s)
+{
+    for (; *s; s++) {
+        char c[2] = {*s, 0};
+        qh_counter_model_text(m, c);
+    }
+}
+
+static void login(struct qh_counter_model *m, const char *id, const char *pin)
+{
+    qh_counter_model_key(m, QH_CK_ESC);     /* clear */
+    type(m, id);
+    qh_counter_model_key(m, QH_CK_TAB);
+    type(m, pin);
+    qh_counter_model_key(m, QH_CK_ENTER);
+}
+
+static void issue(struct qh_store *s, const char *queue, const char *service)
+{
+    char err[QH_ERRLEN];
+    struct qh_issue_req req = {service, service ? NULL : queue, NULL, 0, 0};
+    assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), 0);
+}
+
+static void key(struct qh_counter_model *m, enum qh_counter_key k)
+{
+    uint64_t g = m->gen;
+    qh_counter_model_key(m, k);
+    assert_true(m->gen != g);     /* never a silent no-op */
+}
+
+#define assert_msg(m, kind, needle) do {                                        \
+        assert_int_equal((m)->msg_kind, kind);                                  \
+        if (!strstr((m)->msg, needle))                                          \
+            fail_msg("message [%s] lacks [%s]", (m)->msg, needle);              \
+    } while (0)
+
+static int last_event(struct qh_store *s, const char *type, struct qh_event_row *out)
+{
+    struct qh_event_row ev[256];
+    int n = qh_store_events_since(s, 0, ev, 256, NULL, 0), found = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ev[i].type, type)) {
+            *out = ev[i];
+            found = 1;
+        }
+    return found;
+}
+
+/* ---- login ---- */
+
+static void test_login_and_lockout(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    assert_int_equal(m->panel, QH_CP_LOGIN);
+    key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_ERROR, "请先登录");
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "请输入工号");
+    type(m, "s01");
+    key(m, QH_CK_ENTER);           /* moves to the PIN */
+    assert_int_equal(m->field, 1);
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "请输入密码");
+    qh_counter_model_text(m, "x");
+    assert_msg(m, QH_CM_ERROR, "数字");
+    for (int i = 0; i < 4; i++) {
+        login(m, "s01", "9999");
+        assert_msg(m, QH_CM_ERROR, "工号或密码错误");
+        assert_int_equal(m->panel, QH_CP_LOGIN);
+    }
+    login(m, "s01", "9999");
+    assert_msg(m, QH_CM_ERROR, "锁定");
+    login(m, "s01", "1234");      /* the right PIN, but locked */
+    assert_msg(m, QH_CM_ERROR, "锁定");
+    assert_false(m->logged_in);
+    login(m, "s02", "5678");
+    assert_true(m->logged_in);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_string_equal(m->role, "admin");
+    assert_msg(m, QH_CM_OK, "李四");
+    struct qh_event_row ev;
+    assert_true(last_event(f->s, "login", &ev));
+    assert_string_equal(ev.staff, "s02");
+    assert_int_equal(ev.window, 1);
+    /* log out: recorded (attendance) */
+    qh_counter_model_text(m, "o");
+    assert_int_equal(m->panel, QH_CP_LOGIN);
+    assert_false(m->logged_in);
+    assert_true(last_event(f->s, "logout", &ev));
+    fx_free(f);
+}
+
+/* ---- a whole case: call, recall, no-show, call back, start, finish, rate ---- */
+
+static void test_call_to_rating(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_ERROR, "没有等候");
+    issue(f->s, "A", "XK001");
+    issue(f->s, "A", NULL);
+    qh_counter_model_events(m, NULL, 1);
+    assert_int_equal(m->queues[0].waiting, 2);
+    assert_string_equal(m->queues[0].next[0], "A001");
+    key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_OK, "A001");
+    assert_true(m->has_ticket);
+    assert_int_equal(m->t.state, QH_TICKET_CALLED);
+    assert_string_equal(m->sv.code, "XK001");
+    assert_true(m->nmat >= 3);          /* the checklist, one per material */
+    assert_int_equal(m->queues[0].waiting, 1);
+    /* wrong-state refusals are said */
+    key(m, QH_CK_F5);
+    assert_msg(m, QH_CM_ERROR, "F4");
+    key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_ERROR, "A001");
+    key(m, QH_CK_F9);
+    assert_int_equal(m->msg_kind, QH_CM_ERROR);
+    qh_counter_model_text(m, "o");
+    assert_msg(m, QH_CM_ERROR, "A001");
+    assert_true(m->logged_in);
+    /* recall up to the limit, then no-show */
+    for (int i = 1; i <= m->recall_limit; i++) {
+        key(m, QH_CK_F2);
+        assert_int_equal(m->t.recalls, i);
+    }
+    key(m, QH_CK_F2);
+    assert_msg(m, QH_CM_INFO, "过号");
+    assert_false(m->has_ticket);
+    assert_int_equal(m->nnoshow, 1);
+    /* call back from the list */
+    key(m, QH_CK_F11);
+    assert_int_equal(m->panel, QH_CP_NOSHOWS);
+    assert_int_equal(m->nrows, 1);
+    qh_counter_model_text(m, "1");
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_OK, "A001");
+    assert_int_equal(m->t.state, QH_TICKET_CALLED);
+    key(m, QH_CK_F4);
+    assert_int_equal(m->t.state, QH_TICKET_SERVING);
+    /* hold and release */
+    key(m, QH_CK_F9);
+    assert_false(m->has_ticket);
+    assert_int_equal(m->nheld, 1);
+    key(m, QH_CK_F10);
+    assert_int_equal(m->panel, QH_CP_HELD);
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_OK, "A001");
+    key(m, QH_CK_F10);
+    assert_msg(m, QH_CM_ERROR, "没有挂起");
+    /* released to the front: called before A002 */
+    key(m, QH_CK_F1);
+    assert_string_equal(m->t.number, "A001");
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F5);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_string_equal(m->rate_number, "A001");
+    key(m, QH_CK_F1);           /* finish the rating first */
+    assert_msg(m, QH_CM_ERROR, "评价");
+    qh_counter_model_text(m, "5");
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_OK, "非常满意");
+    struct qh_event_row ev;
+    assert_true(last_event(f->s, "rated", &ev));
+    assert_string_equal(ev.number, "A001");
+    assert_string_equal(ev.staff, "s01");
+    assert_int_equal(ev.window, 1);
+    assert_non_null(strstr(ev.detail, "\"score\":5"));
+    fx_free(f);
+}
+
+static void test_bad_rating_needs_reason(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    issue(f->s, "A", NULL);
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F5);
+    qh_counter_model_act(m, QH_CA_RATE, 1);
+    assert_int_equal(m->panel, QH_CP_RATING_REASON);
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "原因");
+    qh_counter_model_text(m, "6");      /* 其他: needs words */
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "其他");
+    assert_int_equal(m->field, 1);
+    qh_counter_model_text(m, "排队叫号不清楚");
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    struct qh_event_row ev;
+    assert_true(last_event(f->s, "rated", &ev));
+    assert_non_null(strstr(ev.detail, "排队叫号不清楚"));
+    assert_non_null(strstr(ev.detail, "\"score\":1"));
+    /* a second rating of the same ticket is refused by the store: Esc skip */
+    issue(f->s, "A", NULL);
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F5);
+    key(m, QH_CK_ESC);
+    assert_msg(m, QH_CM_INFO, "未评价");
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    fx_free(f);
+}
+
+static void test_supplement_and_failed(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    issue(f->s, "A", "XK001");
+    issue(f->s, "A", "XK001");
+    key(m, QH_CK_F6);
+    assert_msg(m, QH_CM_ERROR, "没有号");
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F6);
+    assert_msg(m, QH_CM_ERROR, "F4");
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F6);
+    assert_int_equal(m->panel, QH_CP_SUPPLEMENT);
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "勾选");
+    qh_counter_model_text(m, "2");
+    qh_counter_model_key(m, QH_CK_DOWN);
+    qh_counter_model_key(m, QH_CK_SPACE);    /* ticks row 3 */
+    assert_int_equal(m->ticks, 0x6u);
+    char m2[96], m3[96];
+    snprintf(m2, sizeof m2, "%s", m->mat[1]);
+    snprintf(m3, sizeof m3, "%s", m->mat[2]);
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    struct qh_event_row ev;
+    assert_true(last_event(f->s, "finished", &ev));
+    assert_non_null(strstr(ev.detail, "\"outcome\":\"supplement\""));
+    assert_non_null(strstr(ev.detail, m2));
+    assert_non_null(strstr(ev.detail, m3));
+    assert_null(strstr(ev.detail, m->mat[0]));
+    qh_counter_model_text(m, "4");
+    /* 办不成: a reason, then on to the class C queue with the same number */
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F7);
+    assert_int_equal(m->panel, QH_CP_FAILED);
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "原因");
+    key(m, QH_CK_ESC);
+    assert_msg(m, QH_CM_INFO, "仍在办理");
+    assert_int_equal(m->t.state, QH_TICKET_SERVING);
+    key(m, QH_CK_F7);
+    qh_counter_model_text(m, "1");
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_msg(m, QH_CM_OK, "C");
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_get(f->s, "A002", &t, NULL, 0), 0);
+    assert_int_equal(t.state, QH_TICKET_WAITING);
+    assert_string_equal(t.queue, "C");
+    assert_true(last_event(f->s, "finished", &ev));
+    assert_non_null(strstr(ev.detail, "不符合办理条件"));
+    fx_free(f);
+}
+
+/* ---- transfer: the next window sees the history ---- */
+
+static void test_transfer_history(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 5);
+    struct qh_counter_model *m = f->m, *m5 = f->m2;
+    login(m, "s01", "1234");
+    login(m5, "s02", "5678");
+    issue(f->s, "A", NULL);
+    key(m, QH_CK_F8);
+    assert_msg(m, QH_CM_ERROR, "没有号");
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F8);
+    assert_int_equal(m->panel, QH_CP_TRANSFER);
+    int row = -1;
+    for (int i = 0; i < m->nrows; i++)
+        if (m->rows[i].kind == 0 && !strcmp(m->rows[i].key, "5"))
+            row = i;
+    assert_true(row >= 0);
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_TRANSFER);   /* nothing chosen: stays, says so */
+    assert_msg(m, QH_CM_ERROR, "转移");
+    qh_counter_model_act(m, QH_CA_PICK, row);
+    qh_counter_model_act(m, QH_CA_FIELD, 1);
+    qh_counter_model_text(m, "需综合窗口帮办");
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_OK, "A001");
+    assert_false(m->has_ticket);
+    /* window 5 is told by the change feed */
+    qh_counter_model_events(m5, NULL, 1);
+    key(m5, QH_CK_F1);
+    assert_string_equal(m5->t.number, "A001");
+    assert_int_equal(m5->nhops, 1);
+    assert_int_equal(m5->hops[0].from_window, 1);
+    assert_int_equal(m5->hops[0].to_window, 5);
+    assert_string_equal(m5->hops[0].note, "需综合窗口帮办");
+    /* transfer to an item found by typing its initials */
+    key(m5, QH_CK_F8);
+    type(m5, "XK001");
+    assert_true(m5->nrows >= 1);
+    assert_int_equal(m5->rows[0].kind, 2);
+    qh_counter_model_act(m5, QH_CA_PICK, 0);
+    key(m5, QH_CK_ENTER);
+    assert_msg(m5, QH_CM_OK, "A001");
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_get(f->s, "A001", &t, NULL, 0), 0);
+    assert_string_equal(t.service, "XK001");
+    fx_free(f);
+}
+
+/* ---- two counters, one ticket ---- */
+
+static void test_race(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 2);
+    struct qh_counter_model *a = f->m, *b = f->m2;
+    login(a, "s01", "1234");
+    login(b, "s02", "5678");
+    issue(f->s, "A", NULL);
+    qh_counter_model_events(a, NULL, 1);
+    qh_counter_model_events(b, NULL, 1);
+    /* both see A001 waiting; b picks it from the list, a calls next first */
+    key(b, QH_CK_F12);
+    assert_int_equal(b->panel, QH_CP_WAITLIST);
+    assert_string_equal(b->rows[0].key, "A001");
+    key(a, QH_CK_F1);
+    assert_string_equal(a->t.number, "A001");
+    key(b, QH_CK_ENTER);
+    assert_msg(b, QH_CM_ERROR, "A001");
+    assert_false(b->has_ticket);
+    assert_int_equal(b->panel, QH_CP_MAIN);
+    /* and calling next finds nothing left */
+    key(b, QH_CK_F1);
+    assert_msg(b, QH_CM_ERROR, "没有等候");
+    /* the loser's screen caught up */
+    assert_int_equal(b->queues[0].waiting, 0);
+    fx_free(f);
+}
+
+/* ---- pause ---- */
+
+static void test_pause(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    issue(f->s, "A", NULL);
+    qh_counter_model_text(m, "p");
+    assert_int_equal(m->panel, QH_CP_PAUSE);
+    assert_int_equal(m->nrows, 4);
+    assert_string_equal(m->rows[0].label, "午休");
+    qh_counter_model_text(m, "4");      /* 其他 without words */
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "其他");
+    key(m, QH_CK_UP);
+    key(m, QH_CK_UP);                   /* 会议 */
+    key(m, QH_CK_ENTER);
+    assert_true(m->paused);
+    assert_string_equal(m->pause_reason, "会议");
+    key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_ERROR, "暂停");
+    assert_false(qh_counter_act_enabled(m, QH_CA_CALL_NEXT));
+    qh_counter_model_text(m, "P");
+    assert_false(m->paused);
+    assert_msg(m, QH_CM_OK, "恢复");
+    struct qh_event_row ev;
+    assert_true(last_event(f->s, "resumed", &ev));
+    /* not with a ticket at the window */
+    key(m, QH_CK_F1);
+    qh_counter_model_text(m, "p");
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_ERROR, "A001");
+    fx_free(f);
+}
+
+/* ---- idle auto-lock ---- */
+
+static void test_idle_lock(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    qh_counter_model_tick(m, f->mono + 299 * 1000);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    qh_counter_model_tick(m, f->mono + 300 * 1000);
+    assert_int_equal(m->panel, QH_CP_LOCKED);
+    assert_msg(m, QH_CM_INFO, "锁屏");
+    assert_true(m->logged_in);          /* the session (attendance) goes on */
+    key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_ERROR, "锁屏");
+    type(m, "1111");
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "密码错误");
+    assert_int_equal(m->panel, QH_CP_LOCKED);
+    struct qh_staff_row st;
+    assert_int_equal(qh_store_staff_get(f->s, "s01", &st), 0);
+    assert_int_equal(st.failed, 1);     /* counts towards the lock-out */
+    type(m, "1234");
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_OK, "解锁");
+    /* L locks at once; Esc lets another staff member log in */
+    qh_counter_model_text(m, "l");
+    assert_int_equal(m->panel, QH_CP_LOCKED);
+    key(m, QH_CK_ESC);
+    assert_int_equal(m->panel, QH_CP_LOGIN);
+    login(m, "s02", "5678");
+    assert_string_equal(m->staff, "s02");
+    /* five wrong PINs at the lock screen end the session */
+    qh_counter_model_text(m, "l");
+    for (int i = 0; i < 5; i++) {
+        type(m, "0000");
+        key(m, QH_CK_ENTER);
+    }
+    assert_int_equal(m->panel, QH_CP_LOGIN);
+    assert_false(m->logged_in);
+    assert_msg(m, QH_CM_ERROR, "锁定");
+    fx_free(f);
+}
+
+/* ---- the database goes away ---- */
+
+static void test_unreachable(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    issue(f->s, "A", NULL);
+    key(m, QH_CK_F1);
+    qh_counter_model_store(m, NULL, "qhall.db: No such file or directory");
+    assert_true(m->has_ticket);         /* the last state stays on screen */
+    for (int a = QH_CA_CALL_NEXT; a < QH_CA_PICK; a++)
+        assert_false(qh_counter_act_enabled(m, (enum qh_counter_act)a));
+    key(m, QH_CK_F4);
+    assert_msg(m, QH_CM_ERROR, "连接中断");
+    assert_msg(m, QH_CM_ERROR, "No such file");
+    qh_counter_model_store(m, f->s, NULL);
+    key(m, QH_CK_F4);
+    assert_int_equal(m->t.state, QH_TICKET_SERVING);
+    fx_free(f);
+}
+
+static void test_english_and_keys(void **state)
+{
+    (void)state;
+    enum qh_counter_key k;
+    assert_true(qh_counter_key_parse("F12", &k));
+    assert_int_equal(k, QH_CK_F12);
+    assert_true(qh_counter_key_parse("enter", &k));
+    assert_false(qh_counter_key_parse("F13", &k));
+    assert_false(qh_counter_key_parse("x", &k));
+    for (int a = QH_CA_CALL_NEXT; a < QH_CA_PICK; a++) {
+        assert_true(qh_counter_shortcut((enum qh_counter_act)a)[0]);
+        assert_true(qh_counter_act_label((enum qh_counter_act)a, QH_LANG_EN)[0]);
+    }
+    struct qh_counter_model *m = calloc(1, sizeof *m);
+    struct qh_counter_opts o = {QH_LANG_EN, 1, 0};
+    qh_counter_model_init(m, &o, 0);
+    qh_counter_model_key(m, QH_CK_F1);
+    assert_msg(m, QH_CM_ERROR, "database unreachable");
+    free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_login_and_lockout),
+        cmocka_unit_test(test_call_to_rating),
+        cmocka_unit_test(test_bad_rating_needs_reason),
+        cmocka_unit_test(test_supplement_and_failed),
+        cmocka_unit_test(test_transfer_history),
+        cmocka_unit_test(test_race),
+        cmocka_unit_test(test_pause),
+        cmocka_unit_test(test_idle_lock),
+        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_english_and_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
