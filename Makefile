@@ -37,7 +37,7 @@ bench: build
 	cmake --build $(BUILD) --target bench
 
 demo: build
-	bash tests/demo.sh $(BUILD)
+	bash tests/demo.sh $(BUILD) --ui
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short scripted service day of the L-town hall, through the qhall CLI.
 #
-#   tests/demo.sh [BUILD_DIR]      (make demo runs it)
+#   tests/demo.sh [BUILD_DIR] [--ui]      (make demo runs it with --ui)
 #
 # Creates a fresh database with the built-in default hall and the sample
 # catalogue, then plays a morning: staff log in, citizens take numbers
@@ -10,9 +10,15 @@
 # is printed at the end.  The clock is fixed per step with QHALL_NOW, so
 # the day is the same whenever it runs.  The database is left in place
 # for you to explore:  build/qhall --db build/demo/qhall.db status
+#
+# With --ui the screens run beside the script: the hall display, the
+# kiosk and the counters of windows 1 and 5, each in its own window, and
+# the day is paced so each call can be seen and heard.  Without a graphical
+# display they run headless and write screenshots to build/demo/shots.
 set -euo pipefail
 
 build=${1:-build}
+ui=${2:-}
 qhall=${QHALL_BIN:-$build/qhall}
 db=${QHALL_DEMO_DB:-$build/demo/qhall.db}
 day=${QHALL_DEMO_DAY:-2026-11-25}
@@ -35,6 +41,34 @@ q appointment add --service GG012 --at "${day}T09:30" --name 陈大爷 > /tmp/qh
 code=$(cat /tmp/qhall-demo-code.$$); rm -f /tmp/qhall-demo-code.$$
 echo "预约签到码：$code"
 
+pids=()
+stop_ui() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+pace() { :; }
+if [ "$ui" = --ui ]; then
+  shots=$(dirname "$db")/shots
+  rm -rf "$shots"; mkdir -p "$shots"
+  bin=$(dirname "$qhall")
+  headless=
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    headless=1
+    export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+    say "没有图形显示：界面在后台运行，截图保存在 $shots"
+  fi
+  trap stop_ui EXIT
+  # The screens keep one fixed time inside opening hours (the script moves
+  # its own clock step by step).
+  ui_now="${day}T09:00:00+08:00"
+  QHALL_NOW=$ui_now "$bin/display/qhall-display" --db "$db" --windowed 960x540 \
+      --shots "$shots" 2>"$shots/display.log" & pids+=($!)
+  QHALL_NOW=$ui_now "$bin/kiosk/qhall-kiosk" --db "$db" --windowed 540x960 \
+      2>"$shots/kiosk.log" & pids+=($!)
+  for w in 1 5; do
+    QHALL_NOW=$ui_now "$bin/counter/qhall-counter" --db "$db" --window $w \
+        --windowed 800x480 2>"$shots/counter$w.log" & pids+=($!)
+  done
+  pace() { sleep "${QHALL_DEMO_PACE:-2}"; }
+fi
+
 at 08:30
 say "上班：三个窗口登录"
 printf '1234\n' | q login --window 1 --staff w01
@@ -51,11 +85,11 @@ at 08:41; q --json issue --service XK010
 
 at 08:45
 say "叫号（3号窗口先叫绿色通道的老人 B003）"
-q call --window 1
-q call --window 3
-q call --window 5
+q call --window 1; pace
+q call --window 3; pace
+q call --window 5; pace
 at 08:46; q start --window 1
-at 08:47; q recall --window 3
+at 08:47; q recall --window 3; pace
 at 08:49; q noshow --window 3
 at 08:49; q call --window 3
 at 08:50; q start --window 3
@@ -70,7 +104,7 @@ q transfer --window 5 --to-queue B --note "咨询后办理社保业务"
 at 09:05
 say "3号窗口：群众去复印材料（挂起），窗口继续叫号"
 q hold --window 3
-q call --window 3
+q call --window 3; pace
 at 09:06; q start --window 3
 at 09:12; q finish --window 3 --outcome done
 q rate B002 5
@@ -78,7 +112,7 @@ at 09:14; q release B001
 
 at 09:15
 say "5号窗口帮办：综合窗口空闲时协助审批队列"
-q call --window 5
+q call --window 5; pace
 at 09:16; q start --window 5
 at 09:30; q finish --window 5 --outcome failed --note "需村委会证明，当场无法开具"
 q rate A002 2 --reason "跑了两次还办不成"
@@ -89,13 +123,13 @@ q checkin "$code"
 
 at 09:32
 say "回呼过号群众；办不成的事由5号窗口接手"
-q callback B003 --window 1
+q callback B003 --window 1; pace
 at 09:33; q start --window 1
 at 09:40; q finish --window 1 --outcome done
 q rate B003 4
 at 09:41
-q call --window 5
-q call --window 3
+q call --window 5; pace
+q call --window 3; pace
 
 at 09:45
 say "1号窗口午前会议暂停"
@@ -109,3 +143,16 @@ say "一致性检查"
 q check
 echo
 echo "数据库：$db   试试：$qhall --db $db status"
+if [ "$ui" = --ui ]; then
+  QHALL_NOW=$ui_now "$bin/kiosk/qhall-kiosk" --db "$db" --screenshot "$shots/kiosk.png" 2>/dev/null || true
+  for w in 1 5; do
+    QHALL_NOW=$ui_now "$bin/counter/qhall-counter" --db "$db" --window $w \
+        --screenshot "$shots/counter$w.png" 2>/dev/null || true
+  done
+  QHALL_NOW=$ui_now "$bin/display/qhall-display" --db "$db" --screenshot "$shots/display.png" 2>/dev/null || true
+  echo "截图：$shots"
+  if [ -z "$headless" ] && [ -t 0 ]; then
+    echo "大厅显示屏、取号机和1号、5号窗口终端正在运行（工作人员 w01 密码 1234，w05 密码 3456）。按回车结束演示。"
+    read -r _
+  fi
+fi
