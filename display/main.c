@@ -5,7 +5,9 @@
  * feed's descriptor (a commit by a kiosk or counter), an SDL event, a
  * signal, the next blink phase or minute, the reconnect timer.  It never
  * redraws without a change of the model's `gen`, so an idle hall costs
- * (almost) nothing.  With a real video driver SDL owns the wait
+ * (almost) nothing; the one exception is a notice too long for its line,
+ * which scrolls: then it also wakes every QH_DM_MARQUEE_FRAME_MS and
+ * redraws the notice band alone where it can (draw_marquee).  With a real video driver SDL owns the wait
  * (SDL_WaitEventTimeout), and a small thread turns "the watch fd is
  * readable" into an SDL user event; headless (dummy driver, no display,
  * --screenshot) there are no SDL events and the loop poll()s the fd
@@ -79,6 +81,7 @@ struct app {
     struct qh_display_view *v;
     uint64_t drawn_gen;
     int force_draw;
+    int keeps_frame;            /* the target keeps the last frame: band-only marquee */
     int shot_n;
     char shot_last[QH_NUMBER_LEN + 16];
     /* sound and life */
@@ -448,6 +451,9 @@ static int setup_video(struct app *a)
         logf_("%s", err);
         return 3;
     }
+    SDL_RendererInfo ri;
+    a->keeps_frame = a->headless ||
+                     (SDL_GetRendererInfo(a->r, &ri) == 0 && (ri.flags & SDL_RENDERER_SOFTWARE));
     if (qh_display_view_new(&a->v, a->r, err, sizeof err) < 0) {
         logf_("%s", err);
         return 3;
@@ -489,6 +495,20 @@ static void draw(struct app *a)
             shot_flag = 0;
         }
     }
+}
+
+/* A marquee frame with nothing else changed.  Where the target keeps the
+ * last frame (headless surface, software window) only the notice band is
+ * drawn; an accelerated renderer's back buffer is undefined after a
+ * present, so it gets a whole frame, all from cached textures. */
+static void draw_marquee(struct app *a)
+{
+    if (!a->keeps_frame) {
+        draw(a);
+        return;
+    }
+    if (qh_display_view_draw_notice(a->v, a->m) && a->win)
+        SDL_RenderPresent(a->r);
 }
 
 /* ---- the watch thread (windowed only) ---- */
@@ -591,6 +611,8 @@ static void run(struct app *a)
         speak(a);
         if (a->m->gen != a->drawn_gen || a->force_draw || shot_flag)
             draw(a);
+        else if (qh_display_view_notice(a->v, NULL))
+            draw_marquee(a);
         if (a->m->connected) {
             snprintf(info, sizeof info, "%s",
                      a->m->has_current ? a->m->current.number : "no call yet");
@@ -606,6 +628,7 @@ static void run(struct app *a)
             qh_display_beat_alive(a->beat, info);
 
         int timeout = qh_display_model_wake_ms(a->m, now, BEAT_MS);
+        timeout = qh_display_view_wake_ms(a->v, now, timeout);
         if (a->s) {
             int wt = qh_watch_timeout_ms(a->w);
             int64_t snap = a->next_snap - mono, chk = a->next_check - mono;

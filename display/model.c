@@ -268,6 +268,10 @@ int qh_display_model_snapshot(struct qh_display_model *m,
     uint64_t gen = m->gen;
 
     if (!m->have_hall || memcmp(&m->hall, &snap->hall, sizeof m->hall)) {
+        /* A new notice starts its marquee from its beginning. */
+        if (!m->have_hall || strcmp(m->hall.notice, snap->hall.notice) ||
+            strcmp(m->hall.notice_en, snap->hall.notice_en))
+            m->notice_since = now;
         m->hall = snap->hall;
         m->have_hall = 1;
         bump(m);
@@ -374,6 +378,39 @@ int qh_display_model_wake_ms(const struct qh_display_model *m, int64_t now,
         if (wake <= 0)
             wake = 1;
     }
+    return wake < max_ms ? (int)wake : max_ms;
+}
+
+int qh_display_marquee_speed(int screen_h)
+{
+    int s = screen_h * 80 / 1080;
+    return s > 20 ? s : 20;
+}
+
+int qh_display_marquee_scrolls(const struct qh_dm_marquee *q)
+{
+    return q->text_w > q->band_w && q->band_w > 0 && q->speed > 0;
+}
+
+int qh_display_marquee_offset(const struct qh_dm_marquee *q, int64_t since,
+                              int64_t now)
+{
+    if (!qh_display_marquee_scrolls(q) || now <= since)
+        return 0;
+    int64_t period = (int64_t)q->text_w + (q->gap > 0 ? q->gap : 0);
+    /* Moved on whole frames only: every frame of a pass is evenly spaced,
+     * and a redraw between frames (a blink) lands on the same pixel. */
+    int64_t t = (now - since) / QH_DM_MARQUEE_FRAME_MS * QH_DM_MARQUEE_FRAME_MS;
+    return -(int)(t * q->speed / 1000 % period);
+}
+
+int qh_display_marquee_wake_ms(const struct qh_dm_marquee *q, int64_t since,
+                               int64_t now, int max_ms)
+{
+    if (!qh_display_marquee_scrolls(q))
+        return max_ms;
+    int64_t wake = now < since ? since - now
+                               : QH_DM_MARQUEE_FRAME_MS - (now - since) % QH_DM_MARQUEE_FRAME_MS;
     return wake < max_ms ? (int)wake : max_ms;
 }
 

@@ -27,6 +27,7 @@
 #define QH_DM_SAY 16          /* announcements waiting for the loop */
 #define QH_DM_BLINK_MS 8000   /* a new call blinks this long */
 #define QH_DM_BLINK_HALF_MS 500
+#define QH_DM_MARQUEE_FRAME_MS 40  /* a scrolling notice moves 25 times a second */
 
 enum qh_dm_wstate {
     QH_DM_CLOSED,             /* 未开放: nobody logged in */
@@ -96,6 +97,7 @@ struct qh_display_model {
     struct qh_dm_window windows[QH_MAX_WINDOWS];
     int nqueues;
     struct qh_dm_queue queues[QH_MAX_QUEUES];
+    int64_t notice_since;         /* the notice text last changed: marquee t=0 */
     int connected;                /* 0: the 连接中断 banner */
     char problem[256];            /* why not connected */
     int64_t last_event;           /* id of the last event applied */
@@ -133,6 +135,32 @@ int qh_display_model_connection(struct qh_display_model *m, int ok,
  * next minute); at most max_ms. */
 int qh_display_model_wake_ms(const struct qh_display_model *m, int64_t now,
                              int max_ms);
+
+/* The notice line's marquee, as plain arithmetic on an injected clock so
+ * tests need no screen.  The view measures the text and the band; these
+ * say where the text is at `now`.  A notice that fits does not move and
+ * asks for no frames, so an idle hall still sleeps. */
+struct qh_dm_marquee {
+    int text_w;                   /* the notice's width at its size, px */
+    int band_w;                   /* the visible band's width, px */
+    int gap;                      /* px from the end of one pass to the next */
+    int speed;                    /* px per second */
+};
+
+/* About 80 px/s on a 1080-line screen, scaled with the height. */
+int qh_display_marquee_speed(int screen_h);
+/* 1 if the text is wider than its band (and so scrolls). */
+int qh_display_marquee_scrolls(const struct qh_dm_marquee *q);
+/* The text's left edge relative to the band's left edge at now: 0 at
+ * `since` and whenever the text fits, then decreasing (right to left) to
+ * -(text_w + gap) + 1, where it wraps to 0; the next pass is drawn
+ * text_w + gap to the right, so the wrap is seamless. */
+int qh_display_marquee_offset(const struct qh_dm_marquee *q, int64_t since,
+                              int64_t now);
+/* Milliseconds to the next marquee frame (on a QH_DM_MARQUEE_FRAME_MS grid
+ * from `since`); max_ms when the text fits. */
+int qh_display_marquee_wake_ms(const struct qh_dm_marquee *q, int64_t since,
+                               int64_t now, int max_ms);
 
 /* Pop the oldest announcement into text; 1 if there was one. */
 int qh_display_model_take_say(struct qh_display_model *m, char *text,

@@ -30,11 +30,29 @@ struct memo {
     char text[160];
 };
 
+/* The notice line as last laid out.  A notice that does not fit scrolls
+ * (a marquee) instead of being cut: its size and width are measured once
+ * per text and band, not per frame, since a marquee frame comes 25 times
+ * a second and a notice may be far longer than a memo entry holds. */
+struct notice {
+    char text[sizeof ((struct qh_hall_conf *)0)->notice];
+    int bw, bh;                /* the band it was measured for */
+    int scroll;                /* does not fit: marquee */
+    int px, w;                 /* marquee size and text width */
+    SDL_Rect band;             /* the visible band (clip rect) */
+    struct qh_dm_marquee mq;
+    int64_t since;
+    int off;                   /* offset drawn last */
+    int drawn;                 /* a marquee frame is on the target */
+};
+
 struct qh_display_view {
     struct memo memo[MEMO];
     struct qh_ui *ui;
     SDL_Rect number_box;
     int min_px;                /* secondary text smaller than this is left out */
+    int screen_h;
+    struct notice notice;
 };
 
 typedef struct qh_ui_color col;
@@ -481,16 +499,65 @@ static void waiting(struct qh_display_view *v, const struct qh_display_model *m,
     put_cut(v, line, r, r.h * 7 / 10, v->min_px, QH_UI_REGULAR, C_TEXT, QH_UI_LEFT);
 }
 
+/* One marquee frame: the band's ground, then the text at the offset for
+ * m->now, clipped to the band so it never paints outside it.  The pass
+ * after it follows text_w + gap to the right. */
+static void marquee(struct qh_display_view *v, const struct qh_display_model *m)
+{
+    struct notice *n = &v->notice;
+    SDL_Renderer *r = qh_ui_renderer(v->ui);
+    int period = n->mq.text_w + n->mq.gap, lw, lh;
+
+    n->off = qh_display_marquee_offset(&n->mq, n->since, m->now);
+    qh_ui_measure(v->ui, "", n->px, QH_UI_REGULAR, &lw, &lh);
+    SDL_RenderSetClipRect(r, &n->band);
+    qh_ui_fill(v->ui, n->band, C_PANEL);
+    for (int x = n->band.x + n->off; x < n->band.x + n->band.w; x += period)
+        if (x + n->mq.text_w > n->band.x)
+            qh_ui_text(v->ui, n->text, n->px, QH_UI_REGULAR, C_TEXT, x,
+                       n->band.y + (n->band.h - lh) / 2, QH_UI_LEFT);
+    SDL_RenderSetClipRect(r, NULL);
+    n->drawn = 1;
+}
+
 static void notice(struct qh_display_view *v, const struct qh_display_model *m,
                    SDL_Rect r)
 {
     const char *t = m->lang == QH_LANG_EN && m->hall.notice_en[0] ? m->hall.notice_en
                                                                    : m->hall.notice;
+    struct notice *n = &v->notice;
+    SDL_Rect band = rect(r.x + r.h / 3, r.y + r.h / 8, r.w - r.h * 2 / 3, r.h * 3 / 4);
+    int max_px = r.h * 6 / 10, min_px = r.h / 3;
+
     qh_ui_fill(v->ui, r, C_PANEL);
-    if (!t[0])
+    if (!t[0] || band.w <= 0 || band.h <= 0)
         return;
-    put_cut(v, t, rect(r.x + r.h / 3, r.y + r.h / 8, r.w - r.h * 2 / 3, r.h * 3 / 4),
-            r.h * 6 / 10, r.h / 3, QH_UI_REGULAR, C_TEXT, QH_UI_CENTER);
+    if (strcmp(n->text, t) || n->bw != band.w || n->bh != band.h) {
+        int w, h;
+        snprintf(n->text, sizeof n->text, "%s", t);
+        n->bw = band.w;
+        n->bh = band.h;
+        /* Still, as before, whenever it fits at a readable size; otherwise
+         * it scrolls at the size the band's height allows. */
+        n->scroll = fit(v, t, max_px, QH_UI_REGULAR, band) < min_px &&
+                    qh_ui_measure(v->ui, "", min_px, QH_UI_REGULAR, &w, &h) == 0 &&
+                    h <= band.h;
+        n->px = n->scroll ? fit_measure(v->ui, t, max_px, QH_UI_REGULAR,
+                                        rect(0, 0, 1 << 30, band.h)) : 0;
+        n->w = n->px && qh_ui_measure(v->ui, t, n->px, QH_UI_REGULAR, &w, &h) == 0 ? w : 0;
+        if (n->px < min_px || n->w <= band.w)
+            n->scroll = 0;
+    }
+    n->band = band;
+    n->since = m->notice_since;
+    n->mq = (struct qh_dm_marquee){n->w, band.w, band.w / 4,
+                                   qh_display_marquee_speed(v->screen_h)};
+    if (!n->scroll) {
+        put_cut(v, t, band, max_px, min_px, QH_UI_REGULAR, C_TEXT, QH_UI_CENTER);
+        return;
+    }
+    v->notice.drawn = 0;
+    marquee(v, m);
 }
 
 /* Outside opening hours: 已下班, or 休息中 between two spans of an open day. */
@@ -633,9 +700,37 @@ void qh_display_view_draw(struct qh_display_view *v,
     qh_ui_frame_begin(v->ui);
     /* About 1/45 of the height: 24 px on 1080p, still readable near by. */
     v->min_px = h / 45 > 16 ? h / 45 : 16;
+    v->screen_h = h;
+    v->notice.drawn = 0;        /* window mode has no notice line */
     qh_ui_fill(v->ui, rect(0, 0, w, h), C_BG);
     if (m->window)
         one_window(v, m, w, h);
     else
         hall(v, m, w, h);
+}
+
+int qh_display_view_notice(const struct qh_display_view *v, SDL_Rect *band)
+{
+    const struct notice *n = &v->notice;
+    if (band)
+        *band = n->drawn ? n->band : rect(0, 0, 0, 0);
+    return n->drawn;
+}
+
+int qh_display_view_wake_ms(const struct qh_display_view *v, int64_t now, int max_ms)
+{
+    if (!v->notice.drawn)
+        return max_ms;
+    return qh_display_marquee_wake_ms(&v->notice.mq, v->notice.since, now, max_ms);
+}
+
+int qh_display_view_draw_notice(struct qh_display_view *v,
+                                const struct qh_display_model *m)
+{
+    struct notice *n = &v->notice;
+    if (!n->drawn || qh_display_marquee_offset(&n->mq, n->since, m->now) == n->off)
+        return 0;
+    qh_ui_frame_begin(v->ui);
+    marquee(v, m);
+    return 1;
 }

@@ -26,6 +26,25 @@ struct qh_ui *qh_display_view_ui(struct qh_display_view *v);
 void qh_display_view_draw(struct qh_display_view *v,
                           const struct qh_display_model *m, int w, int h);
 
+/* The notice line scrolls when it does not fit its band (a marquee drawn
+ * from one cached texture, clipped to the band).  Its text boxes in the
+ * box log are then wider than the band and may start left of it: only the
+ * part inside `band` is visible, and layout checks must look at that.
+ * Returns 1 and the band if the last frame's notice scrolls, else 0 and
+ * an empty band. */
+int qh_display_view_notice(const struct qh_display_view *v, SDL_Rect *band);
+
+/* Milliseconds to the next marquee frame; max_ms when nothing scrolls, so
+ * a hall whose notice fits still sleeps until a real change. */
+int qh_display_view_wake_ms(const struct qh_display_view *v, int64_t now, int max_ms);
+
+/* Redraw only the notice band for m->now, on top of the last frame (which
+ * must still be in the target: an offscreen surface or a software
+ * window).  Returns 1 if it drew (the offset moved), 0 if nothing to do.
+ * The box log then holds the band's texts only. */
+int qh_display_view_draw_notice(struct qh_display_view *v,
+                                const struct qh_display_model *m);
+
 /* The box of the called number in the last frame (w = 0 if none). */
 SDL_Rect qh_display_view_number_box(const struct qh_display_view *v);
 

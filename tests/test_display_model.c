@@ -398,6 +398,91 @@ static void window_mode(void **state)
     free(m);
 }
 
+/* The notice's marquee is arithmetic on the clock: still when it fits,
+ * right to left when not, seamless wrap after text + gap, frames on a
+ * fixed grid. */
+static void marquee(void **state)
+{
+    (void)state;
+    struct qh_dm_marquee fits = {800, 1800, 450, 80};
+    struct qh_dm_marquee longer = {3000, 1800, 450, qh_display_marquee_speed(1080)};
+    int64_t since = T0, period_ms = (3000 + 450) * 1000 / 80;
+
+    assert_int_equal(qh_display_marquee_speed(1080), 80);
+    assert_int_equal(qh_display_marquee_speed(2160), 160);
+    assert_true(qh_display_marquee_speed(240) >= 20);
+    /* Fits: never moves, never asks for a frame. */
+    assert_int_equal(qh_display_marquee_scrolls(&fits), 0);
+    for (int64_t t = since - 1000; t < since + 600000; t += 777) {
+        assert_int_equal(qh_display_marquee_offset(&fits, since, t), 0);
+        assert_int_equal(qh_display_marquee_wake_ms(&fits, since, t, 60000), 60000);
+    }
+    struct qh_dm_marquee exact = {1800, 1800, 450, 80};
+    assert_int_equal(qh_display_marquee_scrolls(&exact), 0);
+
+    /* Too long: starts at its beginning, moves left about 80 px/s. */
+    assert_int_equal(qh_display_marquee_scrolls(&longer), 1);
+    assert_int_equal(qh_display_marquee_offset(&longer, since, since - 5000), 0);
+    assert_int_equal(qh_display_marquee_offset(&longer, since, since), 0);
+    assert_int_equal(qh_display_marquee_offset(&longer, since, since + 1000), -80);
+    assert_int_equal(qh_display_marquee_offset(&longer, since, since + 10000), -800);
+    int prev = 1, wraps = 0;
+    for (int64_t t = since; t < since + 3 * period_ms; t += 7) {
+        int off = qh_display_marquee_offset(&longer, since, t);
+        assert_true(off <= 0 && off > -(3000 + 450));
+        if (off > prev) {
+            /* The wrap: back to the start, as the next pass arrives there. */
+            assert_true(prev - (-(3000 + 450)) <= 4);
+            assert_true(off >= -4);
+            wraps++;
+        }
+        prev = off;
+    }
+    assert_int_equal(wraps, 2);
+    /* One whole pass (and a frame) later it is back where it began. */
+    assert_true(qh_display_marquee_offset(&longer, since, since + period_ms + 40) >= -4);
+
+    /* Frames every QH_DM_MARQUEE_FRAME_MS, on the grid: between two
+     * frames the offset holds still; at the wake it has moved. */
+    for (int64_t t = since + 1; t < since + 2000; t += 13) {
+        int w = qh_display_marquee_wake_ms(&longer, since, t, 60000);
+        assert_true(w >= 1 && w <= QH_DM_MARQUEE_FRAME_MS);
+        assert_int_equal(qh_display_marquee_offset(&longer, since, t + w - 1),
+                         qh_display_marquee_offset(&longer, since, t));
+        assert_true(qh_display_marquee_offset(&longer, since, t + w) <
+                    qh_display_marquee_offset(&longer, since, t));
+    }
+    assert_int_equal(qh_display_marquee_wake_ms(&longer, since, since, 10), 10);
+    assert_int_equal(qh_display_marquee_wake_ms(&longer, since, since - 30, 60000), 30);
+}
+
+/* A new notice starts its marquee over; other hall changes do not, and
+ * the notice adds no wake-ups to the model's own (minute, blink). */
+static void notice_since(void **state)
+{
+    (void)state;
+    struct qh_display_model *m = model_new(0);
+    struct qh_dm_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    assert_int_equal(m->notice_since, T0);
+    snap_default(s, "2026-11-25");
+    snprintf(s->hall.name, sizeof s->hall.name, "另一个中心");
+    assert_int_equal(qh_display_model_snapshot(m, s, T0 + 5000), 1);
+    assert_int_equal(m->notice_since, T0);
+    snprintf(s->hall.notice, sizeof s->hall.notice, "请提前准备好材料");
+    assert_int_equal(qh_display_model_snapshot(m, s, T0 + 9000), 1);
+    assert_int_equal(m->notice_since, T0 + 9000);
+    snprintf(s->hall.notice_en, sizeof s->hall.notice_en, "Please be ready");
+    assert_int_equal(qh_display_model_snapshot(m, s, T0 + 12000), 1);
+    assert_int_equal(m->notice_since, T0 + 12000);
+    assert_int_equal(qh_display_model_snapshot(m, s, T0 + 15000), 0);
+    assert_int_equal(m->notice_since, T0 + 12000);
+    /* Nothing blinks: the next wake is the clock's next minute. */
+    assert_int_equal(qh_display_model_wake_ms(m, T0 + 15000, 600000), 45000);
+    free(s);
+    free(m);
+}
+
 static void announcement_text(void **state)
 {
     (void)state;
@@ -422,6 +507,8 @@ int main(void)
         cmocka_unit_test(snapshot_and_connection),
         cmocka_unit_test(window_mode),
         cmocka_unit_test(announcement_text),
+        cmocka_unit_test(marquee),
+        cmocka_unit_test(notice_since),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

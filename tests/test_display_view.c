@@ -4,7 +4,8 @@
  * box leaves the screen or overlaps another, the called number is the
  * tallest text and at least 1/8 of the height, and every text has a
  * contrast of at least 4.5:1 against the background measured under it.
- * Screenshots are kept in the artefacts directory. */
+ * A notice too long for its line scrolls: it alone is judged by the part
+ * visible in its band.  Screenshots are kept in the artefacts directory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,42 @@ static int overlap(SDL_Rect a, SDL_Rect b)
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
+static const char *notice_text(const struct qh_display_model *m)
+{
+    return m->lang == QH_LANG_EN && m->hall.notice_en[0] ? m->hall.notice_en
+                                                          : m->hall.notice;
+}
+
+/* The part of each box that can be seen.  A scrolling notice is the one
+ * text allowed past its band (the view clips it there): it is judged by
+ * its visible part, which must be non-empty and lie in the band; every
+ * other box is judged whole.  An exemption claimed by any other text, or
+ * a band off the screen, fails. */
+static void visible_boxes(struct fx *f, const struct qh_display_model *m,
+                          const struct qh_ui_box *b, int n, SDL_Rect *vis,
+                          const char *name)
+{
+    SDL_Rect band;
+    int scrolling = qh_display_view_notice(f->v, &band), seen = 0;
+    const char *t = notice_text(m);
+
+    if (scrolling && (band.x < 0 || band.y < 0 || band.x + band.w > f->w ||
+                      band.y + band.h > f->h || band.w <= 0 || band.h <= 0))
+        fail_msg("%s: notice band %d,%d %dx%d is off the screen", name, band.x, band.y,
+                 band.w, band.h);
+    for (int i = 0; i < n; i++) {
+        vis[i] = b[i].r;
+        if (!scrolling || !b[i].text[0] || strncmp(t, b[i].text, strlen(b[i].text)) ||
+            b[i].r.y < band.y || b[i].r.y + b[i].r.h > band.y + band.h)
+            continue;
+        if (!SDL_IntersectRect(&b[i].r, &band, &vis[i]))
+            fail_msg("%s: a notice pass is drawn wholly outside its band", name);
+        seen++;
+    }
+    if (scrolling && (seen < 1 || seen > 2))
+        fail_msg("%s: scrolling notice drawn %d times (1 or 2 passes)", name, seen);
+}
+
 /* Draw and check one frame; save it as name.png.  Returns the number of
  * boxes. */
 static int check_frame(struct fx *f, const struct qh_display_model *m, const char *name,
@@ -128,13 +165,16 @@ static int check_frame(struct fx *f, const struct qh_display_model *m, const cha
     if (n < 3)
         fail_msg("%s: only %d texts drawn (%s)", name, n, n ? b[0].text : "");
     SDL_Rect nb = qh_display_view_number_box(f->v);
+    SDL_Rect *vis = calloc((size_t)n, sizeof *vis);
+    assert_non_null(vis);
+    visible_boxes(f, m, b, n, vis, name);
     for (int i = 0; i < n; i++) {
-        SDL_Rect r = b[i].r;
+        SDL_Rect r = vis[i];
         if (r.x < 0 || r.y < 0 || r.x + r.w > f->w || r.y + r.h > f->h)
             fail_msg("%s: \"%s\" leaves the screen: %d,%d %dx%d", name, b[i].text, r.x,
                      r.y, r.w, r.h);
         for (int j = 0; j < i; j++)
-            if (overlap(r, b[j].r))
+            if (overlap(r, vis[j]))
                 fail_msg("%s: \"%s\" overlaps \"%s\"", name, b[i].text, b[j].text);
         struct qh_ui_color bg = qh_ui_background(f->r, r);
         double c = qh_ui_contrast(b[i].fg, bg);
@@ -162,6 +202,7 @@ static int check_frame(struct fx *f, const struct qh_display_model *m, const cha
         }
         assert_true(found);
     }
+    free(vis);
     snprintf(path, sizeof path, "%s/display-%s.png", tu_artefacts(), name);
     if (qh_ui_save_png(f->r, path, err, sizeof err) < 0)
         fail_msg("%s", err);
@@ -334,6 +375,107 @@ static void big_hall(void **state)
     free(m);
 }
 
+static const char LONG_NOTICE[] =
+    "请提前准备好身份证件和申请材料；办不成事请到5号窗口反映；请保持安静，"
+    "勿在大厅内吸烟；需要帮助请找穿红马甲的志愿者；谢谢您的配合与支持。";
+
+/* The pixels of the whole target. */
+static uint32_t *pixels(struct fx *f)
+{
+    uint32_t *p = malloc((size_t)f->w * f->h * 4);
+    assert_non_null(p);
+    assert_int_equal(SDL_RenderReadPixels(f->r, NULL, SDL_PIXELFORMAT_ARGB8888, p, f->w * 4), 0);
+    return p;
+}
+
+/* A notice that fits stays still and asks for no frames; a long one
+ * scrolls right to left, wraps, stays inside its band, and a band-only
+ * redraw gives the same picture as a whole frame. */
+static void scrolling_notice(void **state)
+{
+    (void)state;
+    struct qh_display_model *m = busy_model(QH_LANG_ZH, 0);
+    SDL_Rect band;
+    struct fx f;
+
+    qh_display_model_tick(m, T0 + QH_DM_BLINK_MS);        /* blink over */
+    fx_open(&f, 1920, 1080);
+    snprintf(m->hall.notice, sizeof m->hall.notice, "请提前准备好材料");
+    check_frame(&f, m, "hall-notice-still", 1);
+    assert_int_equal(qh_display_view_notice(f.v, &band), 0);
+    assert_int_equal(band.w, 0);
+    assert_true(has_text(&f, "请提前准备好材料"));
+    assert_int_equal(qh_display_view_wake_ms(f.v, m->now, 5000), 5000);
+    assert_int_equal(qh_display_view_draw_notice(f.v, m), 0);
+
+    snprintf(m->hall.notice, sizeof m->hall.notice, "%s", LONG_NOTICE);
+    m->notice_since = T0;
+    check_frame(&f, m, "hall-notice-start", 1);
+    assert_int_equal(qh_display_view_notice(f.v, &band), 1);
+    int wake = qh_display_view_wake_ms(f.v, m->now, 5000);
+    assert_true(wake >= 1 && wake <= QH_DM_MARQUEE_FRAME_MS);
+    /* The texture is made once: later frames only move it. */
+    int cached = qh_ui_cache_size(qh_display_view_ui(f.v));
+
+    /* Mid-scroll: the text starts left of the band, the next pass may follow. */
+    int64_t t = T0 + QH_DM_BLINK_MS + 23 * 1000;
+    qh_display_model_tick(m, t);
+    check_frame(&f, m, "hall-notice-scrolling", 1);
+    const struct qh_ui_box *b;
+    int n = qh_ui_boxes(qh_display_view_ui(f.v), &b), left = 0;
+    for (int i = 0; i < n; i++)
+        if (!strncmp(LONG_NOTICE, b[i].text, strlen(b[i].text)) && b[i].r.x < band.x)
+            left = 1;
+    assert_true(left);
+    assert_int_equal(qh_ui_cache_size(qh_display_view_ui(f.v)), cached);
+    uint32_t *whole = pixels(&f);
+
+    /* Same instant again: nothing to draw.  Band-only redraw from an
+     * earlier frame lands on the whole frame's pixels, none outside. */
+    assert_int_equal(qh_display_view_draw_notice(f.v, m), 0);
+    qh_display_model_tick(m, t - 3 * QH_DM_MARQUEE_FRAME_MS);
+    qh_display_view_draw(f.v, m, f.w, f.h);
+    uint32_t *before = pixels(&f);
+    qh_display_model_tick(m, t);
+    assert_int_equal(qh_display_view_draw_notice(f.v, m), 1);
+    uint32_t *part = pixels(&f);
+    for (int y = 0; y < f.h; y++)
+        for (int x = 0; x < f.w; x++) {
+            size_t k = (size_t)y * f.w + x;
+            int in = x >= band.x && x < band.x + band.w && y >= band.y && y < band.y + band.h;
+            if (part[k] != whole[k])
+                fail_msg("band-only redraw differs from a whole frame at %d,%d", x, y);
+            if (!in && part[k] != before[k])
+                fail_msg("band-only redraw painted outside its band at %d,%d", x, y);
+        }
+    n = qh_ui_boxes(qh_display_view_ui(f.v), &b);
+    assert_true(n >= 1 && n <= 2);
+    for (int i = 0; i < n; i++) {
+        SDL_Rect vis;
+        assert_true(SDL_IntersectRect(&b[i].r, &band, &vis));
+        assert_true(b[i].r.y >= band.y && b[i].r.y + b[i].r.h <= band.y + band.h);
+    }
+    free(whole);
+    free(before);
+    free(part);
+
+    /* Portrait: the same marquee in its narrower band. */
+    fx_close(&f);
+    fx_open(&f, 1080, 1920);
+    check_frame(&f, m, "hall-notice-scrolling-portrait", 1);
+    assert_int_equal(qh_display_view_notice(f.v, NULL), 1);
+    fx_close(&f);
+
+    /* Window mode has no notice line: nothing scrolls. */
+    m->window = 3;
+    fx_open(&f, 1280, 720);
+    qh_display_view_draw(f.v, m, f.w, f.h);
+    assert_int_equal(qh_display_view_notice(f.v, NULL), 0);
+    assert_int_equal(qh_display_view_wake_ms(f.v, m->now, 777), 777);
+    fx_close(&f);
+    free(m);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -357,6 +499,7 @@ int main(void)
         cmocka_unit_test(banner_and_closed),
         cmocka_unit_test(window_screens),
         cmocka_unit_test(big_hall),
+        cmocka_unit_test(scrolling_notice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

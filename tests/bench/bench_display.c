@@ -7,7 +7,8 @@
  *  - a full frame (layout + drawing from cached text) at 1920x1080 and
  *    1080x1920, and a cold frame whose texts are all new;
  *  - a running qhall-display (headless, --mute) left idle for 10 s: CPU,
- *    and its resident memory with fonts loaded.
+ *    and its resident memory with fonts loaded; then again with a notice
+ *    too long for its line, which scrolls (a marquee frame every 40 ms).
  *
  * QHALL_BENCH_N sets the latency samples (1000), QHALL_BENCH_IDLE_S the
  * idle time (10).  Prints `bench: NAME VALUE UNIT`; asserts nothing. */
@@ -21,6 +22,7 @@
 
 #include "benchutil.h"
 #include "model.h"
+#include "qh/ticket.h"
 #include "qh/ui.h"
 #include "qh/watch.h"
 #include "rawwatch.h"
@@ -324,7 +326,33 @@ static long proc_rss_kb(pid_t pid)
     return kb;
 }
 
-static int idle(const char *dir)
+/* A database whose hall notice is `notice` (NULL: the default one). */
+static int idle_db(const char *db, const char *notice)
+{
+    char err[4096] = "";
+    struct qh_store *s = NULL;
+    struct qh_hall_conf c;
+    int rc = -1;
+
+    if (!notice) {
+        s = bu_store_new(db);
+        qh_store_close(s);
+        return s ? 0 : -1;
+    }
+    qh_conf_defaults(&c);
+    snprintf(c.notice, sizeof c.notice, "%s", notice);
+    if (qh_store_open(&s, db, 0, err, sizeof err) == 0 &&
+        qh_hall_init(s, &c, 0, err, sizeof err) >= 0)
+        rc = 0;
+    else
+        fprintf(stderr, "bench_display: %s: %s\n", db, err);
+    qh_store_close(s);
+    return rc;
+}
+
+/* Run qhall-display (headless, --mute) on a fresh database for the idle
+ * time; its CPU in percent of one core and its RSS. */
+static int idle_run(const char *dir, const char *notice, double *cpu, long *rss)
 {
     char exe[PATH_MAX], prog[PATH_MAX + 32], db[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -336,10 +364,8 @@ static int idle(const char *dir)
     *strrchr(exe, '/') = '\0';          /* BUILD/tests/bench */
     snprintf(prog, sizeof prog, "%s/../../display/qhall-display", exe);
     bu_path(db, sizeof db, dir, "idle.db");
-    struct qh_store *s = bu_store_new(db);
-    if (!s)
+    if (idle_db(db, notice) < 0)
         return -1;
-    qh_store_close(s);
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -357,7 +383,7 @@ static int idle(const char *dir)
     sleep((unsigned)(secs > 0 ? secs : 10));
     long long t1 = proc_cpu_ticks(pid);
     int64_t w1 = bu_ns();
-    long rss = proc_rss_kb(pid);
+    *rss = proc_rss_kb(pid);
     kill(pid, SIGTERM);
     int st;
     waitpid(pid, &st, 0);
@@ -366,9 +392,30 @@ static int idle(const char *dir)
         fprintf(stderr, "bench_display: %s did not run\n", prog);
         return -1;
     }
-    double cpu = (double)(t1 - t0) / (double)sysconf(_SC_CLK_TCK) / ((w1 - w0) / 1e9) * 100;
+    *cpu = (double)(t1 - t0) / (double)sysconf(_SC_CLK_TCK) / ((w1 - w0) / 1e9) * 100;
+    return 0;
+}
+
+/* Idle with the default notice (it fits: no marquee, the loop sleeps), and
+ * idle with a notice too long for its line (a marquee frame every
+ * QH_DM_MARQUEE_FRAME_MS, only the notice band redrawn headless). */
+static int idle(const char *dir)
+{
+    static const char long_notice[] =
+        "请提前准备好身份证件和申请材料；办不成事请到5号窗口反映；请保持安静，"
+        "勿在大厅内吸烟；需要帮助请找穿红马甲的志愿者；谢谢您的配合与支持。";
+    double cpu;
+    long rss;
+
+    if (idle_run(dir, NULL, &cpu, &rss) < 0)
+        return -1;
     printf("bench: display_idle_cpu %.3f %%\n", cpu);
     printf("bench: display_rss %.1f MB\n", rss / 1024.0);
+    fflush(stdout);
+    if (idle_run(dir, long_notice, &cpu, &rss) < 0)
+        return -1;
+    printf("bench: idle_cpu_scrolling_notice_pct %.3f %%\n", cpu);
+    fflush(stdout);
     return 0;
 }
 
