@@ -50,6 +50,7 @@ enum kind {
     K_WIDTH,    /* paper width: 58 or 80 (mm) */
     K_PKIND,    /* printer kind: escpos or pdf */
     K_QUIET,    /* quiet hours: "HH:MM-HH:MM" spans, or empty for none */
+    K_BOOL,     /* yes or no, into an int 1 or 0 */
 };
 
 struct key {
@@ -114,6 +115,7 @@ static const struct key printer_keys[] = {
 static const struct key kiosk_keys[] = {
     { "idle_seconds", K_INT, FIELD(qh_kiosk_conf, idle_seconds), 30, 3600, 0 },
     { "countdown_seconds", K_INT, FIELD(qh_kiosk_conf, countdown_seconds), 10, 300, 0 },
+    { "speak", K_BOOL, FIELD(qh_kiosk_conf, speak), 0, 0, 0 },
 };
 
 /* Two sayings by default: the first catches attention, the second is
@@ -144,6 +146,7 @@ struct where {
     int printer, printer_key[NPRINTER];
     int kiosk, kiosk_key[NKIOSK];
     int display, display_key[NDISPLAY];
+    int quota, quota_key[QH_MAX_QUOTAS];
 };
 
 /* ---- defaults ---- */
@@ -226,6 +229,19 @@ void qh_conf_defaults(struct qh_hall_conf *c)
 }
 
 /* ---- small value parsers (no messages: callers say where) ---- */
+
+/* A service item code as the catalogue has them ("XK001"); the setting
+ * key quota.<CODE> is built from it, so nothing else gets in. */
+static int is_item_code(const char *s, size_t n)
+{
+    if (n < 1 || n > QH_ITEM_CODE_LEN - 1)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+            return 0;
+    return 1;
+}
 
 static int is_code(const char *s, size_t n)
 {
@@ -415,7 +431,7 @@ static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
 /* ---- the reader ---- */
 
 enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_PRINTER, SEC_KIOSK,
-           SEC_DISPLAY, SEC_SKIP };
+           SEC_DISPLAY, SEC_QUOTA, SEC_SKIP };
 
 struct ctx {
     struct qh_hall_conf *c;
@@ -617,6 +633,15 @@ static void section_line(struct ctx *x, const char *p, size_t n)
         x->w.display = x->line;
         x->sec = SEC_DISPLAY;
         snprintf(x->title, sizeof x->title, "display");
+    } else if (inn == 5 && memcmp(in, "quota", 5) == 0) {
+        if (x->w.quota) {
+            report(x, x->line, "duplicate section [quota] (first on line %d)",
+                   x->w.quota);
+            return;
+        }
+        x->w.quota = x->line;
+        x->sec = SEC_QUOTA;
+        snprintf(x->title, sizeof x->title, "quota");
     } else if (inn > 6 && memcmp(in, "queue", 5) == 0 && is_blank(in[5])) {
         const char *code = in + 6;
         size_t cn = inn - 6;
@@ -804,6 +829,13 @@ static int set_value(struct ctx *x, const struct key *k, void *base, const char 
         why = parse_hours(v, d->quiet, &d->nquiet);
         break;
     }
+    case K_BOOL:
+        if (strcmp(v, "yes") && strcmp(v, "no")) {
+            why = "expected yes or no";
+            break;
+        }
+        *(int *)(void *)dst = !strcmp(v, "yes");
+        return 0;
     }
     if (why) {
         report(x, x->line, "[%s] %s: %s, got \"%s\"", x->title, k->name, why,
@@ -811,6 +843,41 @@ static int set_value(struct ctx *x, const struct key *k, void *base, const char 
         return -1;
     }
     return 0;
+}
+
+/* [quota] has no fixed keys: each key is an item code. */
+static void quota_key(struct ctx *x, const char *name, const char *value)
+{
+    struct qh_hall_conf *c = x->c;
+    struct qh_item_quota *q;
+    char buf[64];
+    int n;
+
+    if (!is_item_code(name, strlen(name))) {
+        report(x, x->line, "[quota] \"%s\": an item code is 1-%d of A-Z a-z 0-9 _ -",
+               shown(name, buf, sizeof buf), QH_ITEM_CODE_LEN - 1);
+        return;
+    }
+    for (int i = 0; i < c->nquotas; i++) {
+        if (strcmp(c->quotas[i].code, name) == 0) {
+            report(x, x->line, "duplicate item \"%s\" in [quota] (first on line %d)",
+                   name, x->w.quota_key[i]);
+            return;
+        }
+    }
+    if (parse_int(value, 1, 9999, &n) < 0) {
+        report(x, x->line, "[quota] %s: expected 1-9999, got \"%s\"", name,
+               shown(value, buf, sizeof buf));
+        return;
+    }
+    if (c->nquotas == QH_MAX_QUOTAS) {
+        report(x, x->line, "[quota] too many items (at most %d)", QH_MAX_QUOTAS);
+        return;
+    }
+    x->w.quota_key[c->nquotas] = x->line;
+    q = &c->quotas[c->nquotas++];
+    snprintf(q->code, sizeof q->code, "%s", name);
+    q->quota = n;
 }
 
 static int on_key(void *user, const char *section, const char *name,
@@ -853,6 +920,9 @@ static int on_key(void *user, const char *section, const char *name,
         keys = display_keys, nkeys = NDISPLAY, lines = x->w.display_key;
         base = &x->c->display;
         break;
+    case SEC_QUOTA:
+        quota_key(x, name, value);
+        return 1;
     default:
         return 1;
     }
@@ -942,6 +1012,28 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
                c->display.announce_repeat);
     if (c->display.volume < 0 || c->display.volume > 100)
         report(x, 0, "[display] volume: expected 0-100, got %d", c->display.volume);
+    if (c->kiosk.speak != 0 && c->kiosk.speak != 1)
+        report(x, 0, "[kiosk] speak: expected 0 or 1, got %d", c->kiosk.speak);
+
+    /* [quota] (the reader has checked each line; this is for structs
+     * built in code). */
+    if (c->nquotas < 0 || c->nquotas > QH_MAX_QUOTAS)
+        report(x, 0, "[quota] expected 0-%d items, got %d", QH_MAX_QUOTAS, c->nquotas);
+    for (int i = 0; i < c->nquotas && i < QH_MAX_QUOTAS; i++) {
+        const struct qh_item_quota *q = &c->quotas[i];
+        int ql = w ? w->quota_key[i] : 0;
+
+        if (!is_item_code(q->code, strnlen(q->code, QH_ITEM_CODE_LEN))) {
+            report(x, ql, "[quota] item %d: bad code \"%.*s\"", i + 1,
+                   QH_ITEM_CODE_LEN, q->code);
+            continue;
+        }
+        if (q->quota < 1 || q->quota > 9999)
+            report(x, ql, "[quota] %s: expected 1-9999, got %d", q->code, q->quota);
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->quotas[j].code, q->code) == 0)
+                report(x, ql, "[quota] item %s is listed twice", q->code);
+    }
 
     if (c->nqueues < 1 || c->nqueues > QH_MAX_QUEUES) {
         report(x, 0, "no queues: define at least one [queue X] section");
@@ -1162,6 +1254,16 @@ const struct qh_window_conf *qh_conf_window(const struct qh_hall_conf *c,
     return NULL;
 }
 
+int qh_conf_item_quota(const struct qh_hall_conf *c, const char *code)
+{
+    if (!code || !*code)
+        return 0;
+    for (int i = 0; i < c->nquotas && i < QH_MAX_QUOTAS; i++)
+        if (strcmp(c->quotas[i].code, code) == 0)
+            return c->quotas[i].quota;
+    return 0;
+}
+
 const struct qh_queue_conf *qh_conf_failed_queue(const struct qh_hall_conf *c)
 {
     for (int i = 0; i < c->nqueues && i < QH_MAX_QUEUES; i++)
@@ -1236,6 +1338,9 @@ static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *k
         case K_PKIND:
             fprintf(f, "%s = %s\n", k->name, p);
             break;
+        case K_BOOL:
+            fprintf(f, "%s = %s\n", k->name, *(const int *)(const void *)p ? "yes" : "no");
+            break;
         case K_QUIET: {
             const struct qh_display_conf *d = base;
             fprintf(f, "%s =", k->name);
@@ -1303,6 +1408,18 @@ int qh_conf_write(const struct qh_hall_conf *c, FILE *f)
     if (rc == 0) {
         fprintf(f, "\n[display]\n");
         rc = write_keys(f, c, display_keys, NDISPLAY, &c->display);
+    }
+    /* Only a hall with quotas has the section: most have none. */
+    if (rc == 0 && c->nquotas > 0) {
+        fprintf(f, "\n[quota]\n");
+        for (int i = 0; i < c->nquotas && i < QH_MAX_QUOTAS; i++) {
+            if (!is_item_code(c->quotas[i].code,
+                              strnlen(c->quotas[i].code, QH_ITEM_CODE_LEN))) {
+                rc = QH_E_PARSE;
+                break;
+            }
+            fprintf(f, "%s = %d\n", c->quotas[i].code, c->quotas[i].quota);
+        }
     }
     if (rc == 0 && (fflush(f) != 0 || ferror(f)))
         rc = QH_E_IO;

@@ -23,13 +23,13 @@
 
 enum {
     Q_BEGIN, Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_DATA_VERSION,
-    Q_SETTING_GET, Q_SETTING_SET,
+    Q_SETTING_GET, Q_SETTING_SET, Q_QUOTA_CLEAR, Q_QUOTA_ALL,
     Q_QUEUE_CLEAR, Q_QUEUE_INSERT, Q_QUEUE_ALL,
     Q_WIN_UNCONFIGURE, Q_WIN_CLEAR_UNUSED, Q_WIN_UPSERT_CONF, Q_WIN_ALL, Q_WIN_GET, Q_WIN_PUT,
     Q_WIN_OF_STAFF,
     Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
     Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
-    Q_SEQ_GET, Q_SEQ_PUT,
+    Q_SEQ_GET, Q_SEQ_PUT, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
@@ -61,6 +61,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_SETTING_GET] = "SELECT value FROM setting WHERE key = ?1",
     [Q_SETTING_SET] = "INSERT INTO setting(key, value) VALUES (?1, ?2)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    /* Item quotas are settings quota.<CODE>: a saved hall replaces all. */
+    [Q_QUOTA_CLEAR] = "DELETE FROM setting WHERE key LIKE 'quota.%'",
+    [Q_QUOTA_ALL] = "SELECT substr(key, 7), value FROM setting"
+                    " WHERE key LIKE 'quota.%' ORDER BY key",
     [Q_QUEUE_CLEAR] = "DELETE FROM queue",
     [Q_QUEUE_INSERT] = "INSERT INTO queue(code, name, name_en, prefix, class,"
                        " daily_quota, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -98,6 +102,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEQ_GET] = "SELECT last FROM day_seq WHERE day = ?1 AND queue = ?2",
     [Q_SEQ_PUT] = "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
                   " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
+    [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE day = ?1 AND service = ?2",
     [Q_TICKET_INSERT] =
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
@@ -746,6 +751,8 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
     c->kiosk.idle_seconds = setting_int(s, "kiosk.idle_seconds", c->kiosk.idle_seconds);
     c->kiosk.countdown_seconds = setting_int(s, "kiosk.countdown_seconds",
                                              c->kiosk.countdown_seconds);
+    if (qh_store_setting_get(s, "kiosk.speak", v, sizeof v))
+        c->kiosk.speak = strcmp(v, "yes") == 0;
     c->display.announce_repeat = setting_int(s, "display.announce_repeat",
                                              c->display.announce_repeat);
     c->display.volume = setting_int(s, "display.volume", c->display.volume);
@@ -775,7 +782,15 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
                 p++;
         }
     }
-    sqlite3_stmt *st = stmt(s, Q_QUEUE_ALL);
+    sqlite3_stmt *st = stmt(s, Q_QUOTA_ALL);
+    c->nquotas = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && c->nquotas < QH_MAX_QUOTAS) {
+        struct qh_item_quota *q = &c->quotas[c->nquotas++];
+        col_text(st, 0, q->code, sizeof q->code);
+        q->quota = sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    st = stmt(s, Q_QUEUE_ALL);
     c->nqueues = 0;
     while (sqlite3_step(st) == SQLITE_ROW && c->nqueues < QH_MAX_QUEUES) {
         struct qh_queue_conf *q = &c->queues[c->nqueues++];
@@ -844,6 +859,14 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     SET("printer.qr", c->printer.qr);
     SETI("kiosk.idle_seconds", c->kiosk.idle_seconds);
     SETI("kiosk.countdown_seconds", c->kiosk.countdown_seconds);
+    SET("kiosk.speak", c->kiosk.speak ? "yes" : "no");
+    if ((rc = exec_stmt(s, stmt(s, Q_QUOTA_CLEAR), err, errlen, "quota")) < 0)
+        goto out;
+    for (int i = 0; i < c->nquotas && i < QH_MAX_QUOTAS; i++) {
+        char key[8 + QH_ITEM_CODE_LEN];
+        snprintf(key, sizeof key, "quota.%s", c->quotas[i].code);
+        SETI(key, c->quotas[i].quota);
+    }
     SETI("display.announce_repeat", c->display.announce_repeat);
     SETI("display.volume", c->display.volume);
     for (int i = 0; i < c->display.nquiet && i < QH_MAX_SPANS; i++)
@@ -1030,6 +1053,18 @@ int qh_store_issued_count(struct qh_store *s, const char *day,
     sqlite3_stmt *st = stmt(s, Q_SEQ_GET);
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
+    return (int)scalar(s, st, 0);
+}
+
+int qh_store_service_issued_count(struct qh_store *s, const char *day,
+                                  const char *service)
+{
+    /* Counts tickets by their current item: a ticket transferred to
+     * another item counts for the item it now has, not the one it was
+     * issued for (the row keeps no history; the events do). */
+    sqlite3_stmt *st = stmt(s, Q_SERVICE_ISSUED);
+    bind_text(st, 1, day);
+    bind_text(st, 2, service);
     return (int)scalar(s, st, 0);
 }
 

@@ -332,6 +332,16 @@ static int do_issue(struct op *o, const struct qh_issue_req *req,
         return qh_err(err, errlen, QH_E_QUOTA,
                       T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
                       QH_TR(o->lang, q->name, q->name_en), q->daily_quota);
+    /* An item may have its own quota ([quota] in the hall INI), counted
+     * in this same transaction so two kiosks cannot both take the last
+     * one.  A ticket transferred to another item counts for the item it
+     * has now (see qh_store_service_issued_count). */
+    int item_quota = qh_conf_item_quota(o->hall, t.service);
+    if (item_quota > 0 &&
+        qh_store_service_issued_count(o->s, o->day, t.service) >= item_quota)
+        return qh_err(err, errlen, QH_E_QUOTA,
+                      T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
+                      sv.name, item_quota);
     int rc = qh_store_seq_next(o->s, o->day, q->code, &t.seq, err, errlen);
     if (rc < 0)
         return rc;
@@ -1410,6 +1420,14 @@ int qh_ticket_print_event(struct qh_store *s, const char *number,
                           const char *type, const char *printer,
                           const char *problem, char *err, size_t errlen)
 {
+    return qh_ticket_print_event_kind(s, number, type, NULL, printer, problem, err, errlen);
+}
+
+int qh_ticket_print_event_kind(struct qh_store *s, const char *number,
+                               const char *type, const char *kind,
+                               const char *printer, const char *problem,
+                               char *err, size_t errlen)
+{
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
     if (strcmp(type, "printed") && strcmp(type, "print_failed") &&
@@ -1422,6 +1440,8 @@ int qh_ticket_print_event(struct qh_store *s, const char *number,
         goto out;
     struct qh_buf b;
     detail_open(o, &b);
+    if (kind && *kind)
+        qh_json_str(&b, "kind", kind);
     if (printer && *printer)
         qh_json_str(&b, "printer", printer);
     if (problem && *problem)

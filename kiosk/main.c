@@ -3,7 +3,10 @@
  * The loop only translates: an SDL event becomes a model call, a model
  * change becomes a redraw.  --screenshot renders one frame offscreen and
  * exits; --screen, --press, --tap and --type drive the model there first,
- * so every screen can be looked at (and tested) without a display. */
+ * so every screen can be looked at (and tested) without a display.
+ * What the model wants said (the number, for those who cannot read it
+ * well) goes to qh_audio, opened the first time there is something to
+ * say; a kiosk without a sound device logs that once and goes on. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 
 #include <SDL.h>
 
+#include "qh/audio.h"
 #include "qh/clock.h"
 #include "qh/err.h"
 #include "qh/store.h"
@@ -33,6 +37,7 @@ struct opts {
     const char *db;
     int fullscreen, kiosk_mode, w, h, number;
     enum qh_lang lang;
+    enum qh_kiosk_speak speak;
     const char *screenshot, *screen;
     struct action act[MAX_ACTIONS];
     int nact;
@@ -41,7 +46,8 @@ struct opts {
 static void usage(FILE *f)
 {
     fputs("usage: qhall-kiosk [--db PATH] [--fullscreen | --windowed WxH] [--kiosk-mode]\n"
-          "                   [--lang zh|en] [--number N] [--screenshot FILE.png]\n"
+          "                   [--lang zh|en] [--number N] [--speak | --mute]\n"
+          "                   [--screenshot FILE.png]\n"
           "                   [--screen NAME] [--press BUTTON[:ARG]]... [--tap X,Y]...\n"
           "                   [--type TEXT]...\n"
           "  --db PATH         database (default $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db)\n"
@@ -50,6 +56,8 @@ static void usage(FILE *f)
           "  --kiosk-mode      only the admin screen (PIN) can close the program\n"
           "  --lang zh|en      language (default zh)\n"
           "  --number N        this kiosk's number, for heartbeats (default 1)\n"
+          "  --speak, --mute   say the number aloud after issuing, or not\n"
+          "                    (default: kiosk.speak of the hall, else no)\n"
           "  --screenshot F    render one frame offscreen (size from --windowed,\n"
           "                    default 1080x1920), write F as PNG and exit\n"
           "  --screen NAME     start on home|green|items|search|confirm|ticket|\n"
@@ -97,6 +105,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->fullscreen = 1;
         } else if (!strcmp(name, "--kiosk-mode")) {
             o->kiosk_mode = 1;
+        } else if (!strcmp(name, "--speak") || !strcmp(name, "--mute")) {
+            enum qh_kiosk_speak sp = name[2] == 's' ? QH_KIOSK_SPEAK_ON : QH_KIOSK_SPEAK_OFF;
+            if (o->speak && o->speak != sp) {
+                fprintf(stderr, "qhall-kiosk: give --speak or --mute, not both\n");
+                return 2;
+            }
+            o->speak = sp;
         } else if (!strcmp(name, "--db")) {
             o->db = val;
         } else if (!strcmp(name, "--windowed")) {
@@ -275,8 +290,52 @@ out:
     return st;
 }
 
+/* ---- sound ---- */
+
+struct sound {
+    struct qh_audio *a;
+    int failed;                 /* could not even start: stay silent */
+    unsigned gen;               /* of the last problem logged */
+};
+
+/* Say what the model asks for.  The first announcement opens the audio
+ * module (most kiosks never speak, and then cost nothing); no chime, which
+ * in the hall means a number is being called, and each text once. */
+static void speak(struct sound *snd, struct qh_kiosk_model *m)
+{
+    char text[192], problem[256], err[QH_ERRLEN];
+    while (qh_kiosk_model_take_say(m, text, sizeof text)) {
+        if (snd->failed)
+            continue;
+        if (!snd->a) {
+            struct qh_audio_opts ao;
+            qh_audio_opts_default(&ao);
+            ao.repeat = 1;
+            ao.chime = "";
+            if (qh_audio_open(&snd->a, &ao, err, sizeof err) < 0) {
+                fprintf(stderr, "qhall-kiosk: no sound: %s (the screen goes on)\n", err);
+                snd->failed = 1;
+                continue;
+            }
+        }
+        qh_audio_say(snd->a, text);
+    }
+    if (snd->a) {
+        unsigned g = qh_audio_status(snd->a, problem, sizeof problem);
+        if (g != snd->gen) {
+            snd->gen = g;
+            if (problem[0])
+                fprintf(stderr, "qhall-kiosk: no sound: %s (the screen goes on; logged once)\n",
+                        problem);
+            else
+                fprintf(stderr, "qhall-kiosk: sound works again\n");
+        }
+    }
+}
+
 static int run(const struct opts *o, struct qh_kiosk_model *m)
 {
+    struct sound snd = {0};
     char err[QH_ERRLEN];
     int full = o->fullscreen || (o->kiosk_mode && !o->w);
     if (SDL_Init(SDL_INIT_VIDEO) < 0) {
@@ -357,6 +416,7 @@ static int run(const struct opts *o, struct qh_kiosk_model *m)
                     qh_kiosk_model_touch(m);
             }
         }
+        speak(&snd, m);
         layout(m, r);
         /* Redraw on change, and each second for the clock. */
         if (m->gen != drawn || ticks() - drawn_at >= 1000) {
@@ -367,6 +427,7 @@ static int run(const struct opts *o, struct qh_kiosk_model *m)
         }
     }
 out:
+    qh_audio_close(snd.a);
     qh_kiosk_view_free(v);
     if (r)
         SDL_DestroyRenderer(r);
@@ -414,6 +475,7 @@ int main(int argc, char **argv)
     ko.lang = o.lang;
     ko.kiosk_mode = o.kiosk_mode;
     ko.number = o.number;
+    ko.speak = o.speak;
     qh_kiosk_cups_init(&cups, s, &ko.printer);
     int64_t now = ticks();
     if ((rc = qh_kiosk_model_new(&m, s, &ko, now, err, sizeof err)) < 0) {

@@ -235,8 +235,9 @@ void qh_kiosk_model_hours(const struct qh_kiosk_model *m, char *out, size_t outl
     snprintf(out, outlen, "%s %s", days, pretty);
 }
 
-/* Why a number of `queue` cannot be taken now, or 0. */
-static int refusal(struct qh_kiosk_model *m, const char *queue, char *title,
+/* Why a number of `queue` (for catalogue item `item`, -1 none) cannot be
+ * taken now, or 0. */
+static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *title,
                    size_t titlelen, char *msg, size_t msglen)
 {
     const struct qh_hall_conf *h = qh_store_hall(m->s);
@@ -261,6 +262,18 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, char *title,
                                 "All %2$d numbers for %1$s are taken today. Please come "
                                 "back tomorrow or ask at the help desk."),
                  qname, q->daily_quota);
+        return 1;
+    }
+    /* The same words for an item of its own quota ([quota] in the hall):
+     * the other items of the queue can still be taken. */
+    const struct qh_service *sv = item >= 0 && item < m->nitems ? &m->items[item] : NULL;
+    int iq = sv ? qh_conf_item_quota(h, sv->code) : 0;
+    if (iq > 0 && qh_store_service_issued_count(m->s, day, sv->code) >= iq) {
+        snprintf(title, titlelen, "%s", T("今日号已取完", "No numbers left today"));
+        snprintf(msg, msglen, T("%s今天的 %d 个号已全部取完。请明天再来，或到服务台咨询。",
+                                "All %2$d numbers for %1$s are taken today. Please come "
+                                "back tomorrow or ask at the help desk."),
+                 sv->name, iq);
         return 1;
     }
     /* A queue is paused when every window that calls it is paused: a
@@ -484,7 +497,7 @@ static void confirm(struct qh_kiosk_model *m, int item, const char *queue)
                                         h->green_bonus_minutes, 0);
     qh_ticket_info(m->s, &t, &m->est);
     m->refusal[0] = '\0';
-    refusal(m, m->cqueue, title, sizeof title, m->refusal, sizeof m->refusal);
+    refusal(m, m->cqueue, m->item, title, sizeof title, m->refusal, sizeof m->refusal);
     go(m, QH_KS_CONFIRM);
 }
 
@@ -594,9 +607,25 @@ static void poll_jobs(struct qh_kiosk_model *m)
     }
 }
 
+/* 适老化: a citizen who cannot read the screen well hears the number.
+ * Always in Mandarin: the synthesiser has only the Mandarin voice, and
+ * the hall calls numbers in Mandarin too. */
+static int speaking(const struct qh_kiosk_model *m)
+{
+    if (m->o.speak != QH_KIOSK_SPEAK_HALL)
+        return m->o.speak == QH_KIOSK_SPEAK_ON;
+    return qh_store_hall(m->s)->kiosk.speak;
+}
+
 static void issued(struct qh_kiosk_model *m, const struct qh_ticket_row *t,
                    const struct qh_issue_info *info)
 {
+    m->say[0] = '\0';
+    if (speaking(m)) {
+        char spelled[64];
+        qh_text_spell_number(t->number, spelled, sizeof spelled);
+        snprintf(m->say, sizeof m->say, "您的号码是%s，请留意叫号", spelled);
+    }
     m->ticket = *t;
     m->info = *info;
     m->print = QH_KP_NONE;
@@ -611,7 +640,7 @@ static int take(struct qh_kiosk_model *m)
     char title[128], msg[512], err[QH_ERRLEN];
     struct qh_ticket_row t;
     struct qh_issue_info info;
-    if (refusal(m, m->cqueue, title, sizeof title, msg, sizeof msg)) {
+    if (refusal(m, m->cqueue, m->item, title, sizeof title, msg, sizeof msg)) {
         refuse(m, title, msg);
         return 1;
     }
@@ -638,7 +667,7 @@ static int checkin(struct qh_kiosk_model *m)
     struct qh_issue_info info;
     if (!m->entry[0])
         return 0;
-    if (refusal(m, "", title, sizeof title, msg, sizeof msg)) {
+    if (refusal(m, "", -1, title, sizeof title, msg, sizeof msg)) {
         refuse(m, title, msg);
         return 1;
     }
@@ -1116,6 +1145,15 @@ void qh_kiosk_model_free(struct qh_kiosk_model *m)
     free(m->list);
     free(m->cands);
     free(m);
+}
+
+int qh_kiosk_model_take_say(struct qh_kiosk_model *m, char *out, size_t outlen)
+{
+    if (!m->say[0])
+        return 0;
+    snprintf(out, outlen, "%s", m->say);
+    m->say[0] = '\0';
+    return 1;
 }
 
 int qh_kiosk_model_goto(struct qh_kiosk_model *m, enum qh_kiosk_screen s)

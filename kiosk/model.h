@@ -9,7 +9,9 @@
  *
  * The struct is public so the view can read it; only model.c writes it.
  * Printing goes through hooks (struct qh_kiosk_printer), so flow tests
- * run with a fake printer and the program with CUPS (kiosk/printing.c). */
+ * run with a fake printer and the program with CUPS (kiosk/printing.c).
+ * Speech is an action the program takes out (qh_kiosk_model_take_say)
+ * and hands to qh_audio, so the model stays pure. */
 #ifndef QH_KIOSK_MODEL_H
 #define QH_KIOSK_MODEL_H
 
@@ -68,10 +70,17 @@ struct qh_kiosk_printer {
     void *ud;
 };
 
+/* Whether the number is said aloud after issuing: the hall's
+ * kiosk.speak, or a command line that overrides it (--speak, --mute). */
+enum qh_kiosk_speak {
+    QH_KIOSK_SPEAK_HALL = 0, QH_KIOSK_SPEAK_ON, QH_KIOSK_SPEAK_OFF,
+};
+
 struct qh_kiosk_opts {
     enum qh_lang lang;
     int kiosk_mode;             /* only the admin screen may close the program */
     int number;                 /* heartbeat "kiosk:N" */
+    enum qh_kiosk_speak speak;
     struct qh_kiosk_printer printer;
 };
 
@@ -137,6 +146,7 @@ struct qh_kiosk_model {
     struct qh_issue_info info;
     int print;                  /* enum qh_kiosk_print of this ticket */
     char print_problem[QH_ERRLEN];
+    char say[192];              /* to be said aloud, "" none (take_say) */
 
     /* refused */
     char title[128];
@@ -176,6 +186,10 @@ int qh_kiosk_model_press(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
 void qh_kiosk_model_touch(struct qh_kiosk_model *m);
 /* Typed text (a physical keyboard, or a code scanner that types digits). */
 void qh_kiosk_model_type(struct qh_kiosk_model *m, const char *utf8);
+
+/* The text to say aloud since the last call: 1 with it in out (and the
+ * model forgets it), 0 if there is none. */
+int qh_kiosk_model_take_say(struct qh_kiosk_model *m, char *out, size_t outlen);
 
 /* Jump to a screen as the flows would reach it (for --screen and tests):
  * items/confirm use the first queue and item; ticket issues one. */

@@ -65,12 +65,18 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
     assert_string_equal(a->printer.qr, b->printer.qr);
     assert_int_equal(a->kiosk.idle_seconds, b->kiosk.idle_seconds);
     assert_int_equal(a->kiosk.countdown_seconds, b->kiosk.countdown_seconds);
+    assert_int_equal(a->kiosk.speak, b->kiosk.speak);
     assert_int_equal(a->display.announce_repeat, b->display.announce_repeat);
     assert_int_equal(a->display.volume, b->display.volume);
     assert_int_equal(a->display.nquiet, b->display.nquiet);
     for (int i = 0; i < a->display.nquiet; i++) {
         assert_int_equal(a->display.quiet[i].open_min, b->display.quiet[i].open_min);
         assert_int_equal(a->display.quiet[i].close_min, b->display.quiet[i].close_min);
+    }
+    assert_int_equal(a->nquotas, b->nquotas);
+    for (int i = 0; i < a->nquotas; i++) {
+        assert_string_equal(a->quotas[i].code, b->quotas[i].code);
+        assert_int_equal(a->quotas[i].quota, b->quotas[i].quota);
     }
 }
 
@@ -171,7 +177,9 @@ static void test_round_trip(void **state)
         "notice = 请带好证件 ; 谢谢；再见 # 不是注释\n"
         "[queue C]\nname = 综合\n"
         "[queue GR]\nname = 绿色通道\nprefix = G\nclass = A\ndaily_quota = 9999\n"
-        "[window 12]\nqueues = GR,C\noverflow_minutes = 480\n";
+        "[window 12]\nqueues = GR,C\noverflow_minutes = 480\n"
+        "[kiosk]\nspeak = yes\n"
+        "[quota]\nXK001 = 20\nGG-9_a = 1\n";
     struct qh_hall_conf c;
     char err[2048];
 
@@ -319,6 +327,23 @@ static void test_bad_files(void **state)
           "hall.ini:2: [display] quiet_hours: a span must close after it opens, got \"14:00-12:00\"" },
         { "[display]\nchime = no\n", "hall.ini:2: unknown key \"chime\" in [display]" },
         { "[display]\n[display]\n", "hall.ini:2: duplicate section [display] (first on line 1)" },
+        { "[kiosk]\nspeak = maybe\n", "hall.ini:2: [kiosk] speak: expected yes or no, got \"maybe\"" },
+        { "[kiosk]\nspeak = YES\n", "hall.ini:2: [kiosk] speak: expected yes or no, got \"YES\"" },
+        { "[kiosk]\nspeak =\n", "hall.ini:2: [kiosk] speak: expected yes or no, got \"\"" },
+        { "[quota]\nXK001 = 0\n", "hall.ini:2: [quota] XK001: expected 1-9999, got \"0\"" },
+        { "[quota]\nXK001 = 10000\n", "hall.ini:2: [quota] XK001: expected 1-9999, got \"10000\"" },
+        { "[quota]\nXK001 = -3\n", "hall.ini:2: [quota] XK001: expected 1-9999, got \"-3\"" },
+        { "[quota]\nXK001 = 十\n", "hall.ini:2: [quota] XK001: expected 1-9999, got \"十\"" },
+        { "[quota]\nXK001 =\n", "hall.ini:2: [quota] XK001: expected 1-9999, got \"\"" },
+        { "[quota]\nXK.001 = 5\n",
+          "hall.ini:2: [quota] \"XK.001\": an item code is 1-23 of A-Z a-z 0-9 _ -" },
+        { "[quota]\n社保卡 = 5\n", "hall.ini:2: [quota] \"社保卡\": an item code is 1-23" },
+        { "[quota]\nXK 001 = 5\n", "hall.ini:2: [quota] \"XK 001\": an item code is 1-23" },
+        { "[quota]\nABCDEFGHIJKLMNOPQRSTUVWX = 5\n",
+          "hall.ini:2: [quota] \"ABCDEFGHIJKLMNOPQRSTUVWX\": an item code is 1-23" },
+        { "[quota]\nXK001 = 5\n\nXK001 = 6\n",
+          "hall.ini:4: duplicate item \"XK001\" in [quota] (first on line 2)" },
+        { "[quota]\n[quota]\n", "hall.ini:2: duplicate section [quota] (first on line 1)" },
         /* cross-checks, pointing at the line that causes them */
         { "[hall]\ntimezone = Mars/Olympus\n",
           "hall.ini:2: [hall] timezone: unknown time zone \"Mars/Olympus\"" },
@@ -396,7 +421,93 @@ static void test_printer_kiosk(void **state)
     assert_string_equal(c.printer.qr, "https://q.example/{day}/{number}");
     assert_int_equal(c.kiosk.idle_seconds, 120);
     assert_int_equal(c.kiosk.countdown_seconds, 20);
+    assert_int_equal(c.kiosk.speak, 0);
     round_trip(&c);
+    assert_int_equal(parse(&c, "[kiosk]\nspeak = yes\n", err, sizeof err), 0);
+    assert_int_equal(c.kiosk.speak, 1);
+    round_trip(&c);
+    assert_int_equal(parse(&c, "[kiosk]\nspeak = no\n", err, sizeof err), 0);
+    assert_int_equal(c.kiosk.speak, 0);
+}
+
+/* [quota]: item codes with their daily quota, in file order; none by
+ * default; every bad line reported; the writer gives them back. */
+static void test_quota(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048], text[4096];
+    size_t n = 0;
+
+    (void)state;
+    assert_int_equal(parse(&c, "[hall]\nname = 甲\n", err, sizeof err), 0);
+    assert_int_equal(c.nquotas, 0);
+    assert_int_equal(qh_conf_item_quota(&c, "XK001"), 0);
+    if (parse(&c, "[quota]\nXK001 = 30\nsb_k-2 = 1\n  GG003: 9999\n"
+                  "Z = 7\nABCDEFGHIJKLMNOPQRSTUVW = 2\n", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(c.nquotas, 5);
+    assert_string_equal(c.quotas[0].code, "XK001");
+    assert_int_equal(c.quotas[0].quota, 30);
+    assert_string_equal(c.quotas[1].code, "sb_k-2");
+    assert_int_equal(c.quotas[2].quota, 9999);
+    assert_int_equal(qh_conf_item_quota(&c, "GG003"), 9999);
+    assert_int_equal(qh_conf_item_quota(&c, "Z"), 7);
+    assert_int_equal(qh_conf_item_quota(&c, "ABCDEFGHIJKLMNOPQRSTUVW"), 2);
+    assert_int_equal(qh_conf_item_quota(&c, "xk001"), 0);     /* codes are exact */
+    assert_int_equal(qh_conf_item_quota(&c, ""), 0);
+    assert_int_equal(qh_conf_item_quota(&c, NULL), 0);
+    assert_int_equal(c.nqueues, 3);                         /* defaults kept */
+    round_trip(&c);
+    /* An empty section is no quota at all. */
+    assert_int_equal(parse(&c, "[quota]\n", err, sizeof err), 0);
+    assert_int_equal(c.nquotas, 0);
+    round_trip(&c);
+
+    /* 64 items fit, the 65th is refused. */
+    n = (size_t)snprintf(text, sizeof text, "[quota]\n");
+    for (int i = 1; i <= QH_MAX_QUOTAS; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "Q%03d = %d\n", i, i);
+    if (parse(&c, text, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(c.nquotas, QH_MAX_QUOTAS);
+    assert_int_equal(qh_conf_item_quota(&c, "Q064"), 64);
+    round_trip(&c);
+    snprintf(text + n, sizeof text - n, "Q065 = 65\n");
+    assert_int_equal(parse(&c, text, err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "hall.ini:66: [quota] too many items (at most 64)");
+
+    /* Every bad line, at once. */
+    assert_int_equal(parse(&c, "[quota]\nA1 = 0\nA 2 = 3\nA3 = 4\nA3 = 5\n",
+                           err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "hall.ini:2: [quota] A1: expected 1-9999, got \"0\"\n"
+        "hall.ini:3: [quota] \"A 2\": an item code is 1-23 of A-Z a-z 0-9 _ -\n"
+        "hall.ini:5: duplicate item \"A3\" in [quota] (first on line 4)");
+
+    /* A struct built in code gets the same checks, and a code that could
+     * not be read back is not written. */
+    qh_conf_defaults(&c);
+    c.nquotas = 3;
+    snprintf(c.quotas[0].code, sizeof c.quotas[0].code, "XK001");
+    c.quotas[0].quota = 10000;
+    snprintf(c.quotas[1].code, sizeof c.quotas[1].code, "XK 2");
+    c.quotas[1].quota = 1;
+    snprintf(c.quotas[2].code, sizeof c.quotas[2].code, "XK001");
+    c.quotas[2].quota = 1;
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "db: [quota] XK001: expected 1-9999, got 10000\n"
+        "db: [quota] item 2: bad code \"XK 2\"\n"
+        "db: [quota] item XK001 is listed twice");
+    {
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        assert_non_null(f);
+        assert_int_equal(qh_conf_write(&c, f), QH_E_PARSE);
+        fclose(f);
+        free(out);
+    }
 }
 
 /* [display]: defaults when absent, values (quiet hours too) when given,
@@ -558,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_all_errors),
         cmocka_unit_test(test_printer_kiosk),
+        cmocka_unit_test(test_quota),
         cmocka_unit_test(test_display),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_parse_file),

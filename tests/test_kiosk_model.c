@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "qh/clock.h"
+#include "qh/text.h"
 #include "qh/ticket.h"
 
 #include "../kiosk/model.h"
@@ -309,6 +310,141 @@ static void refused_quota_and_pause(void **state)
     assert_non_null(strstr(x->m->refusal, "系统维护"));
     assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
     assert_int_equal(issued_today(x), 1);
+}
+
+/* [quota]: an item's own daily quota.  The confirm screen says so before
+ * "take" (the other items go on); a number taken elsewhere meanwhile
+ * gives the refused screen, and nothing is issued. */
+static void refused_item_quota(void **state)
+{
+    struct fx *x = *state;
+    struct qh_hall_conf c;
+    char err[QH_ERRLEN];
+    qh_conf_defaults(&c);
+    c.nquotas = 2;
+    snprintf(c.quotas[0].code, sizeof c.quotas[0].code, "XK001");
+    c.quotas[0].quota = 1;
+    snprintf(c.quotas[1].code, sizeof c.quotas[1].code, "XK002");
+    c.quotas[1].quota = 1;
+    assert_int_equal(qh_hall_init(x->s, &c, 1, err, sizeof err), 0);
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, on_page(x, "XK001"));
+    assert_string_equal(x->m->refusal, "");
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "A001");
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, on_page(x, "XK001"));
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    assert_string_equal(x->m->refusal, "农村村民宅基地建房审批今天的 1 个号已全部取完。"
+                                       "请明天再来，或到服务台咨询。");
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
+    assert_int_equal(issued_today(x), 1);
+    /* Another item of queue A is still there. */
+    press(x, QH_BTN_BACK, 0);
+    press(x, QH_BTN_ITEM, on_page(x, "XK002"));
+    assert_string_equal(x->m->refusal, "");
+    /* ... until another kiosk takes its last number while this citizen
+     * reads the materials: the refused screen says why. */
+    struct qh_issue_req req = {.service = "XK002"};
+    assert_int_equal(qh_ticket_issue(x->s, &req, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_REFUSED);
+    assert_string_equal(x->m->title, "今日号已取完");
+    assert_string_equal(x->m->message, "农村村民宅基地建房变更审批今天的 1 个号已全部取完。"
+                                       "请明天再来，或到服务台咨询。");
+    assert_int_equal(issued_today(x), 2);
+    assert_string_equal(x->m->say, "");
+    /* In English too. */
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_LANG, 0);
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, on_page(x, "XK002"));
+    assert_string_equal(x->m->refusal, "All 1 numbers for 农村村民宅基地建房变更审批 are taken "
+                                       "today. Please come back tomorrow or ask at the help desk.");
+    /* A queue-only number is not an item's. */
+    press(x, QH_BTN_BACK, 0);
+    press(x, QH_BTN_QUEUE_ONLY, 0);
+    assert_string_equal(x->m->refusal, "");
+}
+
+static void type_code(struct fx *x, const char *code);
+
+/* 适老化: the number said aloud after issuing, when the hall or the
+ * command line asks for it; never otherwise. */
+static void spoken_number(void **state)
+{
+    struct fx *x = *state;
+    struct qh_hall_conf c;
+    char err[QH_ERRLEN], text[192];
+    /* The default hall is quiet. */
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "A001");
+    assert_string_equal(x->m->say, "");
+    assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 0);
+    /* --speak */
+    x->m->o.speak = QH_KIOSK_SPEAK_ON;
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 2);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "C001");
+    assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 1);
+    assert_string_equal(text, "您的号码是C零零一，请留意叫号");
+    assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 0);  /* said once */
+    /* kiosk.speak = yes in the hall ... */
+    qh_conf_defaults(&c);
+    c.kiosk.speak = 1;
+    assert_int_equal(qh_hall_init(x->s, &c, 1, err, sizeof err), 0);
+    x->m->o.speak = QH_KIOSK_SPEAK_HALL;
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "B001");
+    assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 1);
+    assert_string_equal(text, "您的号码是B零零一，请留意叫号");
+    /* ... in Mandarin whatever the screen's language (the voice is) ... */
+    press(x, QH_BTN_DONE, 0);
+    press(x, QH_BTN_LANG, 0);
+    press(x, QH_BTN_QUEUE, 1);
+    press(x, QH_BTN_ITEM, 0);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->say, "您的号码是B零零二，请留意叫号");
+    /* ... and an appointment checked in is told its number too ... */
+    press(x, QH_BTN_DONE, 0);
+    {
+        char code[16] = "", want[192], spelled[64];
+        int64_t slot;
+        assert_int_equal(qh_clock_parse("2026-11-25T09:30:00+08:00", NULL, &slot, err,
+                                        sizeof err), 0);
+        assert_int_equal(qh_appointment_add(x->s, "GG032", slot, "张三", code, err,
+                                            sizeof err), 0);
+        press(x, QH_BTN_APPT, 0);
+        type_code(x, code);
+        press(x, QH_BTN_OK, 0);
+        assert_int_equal(x->m->screen, QH_KS_TICKET);
+        qh_text_spell_number(x->m->ticket.number, spelled, sizeof spelled);
+        snprintf(want, sizeof want, "您的号码是%s，请留意叫号", spelled);
+        assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 1);
+        assert_string_equal(text, want);
+        press(x, QH_BTN_DONE, 0);
+    }
+    /* ... unless --mute. */
+    x->m->o.speak = QH_KIOSK_SPEAK_OFF;
+    press(x, QH_BTN_QUEUE, 2);
+    press(x, QH_BTN_TAKE, 0);
+    assert_string_equal(x->m->ticket.number, "C002");
+    assert_string_equal(x->m->say, "");
+    assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 0);
+    /* Nothing is said for a refusal. */
+    x->m->o.speak = QH_KIOSK_SPEAK_ON;
+    press(x, QH_BTN_DONE, 0);
+    tu_clock("2026-11-25T12:30:00+08:00");          /* lunch break */
+    press(x, QH_BTN_QUEUE, 2);
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
+    assert_int_equal(qh_kiosk_model_take_say(x->m, text, sizeof text), 0);
 }
 
 static void type_code(struct fx *x, const char *code)
@@ -614,6 +750,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(green_channel, setup, teardown),
         cmocka_unit_test_setup_teardown(refused_when_closed, setup, teardown),
         cmocka_unit_test_setup_teardown(refused_quota_and_pause, setup, teardown),
+        cmocka_unit_test_setup_teardown(refused_item_quota, setup, teardown),
+        cmocka_unit_test_setup_teardown(spoken_number, setup, teardown),
         cmocka_unit_test_setup_teardown(appointments, setup, teardown),
         cmocka_unit_test_setup_teardown(search_by_initials, setup, teardown),
         cmocka_unit_test_setup_teardown(search_by_characters, setup, teardown),

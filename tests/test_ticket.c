@@ -480,6 +480,94 @@ static void quota(void **state)
     issue(s, NULL, "A", NULL);   /* other queues unaffected */
 }
 
+static void set_quota(struct qh_hall_conf *c, int i, const char *code, int n)
+{
+    snprintf(c->quotas[i].code, sizeof c->quotas[i].code, "%s", code);
+    c->quotas[i].quota = n;
+}
+
+/* [quota]: an item's own daily quota, in the same transaction as the
+ * number; the hall's other items and queues go on. */
+static void item_quota(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_hall_conf c = *qh_store_hall(s);
+    struct qh_ticket_row t;
+    char day[11], v[32];
+    c.nquotas = 2;
+    set_quota(&c, 0, "XK001", 2);
+    set_quota(&c, 1, "GG002", 1);
+    c.kiosk.speak = 1;
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    /* Stored as settings quota.<CODE> and read back. */
+    ok(qh_store_hall_reload(s, err, sizeof err));
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    assert_int_equal(h->nquotas, 2);
+    assert_int_equal(qh_conf_item_quota(h, "XK001"), 2);
+    assert_int_equal(qh_conf_item_quota(h, "GG002"), 1);
+    assert_int_equal(h->kiosk.speak, 1);
+    assert_true(qh_store_setting_get(s, "quota.XK001", v, sizeof v));
+    assert_string_equal(v, "2");
+    assert_true(qh_store_setting_get(s, "kiosk.speak", v, sizeof v));
+    assert_string_equal(v, "yes");
+
+    issue(s, "XK001", NULL, NULL);
+    issue(s, NULL, "A", NULL);          /* the queue, no item: not counted */
+    issue(s, "XK001", NULL, NULL);
+    qh_ticket_today(s, day);
+    assert_int_equal(qh_store_service_issued_count(s, day, "XK001"), 2);
+    int64_t before = last_event(s, NULL);
+    struct qh_issue_req req = {.service = "XK001"};
+    assert_int_equal(qh_ticket_issue(s, &req, &t, NULL, err, sizeof err), QH_E_QUOTA);
+    assert_string_equal(err, "农村村民宅基地建房审批今日号已取完（2个）");
+    qh_store_set_lang(s, QH_LANG_EN);
+    assert_int_equal(qh_ticket_issue(s, &req, &t, NULL, err, sizeof err), QH_E_QUOTA);
+    assert_string_equal(err, "农村村民宅基地建房审批: today's 2 numbers are all taken");
+    qh_store_set_lang(s, QH_LANG_ZH);
+    /* Nothing issued, no number used. */
+    assert_int_equal(last_event(s, NULL), before);
+    assert_int_equal(qh_store_issued_count(s, day, "A"), 3);
+    /* Other items of the same queue, and the queue itself, go on. */
+    t = issue(s, "XK002", NULL, NULL);
+    assert_string_equal(t.number, "A004");
+    t = issue(s, NULL, "A", NULL);
+    assert_string_equal(t.number, "A005");
+
+    /* A transferred ticket counts for the item it has now. */
+    t = issue(s, "GG002", NULL, NULL);
+    assert_string_equal(t.number, "B001");
+    struct qh_issue_req gg2 = {.service = "GG002"};
+    assert_int_equal(qh_ticket_issue(s, &gg2, NULL, NULL, err, sizeof err), QH_E_QUOTA);
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "B001");
+    struct qh_transfer_to tos = {.service = "GG001"};
+    ok(qh_ticket_transfer(s, 3, &tos, &t, err, sizeof err));
+    assert_int_equal(qh_store_service_issued_count(s, day, "GG002"), 0);
+    assert_int_equal(qh_store_service_issued_count(s, day, "GG001"), 1);
+    t = issue(s, "GG002", NULL, NULL);
+    assert_string_equal(t.number, "B002");
+
+    /* Tomorrow the quota starts again. */
+    tu_clock("2026-11-26T09:00:00+08:00");
+    issue(s, "XK001", NULL, NULL);
+
+    /* A hall saved again replaces the quotas: XK001 has none now. */
+    c.nquotas = 1;
+    set_quota(&c, 0, "GG002", 5);
+    c.kiosk.speak = 0;
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    h = qh_store_hall(s);
+    assert_int_equal(h->nquotas, 1);
+    assert_string_equal(h->quotas[0].code, "GG002");
+    assert_int_equal(h->quotas[0].quota, 5);
+    assert_int_equal(h->kiosk.speak, 0);
+    assert_false(qh_store_setting_get(s, "quota.XK001", v, sizeof v));
+    issue(s, "XK001", NULL, NULL);
+    issue(s, "XK001", NULL, NULL);
+    char report[4096];
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+}
+
 static void appointments(void **state)
 {
     struct qh_store *s = *state;
@@ -580,7 +668,7 @@ int main(void)
         T(overflow_through_the_store), T(green_channel),
         T(recall_noshow_callback), T(hold_release), T(transfer),
         T(finish_and_rate), T(pause_resume), T(staff_login), T(rollover),
-        T(quota), T(appointments), T(readonly_db), T(two_connections),
+        T(quota), T(item_quota), T(appointments), T(readonly_db), T(two_connections),
         T(check_detects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,8 @@
 #define QH_MAX_WINDOWS 64
 #define QH_MAX_SPANS 4
 #define QH_CODE_LEN 8         /* queue codes and prefixes: 1-7 ASCII chars */
+#define QH_MAX_QUOTAS 64
+#define QH_ITEM_CODE_LEN 24   /* service item codes: 1-23 of A-Z a-z 0-9 _ - */
 
 struct qh_queue_conf {
     char code[QH_CODE_LEN];   /* "A" */
@@ -46,6 +48,15 @@ struct qh_printer_conf {
 struct qh_kiosk_conf {
     int idle_seconds;         /* untouched this long: a countdown appears */
     int countdown_seconds;    /* visible countdown before going home */
+    int speak;                /* 1: say 「您的号码是A零零一」 after issuing (适老化) */
+};
+
+/* [quota]: `CODE = N`, at most N numbers a day for that service item (a
+ * queue's own daily_quota still applies).  The catalogue is loaded apart
+ * from the hall, so a code is checked for its form only. */
+struct qh_item_quota {
+    char code[QH_ITEM_CODE_LEN];
+    int quota;                /* 1-9999 */
 };
 
 /* [display]: what the hall screens say aloud.  Quiet hours silence the
@@ -87,6 +98,8 @@ struct qh_hall_conf {
     struct qh_printer_conf printer;
     struct qh_kiosk_conf kiosk;
     struct qh_display_conf display;
+    int nquotas;
+    struct qh_item_quota quotas[QH_MAX_QUOTAS];  /* in file order */
 };
 
 /* The built-in L-town hall: queues A/B/C, windows 1-2 [A], 3-4 [B],
@@ -112,6 +125,8 @@ const struct qh_queue_conf *qh_conf_queue(const struct qh_hall_conf *c,
                                           const char *code);
 const struct qh_window_conf *qh_conf_window(const struct qh_hall_conf *c,
                                             int number);
+/* The daily quota of service item `code`, 0 = none. */
+int qh_conf_item_quota(const struct qh_hall_conf *c, const char *code);
 /* The first queue of class C: where 办不成 tickets go.  NULL if none. */
 const struct qh_queue_conf *qh_conf_failed_queue(const struct qh_hall_conf *c);
 

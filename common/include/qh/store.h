@@ -192,6 +192,10 @@ int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
 /* Tickets issued today in queue (for quotas). */
 int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue);
+/* Tickets of `day` whose service item is `service` (for item quotas; a
+ * transferred ticket counts for its current item). */
+int qh_store_service_issued_count(struct qh_store *s, const char *day,
+                                  const char *service);
 int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
                            char *err, size_t errlen);  /* sets t->id */
 int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,

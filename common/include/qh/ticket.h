@@ -127,6 +127,12 @@ int qh_appointment_checkin(struct qh_store *s, const char *code,
 int qh_ticket_print_event(struct qh_store *s, const char *number,
                           const char *type, const char *printer,
                           const char *problem, char *err, size_t errlen);
+/* The same for a slip of another kind, named in the detail as "kind"
+ * ("supplement": the 补件告知单); NULL or "" is the ticket's own slip. */
+int qh_ticket_print_event_kind(struct qh_store *s, const char *number,
+                               const char *type, const char *kind,
+                               const char *printer, const char *problem,
+                               char *err, size_t errlen);
 
 /* Give the database its hall (queues, windows, settings) in one
  * transaction; with force an existing hall is replaced (QH_E_EXISTS
