@@ -4,7 +4,12 @@
  * kiosk would print, for a look or a test.  `reprint` sends it to the
  * printer again -- after a jam at the kiosk, or from a counter -- and
  * records `reprinted` or `print_failed`, so the event log tells which
- * numbers a citizen left without paper. */
+ * numbers a citizen left without paper.
+ *
+ * With --supplement both work on the 补件告知单 instead: the list of
+ * missing materials of a ticket last finished with 需补件 (refused, exit 1,
+ * for any other ticket).  Printing it records `printed` (or
+ * `print_failed`) with kind "supplement" in the detail. */
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +45,9 @@ static int cmd_slip(struct ctx *c)
     struct qh_slip_renderer *r = NULL;
     struct qh_slip_image *img = NULL;
     char err[QH_ERRLEN];
-    int rc = qh_slip_load(c->s, c->pos[0], &slip, err, sizeof err);
+    int supp = cli_opt(c, "supplement") != NULL;
+    int rc = supp ? qh_slip_load_supplement(c->s, c->pos[0], &slip, err, sizeof err)
+                  : qh_slip_load(c->s, c->pos[0], &slip, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
     if ((rc = qh_slip_renderer_new(&r, err, sizeof err)) < 0 ||
@@ -73,11 +80,14 @@ out:
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_quote(&b, out);
-        printf("%s,\"width\":%d,\"dots\":%d,\"height\":%d}\n", qh_buf_str(&b), img->w,
-               img->w, img->h);
+        printf("%s,\"kind\":\"%s\",\"width\":%d,\"dots\":%d,\"height\":%d}\n",
+               qh_buf_str(&b), supp ? "supplement" : "ticket", img->w, img->w, img->h);
         qh_buf_fini(&b);
     } else {
-        printf(TR(c, "%s 的号票已写入 %s（%d×%d 点）\n", "slip of %s written to %s (%dx%d dots)\n"),
+        printf(supp ? TR(c, "%s 的补件告知单已写入 %s（%d×%d 点）\n",
+                         "missing-documents notice of %s written to %s (%dx%d dots)\n")
+                    : TR(c, "%s 的号票已写入 %s（%d×%d 点）\n",
+                         "slip of %s written to %s (%dx%d dots)\n"),
                slip.ticket.number, out, img->w, img->h);
     }
     qh_slip_image_free(img);
@@ -85,20 +95,53 @@ out:
     return 0;
 }
 
+/* Render the 补件告知单 for the hall's printer and submit it. */
+static int print_supplement(struct ctx *c, const struct qh_slip *slip, const char *printer,
+                            int *job, char *used, size_t usedlen, char *err, size_t errlen)
+{
+    const struct qh_printer_conf *pc = &qh_store_hall(c->s)->printer;
+    struct qh_slip_renderer *r = NULL;
+    struct qh_buf doc;
+    const char *format = NULL;
+    char title[64];
+    qh_buf_init(&doc);
+    int rc = qh_slip_renderer_new(&r, err, errlen);
+    if (rc == 0)
+        rc = qh_slip_document(r, slip, pc, &doc, &format, err, errlen);
+    qh_slip_renderer_free(r);
+    snprintf(title, sizeof title, "qhall %s %s supplement", slip->ticket.day,
+             slip->ticket.number);
+    if (rc == 0)
+        rc = qh_print_submit(printer && *printer ? printer : pc->name, title, format, doc.p,
+                             doc.len, c->lang, job, used, usedlen, err, errlen);
+    qh_buf_fini(&doc);
+    return rc;
+}
+
 static int cmd_reprint(struct ctx *c)
 {
     const char *printer = cli_opt(c, "printer");
+    int supp = cli_opt(c, "supplement") != NULL;
+    const char *kind = supp ? "supplement" : NULL;
+    struct qh_slip slip;
     struct qh_slip_renderer *r = NULL;
     char err[QH_ERRLEN], used[128] = "", e2[QH_ERRLEN];
     struct qh_ticket_row t;
     int job = 0;
     /* Unknown numbers are refused before anything is sent or logged. */
-    int rc = qh_ticket_get(c->s, c->pos[0], &t, err, sizeof err);
+    /* ... and so is a notice for a ticket not finished with 需补件. */
+    int rc = supp ? qh_slip_load_supplement(c->s, c->pos[0], &slip, err, sizeof err)
+                  : qh_ticket_get(c->s, c->pos[0], &t, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
-    rc = qh_print_ticket(c->s, &r, t.number, printer, &job, used, sizeof used, err,
-                         sizeof err);
-    qh_slip_renderer_free(r);
+    if (supp) {
+        t = slip.ticket;
+        rc = print_supplement(c, &slip, printer, &job, used, sizeof used, err, sizeof err);
+    } else {
+        rc = qh_print_ticket(c->s, &r, t.number, printer, &job, used, sizeof used, err,
+                             sizeof err);
+        qh_slip_renderer_free(r);
+    }
     if (rc == 0) {
         /* A job CUPS accepted can still fail at once (paper out): give it
          * a moment, so the answer here is the truth. */
@@ -107,36 +150,47 @@ static int cmd_reprint(struct ctx *c)
             rc = 0;
     }
     if (rc < 0) {
-        if (qh_ticket_print_event(c->s, t.number, "print_failed", used[0] ? used : printer,
-                                  err, e2, sizeof e2) < 0)
+        if (qh_ticket_print_event_kind(c->s, t.number, "print_failed", kind,
+                                       used[0] ? used : printer, err, e2, sizeof e2) < 0)
             cli_say("%s", e2);
         return cli_fail(rc, err);
     }
-    if ((rc = qh_ticket_print_event(c->s, t.number, "reprinted", used, NULL, err,
-                                    sizeof err)) < 0)
+    if ((rc = qh_ticket_print_event_kind(c->s, t.number, supp ? "printed" : "reprinted", kind,
+                                         used, NULL, err, sizeof err)) < 0)
         return cli_fail(rc, err);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_open(&b);
         qh_json_str(&b, "number", t.number);
+        qh_json_str(&b, "kind", supp ? "supplement" : "ticket");
         qh_json_str(&b, "printer", used);
         qh_json_int(&b, "job", job);
         qh_json_close(&b);
         return cli_emit(&b);
     }
-    printf(TR(c, "%s 的号票已重新打印（打印机 %s，任务 %d）\n",
-              "slip of %s reprinted (printer %s, job %d)\n"), t.number, used, job);
+    if (supp)
+        printf(TR(c, "%s 的补件告知单已打印（打印机 %s，任务 %d）\n",
+                  "missing-documents notice of %s printed (printer %s, job %d)\n"),
+               t.number, used, job);
+    else
+        printf(TR(c, "%s 的号票已重新打印（打印机 %s，任务 %d）\n",
+                  "slip of %s reprinted (printer %s, job %d)\n"), t.number, used, job);
     return 0;
 }
 
 const struct cmd qh_cli_print_cmds[] = {
-    { "slip", cmd_slip, "out= width=", 1, 1, 0,
-      "slip NUMBER --out FILE(.png|.escpos|.pdf) [--width 58|80]",
-      "生成号票文件（不打印）：PNG 预览、ESC/POS 热敏打印数据或 PDF",
-      "render a ticket's slip without printing: PNG preview, ESC/POS raster or PDF" },
-    { "reprint", cmd_reprint, "printer=", 1, 1, 0, "reprint NUMBER [--printer NAME]",
-      "重新打印号票（默认为大厅配置的打印机），记录 reprinted 或 print_failed 事件",
-      "print a ticket's slip again (the hall's printer by default); records reprinted or print_failed" },
+    { "slip", cmd_slip, "out= width= supplement", 1, 1, 0,
+      "slip NUMBER --out FILE(.png|.escpos|.pdf) [--width 58|80] [--supplement]",
+      "生成号票文件（不打印）：PNG 预览、ESC/POS 热敏打印数据或 PDF；--supplement 为补件告知单",
+      "render a ticket's slip without printing: PNG preview, ESC/POS raster or PDF; "
+      "--supplement: the missing-documents notice" },
+    { "reprint", cmd_reprint, "printer= supplement", 1, 1, 0,
+      "reprint NUMBER [--printer NAME] [--supplement]",
+      "重新打印号票（默认为大厅配置的打印机），记录 reprinted 或 print_failed 事件；"
+      "--supplement 打印补件告知单（仅限最近一次办结为需补件的号），记录 printed 事件",
+      "print a ticket's slip again (the hall's printer by default); records reprinted or "
+      "print_failed; --supplement prints the missing-documents notice (only for a ticket last "
+      "finished as supplement) and records printed" },
     { NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };

@@ -7,7 +7,13 @@
  * renderer) and thresholded to 1 bit.  Sizes are for 80 mm paper (576
  * dots, 203 dpi: 8 dots a millimetre) and scale down for 58 mm; the body
  * text stays at 3.5 mm or more because the people reading it are often
- * old and without their glasses. */
+ * old and without their glasses.
+ *
+ * The 补件告知单 (QH_SLIP_SUPPLEMENT) is laid out here too, from the
+ * ticket's last `finished` event: the window's note is the only record of
+ * which materials were missing, so it is parsed back rather than kept
+ * twice. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +57,115 @@ int qh_slip_load(struct qh_store *s, const char *number, struct qh_slip *out,
     if (out->ticket.service[0])
         qh_store_service_get(s, out->ticket.service, &out->service);
     qh_ticket_info(s, &out->ticket, &out->info);
+    return 0;
+}
+
+int qh_slip_parse_missing(const char *note, char (*out)[160], int max)
+{
+    static const char *const prefixes[] = {"缺少材料：", "缺少材料:", "缺：", "missing:"};
+    char buf[1024];
+    int n = 0;
+    snprintf(buf, sizeof buf, "%s", note ? note : "");
+    char *p = qh_text_trim(buf);
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (!strncmp(p, prefixes[i], strlen(prefixes[i]))) {
+            p += strlen(prefixes[i]);
+            break;
+        }
+    /* '；' (what the counter writes between items) and ';' (the
+     * catalogue's separator, easy to type) both end an item. */
+    while (*p && n < max) {
+        char *semi = strstr(p, "；"), *ascii = strchr(p, ';'), *end;
+        size_t skip;
+        if (semi && (!ascii || semi < ascii)) {
+            end = semi;
+            skip = strlen("；");
+        } else if (ascii) {
+            end = ascii;
+            skip = 1;
+        } else {
+            end = p + strlen(p);
+            skip = 0;
+        }
+        char save = *end;
+        *end = '\0';
+        char *item = qh_text_trim(p);
+        if (*item)
+            snprintf(out[n++], 160, "%s", item);
+        *end = save;
+        p = end + skip;
+    }
+    return n;
+}
+
+/* The id after which the events at or after `at` start: no per-ticket
+ * index of events, so search the id range by time (ids grow with time; a
+ * minute of slack covers the clocks of other hosts). */
+static int64_t events_from(struct qh_store *s, int64_t at)
+{
+    struct qh_event_row e;
+    int64_t lo = 0, hi = qh_store_last_event_id(s);
+    at -= 60000;
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (qh_store_events_since(s, mid, &e, 1, NULL, 0) == 1 && e.at < at)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int qh_slip_load_supplement(struct qh_store *s, const char *number,
+                            struct qh_slip *out, char *err, size_t errlen)
+{
+    enum { BATCH = 64 };
+    int rc = qh_slip_load(s, number, out, err, errlen);
+    if (rc < 0)
+        return rc;
+    enum qh_lang lang = out->lang;
+    const struct qh_ticket_row *t = &out->ticket;
+    struct qh_slip_supplement *sp = &out->supp;
+    out->kind = QH_SLIP_SUPPLEMENT;
+    if (t->state != QH_TICKET_FINISHED || strcmp(t->outcome, "supplement"))
+        return qh_err(err, errlen, QH_E_STATE,
+                      QH_TR(lang, "%s号最近一次办结不是「需补件」，没有补件告知单",
+                            "%s was not last finished as \"materials missing\": "
+                            "there is no notice to print"), t->number);
+    struct qh_event_row *ev = malloc(BATCH * sizeof *ev), last;
+    int found = 0, n;
+    if (!ev)
+        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    int64_t after = events_from(s, t->finished_at);
+    while ((n = qh_store_events_since(s, after, ev, BATCH, err, errlen)) > 0) {
+        for (int i = 0; i < n; i++)
+            if (ev[i].ticket == t->id && !strcmp(ev[i].type, "finished")) {
+                last = ev[i];
+                found = 1;
+            }
+        after = ev[n - 1].id;
+        if (n < BATCH)
+            break;
+    }
+    free(ev);
+    if (n < 0)
+        return n;
+    if (!found)
+        return qh_err(err, errlen, QH_E_NOTFOUND,
+                      QH_TR(lang, "找不到%s号的办结记录", "no finish event for %s"), t->number);
+    char note[sizeof last.detail];
+    sp->finished_at = last.at;
+    sp->window = last.window;
+    snprintf(sp->staff, sizeof sp->staff, "%s", last.staff);
+    struct qh_staff_row st;
+    if (last.staff[0] && qh_store_staff_get(s, last.staff, &st) == 0)
+        snprintf(sp->staff_name, sizeof sp->staff_name, "%s", st.name);
+    const struct qh_window_conf *w = out->hall ? qh_conf_window(out->hall, last.window) : NULL;
+    if (w)
+        snprintf(sp->window_name, sizeof sp->window_name, "%s",
+                 QH_TR(lang, w->name, w->name_en[0] ? w->name_en : w->name));
+    if (qh_json_get_str(last.detail, "note", note, sizeof note))
+        sp->nmissing = qh_slip_parse_missing(note, sp->missing, QH_SLIP_MISSING);
     return 0;
 }
 
@@ -136,17 +251,43 @@ static size_t cp_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/* Draw text wrapped to the slip's width, one line under the other;
- * lines after the first are indented by `indent` dots. */
-static void para(struct pen *p, const char *text, int px, int weight,
-                 enum qh_ui_align align, int indent)
+/* Where to end a line that would end at byte `fit` of s: never before a
+ * closing mark (a line starting with 「，」 reads as a mistake) nor inside
+ * a number or a Latin word (「5|号」, 「XK0|01」): back up, unless that
+ * would leave the line empty. */
+static size_t line_break(const char *s, size_t fit)
+{
+    static const char *const closing[] = {"，", "。", "、", "；", "：", "）", "」", "！",
+                                          "？", ",", ".", ";", ":", ")", "!", "?"};
+    size_t prev = fit;
+    do
+        prev--;
+    while (prev > 0 && ((unsigned char)s[prev] & 0xC0) == 0x80);
+    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++)
+        if (!strncmp(s + fit, closing[i], strlen(closing[i])))
+            return prev > 0 ? prev : fit;
+    size_t k = fit;
+    while (k > 0 && isalnum((unsigned char)s[k - 1]))
+        k--;
+    /* A number keeps its unit too: 「到5|号窗口」 breaks before the 5. */
+    if (s[fit] != ' ' && k < fit && k > 0 &&
+        (isalnum((unsigned char)s[fit]) || isdigit((unsigned char)s[fit - 1])))
+        return k;
+    return fit;
+}
+
+/* Draw text wrapped to the slip's width, one line under the other,
+ * `lead` dots in from the margin; lines after the first are indented by
+ * `indent` dots more. */
+static void para_at(struct pen *p, const char *text, int px, int weight,
+                    enum qh_ui_align align, int lead, int indent)
 {
     char line[512];
     const char *s = text;
     int first = 1;
     px = S(p, px);
     while (*s && p->y < MAX_H - 2 * px) {
-        int maxw = p->dots - 2 * p->margin - (first ? 0 : indent);
+        int maxw = p->dots - 2 * p->margin - lead - (first ? 0 : indent);
         size_t n = 0, fit = 0;
         /* Longest prefix that fits, by code points. */
         while (s[n]) {
@@ -163,15 +304,23 @@ static void para(struct pen *p, const char *text, int px, int weight,
         }
         if (!fit)
             fit = cp_len((unsigned char)s[0]);
+        else if (s[fit])
+            fit = line_break(s, fit);
         memcpy(line, s, fit);
         line[fit] = '\0';
         int x = align == QH_UI_CENTER ? p->dots / 2
-                                      : p->margin + (first ? 0 : indent);
+                                      : p->margin + lead + (first ? 0 : indent);
         SDL_Rect box = qh_ui_text(p->ui, line, px, weight, ink, x, p->y, align);
         p->y += box.h ? box.h : px;
         s += fit;
         first = 0;
     }
+}
+
+static void para(struct pen *p, const char *text, int px, int weight,
+                 enum qh_ui_align align, int indent)
+{
+    para_at(p, text, px, weight, align, 0, indent);
 }
 
 static void gap(struct pen *p, int px)
@@ -206,23 +355,17 @@ static int draw_qr(struct pen *p, const char *text, SDL_Rect *where, int *module
     return 0;
 }
 
-int qh_slip_render(struct qh_slip_renderer *r, const struct qh_slip *slip,
-                   int dots, struct qh_slip_image **out, char *err, size_t errlen)
+static int layout_ticket(struct qh_slip_renderer *r, const struct qh_slip *slip,
+                         struct pen *pen, SDL_Rect *nb_out, SDL_Rect *qb_out,
+                         int *module_out, char *err, size_t errlen)
 {
     const struct qh_hall_conf *h = slip->hall;
     enum qh_lang lang = slip->lang;
     const struct qh_ticket_row *t = &slip->ticket;
     const struct qh_queue_conf *q = h ? qh_conf_queue(h, t->queue) : NULL;
     char buf[1200], when[32], qrtext[256];
-    struct pen p = {r->ui, dots == 384 ? 384 : 576, 0, 0, 0};
+    struct pen p = *pen;
     int rc = 0;
-
-    *out = NULL;
-    p.sc = p.dots / 576.0;
-    p.margin = S(&p, 16);
-    p.y = S(&p, 20);
-    qh_ui_frame_begin(r->ui);
-    qh_ui_fill(r->ui, (SDL_Rect){0, 0, MAX_W, MAX_H}, paper);
 
     if (h)
         para(&p, QH_TR(lang, h->name, h->name_en[0] ? h->name_en : h->name), 30,
@@ -306,6 +449,144 @@ int qh_slip_render(struct qh_slip_renderer *r, const struct qh_slip *slip,
              QH_UI_LEFT, 0);
     }
     gap(&p, 24);
+    *nb_out = nb;
+    *qb_out = qb;
+    *module_out = module;
+    *pen = p;
+    return 0;
+}
+
+/* A box to tick at home, then the item beside it, wrapped under itself. */
+static void checkbox_item(struct pen *p, const char *text, int px)
+{
+    int w, lh = 0;
+    qh_ui_measure(p->ui, "口", S(p, px), QH_UI_REGULAR, &w, &lh);
+    int side = S(p, px), line = S(p, 3) > 2 ? S(p, 3) : 2;
+    int x = p->margin + S(p, 2), y = p->y + (lh - side) / 2;
+    qh_ui_fill(p->ui, (SDL_Rect){x, y, side, line}, ink);
+    qh_ui_fill(p->ui, (SDL_Rect){x, y + side - line, side, line}, ink);
+    qh_ui_fill(p->ui, (SDL_Rect){x, y, line, side}, ink);
+    qh_ui_fill(p->ui, (SDL_Rect){x + side - line, y, line, side}, ink);
+    para_at(p, text, px, QH_UI_REGULAR, QH_UI_LEFT, side + S(p, 16), 0);
+    gap(p, 6);
+}
+
+/* The 补件告知单: what is missing, and what to do next, in words a
+ * citizen can follow at home without anyone to ask. */
+static void layout_supplement(struct qh_slip_renderer *r, const struct qh_slip *slip,
+                              struct pen *p, SDL_Rect *nb)
+{
+    const struct qh_hall_conf *h = slip->hall;
+    enum qh_lang lang = slip->lang;
+    const struct qh_ticket_row *t = &slip->ticket;
+    const struct qh_slip_supplement *sp = &slip->supp;
+    char buf[1200], when[32];
+
+    if (h)
+        para(p, QH_TR(lang, h->name, h->name_en[0] ? h->name_en : h->name), 30,
+             QH_UI_BOLD, QH_UI_CENTER, 0);
+    gap(p, 10);
+    para(p, QH_TR(lang, "补件告知单", "Missing Documents"), 56, QH_UI_BOLD, QH_UI_CENTER, 0);
+    para(p, QH_TR(lang, "（一次性告知）", "(the complete list, told once)"), 26,
+         QH_UI_REGULAR, QH_UI_CENTER, 0);
+    rule(p);
+
+    int npx = qh_ui_fit(r->ui, t->number, S(p, 96), S(p, 48), QH_UI_BOLD,
+                        p->dots - 2 * p->margin);
+    *nb = qh_ui_text(r->ui, t->number, npx, QH_UI_BOLD, ink, p->dots / 2, p->y,
+                     QH_UI_CENTER);
+    p->y += nb->h;
+    gap(p, 6);
+    int ind = S(p, 28) * 5;       /* under the text after "事项：" etc. */
+    if (slip->service.code[0]) {
+        snprintf(buf, sizeof buf, QH_TR(lang, "事项：%s", "Service: %s"), slip->service.name);
+        para(p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, S(p, 28) * 3);
+        snprintf(buf, sizeof buf, QH_TR(lang, "事项编码：%s", "Service code: %s"),
+                 slip->service.code);
+        para(p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, ind);
+    }
+    if (sp->window_name[0])
+        snprintf(buf, sizeof buf, QH_TR(lang, "办理窗口：%d号窗口（%s）", "Window: %d (%s)"),
+                 sp->window, sp->window_name);
+    else
+        snprintf(buf, sizeof buf, QH_TR(lang, "办理窗口：%d号窗口", "Window: %d"), sp->window);
+    para(p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, ind);
+    if (sp->staff[0]) {
+        if (sp->staff_name[0])
+            snprintf(buf, sizeof buf, QH_TR(lang, "经办人员：%s（工号 %s）", "Staff: %s (ID %s)"),
+                     sp->staff_name, sp->staff);
+        else
+            snprintf(buf, sizeof buf, QH_TR(lang, "经办人员：工号 %s", "Staff: ID %s"), sp->staff);
+        para(p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, ind);
+    }
+    qh_clock_iso(h ? h->timezone : "Asia/Shanghai", sp->finished_at, when);
+    snprintf(buf, sizeof buf, QH_TR(lang, "告知时间：%.10s %.5s", "Date: %.10s %.5s"),
+             when, when + 11);
+    para(p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, 0);
+    rule(p);
+
+    if (sp->nmissing) {
+        para(p, QH_TR(lang, "您还需要补齐以下材料：", "You still need to bring:"), 32,
+             QH_UI_BOLD, QH_UI_LEFT, 0);
+        gap(p, 8);
+        for (int i = 0; i < sp->nmissing; i++) {
+            snprintf(buf, sizeof buf, "%d. %s", i + 1, sp->missing[i]);
+            checkbox_item(p, buf, 32);
+        }
+        gap(p, 4);
+        para(p, QH_TR(lang, "备齐一项，可在方框里打个勾。", "Tick each box when you have it."),
+             24, QH_UI_REGULAR, QH_UI_LEFT, 0);
+    } else {
+        para(p, QH_TR(lang, "需要补齐的材料，请向窗口工作人员问清楚。",
+                      "Please ask the window which documents are still needed."),
+             30, QH_UI_BOLD, QH_UI_LEFT, 0);
+    }
+    rule(p);
+
+    /* A finished ticket stays finished: coming back means a new number.
+     * Saying otherwise would send them to a window that cannot call them. */
+    para(p, QH_TR(lang, "补齐材料后，请重新取号办理。",
+                  "When you have everything, please take a new number."),
+         32, QH_UI_BOLD, QH_UI_LEFT, 0);
+    gap(p, 4);
+    para(p, QH_TR(lang, "来时请带上本告知单，方便窗口核对。",
+                  "Bring this notice with you: the window will check it."),
+         28, QH_UI_REGULAR, QH_UI_LEFT, 0);
+    if (slip->service.code[0] && slip->service.promised_days > 0) {
+        snprintf(buf, sizeof buf,
+                 QH_TR(lang, "材料齐全后，承诺%d个工作日内办结。",
+                       "With all documents, done within %d working days."),
+                 slip->service.promised_days);
+        para(p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, 0);
+    }
+    para(p, QH_TR(lang, "有疑问请随时问我们，我们帮您。",
+                  "Anything unclear? Ask us: we are glad to help."),
+         28, QH_UI_REGULAR, QH_UI_LEFT, 0);
+    if (h && (lang == QH_LANG_EN ? h->notice_en : h->notice)[0]) {
+        gap(p, 8);
+        para(p, lang == QH_LANG_EN ? h->notice_en : h->notice, 24, QH_UI_REGULAR,
+             QH_UI_LEFT, 0);
+    }
+    gap(p, 24);
+}
+
+int qh_slip_render(struct qh_slip_renderer *r, const struct qh_slip *slip,
+                   int dots, struct qh_slip_image **out, char *err, size_t errlen)
+{
+    struct pen p = {r->ui, dots == 384 ? 384 : 576, 0, 0, 0};
+    SDL_Rect nb = {0, 0, 0, 0}, qb = {0, 0, 0, 0};
+    int module = 0, rc;
+
+    *out = NULL;
+    p.sc = p.dots / 576.0;
+    p.margin = S(&p, 16);
+    p.y = S(&p, 20);
+    qh_ui_frame_begin(r->ui);
+    qh_ui_fill(r->ui, (SDL_Rect){0, 0, MAX_W, MAX_H}, paper);
+    if (slip->kind == QH_SLIP_SUPPLEMENT)
+        layout_supplement(r, slip, &p, &nb);
+    else if ((rc = layout_ticket(r, slip, &p, &nb, &qb, &module, err, errlen)) < 0)
+        return rc;
 
     int height = p.y < MAX_H ? p.y : MAX_H;
     struct qh_slip_image *img = calloc(1, sizeof *img);
@@ -463,6 +744,23 @@ int qh_slip_pdf(const struct qh_slip_image *img, struct qh_buf *out)
     qh_buf_fini(&data);
     qh_buf_fini(&content);
     return oom ? QH_E_NOMEM : 0;
+}
+
+int qh_slip_document(struct qh_slip_renderer *r, const struct qh_slip *slip,
+                     const struct qh_printer_conf *pc, struct qh_buf *out,
+                     const char **format, char *err, size_t errlen)
+{
+    struct qh_slip_image *img = NULL;
+    int pdf = !strcmp(pc->kind, "pdf");
+    int rc = qh_slip_render(r, slip, qh_slip_dots(pc->width), &img, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = pdf ? qh_slip_pdf(img, out) : qh_slip_escpos(img, out);
+    qh_slip_image_free(img);
+    if (rc < 0)
+        return qh_err(err, errlen, rc, "out of memory");
+    *format = pdf ? "application/pdf" : "application/vnd.cups-raw";
+    return 0;
 }
 
 int qh_slip_png(const struct qh_slip_image *img, const char *path,

@@ -9,7 +9,11 @@
  * The database may vanish, lock or break: the model keeps its last state
  * under a notice, refuses actions with a message, and this loop reconnects
  * with backoff.  --screenshot draws one frame offscreen after applying
- * --login and --press, for tests and the README. */
+ * --login and --press, for tests and the README.
+ *
+ * The model asks for a 补件告知单 by setting print_req; print_notice()
+ * prints it on the hall's [printer] (as the kiosk does), records
+ * `printed` or `print_failed` (kind supplement) and tells the model. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -27,6 +31,8 @@
 
 #include "model.h"
 #include "qh/clock.h"
+#include "qh/print.h"
+#include "qh/slip.h"
 #include "qh/ui.h"
 #include "qh/watch.h"
 #include "view.h"
@@ -63,6 +69,7 @@ struct app {
     SDL_Renderer *r;
     SDL_Surface *surf;
     struct qh_counter_view *v;
+    struct qh_slip_renderer *slips;     /* made on the first notice */
     uint64_t drawn_gen;
     int force_draw;
     pthread_t wt;
@@ -93,15 +100,17 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Write end of the watch thread's control pipe, for the signal handler:
+ * SDL_PushEvent is not async-signal-safe (it takes locks), so the handler
+ * only writes a byte and the thread turns it into SDL_QUIT. */
+static volatile int signal_fd = -1;
+
 static void on_signal(int sig)
 {
     (void)sig;
     quit_flag = 1;
-    if (wake_event != (Uint32)-1) {
-        SDL_Event e;
-        SDL_zero(e);
-        e.type = SDL_QUIT;
-        SDL_PushEvent(&e);
+    if (signal_fd >= 0 && write(signal_fd, "s", 1) < 0) {
+        /* the loop still sees quit_flag at its next wake-up */
     }
 }
 
@@ -362,6 +371,55 @@ static int map_key(SDL_Keycode k, enum qh_counter_key *out)
     }
 }
 
+/* ---- printing ---- */
+
+/* The citizen is standing at the window: wait a moment for the job, so
+ * the status line tells the truth (out of paper), but not so long that
+ * the terminal feels stuck. */
+enum { PRINT_WAIT_MS = 2000 };
+
+static void print_notice(struct app *a)
+{
+    struct qh_counter_model *m = a->m;
+    char number[QH_NUMBER_LEN], err[QH_ERRLEN] = "", used[128] = "", e2[QH_ERRLEN];
+    struct qh_slip *slip = NULL;
+    struct qh_buf doc;
+    const char *format = NULL;
+    int job = 0, rc;
+    snprintf(number, sizeof number, "%s", m->print_req);
+    if (!a->s) {
+        qh_counter_model_printed(m, QH_E_DB, "", m->problem);
+        return;
+    }
+    const struct qh_printer_conf *pc = &qh_store_hall(a->s)->printer;
+    qh_buf_init(&doc);
+    if (!(slip = malloc(sizeof *slip)))
+        rc = qh_err(err, sizeof err, QH_E_NOMEM, "out of memory");
+    else
+        rc = qh_slip_load_supplement(a->s, number, slip, err, sizeof err);
+    if (rc < 0)         /* nothing was sent: nothing to record */
+        goto out;
+    if ((!a->slips && (rc = qh_slip_renderer_new(&a->slips, err, sizeof err)) < 0) ||
+        (rc = qh_slip_document(a->slips, slip, pc, &doc, &format, err, sizeof err)) < 0)
+        goto out;
+    char title[64];
+    snprintf(title, sizeof title, "qhall %s %s supplement", slip->ticket.day, number);
+    rc = qh_print_submit(pc->name, title, format, doc.p, doc.len, m->lang, &job, used,
+                         sizeof used, err, sizeof err);
+    if (rc == 0)
+        rc = qh_print_wait(used, job, PRINT_WAIT_MS, m->lang, err, sizeof err);
+    if (qh_ticket_print_event_kind(a->s, number, rc < 0 ? "print_failed" : "printed",
+                                   "supplement", used[0] ? used : pc->name,
+                                   rc < 0 ? err : NULL, e2, sizeof e2) < 0)
+        logf_("recording the print of %s: %s", number, e2);
+out:
+    if (rc < 0)
+        logf_("补件告知单 %s: %s", number, err);
+    qh_buf_fini(&doc);
+    free(slip);
+    qh_counter_model_printed(m, rc, used[0] ? used : pc->name, err);
+}
+
 /* ---- drawing ---- */
 
 static int setup_video(struct app *a)
@@ -427,8 +485,11 @@ static int screenshot(struct app *a)
     qh_counter_model_tick(a->m, mono_ms());
     if ((rc = scripted_login(a)) != 0)
         return rc;
-    for (int i = 0; i < a->o.npress; i++)
+    for (int i = 0; i < a->o.npress; i++) {
         press(a, a->o.press[i]);
+        if (a->m->print_req[0])
+            print_notice(a);
+    }
     qh_counter_model_tick(a->m, mono_ms());
     draw(a);
     /* What the staff would read: the panel and the status line. */
@@ -466,6 +527,13 @@ static void *watch_thread(void *ud)
             char c;
             if (read(a->ctl[0], &c, 1) != 1 || c == 'q')
                 break;
+            if (c == 's') {
+                SDL_Event q;
+                SDL_zero(q);
+                q.type = SDL_QUIT;
+                SDL_PushEvent(&q);
+                continue;
+            }
             armed = 1;
         }
         if (p[1].revents & (POLLIN | POLLERR | POLLNVAL)) {
@@ -526,6 +594,10 @@ static void run(struct app *a)
         press(a, a->o.press[i]);
     while (!quit_flag) {
         int64_t mono = mono_ms();
+        if (a->m->print_req[0]) {
+            draw(a);            /* "printing..." while we wait */
+            print_notice(a);
+        }
         if (a->s && a->m->db_failed)
             disconnect(a, a->m->problem);
         if (!a->s && mono >= a->retry_at)
@@ -605,14 +677,17 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     pthread_mutex_init(&a.wt_mu, NULL);
     if (wake_event != (Uint32)-1 && pipe(a.ctl) == 0 &&
-        pthread_create(&a.wt, NULL, watch_thread, &a) == 0)
+        pthread_create(&a.wt, NULL, watch_thread, &a) == 0) {
         a.wt_started = 1;
-    else
+        signal_fd = a.ctl[1];
+    } else {
         logf_("cannot start the watch thread: changes show within a second");
+    }
     SDL_StartTextInput();
     run(&a);
     rc = 0;
 out:
+    signal_fd = -1;
     if (a.wt_started) {
         if (write(a.ctl[1], "q", 1) < 0) {
             /* join anyway */
@@ -628,6 +703,7 @@ out:
     qh_watch_close(a.w);
     qh_store_close(a.s);
     qh_counter_view_free(a.v);
+    qh_slip_renderer_free(a.slips);
     if (a.r)
         SDL_DestroyRenderer(a.r);
     if (a.surf)

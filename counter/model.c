@@ -297,6 +297,7 @@ static void logged_out(struct qh_counter_model *m, const char *why)
     m->logged_in = 0;
     m->staff[0] = m->staff_name[0] = m->role[0] = '\0';
     m->in_pin[0] = '\0';
+    m->supp_number[0] = m->print_req[0] = '\0';  /* the next staff's, not ours */
     panel(m, QH_CP_LOGIN);
     if (why)
         say(m, QH_CM_INFO, "%s", why);
@@ -572,7 +573,13 @@ static int finish(struct qh_counter_model *m, const char *outcome, const char *n
     }
     qh_counter_model_refresh(m);
     open_rating(m, &t);
-    if (!strcmp(outcome, "failed") && t.state == QH_TICKET_WAITING)
+    snprintf(m->supp_number, sizeof m->supp_number, "%s",
+             !strcmp(outcome, "supplement") ? t.number : "");
+    if (m->supp_number[0])
+        say(m, QH_CM_OK, T("%s号需补件；请群众评价 · F6 打印补件告知单",
+                           "%s: documents missing; ask for a rating · F6 prints the notice"),
+            t.number);
+    else if (!strcmp(outcome, "failed") && t.state == QH_TICKET_WAITING)
         say(m, QH_CM_OK, T("%s号办不成，已转%s队列（办不成事反映窗口），号码不变；请评价",
                            "%s could not be done: passed on to queue %s (same number); rate it"),
             t.number, t.queue);
@@ -1103,11 +1110,52 @@ static int pick(struct qh_counter_model *m, int row)
     return 1;
 }
 
+static int print_request(struct qh_counter_model *m)
+{
+    if (!need_session(m))
+        return 1;
+    if (!m->supp_number[0]) {
+        say(m, QH_CM_ERROR, "%s", T("没有可打印的补件告知单：以「需补件」办结后才能打印",
+                                    "no notice to print: finish a ticket as \"missing docs\" first"));
+        return 1;
+    }
+    snprintf(m->print_req, sizeof m->print_req, "%s", m->supp_number);
+    say(m, QH_CM_INFO, T("正在打印%s号的补件告知单…", "printing the notice of %s..."),
+        m->print_req);
+    return 1;
+}
+
+void qh_counter_model_printed(struct qh_counter_model *m, int rc, const char *printer,
+                              const char *err)
+{
+    char number[QH_NUMBER_LEN];
+    snprintf(number, sizeof number, "%s", m->print_req);
+    m->print_req[0] = '\0';
+    if (rc < 0)
+        say(m, QH_CM_ERROR, T("%s号的补件告知单没有打印出来：%s（处理后按 F6 重试）",
+                              "the notice of %s did not print: %s (F6 tries again)"),
+            number, err && *err ? err : qh_strerror(rc));
+    else if (rc > 0)
+        say(m, QH_CM_OK, T("%s号的补件告知单已发送到打印机 %s，请交给群众",
+                           "the notice of %s was sent to printer %s: hand it over"),
+            number, printer);
+    else
+        say(m, QH_CM_OK, T("%s号的补件告知单已打印（%s），请交给群众",
+                           "the notice of %s printed (%s): hand it over"), number, printer);
+}
+
 int qh_counter_model_act(struct qh_counter_model *m, enum qh_counter_act a, int arg)
 {
     m->last_input_ms = m->now_ms;
     if (a == QH_CA_NONE)
         return 0;
+    /* F6 (需补件) again right after a 需补件 finish, while rating or with no
+     * ticket at the window, prints the notice the citizen takes home. */
+    if (a == QH_CA_SUPPLEMENT && m->supp_number[0] &&
+        (m->panel == QH_CP_RATING || (m->panel == QH_CP_MAIN && !m->has_ticket)))
+        a = QH_CA_PRINT_SUPPLEMENT;
+    if (a == QH_CA_PRINT_SUPPLEMENT)
+        return print_request(m);
     if (a < QH_CA_PICK) {
         if (!m->s)
             return need_session(m), 1;
@@ -1309,6 +1357,7 @@ const char *qh_counter_act_label(enum qh_counter_act a, enum qh_lang lang)
     case QH_CA_LOGOUT: L("退出登录", "Log out");
     case QH_CA_OK: L("确定", "OK");
     case QH_CA_CANCEL: L("取消", "Cancel");
+    case QH_CA_PRINT_SUPPLEMENT: L("打印补件单", "Print notice");
     default: return "";
     }
 #undef L
@@ -1328,8 +1377,9 @@ int qh_counter_act_enabled(const struct qh_counter_model *m, enum qh_counter_act
     case QH_CA_NOSHOW:
     case QH_CA_START:
         return st == QH_TICKET_CALLED;
+    case QH_CA_SUPPLEMENT:      /* or print the last notice */
+        return st == QH_TICKET_SERVING || (!m->has_ticket && m->supp_number[0]);
     case QH_CA_DONE:
-    case QH_CA_SUPPLEMENT:
     case QH_CA_FAILED:
     case QH_CA_HOLD:
         return st == QH_TICKET_SERVING;

@@ -13,6 +13,10 @@
  * action and whenever the change feed reports events; time comes in
  * through qh_counter_model_tick(m, mono_ms) (idle auto-lock, the timers).
  * Every change bumps m->gen, so the view redraws only when something moved.
+ *
+ * Printing is not the model's business either: asked to print a 补件告知单
+ * it sets print_req, main.c prints it and reports back through
+ * qh_counter_model_printed(). 
  * The struct is public so the view can read it; only model.c writes it. */
 #ifndef QH_COUNTER_MODEL_H
 #define QH_COUNTER_MODEL_H
@@ -54,6 +58,9 @@ enum qh_counter_act {
     QH_CA_OK, QH_CA_CANCEL,
     QH_CA_RATE,         /* arg = score 1-5 */
     QH_CA_BACKSPACE,
+    /* after a 需补件 finish (F6 again, on the rating or the idle main
+     * panel): ask main.c to print the 补件告知单 of supp_number */
+    QH_CA_PRINT_SUPPLEMENT,
 };
 #define QH_CA_MAIN_COUNT 16   /* CALL_NEXT .. LOGOUT: the main panel's buttons */
 
@@ -145,6 +152,12 @@ struct qh_counter_model {
     char rate_number[QH_NUMBER_LEN];
     int rate_score;
 
+    /* the last ticket finished here with 需补件 ("" none): F6 prints its
+     * 补件告知单 until the next finish or logout */
+    char supp_number[QH_NUMBER_LEN];
+    /* a print request for main.c: the number whose notice to print now */
+    char print_req[QH_NUMBER_LEN];
+
     /* a panel's list, selection, ticks and free text */
     int nrows, sel, top;
     struct qh_counter_row rows[QH_COUNTER_ROWS];
@@ -178,6 +191,12 @@ void qh_counter_model_tick(struct qh_counter_model *m, int64_t mono_ms);
 int qh_counter_model_act(struct qh_counter_model *m, enum qh_counter_act a, int arg);
 int qh_counter_model_key(struct qh_counter_model *m, enum qh_counter_key k);
 int qh_counter_model_text(struct qh_counter_model *m, const char *utf8);
+
+/* main.c printed (rc 0), sent but not yet finished (rc 1) or failed to
+ * print (rc < 0, err says why) the notice of print_req on `printer`:
+ * clears the request and says so in the status line. */
+void qh_counter_model_printed(struct qh_counter_model *m, int rc, const char *printer,
+                              const char *err);
 
 /* The shortcut of a main-panel action ("F1"), "" if none. */
 const char *qh_counter_shortcut(enum qh_counter_act a);

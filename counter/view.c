@@ -232,6 +232,9 @@ static void main_buttons(struct qh_counter_view *v, const struct qh_counter_mode
             snprintf(label, sizeof label, "%s", QH_TR(m->lang, "恢复服务", "Resume"));
         else if (a == QH_CA_RELEASE && m->nheld)
             snprintf(label, sizeof label, "%s(%d)", qh_counter_act_label(a, m->lang), m->nheld);
+        else if (a == QH_CA_SUPPLEMENT && !m->has_ticket && m->supp_number[0])
+            snprintf(label, sizeof label, "%s",
+                     qh_counter_act_label(QH_CA_PRINT_SUPPLEMENT, m->lang));
         else if (a == QH_CA_CALLBACK && m->nnoshow)
             snprintf(label, sizeof label, "%s(%d)", qh_counter_act_label(a, m->lang), m->nnoshow);
         else
@@ -525,6 +528,7 @@ static void dialog_buttons(struct qh_counter_view *v, const struct qh_counter_mo
 {
     enum qh_lang L = m->lang;
     int gap = S(v, 6), bw = S(v, 170), bh = h - 2 * gap;
+    int print = m->panel == QH_CP_RATING && m->supp_number[0];
     const char *hint = m->panel == QH_CP_RATING
                            ? QH_TR(L, "数字 5 非常满意 … 1 非常不满意 · Esc 跳过",
                                    "5 very satisfied … 1 very dissatisfied · Esc skips")
@@ -538,6 +542,10 @@ static void dialog_buttons(struct qh_counter_view *v, const struct qh_counter_mo
     if (with_ok)
         button(v, (SDL_Rect){v->w - bw - gap, y + gap, bw, bh}, "Enter",
                qh_counter_act_label(QH_CA_OK, L), m->s != NULL, QH_CA_OK, 0);
+    else if (print)     /* 需补件 just now: the notice, while the citizen is here */
+        button(v, (SDL_Rect){v->w - bw - gap, y + gap, bw, bh}, "F6",
+               qh_counter_act_label(QH_CA_PRINT_SUPPLEMENT, L), m->s != NULL && !m->print_req[0],
+               QH_CA_PRINT_SUPPLEMENT, 0);
 }
 
 /* ---- rating faces ---- */

@@ -321,6 +321,75 @@ static void test_supplement_and_failed(void **state)
     fx_free(f);
 }
 
+/* ---- the 补件告知单: the model asks, main.c prints ---- */
+
+static void test_print_supplement(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    login(m, "s01", "1234");
+    issue(f->s, "A", "XK001");
+    issue(f->s, "A", "XK001");
+    /* Nothing finished as 需补件 yet: F6 is still 需补件, refused. */
+    key(m, QH_CK_F6);
+    assert_msg(m, QH_CM_ERROR, "没有号");
+    assert_string_equal(m->print_req, "");
+    qh_counter_model_act(m, QH_CA_PRINT_SUPPLEMENT, 0);
+    assert_msg(m, QH_CM_ERROR, "没有可打印的补件告知单");
+    assert_string_equal(m->print_req, "");
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F6);
+    qh_counter_model_text(m, "1");
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_string_equal(m->supp_number, "A001");
+    assert_msg(m, QH_CM_OK, "F6");
+    /* On the rating panel F6 asks main.c to print; the rating waits. */
+    key(m, QH_CK_F6);
+    assert_string_equal(m->print_req, "A001");
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_msg(m, QH_CM_INFO, "正在打印A001号的补件告知单");
+    uint64_t g = m->gen;
+    qh_counter_model_printed(m, QH_E_IO, "slips", "打印机缺纸");
+    assert_true(m->gen != g);
+    assert_string_equal(m->print_req, "");
+    assert_msg(m, QH_CM_ERROR, "缺纸");
+    assert_msg(m, QH_CM_ERROR, "F6");
+    qh_counter_model_text(m, "5");
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    /* No ticket at the window: the F6 button prints the notice again. */
+    assert_true(qh_counter_act_enabled(m, QH_CA_SUPPLEMENT));
+    key(m, QH_CK_F6);
+    assert_string_equal(m->print_req, "A001");
+    qh_counter_model_printed(m, 0, "slips", NULL);
+    assert_msg(m, QH_CM_OK, "已打印（slips）");
+    qh_counter_model_printed(m, 1, "slips", NULL);   /* sent, still printing */
+    assert_msg(m, QH_CM_OK, "已发送");
+    /* With a ticket at the window F6 is 需补件 for that ticket again. */
+    key(m, QH_CK_F1);
+    assert_false(qh_counter_act_enabled(m, QH_CA_SUPPLEMENT));
+    key(m, QH_CK_F6);
+    assert_msg(m, QH_CM_ERROR, "F4");
+    assert_string_equal(m->print_req, "");
+    /* Finished as done: the old notice is no longer offered. */
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F5);
+    assert_string_equal(m->supp_number, "");
+    key(m, QH_CK_ESC);
+    key(m, QH_CK_F6);
+    assert_msg(m, QH_CM_ERROR, "没有号");
+    assert_string_equal(m->print_req, "");
+    /* Logging out forgets it too. */
+    strcpy(m->supp_number, "A001");
+    key(m, QH_CK_F1);       /* nothing waiting */
+    qh_counter_model_text(m, "o");
+    assert_int_equal(m->panel, QH_CP_LOGIN);
+    assert_string_equal(m->supp_number, "");
+    fx_free(f);
+}
+
 /* ---- transfer: the next window sees the history ---- */
 
 static void test_transfer_history(void **state)
@@ -537,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_call_to_rating),
         cmocka_unit_test(test_bad_rating_needs_reason),
         cmocka_unit_test(test_supplement_and_failed),
+        cmocka_unit_test(test_print_supplement),
         cmocka_unit_test(test_transfer_history),
         cmocka_unit_test(test_race),
         cmocka_unit_test(test_pause),

@@ -180,6 +180,138 @@ static void english_slip(void **state)
     assert_int_equal(qh_slip_load(x->s, "Z999", &slip, err, sizeof err), QH_E_NOTFOUND);
 }
 
+/* ---- the 补件告知单 ---- */
+
+static void parse_missing_table(void **state)
+{
+    (void)state;
+    static const struct { const char *note; int n; const char *first, *last; } rows[] = {
+        {"缺少材料：户口簿；村民小组会议决议", 2, "户口簿", "村民小组会议决议"},
+        {"缺少材料：户口簿", 1, "户口簿", "户口簿"},
+        {"missing: ID card；photo", 2, "ID card", "photo"},
+        {"缺：A；B；C", 3, "A", "C"},
+        {"户口簿; 申请表", 2, "户口簿", "申请表"},           /* no prefix, ASCII ';' */
+        {"缺少材料：  户口簿 ；；  ", 1, "户口簿", "户口簿"}, /* blanks dropped */
+        {"缺少材料：", 0, NULL, NULL},
+        {"", 0, NULL, NULL},
+        {NULL, 0, NULL, NULL},
+        {"；；;", 0, NULL, NULL},
+    };
+    char out[QH_SLIP_MISSING][160];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int n = qh_slip_parse_missing(rows[i].note, out, QH_SLIP_MISSING);
+        if (n != rows[i].n)
+            fail_msg("row %zu [%s]: %d items, want %d", i, rows[i].note, n, rows[i].n);
+        if (n) {
+            assert_string_equal(out[0], rows[i].first);
+            assert_string_equal(out[n - 1], rows[i].last);
+        }
+    }
+    assert_int_equal(qh_slip_parse_missing("a;b;c;d", out, 2), 2);   /* capped */
+}
+
+/* Serve the next ticket at window 1 and finish it with outcome/note. */
+static void serve(struct fx *x, const char *outcome, const char *note, struct qh_ticket_row *t)
+{
+    char err[QH_ERRLEN];
+    if (qh_ticket_call_next(x->s, 1, t, err, sizeof err) < 0 ||
+        qh_ticket_start(x->s, 1, t, err, sizeof err) < 0 ||
+        qh_ticket_finish(x->s, 1, outcome, note, t, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+static void supplement_notice(void **state)
+{
+    struct fx *x = *state;
+    struct qh_slip slip, plain;
+    struct qh_ticket_row t;
+    char err[QH_ERRLEN], path[512];
+    issue(x, "XK001", NULL, &plain);
+    issue(x, "XK001", NULL, &plain);
+    issue(x, "XK001", NULL, &plain);
+    /* Waiting, then finished as done: no notice to print. */
+    assert_int_equal(qh_slip_load_supplement(x->s, "A001", &slip, err, sizeof err), QH_E_STATE);
+    assert_non_null(strstr(err, "需补件"));
+    serve(x, "done", NULL, &t);
+    assert_int_equal(qh_slip_load_supplement(x->s, "A001", &slip, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_slip_load_supplement(x->s, "Z999", &slip, err, sizeof err),
+                     QH_E_NOTFOUND);
+    /* The counter's note, read back from the finish event. */
+    tu_clock("2026-11-25T09:42:00+08:00");
+    serve(x, "supplement", "缺少材料：户口簿；村民小组会议决议；建房位置平面图", &t);
+    assert_string_equal(t.number, "A002");
+    assert_int_equal(qh_slip_load_supplement(x->s, "A002", &slip, err, sizeof err), 0);
+    assert_int_equal(slip.kind, QH_SLIP_SUPPLEMENT);
+    assert_int_equal(slip.supp.window, 1);
+    assert_int_equal(slip.supp.finished_at, t.finished_at);
+    assert_string_equal(slip.service.code, "XK001");
+    assert_int_equal(slip.supp.nmissing, 3);
+    assert_string_equal(slip.supp.missing[0], "户口簿");
+    assert_string_equal(slip.supp.missing[2], "建房位置平面图");
+    /* No note at all still gives a notice (it tells them to ask). */
+    serve(x, "supplement", NULL, &t);
+    struct qh_slip bare;
+    assert_int_equal(qh_slip_load_supplement(x->s, "A003", &bare, err, sizeof err), 0);
+    assert_int_equal(bare.supp.nmissing, 0);
+
+    for (int k = 0; k < 2; k++) {
+        int dots = k ? 384 : 576;
+        struct qh_slip_image *img = NULL, *ticket = NULL;
+        struct qh_buf b;
+        struct escpos_page p;
+        size_t where = 0;
+        assert_int_equal(qh_slip_render(x->r, &slip, dots, &img, err, sizeof err), 0);
+        assert_int_equal(qh_slip_render(x->r, &plain, dots, &ticket, err, sizeof err), 0);
+        assert_int_equal(img->w, dots);
+        assert_true(img->h > dots);
+        assert_int_equal(img->qr.w, 0);             /* no queue to follow any more */
+        assert_true(img->px != ticket->px &&
+                    (img->h != ticket->h ||
+                     memcmp(img->px, ticket->px, (size_t)img->w * (size_t)img->h)));
+        qh_buf_init(&b);
+        assert_int_equal(qh_slip_escpos(img, &b), 0);
+        if (escpos_decode((const uint8_t *)b.p, b.len, &p, &where) < 0)
+            fail_msg("bad ESC/POS at byte %zu of %zu", where, b.len);
+        assert_int_equal(p.w, dots);
+        assert_int_equal(p.h, img->h);
+        assert_int_equal(p.cut, 1);
+        assert_memory_equal(p.px, img->px, (size_t)p.w * (size_t)p.h);
+        SDL_Rect n = img->number;
+        assert_true(n.h >= dots / 10);
+        assert_true(escpos_ink(&p, n.x, n.y, n.w, n.h) > n.w * n.h / 8);
+        assert_int_equal(escpos_ink(&p, 0, 0, 3, p.h), 0);      /* the margin is paper */
+        snprintf(path, sizeof path, "%s/supplement-%d.png", tu_artefacts(), k ? 58 : 80);
+        if (qh_slip_png(img, path, err, sizeof err) < 0)
+            fail_msg("%s", err);
+        free(p.px);
+        qh_buf_fini(&b);
+        qh_slip_image_free(img);
+        qh_slip_image_free(ticket);
+    }
+    /* The document for the hall's printer: raw ESC/POS, or a PDF. */
+    struct qh_printer_conf pc = {"", 58, "escpos", ""};
+    struct qh_buf doc;
+    const char *format = NULL;
+    qh_buf_init(&doc);
+    assert_int_equal(qh_slip_document(x->r, &slip, &pc, &doc, &format, err, sizeof err), 0);
+    assert_string_equal(format, "application/vnd.cups-raw");
+    assert_memory_equal(doc.p, "\x1b\x40\x1d\x76\x30\x00\x30\x00", 8);  /* 384 dots = 48 bytes */
+    qh_buf_fini(&doc);
+    snprintf(pc.kind, sizeof pc.kind, "pdf");
+    qh_buf_init(&doc);
+    assert_int_equal(qh_slip_document(x->r, &bare, &pc, &doc, &format, err, sizeof err), 0);
+    assert_string_equal(format, "application/pdf");
+    assert_memory_equal(doc.p, "%PDF-1.4\n", 9);
+    qh_buf_fini(&doc);
+    /* English. */
+    slip.lang = QH_LANG_EN;
+    struct qh_slip_image *img = NULL;
+    assert_int_equal(qh_slip_render(x->r, &slip, 576, &img, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/supplement-en.png", tu_artefacts());
+    assert_int_equal(qh_slip_png(img, path, err, sizeof err), 0);
+    qh_slip_image_free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +319,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pdf_is_a_document, setup, teardown),
         cmocka_unit_test_setup_teardown(png_and_qr, setup, teardown),
         cmocka_unit_test_setup_teardown(english_slip, setup, teardown),
+        cmocka_unit_test(parse_missing_table),
+        cmocka_unit_test_setup_teardown(supplement_notice, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
