@@ -227,6 +227,8 @@ int qh_stats_calendar_check(struct qh_store *s, char *err, size_t errlen)
  * per-queue pace from it. */
 #define EWT_ITEMS 512
 #define EWT_HISTORY_DAYS 28
+#define EWT_AHEAD_SAMPLE 20    /* tickets ahead looked at one by one */
+#define EWT_TODAY_REFRESH_MS 30000
 #define EWT_ALPHA 0.25
 
 struct ewt_item { char service[24]; double sum; int n; };
@@ -326,17 +328,11 @@ struct ahead_ctx {
     int n;
 };
 
-static int ahead_one(const struct qh_ticket_row *w, void *ud)
+static int ahead_one(const char *service, void *ud)
 {
     struct ahead_ctx *a = ud;
-    const struct qh_ticket_row *t = a->t;
-    if (strcmp(w->queue, t->queue) || w->id == t->id)
-        return 0;
-    if (w->prio < t->prio || (w->prio == t->prio && (w->virtual_at < t->virtual_at ||
-        (w->virtual_at == t->virtual_at && w->id < t->id)))) {
-        a->sum += case_s(a->e, w->service, a->q);
-        a->n++;
-    }
+    a->sum += case_s(a->e, service, a->q);
+    a->n++;
     return 0;
 }
 
@@ -392,8 +388,9 @@ static double capacity(struct qh_store *s, const struct qh_hall_conf *h,
         if (qh_store_window_get(s, wc->number, &wr) == 0 && wr.paused)
             continue;
         double w = 1.0;
+        struct qh_ticket_row head;
         for (int j = 0; j < pos; j++)
-            if (qh_store_waiting_count(s, day, wc->queues[j]) > 0)
+            if (qh_store_queue_head(s, day, wc->queues[j], wc->number, 0, &head) == 0)
                 w = 0.2;
         int has_staff = wr.staff[0] != 0;
         cap_all += w;
@@ -407,43 +404,78 @@ static double capacity(struct qh_store *s, const struct qh_hall_conf *h,
     return staffed ? cap : cap_all;
 }
 
+struct ewt_cache {
+    struct ewt_hist hist;      /* the days before today */
+    struct ewt_hist today;     /* hist plus today's pace */
+    int64_t today_at;          /* clock when today's pace was read */
+};
+
+static void ewt_history(struct qh_store *s, const struct qh_hall_conf *h,
+                        const char *day, struct ewt_hist *e)
+{
+    char from[11], to[11];
+    memset(e, 0, sizeof *e);
+    e->h = h;
+    long z = qh_stats_day_num(day);
+    qh_stats_day_str(z - EWT_HISTORY_DAYS, from);
+    qh_stats_day_str(z - 1, to);
+    qh_store_stats_handled_sum(s, from, to, hist_sum, e);
+}
+
+static void ewt_today(struct qh_store *s, const struct qh_hall_conf *h,
+                      const char *day, const struct ewt_hist *hist,
+                      struct ewt_hist *e)
+{
+    *e = *hist;
+    e->h = h;
+    for (int i = 0; i < h->nqueues; i++)
+        e->pace[i] = queue_prior(e, i);
+    qh_store_stats_handled(s, day, day, today_sample, e);
+}
+
 void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
                   int *wait_min, int *wait_max)
 {
     const struct qh_hall_conf *h = qh_store_hall(s);
-    char from[11], to[11], key[32];
+    char key[32];
     struct ewt_hist *e = malloc(sizeof *e);
     if (!e) {
         qh_policy_estimate(ahead, 1, h->default_handle_minutes, wait_min, wait_max);
         return;
     }
-    /* The history before today is the same all day: computed once per
-     * connection and day (a kiosk issues hundreds of tickets). */
+    /* The history before today is the same all day, and today's pace moves
+     * slowly: both are kept per connection (a kiosk issues hundreds of
+     * tickets) and today's is refreshed every EWT_TODAY_REFRESH_MS, so an
+     * issue does not rescan the day's tickets inside its transaction. */
     snprintf(key, sizeof key, "ewt:%s", t->day);
-    struct ewt_hist *cached = qh_store_stats_cache(s, key);
-    if (cached) {
-        *e = *cached;
+    struct ewt_cache *c = qh_store_stats_cache(s, key);
+    int64_t now = qh_clock_now();
+    if (!c && (c = calloc(1, sizeof *c))) {
+        ewt_history(s, h, t->day, &c->hist);
+        qh_store_stats_cache_put(s, key, c);
+        c = qh_store_stats_cache(s, key);
+    }
+    if (c && (!c->today_at || now - c->today_at > EWT_TODAY_REFRESH_MS ||
+              now < c->today_at)) {
+        ewt_today(s, h, t->day, &c->hist, &c->today);
+        c->today_at = now;
+    }
+    if (c) {
+        *e = c->today;
     } else {
-        memset(e, 0, sizeof *e);
-        e->h = h;
-        long z = qh_stats_day_num(t->day);
-        qh_stats_day_str(z - EWT_HISTORY_DAYS, from);
-        qh_stats_day_str(z - 1, to);
-        if (qh_store_stats_handled_sum(s, from, to, hist_sum, e) >= 0 &&
-            (cached = malloc(sizeof *cached))) {
-            *cached = *e;
-            qh_store_stats_cache_put(s, key, cached);
-        }
+        struct ewt_hist hist;
+        ewt_history(s, h, t->day, &hist);
+        ewt_today(s, h, t->day, &hist, e);
     }
     e->h = h;
-    for (int i = 0; i < h->nqueues; i++)
-        e->pace[i] = queue_prior(e, i);
-    qh_store_stats_handled(s, t->day, t->day, today_sample, e);
 
     int q = queue_index(h, t->queue);
     struct ahead_ctx a = {e, t, q, 0, 0};
+    /* The mix of items just ahead predicts the rest: sampling a bounded
+     * number keeps an issue's cost flat however long the queue grows (it
+     * runs inside the issuing transaction). */
     if (ahead > 0)
-        qh_store_ticket_each(s, t->day, QH_TICKET_WAITING, ahead_one, &a);
+        qh_store_ahead_services(s, t, EWT_AHEAD_SAMPLE, ahead_one, &a);
     /* The list may disagree with the count the caller saw (a racing
      * call): scale to the count it will tell the citizen. */
     double work = a.n ? a.sum * ahead / a.n : ahead * case_s(e, "", q);
@@ -459,7 +491,7 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
     double lo_s = expect * 0.6 - 120, hi_s = expect * 1.6 + 420;
     if (lo_s < 0)
         lo_s = 0;
-    int64_t now = qh_clock_now();
+    now = qh_clock_now();
     if (now < t->issued_at)
         now = t->issued_at;
     double lo = (double)(open_advance(h, now, lo_s) - now) / 60000.0;

@@ -32,7 +32,7 @@ enum {
     Q_SEQ_GET, Q_SEQ_PUT, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
-    Q_AHEAD, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
+    Q_AHEAD, Q_AHEAD_EACH, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
@@ -133,6 +133,10 @@ static const char *const sql[Q_COUNT] = {
                         " AND queue = ?2 AND state = 0",
     [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
                 " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
+    [Q_AHEAD_EACH] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
+                     " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                     " AND (prio, virtual_at, id) < (?3, ?4, ?5)"
+                     " ORDER BY prio, virtual_at, id LIMIT ?6",
     [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
                       " ORDER BY issued_at, id",
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
@@ -1188,6 +1192,31 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
     sqlite3_bind_int64(st, 4, t->virtual_at);
     sqlite3_bind_int64(st, 5, t->id);
     return (int)scalar(s, st, 0);
+}
+
+int qh_store_ahead_services(struct qh_store *s, const struct qh_ticket_row *t,
+                            int limit, int (*fn)(const char *, void *),
+                            void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_AHEAD_EACH);
+    bind_text(st, 1, t->day);
+    bind_text(st, 2, t->queue);
+    sqlite3_bind_int(st, 3, t->prio);
+    sqlite3_bind_int64(st, 4, t->virtual_at);
+    sqlite3_bind_int64(st, 5, t->id);
+    sqlite3_bind_int(st, 6, limit);
+    int n = 0, src;
+    char service[24];
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        col_text(st, 0, service, sizeof service);
+        n++;
+        if (fn(service, ud))
+            break;
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return QH_E_DB;
+    return n;
 }
 
 int qh_store_ticket_each(struct qh_store *s, const char *day, int state,

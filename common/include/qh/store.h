@@ -217,6 +217,12 @@ int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue);
 /* Waiting tickets of the same queue ahead of t. */
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t);
+/* The service codes ("" when issued by queue) of the first `limit` waiting
+ * tickets of t's queue ahead of t, in calling order (an index range: the
+ * cost is bounded by limit, not by the queue's length). */
+int qh_store_ahead_services(struct qh_store *s, const struct qh_ticket_row *t,
+                            int limit, int (*fn)(const char *, void *),
+                            void *ud);
 /* Tickets of `day` in `state` (-1: all), in issue order; fn as above. */
 int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
                          int (*fn)(const struct qh_ticket_row *, void *),
