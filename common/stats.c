@@ -229,6 +229,7 @@ int qh_stats_calendar_check(struct qh_store *s, char *err, size_t errlen)
 #define EWT_HISTORY_DAYS 28
 #define EWT_AHEAD_SAMPLE 20    /* tickets ahead looked at one by one */
 #define EWT_TODAY_REFRESH_MS 30000
+#define EWT_CAPACITY_REFRESH_MS 5000
 #define EWT_ALPHA 0.25
 
 struct ewt_item { char service[24]; double sum; int n; };
@@ -408,6 +409,9 @@ struct ewt_cache {
     struct ewt_hist hist;      /* the days before today */
     struct ewt_hist today;     /* hist plus today's pace */
     int64_t today_at;          /* clock when today's pace was read */
+    double cap[QH_MAX_QUEUES]; /* windows serving each queue, and busy ones */
+    int busy[QH_MAX_QUEUES];
+    int64_t cap_at[QH_MAX_QUEUES];
 };
 
 static void ewt_history(struct qh_store *s, const struct qh_hall_conf *h,
@@ -479,8 +483,22 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
     /* The list may disagree with the count the caller saw (a racing
      * call): scale to the count it will tell the citizen. */
     double work = a.n ? a.sum * ahead / a.n : ahead * case_s(e, "", q);
+    /* Windows open, pause and take cases far less often than a busy
+     * kiosk issues: their state is read at most every few seconds. */
     int busy;
-    double cap = capacity(s, h, t->day, t->queue, &busy);
+    double cap;
+    if (c && q >= 0 && c->cap_at[q] && now >= c->cap_at[q] &&
+        now - c->cap_at[q] <= EWT_CAPACITY_REFRESH_MS) {
+        cap = c->cap[q];
+        busy = c->busy[q];
+    } else {
+        cap = capacity(s, h, t->day, t->queue, &busy);
+        if (c && q >= 0) {
+            c->cap[q] = cap;
+            c->busy[q] = busy;
+            c->cap_at[q] = now;
+        }
+    }
     if (cap < 0.5)
         cap = 0.5;
     /* Windows busy now finish their case halfway on average. */
