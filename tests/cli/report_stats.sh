@@ -71,6 +71,12 @@ H=$(cat "$T/r.html")
 expect_in "$H" "<svg" "html embeds the charts"
 expect_in "$H" "按窗口" "html has the window table"
 expect_not_in "$H" "src=" "html is one file"
+# Kept as a test artefact, to be looked at like the screens.
+if [ -n "${QHALL_ARTEFACTS:-}" ]; then
+    mkdir -p "$QHALL_ARTEFACTS"
+    cp "$T/r.html" "$QHALL_ARTEFACTS/report.html"
+    cp "$T/r.svg" "$QHALL_ARTEFACTS/report.svg"
+fi
 
 # ---- follow-ups ----
 run --json followup list
