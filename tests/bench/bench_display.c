@@ -117,59 +117,10 @@ out:
     return status;
 }
 
-enum kind { QHALL, BASELINE };
-
-static int run(enum kind k, const char *dir, int n, int64_t *lat)
-{
-    char path[PATH_MAX];
-    const char *name = k == QHALL ? "display.db" : "baseline.db";
-    int ready[2], res[2], st, ok = 1;
-    size_t want = (size_t)n * sizeof *lat, have = 0;
-
-    bu_path(path, sizeof path, dir, name);
-    if (pipe(ready) < 0 || pipe(res) < 0)
-        return -1;
-    fflush(NULL);
-    pid_t reader = fork();
-    if (reader == 0) {
-        close(ready[0]);
-        close(res[0]);
-        _exit(k == QHALL ? qh_reader(path, n, ready[1], res[1])
-                         : raw_reader(dir, name, n, ready[1], res[1], STALL_MS));
-    }
-    pid_t writer = fork();
-    if (writer == 0) {
-        char c;
-        close(ready[1]);
-        close(res[0]);
-        close(res[1]);
-        if (read(ready[0], &c, 1) != 1)
-            _exit(1);
-        _exit(k == QHALL ? qh_writer(path, n) : raw_writer(path, n, GAP_US));
-    }
-    close(ready[0]);
-    close(ready[1]);
-    close(res[1]);
-    while (have < want) {
-        ssize_t r = read(res[0], (char *)lat + have, want - have);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        have += (size_t)r;
-    }
-    close(res[0]);
-    if (reader < 0 || writer < 0)
-        ok = 0;
-    if (reader > 0 && (waitpid(reader, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)))
-        ok = 0;
-    if (writer > 0 && (waitpid(writer, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)))
-        ok = 0;
-    return ok && have == want ? 0 : -1;
-}
 
 static int latency(const char *dir)
 {
+    const struct rw_subject subject = {"display.db", qh_reader, qh_writer, GAP_US, STALL_MS};
     int n = bu_scaled(getenv("QHALL_BENCH_N") ? atoi(getenv("QHALL_BENCH_N")) : 1000, 50);
     int64_t *lq = calloc((size_t)n, sizeof *lq), *lb = calloc((size_t)n, sizeof *lb);
     char path[PATH_MAX];
@@ -183,7 +134,8 @@ static int latency(const char *dir)
     qh_store_close(s);
     for (int r = 0, done = 0; r < ROUNDS; r++) {
         int m = r < ROUNDS - 1 ? n / ROUNDS : n - done;
-        if (m > 0 && (run(QHALL, dir, m, lq + done) < 0 || run(BASELINE, dir, m, lb + done) < 0)) {
+        if (m > 0 && (rw_run(QHALL, &subject, dir, m, lq + done) < 0 ||
+                      rw_run(BASELINE, &subject, dir, m, lb + done) < 0)) {
             fprintf(stderr, "bench_display: latency run failed\n");
             goto out;
         }

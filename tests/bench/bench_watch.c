@@ -140,63 +140,6 @@ out:
 
 /* ---- driver ---- */
 
-enum kind { QHALL, BASELINE };
-
-/* Fork a reader and a writer (the writer waits for the reader's watch),
- * collect n latencies in ns.  0 or -1. */
-static int run(enum kind k, const char *dir, int n, int64_t *lat)
-{
-    char path[PATH_MAX];
-    const char *name = k == QHALL ? "watch.db" : "baseline.db";
-    int ready[2], res[2], st, ok = 1;
-    pid_t reader, writer;
-    size_t want = (size_t)n * sizeof *lat, have = 0;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (pipe(ready) < 0 || pipe(res) < 0)
-        return -1;
-    fflush(NULL);
-    reader = fork();
-    if (reader == 0) {
-        close(ready[0]);
-        close(res[0]);
-        _exit(k == QHALL ? qh_reader(path, n, ready[1], res[1])
-                         : raw_reader(dir, name, n, ready[1], res[1], STALL_MS));
-    }
-    writer = fork();
-    if (writer == 0) {
-        char c;
-
-        close(ready[1]);
-        close(res[0]);
-        close(res[1]);
-        if (read(ready[0], &c, 1) != 1)
-            _exit(1);
-        _exit(k == QHALL ? qh_writer(path, n) : raw_writer(path, n, GAP_US));
-    }
-    close(ready[0]);
-    close(ready[1]);
-    close(res[1]);
-    while (have < want) {
-        ssize_t r = read(res[0], (char *)lat + have, want - have);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        have += (size_t)r;
-    }
-    close(res[0]);
-    if (reader < 0 || writer < 0)
-        ok = 0;
-    if (reader > 0 && (waitpid(reader, &st, 0) < 0 || !WIFEXITED(st) ||
-                       WEXITSTATUS(st) != 0))
-        ok = 0;
-    if (writer > 0 && (waitpid(writer, &st, 0) < 0 || !WIFEXITED(st) ||
-                       WEXITSTATUS(st) != 0))
-        ok = 0;
-    return ok && have == want ? 0 : -1;
-}
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -232,6 +175,7 @@ static void cleanup(const char *dir)
 
 int main(void)
 {
+    const struct rw_subject subject = {"watch.db", qh_reader, qh_writer, GAP_US, STALL_MS};
     const char *env = getenv("QHALL_BENCH_N");
     const char *tmp = getenv("TMPDIR");
     char dir[PATH_MAX];
@@ -254,8 +198,8 @@ int main(void)
     for (int r = 0, done = 0; lw && lb && r < ROUNDS; r++) {
         int m = r < ROUNDS - 1 ? n / ROUNDS : n - done;
 
-        if (m > 0 && (run(QHALL, dir, m, lw + done) < 0 ||
-                      run(BASELINE, dir, m, lb + done) < 0)) {
+        if (m > 0 && (rw_run(QHALL, &subject, dir, m, lw + done) < 0 ||
+                      rw_run(BASELINE, &subject, dir, m, lb + done) < 0)) {
             free(lw);
             lw = NULL;
         }

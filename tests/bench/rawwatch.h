@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,6 +236,77 @@ out:
     sqlite3_close(db);
     free(lat);
     return status;
+}
+
+/* ---- the reader/writer pair, subject against baseline ---- */
+
+enum kind { QHALL, BASELINE };
+
+/* The subject measured against the baseline: its reader (delivers n
+ * latencies in ns on out_fd after writing a byte on ready_fd) and its
+ * writer, each run in a process of its own. */
+struct rw_subject {
+    const char *db_name;
+    int (*reader)(const char *path, int n, int ready_fd, int out_fd);
+    int (*writer)(const char *path, int n);
+    int gap_us, stall_ms;
+};
+
+/* Fork a reader and a writer (the writer waits for the reader's watch),
+ * collect n latencies in ns.  0 or -1. */
+static inline int rw_run(enum kind k, const struct rw_subject *sub, const char *dir,
+                         int n, int64_t *lat)
+{
+    char path[PATH_MAX];
+    const char *name = k == QHALL ? sub->db_name : "baseline.db";
+    int ready[2], res[2], st, ok = 1;
+    pid_t reader, writer;
+    size_t want = (size_t)n * sizeof *lat, have = 0;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (pipe(ready) < 0 || pipe(res) < 0)
+        return -1;
+    fflush(NULL);
+    reader = fork();
+    if (reader == 0) {
+        close(ready[0]);
+        close(res[0]);
+        _exit(k == QHALL ? sub->reader(path, n, ready[1], res[1])
+                         : raw_reader(dir, name, n, ready[1], res[1], sub->stall_ms));
+    }
+    writer = fork();
+    if (writer == 0) {
+        char c;
+
+        close(ready[1]);
+        close(res[0]);
+        close(res[1]);
+        if (read(ready[0], &c, 1) != 1)
+            _exit(1);
+        _exit(k == QHALL ? sub->writer(path, n) : raw_writer(path, n, sub->gap_us));
+    }
+    close(ready[0]);
+    close(ready[1]);
+    close(res[1]);
+    while (have < want) {
+        ssize_t r = read(res[0], (char *)lat + have, want - have);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        have += (size_t)r;
+    }
+    close(res[0]);
+    if (reader < 0 || writer < 0)
+        ok = 0;
+    if (reader > 0 && (waitpid(reader, &st, 0) < 0 || !WIFEXITED(st) ||
+                       WEXITSTATUS(st) != 0))
+        ok = 0;
+    if (writer > 0 && (waitpid(writer, &st, 0) < 0 || !WIFEXITED(st) ||
+                       WEXITSTATUS(st) != 0))
+        ok = 0;
+    return ok && have == want ? 0 : -1;
 }
 
 #endif
