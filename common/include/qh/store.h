@@ -126,7 +126,7 @@ struct qh_service {
 enum { QH_STORE_READONLY = 1 };
 
 /* Open (creating and migrating the schema if needed).  A new file has no
- * hall yet: qh_store_hall_init() gives it one. */
+ * hall yet: qh_hall_init() (ticket.h) gives it one. */
 int qh_store_open(struct qh_store **out, const char *path, int flags,
                   char *err, size_t errlen);
 void qh_store_close(struct qh_store *s);          /* NULL is a no-op */
@@ -156,7 +156,8 @@ int qh_store_data_version(struct qh_store *s, int64_t *out,
 /* 1 if the database has a hall, 0 if not. */
 int qh_store_has_hall(struct qh_store *s);
 /* Replace hall settings, queues and windows (in the caller's transaction).
- * Refused with QH_E_STATE while tickets of today are open unless force. */
+ * Whether a hall may be replaced is the caller's decision (qh_hall_init
+ * and its force flag); a window that stays keeps its login and pause. */
 int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
                        char *err, size_t errlen);
 /* The hall as loaded at open, reloaded when another connection changed it
