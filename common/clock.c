@@ -5,8 +5,12 @@
  * hour; qh_clock_set() does the same inside one process.  Local time
  * comes from ICU calendars rather than TZ/localtime_r so the library never
  * changes process-wide state.  One calendar is cached (opening one costs
- * far more than using it) behind a mutex. */
+ * far more than using it) behind a mutex, and with it the span between
+ * the zone's offset changes around the last time asked for: inside it,
+ * local time is plain arithmetic, which matters because every ticket
+ * operation and every row of a report asks. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,10 @@ static int64_t fixed_ms;
 static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static UCalendar *cal;
 static char cal_tz[64];
+/* The zone of cal is UTC+span_off on [span_from, span_to); span_to <=
+ * span_from when nothing is known. */
+static int64_t span_from, span_to;
+static int span_off;
 
 void qh_clock_set(int64_t ms)
 {
@@ -80,6 +88,7 @@ static UCalendar *lock_cal(const char *tz)
         return NULL;
     }
     snprintf(cal_tz, sizeof cal_tz, "%s", tz);
+    span_from = span_to = 0;
     return cal;
 }
 
@@ -88,26 +97,73 @@ static void unlock_cal(void)
     pthread_mutex_unlock(&cal_lock);
 }
 
+/* Inverse of days_from_civil (H. Hinnant's algorithm). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Learn the offset of cal's zone at ms and the span it holds for; cal is
+ * locked.  Without transition data the span is just ms. */
+static int learn_span(int64_t ms)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_setMillis(cal, (UDate)ms, &st);
+    int off = ucal_get(cal, UCAL_ZONE_OFFSET, &st) + ucal_get(cal, UCAL_DST_OFFSET, &st);
+    if (U_FAILURE(st))
+        return -1;
+    UDate prev, next;
+    UErrorCode pst = U_ZERO_ERROR, nst = U_ZERO_ERROR;
+    UBool has_prev = ucal_getTimeZoneTransitionDate(
+        cal, UCAL_TZ_TRANSITION_PREVIOUS_INCLUSIVE, &prev, &pst);
+    UBool has_next = ucal_getTimeZoneTransitionDate(
+        cal, UCAL_TZ_TRANSITION_NEXT, &next, &nst);
+    span_off = off;
+    if (U_FAILURE(pst) || U_FAILURE(nst)) {
+        span_from = ms;
+        span_to = ms + 1;
+        return 0;
+    }
+    span_from = has_prev ? (int64_t)prev : INT64_MIN;
+    span_to = has_next ? (int64_t)next : INT64_MAX;
+    if (ms < span_from || ms >= span_to) {
+        span_from = ms;
+        span_to = ms + 1;
+    }
+    return 0;
+}
+
 int qh_clock_local(const char *tz, int64_t ms, struct qh_tm *out)
 {
     UCalendar *c = lock_cal(tz ? tz : "UTC");
-    if (!c) {
+    if (!c || ((ms < span_from || ms >= span_to) && learn_span(ms) < 0)) {
         unlock_cal();
         return QH_E_PARSE;
     }
-    UErrorCode st = U_ZERO_ERROR;
-    ucal_setMillis(c, (UDate)ms, &st);
-    out->year = ucal_get(c, UCAL_YEAR, &st);
-    out->month = ucal_get(c, UCAL_MONTH, &st) + 1;
-    out->day = ucal_get(c, UCAL_DATE, &st);
-    out->hour = ucal_get(c, UCAL_HOUR_OF_DAY, &st);
-    out->min = ucal_get(c, UCAL_MINUTE, &st);
-    out->sec = ucal_get(c, UCAL_SECOND, &st);
-    out->wday = ucal_get(c, UCAL_DAY_OF_WEEK, &st) - 1;
-    out->offset_min = (ucal_get(c, UCAL_ZONE_OFFSET, &st) +
-                       ucal_get(c, UCAL_DST_OFFSET, &st)) / 60000;
+    int64_t local = ms + span_off;
     unlock_cal();
-    return U_FAILURE(st) ? QH_E_PARSE : 0;
+    int64_t days = floor_div(local, 86400000);
+    int64_t in_day = (local - days * 86400000) / 1000;
+    civil_from_days(days, &out->year, &out->month, &out->day);
+    out->hour = (int)(in_day / 3600);
+    out->min = (int)(in_day / 60 % 60);
+    out->sec = (int)(in_day % 60);
+    out->wday = (int)((days % 7 + 11) % 7);   /* 1970-01-01 was a Thursday */
+    out->offset_min = span_off / 60000;
+    return 0;
 }
 
 /* Milliseconds of a local wall-clock time in tz. */

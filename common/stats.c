@@ -238,6 +238,7 @@ struct ewt_hist {
     const struct qh_hall_conf *h;
     struct ewt_item items[EWT_ITEMS];
     int nitems;
+    int sorted;                   /* items are in code order: bsearch them */
     double qsum[QH_MAX_QUEUES];
     int qn[QH_MAX_QUEUES];
     double pace[QH_MAX_QUEUES];   /* today's smoothed seconds per case */
@@ -251,11 +252,31 @@ static int queue_index(const struct qh_hall_conf *h, const char *code)
     return -1;
 }
 
+static int item_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct ewt_item *)a)->service,
+                  ((const struct ewt_item *)b)->service);
+}
+
+static int item_key_cmp(const void *key, const void *item)
+{
+    return strcmp(key, ((const struct ewt_item *)item)->service);
+}
+
+/* Once the history is read, lookups (a score per issue) bsearch it. */
+static void items_sort(struct ewt_hist *e)
+{
+    qsort(e->items, (size_t)e->nitems, sizeof e->items[0], item_cmp);
+    e->sorted = 1;
+}
+
 static struct ewt_item *item_of(struct ewt_hist *e, const char *service, int add)
 {
     if (!service[0])
         return NULL;
-    /* Few hundred items: a linear search costs less than the query. */
+    if (e->sorted)
+        return bsearch(service, e->items, (size_t)e->nitems, sizeof e->items[0],
+                       item_key_cmp);
     for (int i = 0; i < e->nitems; i++)
         if (!strcmp(e->items[i].service, service))
             return &e->items[i];
@@ -424,6 +445,7 @@ static void ewt_history(struct qh_store *s, const struct qh_hall_conf *h,
     qh_stats_day_str(z - EWT_HISTORY_DAYS, from);
     qh_stats_day_str(z - 1, to);
     qh_store_stats_handled_sum(s, from, to, hist_sum, e);
+    items_sort(e);
 }
 
 static void ewt_today(struct qh_store *s, const struct qh_hall_conf *h,
@@ -442,15 +464,12 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
 {
     const struct qh_hall_conf *h = qh_store_hall(s);
     char key[32];
-    struct ewt_hist *e = malloc(sizeof *e);
-    if (!e) {
-        qh_policy_estimate(ahead, 1, h->default_handle_minutes, wait_min, wait_max);
-        return;
-    }
+    struct ewt_hist *e, *own = NULL;
     /* The history before today is the same all day, and today's pace moves
      * slowly: both are kept per connection (a kiosk issues hundreds of
      * tickets) and today's is refreshed every EWT_TODAY_REFRESH_MS, so an
-     * issue does not rescan the day's tickets inside its transaction. */
+     * issue does not rescan the day's tickets inside its transaction, nor
+     * copy them: the estimate reads the cached tables in place. */
     snprintf(key, sizeof key, "ewt:%s", t->day);
     struct ewt_cache *c = qh_store_stats_cache(s, key);
     int64_t now = qh_clock_now();
@@ -465,11 +484,14 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         c->today_at = now;
     }
     if (c) {
-        *e = c->today;
+        e = &c->today;
+    } else if ((own = malloc(2 * sizeof *own))) {
+        ewt_history(s, h, t->day, own + 1);
+        ewt_today(s, h, t->day, own + 1, own);
+        e = own;
     } else {
-        struct ewt_hist hist;
-        ewt_history(s, h, t->day, &hist);
-        ewt_today(s, h, t->day, &hist, e);
+        qh_policy_estimate(ahead, 1, h->default_handle_minutes, wait_min, wait_max);
+        return;
     }
     e->h = h;
 
@@ -479,7 +501,9 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
      * number keeps an issue's cost flat however long the queue grows (it
      * runs inside the issuing transaction). */
     if (ahead > 0)
-        qh_store_ahead_services(s, t, EWT_AHEAD_SAMPLE, ahead_one, &a);
+        qh_store_queue_services(s, t->day, t->queue,
+                                ahead < EWT_AHEAD_SAMPLE ? ahead : EWT_AHEAD_SAMPLE,
+                                ahead_one, &a);
     /* The list may disagree with the count the caller saw (a racing
      * call): scale to the count it will tell the citizen. */
     double work = a.n ? a.sum * ahead / a.n : ahead * case_s(e, "", q);
@@ -519,7 +543,7 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         mx = mn + 5;
     *wait_min = mn;
     *wait_max = mx;
-    free(e);
+    free(own);
 }
 
 /* ---- follow-ups ---- */

@@ -32,7 +32,7 @@ enum {
     Q_SEQ_GET, Q_SEQ_PUT, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
-    Q_AHEAD, Q_AHEAD_EACH, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
+    Q_AHEAD, Q_BEHIND, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
@@ -41,7 +41,7 @@ enum {
     Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
     Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
     Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ,
-    Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
+    Q_CHECK_WAITING, Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
     Q_COUNT
 };
 
@@ -50,7 +50,14 @@ enum {
     " virtual_at, prio, called_at, started_at, finished_at, win," \
     " target_window, staff, recalls, outcome, rated, appointment"
 #define EVENT_COLS "id, at, type, ticket, number, queue, win, staff, detail"
-#define OPEN_STATES "(0, 1, 2, 3, 4)"
+/* Ids of the tickets earlier days left open, through the two partial
+ * indexes that hold only live tickets: never a scan of a year of history,
+ * for this runs under the write lock at the day's first write. */
+#define OPEN_BEFORE \
+    "(SELECT id FROM ticket INDEXED BY ticket_waiting" \
+    " WHERE day < ?1 AND state = 0 UNION ALL" \
+    " SELECT id FROM ticket INDEXED BY ticket_live" \
+    " WHERE day < ?1 AND state BETWEEN 1 AND 4)"
 
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -129,14 +136,16 @@ static const char *const sql[Q_COUNT] = {
                            " WHERE day = ?1 AND queue = ?2 AND state = 0"
                            " AND (target_window = 0 OR target_window = ?3)"
                            " ORDER BY issued_at, id LIMIT 1",
-    [Q_WAITING_COUNT] = "SELECT count(*) FROM ticket WHERE day = ?1"
-                        " AND queue = ?2 AND state = 0",
+    [Q_WAITING_COUNT] = "SELECT waiting FROM day_seq WHERE day = ?1"
+                        " AND queue = ?2",
     [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
                 " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
-    [Q_AHEAD_EACH] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
+    [Q_BEHIND] = "SELECT count(*) FROM ticket INDEXED BY ticket_waiting"
+                 " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                 " AND (prio, virtual_at, id) > (?3, ?4, ?5)",
+    [Q_QUEUE_SERVICES] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
                      " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                     " AND (prio, virtual_at, id) < (?3, ?4, ?5)"
-                     " ORDER BY prio, virtual_at, id LIMIT ?6",
+                     " ORDER BY prio, virtual_at, id LIMIT ?3",
     [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
                       " ORDER BY issued_at, id",
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
@@ -147,13 +156,8 @@ static const char *const sql[Q_COUNT] = {
         " json_object('day', day, 'from', CASE state WHEN 0 THEN 'waiting'"
         " WHEN 1 THEN 'called' WHEN 2 THEN 'serving' WHEN 3 THEN 'held'"
         " ELSE 'no_show' END, 'via', ?3)"
-        /* The open-ticket index, not a scan of a year of history in id
-         * order: this runs under the write lock at the day's first issue. */
-        " FROM ticket INDEXED BY ticket_open"
-        " WHERE day < ?1 AND state IN " OPEN_STATES " ORDER BY id",
-    [Q_EXPIRE_TICKETS] = "UPDATE ticket INDEXED BY ticket_open SET state = 7"
-                         " WHERE day < ?1"
-                         " AND state IN " OPEN_STATES,
+        " FROM ticket WHERE id IN " OPEN_BEFORE " ORDER BY id",
+    [Q_EXPIRE_TICKETS] = "UPDATE ticket SET state = 7 WHERE id IN " OPEN_BEFORE,
     [Q_EVENT_INSERT] = "INSERT INTO event(at, type, ticket, number, queue,"
                        " win, staff, detail)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -201,6 +205,15 @@ static const char *const sql[Q_COUNT] = {
                     " FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM day_seq d"
                     " WHERE d.day = t.day AND d.queue = t.origin)"
                     " GROUP BY t.day, t.origin",
+    /* Waiting counters: per day and current queue, the tickets waiting. */
+    [Q_CHECK_WAITING] = "SELECT d.day, d.queue, d.waiting, (SELECT count(*)"
+                        " FROM ticket t WHERE t.day = d.day"
+                        " AND t.queue = d.queue AND t.state = 0) AS n"
+                        " FROM day_seq d WHERE n != d.waiting"
+                        " UNION ALL SELECT t.day, t.queue, 0, count(*)"
+                        " FROM ticket t WHERE t.state = 0 AND NOT EXISTS"
+                        " (SELECT 1 FROM day_seq d WHERE d.day = t.day"
+                        " AND d.queue = t.queue) GROUP BY t.day, t.queue",
     [Q_CHECK_ISSUED] = "SELECT t.day, t.number, (SELECT count(*) FROM event e"
                        " WHERE e.ticket = t.id AND e.type = 'issued') AS n"
                        " FROM ticket t WHERE n != 1",
@@ -310,6 +323,50 @@ static const char *const migrations[] = {
     "CREATE INDEX followup_open ON followup(due_day) WHERE closed_at = 0;"
     "CREATE INDEX followup_day ON followup(day);"
     "CREATE INDEX event_untied_at ON event(at) WHERE ticket IS NULL;",
+    /* 4: issuing a number writes one index fewer, and counting the people
+     * ahead reads only the waiting index.  ticket_waiting carries state
+     * (always 0 in it) and service, so the count and the wait estimate's
+     * sample of the tickets ahead never visit the table; ticket_open, which
+     * every new ticket entered, gives way to ticket_live, which a ticket
+     * enters only once it is called, and rollover finds waiting tickets
+     * through ticket_waiting instead. */
+    "DROP INDEX ticket_waiting;"
+    "CREATE INDEX ticket_waiting ON ticket(day, queue, state, prio,"
+    "  virtual_at, id, service) WHERE state = 0;"
+    "DROP INDEX ticket_open;"
+    "CREATE INDEX ticket_live ON ticket(day) WHERE state BETWEEN 1 AND 4;"
+    /* A day's row per queue also counts the tickets waiting in it (by the
+     * queue they are in now; `last` counts by the queue that gave the
+     * number).  Triggers keep the count in every transaction that moves a
+     * ticket in or out of waiting, whoever writes it, so the people ahead
+     * of a new ticket are the count less the few behind it: an issue
+     * costs the same with 5 or 500 waiting, and issuing touches no row
+     * beyond the one its number already advanced. */
+    "ALTER TABLE day_seq ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;"
+    "INSERT INTO day_seq(day, queue, last, waiting)"
+    "  SELECT day, queue, 0, count(*) FROM ticket WHERE state = 0"
+    "  GROUP BY day, queue"
+    "  ON CONFLICT(day, queue) DO UPDATE SET waiting = excluded.waiting;"
+    "CREATE TRIGGER ticket_waiting_insert AFTER INSERT ON ticket"
+    "  WHEN new.state = 0 BEGIN"
+    "  INSERT INTO day_seq(day, queue, last, waiting)"
+    "    VALUES (new.day, new.queue, 0, 1)"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"
+    "  END;"
+    "CREATE TRIGGER ticket_waiting_update AFTER UPDATE OF state, queue, day"
+    "  ON ticket WHEN (old.state = 0 OR new.state = 0) AND (old.state != new.state"
+    "  OR old.queue != new.queue OR old.day != new.day) BEGIN"
+    "  UPDATE day_seq SET waiting = waiting - 1"
+    "    WHERE old.state = 0 AND day = old.day AND queue = old.queue;"
+    "  INSERT INTO day_seq(day, queue, last, waiting)"
+    "    SELECT new.day, new.queue, 0, 1 WHERE new.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"
+    "  END;"
+    "CREATE TRIGGER ticket_waiting_delete AFTER DELETE ON ticket"
+    "  WHEN old.state = 0 BEGIN"
+    "  UPDATE day_seq SET waiting = waiting - 1"
+    "    WHERE day = old.day AND queue = old.queue;"
+    "  END;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -384,10 +441,22 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+/* Column i into out, cut (if it must be) at a character boundary: a
+ * row read copies a dozen columns, so this is a plain copy, not printf. */
 static void col_text(sqlite3_stmt *st, int i, char *out, size_t outlen)
 {
     const unsigned char *v = sqlite3_column_text(st, i);
-    snprintf(out, outlen, "%s", v ? (const char *)v : "");
+    size_t n = v ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (!outlen)
+        return;
+    if (n >= outlen) {
+        n = outlen - 1;
+        while (n > 0 && (v[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(out, v, n);
+    out[n] = '\0';
 }
 
 /* Run a statement that returns no rows (or whose rows are ignored). */
@@ -1035,6 +1104,8 @@ static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
                       int *seq, char *err, size_t errlen)
 {
+    /* A read and an upsert cost less than one upsert with RETURNING,
+     * which buffers its row in a temporary table. */
     sqlite3_stmt *st = stmt(s, Q_SEQ_GET);
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
@@ -1185,6 +1256,23 @@ int qh_store_waiting_count(struct qh_store *s, const char *day,
 
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
 {
+    /* Inside a transaction the queue's counter and the count behind see
+     * one snapshot, and a ticket in the normal order (not green, not a
+     * released hold) has few or none behind it: most often a new one,
+     * which has nobody.  Outside one, or for the others, count ahead. */
+    if (!sqlite3_get_autocommit(s->db) && t->state == QH_TICKET_WAITING &&
+        t->prio >= 1 && t->virtual_at >= t->issued_at) {
+        int waiting = qh_store_waiting_count(s, t->day, t->queue);
+        sqlite3_stmt *st = stmt(s, Q_BEHIND);
+        bind_text(st, 1, t->day);
+        bind_text(st, 2, t->queue);
+        sqlite3_bind_int(st, 3, t->prio);
+        sqlite3_bind_int64(st, 4, t->virtual_at);
+        sqlite3_bind_int64(st, 5, t->id);
+        int ahead = waiting - 1 - (int)scalar(s, st, 0);
+        if (ahead >= 0)
+            return ahead;
+    }
     sqlite3_stmt *st = stmt(s, Q_AHEAD);
     bind_text(st, 1, t->day);
     bind_text(st, 2, t->queue);
@@ -1194,17 +1282,14 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
     return (int)scalar(s, st, 0);
 }
 
-int qh_store_ahead_services(struct qh_store *s, const struct qh_ticket_row *t,
-                            int limit, int (*fn)(const char *, void *),
-                            void *ud)
+int qh_store_queue_services(struct qh_store *s, const char *day,
+                            const char *queue, int limit,
+                            int (*fn)(const char *, void *), void *ud)
 {
-    sqlite3_stmt *st = stmt(s, Q_AHEAD_EACH);
-    bind_text(st, 1, t->day);
-    bind_text(st, 2, t->queue);
-    sqlite3_bind_int(st, 3, t->prio);
-    sqlite3_bind_int64(st, 4, t->virtual_at);
-    sqlite3_bind_int64(st, 5, t->id);
-    sqlite3_bind_int(st, 6, limit);
+    sqlite3_stmt *st = stmt(s, Q_QUEUE_SERVICES);
+    bind_text(st, 1, day);
+    bind_text(st, 2, queue);
+    sqlite3_bind_int(st, 3, limit);
     int n = 0, src;
     char service[24];
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1560,6 +1645,12 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
                 sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
                 sqlite3_column_int(st, 4));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_WAITING);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("waiting in queue %s on %s: counter %d, %d tickets",
+                sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
+                sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
     sqlite3_reset(st);
     st = stmt(s, Q_CHECK_ISSUED);
     while (sqlite3_step(st) == SQLITE_ROW)

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
+
 #include "testutil.h"
 #include "qh/clock.h"
 #include "qh/err.h"
@@ -100,6 +103,82 @@ static void local_zone(void **state)
     assert_int_equal(b - a, 23 * 3600000LL);
 }
 
+/* The fields straight from an ICU calendar, the slow way. */
+static void icu_local(const char *tz, int64_t ms, struct qh_tm *t)
+{
+    UChar id[64];
+    UErrorCode st = U_ZERO_ERROR;
+    u_uastrcpy(id, tz);
+    UCalendar *c = ucal_open(id, -1, "en_US_POSIX", UCAL_GREGORIAN, &st);
+    ucal_setMillis(c, (UDate)ms, &st);
+    t->year = ucal_get(c, UCAL_YEAR, &st);
+    t->month = ucal_get(c, UCAL_MONTH, &st) + 1;
+    t->day = ucal_get(c, UCAL_DATE, &st);
+    t->hour = ucal_get(c, UCAL_HOUR_OF_DAY, &st);
+    t->min = ucal_get(c, UCAL_MINUTE, &st);
+    t->sec = ucal_get(c, UCAL_SECOND, &st);
+    t->wday = ucal_get(c, UCAL_DAY_OF_WEEK, &st) - 1;
+    t->offset_min = (ucal_get(c, UCAL_ZONE_OFFSET, &st) +
+                     ucal_get(c, UCAL_DST_OFFSET, &st)) / 60000;
+    assert_false(U_FAILURE(st));
+    ucal_close(c);
+}
+
+/* qh_clock_local does arithmetic inside the span between a zone's offset
+ * changes: it must agree with ICU everywhere, across DST switches (New
+ * York, Berlin, Lord Howe's half hour, Santiago's southern one), the
+ * zones taking turns so the cached span is dropped and relearnt, and
+ * minutes either side of every switch. */
+static void local_matches_icu(void **state)
+{
+    (void)state;
+    static const char *const zones[] = {
+        "Asia/Shanghai", "America/New_York", "Europe/Berlin",
+        "Australia/Lord_Howe", "America/Santiago", "UTC",
+    };
+    const int nz = (int)(sizeof zones / sizeof zones[0]);
+    const int64_t start = 1767225600000LL;    /* 2026-01-01T00:00:00Z */
+    int checked = 0;
+    for (int64_t ms = start; ms < start + 366LL * 86400000; ms += 3600000LL * 7 + 61000) {
+        for (int z = 0; z < nz; z++) {
+            for (int64_t d = -120000; d <= 120000; d += 60000) {
+                struct qh_tm got, want;
+                assert_int_equal(qh_clock_local(zones[z], ms + d, &got), 0);
+                icu_local(zones[z], ms + d, &want);
+                if (memcmp(&got, &want, sizeof got))
+                    fail_msg("%s at %lld: got %04d-%02d-%02d %02d:%02d:%02d w%d %+d,"
+                             " ICU %04d-%02d-%02d %02d:%02d:%02d w%d %+d", zones[z],
+                             (long long)(ms + d), got.year, got.month, got.day,
+                             got.hour, got.min, got.sec, got.wday, got.offset_min,
+                             want.year, want.month, want.day, want.hour, want.min,
+                             want.sec, want.wday, want.offset_min);
+                checked++;
+            }
+        }
+    }
+    /* The 2026 switches themselves, to the millisecond either side. */
+    static const struct { const char *tz; const char *at; } sw[] = {
+        {"America/New_York", "2026-03-08T07:00:00Z"},
+        {"America/New_York", "2026-11-01T06:00:00Z"},
+        {"Europe/Berlin", "2026-03-29T01:00:00Z"},
+        {"Europe/Berlin", "2026-10-25T01:00:00Z"},
+        {"Australia/Lord_Howe", "2026-04-04T15:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof sw / sizeof sw[0]; i++) {
+        int64_t at;
+        assert_int_equal(qh_clock_parse(sw[i].at, NULL, &at, NULL, 0), 0);
+        for (int64_t d = -2; d <= 1; d++) {
+            struct qh_tm got, want;
+            assert_int_equal(qh_clock_local(sw[i].tz, at + d, &got), 0);
+            icu_local(sw[i].tz, at + d, &want);
+            if (memcmp(&got, &want, sizeof got))
+                fail_msg("%s at %s%+lld ms: offset %d, ICU %d", sw[i].tz, sw[i].at,
+                         (long long)d, got.offset_min, want.offset_min);
+        }
+    }
+    assert_true(checked > 30000);
+}
+
 static void env_clock(void **state)
 {
     (void)state;
@@ -124,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_table),
         cmocka_unit_test(local_zone),
+        cmocka_unit_test(local_matches_icu),
         cmocka_unit_test(env_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* test_store.c: the SQLite store itself: schema creation and refusal of a
- * newer schema, hall save and reload across connections, the append-only
- * event log, settings, backup, and failures (read-only, missing dir). */
+ * newer schema, migration of an older one, hall save and reload across
+ * connections, the append-only event log, settings, backup, the waiting
+ * counters against the tickets they count, and failures (read-only,
+ * missing dir). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +242,217 @@ static void open_failures(void **state)
     assert_non_null(strstr(err, path));
 }
 
+/* ---- waiting counters ---- */
+
+static sqlite3 *raw_open(struct qh_store *s)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(qh_store_path(s), &db, SQLITE_OPEN_READONLY,
+                                     NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+static int raw_int(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (a)
+        sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+    if (b)
+        sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* A number of `day` in `state`, at random; "" when there is none. */
+static void raw_pick(sqlite3 *db, const char *day, int state, char out[16])
+{
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT number FROM ticket WHERE day = ?1"
+                                        " AND state = ?2 ORDER BY random() LIMIT 1",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, state);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+static void counters_agree(struct qh_store *s, sqlite3 *db, const char *when)
+{
+    char day[11], report[4096];
+    qh_ticket_today(s, day);
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    for (int i = 0; i < h->nqueues; i++) {
+        const char *q = h->queues[i].code;
+        int want = raw_int(db, "SELECT count(*) FROM ticket WHERE day = ?1"
+                           " AND queue = ?2 AND state = 0", day, q);
+        int got = qh_store_waiting_count(s, day, q);
+        if (got != want)
+            fail_msg("%s: queue %s counter %d, %d waiting", when, q, got, want);
+    }
+    int n = qh_store_check(s, report, sizeof report, err, sizeof err);
+    if (n != 0)
+        fail_msg("%s: check: %s", when, report);
+}
+
+/* Every operation that moves tickets in and out of the queues, at random
+ * for several days: the counters the triggers keep always equal the
+ * tickets waiting, and the people ahead a new ticket is told (the counter
+ * less those behind it, or a count for green tickets) equal a plain count
+ * of the queue. */
+static void waiting_counters(void **state)
+{
+    (void)state;
+    static const char *const items[] = { "XK001", "GG001", "XK002", "GG010", NULL };
+    static const char *const queues[] = { "A", "B", "C" };
+    static const char *const outcomes[] = { "done", "supplement", "failed" };
+    tu_clock("2026-11-25T08:30:00+08:00");
+    struct qh_store *s = tu_store_new("counters");
+    sqlite3 *db = raw_open(s);
+    unsigned x = 2026;
+    int issued = 0, fast = 0, moves = 0;
+    for (int step = 0; step < 1500; step++) {
+        x = x * 1103515245u + 12345u;
+        unsigned r = (x >> 8) % 100, w = 1 + (x >> 20) % 5;
+        char day[11], num[16];
+        struct qh_ticket_row t;
+        qh_ticket_today(s, day);
+        if (r < 40) {
+            struct qh_issue_req req;
+            struct qh_issue_info info;
+            memset(&req, 0, sizeof req);
+            req.service = items[(x >> 12) % 5];
+            req.queue = req.service ? NULL : "C";
+            req.green = (x >> 16) % 7 == 0 ? "elderly" : NULL;
+            if (qh_ticket_issue(s, &req, &t, &info, err, sizeof err) < 0)
+                fail_msg("issue: %s", err);
+            sqlite3_stmt *st;
+            assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM ticket"
+                " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                " AND (prio, virtual_at, id) < (?3, ?4, ?5)", -1, &st, NULL), SQLITE_OK);
+            sqlite3_bind_text(st, 1, t.day, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, t.queue, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(st, 3, t.prio);
+            sqlite3_bind_int64(st, 4, t.virtual_at);
+            sqlite3_bind_int64(st, 5, t.id);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            int want = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+            if (info.ahead != want)
+                fail_msg("step %d: %s told %d ahead, %d are", step, t.number,
+                         info.ahead, want);
+            issued++;
+            fast += !req.green;
+        } else if (r < 55) {
+            moves += qh_ticket_call_next(s, (int)w, &t, err, sizeof err) == 0;
+        } else if (r < 60) {
+            qh_ticket_recall(s, (int)w, &t, err, sizeof err);
+        } else if (r < 64) {
+            moves += qh_ticket_noshow(s, (int)w, &t, err, sizeof err) == 0;
+        } else if (r < 68) {
+            raw_pick(db, day, QH_TICKET_NO_SHOW, num);
+            if (num[0])
+                moves += qh_ticket_callback(s, num, (int)w, &t, err, sizeof err) == 0;
+        } else if (r < 74) {
+            qh_ticket_start(s, (int)w, &t, err, sizeof err);
+        } else if (r < 78) {
+            moves += qh_ticket_hold(s, (int)w, &t, err, sizeof err) == 0;
+        } else if (r < 82) {
+            raw_pick(db, day, QH_TICKET_HELD, num);
+            if (num[0])
+                moves += qh_ticket_release(s, num, &t, err, sizeof err) == 0;
+        } else if (r < 86) {
+            struct qh_transfer_to to = {.queue = queues[(x >> 14) % 3]};
+            moves += qh_ticket_transfer(s, (int)w, &to, &t, err, sizeof err) == 0;
+        } else if (r < 94) {
+            moves += qh_ticket_finish(s, (int)w, outcomes[(x >> 14) % 3], "n",
+                                      &t, err, sizeof err) == 0;
+        } else if (r < 97) {
+            raw_pick(db, day, QH_TICKET_WAITING, num);
+            if (num[0])
+                moves += qh_ticket_cancel(s, num, &t, err, sizeof err) == 0;
+        } else {
+            tu_clock_advance(60 * (int)(1 + (x >> 10) % 5));
+        }
+        /* Three service days: the queues left waiting expire at the next
+         * day's first write. */
+        if (step == 500 || step == 1000)
+            tu_clock_advance(24 * 3600);
+        if (step % 50 == 0 || step == 501 || step == 1001) {
+            char when[32];
+            snprintf(when, sizeof when, "step %d", step);
+            counters_agree(s, db, when);
+        }
+    }
+    counters_agree(s, db, "end");
+    print_message("walk: %d issued (%d green), %d moves\n", issued, issued - fast, moves);
+    /* The walk did what it is for. */
+    assert_true(issued > 400 && issued - fast > 30 && moves > 200);
+    assert_int_equal(raw_int(db, "SELECT count(DISTINCT day) FROM day_seq", NULL, NULL), 3);
+    sqlite3_close(db);
+    qh_store_close(s);
+    tu_clock("2026-11-25T09:00:00+08:00");
+}
+
+/* A database of schema 3 (before the counters) with tickets waiting in
+ * several queues is brought to the current schema on open: the counters
+ * start equal to the tickets waiting, and issuing goes on from them. */
+static void migrate_from_3(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("migrate");
+    char path[512], day[11];
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    qh_ticket_today(s, day);
+    struct qh_issue_req a = {.service = "XK001"}, b = {.service = "GG001"};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
+        assert_int_equal(qh_ticket_issue(s, &b, NULL, NULL, err, sizeof err), 0);
+    }
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+    struct qh_transfer_to to = {.queue = "C"};
+    assert_int_equal(qh_ticket_transfer(s, 1, &to, &t, err, sizeof err), 0);
+    qh_store_close(s);
+    /* Schema 3 as it was: the old indexes, no counters. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    const char *down =
+        "BEGIN;"
+        "DROP TRIGGER ticket_waiting_insert; DROP TRIGGER ticket_waiting_update;"
+        "DROP TRIGGER ticket_waiting_delete;"
+        "ALTER TABLE day_seq DROP COLUMN waiting;"
+        "DROP INDEX ticket_live; DROP INDEX ticket_waiting;"
+        "CREATE INDEX ticket_waiting ON ticket(day, queue, prio, virtual_at, id)"
+        "  WHERE state = 0;"
+        "CREATE INDEX ticket_open ON ticket(day) WHERE state IN (0, 1, 2, 3, 4);"
+        "PRAGMA user_version = 3; COMMIT;";
+    if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("down to 3: %s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    db = raw_open(s);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 4);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema"
+                             " WHERE name = 'ticket_open'", NULL, NULL), 0);
+    assert_int_equal(qh_store_waiting_count(s, day, "A"), 4);
+    assert_int_equal(qh_store_waiting_count(s, day, "B"), 5);
+    assert_int_equal(qh_store_waiting_count(s, day, "C"), 1);
+    counters_agree(s, db, "after migration");
+    struct qh_issue_info info;
+    assert_int_equal(qh_ticket_issue(s, &a, &t, &info, err, sizeof err), 0);
+    assert_int_equal(info.ahead, 4);
+    assert_string_equal(t.number, "A006");
+    counters_agree(s, db, "issued after migration");
+    sqlite3_close(db);
+    qh_store_close(s);
+}
+
 int main(void)
 {
     setenv("QHALL_SYNC", "normal", 1);
@@ -253,6 +466,8 @@ int main(void)
         cmocka_unit_test(checkpoint),
         cmocka_unit_test(heartbeats),
         cmocka_unit_test(open_failures),
+        cmocka_unit_test(waiting_counters),
+        cmocka_unit_test(migrate_from_3),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -325,7 +325,8 @@ static int load_history(const char *path, const char *tz)
             " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             -1, &l.event, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(l.db,
-            "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)",
+            "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
+            " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
             -1, &l.seq, NULL) != SQLITE_OK) {
         load_fail(&l, "prepare");
         goto out;

@@ -213,17 +213,22 @@ int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
  * issue time instead (the overflow rule). */
 int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
                         int window, int by_issue, struct qh_ticket_row *out);
-/* Waiting tickets in queue on day. */
+/* Waiting tickets in queue on day: a counter the database keeps, so the
+ * cost does not grow with the queue. */
 int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue);
-/* Waiting tickets of the same queue ahead of t. */
+/* Waiting tickets of the same queue ahead of t, which must be as stored.
+ * Inside a transaction this is the counter less those behind t (none for
+ * a new ticket in the normal order); outside, a count of the queue. */
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t);
-/* The service codes ("" when issued by queue) of the first `limit` waiting
- * tickets of t's queue ahead of t, in calling order (an index range: the
- * cost is bounded by limit, not by the queue's length). */
-int qh_store_ahead_services(struct qh_store *s, const struct qh_ticket_row *t,
-                            int limit, int (*fn)(const char *, void *),
-                            void *ud);
+/* The service codes ("" when issued by queue) of the first `limit` tickets
+ * waiting in `queue` on `day`, in calling order (an index range: the cost
+ * is bounded by limit, not by the queue's length).  With limit at most a
+ * ticket's count ahead, read in the same transaction, they are all ahead
+ * of it. */
+int qh_store_queue_services(struct qh_store *s, const char *day,
+                            const char *queue, int limit,
+                            int (*fn)(const char *, void *), void *ud);
 /* Tickets of `day` in `state` (-1: all), in issue order; fn as above. */
 int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
                          int (*fn)(const struct qh_ticket_row *, void *),
