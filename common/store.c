@@ -131,11 +131,14 @@ static const char *const sql[Q_COUNT] = {
                      " WHERE day = ?1 AND queue = ?2 AND state = 0"
                      " AND (target_window = 0 OR target_window = ?3)"
                      " ORDER BY prio, virtual_at, id LIMIT 1",
-    [Q_QUEUE_HEAD_ISSUE] = "SELECT " TICKET_COLS " FROM ticket INDEXED BY"
-                           " ticket_waiting_issue"
+    /* The oldest waiting, for a window's overflow rule: a scan of the
+     * queue's waiting index, which holds issued_at and target_window, so
+     * only the one ticket picked is read from the table. */
+    [Q_QUEUE_HEAD_ISSUE] = "SELECT " TICKET_COLS " FROM ticket WHERE id ="
+                           " (SELECT id FROM ticket INDEXED BY ticket_waiting"
                            " WHERE day = ?1 AND queue = ?2 AND state = 0"
                            " AND (target_window = 0 OR target_window = ?3)"
-                           " ORDER BY issued_at, id LIMIT 1",
+                           " ORDER BY issued_at, id LIMIT 1)",
     [Q_WAITING_COUNT] = "SELECT waiting FROM day_seq WHERE day = ?1"
                         " AND queue = ?2",
     [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
@@ -323,16 +326,18 @@ static const char *const migrations[] = {
     "CREATE INDEX followup_open ON followup(due_day) WHERE closed_at = 0;"
     "CREATE INDEX followup_day ON followup(day);"
     "CREATE INDEX event_untied_at ON event(at) WHERE ticket IS NULL;",
-    /* 4: issuing a number writes one index fewer, and counting the people
-     * ahead reads only the waiting index.  ticket_waiting carries state
-     * (always 0 in it) and service, so the count and the wait estimate's
-     * sample of the tickets ahead never visit the table; ticket_open, which
-     * every new ticket entered, gives way to ticket_live, which a ticket
-     * enters only once it is called, and rollover finds waiting tickets
-     * through ticket_waiting instead. */
+    /* 4: issuing a number writes two indexes fewer, and what is read of
+     * the queues is read from one.  ticket_waiting carries state (always 0
+     * in it), service, issued_at and target_window, so counting, the wait
+     * estimate's sample, the head for a window and the oldest for the
+     * overflow rule never visit the table but for the ticket they pick;
+     * ticket_waiting_issue goes.  ticket_open, which every new ticket
+     * entered, gives way to ticket_live, which a ticket enters only once
+     * it is called; rollover finds waiting tickets through ticket_waiting. */
     "DROP INDEX ticket_waiting;"
+    "DROP INDEX ticket_waiting_issue;"
     "CREATE INDEX ticket_waiting ON ticket(day, queue, state, prio,"
-    "  virtual_at, id, service) WHERE state = 0;"
+    "  virtual_at, id, service, issued_at, target_window) WHERE state = 0;"
     "DROP INDEX ticket_open;"
     "CREATE INDEX ticket_live ON ticket(day) WHERE state BETWEEN 1 AND 4;"
     /* A day's row per queue also counts the tickets waiting in it (by the

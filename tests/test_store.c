@@ -430,6 +430,8 @@ static void migrate_from_3(void **state)
         "DROP INDEX ticket_live; DROP INDEX ticket_waiting;"
         "CREATE INDEX ticket_waiting ON ticket(day, queue, prio, virtual_at, id)"
         "  WHERE state = 0;"
+        "CREATE INDEX ticket_waiting_issue ON ticket(day, queue, issued_at, id)"
+        "  WHERE state = 0;"
         "CREATE INDEX ticket_open ON ticket(day) WHERE state IN (0, 1, 2, 3, 4);"
         "PRAGMA user_version = 3; COMMIT;";
     if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
@@ -438,8 +440,9 @@ static void migrate_from_3(void **state)
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
     assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 4);
-    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema"
-                             " WHERE name = 'ticket_open'", NULL, NULL), 0);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name"
+                             " IN ('ticket_open', 'ticket_waiting_issue')",
+                             NULL, NULL), 0);
     assert_int_equal(qh_store_waiting_count(s, day, "A"), 4);
     assert_int_equal(qh_store_waiting_count(s, day, "B"), 5);
     assert_int_equal(qh_store_waiting_count(s, day, "C"), 1);
