@@ -29,12 +29,17 @@ enum {
                 " reason, opened_at, due_day, closed_at, result, closed_by"
 
 static const char *const sql[S_COUNT] = {
-    /* (day, number) is the ticket table's unique index and each ticket's
-     * events come from event_ticket in id order: no sort, one pass. */
-    [S_TICKET_EVENTS] = "SELECT " EV_COLS ", t.day FROM ticket t"
-                        " JOIN event e ON e.ticket = t.id"
+    /* (day, number) is the ticket table's unique index; a ticket's issued
+     * event is the one it links, its others come from event_ticket in id
+     * order.  Both arms are in (day, number, id) order, so they merge
+     * without a sort, and a ticket's issued event (its first) leads. */
+    [S_TICKET_EVENTS] = "SELECT " EV_COLS ", t.day, t.number FROM ticket t"
+                        " JOIN event e ON e.id = t.issued_event"
                         " WHERE t.day BETWEEN ?1 AND ?2"
-                        " ORDER BY t.day, t.number, e.id",
+                        " UNION ALL SELECT " EV_COLS ", t.day, t.number"
+                        " FROM ticket t JOIN event e ON e.ticket = t.id"
+                        " AND e.type <> 'issued' WHERE t.day BETWEEN ?1 AND ?2"
+                        " ORDER BY 10, 11, 1",
     [S_UNTIED_EVENTS] = "SELECT " EV_COLS " FROM event e INDEXED BY event_untied_at"
                         " WHERE e.ticket IS NULL AND e.at >= ?1 AND e.at < ?2"
                         " ORDER BY e.at, e.id",

@@ -399,9 +399,10 @@ static void waiting_counters(void **state)
     tu_clock("2026-11-25T09:00:00+08:00");
 }
 
-/* A database of schema 3 (before the counters) with tickets waiting in
- * several queues is brought to the current schema on open: the counters
- * start equal to the tickets waiting, and issuing goes on from them. */
+/* A database of schema 3 (before the counters and the issued-event link)
+ * with tickets waiting in several queues is brought to the current schema
+ * on open: the counters start equal to the tickets waiting, every ticket
+ * links its issued event (qhall check), and issuing goes on from them. */
 static void migrate_from_3(void **state)
 {
     (void)state;
@@ -427,6 +428,9 @@ static void migrate_from_3(void **state)
         "DROP TRIGGER ticket_waiting_insert; DROP TRIGGER ticket_waiting_update;"
         "DROP TRIGGER ticket_waiting_delete;"
         "ALTER TABLE day_seq DROP COLUMN waiting;"
+        "DROP TRIGGER event_issued_link; DROP INDEX event_ticket;"
+        "ALTER TABLE ticket DROP COLUMN issued_event;"
+        "CREATE INDEX event_ticket ON event(ticket) WHERE ticket IS NOT NULL;"
         "DROP INDEX ticket_live; DROP INDEX ticket_waiting;"
         "CREATE INDEX ticket_waiting ON ticket(day, queue, prio, virtual_at, id)"
         "  WHERE state = 0;"
