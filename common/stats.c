@@ -296,14 +296,24 @@ static double sample_s(int64_t started, int64_t finished)
     return v > 7200 ? 7200 : v;
 }
 
+static void pace_add(struct ewt_hist *e, const char *queue, double seconds)
+{
+    int q = queue_index(e->h, queue);
+    if (q >= 0)
+        e->pace[q] += EWT_ALPHA * (seconds - e->pace[q]);
+}
+
 static int today_sample(const char *service, const char *queue, int64_t started,
                         int64_t finished, void *ud)
 {
-    struct ewt_hist *e = ud;
-    int q = queue_index(e->h, queue);
     (void)service;
-    if (q >= 0)
-        e->pace[q] += EWT_ALPHA * (sample_s(started, finished) - e->pace[q]);
+    pace_add(ud, queue, sample_s(started, finished));
+    return 0;
+}
+
+static int finished_sample(const char *queue, int64_t handled_s, void *ud)
+{
+    pace_add(ud, queue, sample_s(0, handled_s * 1000));
     return 0;
 }
 
@@ -430,6 +440,7 @@ struct ewt_cache {
     struct ewt_hist hist;      /* the days before today */
     struct ewt_hist today;     /* hist plus today's pace */
     int64_t today_at;          /* clock when today's pace was read */
+    int64_t today_event;       /* the last event today's pace has seen */
     double cap[QH_MAX_QUEUES]; /* windows serving each queue, and busy ones */
     int busy[QH_MAX_QUEUES];
     int64_t cap_at[QH_MAX_QUEUES];
@@ -478,9 +489,16 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         qh_store_stats_cache_put(s, key, c);
         c = qh_store_stats_cache(s, key);
     }
-    if (c && (!c->today_at || now - c->today_at > EWT_TODAY_REFRESH_MS ||
-              now < c->today_at)) {
+    /* Today's pace is read whole once, then moved on by the finishes
+     * logged since: a refresh costs what happened since the last one, not
+     * the whole day's tickets. */
+    if (c && !c->today_at) {
         ewt_today(s, h, t->day, &c->hist, &c->today);
+        c->today_event = qh_store_last_event_id(s);
+        c->today_at = now;
+    } else if (c && (now - c->today_at > EWT_TODAY_REFRESH_MS || now < c->today_at)) {
+        c->today.h = h;
+        qh_store_stats_finished_since(s, &c->today_event, finished_sample, &c->today);
         c->today_at = now;
     }
     if (c) {

@@ -146,9 +146,12 @@ static const char *const sql[Q_COUNT] = {
     [Q_BEHIND] = "SELECT count(*) FROM ticket INDEXED BY ticket_waiting"
                  " WHERE day = ?1 AND queue = ?2 AND state = 0"
                  " AND (prio, virtual_at, id) > (?3, ?4, ?5)",
-    [Q_QUEUE_SERVICES] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
-                     " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                     " ORDER BY prio, virtual_at, id LIMIT ?3",
+    /* One row, the codes joined by US (0x1f): a step per ticket would
+     * cost more than the rows themselves. */
+    [Q_QUEUE_SERVICES] = "SELECT group_concat(service, char(31)) FROM"
+                         " (SELECT service FROM ticket INDEXED BY ticket_waiting"
+                         " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                         " ORDER BY prio, virtual_at, id LIMIT ?3)",
     [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
                       " ORDER BY issued_at, id",
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
@@ -412,6 +415,7 @@ struct qh_store {
     struct timespec busy_since;
     unsigned busy_seed;
     struct qh_hall_conf hall;
+    char day_done[11];           /* a committed "day" setting this read */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
 };
@@ -783,6 +787,21 @@ int qh_store_setting_get(struct qh_store *s, const char *key,
     }
     sqlite3_reset(st);
     return found;
+}
+
+int qh_store_day_behind(struct qh_store *s, const char *day)
+{
+    /* The setting only grows, so once it was read at `day` or later no
+     * later read can be earlier.  Only a value read is kept, never one this
+     * connection writes: that write may yet be rolled back. */
+    if (strcmp(s->day_done, day) >= 0)
+        return 0;
+    char last[16] = "";
+    qh_store_setting_get(s, "day", last, sizeof last);
+    if (strcmp(last, day) < 0)
+        return 1;
+    snprintf(s->day_done, sizeof s->day_done, "%.10s", last);
+    return 0;
 }
 
 int qh_store_setting_set(struct qh_store *s, const char *key,
@@ -1319,13 +1338,20 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
     sqlite3_bind_int(st, 3, limit);
-    int n = 0, src;
+    int n = 0, src = sqlite3_step(st);
+    const char *p = src == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
     char service[24];
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        col_text(st, 0, service, sizeof service);
+    while (p) {
+        const char *end = strchr(p, 0x1f);
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len >= sizeof service)
+            len = sizeof service - 1;
+        memcpy(service, p, len);
+        service[len] = '\0';
         n++;
-        if (fn(service, ud))
+        if (fn(service, ud) || !end)
             break;
+        p = end + 1;
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)

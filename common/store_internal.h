@@ -39,6 +39,12 @@ int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
                            int (*fn)(const char *service, const char *queue,
                                      int64_t started, int64_t finished, void *),
                            void *ud);
+/* Finishes logged after event *after (advanced to the last one read):
+ * queue and seconds handled, in log order. */
+int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
+                                  int (*fn)(const char *queue, int64_t handled_s,
+                                            void *),
+                                  void *ud);
 /* The same, summed per (service, queue): count and seconds (cases capped
  * at two hours). */
 int qh_store_stats_handled_sum(struct qh_store *s, const char *from,

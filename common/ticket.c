@@ -56,9 +56,7 @@ static int op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
     /* Rollover: the first write of a new day closes what earlier days left
      * open, inside this same transaction, so no program ever sees a new
      * day's numbers beside yesterday's queue. */
-    char last[16] = "";
-    qh_store_setting_get(s, "day", last, sizeof last);
-    if (strcmp(last, o->day) < 0) {
+    if (qh_store_day_behind(s, o->day)) {
         if ((rc = qh_store_expire_before(s, o->day, o->now, err, errlen)) < 0 ||
             (rc = qh_store_setting_set(s, "day", o->day, err, errlen)) < 0) {
             qh_store_rollback(s);

@@ -614,6 +614,48 @@ static void test_ewt(void **state)
     qh_store_close(s);
 }
 
+/* Today's pace is read whole by a connection's first estimate and then
+ * moved on by the finishes logged since: a kiosk open all day must tell a
+ * citizen what a program started just now would, however the day went. */
+static void test_ewt_pace_follows_the_day(void **state)
+{
+    struct qh_ticket_row t, last;
+    struct qh_issue_info live, fresh;
+    struct qh_issue_req b = {.queue = "B"};
+    (void)state;
+    tu_clock("2026-11-25T09:00:00+08:00");
+    struct qh_store *kiosk = tu_store_new("stats-pace");
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(kiosk));
+    for (int i = 0; i < 30; i++)
+        OK(qh_ticket_issue(kiosk, &b, &t, &live, err, sizeof err));
+    int before = live.wait_max;
+    /* Another program serves B all morning, slowly: 25 minutes a case
+     * against the hall's default of 10 (one of them sent on as 办不成,
+     * which gives no sample). */
+    struct qh_store *counter;
+    OK(qh_store_open(&counter, path, 0, err, sizeof err));
+    for (int i = 0; i < 8; i++) {
+        OK(qh_ticket_call_next(counter, 3, &t, err, sizeof err));
+        OK(qh_ticket_start(counter, 3, &t, err, sizeof err));
+        tu_clock_advance(25 * 60);
+        OK(qh_ticket_finish(counter, 3, i == 4 ? "failed" : "done", "n", &t,
+                            err, sizeof err));
+    }
+    qh_store_close(counter);
+    OK(qh_ticket_issue(kiosk, &b, &last, &live, err, sizeof err));
+    assert_true(live.wait_max > before);
+    struct qh_store *late;
+    OK(qh_store_open(&late, path, 0, err, sizeof err));
+    OK(qh_ticket_info(late, &last, &fresh));
+    OK(qh_ticket_info(kiosk, &last, &live));
+    assert_int_equal(live.ahead, fresh.ahead);
+    assert_int_equal(live.wait_min, fresh.wait_min);
+    assert_int_equal(live.wait_max, fresh.wait_max);
+    qh_store_close(late);
+    qh_store_close(kiosk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_followups),
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_ewt),
+        cmocka_unit_test(test_ewt_pace_follows_the_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

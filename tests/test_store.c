@@ -460,6 +460,44 @@ static void migrate_from_3(void **state)
     qh_store_close(s);
 }
 
+struct svc_list { int n, stop_at; char got[8][24]; };
+
+static int svc_collect(const char *service, void *ud)
+{
+    struct svc_list *l = ud;
+    snprintf(l->got[l->n], sizeof l->got[0], "%s", service);
+    return ++l->n == l->stop_at;
+}
+
+/* The wait estimate's sample of a queue: codes in calling order (green
+ * first), "" for a ticket issued by queue, at most `limit`, and a callback
+ * that says stop is obeyed. */
+static void queue_services(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("services");
+    char day[11];
+    qh_ticket_today(s, day);
+    struct qh_issue_req a = {.service = "XK001"}, q = {.queue = "A"},
+                        g = {.service = "XK002", .green = "elderly"};
+    assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_issue(s, &q, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_issue(s, &g, NULL, NULL, err, sizeof err), 0);
+    struct svc_list l = {0, 0, {{0}}};
+    assert_int_equal(qh_store_queue_services(s, day, "A", 10, svc_collect, &l), 3);
+    assert_string_equal(l.got[0], "XK002");
+    assert_string_equal(l.got[1], "XK001");
+    assert_string_equal(l.got[2], "");
+    memset(&l, 0, sizeof l);
+    assert_int_equal(qh_store_queue_services(s, day, "A", 2, svc_collect, &l), 2);
+    memset(&l, 0, sizeof l);
+    l.stop_at = 1;
+    assert_int_equal(qh_store_queue_services(s, day, "A", 10, svc_collect, &l), 1);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(qh_store_queue_services(s, day, "B", 10, svc_collect, &l), 0);
+    qh_store_close(s);
+}
+
 int main(void)
 {
     setenv("QHALL_SYNC", "normal", 1);
@@ -475,6 +513,7 @@ int main(void)
         cmocka_unit_test(open_failures),
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
+        cmocka_unit_test(queue_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,6 +171,10 @@ int qh_store_setting_get(struct qh_store *s, const char *key,
                          char *out, size_t outlen);   /* 1 found, 0 not */
 int qh_store_setting_set(struct qh_store *s, const char *key,
                          const char *val, char *err, size_t errlen);
+/* 1 when the "day" setting, the service day last rolled over to, is
+ * before `day`: the first write of a new day must expire what earlier
+ * days left open.  Read at most once a day per connection. */
+int qh_store_day_behind(struct qh_store *s, const char *day);
 
 /* ---- service catalogue ---- */
 int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
