@@ -146,12 +146,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_BEHIND] = "SELECT count(*) FROM ticket INDEXED BY ticket_waiting"
                  " WHERE day = ?1 AND queue = ?2 AND state = 0"
                  " AND (prio, virtual_at, id) > (?3, ?4, ?5)",
-    /* One row, the codes joined by US (0x1f): a step per ticket would
-     * cost more than the rows themselves. */
-    [Q_QUEUE_SERVICES] = "SELECT group_concat(service, char(31)) FROM"
-                         " (SELECT service FROM ticket INDEXED BY ticket_waiting"
-                         " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                         " ORDER BY prio, virtual_at, id LIMIT ?3)",
+    [Q_QUEUE_SERVICES] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
+                     " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                     " ORDER BY prio, virtual_at, id LIMIT ?3",
     [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
                       " ORDER BY issued_at, id",
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
@@ -1338,20 +1335,13 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
     sqlite3_bind_int(st, 3, limit);
-    int n = 0, src = sqlite3_step(st);
-    const char *p = src == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    int n = 0, src;
     char service[24];
-    while (p) {
-        const char *end = strchr(p, 0x1f);
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len >= sizeof service)
-            len = sizeof service - 1;
-        memcpy(service, p, len);
-        service[len] = '\0';
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        col_text(st, 0, service, sizeof service);
         n++;
-        if (fn(service, ud) || !end)
+        if (fn(service, ud))
             break;
-        p = end + 1;
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)

@@ -39,8 +39,9 @@ int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
                            int (*fn)(const char *service, const char *queue,
                                      int64_t started, int64_t finished, void *),
                            void *ud);
-/* Finishes logged after event *after (advanced to the last one read):
- * queue and seconds handled, in log order. */
+/* Finishes logged after event *after, up to the log's end (where *after
+ * is left): queue and seconds handled, in log order, every one (fn's
+ * return is not a stop). */
 int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
                                   int (*fn)(const char *queue, int64_t handled_s,
                                             void *),

@@ -51,7 +51,8 @@ static const char *const sql[S_COUNT] = {
      * day.  A 办不成 case sent on (to_queue) was handled in a queue the
      * event does not name: it gives no sample. */
     [S_FINISHED_SINCE] = "SELECT id, queue, json_extract(detail, '$.handled_s')"
-                         " FROM event WHERE id > ?1 AND type = 'finished'"
+                         " FROM event WHERE id > ?1 AND id <= ?2"
+                         " AND type = 'finished'"
                          " AND json_extract(detail, '$.to_queue') IS NULL"
                          " ORDER BY id",
     [S_HANDLED_SUM] = "SELECT service, queue, count(*),"
@@ -255,16 +256,21 @@ int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
     int n = 0, src;
     if (!st)
         return QH_E_DB;
+    /* Up to the log's end as it is now, all of it: the next look starts
+     * there even when nothing was finished (a queue that only grows). */
+    int64_t end = qh_store_last_event_id(s);
     sqlite3_bind_int64(st, 1, *after);
+    sqlite3_bind_int64(st, 2, end);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        *after = sqlite3_column_int64(st, 0);
         col_text(st, 1, queue, sizeof queue);
         n++;
-        if (fn(queue, sqlite3_column_int64(st, 2), ud))
-            break;
+        fn(queue, sqlite3_column_int64(st, 2), ud);
     }
     sqlite3_reset(st);
-    return src == SQLITE_ROW || src == SQLITE_DONE ? n : QH_E_DB;
+    if (src != SQLITE_DONE)
+        return QH_E_DB;
+    *after = end;
+    return n;
 }
 
 int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
