@@ -110,12 +110,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEQ_PUT] = "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
                   " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE day = ?1 AND service = ?2",
+    /* A new ticket's issued event is the next event of its transaction,
+     * so the link is known before the event is written: the link trigger
+     * then finds it in place and rewrites nothing. */
     [Q_TICKET_INSERT] =
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
         " win, target_window, staff, recalls, outcome, rated, appointment,"
-        " origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-        " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4)",
+        " origin, issued_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4,"
+        " (SELECT coalesce(max(id), 0) + 1 FROM event))",
     [Q_TICKET_UPDATE] =
         "UPDATE ticket SET queue = ?2, service = ?3, state = ?4, green = ?5,"
         " virtual_at = ?6, prio = ?7, called_at = ?8, started_at = ?9,"
@@ -352,7 +356,8 @@ static const char *const migrations[] = {
     /* A ticket links its issued event, which event_ticket then leaves
      * out: issuing writes the event row and no index entry for it, and
      * every other event of the ticket is still one index range away.  The
-     * link is set by a trigger, whoever writes the event. */
+     * store writes the link with the ticket; a trigger sets it for any
+     * other writer. */
     "ALTER TABLE ticket ADD COLUMN issued_event INTEGER NOT NULL DEFAULT 0;"
     "UPDATE ticket SET issued_event = e.id FROM (SELECT ticket, min(id) AS id"
     "  FROM event WHERE type = 'issued' AND ticket IS NOT NULL"
@@ -362,7 +367,8 @@ static const char *const migrations[] = {
     "  WHERE ticket IS NOT NULL AND type <> 'issued';"
     "CREATE TRIGGER event_issued_link AFTER INSERT ON event"
     "  WHEN new.type = 'issued' AND new.ticket IS NOT NULL BEGIN"
-    "  UPDATE ticket SET issued_event = new.id WHERE id = new.ticket;"
+    "  UPDATE ticket SET issued_event = new.id"
+    "    WHERE id = new.ticket AND issued_event != new.id;"
     "  END;"
     /* A day's row per queue also counts the tickets waiting in it (by the
      * queue they are in now; `last` counts by the queue that gave the
