@@ -43,8 +43,11 @@ static const char *const sql[S_COUNT] = {
     [S_UNTIED_EVENTS] = "SELECT " EV_COLS " FROM event e INDEXED BY event_untied_at"
                         " WHERE e.ticket IS NULL AND e.at >= ?1 AND e.at < ?2"
                         " ORDER BY e.at, e.id",
+    /* Finished tickets only: one sent on as 办不成 keeps the times of a
+     * case handled in another queue until its new queue finishes it (as
+     * S_FINISHED_SINCE, which skips such finishes, sees it too). */
     [S_HANDLED] = "SELECT service, queue, started_at, finished_at FROM ticket"
-                  " WHERE day BETWEEN ?1 AND ?2 AND started_at > 0"
+                  " WHERE day BETWEEN ?1 AND ?2 AND state = 5 AND started_at > 0"
                   " AND finished_at > started_at ORDER BY finished_at",
     /* The log after a given event: a rowid range, so reading what was
      * finished since the last look costs what happened since, not the
@@ -57,8 +60,9 @@ static const char *const sql[S_COUNT] = {
                          " ORDER BY id",
     [S_HANDLED_SUM] = "SELECT service, queue, count(*),"
                       " sum(min(finished_at - started_at, 7200000)) FROM ticket"
-                      " WHERE day BETWEEN ?1 AND ?2 AND started_at > 0"
-                      " AND finished_at > started_at GROUP BY service, queue",
+                      " WHERE day BETWEEN ?1 AND ?2 AND state = 5"
+                      " AND started_at > 0 AND finished_at > started_at"
+                      " GROUP BY service, queue",
     [S_FU_INSERT] = "INSERT INTO followup(kind, ticket, day, number, win, staff,"
                     " service, score, reason, opened_at, due_day)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

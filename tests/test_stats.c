@@ -652,6 +652,14 @@ static void test_ewt_pace_follows_the_day(void **state)
     assert_int_equal(live.ahead, fresh.ahead);
     assert_int_equal(live.wait_min, fresh.wait_min);
     assert_int_equal(live.wait_max, fresh.wait_max);
+    /* The 办不成 case waits in C with B's handling times: neither reading
+     * takes them for C's pace. */
+    struct qh_issue_req c = {.queue = "C"};
+    OK(qh_ticket_issue(kiosk, &c, &last, &live, err, sizeof err));
+    OK(qh_ticket_info(late, &last, &fresh));
+    assert_int_equal(live.ahead, 1);
+    assert_int_equal(live.wait_min, fresh.wait_min);
+    assert_int_equal(live.wait_max, fresh.wait_max);
     qh_store_close(late);
     qh_store_close(kiosk);
 }
