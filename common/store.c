@@ -9,6 +9,7 @@
  * Durability: WAL with synchronous=FULL by default: a ticket a citizen
  * holds in their hand must survive a power cut.  QHALL_SYNC=normal trades
  * that for speed (benchmarks, simulations). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "qh/buf.h"
 #include "qh/store.h"
+#include "stats_internal.h"
 #include "store_internal.h"
 
 enum {
@@ -29,7 +31,7 @@ enum {
     Q_WIN_OF_STAFF,
     Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
     Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
-    Q_SEQ_GET, Q_SEQ_PUT, Q_SERVICE_ISSUED,
+    Q_SEQ_LAST, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_BEHIND, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
@@ -40,7 +42,7 @@ enum {
     Q_RATING_INSERT,
     Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
     Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
-    Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ,
+    Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ, Q_CHECK_ID,
     Q_CHECK_WAITING, Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
     Q_COUNT
 };
@@ -75,7 +77,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_QUEUE_CLEAR] = "DELETE FROM queue",
     [Q_QUEUE_INSERT] = "INSERT INTO queue(code, name, name_en, prefix, class,"
                        " daily_quota, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_QUEUE_ALL] = "SELECT code, name, name_en, prefix, class, daily_quota"
+    [Q_QUEUE_ALL] = "SELECT code, name, name_en, prefix, class, daily_quota,"
+                    " (SELECT key FROM queue_key k WHERE k.code = queue.code)"
                     " FROM queue ORDER BY pos",
     [Q_WIN_UNCONFIGURE] = "UPDATE win SET configured = 0",
     [Q_WIN_CLEAR_UNUSED] = "DELETE FROM win WHERE configured = 0",
@@ -106,10 +109,11 @@ static const char *const sql[Q_COUNT] = {
                              " WHERE queue = ?1 ORDER BY code",
     [Q_SERVICE_COUNT] = "SELECT count(*) FROM service",
     [Q_SERVICE_COUNT_QUEUE] = "SELECT count(*) FROM service WHERE queue = ?1",
-    [Q_SEQ_GET] = "SELECT last FROM day_seq WHERE day = ?1 AND queue = ?2",
-    [Q_SEQ_PUT] = "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
-                  " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
-    [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE day = ?1 AND service = ?2",
+    /* ?1, ?2: a range of ticket ids (tid_range). */
+    [Q_SEQ_LAST] = "SELECT id FROM ticket WHERE id BETWEEN ?1 AND ?2"
+                   " ORDER BY id DESC LIMIT 1",
+    [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
+                         " AND service = ?3",
     /* A new ticket's issued event is the next event of its transaction,
      * so the link is known before the event is written: the link trigger
      * then finds it in place and rewrites nothing. */
@@ -117,17 +121,22 @@ static const char *const sql[Q_COUNT] = {
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
         " win, target_window, staff, recalls, outcome, rated, appointment,"
-        " origin, issued_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " origin, issued_event, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
         " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4,"
-        " (SELECT coalesce(max(id), 0) + 1 FROM event))",
+        " (SELECT coalesce(max(id), 0) + 1 FROM event), ?21)",
     [Q_TICKET_UPDATE] =
         "UPDATE ticket SET queue = ?2, service = ?3, state = ?4, green = ?5,"
         " virtual_at = ?6, prio = ?7, called_at = ?8, started_at = ?9,"
         " finished_at = ?10, win = ?11, target_window = ?12, staff = ?13,"
         " recalls = ?14, outcome = ?15, rated = ?16 WHERE id = ?1",
     [Q_TICKET_GET] = "SELECT " TICKET_COLS " FROM ticket WHERE id = ?1",
+    /* The id the number packs to (?3), else the day's range (?1, ?2):
+     * a number printed before its queue's prefix changed. */
     [Q_TICKET_BY_NUMBER] = "SELECT " TICKET_COLS " FROM ticket"
-                           " WHERE day = ?1 AND number = ?2",
+                           " WHERE id = ?3 AND number = ?4 UNION ALL"
+                           " SELECT " TICKET_COLS " FROM ticket"
+                           " WHERE id BETWEEN ?1 AND ?2 AND number = ?4"
+                           " AND id <> ?3 LIMIT 1",
     [Q_TICKET_AT_WINDOW] = "SELECT " TICKET_COLS " FROM ticket"
                            " WHERE win = ?2 AND state IN (1, 2) AND day = ?1"
                            " ORDER BY id LIMIT 1",
@@ -143,8 +152,12 @@ static const char *const sql[Q_COUNT] = {
                            " WHERE day = ?1 AND queue = ?2 AND state = 0"
                            " AND (target_window = 0 OR target_window = ?3)"
                            " ORDER BY issued_at, id LIMIT 1)",
-    [Q_WAITING_COUNT] = "SELECT waiting FROM day_seq WHERE day = ?1"
-                        " AND queue = ?2",
+    /* See migration 5: the numbers the queue gave (its range's last
+     * sequence, ?3 the range's start) and the correction day_seq keeps. */
+    [Q_WAITING_COUNT] = "SELECT coalesce((SELECT waiting FROM day_seq"
+                        " WHERE day = ?1 AND queue = ?2), 0) + coalesce((SELECT"
+                        " id FROM ticket WHERE id BETWEEN ?3 AND ?4"
+                        " ORDER BY id DESC LIMIT 1) - ?3, 0)",
     [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
                 " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
     [Q_BEHIND] = "SELECT count(*) FROM ticket INDEXED BY ticket_waiting"
@@ -153,10 +166,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_QUEUE_SERVICES] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
                      " WHERE day = ?1 AND queue = ?2 AND state = 0"
                      " ORDER BY prio, virtual_at, id LIMIT ?3",
-    [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
-                      " ORDER BY issued_at, id",
-    [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket WHERE day = ?1"
-                            " AND state = ?2 ORDER BY issued_at, id",
+    [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket"
+                      " WHERE id BETWEEN ?1 AND ?2 ORDER BY issued_at, id",
+    [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket"
+                            " WHERE id BETWEEN ?1 AND ?2 AND state = ?3"
+                            " ORDER BY issued_at, id",
     [Q_EXPIRE_EVENTS] =
         "INSERT INTO event(at, type, ticket, number, queue, win, staff, detail)"
         " SELECT ?2, 'expired', id, number, queue, win, staff,"
@@ -201,26 +215,29 @@ static const char *const sql[Q_COUNT] = {
     [Q_CHECK_WINDOW] = "SELECT day, win, group_concat(number) FROM ticket"
                        " WHERE state IN (1, 2) GROUP BY day, win"
                        " HAVING count(*) > 1",
-    /* Numbers: per day and original queue, the counter equals both the
-     * count and the highest sequence of its tickets: no gap, no double. */
-    [Q_CHECK_SEQ] = "SELECT d.day, d.queue, d.last, count(t.id),"
-                    " coalesce(max(t.seq), 0) FROM day_seq d LEFT JOIN ticket t"
-                    " ON t.day = d.day AND t.origin = d.queue"
-                    " GROUP BY d.day, d.queue"
-                    " HAVING d.last != count(t.id) OR d.last != max(t.seq)"
-                    " UNION ALL SELECT t.day, t.origin, 0, count(*), max(t.seq)"
-                    " FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM day_seq d"
-                    " WHERE d.day = t.day AND d.queue = t.origin)"
-                    " GROUP BY t.day, t.origin",
-    /* Waiting counters: per day and current queue, the tickets waiting. */
-    [Q_CHECK_WAITING] = "SELECT d.day, d.queue, d.waiting, (SELECT count(*)"
-                        " FROM ticket t WHERE t.day = d.day"
-                        " AND t.queue = d.queue AND t.state = 0) AS n"
-                        " FROM day_seq d WHERE n != d.waiting"
-                        " UNION ALL SELECT t.day, t.queue, 0, count(*)"
-                        " FROM ticket t WHERE t.state = 0 AND NOT EXISTS"
-                        " (SELECT 1 FROM day_seq d WHERE d.day = t.day"
-                        " AND d.queue = t.queue) GROUP BY t.day, t.queue",
+    /* Numbers: per day and original queue, as many tickets as the
+     * highest sequence, from 1: no gap, no double. */
+    [Q_CHECK_SEQ] = "SELECT day, origin, count(*), max(seq) FROM ticket"
+                    " GROUP BY day, origin"
+                    " HAVING count(*) != max(seq) OR min(seq) != 1",
+    /* Each ticket's id packs its day, its number's queue and sequence. */
+    [Q_CHECK_ID] = "SELECT t.day, t.number, t.id FROM ticket t"
+                   " LEFT JOIN queue_key k ON k.code = t.origin"
+                   " WHERE t.id IS NOT ((CAST(julianday(t.day) - 2440587.5"
+                   " AS INTEGER) << 40) | (k.key << 24) | t.seq)",
+    /* Waiting counters (migration 5): per day and queue, the correction
+     * plus the numbers the queue gave is the count of those waiting. */
+    [Q_CHECK_WAITING] = "WITH iss AS (SELECT day, origin AS queue, max(seq) AS m"
+                        " FROM ticket GROUP BY day, origin),"
+                        " w AS (SELECT day, queue, count(*) AS n FROM ticket"
+                        " WHERE state = 0 GROUP BY day, queue),"
+                        " g AS (SELECT day, queue FROM day_seq UNION"
+                        " SELECT day, queue FROM iss UNION SELECT day, queue FROM w)"
+                        " SELECT g.day, g.queue, coalesce(d.waiting, 0)"
+                        " + coalesce(iss.m, 0) AS kept, coalesce(w.n, 0) AS n"
+                        " FROM g LEFT JOIN day_seq d USING (day, queue)"
+                        " LEFT JOIN iss USING (day, queue) LEFT JOIN w"
+                        " USING (day, queue) WHERE kept != n",
     /* One issued event per ticket, the one the ticket links (event_ticket
      * leaves issued events out): tickets whose link does not lead to their
      * own issued event (n = 0), then tickets with several (one scan). */
@@ -402,6 +419,107 @@ static const char *const migrations[] = {
     "  UPDATE day_seq SET waiting = waiting - 1"
     "    WHERE day = old.day AND queue = old.queue;"
     "  END;",
+    /* 5: a ticket's id is its number's place: the service day, a key of
+     * the queue that gave the number and the sequence, packed (TID_*
+     * below).  A day's numbers of one queue are then one rowid range, so
+     * the next number is the range's last row plus one, a number is found
+     * by its id, and a day's tickets are a range too: the (day, number)
+     * index and the counter row an issue advanced both go, and an issue
+     * writes three pages (ticket, waiting index, event) where it wrote
+     * five.  Keys are given once per queue code and never reused, so a
+     * re-configured hall cannot give two queues one range.  Existing
+     * tickets move to their packed ids, and every reference with them.
+     * day_seq keeps only what the ids cannot tell: per day and queue, the
+     * waiting count less the numbers that queue gave that day (each
+     * number given was a ticket waiting in its own queue; triggers keep
+     * the rest), so the count is one row and one range end away. */
+    "CREATE TABLE queue_key(code TEXT PRIMARY KEY,"
+    "  key INTEGER NOT NULL UNIQUE CHECK (key BETWEEN 1 AND 65535))"
+    "  WITHOUT ROWID;"
+    "INSERT INTO queue_key(code, key)"
+    "  SELECT code, row_number() OVER (ORDER BY p, code) FROM"
+    "  (SELECT code, pos AS p FROM queue UNION SELECT origin, 1e9 FROM ticket"
+    "   WHERE origin NOT IN (SELECT code FROM queue));"
+    "CREATE TRIGGER queue_key_new AFTER INSERT ON queue BEGIN"
+    "  INSERT OR IGNORE INTO queue_key(code, key)"
+    "    VALUES (new.code, (SELECT coalesce(max(key), 0) + 1 FROM queue_key));"
+    "  END;"
+    "CREATE TEMP TABLE ticket_id_map(old INTEGER PRIMARY KEY,"
+    "  new INTEGER NOT NULL);"
+    "INSERT INTO temp.ticket_id_map SELECT t.id,"
+    "  (CAST(julianday(t.day) - 2440587.5 AS INTEGER) << 40)"
+    "  | (k.key << 24) | t.seq FROM ticket t JOIN queue_key k ON k.code = t.origin;"
+    "CREATE TABLE ticket_new(id INTEGER PRIMARY KEY, day TEXT NOT NULL,"
+    "  number TEXT NOT NULL, seq INTEGER NOT NULL, queue TEXT NOT NULL,"
+    "  service TEXT NOT NULL DEFAULT '',"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 7),"
+    "  green TEXT NOT NULL DEFAULT '', issued_at INTEGER NOT NULL,"
+    "  virtual_at INTEGER NOT NULL, prio INTEGER NOT NULL DEFAULT 1,"
+    "  called_at INTEGER NOT NULL DEFAULT 0,"
+    "  started_at INTEGER NOT NULL DEFAULT 0,"
+    "  finished_at INTEGER NOT NULL DEFAULT 0,"
+    "  win INTEGER NOT NULL DEFAULT 0,"
+    "  target_window INTEGER NOT NULL DEFAULT 0,"
+    "  staff TEXT NOT NULL DEFAULT '', recalls INTEGER NOT NULL DEFAULT 0,"
+    "  outcome TEXT NOT NULL DEFAULT '', rated INTEGER NOT NULL DEFAULT 0,"
+    "  appointment INTEGER REFERENCES appointment(id),"
+    "  origin TEXT NOT NULL,"
+    "  issued_event INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO ticket_new SELECT m.new, day, number, seq, queue, service,"
+    "  state, green, issued_at, virtual_at, prio, called_at, started_at,"
+    "  finished_at, win, target_window, staff, recalls, outcome, rated,"
+    "  appointment, origin, issued_event"
+    "  FROM ticket t JOIN temp.ticket_id_map m ON m.old = t.id;"
+    "DROP TRIGGER event_no_update;"
+    "DROP TRIGGER event_issued_link;"
+    "UPDATE event SET ticket = (SELECT new FROM temp.ticket_id_map"
+    "  WHERE old = event.ticket) WHERE ticket IS NOT NULL;"
+    "UPDATE appointment SET ticket = (SELECT new FROM temp.ticket_id_map"
+    "  WHERE old = appointment.ticket) WHERE ticket IS NOT NULL;"
+    "UPDATE rating SET ticket = (SELECT new FROM temp.ticket_id_map"
+    "  WHERE old = rating.ticket);"
+    "UPDATE followup SET ticket = (SELECT new FROM temp.ticket_id_map"
+    "  WHERE old = followup.ticket);"
+    "DROP TABLE temp.ticket_id_map;"
+    "DROP TABLE ticket;"
+    "ALTER TABLE ticket_new RENAME TO ticket;"
+    "CREATE INDEX ticket_waiting ON ticket(day, queue, state, prio,"
+    "  virtual_at, id, service, issued_at, target_window) WHERE state = 0;"
+    "CREATE INDEX ticket_at_window ON ticket(win, day) WHERE state IN (1, 2);"
+    "CREATE INDEX ticket_live ON ticket(day) WHERE state BETWEEN 1 AND 4;"
+    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+    "  BEGIN SELECT raise(ABORT, 'the event log is append-only'); END;"
+    "CREATE TRIGGER event_issued_link AFTER INSERT ON event"
+    "  WHEN new.type = 'issued' AND new.ticket IS NOT NULL BEGIN"
+    "  UPDATE ticket SET issued_event = new.id"
+    "    WHERE id = new.ticket AND issued_event != new.id;"
+    "  END;"
+    "UPDATE day_seq SET waiting = waiting - last;"
+    "ALTER TABLE day_seq DROP COLUMN last;"
+    /* A new ticket waiting in the queue that gave its number is counted
+     * by its sequence; any other insert is corrected here. */
+    "CREATE TRIGGER ticket_waiting_insert AFTER INSERT ON ticket"
+    "  WHEN new.state <> 0 OR new.queue <> new.origin BEGIN"
+    "  INSERT INTO day_seq(day, queue, waiting) VALUES (new.day, new.origin, -1)"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting - 1;"
+    "  INSERT INTO day_seq(day, queue, waiting)"
+    "    SELECT new.day, new.queue, 1 WHERE new.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"
+    "  END;"
+    "CREATE TRIGGER ticket_waiting_update AFTER UPDATE OF state, queue, day"
+    "  ON ticket WHEN (old.state = 0 OR new.state = 0) AND (old.state != new.state"
+    "  OR old.queue != new.queue OR old.day != new.day) BEGIN"
+    "  INSERT INTO day_seq(day, queue, waiting)"
+    "    SELECT old.day, old.queue, -1 WHERE old.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting - 1;"
+    "  INSERT INTO day_seq(day, queue, waiting)"
+    "    SELECT new.day, new.queue, 1 WHERE new.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"
+    "  END;"
+    /* Numbers are given without gaps and counted by their ranges: a
+     * ticket, once given, stays (it is cancelled or expires instead). */
+    "CREATE TRIGGER ticket_no_delete BEFORE DELETE ON ticket"
+    "  BEGIN SELECT raise(ABORT, 'tickets are kept: cancel them instead'); END;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -418,6 +536,7 @@ struct qh_store {
     struct timespec busy_since;
     unsigned busy_seed;
     struct qh_hall_conf hall;
+    int qkey[QH_MAX_QUEUES];     /* queue_key of each hall.queues[i] */
     char day_done[11];           /* a committed "day" setting this read */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
@@ -558,7 +677,18 @@ const char *qh_ticket_state_label(int state, enum qh_lang lang)
     return lang == QH_LANG_EN ? en[state] : zh[state];
 }
 
-static int migrate(struct qh_store *s, char *err, size_t errlen)
+/* 1 if a reference is broken: the step is then refused. */
+static int fk_broken(struct qh_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL))
+        return 1;
+    int broken = sqlite3_step(st) != SQLITE_DONE;
+    sqlite3_finalize(st);
+    return broken;
+}
+
+static int migrate_steps(struct qh_store *s, char *err, size_t errlen)
 {
     for (;;) {
         sqlite3_stmt *st;
@@ -595,6 +725,11 @@ static int migrate(struct qh_store *s, char *err, size_t errlen)
                 sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
                 return rc;
             }
+            if (fk_broken(s)) {
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+                return qh_err(err, errlen, QH_E_DB, "%s: schema migration %d"
+                              " would break a reference", s->path, version + 1);
+            }
         }
         if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) {
             int rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen,
@@ -603,6 +738,19 @@ static int migrate(struct qh_store *s, char *err, size_t errlen)
             return rc;
         }
     }
+}
+
+/* Migrations rebuild tables others refer to (5: ticket), which SQLite
+ * allows only with foreign keys off; each step then proves, before it
+ * commits, that every reference still holds. */
+static int migrate(struct qh_store *s, char *err, size_t errlen)
+{
+    if (sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL))
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
+    int rc = migrate_steps(s, err, errlen);
+    if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) && rc == 0)
+        rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
+    return rc;
 }
 
 int qh_store_open(struct qh_store **out, const char *path, int flags,
@@ -926,6 +1074,7 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
         col_text(st, 4, k, sizeof k);
         q->klass = k[0];
         q->daily_quota = sqlite3_column_int(st, 5);
+        s->qkey[c->nqueues - 1] = sqlite3_column_int(st, 6);
     }
     sqlite3_reset(st);
     st = stmt(s, Q_WIN_ALL);
@@ -1152,34 +1301,78 @@ static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
     return one_row(st, read_ticket, out);
 }
 
+/* ---- ticket ids (migration 5) ----
+ * id = day << 40 | queue key << 24 | sequence, the day counted from
+ * 1970-01-01: a day's numbers of one queue are one rowid range, a day's
+ * tickets another, and both end where the next begins. */
+#define TID_DAY_SHIFT 40
+#define TID_KEY_SHIFT 24
+#define TID_SEQ_MAX 0xFFFFFF
+
+static int queue_key(const struct qh_store *s, const char *queue)
+{
+    for (int i = 0; i < s->hall.nqueues; i++)
+        if (!strcmp(s->hall.queues[i].code, queue))
+            return s->qkey[i];
+    return 0;
+}
+
+/* The first id of `day` with key (0: the day's first id at all). */
+static int64_t tid_base(const char *day, int key)
+{
+    return ((int64_t)qh_stats_day_num(day) << TID_DAY_SHIFT) |
+           ((int64_t)key << TID_KEY_SHIFT);
+}
+
+void qh_store_day_span(const char *from, const char *to, int64_t *lo,
+                       int64_t *hi)
+{
+    *lo = tid_base(from, 0);
+    *hi = tid_base(to, 0) + ((int64_t)1 << TID_DAY_SHIFT) - 1;
+}
+
+static void bind_day_range(sqlite3_stmt *st, int col, const char *day)
+{
+    int64_t lo, hi;
+    qh_store_day_span(day, day, &lo, &hi);
+    sqlite3_bind_int64(st, col, lo);
+    sqlite3_bind_int64(st, col + 1, hi);
+}
+
+/* The highest sequence `queue` gave on `day`, or 0 (or < 0). */
+static int seq_last(struct qh_store *s, const char *day, int key)
+{
+    if (!key)
+        return 0;
+    int64_t lo = tid_base(day, key);
+    sqlite3_stmt *st = stmt(s, Q_SEQ_LAST);
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, lo | TID_SEQ_MAX);
+    int64_t last = scalar(s, st, lo);
+    return (int)(last - lo);
+}
+
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
                       int *seq, char *err, size_t errlen)
 {
-    /* A read and an upsert cost less than one upsert with RETURNING,
-     * which buffers its row in a temporary table. */
-    sqlite3_stmt *st = stmt(s, Q_SEQ_GET);
-    bind_text(st, 1, day);
-    bind_text(st, 2, queue);
-    int next = (int)scalar(s, st, 0) + 1;
-    st = stmt(s, Q_SEQ_PUT);
-    bind_text(st, 1, day);
-    bind_text(st, 2, queue);
-    sqlite3_bind_int(st, 3, next);
-    int rc = exec_stmt(s, st, err, errlen, "sequence");
-    if (rc < 0)
-        return rc;
-    *seq = next;
+    /* The write lock the caller holds keeps the range's end ours until
+     * the ticket that takes it is inserted. */
+    int key = queue_key(s, queue);
+    if (!key)
+        return qh_err(err, errlen, QH_E_NOTFOUND, "no queue %s", queue);
+    int last = seq_last(s, day, key);
+    if (last >= TID_SEQ_MAX)
+        return qh_err(err, errlen, QH_E_QUOTA, "queue %s: no numbers left today",
+                      queue);
+    *seq = last + 1;
     return 0;
 }
 
 int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue)
 {
-    /* The day's counter is the number issued: numbers have no gaps. */
-    sqlite3_stmt *st = stmt(s, Q_SEQ_GET);
-    bind_text(st, 1, day);
-    bind_text(st, 2, queue);
-    return (int)scalar(s, st, 0);
+    /* Numbers have no gaps: the last one given is the count. */
+    return seq_last(s, day, queue_key(s, queue));
 }
 
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
@@ -1189,8 +1382,8 @@ int qh_store_service_issued_count(struct qh_store *s, const char *day,
      * another item counts for the item it now has, not the one it was
      * issued for (the row keeps no history; the events do). */
     sqlite3_stmt *st = stmt(s, Q_SERVICE_ISSUED);
-    bind_text(st, 1, day);
-    bind_text(st, 2, service);
+    bind_day_range(st, 1, day);
+    bind_text(st, 3, service);
     return (int)scalar(s, st, 0);
 }
 
@@ -1241,10 +1434,18 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
         sqlite3_bind_int64(st, 20, t->appointment);
     else
         sqlite3_bind_null(st, 20);
+    int key = queue_key(s, t->queue);
+    if (!key || t->seq < 1 || t->seq > TID_SEQ_MAX) {
+        sqlite3_clear_bindings(st);
+        return qh_err(err, errlen, QH_E_USAGE, "ticket %s: no place for it",
+                      t->number);
+    }
+    int64_t id = tid_base(t->day, key) | t->seq;
+    sqlite3_bind_int64(st, 21, id);
     int rc = exec_stmt(s, st, err, errlen, "ticket");
     if (rc < 0)
         return rc;
-    t->id = sqlite3_last_insert_rowid(s->db);
+    t->id = id;
     return 0;
 }
 
@@ -1271,9 +1472,22 @@ int qh_store_ticket_get(struct qh_store *s, int64_t id,
 int qh_store_ticket_by_number(struct qh_store *s, const char *day,
                               const char *number, struct qh_ticket_row *out)
 {
+    /* Prefix letters, then the sequence's digits. */
+    size_t n = strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    int64_t id = 0;
+    char *end;
+    long seq = n ? strtol(number + n, &end, 10) : 0;
+    if (n && n < QH_CODE_LEN && seq > 0 && seq <= TID_SEQ_MAX && !*end &&
+        isdigit((unsigned char)number[n])) {
+        for (int i = 0; i < s->hall.nqueues; i++)
+            if (!strncmp(s->hall.queues[i].prefix, number, n) &&
+                !s->hall.queues[i].prefix[n])
+                id = tid_base(day, s->qkey[i]) | seq;
+    }
     sqlite3_stmt *st = stmt(s, Q_TICKET_BY_NUMBER);
-    bind_text(st, 1, day);
-    bind_text(st, 2, number);
+    bind_day_range(st, 1, day);
+    sqlite3_bind_int64(st, 3, id);
+    bind_text(st, 4, number);
     return one_ticket(st, out);
 }
 
@@ -1300,8 +1514,12 @@ int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue)
 {
     sqlite3_stmt *st = stmt(s, Q_WAITING_COUNT);
+    int64_t lo = tid_base(day, queue_key(s, queue));
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
+    sqlite3_bind_int64(st, 3, lo);
+    /* key 0 (a queue the hall no longer has) gave no numbers today. */
+    sqlite3_bind_int64(st, 4, queue_key(s, queue) ? lo | TID_SEQ_MAX : lo - 1);
     return (int)scalar(s, st, 0);
 }
 
@@ -1360,9 +1578,9 @@ int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
                          void *ud)
 {
     sqlite3_stmt *st = stmt(s, state < 0 ? Q_TICKET_EACH : Q_TICKET_EACH_STATE);
-    bind_text(st, 1, day);
+    bind_day_range(st, 1, day);
     if (state >= 0)
-        sqlite3_bind_int(st, 2, state);
+        sqlite3_bind_int(st, 3, state);
     int n = 0, src;
     struct qh_ticket_row t;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1692,10 +1910,15 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
     sqlite3_reset(st);
     st = stmt(s, Q_CHECK_SEQ);
     while (sqlite3_step(st) == SQLITE_ROW)
-        PROBLEM("numbers of queue %s on %s: counter %d, %d tickets, highest %d",
+        PROBLEM("numbers of queue %s on %s: %d tickets, highest %d",
                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
-                sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
-                sqlite3_column_int(st, 4));
+                sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_ID);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("ticket %s %s: id %lld is not its number's place",
+                sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                (long long)sqlite3_column_int64(st, 2));
     sqlite3_reset(st);
     st = stmt(s, Q_CHECK_WAITING);
     while (sqlite3_step(st) == SQLITE_ROW)

@@ -21,9 +21,14 @@ void qh_store_stats_set(struct qh_store *s, void *stats, void (*fini)(void *));
 struct qh_event_row;
 struct qh_followup;
 
+/* The ticket ids of the service days from..to ("YYYY-MM-DD"): one range
+ * (store.c, migration 5). */
+void qh_store_day_span(const char *from, const char *to, int64_t *lo,
+                       int64_t *hi);
 /* Events of the tickets of days from..to, grouped by ticket (tickets in
- * (day, number) order, each one's events in id order); fn gets the
- * ticket's day too.  Returns the number of events or < 0. */
+ * id order: by day, then queue, then number; each one's events in id
+ * order); fn gets the ticket's day too.  Returns the number of events or
+ * < 0. */
 int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
                                  const char *to,
                                  int (*fn)(const struct qh_event_row *,

@@ -29,17 +29,19 @@ enum {
                 " reason, opened_at, due_day, closed_at, result, closed_by"
 
 static const char *const sql[S_COUNT] = {
-    /* (day, number) is the ticket table's unique index; a ticket's issued
-     * event is the one it links, its others come from event_ticket in id
-     * order.  Both arms are in (day, number, id) order, so they merge
-     * without a sort, and a ticket's issued event (its first) leads. */
-    [S_TICKET_EVENTS] = "SELECT " EV_COLS ", t.day, t.number FROM ticket t"
+    /* A span of days' tickets is one rowid range (?1, ?2: see
+     * qh_store_day_span); a ticket's issued event is the one it links, its
+     * others come from event_ticket in id order.  Both arms are in
+     * (ticket, event) order (CROSS JOIN keeps the tickets outside), so
+     * they merge without a sort, and a ticket's issued event (its first)
+     * leads. */
+    [S_TICKET_EVENTS] = "SELECT " EV_COLS ", t.day, t.id FROM ticket t"
                         " JOIN event e ON e.id = t.issued_event"
-                        " WHERE t.day BETWEEN ?1 AND ?2"
-                        " UNION ALL SELECT " EV_COLS ", t.day, t.number"
-                        " FROM ticket t JOIN event e ON e.ticket = t.id"
-                        " AND e.type <> 'issued' WHERE t.day BETWEEN ?1 AND ?2"
-                        " ORDER BY 10, 11, 1",
+                        " WHERE t.id BETWEEN ?1 AND ?2"
+                        " UNION ALL SELECT " EV_COLS ", t.day, t.id"
+                        " FROM ticket t CROSS JOIN event e ON e.ticket = t.id"
+                        " AND e.type <> 'issued' WHERE t.id BETWEEN ?1 AND ?2"
+                        " ORDER BY 11, 1",
     [S_UNTIED_EVENTS] = "SELECT " EV_COLS " FROM event e INDEXED BY event_untied_at"
                         " WHERE e.ticket IS NULL AND e.at >= ?1 AND e.at < ?2"
                         " ORDER BY e.at, e.id",
@@ -47,7 +49,7 @@ static const char *const sql[S_COUNT] = {
      * case handled in another queue until its new queue finishes it (as
      * S_FINISHED_SINCE, which skips such finishes, sees it too). */
     [S_HANDLED] = "SELECT service, queue, started_at, finished_at FROM ticket"
-                  " WHERE day BETWEEN ?1 AND ?2 AND state = 5 AND started_at > 0"
+                  " WHERE id BETWEEN ?1 AND ?2 AND state = 5 AND started_at > 0"
                   " AND finished_at > started_at ORDER BY finished_at",
     /* The log after a given event: a rowid range, so reading what was
      * finished since the last look costs what happened since, not the
@@ -60,7 +62,7 @@ static const char *const sql[S_COUNT] = {
                          " ORDER BY id",
     [S_HANDLED_SUM] = "SELECT service, queue, count(*),"
                       " sum(min(finished_at - started_at, 7200000)) FROM ticket"
-                      " WHERE day BETWEEN ?1 AND ?2 AND state = 5"
+                      " WHERE id BETWEEN ?1 AND ?2 AND state = 5"
                       " AND started_at > 0 AND finished_at > started_at"
                       " GROUP BY service, queue",
     [S_FU_INSERT] = "INSERT INTO followup(kind, ticket, day, number, win, staff,"
@@ -163,6 +165,14 @@ static int fail(struct qh_store *s, sqlite3_stmt *st, char *err, size_t errlen,
     return rc;
 }
 
+static void bind_day_span(sqlite3_stmt *st, const char *from, const char *to)
+{
+    int64_t lo, hi;
+    qh_store_day_span(from, to, &lo, &hi);
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+}
+
 static void read_event(sqlite3_stmt *st, struct qh_event_row *e)
 {
     e->id = sqlite3_column_int64(st, 0);
@@ -188,8 +198,7 @@ int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
     int n = 0, src;
     if (!st)
         return QH_E_DB;
-    bind_text(st, 1, from);
-    bind_text(st, 2, to);
+    bind_day_span(st, from, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         read_event(st, &e);
         col_text(st, 9, day, sizeof day);
@@ -236,8 +245,7 @@ int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
     int n = 0, src;
     if (!st)
         return QH_E_DB;
-    bind_text(st, 1, from);
-    bind_text(st, 2, to);
+    bind_day_span(st, from, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         col_text(st, 0, service, sizeof service);
         col_text(st, 1, queue, sizeof queue);
@@ -288,8 +296,7 @@ int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
     int n = 0, src;
     if (!st)
         return QH_E_DB;
-    bind_text(st, 1, from);
-    bind_text(st, 2, to);
+    bind_day_span(st, from, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         col_text(st, 0, service, sizeof service);
         col_text(st, 1, queue, sizeof queue);

@@ -399,9 +399,11 @@ static void waiting_counters(void **state)
     tu_clock("2026-11-25T09:00:00+08:00");
 }
 
-/* A database of schema 3 (before the counters and the issued-event link)
- * with tickets waiting in several queues is brought to the current schema
- * on open: the counters start equal to the tickets waiting, every ticket
+/* A database of schema 3 (before the counters, the issued-event link and
+ * the packed ticket ids) with tickets waiting in several queues, a
+ * transfer and a rating is brought to the current schema on open: the
+ * tickets move to the ids their numbers pack to and every reference moves
+ * with them, the counters start equal to the tickets waiting, every ticket
  * links its issued event (qhall check), and issuing goes on from them. */
 static void migrate_from_3(void **state)
 {
@@ -416,45 +418,94 @@ static void migrate_from_3(void **state)
         assert_int_equal(qh_ticket_issue(s, &b, NULL, NULL, err, sizeof err), 0);
     }
     struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_call_next(s, 3, &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_start(s, 3, &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_finish(s, 3, "done", NULL, &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_rate(s, t.number, 5, NULL, NULL, err, sizeof err), 0);
     assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
     struct qh_transfer_to to = {.queue = "C"};
     assert_int_equal(qh_ticket_transfer(s, 1, &to, &t, err, sizeof err), 0);
     qh_store_close(s);
-    /* Schema 3 as it was: the old indexes, no counters. */
+    /* Schema 3 as it was: ids given in issue order, the (day, number)
+     * index, the old indexes, day_seq's `last`, no counters. */
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *down =
         "BEGIN;"
         "DROP TRIGGER ticket_waiting_insert; DROP TRIGGER ticket_waiting_update;"
-        "DROP TRIGGER ticket_waiting_delete;"
-        "ALTER TABLE day_seq DROP COLUMN waiting;"
-        "DROP TRIGGER event_issued_link; DROP INDEX event_ticket;"
-        "ALTER TABLE ticket DROP COLUMN issued_event;"
+        "DROP TRIGGER ticket_no_delete; DROP TRIGGER queue_key_new;"
+        "DROP TABLE queue_key;"
+        "DROP TRIGGER event_issued_link; DROP TRIGGER event_no_update;"
+        "CREATE TEMP TABLE m AS SELECT id AS new, row_number() OVER"
+        "  (ORDER BY issued_at, id) AS old FROM ticket;"
+        "CREATE TABLE t3(id INTEGER PRIMARY KEY, day TEXT NOT NULL,"
+        "  number TEXT NOT NULL, seq INTEGER NOT NULL, queue TEXT NOT NULL,"
+        "  service TEXT NOT NULL DEFAULT '',"
+        "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 7),"
+        "  green TEXT NOT NULL DEFAULT '', issued_at INTEGER NOT NULL,"
+        "  virtual_at INTEGER NOT NULL, prio INTEGER NOT NULL DEFAULT 1,"
+        "  called_at INTEGER NOT NULL DEFAULT 0,"
+        "  started_at INTEGER NOT NULL DEFAULT 0,"
+        "  finished_at INTEGER NOT NULL DEFAULT 0,"
+        "  win INTEGER NOT NULL DEFAULT 0,"
+        "  target_window INTEGER NOT NULL DEFAULT 0,"
+        "  staff TEXT NOT NULL DEFAULT '', recalls INTEGER NOT NULL DEFAULT 0,"
+        "  outcome TEXT NOT NULL DEFAULT '', rated INTEGER NOT NULL DEFAULT 0,"
+        "  appointment INTEGER REFERENCES appointment(id),"
+        "  origin TEXT NOT NULL, UNIQUE (day, number));"
+        "INSERT INTO t3 SELECT m.old, day, number, seq, queue, service, state,"
+        "  green, issued_at, virtual_at, prio, called_at, started_at,"
+        "  finished_at, win, target_window, staff, recalls, outcome, rated,"
+        "  appointment, origin FROM ticket JOIN m ON m.new = ticket.id;"
+        "UPDATE event SET ticket = (SELECT old FROM m WHERE new = event.ticket)"
+        "  WHERE ticket IS NOT NULL;"
+        "UPDATE rating SET ticket = (SELECT old FROM m WHERE new = rating.ticket);"
+        "DROP TABLE ticket; ALTER TABLE t3 RENAME TO ticket;"
+        "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+        "  BEGIN SELECT raise(ABORT, 'the event log is append-only'); END;"
+        "DROP INDEX event_ticket;"
         "CREATE INDEX event_ticket ON event(ticket) WHERE ticket IS NOT NULL;"
-        "DROP INDEX ticket_live; DROP INDEX ticket_waiting;"
         "CREATE INDEX ticket_waiting ON ticket(day, queue, prio, virtual_at, id)"
         "  WHERE state = 0;"
         "CREATE INDEX ticket_waiting_issue ON ticket(day, queue, issued_at, id)"
         "  WHERE state = 0;"
+        "CREATE INDEX ticket_at_window ON ticket(win, day) WHERE state IN (1, 2);"
         "CREATE INDEX ticket_open ON ticket(day) WHERE state IN (0, 1, 2, 3, 4);"
+        "DROP TABLE day_seq;"
+        "CREATE TABLE day_seq(day TEXT NOT NULL, queue TEXT NOT NULL,"
+        "  last INTEGER NOT NULL, PRIMARY KEY (day, queue)) WITHOUT ROWID;"
+        "INSERT INTO day_seq SELECT day, origin, max(seq) FROM ticket"
+        "  GROUP BY day, origin;"
         "PRAGMA user_version = 3; COMMIT;";
     if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("down to 3: %s", sqlite3_errmsg(db));
+    assert_int_equal(raw_int(db, "SELECT max(id) FROM ticket", NULL, NULL), 10);
     sqlite3_close(db);
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 4);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 5);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name"
-                             " IN ('ticket_open', 'ticket_waiting_issue')",
-                             NULL, NULL), 0);
+                             " IN ('ticket_open', 'ticket_waiting_issue',"
+                             " 'sqlite_autoindex_ticket_1')", NULL, NULL), 0);
+    /* Every ticket at its packed id; every event, rating and follow-up
+     * still names a ticket of its own number. */
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket"
+                             " WHERE id < 1 << 40", NULL, NULL), 0);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM event e LEFT JOIN ticket t"
+                             " ON t.id = e.ticket WHERE e.ticket IS NOT NULL"
+                             " AND t.number IS NOT e.number", NULL, NULL), 0);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM rating r JOIN ticket t"
+                             " ON t.id = r.ticket WHERE t.state = 5", NULL, NULL), 1);
     assert_int_equal(qh_store_waiting_count(s, day, "A"), 4);
-    assert_int_equal(qh_store_waiting_count(s, day, "B"), 5);
+    assert_int_equal(qh_store_waiting_count(s, day, "B"), 4);
     assert_int_equal(qh_store_waiting_count(s, day, "C"), 1);
     counters_agree(s, db, "after migration");
     struct qh_issue_info info;
     assert_int_equal(qh_ticket_issue(s, &a, &t, &info, err, sizeof err), 0);
     assert_int_equal(info.ahead, 4);
     assert_string_equal(t.number, "A006");
+    assert_int_equal(qh_ticket_get(s, "B002", &t, err, sizeof err), 0);
+    assert_int_equal(t.seq, 2);
     counters_agree(s, db, "issued after migration");
     sqlite3_close(db);
     qh_store_close(s);

@@ -8,7 +8,7 @@
  *   empty   the default hall and catalogue, no history, a few tickets
  *           waiting (topped up through the library between rounds);
  *   loaded  the same hall with 1,000,000 finished or expired tickets over
- *           250 past days (4 or 2 events each, numbers and day_seq
+ *           250 past days (4 or 2 events each, numbers and ids
  *           consistent, so qh_store_check passes) and 10,000 tickets
  *           waiting today in queues A/B/C.
  *
@@ -78,10 +78,10 @@ struct ev {
 
 struct load {
     sqlite3 *db;
-    sqlite3_stmt *ticket, *event, *seq;
+    sqlite3_stmt *ticket, *event;
     struct ev *evs;
     int nev, cap;
-    int64_t next_id;
+    int ntickets;
 };
 
 static int ev_cmp(const void *a, const void *b)
@@ -169,11 +169,12 @@ struct tk {
     int64_t issued, called, started, finished;
 };
 
-static int ticket_put(struct load *l, const struct tk *t, int64_t id)
+/* The ticket, at the id its number packs to (the store's migration 5);
+ * its id, or -1. */
+static int64_t ticket_put(struct load *l, const struct tk *t)
 {
     sqlite3_stmt *st = l->ticket;
 
-    sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, t->day, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, t->number, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, t->seq);
@@ -187,15 +188,10 @@ static int ticket_put(struct load *l, const struct tk *t, int64_t id)
     sqlite3_bind_int(st, 12, t->win);
     sqlite3_bind_text(st, 13, t->staff, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 14, t->outcome, -1, SQLITE_STATIC);
-    return step_done(l, st, "ticket");
-}
-
-static int seq_put(struct load *l, const char *day, int q, int last)
-{
-    sqlite3_bind_text(l->seq, 1, day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(l->seq, 2, qcodes[q], -1, SQLITE_STATIC);
-    sqlite3_bind_int(l->seq, 3, last);
-    return step_done(l, l->seq, "day_seq");
+    if (step_done(l, st, "ticket") < 0)
+        return -1;
+    l->ntickets++;
+    return sqlite3_last_insert_rowid(l->db);
 }
 
 /* `n` tickets of one day in queues A/B/C in turn.  today: all waiting,
@@ -209,7 +205,7 @@ static int load_day(struct load *l, const char *day, int64_t from,
     for (int i = 0; i < n; i++) {
         struct tk t;
         struct ev *e;
-        int64_t id = l->next_id++;
+        int64_t id;
 
         memset(&t, 0, sizeof t);
         t.day = day;
@@ -234,7 +230,7 @@ static int load_day(struct load *l, const char *day, int64_t from,
             t.started = t.called + 30000;
             t.finished = t.started + 60000 * (3 + i % 10);
         }
-        if (ticket_put(l, &t, id) < 0)
+        if ((id = ticket_put(l, &t)) < 0)
             return -1;
         e = ev_new(l, "issued", t.issued, id, t.number, qcodes[t.q], 0, "", 0);
         if (!e)
@@ -276,9 +272,6 @@ static int load_day(struct load *l, const char *day, int64_t from,
                      "{\"via\":\"%s\",\"outcome\":\"done\"}", via);
         }
     }
-    for (int q = 0; q < 3; q++)
-        if (seqs[q] && seq_put(l, day, q, seqs[q]) < 0)
-            return -1;
     return 0;
 }
 
@@ -298,7 +291,6 @@ static int load_history(const char *path, const char *tz)
     int status = -1, per_day = HIST_TICKETS / HIST_DAYS;
 
     memset(&l, 0, sizeof l);
-    l.next_id = 1;
     qh_clock_day(tz, qh_clock_now(), today);
     if (qh_clock_day_start(tz, today, &today0) < 0) {
         fprintf(stderr, "bench_call: day start of %s\n", today);
@@ -317,17 +309,15 @@ static int load_history(const char *path, const char *tz)
             "INSERT INTO ticket(id, day, number, seq, queue, service, state,"
             " green, issued_at, virtual_at, prio, called_at, started_at,"
             " finished_at, win, target_window, staff, recalls, outcome, rated,"
-            " appointment, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8,"
+            " appointment, origin) VALUES ((CAST(julianday(?2) - 2440587.5"
+            " AS INTEGER) << 40) | ((SELECT key FROM queue_key WHERE code = ?5)"
+            " << 24) | ?4, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8,"
             " ?8, 1, ?9, ?10, ?11, ?12, 0, ?13, 0, ?14, 0, NULL, ?5)",
             -1, &l.ticket, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(l.db,
             "INSERT INTO event(at, type, ticket, number, queue, win, staff,"
             " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            -1, &l.event, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(l.db,
-            "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)"
-            " ON CONFLICT(day, queue) DO UPDATE SET last = excluded.last",
-            -1, &l.seq, NULL) != SQLITE_OK) {
+            -1, &l.event, NULL) != SQLITE_OK) {
         load_fail(&l, "prepare");
         goto out;
     }
@@ -362,14 +352,13 @@ static int load_history(const char *path, const char *tz)
     if (exec(&l, "PRAGMA journal_mode = WAL") < 0)
         goto out;
     fprintf(stderr, "bench_call: loaded %d tickets in %.1f s\n",
-            (int)(l.next_id - 1), (bu_ns() - t0) / 1e9);
+            l.ntickets, (bu_ns() - t0) / 1e9);
     status = 0;
 out:
     if (status < 0 && l.db && !sqlite3_get_autocommit(l.db))
         sqlite3_exec(l.db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_finalize(l.ticket);
     sqlite3_finalize(l.event);
-    sqlite3_finalize(l.seq);
     sqlite3_close(l.db);
     free(l.evs);
     return status;

@@ -70,19 +70,20 @@ static int ewt(const char *dir)
 static int load_year(const char *path, int64_t *day0)
 {
     sqlite3 *db;
-    sqlite3_stmt *tk, *ev, *seq;
+    sqlite3_stmt *tk, *ev;
     char err[QH_ERRLEN];
     if (sqlite3_open(path, &db))
         return -1;
     sqlite3_exec(db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF; BEGIN", 0, 0, 0);
-    sqlite3_prepare_v2(db, "INSERT INTO ticket(day, number, seq, queue, service, state,"
+    /* At the id the number packs to (the store's migration 5). */
+    sqlite3_prepare_v2(db, "INSERT INTO ticket(id, day, number, seq, queue, service, state,"
                        " issued_at, virtual_at, called_at, started_at, finished_at, win,"
-                       " staff, outcome, rated, origin) VALUES (?1, ?2, ?3, ?4, ?5, 5, ?6,"
+                       " staff, outcome, rated, origin) VALUES ((CAST(julianday(?1)"
+                       " - 2440587.5 AS INTEGER) << 40) | ((SELECT key FROM queue_key"
+                       " WHERE code = ?4) << 24) | ?3, ?1, ?2, ?3, ?4, ?5, 5, ?6,"
                        " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4)", -1, &tk, 0);
     sqlite3_prepare_v2(db, "INSERT INTO event(at, type, ticket, number, queue, win, staff,"
                        " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &ev, 0);
-    sqlite3_prepare_v2(db, "INSERT INTO day_seq(day, queue, last) VALUES (?1, ?2, ?3)",
-                       -1, &seq, 0);
     unsigned x = 12345;
     for (int d = 0; d < DAYS; d++) {
         char day[11];
@@ -149,17 +150,9 @@ static int load_year(const char *path, int64_t *day0)
                 sqlite3_step(ev);
             }
         }
-        for (int k = 0; k < 2; k++) {
-            sqlite3_reset(seq);
-            sqlite3_bind_text(seq, 1, day, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(seq, 2, k ? "B" : "A", -1, SQLITE_STATIC);
-            sqlite3_bind_int(seq, 3, k ? nb : na);
-            sqlite3_step(seq);
-        }
     }
     sqlite3_finalize(tk);
     sqlite3_finalize(ev);
-    sqlite3_finalize(seq);
     int rc = sqlite3_exec(db, "COMMIT; ANALYZE", 0, 0, 0);
     (void)err;
     sqlite3_close(db);

@@ -190,8 +190,9 @@ int qh_store_service_each(struct qh_store *s, const char *queue,
 int qh_store_service_count(struct qh_store *s, const char *queue);
 
 /* ---- tickets ---- */
-/* Next number of `queue` on `day` (the counter advances in the caller's
- * transaction: no gap and no duplicate). */
+/* Next number of `queue` on `day`: one past the last the queue gave,
+ * found at the end of its id range; the caller's write lock keeps it
+ * free until the ticket is inserted (no gap and no duplicate). */
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
                       int *seq, char *err, size_t errlen);
 /* Tickets issued today in queue (for quotas). */
@@ -217,8 +218,9 @@ int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
  * issue time instead (the overflow rule). */
 int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
                         int window, int by_issue, struct qh_ticket_row *out);
-/* Waiting tickets in queue on day: a counter the database keeps, so the
- * cost does not grow with the queue. */
+/* Waiting tickets in queue on day: the numbers the queue gave (the end
+ * of its id range) and a correction the database keeps, so the cost does
+ * not grow with the queue. */
 int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue);
 /* Waiting tickets of the same queue ahead of t, which must be as stored.
