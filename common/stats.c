@@ -25,9 +25,23 @@
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
 long qh_stats_day_num(const char *day)
 {
-    int y, m, d;
-    if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    /* Digits by hand: ticket ids are made from this on every issue, and
+     * sscanf costs as much as a B-tree seek. */
+    int v[3] = {0, 0, 0}, k = 0, nd = 0;
+    for (const char *p = day; *p && k < 3; p++) {
+        if (*p >= '0' && *p <= '9' && nd < (k ? 2 : 4)) {
+            v[k] = v[k] * 10 + (*p - '0');
+            nd++;
+        } else if (*p == '-' && nd) {
+            k++;
+            nd = 0;
+        } else {
+            break;
+        }
+    }
+    if (k < 2 || (k == 2 && !nd))
         return 0;
+    int y = v[0], m = v[1], d = v[2];
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
     long yoe = y - era * 400;

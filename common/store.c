@@ -34,7 +34,7 @@ enum {
     Q_SEQ_LAST, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
-    Q_AHEAD, Q_BEHIND, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
+    Q_AHEAD, Q_AHEAD_COUNTED, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
@@ -160,9 +160,15 @@ static const char *const sql[Q_COUNT] = {
                         " ORDER BY id DESC LIMIT 1) - ?3, 0)",
     [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
                 " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
-    [Q_BEHIND] = "SELECT count(*) FROM ticket INDEXED BY ticket_waiting"
-                 " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                 " AND (prio, virtual_at, id) > (?3, ?4, ?5)",
+    /* The waiting count (Q_WAITING_COUNT) less the ticket and those
+     * behind it, in one statement. */
+    [Q_AHEAD_COUNTED] = "SELECT coalesce((SELECT waiting FROM day_seq"
+                        " WHERE day = ?1 AND queue = ?2), 0) + coalesce((SELECT"
+                        " id FROM ticket WHERE id BETWEEN ?3 AND ?4"
+                        " ORDER BY id DESC LIMIT 1) - ?3, 0) - 1 - (SELECT"
+                        " count(*) FROM ticket INDEXED BY ticket_waiting"
+                        " WHERE day = ?1 AND queue = ?2 AND state = 0"
+                        " AND (prio, virtual_at, id) > (?5, ?6, ?7))",
     [Q_QUEUE_SERVICES] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
                      " WHERE day = ?1 AND queue = ?2 AND state = 0"
                      " ORDER BY prio, virtual_at, id LIMIT ?3",
@@ -519,9 +525,23 @@ static const char *const migrations[] = {
     /* Numbers are given without gaps and counted by their ranges: a
      * ticket, once given, stays (it is cancelled or expires instead). */
     "CREATE TRIGGER ticket_no_delete BEFORE DELETE ON ticket"
-    "  BEGIN SELECT raise(ABORT, 'tickets are kept: cancel them instead'); END;",
+    "  BEGIN SELECT raise(ABORT, 'tickets are kept: cancel them instead'); END;"
+    /* A change to the catalogue moves the hall's revision, as a change to
+     * the hall does: programs that keep items (qh_store_service_get)
+     * learn of it at their next write. */
+    "CREATE TRIGGER service_rev_insert AFTER INSERT ON service BEGIN"
+    "  UPDATE setting SET value = CAST(value AS INTEGER) + 1"
+    "    WHERE key = 'hall_rev'; END;"
+    "CREATE TRIGGER service_rev_update AFTER UPDATE ON service BEGIN"
+    "  UPDATE setting SET value = CAST(value AS INTEGER) + 1"
+    "    WHERE key = 'hall_rev'; END;"
+    "CREATE TRIGGER service_rev_delete AFTER DELETE ON service BEGIN"
+    "  UPDATE setting SET value = CAST(value AS INTEGER) + 1"
+    "    WHERE key = 'hall_rev'; END;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+enum { QH_SVC_CACHE = 16 };
 
 struct qh_store {
     sqlite3 *db;
@@ -537,6 +557,7 @@ struct qh_store {
     unsigned busy_seed;
     struct qh_hall_conf hall;
     int qkey[QH_MAX_QUEUES];     /* queue_key of each hall.queues[i] */
+    struct qh_service svc_cache[QH_SVC_CACHE];  /* see qh_store_service_get */
     char day_done[11];           /* a committed "day" setting this read */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
@@ -897,6 +918,8 @@ void qh_store_rollback(struct qh_store *s)
     if (!s)
         return;
     s->in_tx = 0;
+    /* It may hold what the transaction wrote to the catalogue. */
+    memset(s->svc_cache, 0, sizeof s->svc_cache);
     if (sqlite3_get_autocommit(s->db))
         return;   /* SQLite already rolled back (e.g. after SQLITE_FULL) */
     sqlite3_stmt *st = stmt(s, Q_ROLLBACK);
@@ -986,6 +1009,7 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
     char v[512];
     (void)err;
     (void)errlen;
+    memset(s->svc_cache, 0, sizeof s->svc_cache);
     qh_conf_defaults(c);
     s->has_hall = 0;
     s->hall_rev[0] = '\0';
@@ -1222,20 +1246,38 @@ int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
     sqlite3_bind_int(st, 4, sv->promised_days);
     bind_text(st, 5, sv->materials);
     bind_text(st, 6, sv->initials);
+    memset(s->svc_cache, 0, sizeof s->svc_cache);
     return exec_stmt(s, st, err, errlen, "service");
 }
 
 int qh_store_service_clear(struct qh_store *s, char *err, size_t errlen)
 {
+    memset(s->svc_cache, 0, sizeof s->svc_cache);
     return exec_stmt(s, stmt(s, Q_SERVICE_CLEAR), err, errlen, "service");
 }
 
+/* A kiosk looks up the same few items all day.  Any change to the
+ * catalogue, by any program, moves hall_rev (migration 5's triggers), and
+ * a write transaction reloads the hall, emptying this, when it finds
+ * hall_rev moved: inside one, what is kept here is what the table holds.
+ * Outside one, nothing was checked, so the table is read. */
 int qh_store_service_get(struct qh_store *s, const char *code,
                          struct qh_service *out)
 {
+    unsigned h = 5381;
+    for (const char *p = code; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    struct qh_service *c = &s->svc_cache[h % QH_SVC_CACHE];
+    if (s->in_tx && c->code[0] && !strcmp(c->code, code)) {
+        *out = *c;
+        return 0;
+    }
     sqlite3_stmt *st = stmt(s, Q_SERVICE_GET);
     bind_text(st, 1, code);
-    return one_row(st, read_service, out);
+    int rc = one_row(st, read_service, out);
+    if (rc == 0 && s->in_tx)
+        *c = *out;
+    return rc;
 }
 
 int qh_store_service_each(struct qh_store *s, const char *queue,
@@ -1510,16 +1552,24 @@ int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
     return one_ticket(st, out);
 }
 
-int qh_store_waiting_count(struct qh_store *s, const char *day,
-                           const char *queue)
+/* ?1 day, ?2 queue, ?3 and ?4 the range of ids of its numbers that day. */
+static void bind_queue_range(struct qh_store *s, sqlite3_stmt *st,
+                             const char *day, const char *queue)
 {
-    sqlite3_stmt *st = stmt(s, Q_WAITING_COUNT);
-    int64_t lo = tid_base(day, queue_key(s, queue));
+    int key = queue_key(s, queue);
+    int64_t lo = tid_base(day, key);
     bind_text(st, 1, day);
     bind_text(st, 2, queue);
     sqlite3_bind_int64(st, 3, lo);
     /* key 0 (a queue the hall no longer has) gave no numbers today. */
-    sqlite3_bind_int64(st, 4, queue_key(s, queue) ? lo | TID_SEQ_MAX : lo - 1);
+    sqlite3_bind_int64(st, 4, key ? lo | TID_SEQ_MAX : lo - 1);
+}
+
+int qh_store_waiting_count(struct qh_store *s, const char *day,
+                           const char *queue)
+{
+    sqlite3_stmt *st = stmt(s, Q_WAITING_COUNT);
+    bind_queue_range(s, st, day, queue);
     return (int)scalar(s, st, 0);
 }
 
@@ -1531,14 +1581,12 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
      * which has nobody.  Outside one, or for the others, count ahead. */
     if (!sqlite3_get_autocommit(s->db) && t->state == QH_TICKET_WAITING &&
         t->prio >= 1 && t->virtual_at >= t->issued_at) {
-        int waiting = qh_store_waiting_count(s, t->day, t->queue);
-        sqlite3_stmt *st = stmt(s, Q_BEHIND);
-        bind_text(st, 1, t->day);
-        bind_text(st, 2, t->queue);
-        sqlite3_bind_int(st, 3, t->prio);
-        sqlite3_bind_int64(st, 4, t->virtual_at);
-        sqlite3_bind_int64(st, 5, t->id);
-        int ahead = waiting - 1 - (int)scalar(s, st, 0);
+        sqlite3_stmt *st = stmt(s, Q_AHEAD_COUNTED);
+        bind_queue_range(s, st, t->day, t->queue);
+        sqlite3_bind_int(st, 5, t->prio);
+        sqlite3_bind_int64(st, 6, t->virtual_at);
+        sqlite3_bind_int64(st, 7, t->id);
+        int ahead = (int)scalar(s, st, -1);
         if (ahead >= 0)
             return ahead;
     }

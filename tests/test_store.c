@@ -434,6 +434,8 @@ static void migrate_from_3(void **state)
         "BEGIN;"
         "DROP TRIGGER ticket_waiting_insert; DROP TRIGGER ticket_waiting_update;"
         "DROP TRIGGER ticket_no_delete; DROP TRIGGER queue_key_new;"
+        "DROP TRIGGER service_rev_insert; DROP TRIGGER service_rev_update;"
+        "DROP TRIGGER service_rev_delete;"
         "DROP TABLE queue_key;"
         "DROP TRIGGER event_issued_link; DROP TRIGGER event_no_update;"
         "CREATE TEMP TABLE m AS SELECT id AS new, row_number() OVER"
@@ -511,6 +513,40 @@ static void migrate_from_3(void **state)
     qh_store_close(s);
 }
 
+/* A kiosk keeps the items it issued for; another program moving an item
+ * to another queue is seen at the kiosk's next issue, and so is a change
+ * made in its own transaction. */
+static void service_cache_follows_catalogue(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("svccache"), *admin;
+    assert_int_equal(qh_store_open(&admin, qh_store_path(s), 0, err, sizeof err), 0);
+    struct qh_issue_req a = {.service = "XK001"};
+    struct qh_ticket_row t;
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    assert_string_equal(t.queue, "A");
+    struct qh_service sv;
+    assert_int_equal(qh_store_service_get(admin, "XK001", &sv), 0);
+    snprintf(sv.queue, sizeof sv.queue, "B");
+    assert_int_equal(qh_store_begin(admin, err, sizeof err), 0);
+    assert_int_equal(qh_store_service_put(admin, &sv, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(admin, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    assert_string_equal(t.queue, "B");
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_service_get(s, "XK001", &sv), 0);
+    assert_string_equal(sv.queue, "B");
+    snprintf(sv.queue, sizeof sv.queue, "C");
+    assert_int_equal(qh_store_service_put(s, &sv, err, sizeof err), 0);
+    assert_int_equal(qh_store_service_get(s, "XK001", &sv), 0);
+    assert_string_equal(sv.queue, "C");
+    qh_store_rollback(s);
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    assert_string_equal(t.queue, "B");
+    qh_store_close(admin);
+    qh_store_close(s);
+}
+
 struct svc_list { int n, stop_at; char got[8][24]; };
 
 static int svc_collect(const char *service, void *ud)
@@ -565,6 +601,7 @@ int main(void)
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
         cmocka_unit_test(queue_services),
+        cmocka_unit_test(service_cache_follows_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
