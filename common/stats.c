@@ -450,14 +450,28 @@ static double capacity(struct qh_store *s, const struct qh_hall_conf *h,
     return staffed ? cap : cap_all;
 }
 
+/* Each queue's head (its first EWT_AHEAD_SAMPLE waiting tickets) summed
+ * with today's pace, and the transaction that last vouched for the sums:
+ * see heads_vouch. */
+struct ewt_heads {
+    double sum[QH_MAX_QUEUES];
+    int n[QH_MAX_QUEUES];      /* 0: not known */
+    int64_t version;           /* data_version seen by that transaction */
+    int64_t tx;                /* its number (qh_store_begin_count) */
+    int64_t commits;           /* our commits before it ended */
+    int64_t pace_gen;          /* the today.pace the sums were made with */
+};
+
 struct ewt_cache {
     struct ewt_hist hist;      /* the days before today */
     struct ewt_hist today;     /* hist plus today's pace */
     int64_t today_at;          /* clock when today's pace was read */
     int64_t today_event;       /* the last event today's pace has seen */
+    int64_t pace_gen;          /* bumped when today.pace changes */
     double cap[QH_MAX_QUEUES]; /* windows serving each queue, and busy ones */
     int busy[QH_MAX_QUEUES];
     int64_t cap_at[QH_MAX_QUEUES];
+    struct ewt_heads heads;
 };
 
 static void ewt_history(struct qh_store *s, const struct qh_hall_conf *h,
@@ -482,6 +496,80 @@ static void ewt_today(struct qh_store *s, const struct qh_hall_conf *h,
     for (int i = 0; i < h->nqueues; i++)
         e->pace[i] = queue_prior(e, i);
     qh_store_stats_handled(s, day, day, today_sample, e);
+}
+
+/* Reading a queue's head is most of an issue's estimate, and a kiosk
+ * issuing ticket after ticket behind a long queue reads the same twenty
+ * each time.  The sums are kept, and used only while provably nothing
+ * that could move a head has written since they were read:
+ * - no other connection has committed: data_version is the same (inside
+ *   our transaction it counts every commit before our BEGIN IMMEDIATE,
+ *   and none can come after it until we end);
+ * - on this connection the one transaction begun since the one that
+ *   vouched is this one: a call, a cancel, a print record or anything
+ *   else between two issues makes it the second or later.  Counting
+ *   commits alone cannot tell: an issue that rolled back (a failed
+ *   check-in) and then a call from this connection make one commit, as
+ *   an issue alone does.  The one that vouched must also have committed,
+ *   so that what it read is what stands;
+ * - today's pace, which weighs the items, is the same;
+ * - this transaction has moved no waiting ticket of the day but inserted
+ *   t, and moves none after (the caller is an issue: see stats.h).  t
+ *   moves no other queue's head, so this transaction vouches for all the
+ *   sums it found standing, and for t's own queue's only if t stands
+ *   behind that head, which ahead_sum decides.
+ * Outside a transaction nothing is known of what committed since, so the
+ * sums are neither used nor kept (qh_ticket_info reads the head).
+ * 1 if the sums may be used and must be kept up to date by this call. */
+static int heads_vouch(struct qh_store *s, struct ewt_cache *c)
+{
+    struct ewt_heads *hd = &c->heads;
+    int64_t version;
+    if (!qh_store_in_tx(s))
+        return 0;
+    int64_t tx = qh_store_begin_count(s), commits = qh_store_commit_count(s);
+    if (qh_store_data_version(s, &version, NULL, 0) < 0) {
+        memset(hd->n, 0, sizeof hd->n);
+        return 0;
+    }
+    if (version != hd->version || tx != hd->tx + 1 || commits != hd->commits + 1 ||
+        c->pace_gen != hd->pace_gen)
+        memset(hd->n, 0, sizeof hd->n);
+    hd->version = version;
+    hd->tx = tx;
+    hd->commits = commits;
+    hd->pace_gen = c->pace_gen;
+    return 1;
+}
+
+/* The items of the tickets just ahead of t, summed into a: the cached sum
+ * when t stands behind a full head that still holds, else read (and kept
+ * when c vouches). */
+static void ahead_sum(struct qh_store *s, struct ewt_cache *c, int vouched,
+                      int ahead, struct ahead_ctx *a)
+{
+    const struct qh_ticket_row *t = a->t;
+    int q = a->q;
+    vouched = vouched && q >= 0;
+    /* ahead >= the sample: the head's tickets all stand before t, so
+     * inserting t left them as they were, whatever t's place. */
+    if (vouched && ahead >= EWT_AHEAD_SAMPLE && c->heads.n[q] == EWT_AHEAD_SAMPLE) {
+        a->sum = c->heads.sum[q];
+        a->n = c->heads.n[q];
+        return;
+    }
+    int rc = 0;
+    /* The mix of items just ahead predicts the rest: sampling a bounded
+     * number keeps an issue's cost flat however long the queue grows (it
+     * runs inside the issuing transaction). */
+    if (ahead > 0)
+        rc = qh_store_queue_services(s, t->day, t->queue,
+                                     ahead < EWT_AHEAD_SAMPLE ? ahead : EWT_AHEAD_SAMPLE,
+                                     ahead_one, a);
+    if (vouched) {
+        c->heads.sum[q] = a->sum;
+        c->heads.n[q] = rc < 0 ? 0 : a->n;
+    }
 }
 
 void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
@@ -510,10 +598,16 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         ewt_today(s, h, t->day, &c->hist, &c->today);
         c->today_event = qh_store_last_event_id(s);
         c->today_at = now;
+        c->pace_gen++;
     } else if (c && (now - c->today_at > EWT_TODAY_REFRESH_MS || now < c->today_at)) {
+        double pace[QH_MAX_QUEUES];
+        memcpy(pace, c->today.pace, sizeof pace);
         c->today.h = h;
         qh_store_stats_finished_since(s, &c->today_event, finished_sample, &c->today);
         c->today_at = now;
+        /* Most refreshes find no finish: the heads' sums still hold. */
+        if (memcmp(pace, c->today.pace, sizeof pace))
+            c->pace_gen++;
     }
     if (c) {
         e = &c->today;
@@ -529,13 +623,7 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
 
     int q = queue_index(h, t->queue);
     struct ahead_ctx a = {e, t, q, 0, 0};
-    /* The mix of items just ahead predicts the rest: sampling a bounded
-     * number keeps an issue's cost flat however long the queue grows (it
-     * runs inside the issuing transaction). */
-    if (ahead > 0)
-        qh_store_queue_services(s, t->day, t->queue,
-                                ahead < EWT_AHEAD_SAMPLE ? ahead : EWT_AHEAD_SAMPLE,
-                                ahead_one, &a);
+    ahead_sum(s, c, c && heads_vouch(s, c), ahead, &a);
     /* The list may disagree with the count the caller saw (a racing
      * call): scale to the count it will tell the citizen. */
     double work = a.n ? a.sum * ahead / a.n : ahead * case_s(e, "", q);

@@ -561,6 +561,7 @@ struct qh_store {
     char day_done[11];           /* a committed "day" setting this read */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
+    int64_t begins, commits;     /* our transactions begun and committed */
 };
 
 /* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so under
@@ -889,6 +890,7 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
     if (rc < 0)
         return rc;
     s->in_tx = 1;
+    s->begins++;
     /* Another program may have re-initialised the hall since we loaded it;
      * inside the lock the revision we read is the one we act on. */
     char rev[32] = "";
@@ -910,7 +912,18 @@ int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
         return rc;
     }
     s->in_tx = 0;
+    s->commits++;
     return 0;
+}
+
+int64_t qh_store_begin_count(const struct qh_store *s)
+{
+    return s->begins;
+}
+
+int64_t qh_store_commit_count(const struct qh_store *s)
+{
+    return s->commits;
 }
 
 void qh_store_rollback(struct qh_store *s)

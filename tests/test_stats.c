@@ -664,6 +664,158 @@ static void test_ewt_pace_follows_the_day(void **state)
     qh_store_close(kiosk);
 }
 
+/* A program that has issued nothing estimates t; the issuing kiosk must
+ * have told the citizen the same.  Read-only: it must not commit, or the
+ * kiosk would never reuse its heads and the test would prove nothing. */
+static void same_as_fresh(const char *path, const struct qh_ticket_row *t,
+                          const struct qh_issue_info *told, const char *step)
+{
+    struct qh_store *fresh;
+    struct qh_issue_info f;
+    OK(qh_store_open(&fresh, path, QH_STORE_READONLY, err, sizeof err));
+    OK(qh_ticket_info(fresh, t, &f));
+    qh_store_close(fresh);
+    if (told->ahead != f.ahead || told->wait_min != f.wait_min ||
+        told->wait_max != f.wait_max)
+        fail_msg("%s: %s told %d ahead, %d-%d min; a fresh reading %d, %d-%d",
+                 step, t->number, told->ahead, told->wait_min, told->wait_max,
+                 f.ahead, f.wait_min, f.wait_max);
+}
+
+/* Kiosk issues t (req) after the clock moves on past the window-capacity
+ * cache, and checks what it said. */
+static void issue_checked(struct qh_store *kiosk, const char *path,
+                          const struct qh_issue_req *req, const char *step,
+                          struct qh_issue_info *info)
+{
+    struct qh_ticket_row t;
+    tu_clock_advance(6);
+    OK(qh_ticket_issue(kiosk, req, &t, info, err, sizeof err));
+    same_as_fresh(path, &t, info, step);
+}
+
+/* The kiosk reuses the sum of a queue's head from one issue to the next
+ * (stats.c, heads_vouch): whatever else happened in between, on this
+ * connection or another, it must say what a fresh reading says.  The
+ * head's items differ (XK001 slow, XK002 fast, from yesterday's cases), so
+ * a head that moved under a reused sum shows in the estimate. */
+static void test_ewt_head_reuse(void **state)
+{
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    struct qh_issue_req slow = {.service = "XK001"}, fast = {.service = "XK002"};
+    struct qh_issue_req other = {.service = "GG001"};
+    struct qh_issue_req green = {.service = "XK002", .green = "elderly"};
+    (void)state;
+    tu_clock("2026-11-24T09:00:00+08:00");
+    struct qh_store *kiosk = tu_store_new("stats-heads");
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(kiosk));
+    for (int i = 0; i < 8; i++) {
+        OK(qh_ticket_issue(kiosk, i % 2 ? &fast : &slow, &t, NULL, err, sizeof err));
+        OK(qh_ticket_call_next(kiosk, 1, &t, err, sizeof err));
+        OK(qh_ticket_start(kiosk, 1, &t, err, sizeof err));
+        tu_clock_advance(i % 2 ? 3 * 60 : 50 * 60);
+        OK(qh_ticket_finish(kiosk, 1, "done", NULL, &t, err, sizeof err));
+    }
+    qh_store_close(kiosk);
+
+    tu_clock("2026-11-25T09:00:00+08:00");
+    OK(qh_store_open(&kiosk, path, 0, err, sizeof err));
+    struct qh_store *counter;
+    OK(qh_store_open(&counter, path, 0, err, sizeof err));
+    /* slow cases first; the fast ones 40 min later, so that a green
+     * ticket (30 min ahead) lands among the slow ones */
+    for (int i = 0; i < 15; i++)
+        issue_checked(kiosk, path, &slow, "fill", &info);
+    tu_clock_advance(40 * 60);
+    for (int i = 0; i < 20; i++)
+        issue_checked(kiosk, path, &fast, "fill", &info);
+    assert_true(info.ahead >= 30);
+    /* (a) issues behind a long queue, in it and in another queue */
+    for (int i = 0; i < 3; i++)
+        issue_checked(kiosk, path, &fast, "issue", &info);
+    issue_checked(kiosk, path, &other, "other queue", &info);
+    issue_checked(kiosk, path, &fast, "after other queue", &info);
+    /* (b) a call or a cancel from the kiosk's own connection: one commit
+     * between two issues, as an issue's own */
+    for (int i = 0; i < 3; i++) {
+        tu_clock_advance(6);
+        if (i > 0) {
+            OK(qh_ticket_noshow(kiosk, 1, &t, err, sizeof err));
+            issue_checked(kiosk, path, &fast, "own no-show", &info);
+            tu_clock_advance(6);
+        }
+        OK(qh_ticket_call_next(kiosk, 1, &t, err, sizeof err));
+        issue_checked(kiosk, path, &fast, "own call", &info);
+        issue_checked(kiosk, path, &fast, "own call, then issue", &info);
+    }
+    tu_clock_advance(6);
+    OK(qh_ticket_cancel(kiosk, "A010", &t, err, sizeof err));
+    issue_checked(kiosk, path, &fast, "own cancel", &info);
+    issue_checked(kiosk, path, &fast, "own cancel, then issue", &info);
+    /* (c) another connection issues, then calls */
+    tu_clock_advance(6);
+    OK(qh_ticket_issue(counter, &fast, &t, NULL, err, sizeof err));
+    issue_checked(kiosk, path, &fast, "other's issue", &info);
+    for (int i = 0; i < 3; i++) {
+        tu_clock_advance(6);
+        if (i > 0)
+            OK(qh_ticket_noshow(counter, 2, &t, err, sizeof err));
+        OK(qh_ticket_call_next(counter, 2, &t, err, sizeof err));
+        issue_checked(kiosk, path, &fast, "other's call", &info);
+        issue_checked(kiosk, path, &fast, "other's call, then issue", &info);
+    }
+    /* (d) a green ticket passes into the head, and the next is behind it */
+    issue_checked(kiosk, path, &green, "green", &info);
+    assert_true(info.ahead > 0 && info.ahead < 20);
+    issue_checked(kiosk, path, &fast, "after green", &info);
+    /* (e) an issue whose transaction rolls back after its estimate (as a
+     * check-in whose booking cannot be written), then a call: one commit
+     * since the estimate, as after an issue alone. */
+    for (int i = 0; i < 2; i++) {
+        struct qh_ticket_row x;
+        int ahead, mn, mx;
+        tu_clock_advance(6);
+        OK(qh_ticket_noshow(kiosk, 1, &t, err, sizeof err));
+        issue_checked(kiosk, path, &fast, "before the rollback", &info);
+        tu_clock_advance(6);
+        OK(qh_store_begin(kiosk, err, sizeof err));
+        memset(&x, 0, sizeof x);
+        qh_ticket_today(kiosk, x.day);
+        snprintf(x.queue, sizeof x.queue, "A");
+        snprintf(x.service, sizeof x.service, "XK002");
+        OK(qh_store_seq_next(kiosk, x.day, "A", &x.seq, err, sizeof err));
+        snprintf(x.number, sizeof x.number, "A%03d", x.seq);
+        x.issued_at = x.virtual_at = qh_clock_now();
+        x.prio = 1;
+        OK(qh_store_ticket_insert(kiosk, &x, err, sizeof err));
+        ahead = qh_store_ahead(kiosk, &x);
+        assert_true(ahead >= 20);
+        qh_stats_ewt(kiosk, &x, ahead, &mn, &mx);
+        qh_store_rollback(kiosk);
+        tu_clock_advance(6);
+        OK(qh_ticket_call_next(kiosk, 1, &t, err, sizeof err));
+        issue_checked(kiosk, path, &fast, "rolled back, own call", &info);
+    }
+    /* (f) a finish elsewhere (a long case) moves today's pace, which the
+     * kiosk reads only every 30 s: its next estimate lags (by design, not
+     * compared); once it has read the pace, a sum made with the old one is
+     * stale although nothing was written since. */
+    OK(qh_ticket_start(counter, 2, &t, err, sizeof err));
+    tu_clock_advance(2 * 3600);
+    issue_checked(kiosk, path, &fast, "before finish", &info);
+    tu_clock_advance(6);
+    OK(qh_ticket_finish(counter, 2, "done", NULL, &t, err, sizeof err));
+    tu_clock_advance(6);
+    OK(qh_ticket_issue(kiosk, &fast, &t, &info, err, sizeof err));
+    tu_clock_advance(25);
+    issue_checked(kiosk, path, &fast, "pace read", &info);
+    issue_checked(kiosk, path, &fast, "pace read, then issue", &info);
+    qh_store_close(counter);
+    qh_store_close(kiosk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -674,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_ewt),
         cmocka_unit_test(test_ewt_pace_follows_the_day),
+        cmocka_unit_test(test_ewt_head_reuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

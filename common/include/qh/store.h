@@ -147,6 +147,12 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen);
 int qh_store_commit(struct qh_store *s, char *err, size_t errlen);
 void qh_store_rollback(struct qh_store *s);
 int qh_store_in_tx(const struct qh_store *s);
+/* Transactions this connection has begun, and committed, since it opened
+ * (a begin that failed counts in neither; one rolled back only in the
+ * first).  With qh_store_data_version a caller can tell that nothing but
+ * its own last transaction wrote since it read something. */
+int64_t qh_store_begin_count(const struct qh_store *s);
+int64_t qh_store_commit_count(const struct qh_store *s);
 
 /* PRAGMA data_version: changes when another connection commits. */
 int qh_store_data_version(struct qh_store *s, int64_t *out,
