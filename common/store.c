@@ -61,6 +61,17 @@ enum {
     " SELECT id FROM ticket INDEXED BY ticket_live" \
     " WHERE day < ?1 AND state BETWEEN 1 AND 4)"
 
+/* The last id in a range of ticket ids (see TID_* below). */
+#define RANGE_LAST(lo, hi) \
+    "SELECT id FROM ticket WHERE id BETWEEN " lo " AND " hi \
+    " ORDER BY id DESC LIMIT 1"
+/* Tickets waiting in queue ?2 on day ?1, ?3..?4 the ids of the numbers
+ * the queue gave that day (migration 5): those numbers, each a ticket
+ * that waited there, and the correction day_seq keeps for the rest. */
+#define WAITING_COUNT \
+    "coalesce((SELECT waiting FROM day_seq WHERE day = ?1 AND queue = ?2)," \
+    " 0) + coalesce((" RANGE_LAST("?3", "?4") ") - ?3, 0)"
+
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_BEGIN_READ] = "BEGIN",
@@ -109,9 +120,7 @@ static const char *const sql[Q_COUNT] = {
                              " WHERE queue = ?1 ORDER BY code",
     [Q_SERVICE_COUNT] = "SELECT count(*) FROM service",
     [Q_SERVICE_COUNT_QUEUE] = "SELECT count(*) FROM service WHERE queue = ?1",
-    /* ?1, ?2: a range of ticket ids (tid_range). */
-    [Q_SEQ_LAST] = "SELECT id FROM ticket WHERE id BETWEEN ?1 AND ?2"
-                   " ORDER BY id DESC LIMIT 1",
+    [Q_SEQ_LAST] = RANGE_LAST("?1", "?2"),
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
                          " AND service = ?3",
     /* A new ticket's issued event is the next event of its transaction,
@@ -152,20 +161,12 @@ static const char *const sql[Q_COUNT] = {
                            " WHERE day = ?1 AND queue = ?2 AND state = 0"
                            " AND (target_window = 0 OR target_window = ?3)"
                            " ORDER BY issued_at, id LIMIT 1)",
-    /* See migration 5: the numbers the queue gave (its range's last
-     * sequence, ?3 the range's start) and the correction day_seq keeps. */
-    [Q_WAITING_COUNT] = "SELECT coalesce((SELECT waiting FROM day_seq"
-                        " WHERE day = ?1 AND queue = ?2), 0) + coalesce((SELECT"
-                        " id FROM ticket WHERE id BETWEEN ?3 AND ?4"
-                        " ORDER BY id DESC LIMIT 1) - ?3, 0)",
+    [Q_WAITING_COUNT] = "SELECT " WAITING_COUNT,
     [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
                 " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
-    /* The waiting count (Q_WAITING_COUNT) less the ticket and those
-     * behind it, in one statement. */
-    [Q_AHEAD_COUNTED] = "SELECT coalesce((SELECT waiting FROM day_seq"
-                        " WHERE day = ?1 AND queue = ?2), 0) + coalesce((SELECT"
-                        " id FROM ticket WHERE id BETWEEN ?3 AND ?4"
-                        " ORDER BY id DESC LIMIT 1) - ?3, 0) - 1 - (SELECT"
+    /* The waiting count less the ticket and those behind it, in one
+     * statement. */
+    [Q_AHEAD_COUNTED] = "SELECT " WAITING_COUNT " - 1 - (SELECT"
                         " count(*) FROM ticket INDEXED BY ticket_waiting"
                         " WHERE day = ?1 AND queue = ?2 AND state = 0"
                         " AND (prio, virtual_at, id) > (?5, ?6, ?7))",
@@ -564,6 +565,12 @@ struct qh_store {
     int64_t begins, commits;     /* our transactions begun and committed */
 };
 
+/* Drop the items qh_store_service_get keeps. */
+static void svc_forget(struct qh_store *s)
+{
+    memset(s->svc_cache, 0, sizeof s->svc_cache);
+}
+
 /* SQLite's own busy timeout sleeps in growing steps up to 100 ms, so under
  * contention a process that just released the lock takes it again while
  * the others sleep: one kiosk could starve the rest.  Short, jittered
@@ -932,7 +939,7 @@ void qh_store_rollback(struct qh_store *s)
         return;
     s->in_tx = 0;
     /* It may hold what the transaction wrote to the catalogue. */
-    memset(s->svc_cache, 0, sizeof s->svc_cache);
+    svc_forget(s);
     if (sqlite3_get_autocommit(s->db))
         return;   /* SQLite already rolled back (e.g. after SQLITE_FULL) */
     sqlite3_stmt *st = stmt(s, Q_ROLLBACK);
@@ -1022,7 +1029,7 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
     char v[512];
     (void)err;
     (void)errlen;
-    memset(s->svc_cache, 0, sizeof s->svc_cache);
+    svc_forget(s);
     qh_conf_defaults(c);
     s->has_hall = 0;
     s->hall_rev[0] = '\0';
@@ -1259,13 +1266,13 @@ int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
     sqlite3_bind_int(st, 4, sv->promised_days);
     bind_text(st, 5, sv->materials);
     bind_text(st, 6, sv->initials);
-    memset(s->svc_cache, 0, sizeof s->svc_cache);
+    svc_forget(s);
     return exec_stmt(s, st, err, errlen, "service");
 }
 
 int qh_store_service_clear(struct qh_store *s, char *err, size_t errlen)
 {
-    memset(s->svc_cache, 0, sizeof s->svc_cache);
+    svc_forget(s);
     return exec_stmt(s, stmt(s, Q_SERVICE_CLEAR), err, errlen, "service");
 }
 

@@ -78,9 +78,8 @@ static int load_year(const char *path, int64_t *day0)
     /* At the id the number packs to (the store's migration 5). */
     sqlite3_prepare_v2(db, "INSERT INTO ticket(id, day, number, seq, queue, service, state,"
                        " issued_at, virtual_at, called_at, started_at, finished_at, win,"
-                       " staff, outcome, rated, origin) VALUES ((CAST(julianday(?1)"
-                       " - 2440587.5 AS INTEGER) << 40) | ((SELECT key FROM queue_key"
-                       " WHERE code = ?4) << 24) | ?3, ?1, ?2, ?3, ?4, ?5, 5, ?6,"
+                       " staff, outcome, rated, origin) VALUES ("
+                       BU_TICKET_ID_SQL("?1", "?4", "?3") ", ?1, ?2, ?3, ?4, ?5, 5, ?6,"
                        " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4)", -1, &tk, 0);
     sqlite3_prepare_v2(db, "INSERT INTO event(at, type, ticket, number, queue, win, staff,"
                        " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &ev, 0);

@@ -1,4 +1,4 @@
-/* benchutil.h: small helpers shared by bench_issue.c and bench_call.c.
+/* benchutil.h: small helpers shared by the benchmarks (tests/bench).
  *
  * Static inline only, so each benchmark stays one self-contained program
  * (the bench CMakeLists builds one executable per bench_*.c, no extra
@@ -21,6 +21,13 @@
 #include "qh/conf.h"
 #include "qh/store.h"
 #include "qh/ticket.h"
+
+/* SQL for the id a ticket's number packs to (the store's migration 5),
+ * for benchmarks that bulk-load tickets with raw SQL: day, queue code and
+ * sequence are SQL expressions (parameters). */
+#define BU_TICKET_ID_SQL(day, queue, seq) \
+    "((CAST(julianday(" day ") - 2440587.5 AS INTEGER) << 40)" \
+    " | ((SELECT key FROM queue_key WHERE code = " queue ") << 24) | " seq ")"
 
 static inline int64_t bu_ns(void)
 {
