@@ -15,9 +15,6 @@
  * prints it on the hall's [printer] (as the kiosk does), records
  * `printed` or `print_failed` (kind supplement) and tells the model. */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,11 +69,7 @@ struct app {
     struct qh_slip_renderer *slips;     /* made on the first notice */
     uint64_t drawn_gen;
     int force_draw;
-    pthread_t wt;
-    int wt_started;
-    int ctl[2];
-    pthread_mutex_t wt_mu;
-    int wt_fd;
+    struct qh_ui_waker *wake;           /* NULL: the loop polls each second */
 };
 
 static volatile sig_atomic_t quit_flag;
@@ -100,18 +93,20 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Write end of the watch thread's control pipe, for the signal handler:
- * SDL_PushEvent is not async-signal-safe (it takes locks), so the handler
- * only writes a byte and the thread turns it into SDL_QUIT. */
-static volatile int signal_fd = -1;
+/* The signal handler's pipe: SDL_PushEvent is not async-signal-safe (it
+ * takes locks), so the handler only writes a byte and the waker turns it
+ * into a wake-up, after which the loop sees quit_flag. */
+static int sig_pipe[2] = {-1, -1};
 
 static void on_signal(int sig)
 {
+    int e = errno;
     (void)sig;
     quit_flag = 1;
-    if (signal_fd >= 0 && write(signal_fd, "s", 1) < 0) {
+    if (sig_pipe[1] >= 0 && write(sig_pipe[1], "s", 1) < 0) {
         /* the loop still sees quit_flag at its next wake-up */
     }
+    errno = e;
 }
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -215,21 +210,9 @@ static int db_path(const struct opts *o, char *out, size_t n)
 
 /* ---- the database ---- */
 
-static void set_watch_fd(struct app *a, int fd)
-{
-    if (!a->wt_started)
-        return;
-    pthread_mutex_lock(&a->wt_mu);
-    a->wt_fd = fd;
-    pthread_mutex_unlock(&a->wt_mu);
-    if (write(a->ctl[1], "r", 1) < 0) {
-        /* the thread re-reads the fd at its next wake anyway */
-    }
-}
-
 static void disconnect(struct app *a, const char *problem)
 {
-    set_watch_fd(a, -1);
+    qh_ui_waker_set_fd(a->wake, -1);
     qh_watch_close(a->w);
     qh_store_close(a->s);
     a->w = NULL;
@@ -270,7 +253,7 @@ static int connect_db(struct app *a)
     a->next_check = mono_ms() + CHECK_MS;
     a->next_snap = mono_ms() + SNAPSHOT_MS;
     qh_counter_model_store(a->m, a->s, NULL);
-    set_watch_fd(a, qh_watch_fd(a->w));
+    qh_ui_waker_set_fd(a->wake, qh_watch_fd(a->w));
     return 0;
 }
 
@@ -512,41 +495,6 @@ static int screenshot(struct app *a)
 
 /* ---- the watch thread ---- */
 
-static void *watch_thread(void *ud)
-{
-    struct app *a = ud;
-    int armed = 1;
-    for (;;) {
-        pthread_mutex_lock(&a->wt_mu);
-        int fd = a->wt_fd;
-        pthread_mutex_unlock(&a->wt_mu);
-        struct pollfd p[2] = {{a->ctl[0], POLLIN, 0}, {armed ? fd : -1, POLLIN, 0}};
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
-            break;
-        if (p[0].revents & POLLIN) {
-            char c;
-            if (read(a->ctl[0], &c, 1) != 1 || c == 'q')
-                break;
-            if (c == 's') {
-                SDL_Event q;
-                SDL_zero(q);
-                q.type = SDL_QUIT;
-                SDL_PushEvent(&q);
-                continue;
-            }
-            armed = 1;
-        }
-        if (p[1].revents & (POLLIN | POLLERR | POLLNVAL)) {
-            SDL_Event e;
-            SDL_zero(e);
-            e.type = wake_event;
-            armed = 0;        /* until the loop has read the feed */
-            SDL_PushEvent(&e);
-        }
-    }
-    return NULL;
-}
-
 static void handle(struct app *a, const SDL_Event *e)
 {
     enum qh_counter_key k;
@@ -630,9 +578,7 @@ static void run(struct app *a)
                 if (e.type != wake_event)
                     handle(a, &e);
             } while (SDL_PollEvent(&e));
-            if (a->wt_started && write(a->ctl[1], "a", 1) < 0) {
-                /* the fallback timeout still reads the feed */
-            }
+            qh_ui_waker_rearm(a->wake);
         }
     }
 }
@@ -644,8 +590,6 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof a);
-    a.ctl[0] = a.ctl[1] = -1;
-    a.wt_fd = -1;
     if ((rc = parse_args(argc, argv, &a.o)) != 0)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)
@@ -673,31 +617,18 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     wake_event = SDL_RegisterEvents(1);
+    if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0)
+        logf_("%s: a signal waits for the next second to quit", err);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    pthread_mutex_init(&a.wt_mu, NULL);
-    if (wake_event != (Uint32)-1 && pipe(a.ctl) == 0 &&
-        pthread_create(&a.wt, NULL, watch_thread, &a) == 0) {
-        a.wt_started = 1;
-        signal_fd = a.ctl[1];
-    } else {
+    if (wake_event == (Uint32)-1 ||
+        qh_ui_waker_start(&a.wake, wake_event, sig_pipe[0], err, sizeof err) < 0)
         logf_("cannot start the watch thread: changes show within a second");
-    }
     SDL_StartTextInput();
     run(&a);
     rc = 0;
 out:
-    signal_fd = -1;
-    if (a.wt_started) {
-        if (write(a.ctl[1], "q", 1) < 0) {
-            /* join anyway */
-        }
-        pthread_join(a.wt, NULL);
-    }
-    if (a.ctl[0] >= 0) {
-        close(a.ctl[0]);
-        close(a.ctl[1]);
-    }
+    qh_ui_waker_stop(a.wake);
     /* Closing the program does not log the staff out: a crash or a restart
      * must not cut the attendance record; O logs out. */
     qh_watch_close(a.w);

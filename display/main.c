@@ -7,9 +7,10 @@
  * redraws without a change of the model's `gen`, so an idle hall costs
  * (almost) nothing; the one exception is a notice too long for its line,
  * which scrolls: then it also wakes every QH_DM_MARQUEE_FRAME_MS and
- * redraws the notice band alone where it can (draw_marquee).  With a real video driver SDL owns the wait
- * (SDL_WaitEventTimeout), and a small thread turns "the watch fd is
- * readable" into an SDL user event; headless (dummy driver, no display,
+ * redraws the notice band alone where it can (draw_marquee).  With a real
+ * video driver SDL owns the wait (SDL_WaitEventTimeout), and a small
+ * thread (qh_ui_waker) turns "the watch fd is readable" into an SDL user
+ * event; headless (dummy driver, no display,
  * --screenshot) there are no SDL events and the loop poll()s the fd
  * itself.
  *
@@ -17,9 +18,7 @@
  * keeps its last good state under a 连接中断 banner and reconnects with
  * backoff.  The heartbeat (source.c) goes stale if this loop stops. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,12 +88,7 @@ struct app {
     struct qh_display_conf audio_conf;
     unsigned audio_gen;
     struct qh_display_beat *beat;
-    /* the watch thread (windowed) */
-    pthread_t wt;
-    int wt_started;
-    int ctl[2];
-    pthread_mutex_t wt_mu;
-    int wt_fd;
+    struct qh_ui_waker *wake;   /* windowed only; NULL: no thread */
 };
 
 static volatile sig_atomic_t quit_flag, shot_flag;
@@ -243,14 +237,7 @@ static void disconnect(struct app *a, const char *problem)
     qh_store_close(a->s);
     a->w = NULL;
     a->s = NULL;
-    if (a->wt_started) {
-        pthread_mutex_lock(&a->wt_mu);
-        a->wt_fd = -1;
-        pthread_mutex_unlock(&a->wt_mu);
-        if (write(a->ctl[1], "r", 1) < 0) {
-            /* the thread re-reads the fd at its next wake anyway */
-        }
-    }
+    qh_ui_waker_set_fd(a->wake, -1);
     qh_display_model_connection(a->m, 0, problem);
     if (strcmp(problem, a->logged_problem)) {
         logf_("连接中断 (connection lost): %s; retrying", problem);
@@ -311,14 +298,7 @@ static int connect_db(struct app *a)
     if (a->logged_problem[0])
         logf_("connected again to %s", a->path);
     a->logged_problem[0] = '\0';
-    if (a->wt_started) {
-        pthread_mutex_lock(&a->wt_mu);
-        a->wt_fd = qh_watch_fd(a->w);
-        pthread_mutex_unlock(&a->wt_mu);
-        if (write(a->ctl[1], "r", 1) < 0) {
-            /* see disconnect() */
-        }
-    }
+    qh_ui_waker_set_fd(a->wake, qh_watch_fd(a->w));
     return 0;
 }
 
@@ -511,46 +491,6 @@ static void draw_marquee(struct app *a)
         SDL_RenderPresent(a->r);
 }
 
-/* ---- the watch thread (windowed only) ---- */
-
-static void *watch_thread(void *ud)
-{
-    struct app *a = ud;
-    int armed = 1;
-
-    for (;;) {
-        pthread_mutex_lock(&a->wt_mu);
-        int fd = a->wt_fd;
-        pthread_mutex_unlock(&a->wt_mu);
-        struct pollfd p[3] = {{a->ctl[0], POLLIN, 0}, {sig_pipe[0], POLLIN, 0},
-                              {armed ? fd : -1, POLLIN, 0}};
-        if (poll(p, 3, -1) < 0 && errno != EINTR)
-            break;
-        if (p[0].revents & POLLIN) {
-            char c;
-            if (read(a->ctl[0], &c, 1) != 1 || c == 'q')
-                break;
-            if (c == 'a' || c == 'r')
-                armed = 1;
-        }
-        SDL_Event e;
-        SDL_zero(e);
-        e.type = wake_event;
-        if (p[1].revents & POLLIN) {
-            char buf[16];
-            if (read(sig_pipe[0], buf, sizeof buf) < 0) {
-                /* EAGAIN: another reader took it */
-            }
-            SDL_PushEvent(&e);
-        }
-        if (p[2].revents & (POLLIN | POLLERR | POLLNVAL)) {
-            armed = 0;        /* until the loop has read the feed */
-            SDL_PushEvent(&e);
-        }
-    }
-    return NULL;
-}
-
 /* ---- the loop ---- */
 
 static int wait_for_change(struct app *a, int timeout)
@@ -583,9 +523,7 @@ static int wait_for_change(struct app *a, int timeout)
             a->force_draw = 1;
         got = SDL_PollEvent(&e);
     }
-    if (write(a->ctl[1], "a", 1) < 0) {
-        /* the thread is gone: the fallback timeout still reads the feed */
-    }
+    qh_ui_waker_rearm(a->wake);
     return 0;
 }
 
@@ -676,8 +614,6 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof a);
-    a.ctl[0] = a.ctl[1] = -1;
-    a.wt_fd = -1;
     if ((rc = parse_args(argc, argv, &a.o)) != 0)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)
@@ -691,12 +627,10 @@ int main(int argc, char **argv)
         return 3;
     }
     qh_display_model_init(a.m, a.o.lang, a.o.window, qh_clock_now());
-    if (pipe(sig_pipe) < 0) {
-        logf_("pipe: %s", strerror(errno));
+    if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0) {
+        logf_("%s", err);
         return 3;
     }
-    for (int i = 0; i < 2; i++)
-        fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -726,26 +660,14 @@ int main(int argc, char **argv)
         logf_("heartbeat: %s", err);
     if (!a.headless) {
         wake_event = SDL_RegisterEvents(1);
-        pthread_mutex_init(&a.wt_mu, NULL);
-        if (wake_event != (Uint32)-1 && pipe(a.ctl) == 0 &&
-            pthread_create(&a.wt, NULL, watch_thread, &a) == 0)
-            a.wt_started = 1;
-        else
+        if (wake_event == (Uint32)-1 ||
+            qh_ui_waker_start(&a.wake, wake_event, sig_pipe[0], err, sizeof err) < 0)
             logf_("cannot start the watch thread: calls show within a second");
     }
     run(&a);
     rc = 0;
 out:
-    if (a.wt_started) {
-        if (write(a.ctl[1], "q", 1) < 0) {
-            /* join anyway: the thread also ends on a closed pipe */
-        }
-        pthread_join(a.wt, NULL);
-    }
-    if (a.ctl[0] >= 0) {
-        close(a.ctl[0]);
-        close(a.ctl[1]);
-    }
+    qh_ui_waker_stop(a.wake);
     qh_display_beat_stop(a.beat);
     qh_audio_close(a.audio);
     qh_watch_close(a.w);

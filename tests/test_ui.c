@@ -1,7 +1,9 @@
 /* test_ui.c: fonts through fontconfig, cached text, the box log, contrast
- * and PNG screenshots, all on a windowless software renderer. */
+ * and PNG screenshots, all on a windowless software renderer; and the
+ * thread that wakes a screen's loop, on real pipes. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <SDL_image.h>
 
@@ -135,6 +137,68 @@ static void contrast(void **state)
     assert_true(qh_ui_contrast(white, navy) >= 4.5);
 }
 
+/* 1 if an event of `type` arrives within ms. */
+static int woken(Uint32 type, int ms)
+{
+    Uint32 end = SDL_GetTicks() + (Uint32)ms;
+    SDL_Event e;
+    for (int left = ms; left > 0; left = (int)(end - SDL_GetTicks()))
+        if (SDL_WaitEventTimeout(&e, left) && e.type == type)
+            return 1;
+    return 0;
+}
+
+static void put(int fd)
+{
+    assert_int_equal(write(fd, "x", 1), 1);
+}
+
+/* One wake-up when the watched fd turns readable, then none until the
+ * loop re-arms (however long the fd stays readable); one for each byte
+ * burst on the signal pipe, which the waker drains; none from an fd no
+ * longer watched. */
+static void waker(void **state)
+{
+    (void)state;
+    char err[QH_ERRLEN], c;
+    int feed[2], sig[2];
+    struct qh_ui_waker *w;
+    assert_int_equal(SDL_InitSubSystem(SDL_INIT_EVENTS), 0);
+    Uint32 ev = SDL_RegisterEvents(1);
+    assert_true(ev != (Uint32)-1);
+    assert_int_equal(pipe(feed), 0);
+    assert_int_equal(qh_ui_signal_pipe(sig, err, sizeof err), 0);
+    assert_int_equal(qh_ui_waker_start(&w, ev, sig[0], err, sizeof err), 0);
+    put(feed[1]);
+    assert_false(woken(ev, 150));             /* no fd watched yet */
+    qh_ui_waker_set_fd(w, feed[0]);
+    assert_true(woken(ev, 2000));
+    assert_false(woken(ev, 200));             /* disarmed */
+    qh_ui_waker_rearm(w);
+    assert_true(woken(ev, 2000));             /* still unread */
+    assert_int_equal(read(feed[0], &c, 1), 1);
+    qh_ui_waker_rearm(w);
+    assert_false(woken(ev, 200));             /* read: quiet */
+    put(sig[1]);
+    put(sig[1]);
+    assert_true(woken(ev, 2000));
+    assert_false(woken(ev, 200));             /* drained */
+    /* Taking the fd away is asynchronous: the thread may be in poll() on
+     * it still, and wakes the loop once for nothing at worst. */
+    qh_ui_waker_set_fd(w, -1);
+    woken(ev, 200);
+    put(feed[1]);
+    qh_ui_waker_rearm(w);
+    assert_false(woken(ev, 200));
+    qh_ui_waker_stop(w);
+    qh_ui_waker_stop(NULL);
+    for (int i = 0; i < 2; i++) {
+        close(feed[i]);
+        close(sig[i]);
+    }
+    SDL_QuitSubSystem(SDL_INIT_EVENTS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +206,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(draws_and_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(fit_and_measure, setup, teardown),
         cmocka_unit_test(contrast),
+        cmocka_unit_test(waker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* ui.h: what the three screens share for drawing: CJK fonts found through
  * fontconfig, cached text textures, a log of every text box drawn (so
  * tests can check layout on the real frame), contrast, PNG screenshots and
- * a windowless renderer for headless runs.
+ * a windowless renderer for headless runs; and the thread that wakes an
+ * SDL loop for the change feed (ui_wake.c).
  *
  * Built as its own library (qhall_ui, SDL2 + SDL2_ttf + SDL2_image +
  * fontconfig) so that libqhall and the CLI stay free of SDL.  Views draw
@@ -81,5 +82,20 @@ int qh_ui_save_png(SDL_Renderer *r, const char *path, char *err, size_t errlen);
  * driver (used by --screenshot and the tests). */
 int qh_ui_offscreen(int w, int h, SDL_Surface **surface, SDL_Renderer **r,
                     char *err, size_t errlen);
+
+/* ---- waking the loop (ui_wake.c) ----
+ * A thread that pushes an SDL event of type `event` when the watched fd
+ * (the change feed's, qh_watch_fd) turns readable, then waits until the
+ * loop calls qh_ui_waker_rearm (after reading the feed), and whenever
+ * sig_fd (a signal pipe's read end, or -1) turns readable, after draining
+ * it.  It starts watching no fd. */
+struct qh_ui_waker;
+int qh_ui_waker_start(struct qh_ui_waker **out, Uint32 event, int sig_fd,
+                      char *err, size_t errlen);
+void qh_ui_waker_set_fd(struct qh_ui_waker *w, int fd);   /* -1: none */
+void qh_ui_waker_rearm(struct qh_ui_waker *w);            /* NULL: no-op */
+void qh_ui_waker_stop(struct qh_ui_waker *w);             /* NULL: no-op */
+/* A non-blocking pipe for a signal handler to write a byte to. */
+int qh_ui_signal_pipe(int fds[2], char *err, size_t errlen);
 
 #endif
