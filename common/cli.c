@@ -383,36 +383,28 @@ static int mkdirs(char *path)
     return 0;
 }
 
-/* --db, else $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db (XDG default
- * ~/.local/state), whose directory is made on first use. */
+/* qh_store_find_path; the default's directory is made on first use. */
 static int db_path(struct ctx *c, char *out, size_t n)
 {
-    const char *p = cli_opt(c, "db");
-    if (!p || !*p)
-        p = getenv("QHALL_DB");
-    if (p && *p) {
-        snprintf(out, n, "%s", p);
-        return 0;
-    }
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char dir[4096];
-    if (xdg && xdg[0] == '/')
-        snprintf(dir, sizeof dir, "%s/qhall", xdg);
-    else if (home && *home)
-        snprintf(dir, sizeof dir, "%s/.local/state/qhall", home);
-    else {
+    int fallback, rc = qh_store_find_path(cli_opt(c, "db"), out, n, &fallback,
+                                          NULL, 0);
+    if (rc == QH_E_NOTFOUND) {
         cli_say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
                   "cannot tell where the database is: use --db or QHALL_DB"));
         return 2;
     }
-    if (mkdirs(dir) < 0) {
-        cli_say("%s: %s", dir, strerror(errno));
-        return 3;
-    }
-    if ((size_t)snprintf(out, n, "%s/qhall.db", dir) >= n) {
+    if (rc < 0) {
         cli_say(TR(c, "路径太长", "path too long"));
         return 2;
+    }
+    if (fallback) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", out);
+        *strrchr(dir, '/') = '\0';
+        if (mkdirs(dir) < 0) {
+            cli_say("%s: %s", dir, strerror(errno));
+            return 3;
+        }
     }
     return 0;
 }

@@ -782,6 +782,28 @@ static int migrate(struct qh_store *s, char *err, size_t errlen)
     return rc;
 }
 
+int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
+                       char *err, size_t errlen)
+{
+    const char *p = given && *given ? given : getenv("QHALL_DB");
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int len;
+    if (fallback)
+        *fallback = !(p && *p);
+    if (p && *p)
+        len = snprintf(out, n, "%s", p);
+    else if (xdg && xdg[0] == '/')
+        len = snprintf(out, n, "%s/qhall/qhall.db", xdg);
+    else if (home && *home)
+        len = snprintf(out, n, "%s/.local/state/qhall/qhall.db", home);
+    else
+        return qh_err(err, errlen, QH_E_NOTFOUND,
+                      "cannot tell where the database is: use --db or QHALL_DB");
+    if (len < 0 || (size_t)len >= n)
+        return qh_err(err, errlen, QH_E_USAGE, "database path too long");
+    return 0;
+}
+
 int qh_store_open(struct qh_store **out, const char *path, int flags,
                   char *err, size_t errlen)
 {

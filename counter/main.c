@@ -191,23 +191,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* Same as the CLI: --db, $QHALL_DB, $XDG_STATE_HOME/qhall/qhall.db, else
- * ~/.local/state/qhall/qhall.db.  Nothing is created. */
-static int db_path(const struct opts *o, char *out, size_t n)
-{
-    const char *p = o->db && *o->db ? o->db : getenv("QHALL_DB");
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (p && *p)
-        snprintf(out, n, "%s", p);
-    else if (xdg && xdg[0] == '/')
-        snprintf(out, n, "%s/qhall/qhall.db", xdg);
-    else if (home && *home)
-        snprintf(out, n, "%s/.local/state/qhall/qhall.db", home);
-    else
-        return usage("cannot tell where the database is: use --db or QHALL_DB");
-    return 0;
-}
-
 /* ---- the database ---- */
 
 static void disconnect(struct app *a, const char *problem)
@@ -594,8 +577,8 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)
         return usage("QHALL_NOW: %s", err);
-    if ((rc = db_path(&a.o, a.path, sizeof a.path)) != 0)
-        return rc;
+    if (qh_store_find_path(a.o.db, a.path, sizeof a.path, NULL, err, sizeof err) < 0)
+        return usage("%s", err);
     a.m = calloc(1, sizeof *a.m);
     if (!a.m) {
         logf_("out of memory");

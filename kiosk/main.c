@@ -160,24 +160,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* The same default as the qhall CLI, so both find the same hall. */
-static int db_path(const struct opts *o, char *out, size_t n)
-{
-    const char *p = o->db && *o->db ? o->db : getenv("QHALL_DB");
-    if (p && *p) {
-        snprintf(out, n, "%s", p);
-        return 0;
-    }
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        snprintf(out, n, "%s/qhall/qhall.db", xdg);
-    else if (home && *home)
-        snprintf(out, n, "%s/.local/state/qhall/qhall.db", home);
-    else
-        return -1;
-    return 0;
-}
-
 static int64_t ticks(void)
 {
     struct timespec ts;
@@ -452,8 +434,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
     }
-    if (db_path(&o, path, sizeof path) < 0) {
-        fprintf(stderr, "qhall-kiosk: cannot tell where the database is: use --db or QHALL_DB\n");
+    if (qh_store_find_path(o.db, path, sizeof path, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
     }
     int rc = qh_store_open(&s, path, 0, err, sizeof err);

@@ -125,6 +125,14 @@ struct qh_service {
 
 enum { QH_STORE_READONLY = 1 };
 
+/* Where every program finds the database: `given` (--db) if set, else
+ * $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db, else
+ * ~/.local/state/qhall/qhall.db.  *fallback (may be NULL) tells the
+ * caller that neither named it, so its directory may not exist yet.
+ * 0, QH_E_NOTFOUND (no HOME to fall back on) or QH_E_USAGE (too long). */
+int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
+                       char *err, size_t errlen);
+
 /* Open (creating and migrating the schema if needed).  A new file has no
  * hall yet: qh_hall_init() (ticket.h) gives it one. */
 int qh_store_open(struct qh_store **out, const char *path, int flags,
