@@ -97,8 +97,7 @@ static void unlock_cal(void)
     pthread_mutex_unlock(&cal_lock);
 }
 
-/* Inverse of days_from_civil (H. Hinnant's algorithm). */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void qh_clock_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -157,7 +156,7 @@ int qh_clock_local(const char *tz, int64_t ms, struct qh_tm *out)
     unlock_cal();
     int64_t days = floor_div(local, 86400000);
     int64_t in_day = (local - days * 86400000) / 1000;
-    civil_from_days(days, &out->year, &out->month, &out->day);
+    qh_clock_civil_from_days(days, &out->year, &out->month, &out->day);
     out->hour = (int)(in_day / 3600);
     out->min = (int)(in_day / 60 % 60);
     out->sec = (int)(in_day % 60);
@@ -186,7 +185,7 @@ static int local_to_ms(const char *tz, int y, int mo, int d, int h, int mi,
     return 0;
 }
 
-static int64_t days_from_civil(int y, int m, int d)
+int64_t qh_clock_days_from_civil(int y, int m, int d)
 {
     /* Howard Hinnant's algorithm: exact for the proleptic Gregorian
      * calendar, no time zone involved. */
@@ -265,7 +264,7 @@ int qh_clock_parse(const char *s, const char *tz, int64_t *ms,
     }
     if (*p)
         goto bad;
-    *ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
+    *ms = ((qh_clock_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
            (int64_t)off * 60) * 1000 + frac;
     return 0;
 bad:

@@ -41,28 +41,15 @@ long qh_stats_day_num(const char *day)
     }
     if (k < 2 || (k == 2 && !nd))
         return 0;
-    int y = v[0], m = v[1], d = v[2];
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return (long)qh_clock_days_from_civil(v[0], v[1], v[2]);
 }
 
 void qh_stats_day_str(long z, char out[11])
 {
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp + (mp < 10 ? 3 : -9);
+    int y, m, d;
+    qh_clock_civil_from_days(z, &y, &m, &d);
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", (y + (m <= 2)) % 10000, m % 100, d % 100);
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
     memcpy(out, tmp, 10);
     out[10] = '\0';
 }
@@ -135,6 +122,27 @@ int qh_stats_holidays_parse(const char *name, const char *text,
     return 0;
 }
 
+/* The hall's holiday file, read and parsed into *list (sorted). */
+static int holidays_load(const struct qh_hall_conf *h, char (**list)[12],
+                         int *n, char *err, size_t errlen)
+{
+    FILE *f = fopen(h->holiday_file, "r");
+    if (!f)
+        return qh_err(err, errlen, QH_E_IO, "%s: cannot read the holiday file",
+                      h->holiday_file);
+    struct qh_buf b;
+    char chunk[4096];
+    size_t k;
+    qh_buf_init(&b);
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        qh_buf_add(&b, chunk, k);
+    fclose(f);
+    int rc = qh_stats_holidays_parse(h->holiday_file, qh_buf_str(&b), list, n,
+                                     err, errlen);
+    qh_buf_fini(&b);
+    return rc;
+}
+
 /* The hall's days and its holiday file, read once per top-level call. */
 void qh_stats_cal_load(struct qh_store *s, struct qh_stats_cal *c)
 {
@@ -144,21 +152,7 @@ void qh_stats_cal_load(struct qh_store *s, struct qh_stats_cal *c)
     c->rc = 0;
     if (!h->holiday_file[0])
         return;
-    FILE *f = fopen(h->holiday_file, "r");
-    if (!f) {
-        c->rc = QH_E_IO;
-        return;
-    }
-    struct qh_buf b;
-    char chunk[4096];
-    size_t k;
-    qh_buf_init(&b);
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        qh_buf_add(&b, chunk, k);
-    fclose(f);
-    c->rc = qh_stats_holidays_parse(h->holiday_file, qh_buf_str(&b), &c->list,
-                                    &c->n, NULL, 0);
-    qh_buf_fini(&b);
+    c->rc = holidays_load(h, &c->list, &c->n, NULL, 0);
 }
 
 void qh_stats_cal_free(struct qh_stats_cal *c)
@@ -214,22 +208,9 @@ int qh_stats_calendar_check(struct qh_store *s, char *err, size_t errlen)
     const struct qh_hall_conf *h = qh_store_hall(s);
     if (!h->holiday_file[0])
         return 0;
-    FILE *f = fopen(h->holiday_file, "r");
-    if (!f)
-        return qh_err(err, errlen, QH_E_IO, "%s: cannot read the holiday file",
-                      h->holiday_file);
-    struct qh_buf b;
-    char chunk[4096];
-    size_t k;
-    qh_buf_init(&b);
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        qh_buf_add(&b, chunk, k);
-    fclose(f);
-    char (*v)[12];
+    char (*v)[12] = NULL;
     int n;
-    int rc = qh_stats_holidays_parse(h->holiday_file, qh_buf_str(&b), &v, &n,
-                                     err, errlen);
-    qh_buf_fini(&b);
+    int rc = holidays_load(h, &v, &n, err, errlen);
     free(v);
     return rc;
 }

@@ -50,4 +50,9 @@ void qh_clock_hhmm(const char *tz, int64_t ms, char out[6]);
 /* Millisecond timestamp of local midnight starting `day` in `tz`. */
 int qh_clock_day_start(const char *tz, const char *day, int64_t *ms);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back
+ * (H. Hinnant's algorithms; no time zone involved). */
+int64_t qh_clock_days_from_civil(int y, int m, int d);
+void qh_clock_civil_from_days(int64_t z, int *y, int *m, int *d);
+
 #endif
