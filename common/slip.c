@@ -98,24 +98,6 @@ int qh_slip_parse_missing(const char *note, char (*out)[160], int max)
     return n;
 }
 
-/* The id after which the events at or after `at` start: no per-ticket
- * index of events, so search the id range by time (ids grow with time; a
- * minute of slack covers the clocks of other hosts). */
-static int64_t events_from(struct qh_store *s, int64_t at)
-{
-    struct qh_event_row e;
-    int64_t lo = 0, hi = qh_store_last_event_id(s);
-    at -= 60000;
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (qh_store_events_since(s, mid, &e, 1, NULL, 0) == 1 && e.at < at)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int qh_slip_load_supplement(struct qh_store *s, const char *number,
                             struct qh_slip *out, char *err, size_t errlen)
 {
@@ -136,10 +118,10 @@ int qh_slip_load_supplement(struct qh_store *s, const char *number,
     int found = 0, n;
     if (!ev)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
-    int64_t after = events_from(s, t->finished_at);
-    while ((n = qh_store_events_since(s, after, ev, BATCH, err, errlen)) > 0) {
+    int64_t after = 0;
+    while ((n = qh_store_events_of_ticket(s, t->id, after, ev, BATCH, err, errlen)) > 0) {
         for (int i = 0; i < n; i++)
-            if (ev[i].ticket == t->id && !strcmp(ev[i].type, "finished")) {
+            if (!strcmp(ev[i].type, "finished")) {
                 last = ev[i];
                 found = 1;
             }

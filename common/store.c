@@ -36,7 +36,7 @@ enum {
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_AHEAD_COUNTED, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
-    Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_LAST,
+    Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
     Q_RATING_INSERT,
@@ -191,6 +191,10 @@ static const char *const sql[Q_COUNT] = {
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_EVENT_SINCE] = "SELECT " EVENT_COLS " FROM event WHERE id > ?1"
                       " ORDER BY id LIMIT ?2",
+    /* event_ticket holds every event of a ticket but its issued one. */
+    [Q_EVENT_OF_TICKET] = "SELECT " EVENT_COLS " FROM event"
+                          " WHERE ticket = ?1 AND type <> 'issued' AND id > ?2"
+                          " ORDER BY id LIMIT ?3",
     [Q_EVENT_LAST] = "SELECT max(id) FROM event",
     [Q_STAFF_INSERT] = "INSERT INTO staff(id, name, role, pin_hash, failed,"
                        " locked_until, created_at)"
@@ -1726,26 +1730,27 @@ int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
     return 0;
 }
 
-int qh_store_events_since(struct qh_store *s, int64_t after,
-                          struct qh_event_row *out, int max,
-                          char *err, size_t errlen)
+void qh_store_event_read(sqlite3_stmt *st, struct qh_event_row *e)
 {
-    sqlite3_stmt *st = stmt(s, Q_EVENT_SINCE);
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int(st, 2, max);
-    int n = 0, src;
-    while (n < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct qh_event_row *e = &out[n++];
-        e->id = sqlite3_column_int64(st, 0);
-        e->at = sqlite3_column_int64(st, 1);
-        col_text(st, 2, e->type, sizeof e->type);
-        e->ticket = sqlite3_column_int64(st, 3);
-        col_text(st, 4, e->number, sizeof e->number);
-        col_text(st, 5, e->queue, sizeof e->queue);
-        e->window = sqlite3_column_int(st, 6);
-        col_text(st, 7, e->staff, sizeof e->staff);
-        col_text(st, 8, e->detail, sizeof e->detail);
-    }
+    e->id = sqlite3_column_int64(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    col_text(st, 2, e->type, sizeof e->type);
+    e->ticket = sqlite3_column_int64(st, 3);
+    col_text(st, 4, e->number, sizeof e->number);
+    col_text(st, 5, e->queue, sizeof e->queue);
+    e->window = sqlite3_column_int(st, 6);
+    col_text(st, 7, e->staff, sizeof e->staff);
+    col_text(st, 8, e->detail, sizeof e->detail);
+}
+
+/* Up to max rows of st (EVENT_COLS, bound) into out; the count or < 0. */
+static int events_read(struct qh_store *s, sqlite3_stmt *st,
+                       struct qh_event_row *out, int max, char *err,
+                       size_t errlen)
+{
+    int n = 0, src = SQLITE_DONE;
+    while (n < max && (src = sqlite3_step(st)) == SQLITE_ROW)
+        qh_store_event_read(st, &out[n++]);
     if (n < max && src != SQLITE_DONE) {
         int rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "events");
         sqlite3_reset(st);
@@ -1753,6 +1758,27 @@ int qh_store_events_since(struct qh_store *s, int64_t after,
     }
     sqlite3_reset(st);
     return n;
+}
+
+int qh_store_events_since(struct qh_store *s, int64_t after,
+                          struct qh_event_row *out, int max,
+                          char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_EVENT_SINCE);
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, max);
+    return events_read(s, st, out, max, err, errlen);
+}
+
+int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
+                              struct qh_event_row *out, int max,
+                              char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_EVENT_OF_TICKET);
+    sqlite3_bind_int64(st, 1, ticket);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int(st, 3, max);
+    return events_read(s, st, out, max, err, errlen);
 }
 
 int64_t qh_store_last_event_id(struct qh_store *s)

@@ -9,7 +9,12 @@
 
 struct qh_store;
 
+struct qh_event_row;
+
 sqlite3 *qh_store_db(struct qh_store *s);
+/* One row of EVENT_COLS (id, at, type, ticket, number, queue, win, staff,
+ * detail) into e. */
+void qh_store_event_read(sqlite3_stmt *st, struct qh_event_row *e);
 /* The statistics module's state (NULL until it sets it); fini is called
  * with it at close. */
 void *qh_store_stats(struct qh_store *s);
@@ -18,7 +23,6 @@ void qh_store_stats_set(struct qh_store *s, void *stats, void (*fini)(void *));
 
 /* ---- store_stats.c: the statistics' SQL (statements prepared on first
  * use, once per connection) ---- */
-struct qh_event_row;
 struct qh_followup;
 
 /* The ticket ids of the service days from..to ("YYYY-MM-DD"): one range

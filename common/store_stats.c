@@ -173,19 +173,6 @@ static void bind_day_span(sqlite3_stmt *st, const char *from, const char *to)
     sqlite3_bind_int64(st, 2, hi);
 }
 
-static void read_event(sqlite3_stmt *st, struct qh_event_row *e)
-{
-    e->id = sqlite3_column_int64(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
-    col_text(st, 2, e->type, sizeof e->type);
-    e->ticket = sqlite3_column_int64(st, 3);
-    col_text(st, 4, e->number, sizeof e->number);
-    col_text(st, 5, e->queue, sizeof e->queue);
-    e->window = sqlite3_column_int(st, 6);
-    col_text(st, 7, e->staff, sizeof e->staff);
-    col_text(st, 8, e->detail, sizeof e->detail);
-}
-
 int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
                                  const char *to,
                                  int (*fn)(const struct qh_event_row *,
@@ -200,7 +187,7 @@ int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
         return QH_E_DB;
     bind_day_span(st, from, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        read_event(st, &e);
+        qh_store_event_read(st, &e);
         col_text(st, 9, day, sizeof day);
         n++;
         if (fn(&e, day, ud))
@@ -224,7 +211,7 @@ int qh_store_stats_untied_events(struct qh_store *s, int64_t from, int64_t to,
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        read_event(st, &e);
+        qh_store_event_read(st, &e);
         n++;
         if (fn(&e, ud))
             break;

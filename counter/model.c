@@ -140,24 +140,6 @@ static long json_int(const char *json, const char *key)
 
 /* ---- reading the store ---- */
 
-/* The id after which the events of a ticket issued at `at` start: the
- * store has no per-ticket index of events, so search the id range by time
- * (ids grow with time; a minute of slack covers clocks of other hosts). */
-static int64_t events_from(struct qh_store *s, int64_t at)
-{
-    struct qh_event_row e;
-    int64_t lo = 0, hi = qh_store_last_event_id(s);
-    at -= 60000;
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (qh_store_events_since(s, mid, &e, 1, NULL, 0) == 1 && e.at < at)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Transfers (and the 办不成 hand-over) of the current ticket: 一票到底 means
  * the next window sees where the citizen has already been. */
 static void read_history(struct qh_counter_model *m)
@@ -168,15 +150,14 @@ static void read_history(struct qh_counter_model *m)
         return;
     if (m->hop_ticket != m->t.id) {
         m->hop_ticket = m->t.id;
-        m->hop_after = events_from(m->s, m->t.issued_at);
+        m->hop_after = 0;
         m->nhops = 0;
     }
-    while ((n = qh_store_events_since(m->s, m->hop_after, ev, 128, NULL, 0)) > 0) {
+    while ((n = qh_store_events_of_ticket(m->s, m->t.id, m->hop_after, ev, 128,
+                                          NULL, 0)) > 0) {
         for (int i = 0; i < n; i++) {
             const struct qh_event_row *e = &ev[i];
             m->hop_after = e->id;
-            if (e->ticket != m->t.id)
-                continue;
             int hop = !strcmp(e->type, "transferred") ||
                       (!strcmp(e->type, "finished") && strstr(e->detail, "\"to_queue\""));
             if (!hop)

@@ -547,6 +547,42 @@ static void service_cache_follows_catalogue(void **state)
     qh_store_close(s);
 }
 
+/* A ticket's events after its issue, in order, without the others' that
+ * fall between them; `after` and `max` page through them. */
+static void events_of_ticket(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("evoft");
+    struct qh_issue_req a = {.service = "XK001"};
+    struct qh_ticket_row t1, t2, t;
+    struct qh_event_row ev[8];
+    assert_int_equal(qh_ticket_issue(s, &a, &t1, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_issue(s, &a, &t2, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+    assert_int_equal(t.id, t1.id);
+    assert_int_equal(qh_ticket_call_next(s, 2, &t, err, sizeof err), 0);
+    assert_int_equal(t.id, t2.id);
+    assert_int_equal(qh_ticket_recall(s, 1, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_start(s, 2, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_start(s, 1, NULL, err, sizeof err), 0);
+    int n = qh_store_events_of_ticket(s, t1.id, 0, ev, 8, err, sizeof err);
+    assert_int_equal(n, 3);
+    assert_string_equal(ev[0].type, "called");
+    assert_string_equal(ev[1].type, "recalled");
+    assert_string_equal(ev[2].type, "started");
+    for (int i = 0; i < n; i++)
+        assert_int_equal(ev[i].ticket, t1.id);
+    assert_true(ev[0].id < ev[1].id && ev[1].id < ev[2].id);
+    n = qh_store_events_of_ticket(s, t1.id, ev[0].id, ev, 1, err, sizeof err);
+    assert_int_equal(n, 1);
+    assert_string_equal(ev[0].type, "recalled");
+    n = qh_store_events_of_ticket(s, t2.id, 0, ev, 8, err, sizeof err);
+    assert_int_equal(n, 2);
+    assert_string_equal(ev[0].type, "called");
+    assert_string_equal(ev[1].type, "started");
+    qh_store_close(s);
+}
+
 struct svc_list { int n, stop_at; char got[8][24]; };
 
 static int svc_collect(const char *service, void *ud)
@@ -602,6 +638,7 @@ int main(void)
         cmocka_unit_test(migrate_from_3),
         cmocka_unit_test(queue_services),
         cmocka_unit_test(service_cache_follows_catalogue),
+        cmocka_unit_test(events_of_ticket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -265,6 +265,11 @@ int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
 int qh_store_events_since(struct qh_store *s, int64_t after,
                           struct qh_event_row *out, int max,
                           char *err, size_t errlen);
+/* The same for the events of one ticket after its `issued` (an index
+ * range: the cost is that ticket's events, not the day's). */
+int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
+                              struct qh_event_row *out, int max,
+                              char *err, size_t errlen);
 int64_t qh_store_last_event_id(struct qh_store *s);
 
 /* ---- windows ---- */
