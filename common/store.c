@@ -61,7 +61,17 @@ enum {
     " SELECT id FROM ticket INDEXED BY ticket_live" \
     " WHERE day < ?1 AND state BETWEEN 1 AND 4)"
 
-/* The last id in a range of ticket ids (see TID_* below). */
+/* Ticket ids (migration 5):
+ * id = day << 40 | queue key << 24 | sequence, the day counted from
+ * 1970-01-01: a day's numbers of one queue are one rowid range, a day's
+ * tickets another, and both end where the next begins. */
+#define TID_DAY_SHIFT 40
+#define TID_KEY_SHIFT 24
+#define TID_SEQ_MAX 0xFFFFFF
+#define TID_STR_(x) #x
+#define TID_STR(x) TID_STR_(x)
+
+/* The last id in a range of ticket ids. */
 #define RANGE_LAST(lo, hi) \
     "SELECT id FROM ticket WHERE id BETWEEN " lo " AND " hi \
     " ORDER BY id DESC LIMIT 1"
@@ -235,7 +245,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_CHECK_ID] = "SELECT t.day, t.number, t.id FROM ticket t"
                    " LEFT JOIN queue_key k ON k.code = t.origin"
                    " WHERE t.id IS NOT ((CAST(julianday(t.day) - 2440587.5"
-                   " AS INTEGER) << 40) | (k.key << 24) | t.seq)",
+                   " AS INTEGER) << " TID_STR(TID_DAY_SHIFT) ") | (k.key << "
+                   TID_STR(TID_KEY_SHIFT) ") | t.seq)",
     /* Waiting counters (migration 5): per day and queue, the correction
      * plus the numbers the queue gave is the count of those waiting. */
     [Q_CHECK_WAITING] = "WITH iss AS (SELECT day, origin AS queue, max(seq) AS m"
@@ -1389,13 +1400,7 @@ static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
     return one_row(st, read_ticket, out);
 }
 
-/* ---- ticket ids (migration 5) ----
- * id = day << 40 | queue key << 24 | sequence, the day counted from
- * 1970-01-01: a day's numbers of one queue are one rowid range, a day's
- * tickets another, and both end where the next begins. */
-#define TID_DAY_SHIFT 40
-#define TID_KEY_SHIFT 24
-#define TID_SEQ_MAX 0xFFFFFF
+/* ---- ticket ids (TID_*, above) ---- */
 
 static int queue_key(const struct qh_store *s, const char *queue)
 {

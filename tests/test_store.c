@@ -583,6 +583,32 @@ static void events_of_ticket(void **state)
     qh_store_close(s);
 }
 
+/* qhall check sees a number out of its place, a gap in a queue's numbers
+ * and a waiting count that no longer adds up, each by name. */
+static void check_finds_broken_numbers(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("checkbad");
+    char report[4096];
+    struct qh_issue_req a = {.service = "XK001"};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(qh_store_path(s), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, "UPDATE ticket SET seq = 9 WHERE number = 'A003'",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    assert_true(qh_store_check(s, report, sizeof report, err, sizeof err) >= 3);
+    assert_non_null(strstr(report, "A003: id "));
+    assert_non_null(strstr(report, "is not its number's place"));
+    assert_non_null(strstr(report, "numbers of queue A"));
+    assert_non_null(strstr(report, "waiting in queue A"));
+    qh_store_close(s);
+}
+
 struct svc_list { int n, stop_at; char got[8][24]; };
 
 static int svc_collect(const char *service, void *ud)
@@ -639,6 +665,7 @@ int main(void)
         cmocka_unit_test(queue_services),
         cmocka_unit_test(service_cache_follows_catalogue),
         cmocka_unit_test(events_of_ticket),
+        cmocka_unit_test(check_finds_broken_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
