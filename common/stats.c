@@ -441,6 +441,7 @@ struct ewt_heads {
     int64_t tx;                /* its number (qh_store_begin_count) */
     int64_t commits;           /* our commits before it ended */
     int64_t pace_gen;          /* the today.pace the sums were made with */
+    int cap_ok[QH_MAX_QUEUES]; /* ewt_cache.cap[q] read in a vouching one */
 };
 
 struct ewt_cache {
@@ -514,8 +515,10 @@ static int heads_vouch(struct qh_store *s, struct ewt_cache *c)
         return 0;
     }
     if (version != hd->version || tx != hd->tx + 1 || commits != hd->commits + 1 ||
-        c->pace_gen != hd->pace_gen)
+        c->pace_gen != hd->pace_gen) {
         memset(hd->n, 0, sizeof hd->n);
+        memset(hd->cap_ok, 0, sizeof hd->cap_ok);
+    }
     hd->version = version;
     hd->tx = tx;
     hd->commits = commits;
@@ -604,16 +607,25 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
 
     int q = queue_index(h, t->queue);
     struct ahead_ctx a = {e, t, q, 0, 0};
-    ahead_sum(s, c, c && heads_vouch(s, c), ahead, &a);
+    int vouched = c && heads_vouch(s, c);
+    /* The same rule keeps the windows' capacity: no window paused, was
+     * staffed or took a case since, and t can only have filled its own
+     * queue, which moves the capacity a helper window gives the queues
+     * after it only if t is the first in it. */
+    if (vouched && ahead == 0)
+        memset(c->heads.cap_ok, 0, sizeof c->heads.cap_ok);
+    ahead_sum(s, c, vouched, ahead, &a);
     /* The list may disagree with the count the caller saw (a racing
      * call): scale to the count it will tell the citizen. */
     double work = a.n ? a.sum * ahead / a.n : ahead * case_s(e, "", q);
     /* Windows open, pause and take cases far less often than a busy
-     * kiosk issues: their state is read at most every few seconds. */
+     * kiosk issues: their state is read at most every few seconds, and
+     * not at all while nothing could have moved it (above). */
     int busy;
     double cap;
-    if (c && q >= 0 && c->cap_at[q] && now >= c->cap_at[q] &&
-        now - c->cap_at[q] <= EWT_CAPACITY_REFRESH_MS) {
+    if (c && q >= 0 && (vouched ? c->heads.cap_ok[q]
+                                : c->cap_at[q] && now >= c->cap_at[q] &&
+                                  now - c->cap_at[q] <= EWT_CAPACITY_REFRESH_MS)) {
         cap = c->cap[q];
         busy = c->busy[q];
     } else {
@@ -622,6 +634,7 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
             c->cap[q] = cap;
             c->busy[q] = busy;
             c->cap_at[q] = now;
+            c->heads.cap_ok[q] = vouched;
         }
     }
     if (cap < 0.5)

@@ -694,6 +694,38 @@ static void issue_checked(struct qh_store *kiosk, const char *path,
     same_as_fresh(path, &t, info, step);
 }
 
+/* The windows' capacity is kept, like the heads, while only the kiosk's
+ * own issues write (stats.c): a ticket that is the first in a queue a
+ * helper window serves before another (window 5: C, A, B) must move the
+ * later queue's estimate at once, not seconds later.  The clock stands
+ * still, so nothing here is left to the capacity's time limit. */
+static void test_ewt_capacity_follows_own_issues(void **state)
+{
+    struct qh_ticket_row t;
+    struct qh_issue_info info, before;
+    struct qh_issue_req a = {.service = "XK001"}, b = {.service = "GG001"};
+    (void)state;
+    tu_clock("2026-11-25T09:00:00+08:00");
+    struct qh_store *kiosk = tu_store_new("stats-cap");
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(kiosk));
+    for (int i = 0; i < 25; i++)
+        OK(qh_ticket_issue(kiosk, &b, &t, NULL, err, sizeof err));
+    OK(qh_ticket_issue(kiosk, &b, &t, &before, err, sizeof err));
+    same_as_fresh(path, &t, &before, "B, A empty");
+    OK(qh_ticket_issue(kiosk, &a, &t, &info, err, sizeof err));
+    assert_int_equal(info.ahead, 0);
+    same_as_fresh(path, &t, &info, "first in A");
+    OK(qh_ticket_issue(kiosk, &b, &t, &info, err, sizeof err));
+    same_as_fresh(path, &t, &info, "B, A no longer empty");
+    /* window 5 now helps B only a fifth: the wait grew by more than the
+     * one ticket more ahead */
+    assert_true(info.wait_max > before.wait_max);
+    OK(qh_ticket_issue(kiosk, &b, &t, &info, err, sizeof err));
+    same_as_fresh(path, &t, &info, "B again");
+    qh_store_close(kiosk);
+}
+
 /* The kiosk reuses the sum of a queue's head from one issue to the next
  * (stats.c, heads_vouch): whatever else happened in between, on this
  * connection or another, it must say what a fresh reading says.  The
@@ -827,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_ewt),
         cmocka_unit_test(test_ewt_pace_follows_the_day),
         cmocka_unit_test(test_ewt_head_reuse),
+        cmocka_unit_test(test_ewt_capacity_follows_own_issues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
