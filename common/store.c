@@ -25,7 +25,7 @@
 
 enum {
     Q_BEGIN, Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_DATA_VERSION,
-    Q_SETTING_GET, Q_SETTING_SET, Q_QUOTA_CLEAR, Q_QUOTA_ALL,
+    Q_SETTING_GET, Q_SETTING_BEGIN, Q_SETTING_SET, Q_QUOTA_CLEAR, Q_QUOTA_ALL,
     Q_QUEUE_CLEAR, Q_QUEUE_INSERT, Q_QUEUE_ALL,
     Q_WIN_UNCONFIGURE, Q_WIN_CLEAR_UNUSED, Q_WIN_UPSERT_CONF, Q_WIN_ALL, Q_WIN_GET, Q_WIN_PUT,
     Q_WIN_OF_STAFF,
@@ -43,21 +43,25 @@ enum {
     Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
     Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
     Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ, Q_CHECK_ID,
-    Q_CHECK_WAITING, Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
+    Q_CHECK_WAITING, Q_CHECK_LANE, Q_CHECK_ISSUED, Q_CHECK_STATE, Q_CHECK_HOLDER,
     Q_COUNT
 };
 
 #define TICKET_COLS \
     "id, day, number, seq, queue, service, state, green, issued_at," \
     " virtual_at, prio, called_at, started_at, finished_at, win," \
-    " target_window, staff, recalls, outcome, rated, appointment"
+    " target_window, staff, recalls, outcome, rated, appointment, lane"
 #define EVENT_COLS "id, at, type, ticket, number, queue, win, staff, detail"
 /* Ids of the tickets earlier days left open, through the two partial
- * indexes that hold only live tickets: never a scan of a year of history,
- * for this runs under the write lock at the day's first write. */
+ * indexes that hold only live tickets and the id range (?4..?5) of the
+ * one day that can hold lane-0 tickets still waiting (see
+ * qh_store_expire_before): never a scan of a year of history, for this
+ * runs under the write lock at the day's first write. */
 #define OPEN_BEFORE \
     "(SELECT id FROM ticket INDEXED BY ticket_waiting" \
-    " WHERE day < ?1 AND state = 0 UNION ALL" \
+    " WHERE day < ?1 AND state = 0 AND lane = 1 UNION ALL" \
+    " SELECT id FROM ticket WHERE id BETWEEN ?4 AND ?5 AND state = 0" \
+    " AND lane = 0 UNION ALL" \
     " SELECT id FROM ticket INDEXED BY ticket_live" \
     " WHERE day < ?1 AND state BETWEEN 1 AND 4)"
 
@@ -81,6 +85,22 @@ enum {
 #define WAITING_COUNT \
     "coalesce((SELECT waiting FROM day_seq WHERE day = ?1 AND queue = ?2)," \
     " 0) + coalesce((" RANGE_LAST("?3", "?4") ") - ?3, 0)"
+/* Where the lane-0 tickets of that range that may still wait begin
+ * (migration 6). */
+#define LANE0_FROM \
+    "?3 + coalesce((SELECT head FROM day_seq WHERE day = ?1 AND queue = ?2)," \
+    " 1)"
+/* The queue's waiting tickets, lane 1 from ticket_waiting and lane 0 from
+ * the range, as (prio, virtual_at, id, cols): each arm's first `lim` in
+ * calling order (lane 0 is in it by id), for the caller to merge. */
+#define WAITING_ARMS(cols, tw, lim) \
+    "SELECT * FROM (SELECT prio, virtual_at, id" cols " FROM ticket" \
+    " INDEXED BY ticket_waiting WHERE day = ?1 AND queue = ?2" \
+    " AND state = 0 AND lane = 1" tw " ORDER BY prio, virtual_at, id" \
+    " LIMIT " lim ") UNION ALL SELECT * FROM (SELECT prio, virtual_at, id" \
+    cols " FROM ticket WHERE id BETWEEN " LANE0_FROM " AND ?4" \
+    " AND state = 0 AND lane = 0 ORDER BY id LIMIT " lim ")"
+#define FOR_WINDOW " AND (target_window = 0 OR target_window = ?5)"
 
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -89,6 +109,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_ROLLBACK] = "ROLLBACK",
     [Q_DATA_VERSION] = "PRAGMA data_version",
     [Q_SETTING_GET] = "SELECT value FROM setting WHERE key = ?1",
+    /* What every write transaction reads first (qh_store_begin). */
+    [Q_SETTING_BEGIN] = "SELECT (SELECT value FROM setting WHERE key = 'hall_rev'),"
+                        " (SELECT value FROM setting WHERE key = 'day')",
     [Q_SETTING_SET] = "INSERT INTO setting(key, value) VALUES (?1, ?2)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     /* Item quotas are settings quota.<CODE>: a saved hall replaces all. */
@@ -130,7 +153,8 @@ static const char *const sql[Q_COUNT] = {
                              " WHERE queue = ?1 ORDER BY code",
     [Q_SERVICE_COUNT] = "SELECT count(*) FROM service",
     [Q_SERVICE_COUNT_QUEUE] = "SELECT count(*) FROM service WHERE queue = ?1",
-    [Q_SEQ_LAST] = RANGE_LAST("?1", "?2"),
+    [Q_SEQ_LAST] = "SELECT id, issued_at FROM ticket WHERE id BETWEEN ?1"
+                   " AND ?2 ORDER BY id DESC LIMIT 1",
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
                          " AND service = ?3",
     /* A new ticket's issued event is the next event of its transaction,
@@ -140,14 +164,19 @@ static const char *const sql[Q_COUNT] = {
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
         " win, target_window, staff, recalls, outcome, rated, appointment,"
-        " origin, issued_event, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4,"
-        " (SELECT coalesce(max(id), 0) + 1 FROM event), ?21)",
+        " origin, issued_event, id, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+        " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4,"
+        " (SELECT coalesce(max(id), 0) + 1 FROM event), ?21, ?22)",
+    /* A ticket that (re-)enters waiting, or waits on with another place,
+     * goes to lane 1 (migration 6); the values on the right are the old. */
     [Q_TICKET_UPDATE] =
         "UPDATE ticket SET queue = ?2, service = ?3, state = ?4, green = ?5,"
         " virtual_at = ?6, prio = ?7, called_at = ?8, started_at = ?9,"
         " finished_at = ?10, win = ?11, target_window = ?12, staff = ?13,"
-        " recalls = ?14, outcome = ?15, rated = ?16 WHERE id = ?1",
+        " recalls = ?14, outcome = ?15, rated = ?16,"
+        " lane = CASE WHEN ?4 = 0 AND (state <> 0 OR queue <> ?2 OR prio <> ?7"
+        " OR virtual_at <> ?6 OR target_window <> ?12) THEN 1 ELSE lane END"
+        " WHERE id = ?1",
     [Q_TICKET_GET] = "SELECT " TICKET_COLS " FROM ticket WHERE id = ?1",
     /* The id the number packs to (?3), else the day's range (?1, ?2):
      * a number printed before its queue's prefix changed. */
@@ -159,30 +188,41 @@ static const char *const sql[Q_COUNT] = {
     [Q_TICKET_AT_WINDOW] = "SELECT " TICKET_COLS " FROM ticket"
                            " WHERE win = ?2 AND state IN (1, 2) AND day = ?1"
                            " ORDER BY id LIMIT 1",
-    [Q_QUEUE_HEAD] = "SELECT " TICKET_COLS " FROM ticket INDEXED BY ticket_waiting"
-                     " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                     " AND (target_window = 0 OR target_window = ?3)"
-                     " ORDER BY prio, virtual_at, id LIMIT 1",
-    /* The oldest waiting, for a window's overflow rule: a scan of the
-     * queue's waiting index, which holds issued_at and target_window, so
-     * only the one ticket picked is read from the table. */
+    /* The first of each lane, then the first of the two. */
+    [Q_QUEUE_HEAD] = "SELECT " TICKET_COLS " FROM ticket WHERE id ="
+                     " (SELECT id FROM (" WAITING_ARMS("", FOR_WINDOW, "1") ")"
+                     " ORDER BY prio, virtual_at, id LIMIT 1)",
+    /* The oldest waiting, for a window's overflow rule: a scan of lane 1
+     * in the waiting index, which holds issued_at and target_window, and
+     * lane 0's first (issue order is id order there); only the one ticket
+     * picked is read from the table. */
     [Q_QUEUE_HEAD_ISSUE] = "SELECT " TICKET_COLS " FROM ticket WHERE id ="
-                           " (SELECT id FROM ticket INDEXED BY ticket_waiting"
-                           " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                           " AND (target_window = 0 OR target_window = ?3)"
+                           " (SELECT id FROM (SELECT issued_at, id FROM ticket"
+                           " INDEXED BY ticket_waiting WHERE day = ?1"
+                           " AND queue = ?2 AND state = 0 AND lane = 1"
+                           FOR_WINDOW " UNION ALL SELECT * FROM"
+                           " (SELECT issued_at, id FROM ticket WHERE id BETWEEN "
+                           LANE0_FROM " AND ?4 AND state = 0 AND lane = 0"
+                           " ORDER BY id LIMIT 1))"
                            " ORDER BY issued_at, id LIMIT 1)",
     [Q_WAITING_COUNT] = "SELECT " WAITING_COUNT,
-    [Q_AHEAD] = "SELECT count(*) FROM ticket WHERE day = ?1 AND queue = ?2"
-                " AND state = 0 AND (prio, virtual_at, id) < (?3, ?4, ?5)",
-    /* The waiting count less the ticket and those behind it, in one
+    [Q_AHEAD] = "SELECT (SELECT count(*) FROM ticket INDEXED BY ticket_waiting"
+                " WHERE day = ?1 AND queue = ?2 AND state = 0 AND lane = 1"
+                " AND (prio, virtual_at, id) < (?5, ?6, ?7))"
+                " + (SELECT count(*) FROM ticket WHERE id BETWEEN " LANE0_FROM
+                " AND ?4 AND state = 0 AND lane = 0"
+                " AND (prio, virtual_at, id) < (?5, ?6, ?7))",
+    /* For a lane-0 ticket of the queue's own range: the waiting count less
+     * the ticket and those behind it (none for a new one), in one
      * statement. */
     [Q_AHEAD_COUNTED] = "SELECT " WAITING_COUNT " - 1 - (SELECT"
                         " count(*) FROM ticket INDEXED BY ticket_waiting"
                         " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                        " AND (prio, virtual_at, id) > (?5, ?6, ?7))",
-    [Q_QUEUE_SERVICES] = "SELECT service FROM ticket INDEXED BY ticket_waiting"
-                     " WHERE day = ?1 AND queue = ?2 AND state = 0"
-                     " ORDER BY prio, virtual_at, id LIMIT ?3",
+                        " AND lane = 1 AND (prio, virtual_at, id) > (?5, ?6, ?7))"
+                        " - (SELECT count(*) FROM ticket WHERE id > ?7"
+                        " AND id <= ?4 AND state = 0 AND lane = 0)",
+    [Q_QUEUE_SERVICES] = "SELECT service FROM (" WAITING_ARMS(", service", "",
+                         "?5") ") ORDER BY prio, virtual_at, id LIMIT ?5",
     [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket"
                       " WHERE id BETWEEN ?1 AND ?2 ORDER BY issued_at, id",
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket"
@@ -260,6 +300,20 @@ static const char *const sql[Q_COUNT] = {
                         " FROM g LEFT JOIN day_seq d USING (day, queue)"
                         " LEFT JOIN iss USING (day, queue) LEFT JOIN w"
                         " USING (day, queue) WHERE kept != n",
+    /* Lane 0 (migration 6): a waiting ticket there waits in the queue that
+     * gave its number, in the normal order, at or above its range's head;
+     * and issue times never go back among a range's lane-0 tickets. */
+    [Q_CHECK_LANE] = "SELECT t.day, t.number, 'out of order' FROM ticket t"
+                     " LEFT JOIN day_seq d ON d.day = t.day"
+                     " AND d.queue = t.origin WHERE t.lane = 0 AND t.state = 0"
+                     " AND (t.queue <> t.origin OR t.prio <> 1"
+                     " OR t.virtual_at <> t.issued_at OR t.target_window <> 0"
+                     " OR t.seq < coalesce(d.head, 1))"
+                     " UNION ALL SELECT day, number, 'issued before the one"
+                     " before it' FROM (SELECT day, number, issued_at,"
+                     " lag(issued_at) OVER (PARTITION BY id >> "
+                     TID_STR(TID_KEY_SHIFT) " ORDER BY id) AS before"
+                     " FROM ticket WHERE lane = 0) WHERE before > issued_at",
     /* One issued event per ticket, the one the ticket links (event_ticket
      * leaves issued events out): tickets whose link does not lead to their
      * own issued event (n = 0), then tickets with several (one scan). */
@@ -554,6 +608,43 @@ static const char *const migrations[] = {
     "CREATE TRIGGER service_rev_delete AFTER DELETE ON service BEGIN"
     "  UPDATE setting SET value = CAST(value AS INTEGER) + 1"
     "    WHERE key = 'hall_rev'; END;",
+    /* 6: a ticket waiting in number order is found by its number's place,
+     * not through an index, so an issue writes two pages (ticket, event)
+     * where it wrote three, and inserts nothing into the middle of a
+     * B-tree a second time.  lane 0: the ticket waits in the queue that
+     * gave its number, in the normal order (prio 1, virtual time its issue
+     * time, no target window), and issue times never go back inside that
+     * range (the store checks this at insert): so among them id order is
+     * calling order, and the first is found from day_seq's `head`, which
+     * no such ticket still waiting lies below.  Anything else that waits
+     * (green, an appointment, a released hold, a transfer, a ticket back
+     * in a queue for any reason) is lane 1 and in ticket_waiting, which
+     * now holds only those: the store moves a ticket to lane 1 whenever it
+     * (re-)enters waiting, and nothing moves it back.  Tickets waiting
+     * now all go to lane 1, so nothing changes for them. */
+    "ALTER TABLE ticket ADD COLUMN lane INTEGER NOT NULL DEFAULT 1"
+    "  CHECK (lane IN (0, 1));"
+    "ALTER TABLE day_seq ADD COLUMN head INTEGER NOT NULL DEFAULT 1;"
+    "DROP INDEX ticket_waiting;"
+    "CREATE INDEX ticket_waiting ON ticket(day, queue, state, prio,"
+    "  virtual_at, id, service, issued_at, target_window)"
+    "  WHERE state = 0 AND lane = 1;"
+    /* head moves past a lane-0 ticket that leaves waiting at the head;
+     * one that leaves out of turn (called by number, cancelled) is
+     * stepped over by the readers until head reaches it. */
+    "DROP TRIGGER ticket_waiting_update;"
+    "CREATE TRIGGER ticket_waiting_update AFTER UPDATE OF state, queue, day"
+    "  ON ticket WHEN (old.state = 0 OR new.state = 0) AND (old.state != new.state"
+    "  OR old.queue != new.queue OR old.day != new.day) BEGIN"
+    "  INSERT INTO day_seq(day, queue, waiting, head)"
+    "    SELECT old.day, old.queue, -1, 1 + (old.lane = 0 AND old.seq = 1)"
+    "    WHERE old.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting - 1,"
+    "    head = head + (old.lane = 0 AND old.seq = head);"
+    "  INSERT INTO day_seq(day, queue, waiting)"
+    "    SELECT new.day, new.queue, 1 WHERE new.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"
+    "  END;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -574,10 +665,12 @@ struct qh_store {
     struct qh_hall_conf hall;
     int qkey[QH_MAX_QUEUES];     /* queue_key of each hall.queues[i] */
     struct qh_service svc_cache[QH_SVC_CACHE];  /* see qh_store_service_get */
-    char day_done[11];           /* a committed "day" setting this read */
+    char day_tx[11];             /* the "day" setting in this transaction */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
     int64_t begins, commits;     /* our transactions begun and committed */
+    int64_t next_id, next_after; /* qh_store_seq_next's last answer ... */
+    int64_t next_begins;         /* ... and in which transaction */
 };
 
 /* Drop the items qh_store_service_get keeps. */
@@ -935,10 +1028,17 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
         return rc;
     s->in_tx = 1;
     s->begins++;
-    /* Another program may have re-initialised the hall since we loaded it;
-     * inside the lock the revision we read is the one we act on. */
+    /* Another program may have re-initialised the hall since we loaded it,
+     * or rolled the service day over; inside the lock what we read is
+     * what we act on. */
     char rev[32] = "";
-    qh_store_setting_get(s, "hall_rev", rev, sizeof rev);
+    sqlite3_stmt *st = stmt(s, Q_SETTING_BEGIN);
+    s->day_tx[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        col_text(st, 0, rev, sizeof rev);
+        col_text(st, 1, s->day_tx, sizeof s->day_tx);
+    }
+    sqlite3_reset(st);
     if (strcmp(rev, s->hall_rev) && (rc = qh_store_hall_reload(s, err, errlen)) < 0) {
         qh_store_rollback(s);
         return rc;
@@ -1022,17 +1122,12 @@ int qh_store_setting_get(struct qh_store *s, const char *key,
 
 int qh_store_day_behind(struct qh_store *s, const char *day)
 {
-    /* The setting only grows, so once it was read at `day` or later no
-     * later read can be earlier.  Only a value read is kept, never one this
-     * connection writes: that write may yet be rolled back. */
-    if (strcmp(s->day_done, day) >= 0)
-        return 0;
+    /* A write transaction read the setting as it began (qh_store_begin). */
+    if (s->in_tx)
+        return strcmp(s->day_tx, day) < 0;
     char last[16] = "";
     qh_store_setting_get(s, "day", last, sizeof last);
-    if (strcmp(last, day) < 0)
-        return 1;
-    snprintf(s->day_done, sizeof s->day_done, "%.10s", last);
-    return 0;
+    return strcmp(last, day) < 0;
 }
 
 int qh_store_setting_set(struct qh_store *s, const char *key,
@@ -1041,6 +1136,8 @@ int qh_store_setting_set(struct qh_store *s, const char *key,
     sqlite3_stmt *st = stmt(s, Q_SETTING_SET);
     bind_text(st, 1, key);
     bind_text(st, 2, val);
+    if (!strcmp(key, "day"))
+        snprintf(s->day_tx, sizeof s->day_tx, "%.10s", val);
     return exec_stmt(s, st, err, errlen, "setting");
 }
 
@@ -1393,6 +1490,7 @@ static void read_ticket(sqlite3_stmt *st, void *out)
     col_text(st, 18, t->outcome, sizeof t->outcome);
     t->rated = sqlite3_column_int(st, 19);
     t->appointment = sqlite3_column_int64(st, 20);
+    t->lane = sqlite3_column_int(st, 21);
 }
 
 static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
@@ -1432,32 +1530,63 @@ static void bind_day_range(sqlite3_stmt *st, int col, const char *day)
     sqlite3_bind_int64(st, col + 1, hi);
 }
 
-/* The highest sequence `queue` gave on `day`, or 0 (or < 0). */
-static int seq_last(struct qh_store *s, const char *day, int key)
+/* The last ticket with an id in lo..hi: its id (lo - 1 if none, < 0 on
+ * error) and issue time (0 if none). */
+static int64_t range_last(struct qh_store *s, int64_t lo, int64_t hi,
+                          int64_t *issued_at)
 {
+    sqlite3_stmt *st = stmt(s, Q_SEQ_LAST);
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+    int64_t id = lo - 1;
+    *issued_at = 0;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        *issued_at = sqlite3_column_int64(st, 1);
+    } else if (src != SQLITE_DONE) {
+        id = -1;
+    }
+    sqlite3_reset(st);
+    return id;
+}
+
+/* The highest sequence `queue` gave on `day`, or 0 (or < 0). */
+static int seq_last(struct qh_store *s, const char *day, int key,
+                    int64_t *issued_at)
+{
+    *issued_at = 0;
     if (!key)
         return 0;
     int64_t lo = tid_base(day, key);
-    sqlite3_stmt *st = stmt(s, Q_SEQ_LAST);
-    sqlite3_bind_int64(st, 1, lo);
-    sqlite3_bind_int64(st, 2, lo | TID_SEQ_MAX);
-    int64_t last = scalar(s, st, lo);
-    return (int)(last - lo);
+    int64_t last = range_last(s, lo, lo | TID_SEQ_MAX, issued_at);
+    if (last < 0)
+        return QH_E_DB;
+    return last < lo ? 0 : (int)(last - lo);
 }
 
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
-                      int *seq, char *err, size_t errlen)
+                      int *seq, int64_t *after, char *err, size_t errlen)
 {
     /* The write lock the caller holds keeps the range's end ours until
      * the ticket that takes it is inserted. */
     int key = queue_key(s, queue);
     if (!key)
         return qh_err(err, errlen, QH_E_NOTFOUND, "no queue %s", queue);
-    int last = seq_last(s, day, key);
+    int64_t at;
+    int last = seq_last(s, day, key, &at);
+    if (last < 0)
+        return qh_err(err, errlen, QH_E_DB, "%s", sqlite3_errmsg(s->db));
     if (last >= TID_SEQ_MAX)
         return qh_err(err, errlen, QH_E_QUOTA, "queue %s: no numbers left today",
                       queue);
     *seq = last + 1;
+    if (after)
+        *after = at;
+    /* For qh_store_ticket_insert, which then need not look again. */
+    s->next_id = tid_base(day, key) | *seq;
+    s->next_after = at;
+    s->next_begins = s->begins;
     return 0;
 }
 
@@ -1465,7 +1594,8 @@ int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue)
 {
     /* Numbers have no gaps: the last one given is the count. */
-    return seq_last(s, day, queue_key(s, queue));
+    int64_t at;
+    return seq_last(s, day, queue_key(s, queue), &at);
 }
 
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
@@ -1533,8 +1663,28 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
         return qh_err(err, errlen, QH_E_USAGE, "ticket %s: no place for it",
                       t->number);
     }
-    int64_t id = tid_base(t->day, key) | t->seq;
+    int64_t id = tid_base(t->day, key) | t->seq, after;
+    /* Issue times never go back inside a range (migration 6): the
+     * time of the ticket before, as qh_store_seq_next saw it in this
+     * transaction, else looked up. */
+    if (s->in_tx && id == s->next_id && s->begins == s->next_begins)
+        after = s->next_after;
+    else if (range_last(s, id & ~(int64_t)TID_SEQ_MAX, id - 1, &after) < 0)
+        return qh_err(err, errlen, QH_E_DB, "ticket: %s", sqlite3_errmsg(s->db));
+    s->next_id = 0;
+    if (t->issued_at < after) {
+        sqlite3_clear_bindings(st);
+        return qh_err(err, errlen, QH_E_USAGE,
+                      "ticket %s: issued before the one before it", t->number);
+    }
+    /* Lane 0 needs the normal order, and a day no rollover has passed
+     * (qh_store_expire_before looks for lane 0 on one day only): a kiosk
+     * whose clock lags another program's across midnight issues lane 1. */
+    t->lane = !(t->state == QH_TICKET_WAITING && t->prio == 1 &&
+                t->virtual_at == t->issued_at && !t->target_window &&
+                !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
     sqlite3_bind_int64(st, 21, id);
+    sqlite3_bind_int(st, 22, t->lane);
     int rc = exec_stmt(s, st, err, errlen, "ticket");
     if (rc < 0)
         return rc;
@@ -1593,16 +1743,6 @@ int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
     return one_ticket(st, out);
 }
 
-int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
-                        int window, int by_issue, struct qh_ticket_row *out)
-{
-    sqlite3_stmt *st = stmt(s, by_issue ? Q_QUEUE_HEAD_ISSUE : Q_QUEUE_HEAD);
-    bind_text(st, 1, day);
-    bind_text(st, 2, queue);
-    sqlite3_bind_int(st, 3, window);
-    return one_ticket(st, out);
-}
-
 /* ?1 day, ?2 queue, ?3 and ?4 the range of ids of its numbers that day. */
 static void bind_queue_range(struct qh_store *s, sqlite3_stmt *st,
                              const char *day, const char *queue)
@@ -1616,6 +1756,15 @@ static void bind_queue_range(struct qh_store *s, sqlite3_stmt *st,
     sqlite3_bind_int64(st, 4, key ? lo | TID_SEQ_MAX : lo - 1);
 }
 
+int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
+                        int window, int by_issue, struct qh_ticket_row *out)
+{
+    sqlite3_stmt *st = stmt(s, by_issue ? Q_QUEUE_HEAD_ISSUE : Q_QUEUE_HEAD);
+    bind_queue_range(s, st, day, queue);
+    sqlite3_bind_int(st, 5, window);
+    return one_ticket(st, out);
+}
+
 int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue)
 {
@@ -1627,11 +1776,11 @@ int qh_store_waiting_count(struct qh_store *s, const char *day,
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
 {
     /* Inside a transaction the queue's counter and the count behind see
-     * one snapshot, and a ticket in the normal order (not green, not a
-     * released hold) has few or none behind it: most often a new one,
-     * which has nobody.  Outside one, or for the others, count ahead. */
+     * one snapshot, and a lane-0 ticket (in the normal order, in its own
+     * queue) has few or none behind it: most often a new one, which has
+     * nobody.  Outside one, or for the others, count ahead. */
     if (!sqlite3_get_autocommit(s->db) && t->state == QH_TICKET_WAITING &&
-        t->prio >= 1 && t->virtual_at >= t->issued_at) {
+        t->lane == 0) {
         sqlite3_stmt *st = stmt(s, Q_AHEAD_COUNTED);
         bind_queue_range(s, st, t->day, t->queue);
         sqlite3_bind_int(st, 5, t->prio);
@@ -1642,11 +1791,10 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
             return ahead;
     }
     sqlite3_stmt *st = stmt(s, Q_AHEAD);
-    bind_text(st, 1, t->day);
-    bind_text(st, 2, t->queue);
-    sqlite3_bind_int(st, 3, t->prio);
-    sqlite3_bind_int64(st, 4, t->virtual_at);
-    sqlite3_bind_int64(st, 5, t->id);
+    bind_queue_range(s, st, t->day, t->queue);
+    sqlite3_bind_int(st, 5, t->prio);
+    sqlite3_bind_int64(st, 6, t->virtual_at);
+    sqlite3_bind_int64(st, 7, t->id);
     return (int)scalar(s, st, 0);
 }
 
@@ -1655,9 +1803,8 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
                             int (*fn)(const char *, void *), void *ud)
 {
     sqlite3_stmt *st = stmt(s, Q_QUEUE_SERVICES);
-    bind_text(st, 1, day);
-    bind_text(st, 2, queue);
-    sqlite3_bind_int(st, 3, limit);
+    bind_queue_range(s, st, day, queue);
+    sqlite3_bind_int(st, 5, limit);
     int n = 0, src;
     char service[24];
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1694,18 +1841,32 @@ int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
     return n;
 }
 
+/* ?1 the new day, ?4..?5 the ids from the service day so far to the new
+ * one.  Lane-0 tickets are given only on a day no rollover has passed
+ * (qh_store_ticket_insert), so any still waiting is on the service day
+ * the "day" setting names: every earlier one closed them at its own
+ * rollover. */
+static void bind_expire(struct qh_store *s, sqlite3_stmt *st, const char *day)
+{
+    char last[16] = "";
+    qh_store_setting_get(s, "day", last, sizeof last);
+    bind_text(st, 1, day);
+    sqlite3_bind_int64(st, 4, *last ? tid_base(last, 0) : 0);
+    sqlite3_bind_int64(st, 5, tid_base(day, 0) - 1);
+}
+
 int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
                            char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_EXPIRE_EVENTS);
-    bind_text(st, 1, day);
+    bind_expire(s, st, day);
     sqlite3_bind_int64(st, 2, now);
     bind_text(st, 3, s->actor);
     int rc = exec_stmt(s, st, err, errlen, "expire");
     if (rc < 0)
         return rc;
     st = stmt(s, Q_EXPIRE_TICKETS);
-    bind_text(st, 1, day);
+    bind_expire(s, st, day);
     if ((rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
         return rc;
     return sqlite3_changes(s->db);
@@ -2046,6 +2207,12 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
         PROBLEM("waiting in queue %s on %s: counter %d, %d tickets",
                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
                 sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+    sqlite3_reset(st);
+    st = stmt(s, Q_CHECK_LANE);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        PROBLEM("ticket %s %s, waiting in number order: %s",
+                sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                sqlite3_column_text(st, 2));
     sqlite3_reset(st);
     st = stmt(s, Q_CHECK_ISSUED);
     while (sqlite3_step(st) == SQLITE_ROW)

@@ -340,7 +340,9 @@ static int do_issue(struct op *o, const struct qh_issue_req *req,
         return qh_err(err, errlen, QH_E_QUOTA,
                       T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
                       sv.name, item_quota);
-    int rc = qh_store_seq_next(o->s, o->day, q->code, &t.seq, err, errlen);
+    int64_t after;
+    int rc = qh_store_seq_next(o->s, o->day, q->code, &t.seq, &after, err,
+                               errlen);
     if (rc < 0)
         return rc;
     snprintf(t.day, sizeof t.day, "%s", o->day);
@@ -349,8 +351,10 @@ static int do_issue(struct op *o, const struct qh_issue_req *req,
     snprintf(t.queue, sizeof t.queue, "%s", q->code);
     snprintf(t.green, sizeof t.green, "%s", green);
     t.state = QH_TICKET_WAITING;
-    t.issued_at = o->now;
-    t.virtual_at = qh_policy_virtual_at(o->now, *green != 0,
+    /* A clock stepped back (NTP, a fixed QHALL_NOW) must not put a number
+     * before the one it follows: the queue's day keeps its order. */
+    t.issued_at = o->now > after ? o->now : after;
+    t.virtual_at = qh_policy_virtual_at(t.issued_at, *green != 0,
                                         o->hall->green_bonus_minutes, req->slot_at);
     t.prio = 1;
     t.appointment = req->appointment;

@@ -817,7 +817,7 @@ static void test_ewt_head_reuse(void **state)
         qh_ticket_today(kiosk, x.day);
         snprintf(x.queue, sizeof x.queue, "A");
         snprintf(x.service, sizeof x.service, "XK002");
-        OK(qh_store_seq_next(kiosk, x.day, "A", &x.seq, err, sizeof err));
+        OK(qh_store_seq_next(kiosk, x.day, "A", &x.seq, NULL, err, sizeof err));
         snprintf(x.number, sizeof x.number, "A%03d", x.seq);
         x.issued_at = x.virtual_at = qh_clock_now();
         x.prio = 1;

@@ -282,19 +282,96 @@ static void raw_pick(sqlite3 *db, const char *day, int state, char out[16])
     sqlite3_finalize(st);
 }
 
+/* The id of the first ticket of `sql` for (day, queue, window), 0 none. */
+static int64_t raw_head(sqlite3 *db, const char *sql, const char *day,
+                        const char *queue, int window)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, queue, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, window);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return v;
+}
+
+struct svc_list { int n, stop_at; char got[20][24]; };
+
+static int svc_collect(const char *service, void *ud)
+{
+    struct svc_list *l = ud;
+    snprintf(l->got[l->n], sizeof l->got[0], "%s", service);
+    return ++l->n == l->stop_at;
+}
+
+/* What the store reads of a queue (migration 6: lane 0 from the ids,
+ * lane 1 from the index) against plain scans of every ticket: the
+ * counter, the head for each window in both orders, the wait estimate's
+ * sample and the people ahead of each ticket waiting. */
+static void queue_agrees(struct qh_store *s, sqlite3 *db, const char *day,
+                         const char *q, const char *when)
+{
+    struct qh_ticket_row t;
+    int want = raw_int(db, "SELECT count(*) FROM ticket WHERE day = ?1"
+                       " AND queue = ?2 AND state = 0", day, q);
+    int got = qh_store_waiting_count(s, day, q);
+    if (got != want)
+        fail_msg("%s: queue %s counter %d, %d waiting", when, q, got, want);
+    for (int w = 0; w <= 5; w++)
+        for (int by_issue = 0; by_issue < 2; by_issue++) {
+            int64_t id = raw_head(db, by_issue ?
+                "SELECT id FROM ticket WHERE day = ?1 AND queue = ?2"
+                " AND state = 0 AND target_window IN (0, ?3)"
+                " ORDER BY issued_at, id LIMIT 1" :
+                "SELECT id FROM ticket WHERE day = ?1 AND queue = ?2"
+                " AND state = 0 AND target_window IN (0, ?3)"
+                " ORDER BY prio, virtual_at, id LIMIT 1", day, q, w);
+            int rc = qh_store_queue_head(s, day, q, w, by_issue, &t);
+            if ((rc == 0 ? t.id : 0) != id)
+                fail_msg("%s: queue %s window %d %s head %lld, want %lld", when,
+                         q, w, by_issue ? "oldest" : "next",
+                         rc == 0 ? (long long)t.id : 0LL, (long long)id);
+        }
+    struct svc_list l = {.n = 0};
+    int n = qh_store_queue_services(s, day, q, 20, svc_collect, &l);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT service FROM ticket"
+        " WHERE day = ?1 AND queue = ?2 AND state = 0"
+        " ORDER BY prio, virtual_at, id LIMIT 20", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, q, -1, SQLITE_TRANSIENT);
+    int k = 0;
+    for (; sqlite3_step(st) == SQLITE_ROW; k++)
+        if (k >= n || strcmp(l.got[k], (const char *)sqlite3_column_text(st, 0)))
+            fail_msg("%s: queue %s sample %d differs", when, q, k);
+    sqlite3_finalize(st);
+    if (k != n)
+        fail_msg("%s: queue %s sample of %d, want %d", when, q, n, k);
+    /* Ahead of each: its place in calling order. */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, row_number() OVER"
+        " (ORDER BY prio, virtual_at, id) - 1 FROM ticket WHERE day = ?1"
+        " AND queue = ?2 AND state = 0", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, q, -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        assert_int_equal(qh_store_ticket_get(s, sqlite3_column_int64(st, 0), &t), 0);
+        int ahead = qh_store_ahead(s, &t);
+        if (ahead != sqlite3_column_int(st, 1))
+            fail_msg("%s: %s has %d ahead, want %d", when, t.number, ahead,
+                     sqlite3_column_int(st, 1));
+    }
+    sqlite3_finalize(st);
+}
+
 static void counters_agree(struct qh_store *s, sqlite3 *db, const char *when)
 {
     char day[11], report[4096];
     qh_ticket_today(s, day);
     const struct qh_hall_conf *h = qh_store_hall(s);
-    for (int i = 0; i < h->nqueues; i++) {
-        const char *q = h->queues[i].code;
-        int want = raw_int(db, "SELECT count(*) FROM ticket WHERE day = ?1"
-                           " AND queue = ?2 AND state = 0", day, q);
-        int got = qh_store_waiting_count(s, day, q);
-        if (got != want)
-            fail_msg("%s: queue %s counter %d, %d waiting", when, q, got, want);
-    }
+    for (int i = 0; i < h->nqueues; i++)
+        queue_agrees(s, db, day, h->queues[i].code, when);
     int n = qh_store_check(s, report, sizeof report, err, sizeof err);
     if (n != 0)
         fail_msg("%s: check: %s", when, report);
@@ -372,10 +449,18 @@ static void waiting_counters(void **state)
         } else if (r < 94) {
             moves += qh_ticket_finish(s, (int)w, outcomes[(x >> 14) % 3], "n",
                                       &t, err, sizeof err) == 0;
-        } else if (r < 97) {
+        } else if (r < 96) {
             raw_pick(db, day, QH_TICKET_WAITING, num);
             if (num[0])
                 moves += qh_ticket_cancel(s, num, &t, err, sizeof err) == 0;
+        } else if (r < 98) {
+            /* Out of turn: the head of lane 0 is stepped over later. */
+            raw_pick(db, day, QH_TICKET_WAITING, num);
+            if (num[0])
+                moves += qh_ticket_call(s, (int)w, num, &t, err, sizeof err) == 0;
+        } else if (r < 99) {
+            /* The clock steps back (NTP): numbers keep their order. */
+            tu_clock_advance(-90);
         } else {
             tu_clock_advance(60 * (int)(1 + (x >> 10) % 5));
         }
@@ -383,7 +468,11 @@ static void waiting_counters(void **state)
          * day's first write. */
         if (step == 500 || step == 1000)
             tu_clock_advance(24 * 3600);
-        if (step % 50 == 0 || step == 501 || step == 1001) {
+        /* A day's first write expired what the day before left. */
+        if (step == 1000 || step == 1499)
+            assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket"
+                                     " WHERE day < ?1 AND state = 0", day, NULL), 0);
+        if (step % 10 == 0 || step == 501 || step == 1001) {
             char when[32];
             snprintf(when, sizeof when, "step %d", step);
             counters_agree(s, db, when);
@@ -485,7 +574,10 @@ static void migrate_from_3(void **state)
     sqlite3_close(db);
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 5);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 6);
+    /* Those waiting wait through the index (lane 1), as before. */
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket WHERE lane = 0",
+                             NULL, NULL), 0);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name"
                              " IN ('ticket_open', 'ticket_waiting_issue',"
                              " 'sqlite_autoindex_ticket_1')", NULL, NULL), 0);
@@ -506,11 +598,56 @@ static void migrate_from_3(void **state)
     assert_int_equal(qh_ticket_issue(s, &a, &t, &info, err, sizeof err), 0);
     assert_int_equal(info.ahead, 4);
     assert_string_equal(t.number, "A006");
+    assert_int_equal(t.lane, 0);
     assert_int_equal(qh_ticket_get(s, "B002", &t, err, sizeof err), 0);
     assert_int_equal(t.seq, 2);
     counters_agree(s, db, "issued after migration");
+    /* The four that waited before are called first, then the new one. */
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+        assert_int_equal(strcmp(t.number, "A006") == 0, i == 4);
+        assert_int_equal(qh_ticket_noshow(s, 1, &t, err, sizeof err), 0);
+    }
+    counters_agree(s, db, "called after migration");
     sqlite3_close(db);
     qh_store_close(s);
+}
+
+/* A kiosk whose clock lags another program's across midnight issues on a
+ * day already rolled over: its ticket waits in lane 1 (the next rollover
+ * looks for lane 0 on the service day only), and that rollover closes
+ * it.  Numbers of the new day go on in lane 0, found by their place. */
+static void lane_across_midnight(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("midnight"), *late;
+    assert_int_equal(qh_store_open(&late, qh_store_path(s), 0, err, sizeof err), 0);
+    struct qh_issue_req a = {.service = "XK001"};
+    struct qh_ticket_row t, old;
+    char day[11];
+    tu_clock("2026-11-26T00:00:02+08:00");
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    assert_string_equal(t.day, "2026-11-26");
+    assert_int_equal(t.lane, 0);
+    tu_clock("2026-11-25T23:59:58+08:00");
+    assert_int_equal(qh_ticket_issue(late, &a, &old, NULL, err, sizeof err), 0);
+    assert_string_equal(old.day, "2026-11-25");
+    assert_int_equal(old.lane, 1);
+    tu_clock("2026-11-27T08:30:00+08:00");
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    assert_int_equal(t.lane, 0);
+    assert_string_equal(t.number, "A001");
+    assert_int_equal(qh_store_ticket_get(s, old.id, &old), 0);
+    assert_int_equal(old.state, QH_TICKET_EXPIRED);
+    qh_ticket_today(s, day);
+    sqlite3 *db = raw_open(s);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket WHERE state = 0",
+                             NULL, NULL), 1);
+    counters_agree(s, db, "after midnight");
+    sqlite3_close(db);
+    qh_store_close(late);
+    qh_store_close(s);
+    tu_clock("2026-11-25T09:00:00+08:00");
 }
 
 /* A kiosk keeps the items it issued for; another program moving an item
@@ -609,15 +746,6 @@ static void check_finds_broken_numbers(void **state)
     qh_store_close(s);
 }
 
-struct svc_list { int n, stop_at; char got[8][24]; };
-
-static int svc_collect(const char *service, void *ud)
-{
-    struct svc_list *l = ud;
-    snprintf(l->got[l->n], sizeof l->got[0], "%s", service);
-    return ++l->n == l->stop_at;
-}
-
 /* The wait estimate's sample of a queue: codes in calling order (green
  * first), "" for a ticket issued by queue, at most `limit`, and a callback
  * that says stop is obeyed. */
@@ -662,6 +790,7 @@ int main(void)
         cmocka_unit_test(open_failures),
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
+        cmocka_unit_test(lane_across_midnight),
         cmocka_unit_test(queue_services),
         cmocka_unit_test(service_cache_follows_catalogue),
         cmocka_unit_test(events_of_ticket),

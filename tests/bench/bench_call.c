@@ -309,9 +309,10 @@ static int load_history(const char *path, const char *tz)
             "INSERT INTO ticket(id, day, number, seq, queue, service, state,"
             " green, issued_at, virtual_at, prio, called_at, started_at,"
             " finished_at, win, target_window, staff, recalls, outcome, rated,"
-            " appointment, origin) VALUES (" BU_TICKET_ID_SQL("?2", "?5", "?4")
-            ", ?2, ?3, ?4, ?5, ?6, ?7, '', ?8,"
-            " ?8, 1, ?9, ?10, ?11, ?12, 0, ?13, 0, ?14, 0, NULL, ?5)",
+            " appointment, origin, lane) VALUES ("
+            BU_TICKET_ID_SQL("?2", "?5", "?4") ", ?2, ?3, ?4, ?5, ?6, ?7, '',"
+            " ?8, ?8, 1, ?9, ?10, ?11, ?12, 0, ?13, 0, ?14, 0, NULL, ?5,"
+            " ?7 <> 0)",
             -1, &l.ticket, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(l.db,
             "INSERT INTO event(at, type, ticket, number, queue, win, staff,"

@@ -60,6 +60,9 @@ struct qh_ticket_row {
     char outcome[16];             /* last finish outcome, "" none */
     int rated;                    /* the last finish has been rated */
     int64_t appointment;          /* appointment id, 0 none */
+    int lane;                     /* 0: waits in number order, found by its
+                                     place; 1: by ticket_waiting (the store
+                                     sets it) */
 };
 
 struct qh_event_row {
@@ -187,7 +190,8 @@ int qh_store_setting_set(struct qh_store *s, const char *key,
                          const char *val, char *err, size_t errlen);
 /* 1 when the "day" setting, the service day last rolled over to, is
  * before `day`: the first write of a new day must expire what earlier
- * days left open.  Read at most once a day per connection. */
+ * days left open.  Inside a write transaction, as the transaction began
+ * (read with the hall's revision, so it costs no lookup of its own). */
 int qh_store_day_behind(struct qh_store *s, const char *day);
 
 /* ---- service catalogue ---- */
@@ -206,9 +210,12 @@ int qh_store_service_count(struct qh_store *s, const char *queue);
 /* ---- tickets ---- */
 /* Next number of `queue` on `day`: one past the last the queue gave,
  * found at the end of its id range; the caller's write lock keeps it
- * free until the ticket is inserted (no gap and no duplicate). */
+ * free until the ticket is inserted (no gap and no duplicate).  *after
+ * (unless NULL) is the issue time of the last, 0 if none: issue times
+ * never go back inside a queue's day, and qh_store_ticket_insert refuses
+ * a ticket issued before the one before it. */
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
-                      int *seq, char *err, size_t errlen);
+                      int *seq, int64_t *after, char *err, size_t errlen);
 /* Tickets issued today in queue (for quotas). */
 int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue);
@@ -217,7 +224,7 @@ int qh_store_issued_count(struct qh_store *s, const char *day,
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
                                   const char *service);
 int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
-                           char *err, size_t errlen);  /* sets t->id */
+                           char *err, size_t errlen);  /* sets id, lane */
 int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
                            char *err, size_t errlen);
 int qh_store_ticket_get(struct qh_store *s, int64_t id,
