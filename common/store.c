@@ -629,18 +629,22 @@ static const char *const migrations[] = {
     "CREATE INDEX ticket_waiting ON ticket(day, queue, state, prio,"
     "  virtual_at, id, service, issued_at, target_window)"
     "  WHERE state = 0 AND lane = 1;"
-    /* head moves past a lane-0 ticket that leaves waiting at the head;
-     * one that leaves out of turn (called by number, cancelled) is
-     * stepped over by the readers until head reaches it. */
+    /* When a lane-0 ticket leaves waiting with none of lane 0 still
+     * waiting between head and it (it was the first, or those before it
+     * left out of turn), head moves past it; what lies between (lane 1,
+     * or gone) is passed once, here, and not by every reader after. */
     "DROP TRIGGER ticket_waiting_update;"
     "CREATE TRIGGER ticket_waiting_update AFTER UPDATE OF state, queue, day"
     "  ON ticket WHEN (old.state = 0 OR new.state = 0) AND (old.state != new.state"
     "  OR old.queue != new.queue OR old.day != new.day) BEGIN"
-    "  INSERT INTO day_seq(day, queue, waiting, head)"
-    "    SELECT old.day, old.queue, -1, 1 + (old.lane = 0 AND old.seq = 1)"
-    "    WHERE old.state = 0"
-    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting - 1,"
-    "    head = head + (old.lane = 0 AND old.seq = head);"
+    "  INSERT INTO day_seq(day, queue, waiting)"
+    "    SELECT old.day, old.queue, -1 WHERE old.state = 0"
+    "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting - 1;"
+    "  UPDATE day_seq SET head = old.seq + 1 WHERE old.state = 0"
+    "    AND old.lane = 0 AND day = old.day AND queue = old.queue"
+    "    AND head <= old.seq AND NOT EXISTS (SELECT 1 FROM ticket"
+    "    WHERE id BETWEEN old.id - old.seq + head AND old.id - 1"
+    "    AND state = 0 AND lane = 0);"
     "  INSERT INTO day_seq(day, queue, waiting)"
     "    SELECT new.day, new.queue, 1 WHERE new.state = 0"
     "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"

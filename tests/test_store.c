@@ -650,6 +650,39 @@ static void lane_across_midnight(void **state)
     tu_clock("2026-11-25T09:00:00+08:00");
 }
 
+/* day_seq's head follows lane 0 past what lies between: a green ticket
+ * first in the range, a number called out of turn, a cancelled one.
+ * Were it left behind, every call would step over the whole day. */
+static void head_follows_lane0(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("head");
+    struct qh_issue_req a = {.service = "XK001"},
+                        g = {.service = "XK001", .green = "elderly"};
+    struct qh_ticket_row t;
+    char day[11];
+    assert_int_equal(qh_ticket_issue(s, &g, &t, NULL, err, sizeof err), 0);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    /* A001 green, A002..A007 lane 0. */
+    assert_int_equal(qh_ticket_cancel(s, "A004", &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_call(s, 2, "A006", &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_noshow(s, 2, &t, err, sizeof err), 0);
+    static const char *const order[] = { "A001", "A002", "A003", "A005", "A007" };
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+        assert_string_equal(t.number, order[i]);
+        assert_int_equal(qh_ticket_noshow(s, 1, &t, err, sizeof err), 0);
+    }
+    qh_ticket_today(s, day);
+    sqlite3 *db = raw_open(s);
+    assert_int_equal(raw_int(db, "SELECT head FROM day_seq WHERE day = ?1"
+                             " AND queue = 'A'", day, NULL), 8);
+    counters_agree(s, db, "all called");
+    sqlite3_close(db);
+    qh_store_close(s);
+}
+
 /* A kiosk keeps the items it issued for; another program moving an item
  * to another queue is seen at the kiosk's next issue, and so is a change
  * made in its own transaction. */
@@ -791,6 +824,7 @@ int main(void)
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
         cmocka_unit_test(lane_across_midnight),
+        cmocka_unit_test(head_follows_lane0),
         cmocka_unit_test(queue_services),
         cmocka_unit_test(service_cache_follows_catalogue),
         cmocka_unit_test(events_of_ticket),
