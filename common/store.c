@@ -34,7 +34,7 @@ enum {
     Q_SEQ_LAST, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
-    Q_AHEAD, Q_AHEAD_COUNTED, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
+    Q_AHEAD, Q_AHEAD_COUNTED, Q_AHEAD_NEW, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
@@ -158,8 +158,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
                          " AND service = ?3",
     /* A new ticket's issued event is the next event of its transaction,
-     * so the link is known before the event is written: the link trigger
-     * then finds it in place and rewrites nothing. */
+     * so the link is written with the ticket (migration 6). */
     [Q_TICKET_INSERT] =
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
@@ -221,6 +220,13 @@ static const char *const sql[Q_COUNT] = {
                         " AND lane = 1 AND (prio, virtual_at, id) > (?5, ?6, ?7))"
                         " - (SELECT count(*) FROM ticket WHERE id > ?7"
                         " AND id <= ?4 AND state = 0 AND lane = 0)",
+    /* The same for the ticket just inserted, the last of its range (?8
+     * its sequence): none of lane 0 behind it, and its queue gave ?8. */
+    [Q_AHEAD_NEW] = "SELECT coalesce((SELECT waiting FROM day_seq WHERE day = ?1"
+                    " AND queue = ?2), 0) + ?8 - 1 - (SELECT count(*) FROM ticket"
+                    " INDEXED BY ticket_waiting WHERE day = ?1 AND queue = ?2"
+                    " AND state = 0 AND lane = 1"
+                    " AND (prio, virtual_at, id) > (?5, ?6, ?7))",
     [Q_QUEUE_SERVICES] = "SELECT service FROM (" WAITING_ARMS(", service", "",
                          "?5") ") ORDER BY prio, virtual_at, id LIMIT ?5",
     [Q_TICKET_EACH] = "SELECT " TICKET_COLS " FROM ticket"
@@ -633,6 +639,11 @@ static const char *const migrations[] = {
      * waiting between head and it (it was the first, or those before it
      * left out of turn), head moves past it; what lies between (lane 1,
      * or gone) is passed once, here, and not by every reader after. */
+    /* The store writes each ticket's link to its issued event with the
+     * ticket; a trigger doing it for any writer cost a tenth of an issue
+     * (a sub-program run and a ticket seek for every event), and `qhall
+     * check` verifies every link. */
+    "DROP TRIGGER event_issued_link;"
     "DROP TRIGGER ticket_waiting_update;"
     "CREATE TRIGGER ticket_waiting_update AFTER UPDATE OF state, queue, day"
     "  ON ticket WHEN (old.state = 0 OR new.state = 0) AND (old.state != new.state"
@@ -675,6 +686,7 @@ struct qh_store {
     int64_t begins, commits;     /* our transactions begun and committed */
     int64_t next_id, next_after; /* qh_store_seq_next's last answer ... */
     int64_t next_begins;         /* ... and in which transaction */
+    int64_t inserted_id, inserted_begins;  /* the last ticket we inserted */
 };
 
 /* Drop the items qh_store_service_get keeps. */
@@ -1671,7 +1683,8 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     /* Issue times never go back inside a range (migration 6): the
      * time of the ticket before, as qh_store_seq_next saw it in this
      * transaction, else looked up. */
-    if (s->in_tx && id == s->next_id && s->begins == s->next_begins)
+    int at_end = s->in_tx && id == s->next_id && s->begins == s->next_begins;
+    if (at_end)
         after = s->next_after;
     else if (range_last(s, id & ~(int64_t)TID_SEQ_MAX, id - 1, &after) < 0)
         return qh_err(err, errlen, QH_E_DB, "ticket: %s", sqlite3_errmsg(s->db));
@@ -1693,6 +1706,11 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     if (rc < 0)
         return rc;
     t->id = id;
+    /* The range's last (the lock keeps it so): see qh_store_ahead. */
+    if (at_end) {
+        s->inserted_id = id;
+        s->inserted_begins = s->begins;
+    }
     return 0;
 }
 
@@ -1785,11 +1803,14 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
      * nobody.  Outside one, or for the others, count ahead. */
     if (!sqlite3_get_autocommit(s->db) && t->state == QH_TICKET_WAITING &&
         t->lane == 0) {
-        sqlite3_stmt *st = stmt(s, Q_AHEAD_COUNTED);
+        int new = t->id == s->inserted_id && s->begins == s->inserted_begins;
+        sqlite3_stmt *st = stmt(s, new ? Q_AHEAD_NEW : Q_AHEAD_COUNTED);
         bind_queue_range(s, st, t->day, t->queue);
         sqlite3_bind_int(st, 5, t->prio);
         sqlite3_bind_int64(st, 6, t->virtual_at);
         sqlite3_bind_int64(st, 7, t->id);
+        if (new)
+            sqlite3_bind_int(st, 8, t->seq);
         int ahead = (int)scalar(s, st, -1);
         if (ahead >= 0)
             return ahead;

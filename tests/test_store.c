@@ -526,7 +526,7 @@ static void migrate_from_3(void **state)
         "DROP TRIGGER service_rev_insert; DROP TRIGGER service_rev_update;"
         "DROP TRIGGER service_rev_delete;"
         "DROP TABLE queue_key;"
-        "DROP TRIGGER event_issued_link; DROP TRIGGER event_no_update;"
+        "DROP TRIGGER event_no_update;"
         "CREATE TEMP TABLE m AS SELECT id AS new, row_number() OVER"
         "  (ORDER BY issued_at, id) AS old FROM ticket;"
         "CREATE TABLE t3(id INTEGER PRIMARY KEY, day TEXT NOT NULL,"
@@ -753,8 +753,10 @@ static void events_of_ticket(void **state)
     qh_store_close(s);
 }
 
-/* qhall check sees a number out of its place, a gap in a queue's numbers
- * and a waiting count that no longer adds up, each by name. */
+/* qhall check sees a number out of its place, a gap in a queue's numbers,
+ * a waiting count that no longer adds up, a ticket without the link to
+ * its issued event, and lane-0 tickets out of the normal order or issued
+ * before the one before them, each by name. */
 static void check_finds_broken_numbers(void **state)
 {
     (void)state;
@@ -767,15 +769,22 @@ static void check_finds_broken_numbers(void **state)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(qh_store_path(s), &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, "UPDATE ticket SET seq = 9 WHERE number = 'A003'",
+    if (sqlite3_exec(db, "UPDATE ticket SET seq = 9 WHERE number = 'A003';"
+                     "UPDATE ticket SET issued_event = 0, issued_at = issued_at"
+                     " - 60000, virtual_at = virtual_at - 60000"
+                     " WHERE number = 'A002';"
+                     "UPDATE ticket SET prio = 0 WHERE number = 'A001'",
                      NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("%s", sqlite3_errmsg(db));
     sqlite3_close(db);
-    assert_true(qh_store_check(s, report, sizeof report, err, sizeof err) >= 3);
+    assert_true(qh_store_check(s, report, sizeof report, err, sizeof err) >= 6);
     assert_non_null(strstr(report, "A003: id "));
     assert_non_null(strstr(report, "is not its number's place"));
     assert_non_null(strstr(report, "numbers of queue A"));
     assert_non_null(strstr(report, "waiting in queue A"));
+    assert_non_null(strstr(report, "A002 does not link its issued event"));
+    assert_non_null(strstr(report, "A002, waiting in number order: issued before"));
+    assert_non_null(strstr(report, "A001, waiting in number order: out of order"));
     qh_store_close(s);
 }
 

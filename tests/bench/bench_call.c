@@ -78,7 +78,7 @@ struct ev {
 
 struct load {
     sqlite3 *db;
-    sqlite3_stmt *ticket, *event;
+    sqlite3_stmt *ticket, *event, *link;
     struct ev *evs;
     int nev, cap;
     int ntickets;
@@ -156,6 +156,13 @@ static int ev_flush(struct load *l)
         sqlite3_bind_text(st, 8, e->detail, -1, SQLITE_STATIC);
         if (step_done(l, st, "event") < 0)
             return -1;
+        /* A ticket links its issued event, as the store writes it. */
+        if (!strcmp(e->type, "issued")) {
+            sqlite3_bind_int64(l->link, 1, sqlite3_last_insert_rowid(l->db));
+            sqlite3_bind_int64(l->link, 2, e->ticket);
+            if (step_done(l, l->link, "link") < 0)
+                return -1;
+        }
     }
     l->nev = 0;
     return 0;
@@ -317,7 +324,10 @@ static int load_history(const char *path, const char *tz)
         sqlite3_prepare_v2(l.db,
             "INSERT INTO event(at, type, ticket, number, queue, win, staff,"
             " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            -1, &l.event, NULL) != SQLITE_OK) {
+            -1, &l.event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(l.db,
+            "UPDATE ticket SET issued_event = ?1 WHERE id = ?2",
+            -1, &l.link, NULL) != SQLITE_OK) {
         load_fail(&l, "prepare");
         goto out;
     }
@@ -359,6 +369,7 @@ out:
         sqlite3_exec(l.db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_finalize(l.ticket);
     sqlite3_finalize(l.event);
+    sqlite3_finalize(l.link);
     sqlite3_close(l.db);
     free(l.evs);
     return status;

@@ -75,12 +75,14 @@ static int load_year(const char *path, int64_t *day0)
     if (sqlite3_open(path, &db))
         return -1;
     sqlite3_exec(db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF; BEGIN", 0, 0, 0);
-    /* At the id the number packs to (the store's migration 5). */
+    /* At the id the number packs to (the store's migration 5), linking
+     * its issued event, the next one written (as the store does). */
     sqlite3_prepare_v2(db, "INSERT INTO ticket(id, day, number, seq, queue, service, state,"
                        " issued_at, virtual_at, called_at, started_at, finished_at, win,"
-                       " staff, outcome, rated, origin) VALUES ("
+                       " staff, outcome, rated, origin, issued_event) VALUES ("
                        BU_TICKET_ID_SQL("?1", "?4", "?3") ", ?1, ?2, ?3, ?4, ?5, 5, ?6,"
-                       " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4)", -1, &tk, 0);
+                       " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4,"
+                       " (SELECT coalesce(max(id), 0) + 1 FROM event))", -1, &tk, 0);
     sqlite3_prepare_v2(db, "INSERT INTO event(at, type, ticket, number, queue, win, staff,"
                        " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &ev, 0);
     unsigned x = 12345;
