@@ -640,10 +640,13 @@ static const char *const migrations[] = {
      * left out of turn), head moves past it; what lies between (lane 1,
      * or gone) is passed once, here, and not by every reader after. */
     /* The store writes each ticket's link to its issued event with the
-     * ticket; a trigger doing it for any writer cost a tenth of an issue
-     * (a sub-program run and a ticket seek for every event), and `qhall
-     * check` verifies every link. */
+     * ticket, and inserts only tickets waiting in the queue that gave
+     * their number, which the counts need no correction for.  The
+     * triggers that did both for any writer cost a tenth of an issue each
+     * (a trigger runs as a sub-program for every row, whether its WHEN
+     * holds or not); `qhall check` verifies every link and every count. */
     "DROP TRIGGER event_issued_link;"
+    "DROP TRIGGER ticket_waiting_insert;"
     "DROP TRIGGER ticket_waiting_update;"
     "CREATE TRIGGER ticket_waiting_update AFTER UPDATE OF state, queue, day"
     "  ON ticket WHEN (old.state = 0 OR new.state = 0) AND (old.state != new.state"
@@ -1674,7 +1677,10 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     else
         sqlite3_bind_null(st, 20);
     int key = queue_key(s, t->queue);
-    if (!key || t->seq < 1 || t->seq > TID_SEQ_MAX) {
+    /* A ticket starts waiting in the queue that gives its number: the
+     * waiting counts rest on it (migration 6). */
+    if (!key || t->seq < 1 || t->seq > TID_SEQ_MAX ||
+        t->state != QH_TICKET_WAITING) {
         sqlite3_clear_bindings(st);
         return qh_err(err, errlen, QH_E_USAGE, "ticket %s: no place for it",
                       t->number);
@@ -1697,8 +1703,8 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     /* Lane 0 needs the normal order, and a day no rollover has passed
      * (qh_store_expire_before looks for lane 0 on one day only): a kiosk
      * whose clock lags another program's across midnight issues lane 1. */
-    t->lane = !(t->state == QH_TICKET_WAITING && t->prio == 1 &&
-                t->virtual_at == t->issued_at && !t->target_window &&
+    t->lane = !(t->prio == 1 && t->virtual_at == t->issued_at &&
+                !t->target_window &&
                 !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
     sqlite3_bind_int64(st, 21, id);
     sqlite3_bind_int(st, 22, t->lane);

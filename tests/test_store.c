@@ -521,7 +521,7 @@ static void migrate_from_3(void **state)
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *down =
         "BEGIN;"
-        "DROP TRIGGER ticket_waiting_insert; DROP TRIGGER ticket_waiting_update;"
+        "DROP TRIGGER ticket_waiting_update;"
         "DROP TRIGGER ticket_no_delete; DROP TRIGGER queue_key_new;"
         "DROP TRIGGER service_rev_insert; DROP TRIGGER service_rev_update;"
         "DROP TRIGGER service_rev_delete;"
@@ -683,6 +683,41 @@ static void head_follows_lane0(void **state)
     qh_store_close(s);
 }
 
+/* The store inserts a ticket only as it starts (waiting, in the queue
+ * that gives its number) and never before the one before it in its
+ * queue's day: the counts and the calling order rest on both.  The
+ * refusals change nothing. */
+static void insert_refuses(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("insref");
+    struct qh_issue_req a = {.service = "XK001"};
+    struct qh_ticket_row t, x;
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+        memset(&x, 0, sizeof x);
+        snprintf(x.day, sizeof x.day, "%s", t.day);
+        snprintf(x.queue, sizeof x.queue, "A");
+        assert_int_equal(qh_store_seq_next(s, x.day, "A", &x.seq, NULL, err,
+                                           sizeof err), 0);
+        assert_int_equal(x.seq, 2);
+        snprintf(x.number, sizeof x.number, "A002");
+        x.prio = 1;
+        x.issued_at = x.virtual_at = t.issued_at + (k ? -1000 : 1000);
+        x.state = k ? QH_TICKET_WAITING : QH_TICKET_CALLED;
+        assert_int_equal(qh_store_ticket_insert(s, &x, err, sizeof err), QH_E_USAGE);
+        assert_non_null(strstr(err, k ? "issued before the one before it"
+                                       : "no place for it"));
+        qh_store_rollback(s);
+    }
+    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+    assert_string_equal(t.number, "A002");
+    char report[1024];
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+    qh_store_close(s);
+}
+
 /* A kiosk keeps the items it issued for; another program moving an item
  * to another queue is seen at the kiosk's next issue, and so is a change
  * made in its own transaction. */
@@ -834,6 +869,7 @@ int main(void)
         cmocka_unit_test(migrate_from_3),
         cmocka_unit_test(lane_across_midnight),
         cmocka_unit_test(head_follows_lane0),
+        cmocka_unit_test(insert_refuses),
         cmocka_unit_test(queue_services),
         cmocka_unit_test(service_cache_follows_catalogue),
         cmocka_unit_test(events_of_ticket),

@@ -357,7 +357,7 @@ static int load_history(const char *path, const char *tz)
     if (exec(&l, "BEGIN") < 0 ||
         load_day(&l, today, today0 + 8 * 3600000, 7200000 / TODAY_WAITING,
                  TODAY_WAITING, 1, 0) < 0 || ev_flush(&l) < 0 ||
-        exec(&l, "COMMIT") < 0)
+        exec(&l, BU_WAITING_FIX_SQL) < 0 || exec(&l, "COMMIT") < 0)
         goto out;
     if (exec(&l, "PRAGMA journal_mode = WAL") < 0)
         goto out;

@@ -154,7 +154,7 @@ static int load_year(const char *path, int64_t *day0)
     }
     sqlite3_finalize(tk);
     sqlite3_finalize(ev);
-    int rc = sqlite3_exec(db, "COMMIT; ANALYZE", 0, 0, 0);
+    int rc = sqlite3_exec(db, BU_WAITING_FIX_SQL "; COMMIT; ANALYZE", 0, 0, 0);
     (void)err;
     sqlite3_close(db);
     return rc ? -1 : 0;

@@ -29,6 +29,14 @@
     "((CAST(julianday(" day ") - 2440587.5 AS INTEGER) << 40)" \
     " | ((SELECT key FROM queue_key WHERE code = " queue ") << 24) | " seq ")"
 
+/* The store inserts only waiting tickets, and day_seq keeps each day's
+ * waiting count as a correction to the numbers given (store.c, migrations
+ * 5 and 6): after bulk-loading closed tickets, the correction they need. */
+#define BU_WAITING_FIX_SQL \
+    "INSERT INTO day_seq(day, queue, waiting) SELECT day, origin, -count(*)" \
+    " FROM ticket WHERE state <> 0 GROUP BY day, origin" \
+    " ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + excluded.waiting"
+
 static inline int64_t bu_ns(void)
 {
     struct timespec ts;
