@@ -31,7 +31,7 @@ enum {
     Q_WIN_OF_STAFF,
     Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
     Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
-    Q_SEQ_LAST, Q_SERVICE_ISSUED,
+    Q_RANGE_LAST, Q_SERVICE_ISSUED,
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_AHEAD_COUNTED, Q_AHEAD_NEW, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
@@ -75,16 +75,16 @@ enum {
 #define TID_STR_(x) #x
 #define TID_STR(x) TID_STR_(x)
 
-/* The last id in a range of ticket ids. */
-#define RANGE_LAST(lo, hi) \
-    "SELECT id FROM ticket WHERE id BETWEEN " lo " AND " hi \
+/* Columns of the last ticket in a range of ticket ids. */
+#define RANGE_LAST(cols, lo, hi) \
+    "SELECT " cols " FROM ticket WHERE id BETWEEN " lo " AND " hi \
     " ORDER BY id DESC LIMIT 1"
 /* Tickets waiting in queue ?2 on day ?1, ?3..?4 the ids of the numbers
  * the queue gave that day (migration 5): those numbers, each a ticket
  * that waited there, and the correction day_seq keeps for the rest. */
 #define WAITING_COUNT \
     "coalesce((SELECT waiting FROM day_seq WHERE day = ?1 AND queue = ?2)," \
-    " 0) + coalesce((" RANGE_LAST("?3", "?4") ") - ?3, 0)"
+    " 0) + coalesce((" RANGE_LAST("id", "?3", "?4") ") - ?3, 0)"
 /* Where the lane-0 tickets of that range that may still wait begin
  * (migration 6). */
 #define LANE0_FROM \
@@ -153,8 +153,7 @@ static const char *const sql[Q_COUNT] = {
                              " WHERE queue = ?1 ORDER BY code",
     [Q_SERVICE_COUNT] = "SELECT count(*) FROM service",
     [Q_SERVICE_COUNT_QUEUE] = "SELECT count(*) FROM service WHERE queue = ?1",
-    [Q_SEQ_LAST] = "SELECT id, issued_at FROM ticket WHERE id BETWEEN ?1"
-                   " AND ?2 ORDER BY id DESC LIMIT 1",
+    [Q_RANGE_LAST] = RANGE_LAST("id, issued_at", "?1", "?2"),
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
                          " AND service = ?3",
     /* A new ticket's issued event is the next event of its transaction,
@@ -1550,31 +1549,34 @@ static void bind_day_range(sqlite3_stmt *st, int col, const char *day)
 }
 
 /* The last ticket with an id in lo..hi: its id (lo - 1 if none, < 0 on
- * error) and issue time (0 if none). */
+ * error) and, unless issued_at is NULL, its issue time (0 if none). */
 static int64_t range_last(struct qh_store *s, int64_t lo, int64_t hi,
                           int64_t *issued_at)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEQ_LAST);
+    sqlite3_stmt *st = stmt(s, Q_RANGE_LAST);
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);
-    int64_t id = lo - 1;
-    *issued_at = 0;
+    int64_t id = lo - 1, at = 0;
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         id = sqlite3_column_int64(st, 0);
-        *issued_at = sqlite3_column_int64(st, 1);
+        at = sqlite3_column_int64(st, 1);
     } else if (src != SQLITE_DONE) {
         id = -1;
     }
     sqlite3_reset(st);
+    if (issued_at)
+        *issued_at = at;
     return id;
 }
 
-/* The highest sequence `queue` gave on `day`, or 0 (or < 0). */
+/* The highest sequence `queue` gave on `day`, or 0 (or < 0); issued_at
+ * as range_last. */
 static int seq_last(struct qh_store *s, const char *day, int key,
                     int64_t *issued_at)
 {
-    *issued_at = 0;
+    if (issued_at)
+        *issued_at = 0;
     if (!key)
         return 0;
     int64_t lo = tid_base(day, key);
@@ -1613,8 +1615,7 @@ int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue)
 {
     /* Numbers have no gaps: the last one given is the count. */
-    int64_t at;
-    return seq_last(s, day, queue_key(s, queue), &at);
+    return seq_last(s, day, queue_key(s, queue), NULL);
 }
 
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
