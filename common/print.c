@@ -140,13 +140,40 @@ int qh_print_problem(const struct qh_printer_status *st, enum qh_lang lang,
     return 1;
 }
 
+/* The job's name, in the few characters every CUPS takes as they are.
+ *
+ * Debian 12's cupsd 2.4.2-3+deb12u10 crashes on a job attribute whose text
+ * holds white space: the scheduler's new clean-up of option values (run
+ * when the job starts, in get_options) writes a blank for a space without
+ * stepping past it, and runs off its buffer (segfault); a control character
+ * makes the same loop spin for ever.  `lp` was spared because a file name
+ * rarely has a space, but a document-name of "qhall 2026-11-25 B001" took
+ * the hall's print server down.  So qhall sends no document-name at all, and
+ * a job-name of letters, digits and "-._" only: a kiosk must never be able
+ * to stop the print server, whatever a later CUPS does with either. */
+static void job_name(const char *title, char *out, size_t n)
+{
+    size_t i = 0;
+    for (const unsigned char *p = (const unsigned char *)(title ? title : "");
+         *p && i + 1 < n; p++) {
+        int keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                   (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_';
+        out[i++] = keep ? (char)*p : '-';
+    }
+    if (!i && n > 1)
+        out[i++] = 'q';
+    if (n)
+        out[i] = '\0';
+}
+
 int qh_print_submit(const char *printer, const char *title, const char *format,
                     const void *data, size_t len, enum qh_lang lang, int *job,
                     char *used, size_t usedlen, char *err, size_t errlen)
 {
     struct qh_printer_status st;
-    char why[QH_ERRLEN];
+    char why[QH_ERRLEN], name[128];
     *job = 0;
+    job_name(title, name, sizeof name);
     int rc = qh_print_status(printer, lang, &st, err, errlen);
     if (rc < 0)
         return rc;
@@ -154,10 +181,10 @@ int qh_print_submit(const char *printer, const char *title, const char *format,
         snprintf(used, usedlen, "%s", st.name);
     if (qh_print_problem(&st, lang, why, sizeof why))
         return qh_err(err, errlen, QH_E_IO, "%s", why);
-    int id = cupsCreateJob(CUPS_HTTP_DEFAULT, st.name, title, 0, NULL);
+    int id = cupsCreateJob(CUPS_HTTP_DEFAULT, st.name, name, 0, NULL);
     if (!id)
         return ipp_failure(st.name, lang, err, errlen);
-    if (cupsStartDocument(CUPS_HTTP_DEFAULT, st.name, id, title, format, 1) !=
+    if (cupsStartDocument(CUPS_HTTP_DEFAULT, st.name, id, NULL, format, 1) !=
             HTTP_STATUS_CONTINUE ||
         cupsWriteRequestData(CUPS_HTTP_DEFAULT, data, len) != HTTP_STATUS_CONTINUE) {
         rc = ipp_failure(st.name, lang, err, errlen);

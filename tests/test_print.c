@@ -77,6 +77,13 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* The private cupsd still runs and answers: no job of ours may stop it. */
+static void assert_cupsd_alive(void)
+{
+    if (sh("bash '%s/tests/cups/alive.sh' '%s'", src(), dir) != 0)
+        fail_msg("the private cupsd in %s stopped answering (see above)", dir);
+}
+
 struct fx {
     struct qh_store *s;
     struct qh_slip_renderer *r;
@@ -147,6 +154,7 @@ static void print_and_wait(struct fx *x, const char *number, const char *printer
     assert_true(job > 0);
     if (qh_print_wait(used, job, 10000, QH_LANG_ZH, err, sizeof err) != 0)
         fail_msg("job %d: %s", job, err);
+    assert_cupsd_alive();
 }
 
 static void escpos_reaches_raw_queue(void **state)
@@ -241,6 +249,7 @@ static void broken_printers_say_why(void **state)
                                      err, sizeof err), 0);
     assert_int_equal(qh_print_wait(used, job, 10000, QH_LANG_ZH, err, sizeof err), QH_E_IO);
     assert_string_equal(err, "打印机「nopaper」缺纸");
+    assert_cupsd_alive();
     /* ... and from then on the printer refuses before a job is made. */
     assert_int_equal(qh_print_ticket(x->s, &x->r, number, "nopaper", &job, used, sizeof used,
                                      err, sizeof err), QH_E_IO);
@@ -256,6 +265,43 @@ static void broken_printers_say_why(void **state)
     assert_non_null(strstr(err, "CUPS"));
     cupsSetServer(saved);
     free(saved);
+    assert_cupsd_alive();
+}
+
+/* A title with white space, quotes and control characters (a slip's
+ * title has spaces) once crashed or hung Debian's cupsd: the job goes
+ * through, the bytes land whole, the server lives, and the job's name
+ * holds none of those characters. */
+static void titles_cannot_stop_cupsd(void **state)
+{
+    (void)state;
+    static const char doc[] = "\x1b@qhall\n\x1dV\x42\x00";
+    char used[128], err[QH_ERRLEN];
+    int job = 0;
+    if (!have_cupsd)
+        skip();
+    assert_int_equal(qh_print_submit("slips", "qhall 2026-11-25 A001\t'\"\\\x01 号\n", CUPS_FORMAT_RAW,
+                                     doc, sizeof doc - 1, QH_LANG_ZH, &job, used, sizeof used,
+                                     err, sizeof err), 0);
+    assert_true(job > 0);
+    if (qh_print_wait(used, job, 10000, QH_LANG_ZH, err, sizeof err) != 0)
+        fail_msg("job %d: %s", job, err);
+    assert_cupsd_alive();
+    size_t len = 0;
+    char *bytes = read_out("slips", &len);
+    assert_non_null(bytes);
+    assert_int_equal(len, sizeof doc - 1);
+    assert_memory_equal(bytes, doc, len);
+    free(bytes);
+    cups_job_t *jobs = NULL;
+    int n = cupsGetJobs2(CUPS_HTTP_DEFAULT, &jobs, "slips", 0, CUPS_WHICHJOBS_ALL), seen = 0;
+    for (int i = 0; i < n; i++)
+        if (jobs[i].id == job) {
+            seen = 1;
+            assert_string_equal(jobs[i].title, "qhall-2026-11-25-A001----------");
+        }
+    cupsFreeJobs(n, jobs);
+    assert_int_equal(seen, 1);
 }
 
 static int has_event(struct qh_store *s, const char *type, const char *number, char *detail,
@@ -325,6 +371,7 @@ static void kiosk_fallback_and_reprint(void **state)
     }
     assert_int_equal(m->recent[0].print, QH_KP_DONE);
     assert_int_equal(has_event(x->s, "reprinted", m->ticket.number, NULL, 0), 1);
+    assert_cupsd_alive();
     assert_int_equal(has_event(x->s, "issued", m->ticket.number, NULL, 0), 1);
     qh_kiosk_model_free(m);
     qh_kiosk_cups_fini(&cups);
@@ -337,6 +384,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pdf_reaches_office_printer, setup, teardown),
         cmocka_unit_test_setup_teardown(broken_printers_say_why, setup, teardown),
         cmocka_unit_test_setup_teardown(kiosk_fallback_and_reprint, setup, teardown),
+        cmocka_unit_test_setup_teardown(titles_cannot_stop_cupsd, setup, teardown),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -148,7 +148,7 @@ int main(void)
         int64_t t0 = bu_ns();
         int job = cupsCreateJob(CUPS_HTTP_DEFAULT, "slips", "bench", 0, NULL);
         if (!job ||
-            cupsStartDocument(CUPS_HTTP_DEFAULT, "slips", job, "bench", CUPS_FORMAT_RAW, 1) !=
+            cupsStartDocument(CUPS_HTTP_DEFAULT, "slips", job, NULL, CUPS_FORMAT_RAW, 1) !=
                 HTTP_STATUS_CONTINUE ||
             cupsWriteRequestData(CUPS_HTTP_DEFAULT, bytes.p, bytes.len) != HTTP_STATUS_CONTINUE ||
             cupsFinishDocument(CUPS_HTTP_DEFAULT, "slips") > IPP_STATUS_OK_CONFLICTING) {
