@@ -44,7 +44,9 @@ pycheck "issued GG032 once, via the kiosk" '
 any(e["type"] == "issued" and e.get("service") == "GG032" and e.get("via") == "kiosk:1" for e in L if e)'
 if [ -n "$C" ]; then
   pycheck "printed" 'any(e["type"] == "printed" and e["number"] == "B001" for e in L if e)'
-  [ -s "$C/out/slips" ] && pass || bad "the raw queue got nothing"
+  cupsd_alive "$C" "the kiosk's slip"
+  q slip B001 --out "$T/b001.escpos" >/dev/null
+  if cmp -s "$C/out/slips" "$T/b001.escpos"; then pass; else bad "the raw queue got the slip's bytes"; fi
 fi
 
 # A tap where the first queue button is drawn (portrait 1080x1920).

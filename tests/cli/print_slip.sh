@@ -69,12 +69,14 @@ export CUPS_SERVER=$C/cups.sock
 run reprint B001
 expect_rc 0 "reprint to the default printer"
 expect_in "$OUT" "slips" "names the printer"
+cupsd_alive "$C" "reprint B001"
 q slip B001 --out "$T/again.escpos" >/dev/null
 if cmp -s "$C/out/slips" "$T/again.escpos"; then pass; else bad "the queue got the slip's bytes"; fi
 
 run reprint B001 --printer nopaper
 expect_rc 3 "out of paper"
 expect_in "$ERR" "缺纸" "says why"
+cupsd_alive "$C" "a reprint to a paperless printer"
 run reprint B001 --printer nope --lang en
 expect_rc 3 "missing printer"
 expect_in "$ERR" 'no printer named "nope"' "says which"
@@ -85,11 +87,13 @@ expect_rc 1 "unknown number: refused before printing"
 run reprint B002 --supplement --json
 expect_rc 0 "notice printed"
 pycheck "names kind and printer" 'd["kind"] == "supplement" and d["printer"] == "slips"'
+cupsd_alive "$C" "the notice"
 if cmp -s "$C/out/slips" "$T/supp.escpos"; then pass; else bad "the queue got the notice's bytes"; fi
 expect_eq "$(escpos_dots "$C/out/slips")" "576" "printed notice is 576 dots wide"
 run reprint B002 --supplement --printer nopaper
 expect_rc 3 "notice: out of paper"
 expect_in "$ERR" "缺纸" "says why"
+cupsd_alive "$C" "the notice to a paperless printer"
 
 # The counter: F1 calls B001 (waiting since the start), 需补件, then F6
 # on the rating panel prints the notice on the hall's printer (the CUPS
@@ -107,6 +111,7 @@ if [ -x "$COUNTER" ]; then
   expect_rc 0 "counter prints the notice"
   expect_in "$OUT" "panel: rating" "the rating still waits"
   expect_in "$OUT" "B001号的补件告知单已打印（slips）" "says it printed"
+  cupsd_alive "$C" "the counter's notice"
   q slip B001 --supplement --out "$T/b1.escpos" >/dev/null
   if cmp -s "$C/out/slips" "$T/b1.escpos"; then pass; else bad "the queue got B001's notice"; fi
 fi

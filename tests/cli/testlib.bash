@@ -57,6 +57,11 @@ raw() {
 }
 
 pass() { PASS=$((PASS + 1)); }
+# cupsd_alive DIR WHAT: the private cupsd of tests/cups/start.sh DIR still
+# answers after WHAT (a job of ours must never stop the print server).
+cupsd_alive() {
+    if bash "$QHALL_SRC/tests/cups/alive.sh" "$1"; then pass; else bad "cupsd stopped after $2"; fi
+}
 bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
 
 # expect_rc WANT WHAT

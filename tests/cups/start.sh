@@ -7,10 +7,18 @@
 # pid is in DIR/cupsd.pid: stop it with tests/cups/stop.sh DIR.
 #
 # Queues:
-#   slips    raw pass-through (ESC/POS bytes), file:DIR/out/slips
-#   office   a PDF printer, file:DIR/out/office (the document lands as sent)
+#   slips    a raw queue (`-m raw`, as the README sets up a thermal printer)
+#            whose device writes each job's bytes to DIR/out/slips
+#   office   a PDF printer: the document lands as sent in DIR/out/office
 #   nopaper  a backend that reports media-empty and fails every job
-# The default printer is slips.  A file: device is overwritten by each job.
+# The default printer is slips.  Each job replaces its queue's out file
+# whole (tests/cups/qhcapture).  `tests/cups/alive.sh DIR` says whether the
+# cupsd still answers: run it after every job.
+#
+# No queue uses CUPS's own file: device.  Debian's cupsd 2.4.2-3+deb12u10
+# opens its file without O_CREAT and without O_TRUNC, so a job into a
+# missing file stops the queue and a short job after a long one leaves the
+# long one's tail: a test reading that file would read two jobs at once.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 D=${1:?usage: start.sh DIR}
@@ -27,6 +35,7 @@ for f in /usr/lib/cups/*; do
 done
 for f in /usr/lib/cups/backend/*; do ln -sfn "$f" "$D/bin/backend/"; done
 install -m 0755 "$here/qhfail" "$D/bin/backend/qhfail"
+install -m 0755 "$here/qhcapture" "$D/bin/backend/qhcapture"
 
 user_lines=
 if [ "$(id -u)" -eq 0 ]; then
@@ -97,10 +106,10 @@ admin() {
     if lpadmin "$@" 2>"$D/log/lpadmin.err"; then return 0; fi
     sleep 0.05
   done
-  grep -v "drivers are deprecated" "$D/log/lpadmin.err" >&2
+  grep -v "are deprecated" "$D/log/lpadmin.err" >&2
   return 1
 }
-admin -p slips -E -v "file:$D/out/slips" -P "$ppd"
-admin -p office -E -v "file:$D/out/office" -P "$ppd"
+admin -p slips -E -v "qhcapture:$D/out/slips" -m raw
+admin -p office -E -v "qhcapture:$D/out/office" -P "$ppd"
 admin -p nopaper -E -v "qhfail:/" -P "$ppd" -o printer-error-policy=abort-job
 admin -d slips
