@@ -7,10 +7,13 @@
 # made exclusively: a second one to the same path is refused and the
 # first is unchanged.  A database (or its -wal) that any user can write,
 # or in a directory any user can write without the sticky bit, is refused
-# with exit 3 and the chmod that fixes it; a 0644 database from an
-# earlier version is made 0600 by its owner and said so once.
+# with exit 3 and the chmod that fixes it by qhall, the display, the
+# kiosk and the counter; a 0644 database from an earlier version is made
+# 0600 by its owner and said so once.
 . "$(dirname "$0")/testlib.bash"
 
+BIN=$(dirname "$QHALL_BIN")
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 FPID=
 stop_follow() {
     if [ -n "$FPID" ] && kill -0 "$FPID" 2>/dev/null; then
@@ -97,6 +100,28 @@ expect_in "$ERR" "chmod 600 $DB" "qhall gives the fix"
 run --lang en status
 expect_in "$ERR" "any local user can write this database file" "the refusal in English"
 expect_eq "$(mode "$DB")" 666 "a refused database is left as it was"
+prog() {
+    RC=0
+    OUT=$(QHALL_NOW=$NOW timeout 20 "$BIN/$1/qhall-$1" --db "$DB" "${@:2}" \
+              2>"$T/stderr" <<<"1234") || RC=$?
+    ERR=$(cat "$T/stderr")
+}
+for p in display kiosk counter; do
+    win=()
+    [ "$p" = counter ] && win=(--window 1)
+    prog "$p" "${win[@]}" --screenshot "$T/$p.png"
+    expect_rc 3 "qhall-$p --screenshot refuses it"
+    expect_in "$ERR" "qhall-$p: $DB: 任何用户都可写入" "qhall-$p names the file"
+    expect_in "$ERR" "chmod 600 $DB" "qhall-$p gives the fix"
+    [ ! -e "$T/$p.png" ] && pass || bad "qhall-$p drew a screen anyway"
+done
+# Running, not only a screenshot: they stop at once instead of retrying.
+prog display --mute
+expect_rc 3 "the running display refuses it"
+prog counter --window 1
+expect_rc 3 "the running counter refuses it"
+prog kiosk --mute
+expect_rc 3 "the running kiosk refuses it"
 chmod 600 "$DB"
 run status
 expect_rc 0 "after chmod 600 the database is used again"
@@ -117,6 +142,9 @@ RC=0; ERR=$(QHALL_NOW=$NOW "$QHALL_BIN" --db "$T/open/q.db" status 2>&1) || RC=$
 expect_rc 3 "a database in a directory any user can write is refused"
 expect_in "$ERR" "chmod o-w $T/open" "and the fix names the directory"
 [ ! -e "$T/open/q.db" ] && pass || bad "a database was created in the open directory"
+RC=0; "$BIN/display/qhall-display" --db "$T/open/q.db" --screenshot "$T/open.png" \
+    2>"$T/err" || RC=$?
+expect_eq "$RC" 3 "the display refuses that directory too"
 chmod 1777 "$T/open"
 RC=0; QHALL_NOW=$NOW "$QHALL_BIN" --db "$T/open/q.db" status >/dev/null 2>&1 || RC=$?
 expect_rc 0 "with the sticky bit (as /tmp) it is safe"
@@ -140,6 +168,12 @@ for f in "$DB" "$DB-wal" "$DB-shm"; do
     expect_eq "$(mode "$f")" 600 "$(basename "$f") is 0600 again"
 done
 stop_follow
+# The display tightens (and says so) as well.
+chmod 644 "$DB"
+prog display --screenshot "$T/shot.png"
+expect_rc 0 "the display opens a world-readable database"
+expect_in "$ERR" "qhall-display: $DB: 数据库文件原为任何用户可读" "the display says it tightened it"
+expect_eq "$(mode "$DB")" 600 "the display made it 0600"
 # Only the owner changes the mode: root warns about another user's file.
 chown nobody "$DB"
 chmod 644 "$DB"
