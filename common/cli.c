@@ -444,8 +444,10 @@ static int open_db(struct ctx *c)
     int st = db_path(c, path, sizeof path);
     if (st)
         return st;
-    int rc = qh_store_open(&c->s, path, 0, err, sizeof err);
-    if (rc < 0)
+    int rc = qh_store_check_perms(path, c->lang, err, sizeof err);
+    if (rc > 0)
+        cli_say("%s", err);
+    if (rc < 0 || (rc = qh_store_open(&c->s, path, 0, err, sizeof err)) < 0)
         return cli_fail(rc, err);
     qh_store_set_lang(c->s, c->lang);
     qh_store_set_actor(c->s, "cli");

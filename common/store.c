@@ -944,6 +944,14 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
     int oflags = SQLITE_OPEN_NOMUTEX |
                  ((flags & QH_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    /* SQLite would create the file with the umask's mode (0644); an empty
+     * private file made first is a new database to it, and its -wal and
+     * -shm take that file's mode. */
+    if ((!(flags & QH_STORE_READONLY) &&
+         (rc = qh_store_create_private(path, 0, s->lang, err, errlen)) < 0) ||
+        (rc = qh_store_check_perms(path, s->lang, err, errlen)) < 0)
+        goto fail;
+    rc = 0;
     int src = sqlite3_open_v2(path, &s->db, oflags, NULL);
     if (src) {
         rc = qh_err(err, errlen, src == SQLITE_CANTOPEN ? QH_E_IO : QH_E_DB,
@@ -2296,10 +2304,13 @@ int qh_store_backup(struct qh_store *s, const char *path,
 {
     sqlite3 *dst = NULL;
     int rc = 0;
-    if (access(path, F_OK) == 0)
-        return qh_err(err, errlen, QH_E_EXISTS, "%s: %s", path,
-                      QH_TR(s->lang, "文件已存在", "file exists"));
-    int src = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* Created here, exclusively, so a file that appears meanwhile is never
+     * overwritten, and SQLite only opens it (it would create one with the
+     * umask's mode). */
+    if ((rc = qh_store_create_private(path, 1, s->lang, err, errlen)) < 0)
+        return rc;
+    rc = 0;
+    int src = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
     if (src) {
         rc = qh_err(err, errlen, QH_E_IO, "%s: %s", path,
                     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(src));

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include "qh/err.h"
+
 struct qh_store;
 
 struct qh_event_row;
@@ -79,5 +81,12 @@ int qh_store_followup_each(struct qh_store *s, int mode, const char *today,
                            int (*fn)(const struct qh_followup *, void *),
                            void *ud, char *err, size_t errlen);
 int qh_store_followup_overdue(struct qh_store *s, const char *today);
+
+/* ---- store_file.c ---- */
+
+/* Create path 0600 (0640 in a setgid directory) whatever the umask: 1
+ * created, 0 it existed (exclusive: QH_E_EXISTS), QH_E_IO. */
+int qh_store_create_private(const char *path, int exclusive, enum qh_lang lang,
+                            char *err, size_t errlen);
 
 #endif

@@ -602,6 +602,12 @@ int main(int argc, char **argv)
         return usage("QHALL_NOW: %s", err);
     if (qh_store_find_path(a.o.db, a.path, sizeof a.path, NULL, err, sizeof err) < 0)
         return usage("%s", err);
+    /* A database others could write is refused here, once, rather than
+     * retried as an outage. */
+    if ((rc = qh_store_check_perms(a.path, a.o.lang, err, sizeof err)) != 0)
+        logf_("%s", err);
+    if (rc < 0)
+        return qh_err_exit_status(rc);
     a.m = calloc(1, sizeof *a.m);
     a.snap = calloc(1, sizeof *a.snap);
     if (!a.m || !a.snap) {

@@ -438,8 +438,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
     }
-    int rc = qh_store_open(&s, path, 0, err, sizeof err);
-    if (rc < 0) {
+    int rc = qh_store_check_perms(path, o.lang, err, sizeof err);
+    if (rc > 0)
+        fprintf(stderr, "qhall-kiosk: %s\n", err);
+    if (rc < 0 || (rc = qh_store_open(&s, path, 0, err, sizeof err)) < 0) {
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return qh_err_exit_status(rc);
     }

@@ -137,10 +137,20 @@ int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
                        char *err, size_t errlen);
 
 /* Open (creating and migrating the schema if needed).  A new file has no
- * hall yet: qh_hall_init() (ticket.h) gives it one. */
+ * hall yet: qh_hall_init() (ticket.h) gives it one.  A new file is created
+ * 0600 (0640 in a setgid directory) whatever the umask; the checks of
+ * qh_store_check_perms apply, a refusal being QH_E_IO. */
 int qh_store_open(struct qh_store **out, const char *path, int flags,
                   char *err, size_t errlen);
 void qh_store_close(struct qh_store *s);          /* NULL is a no-op */
+/* Before opening path: refuses (QH_E_IO, naming the file and the chmod
+ * that fixes it) a database, -wal, -shm or -journal that any local user
+ * can write, or a directory any user can write without the sticky bit.
+ * A file any user can read is made 0600 (0640 in a setgid directory) if
+ * we own it.  Returns 0, or 1 when err holds what was changed or should
+ * be (one line a file) for the program to say. */
+int qh_store_check_perms(const char *path, enum qh_lang lang,
+                         char *err, size_t errlen);
 const char *qh_store_path(const struct qh_store *s);
 
 /* Language of messages written into err buffers by library calls. */
@@ -338,7 +348,8 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
  * survive).  Returns 0, or QH_E_BUSY when readers keep it from finishing. */
 int qh_store_checkpoint(struct qh_store *s, int truncate,
                         char *err, size_t errlen);
-/* Online backup to a new file. */
+/* Online backup to a new file, created exclusively 0600 (0640 in a setgid
+ * directory): QH_E_EXISTS if path exists, and nothing is left on failure. */
 int qh_store_backup(struct qh_store *s, const char *path,
                     char *err, size_t errlen);
 
