@@ -678,7 +678,7 @@ static int main_action(struct qh_counter_model *m, enum qh_counter_act a)
     case QH_CA_LOGOUT:
         rc = qh_staff_logout(m->s, m->o.window, err, sizeof err);
         if (result(m, rc, err) == 0) {
-            char who[64];
+            char who[sizeof m->staff_name];
             snprintf(who, sizeof who, "%s", m->staff_name);
             logged_out(m, NULL);
             say(m, QH_CM_OK, T("%s 已退出登录", "%s logged out"), who);

@@ -103,7 +103,7 @@ struct qh_counter_hop {         /* one transfer the current ticket went through 
     int64_t at;
     int from_window, to_window;
     char from_queue[QH_CODE_LEN], to_queue[QH_CODE_LEN];
-    char note[96];
+    char note[QH_TEXT_NOTE_LEN];
 };
 
 struct qh_counter_model {
@@ -121,14 +121,14 @@ struct qh_counter_model {
 
     /* who */
     int logged_in;
-    char staff[QH_STAFF_LEN], staff_name[64], role[8];
+    char staff[QH_STAFF_LEN], staff_name[QH_TEXT_NAME_LEN], role[8];
     char in_id[QH_STAFF_LEN], in_pin[16];
     int field;                  /* focused text field of the panel */
 
     /* the window */
     char window_name[128];
     int paused;
-    char pause_reason[128];
+    char pause_reason[QH_TEXT_PAUSE_LEN];
     int64_t paused_at;
     int recall_limit;
     int handle_minutes;         /* the hall's usual handling time (timer colour) */

@@ -279,7 +279,7 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *
     /* A queue is paused when every window that calls it is paused: a
      * number taken now would wait for nobody. */
     int serving = 0, paused = 0;
-    char reason[128] = "";
+    char reason[QH_TEXT_PAUSE_LEN] = "";
     for (int i = 0; i < h->nwindows; i++)
         for (int j = 0; j < h->windows[i].nqueues; j++) {
             if (strcmp(h->windows[i].queues[j], q->code))
