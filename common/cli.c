@@ -673,8 +673,9 @@ static int cmd_transfer(struct ctx *c)
     if (st)
         return st;
     struct qh_transfer_to to = { .queue = cli_opt(c, "to-queue"),
-                                 .service = cli_opt(c, "to-service"),
-                                 .note = cli_opt(c, "note") };
+                                 .service = cli_opt(c, "to-service") };
+    if ((st = cli_text_opt(c, "note", QH_TEXT_NOTE, &to.note)))
+        return st;
     if (cli_opt(c, "to-window") && (st = cli_window_arg(c, "to-window", &to.window)))
         return st;
     struct qh_ticket_row t;
@@ -702,13 +703,13 @@ static int cmd_finish(struct ctx *c)
     int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
-    const char *outcome;
-    if ((st = cli_need_opt(c, "outcome", &outcome)))
+    const char *outcome, *note;
+    if ((st = cli_need_opt(c, "outcome", &outcome)) ||
+        (st = cli_text_opt(c, "note", QH_TEXT_NOTE, &note)))
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[256];
-    int rc = qh_ticket_finish(c->s, w, outcome, cli_opt(c, "note"), &t,
-                              err, sizeof err);
+    int rc = qh_ticket_finish(c->s, w, outcome, note, &t, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
     if (!strcmp(outcome, "failed"))
@@ -740,9 +741,9 @@ static int cmd_rate(struct ctx *c)
                                       "fair", "satisfied", "very satisfied" };
     long long score;
     int st = cli_parse_num(c, TR(c, "评分", "score"), c->pos[1], 1, 5, &score);
-    if (st)
+    const char *reason;
+    if (st || (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)))
         return st;
-    const char *reason = cli_opt(c, "reason");
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[200];
     int rc = qh_ticket_rate(c->s, c->pos[0], (int)score, reason, &t,
@@ -779,9 +780,10 @@ static int cmd_pause(struct ctx *c)
 {
     int w, st = cli_window_arg(c, "window", &w);
     const char *reason;
-    if (st || (st = cli_need_opt(c, "reason", &reason)))
+    if (st || (st = cli_need_opt(c, "reason", &reason)) ||
+        (st = cli_text_opt(c, "reason", QH_TEXT_PAUSE, &reason)))
         return st;
-    char err[QH_ERRLEN], line[256];
+    char err[QH_ERRLEN], line[QH_TEXT_PAUSE_LEN + 64];
     int rc = qh_window_pause(c->s, w, reason, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
@@ -1089,9 +1091,10 @@ out:
 
 static int cmd_appointment_add(struct ctx *c)
 {
-    const char *service, *at, *name = cli_opt(c, "name");
+    const char *service, *at, *name;
     int st;
-    if ((st = cli_need_opt(c, "service", &service)) || (st = cli_need_opt(c, "at", &at)))
+    if ((st = cli_need_opt(c, "service", &service)) || (st = cli_need_opt(c, "at", &at)) ||
+        (st = cli_text_opt(c, "name", QH_TEXT_NAME, &name)))
         return st;
     int64_t slot;
     char err[QH_ERRLEN], code[32] = "";
@@ -1218,7 +1221,8 @@ static int cmd_staff_add(struct ctx *c)
 {
     const char *id = c->pos[0], *name, *role = cli_opt(c, "role");
     int st;
-    if ((st = cli_need_opt(c, "name", &name)))
+    if ((st = cli_need_opt(c, "name", &name)) ||
+        (st = cli_text_opt(c, "name", QH_TEXT_NAME, &name)))
         return st;
     if (!role)
         role = "staff";
@@ -1604,6 +1608,10 @@ int main(int argc, char **argv)
     static struct ctx ctx;
     struct ctx *c = &ctx;
     int i = 1, used = 0, st;
+    if (cli_guard_output() < 0) {
+        cli_say("%s", qh_strerror(QH_E_NOMEM));
+        return 3;
+    }
     collect_cmds();
     if ((st = pick_lang(c, argc, argv)))
         return st;
