@@ -1,5 +1,7 @@
 /* test_text.c: common/text.c -- pinyin initials through ICU, the UTF-8
- * helpers, and announcement spelling ("A001" -> "A零零一"). */
+ * helpers, announcement spelling ("A001" -> "A零零一"), and the rules for
+ * free text: the validator, text fields that stop at their limit, and the
+ * escaper for terminals. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testutil.h"
 #include "qh/buf.h"
 #include "qh/err.h"
 #include "qh/text.h"
@@ -164,15 +167,6 @@ static void test_spell_number(void **state)
     }
 }
 
-/* n copies of s. */
-static char *rep(char *buf, size_t len, const char *s, size_t n)
-{
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && strlen(buf) + strlen(s) < len; i++)
-        strcat(buf, s);
-    return buf;
-}
-
 /* One validator for every kind of free text: limits in characters, valid
  * UTF-8 only, no control characters; the message names field and limit. */
 static void test_check(void **state)
@@ -237,7 +231,7 @@ static void test_check(void **state)
 static void test_check_limits(void **state)
 {
     static const char *const one[] = { "a", "\xC2\xB7", "中", "\xF0\x9F\x98\x80" };
-    static char buf[QH_TEXT_BYTES(800)];
+    const char *buf;
     char err[QH_ERRLEN], want[QH_ERRLEN];
 
     (void)state;
@@ -249,12 +243,12 @@ static void test_check_limits(void **state)
     for (int k = 0; k < QH_TEXT_KINDS; k++) {
         size_t max = qh_text_max((enum qh_text_kind)k);
         for (size_t c = 0; c < 4; c++) {
-            rep(buf, sizeof buf, one[c], max);
+            buf = tu_rep(one[c], max);
             assert_true(strlen(buf) < QH_TEXT_BYTES(max));
             assert_int_equal(qh_text_len(buf), max);
             if (qh_text_check((enum qh_text_kind)k, buf, QH_LANG_EN, err, sizeof err))
                 fail_msg("kind %d, %zu-byte characters: %s", k, c + 1, err);
-            rep(buf, sizeof buf, one[c], max + 1);
+            buf = tu_rep(one[c], max + 1);
             assert_int_equal(qh_text_check((enum qh_text_kind)k, buf, QH_LANG_EN, err,
                                            sizeof err), QH_E_PARSE);
             snprintf(want, sizeof want, "%s: at most %zu characters, got %zu",
@@ -262,7 +256,7 @@ static void test_check_limits(void **state)
             assert_string_equal(err, want);
         }
     }
-    rep(buf, sizeof buf, "字", 731);
+    buf = tu_rep("字", 731);
     assert_int_equal(qh_text_check(QH_TEXT_NOTE, buf, QH_LANG_ZH, err, sizeof err),
                      QH_E_PARSE);
     assert_string_equal(err, "备注最多 500 个字，现为 731 个字");

@@ -608,16 +608,6 @@ static void appointments(void **state)
     assert_string_equal(t.number, "B003");
 }
 
-/* n copies of piece, in a buffer long enough for any limit plus some. */
-static const char *rep(const char *piece, size_t n)
-{
-    static char buf[QH_TEXT_BYTES(800)];
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && strlen(buf) + strlen(piece) < sizeof buf; i++)
-        strcat(buf, piece);
-    return buf;
-}
-
 static int first_followup(const struct qh_followup *f, void *ud)
 {
     *(struct qh_followup *)ud = *f;
@@ -640,7 +630,7 @@ static void free_text(void **state)
 
     /* Pause reasons: 60 characters (cut at 127 bytes before). */
     before = last_event(s, NULL);
-    assert_int_equal(qh_window_pause(s, 3, rep("暂", 61), err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_window_pause(s, 3, tu_rep("暂", 61), err, sizeof err), QH_E_PARSE);
     assert_string_equal(err, "pause reason: at most 60 characters, got 61");
     assert_int_equal(qh_window_pause(s, 3, "x\033]0;owned\007\033[2J", err, sizeof err),
                      QH_E_PARSE);
@@ -649,7 +639,7 @@ static void free_text(void **state)
     assert_int_equal(last_event(s, NULL), before);
     ok(qh_store_window_get(s, 3, &w));
     assert_int_equal(w.paused, 0);
-    snprintf(text, sizeof text, "%s", rep("暂", 60));
+    snprintf(text, sizeof text, "%s", tu_rep("暂", 60));
     ok(qh_window_pause(s, 3, text, err, sizeof err));
     ok(qh_store_window_get(s, 3, &w));
     assert_string_equal(w.pause_reason, text);
@@ -664,15 +654,15 @@ static void free_text(void **state)
     ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
     ok(qh_ticket_start(s, 3, &t, err, sizeof err));
     before = last_event(s, NULL);
-    assert_int_equal(qh_ticket_finish(s, 3, "failed", rep("字", 731), &t, err, sizeof err),
+    assert_int_equal(qh_ticket_finish(s, 3, "failed", tu_rep("字", 731), &t, err, sizeof err),
                      QH_E_PARSE);
     assert_string_equal(err, "note: at most 500 characters, got 731");
-    assert_int_equal(qh_ticket_finish(s, 3, "done", rep("😀", 501), &t, err, sizeof err),
+    assert_int_equal(qh_ticket_finish(s, 3, "done", tu_rep("😀", 501), &t, err, sizeof err),
                      QH_E_PARSE);
     struct qh_transfer_to to = {.queue = "A", .note = "a\tb"};
     assert_int_equal(qh_ticket_transfer(s, 3, &to, &t, err, sizeof err), QH_E_PARSE);
     assert_int_equal(last_event(s, NULL), before);
-    to.note = rep("\"\\", 250);            /* every byte escaped in JSON */
+    to.note = tu_rep("\"\\", 250);            /* every byte escaped in JSON */
     snprintf(text, sizeof text, "%s", to.note);
     ok(qh_ticket_transfer(s, 3, &to, &t, err, sizeof err));
     last_event(s, &ev);
@@ -680,7 +670,7 @@ static void free_text(void **state)
     assert_string_equal(got, text);
     ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
     ok(qh_ticket_start(s, 1, &t, err, sizeof err));
-    snprintf(text, sizeof text, "%s", rep("😀", 500));
+    snprintf(text, sizeof text, "%s", tu_rep("😀", 500));
     ok(qh_ticket_finish(s, 1, "failed", text, &t, err, sizeof err));
     last_event(s, &ev);
     assert_true(qh_json_get_str(ev.detail, "note", got, sizeof got));
@@ -691,19 +681,19 @@ static void free_text(void **state)
 
     /* Follow-up results: 200 characters. */
     before = last_event(s, NULL);
-    assert_int_equal(qh_stats_followup_close(s, f.id, rep("果", 201), NULL, err, sizeof err),
+    assert_int_equal(qh_stats_followup_close(s, f.id, tu_rep("果", 201), NULL, err, sizeof err),
                      QH_E_PARSE);
     assert_string_equal(err, "follow-up result: at most 200 characters, got 201");
     assert_int_equal(last_event(s, NULL), before);
-    snprintf(text, sizeof text, "%s", rep("果", 200));
+    snprintf(text, sizeof text, "%s", tu_rep("果", 200));
     ok(qh_stats_followup_close(s, f.id, text, &f, err, sizeof err));
     assert_string_equal(f.result, text);
 
     /* Rating reasons: 200 characters (cut at 255 bytes before). */
-    assert_int_equal(qh_ticket_rate(s, t.number, 1, rep("慢", 201), &t, err, sizeof err),
+    assert_int_equal(qh_ticket_rate(s, t.number, 1, tu_rep("慢", 201), &t, err, sizeof err),
                      QH_E_PARSE);
     assert_string_equal(err, "rating reason: at most 200 characters, got 201");
-    snprintf(text, sizeof text, "%s", rep("慢", 200));
+    snprintf(text, sizeof text, "%s", tu_rep("慢", 200));
     ok(qh_ticket_rate(s, t.number, 1, text, &t, err, sizeof err));
     last_event(s, &ev);
     assert_string_equal(ev.type, "rated");
@@ -712,13 +702,13 @@ static void free_text(void **state)
 
     /* Names: 32 characters (63 bytes before, more cut silently). */
     struct qh_staff_row st;
-    assert_int_equal(qh_staff_add(s, "n1", rep("名", 33), "staff", "123456", err, sizeof err),
+    assert_int_equal(qh_staff_add(s, "n1", tu_rep("名", 33), "staff", "123456", err, sizeof err),
                      QH_E_PARSE);
     assert_string_equal(err, "name: at most 32 characters, got 33");
     assert_int_equal(qh_staff_add(s, "n1", "x\033[2J", "staff", "123456", err, sizeof err),
                      QH_E_PARSE);
     assert_int_equal(qh_store_staff_get(s, "n1", &st), QH_E_NOTFOUND);
-    snprintf(text, sizeof text, "%s", rep("😀", 32));
+    snprintf(text, sizeof text, "%s", tu_rep("😀", 32));
     ok(qh_staff_add(s, "n1", text, "staff", "123456", err, sizeof err));
     ok(qh_store_staff_get(s, "n1", &st));
     assert_string_equal(st.name, text);
