@@ -233,6 +233,20 @@ int cli_need_opt(struct ctx *c, const char *name, const char **out)
     return 0;
 }
 
+/* Free text is checked before the database is touched, so a refusal
+ * writes nothing and names the option as well as the field. */
+int cli_text_opt(struct ctx *c, const char *name, enum qh_text_kind kind,
+                 const char **out)
+{
+    char err[QH_ERRLEN];
+    *out = cli_opt(c, name);
+    if (qh_text_check(kind, *out, c->lang, err, sizeof err) < 0) {
+        cli_say("--%s: %s", name, err);
+        return 2;
+    }
+    return 0;
+}
+
 /* ---- output helpers ---- */
 
 const char *cli_tz_of(struct ctx *c)
@@ -1608,7 +1622,8 @@ int main(int argc, char **argv)
     static struct ctx ctx;
     struct ctx *c = &ctx;
     int i = 1, used = 0, st;
-    if (cli_guard_output() < 0) {
+    /* Stored text (names, reasons, an old row) is printed escaped. */
+    if (qh_text_guard_stdio() < 0) {
         cli_say("%s", qh_strerror(QH_E_NOMEM));
         return 3;
     }

@@ -71,9 +71,6 @@ int cli_need_opt(struct ctx *c, const char *name, const char **out);
  * 0, or 2 after saying `--note: 备注最多 500 个字，现为 731 个字`. */
 int cli_text_opt(struct ctx *c, const char *name, enum qh_text_kind kind,
                  const char **out);
-/* Make stdout and stderr escape control characters and bad bytes on the
- * way out (cli_text.c); -1 if the streams cannot be made. */
-int cli_guard_output(void);
 const char *cli_tz_of(struct ctx *c);
 void cli_json_time(struct ctx *c, struct qh_buf *b, const char *key, int64_t ms);
 void cli_json_int0(struct qh_buf *b, const char *key, int64_t v);

@@ -11,9 +11,11 @@
  * parsers share, so that "never cut a character in half" is written once,
  * and the one set of rules for free text: what each kind may hold, how it
  * is checked where it is typed, and how stored text is shown safely. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
@@ -501,4 +503,88 @@ void qh_text_escape_end(struct qh_text_esc *e, struct qh_buf *out)
 {
     esc_one(out, e->pend, e->npend);
     e->npend = 0;
+}
+
+/* ---- the terminal ----
+ *
+ * The database may hold text from before it was checked -- an old row with
+ * an escape sequence in a name, a byte that is not UTF-8 -- and a hall's
+ * configuration and printers' messages are text too.  Rather than trusting
+ * every printf of every listing to remember, a program's stdout and stderr
+ * are replaced (glibc lets a program assign them) by streams that pass
+ * everything through qh_text_escape.  JSON passes unchanged: its writer
+ * has escaped all of these already, and "\u001b" is also what a control
+ * character would be inside a JSON string. */
+
+struct guard {
+    int fd;
+    struct qh_text_esc esc;
+};
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static ssize_t guard_write(void *cookie, const char *buf, size_t n)
+{
+    struct guard *g = cookie;
+    struct qh_buf b;
+    int rc;
+    qh_buf_init(&b);
+    qh_text_escape(&g->esc, buf, n, &b);
+    if (b.oom) {
+        errno = ENOMEM;
+        rc = -1;
+    } else {
+        rc = write_all(g->fd, qh_buf_str(&b), b.len);
+    }
+    qh_buf_fini(&b);
+    /* stdio counts what it handed over, not what reached the fd. */
+    return rc < 0 ? -1 : (ssize_t)n;
+}
+
+static int guard_close(void *cookie)
+{
+    struct guard *g = cookie;
+    struct qh_buf b;
+    int rc;
+    qh_buf_init(&b);
+    qh_text_escape_end(&g->esc, &b);
+    rc = b.oom ? -1 : write_all(g->fd, qh_buf_str(&b), b.len);
+    qh_buf_fini(&b);
+    return rc;
+}
+
+int qh_text_guard_stdio(void)
+{
+    static struct guard out = {.fd = 1}, errs = {.fd = 2};
+    static const cookie_io_functions_t io = {.write = guard_write, .close = guard_close};
+    FILE *o = fopencookie(&out, "w", io);
+    FILE *e = fopencookie(&errs, "w", io);
+    if (!o || !e) {
+        if (o)
+            fclose(o);
+        if (e)
+            fclose(e);
+        return -1;
+    }
+    /* Buffered as before: stdout by line on a terminal, stderr not at all
+     * (a "PIN: " prompt shows before the read). */
+    setvbuf(o, NULL, isatty(1) ? _IOLBF : _IOFBF, BUFSIZ);
+    setvbuf(e, NULL, _IONBF, 0);
+    fflush(stdout);
+    fflush(stderr);
+    stdout = o;
+    stderr = e;
+    return 0;
 }

@@ -88,6 +88,13 @@ void qh_text_escape(struct qh_text_esc *e, const char *s, size_t n,
                     struct qh_buf *out);
 void qh_text_escape_end(struct qh_text_esc *e, struct qh_buf *out);
 
+/* For a program's main(): stdout and stderr become streams that pass what
+ * is printed through qh_text_escape, so nothing the program prints can
+ * drive a terminal.  Buffering stays as it was (stdout by line on a
+ * terminal, stderr unbuffered).  0, or -1 if the streams cannot be made
+ * (the old ones stay). */
+int qh_text_guard_stdio(void);
+
 /* One UTF-8 character at s[0..n): its length (1-4) with *cp, 0 when s[0]
  * cannot start one (ill-formed, overlong, surrogate, past U+10FFFF), -1
  * when n ends inside a character that is good so far. */
