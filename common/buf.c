@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "qh/buf.h"
+#include "qh/text.h"
 
 void qh_buf_init(struct qh_buf *b)
 {
@@ -80,20 +81,33 @@ const char *qh_buf_str(const struct qh_buf *b)
 
 void qh_json_quote(struct qh_buf *b, const char *s)
 {
+    size_t n = strlen(s);
     qh_buf_add(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        int k = qh_text_decode(s + i, n - i, &cp);
+        if (k <= 0) {
+            /* JSON is UTF-8: a byte that is not (an old row, a file name)
+             * becomes U+FFFD rather than making the whole value invalid. */
+            qh_buf_add(b, "\xEF\xBF\xBD", 3);
+            i++;
+            continue;
+        }
+        switch (cp) {
         case '"': qh_buf_add(b, "\\\"", 2); break;
         case '\\': qh_buf_add(b, "\\\\", 2); break;
         case '\n': qh_buf_add(b, "\\n", 2); break;
         case '\r': qh_buf_add(b, "\\r", 2); break;
         case '\t': qh_buf_add(b, "\\t", 2); break;
         default:
-            if (*p < 0x20)
-                qh_buf_printf(b, "\\u%04x", *p);
+            /* C0 must be escaped; DEL and C1 (U+009B is a terminal's CSI)
+             * are, too, so that JSON on a terminal cannot drive it. */
+            if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+                qh_buf_printf(b, "\\u%04x", cp);
             else
-                qh_buf_add(b, (const char *)p, 1);
+                qh_buf_add(b, s + i, (size_t)k);
         }
+        i += (size_t)k;
     }
     qh_buf_add(b, "\"", 1);
 }
@@ -175,6 +189,26 @@ static const char *find_key(const char *json, const char *k)
     return NULL;
 }
 
+/* UTF-8 of code point v into out[4]; its length. */
+static size_t utf8_put(unsigned v, char *out)
+{
+    if (v >= 0xD800 && v <= 0xDFFF)
+        v = 0xFFFD;               /* half a surrogate pair: not a character */
+    if (v < 0x80) {
+        out[0] = (char)v;
+        return 1;
+    }
+    if (v < 0x800) {
+        out[0] = (char)(0xC0 | v >> 6);
+        out[1] = (char)(0x80 | (v & 0x3F));
+        return 2;
+    }
+    out[0] = (char)(0xE0 | v >> 12);
+    out[1] = (char)(0x80 | ((v >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (v & 0x3F));
+    return 3;
+}
+
 int qh_json_get_str(const char *json, const char *k, char *out, size_t outlen)
 {
     const char *p = find_key(json, k);
@@ -182,26 +216,39 @@ int qh_json_get_str(const char *json, const char *k, char *out, size_t outlen)
         return 0;
     size_t o = 0;
     for (p++; *p && *p != '"'; p++) {
-        char c = *p;
-        if (c == '\\' && p[1]) {
+        char piece[4];
+        size_t n = 1;
+        unsigned cp;
+        piece[0] = *p;
+        if (*p == '\\' && p[1]) {
             p++;
             switch (*p) {
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
+            case 'n': piece[0] = '\n'; break;
+            case 'r': piece[0] = '\r'; break;
+            case 't': piece[0] = '\t'; break;
             case 'u': {
                 unsigned v = 0;
-                if (sscanf(p + 1, "%4x", &v) == 1 && v < 0x80) {
-                    c = (char)v;
+                if (sscanf(p + 1, "%4x", &v) == 1) {
+                    n = utf8_put(v, piece);
                     p += 4;
                 }
                 break;
             }
-            default: c = *p;
+            default: piece[0] = *p;
+            }
+        } else {
+            int len = qh_text_decode(p, strnlen(p, 4), &cp);
+            if (len > 1) {
+                memcpy(piece, p, (size_t)len);
+                n = (size_t)len;
+                p += len - 1;
             }
         }
-        if (o + 1 < outlen)
-            out[o++] = c;
+        /* Whole characters only: a short buffer never ends in half of one. */
+        if (o + n >= outlen)
+            break;
+        memcpy(out + o, piece, n);
+        o += n;
     }
     out[o] = '\0';
     return 1;

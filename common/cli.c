@@ -233,6 +233,20 @@ int cli_need_opt(struct ctx *c, const char *name, const char **out)
     return 0;
 }
 
+/* Free text is checked before the database is touched, so a refusal
+ * writes nothing and names the option as well as the field. */
+int cli_text_opt(struct ctx *c, const char *name, enum qh_text_kind kind,
+                 const char **out)
+{
+    char err[QH_ERRLEN];
+    *out = cli_opt(c, name);
+    if (qh_text_check(kind, *out, c->lang, err, sizeof err) < 0) {
+        cli_say("--%s: %s", name, err);
+        return 2;
+    }
+    return 0;
+}
+
 /* ---- output helpers ---- */
 
 const char *cli_tz_of(struct ctx *c)
@@ -675,8 +689,9 @@ static int cmd_transfer(struct ctx *c)
     if (st)
         return st;
     struct qh_transfer_to to = { .queue = cli_opt(c, "to-queue"),
-                                 .service = cli_opt(c, "to-service"),
-                                 .note = cli_opt(c, "note") };
+                                 .service = cli_opt(c, "to-service") };
+    if ((st = cli_text_opt(c, "note", QH_TEXT_NOTE, &to.note)))
+        return st;
     if (cli_opt(c, "to-window") && (st = cli_window_arg(c, "to-window", &to.window)))
         return st;
     struct qh_ticket_row t;
@@ -704,13 +719,13 @@ static int cmd_finish(struct ctx *c)
     int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
-    const char *outcome;
-    if ((st = cli_need_opt(c, "outcome", &outcome)))
+    const char *outcome, *note;
+    if ((st = cli_need_opt(c, "outcome", &outcome)) ||
+        (st = cli_text_opt(c, "note", QH_TEXT_NOTE, &note)))
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[256];
-    int rc = qh_ticket_finish(c->s, w, outcome, cli_opt(c, "note"), &t,
-                              err, sizeof err);
+    int rc = qh_ticket_finish(c->s, w, outcome, note, &t, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
     if (!strcmp(outcome, "failed"))
@@ -742,9 +757,9 @@ static int cmd_rate(struct ctx *c)
                                       "fair", "satisfied", "very satisfied" };
     long long score;
     int st = cli_parse_num(c, TR(c, "评分", "score"), c->pos[1], 1, 5, &score);
-    if (st)
+    const char *reason;
+    if (st || (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)))
         return st;
-    const char *reason = cli_opt(c, "reason");
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[200];
     int rc = qh_ticket_rate(c->s, c->pos[0], (int)score, reason, &t,
@@ -781,9 +796,10 @@ static int cmd_pause(struct ctx *c)
 {
     int w, st = cli_window_arg(c, "window", &w);
     const char *reason;
-    if (st || (st = cli_need_opt(c, "reason", &reason)))
+    if (st || (st = cli_need_opt(c, "reason", &reason)) ||
+        (st = cli_text_opt(c, "reason", QH_TEXT_PAUSE, &reason)))
         return st;
-    char err[QH_ERRLEN], line[256];
+    char err[QH_ERRLEN], line[QH_TEXT_PAUSE_LEN + 64];
     int rc = qh_window_pause(c->s, w, reason, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
@@ -1091,9 +1107,10 @@ out:
 
 static int cmd_appointment_add(struct ctx *c)
 {
-    const char *service, *at, *name = cli_opt(c, "name");
+    const char *service, *at, *name;
     int st;
-    if ((st = cli_need_opt(c, "service", &service)) || (st = cli_need_opt(c, "at", &at)))
+    if ((st = cli_need_opt(c, "service", &service)) || (st = cli_need_opt(c, "at", &at)) ||
+        (st = cli_text_opt(c, "name", QH_TEXT_NAME, &name)))
         return st;
     int64_t slot;
     char err[QH_ERRLEN], code[32] = "";
@@ -1220,7 +1237,8 @@ static int cmd_staff_add(struct ctx *c)
 {
     const char *id = c->pos[0], *name, *role = cli_opt(c, "role");
     int st;
-    if ((st = cli_need_opt(c, "name", &name)))
+    if ((st = cli_need_opt(c, "name", &name)) ||
+        (st = cli_text_opt(c, "name", QH_TEXT_NAME, &name)))
         return st;
     if (!role)
         role = "staff";
@@ -1606,6 +1624,11 @@ int main(int argc, char **argv)
     static struct ctx ctx;
     struct ctx *c = &ctx;
     int i = 1, used = 0, st;
+    /* Stored text (names, reasons, an old row) is printed escaped. */
+    if (qh_text_guard_stdio() < 0) {
+        cli_say("%s", qh_strerror(QH_E_NOMEM));
+        return 3;
+    }
     collect_cmds();
     if ((st = pick_lang(c, argc, argv)))
         return st;

@@ -13,6 +13,7 @@
 #include "qh/buf.h"
 #include "qh/err.h"
 #include "qh/store.h"
+#include "qh/text.h"
 
 #define MAXPOS 4
 #define MAXOPT 16
@@ -66,6 +67,10 @@ int cli_parse_num(struct ctx *c, const char *what, const char *s,
                   long long lo, long long hi, long long *out);
 int cli_window_arg(struct ctx *c, const char *name, int *out);
 int cli_need_opt(struct ctx *c, const char *name, const char **out);
+/* Free text in option `name` (*out NULL when absent) checked as `kind`:
+ * 0, or 2 after saying `--note: 备注最多 500 个字，现为 731 个字`. */
+int cli_text_opt(struct ctx *c, const char *name, enum qh_text_kind kind,
+                 const char **out);
 const char *cli_tz_of(struct ctx *c);
 void cli_json_time(struct ctx *c, struct qh_buf *b, const char *key, int64_t ms);
 void cli_json_int0(struct qh_buf *b, const char *key, int64_t v);

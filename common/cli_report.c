@@ -637,7 +637,8 @@ static int cmd_followup_close(struct ctx *c)
     long long id;
     const char *result;
     int st = cli_parse_num(c, "ID", c->pos[0], 1, INT64_MAX, &id);
-    if (st || (st = cli_need_opt(c, "result", &result)))
+    if (st || (st = cli_need_opt(c, "result", &result)) ||
+        (st = cli_text_opt(c, "result", QH_TEXT_RESULT, &result)))
         return st;
     char err[QH_ERRLEN], today[11];
     struct qh_followup f;

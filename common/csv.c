@@ -321,15 +321,31 @@ static int take_text(struct row_ctx *r, const char *column, struct span v,
         row_too_long(r, column, dstlen - 1, v.n);
         return 0;
     }
-    for (size_t i = 0; i < v.n; i++) {
-        if ((unsigned char)v.p[i] < 0x20 || v.p[i] == 0x7F) {
-            row_err(r, column, "control character or line break in the cell",
-                    v.p, v.n);
-            return 0;
-        }
+    /* The reader has refused bad UTF-8 already; this finds C0, DEL and
+     * C1 (U+0080-U+009F), which are UTF-8 but drive terminals. */
+    if (qh_text_scan(v.p, v.n, NULL, NULL, NULL) != QH_TEXT_CLEAN) {
+        row_err(r, column, "control character or line break in the cell",
+                v.p, v.n);
+        return 0;
     }
     span_copy(dst, v);
     return 1;
+}
+
+/* A cell of free text (qh/text.h): its limit is in characters. */
+static int take_free_text(struct row_ctx *r, const char *column, struct span v,
+                          enum qh_text_kind kind, char *dst, size_t dstlen)
+{
+    size_t chars = 0, max = qh_text_max(kind);
+
+    if (qh_text_scan(v.p, v.n, &chars, NULL, NULL) == QH_TEXT_CLEAN && chars > max) {
+        r->nerr++;
+        qh_err_append(r->err, r->errlen,
+                      "%s:%d: column \"%s\": at most %zu characters, got %zu",
+                      r->name, r->line, column, max, chars);
+        return 0;
+    }
+    return take_text(r, column, v, dst, dstlen, 1);
 }
 
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -667,7 +683,8 @@ int qh_appointments_parse(const char *name, const char *text, size_t len,
         /* The time's format is the caller's to check (qh_clock_parse needs
          * the hall's time zone); here it only has to be there and fit. */
         ok &= take_text(&r, "at", trimmed(f[1]), row.at, sizeof row.at, 1);
-        ok &= take_text(&r, "name", trimmed(f[2]), row.name, sizeof row.name, 1);
+        ok &= take_free_text(&r, "name", trimmed(f[2]), QH_TEXT_NAME, row.name,
+                             sizeof row.name);
         if (nf == 4 && trimmed(f[3]).n)
             ok &= take_code(&r, "code", trimmed(f[3]), row.code, 4, sizeof row.code - 1,
                             ALNUM, "expected 4-15 of [A-Za-z0-9]");

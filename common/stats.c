@@ -16,6 +16,7 @@
 #include "qh/clock.h"
 #include "qh/policy.h"
 #include "qh/stats.h"
+#include "qh/text.h"
 #include "qh/ticket.h"
 #include "stats_internal.h"
 #include "store_internal.h"
@@ -740,11 +741,8 @@ int qh_stats_followup_close(struct qh_store *s, int64_t id, const char *result,
     if (blank(result))
         return qh_err(err, errlen, QH_E_PARSE, "%s",
                       QH_TR(lang, "请填写回访或整改结果", "a result of the follow-up is required"));
-    if (strlen(result) >= sizeof f.result)
-        return qh_err(err, errlen, QH_E_PARSE, "%s",
-                      QH_TR(lang, "结果太长（最多255字节）", "the result is too long (at most 255 bytes)"));
-    int rc = qh_store_begin(s, err, errlen);
-    if (rc < 0)
+    int rc = qh_text_check(QH_TEXT_RESULT, result, lang, err, errlen);
+    if (rc < 0 || (rc = qh_store_begin(s, err, errlen)) < 0)
         return rc;
     if ((rc = qh_store_followup_get(s, id, &f)) < 0) {
         rc = rc == QH_E_NOTFOUND
@@ -780,8 +778,13 @@ int qh_stats_followup_close(struct qh_store *s, int64_t id, const char *result,
     memcpy(ev.number, f.number, sizeof ev.number);
     ev.window = f.window;
     memcpy(ev.staff, f.staff, sizeof ev.staff);
-    if (b.oom || b.len >= sizeof ev.detail)
-        rc = qh_err(err, errlen, QH_E_NOMEM, "event detail too long");
+    if (b.oom)
+        rc = qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    else if (b.len >= sizeof ev.detail)   /* bad input, not memory */
+        rc = qh_err(err, errlen, QH_E_PARSE,
+                    QH_TR(lang, "事件详情太长（%zu 字节，最多 %zu 字节）",
+                          "event detail too long (%zu bytes, at most %zu)"),
+                    b.len, sizeof ev.detail - 1);
     else
         memcpy(ev.detail, qh_buf_str(&b), b.len + 1);
     qh_buf_fini(&b);

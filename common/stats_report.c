@@ -640,7 +640,7 @@ static int sc_untied_event(const struct qh_event_row *e, void *ud)
         if (!x->first_login[d] || e->at < x->first_login[d])
             x->first_login[d] = e->at;
     } else {
-        char reason[64] = "";
+        char reason[QH_TEXT_PAUSE_LEN] = "";
         int64_t sec = 0;
         qh_json_get_str(e->detail, "reason", reason, sizeof reason);
         qh_json_get_int(e->detail, "paused_s", &sec);

@@ -37,6 +37,24 @@ struct op {
 
 #define T(zh, en) QH_TR(o->lang, zh, en)
 
+/* What qh_text_check lets through fits wherever it is kept: free text is
+ * refused when too long, never cut. */
+_Static_assert(sizeof ((struct qh_window_row *)0)->pause_reason >= QH_TEXT_PAUSE_LEN,
+               "a pause reason at its limit fits the window row");
+_Static_assert(sizeof ((struct qh_staff_row *)0)->name >= QH_TEXT_NAME_LEN,
+               "a staff name at its limit fits the staff row");
+_Static_assert(sizeof ((struct qh_appointment *)0)->name >= QH_TEXT_NAME_LEN,
+               "an appointment name at its limit fits the appointment");
+_Static_assert(sizeof ((struct qh_rating_row *)0)->reason >= QH_TEXT_REASON_LEN,
+               "a rating reason at its limit fits the rating row");
+_Static_assert(sizeof ((struct qh_followup *)0)->reason >= QH_TEXT_NOTE_LEN &&
+               sizeof ((struct qh_followup *)0)->reason >= QH_TEXT_REASON_LEN,
+               "a follow-up keeps the whole rating reason or finish note");
+_Static_assert(sizeof ((struct qh_followup *)0)->result >= QH_TEXT_RESULT_LEN,
+               "a follow-up result at its limit fits");
+_Static_assert(QH_EVENT_DETAIL_LEN >= QH_TEXT_JSON_BYTES(QH_TEXT_NOTE_MAX) + 1024,
+               "an event detail holds a note at its limit and the other members");
+
 static int op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
 {
     o->s = s;
@@ -98,8 +116,17 @@ static int event(struct op *o, const char *type, const struct qh_ticket_row *t,
     }
     qh_json_close(b);
     int rc = 0;
-    if (b->oom || b->len >= sizeof ev.detail) {
-        rc = qh_err(err, errlen, QH_E_NOMEM, "event detail too long");
+    if (b->oom) {
+        rc = qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (b->len >= sizeof ev.detail) {
+        /* Input, not memory: only a file name of thousands of bytes gets
+         * here, free text at its limit fits (QH_EVENT_DETAIL_LEN). */
+        rc = qh_err(err, errlen, QH_E_PARSE,
+                    T("事件详情太长（%zu 字节，最多 %zu 字节）",
+                      "event detail too long (%zu bytes, at most %zu)"),
+                    b->len, sizeof ev.detail - 1);
         goto out;
     }
     ev.at = o->now;
@@ -664,8 +691,9 @@ int qh_ticket_transfer(struct qh_store *s, int window,
     struct qh_window_row twr;
     struct qh_service sv;
     const char *queue = NULL;
-    int rc = op_begin(o, s, err, errlen);
-    if (rc < 0)
+    int rc = qh_text_check(QH_TEXT_NOTE, to ? to->note : NULL, qh_store_lang(s),
+                           err, errlen);
+    if (rc < 0 || (rc = op_begin(o, s, err, errlen)) < 0)
         return rc;
     int targets = (to->queue && *to->queue) + (to->window > 0) +
                   (to->service && *to->service);
@@ -738,8 +766,8 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    int rc = op_begin(o, s, err, errlen);
-    if (rc < 0)
+    int rc = qh_text_check(QH_TEXT_NOTE, note, qh_store_lang(s), err, errlen);
+    if (rc < 0 || (rc = op_begin(o, s, err, errlen)) < 0)
         return rc;
     if (!outcome || !qh_outcome_valid(outcome)) {
         rc = qh_err(err, errlen, QH_E_PARSE,
@@ -813,8 +841,8 @@ int qh_ticket_rate(struct qh_store *s, const char *number, int score,
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    int rc = op_begin(o, s, err, errlen);
-    if (rc < 0)
+    int rc = qh_text_check(QH_TEXT_REASON, reason, qh_store_lang(s), err, errlen);
+    if (rc < 0 || (rc = op_begin(o, s, err, errlen)) < 0)
         return rc;
     if (score < 1 || score > 5) {
         rc = qh_err(err, errlen, QH_E_PARSE,
@@ -883,6 +911,8 @@ int qh_window_pause(struct qh_store *s, int window, const char *reason,
                     T("暂停需要填写原因", "a pause needs a reason"));
         goto out;
     }
+    if ((rc = qh_text_check(QH_TEXT_PAUSE, reason, o->lang, err, errlen)) < 0)
+        goto out;
     if ((rc = window_conf(o, window, &wc, &wr, err, errlen)) < 0)
         goto out;
     if (wr.paused) {
@@ -1108,9 +1138,11 @@ int qh_staff_add(struct qh_store *s, const char *id, const char *name,
                       T("工号应为1-31个字母、数字、_ 或 -，而不是「%s」",
                         "a staff ID is 1-31 letters, digits, _ or -, not \"%s\""),
                       id ? id : "");
-    if (!name || !*name || strlen(name) >= sizeof st.name)
+    if (!name || !*name)
         return qh_err(err, errlen, QH_E_PARSE, "%s",
-                      T("请填写姓名（最多63字节）", "a name is required (at most 63 bytes)"));
+                      T("请填写姓名", "a name is required"));
+    if ((rc = qh_text_check(QH_TEXT_NAME, name, o->lang, err, errlen)) < 0)
+        return rc;
     if (!role || !*role)
         role = "staff";
     if (strcmp(role, "staff") && strcmp(role, "admin"))
@@ -1147,6 +1179,8 @@ static int do_appointment_add(struct op *o, const char *service, int64_t slot_at
     struct qh_service sv;
     int rc;
     memset(a, 0, sizeof *a);
+    if ((rc = qh_text_check(QH_TEXT_NAME, name, o->lang, err, errlen)) < 0)
+        return rc;
     if (qh_store_service_get(o->s, service ? service : "", &sv) < 0)
         return qh_err(err, errlen, QH_E_NOTFOUND, T("没有事项 %s", "no service item %s"),
                       service ? service : "");

@@ -30,6 +30,7 @@
 #include "qh/clock.h"
 #include "qh/print.h"
 #include "qh/slip.h"
+#include "qh/text.h"
 #include "qh/ui.h"
 #include "qh/watch.h"
 #include "view.h"
@@ -573,6 +574,10 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof a);
+    if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
+        perror("qhall-counter");
+        return 3;
+    }
     if ((rc = parse_args(argc, argv, &a.o)) != 0)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)

@@ -463,6 +463,42 @@ static int has_text(enum qh_counter_panel p)
            p == QH_CP_PAUSE || p == QH_CP_RATING_REASON;
 }
 
+/* The 需补件 note opens with this, then the ticked materials. */
+#define SUPP_HEAD_ZH "缺少材料："
+#define SUPP_HEAD_EN "missing: "
+
+/* Characters a reason's label takes before the typed words ("午休：");
+ * the last row, 其他, stands alone. */
+static size_t label_room(const char *const *zh, const char *const *en, int n,
+                         enum qh_lang lang)
+{
+    size_t most = 0;
+    for (int i = 0; i < n - 1; i++) {
+        size_t k = qh_text_len(QH_TR(lang, zh[i], en[i]));
+        if (k > most)
+            most = k;
+    }
+    return most + 1;
+}
+
+size_t qh_counter_text_max(const struct qh_counter_model *m)
+{
+    switch (m->panel) {
+    case QH_CP_TRANSFER:
+        return QH_TEXT_NOTE_MAX;
+    case QH_CP_SUPPLEMENT:
+        return QH_TEXT_NOTE_MAX - qh_text_len(T(SUPP_HEAD_ZH, SUPP_HEAD_EN));
+    case QH_CP_FAILED:
+        return QH_TEXT_NOTE_MAX - label_room(failed_zh, failed_en, NFAILED, m->lang);
+    case QH_CP_PAUSE:
+        return QH_TEXT_PAUSE_MAX - label_room(pause_zh, pause_en, NPAUSE, m->lang);
+    case QH_CP_RATING_REASON:
+        return QH_TEXT_REASON_MAX - label_room(bad_zh, bad_en, NBAD, m->lang);
+    default:
+        return 0;
+    }
+}
+
 static char *field_buf(struct qh_counter_model *m, size_t *len)
 {
     if (m->panel == QH_CP_LOGIN || m->panel == QH_CP_LOCKED) {
@@ -678,7 +714,7 @@ static int main_action(struct qh_counter_model *m, enum qh_counter_act a)
     case QH_CA_LOGOUT:
         rc = qh_staff_logout(m->s, m->o.window, err, sizeof err);
         if (result(m, rc, err) == 0) {
-            char who[64];
+            char who[sizeof m->staff_name];
             snprintf(who, sizeof who, "%s", m->staff_name);
             logged_out(m, NULL);
             say(m, QH_CM_OK, T("%s 已退出登录", "%s logged out"), who);
@@ -982,22 +1018,34 @@ static int panel_ok(struct qh_counter_model *m)
         break;
     }
     case QH_CP_SUPPLEMENT: {
-        char note[900], text[QH_COUNTER_TEXT];
-        size_t n = 0;
+        /* The note is a note like any other: at most QH_TEXT_NOTE_MAX
+         * characters in a buffer sized from it, built by whole pieces; a
+         * list that does not fit is refused, not stored cut. */
+        char note[QH_TEXT_NOTE_LEN], text[QH_COUNTER_TEXT];
+        int full = 0;
         snprintf(text, sizeof text, "%s", m->text);
         qh_text_trim(text);
         note[0] = '\0';
-        n = (size_t)snprintf(note, sizeof note, "%s", T("缺少材料：", "missing: "));
+        full |= qh_text_append(note, sizeof note, QH_TEXT_NOTE_MAX, T(SUPP_HEAD_ZH, SUPP_HEAD_EN));
         int count = 0;
         for (int i = 0; i < m->nmat; i++)
             if (m->ticks & (1u << i)) {
-                n += (size_t)snprintf(note + n, n < sizeof note ? sizeof note - n : 0, "%s%s",
-                                      count ? "；" : "", m->mat[i]);
+                if (count)
+                    full |= qh_text_append(note, sizeof note, QH_TEXT_NOTE_MAX, "；");
+                full |= qh_text_append(note, sizeof note, QH_TEXT_NOTE_MAX, m->mat[i]);
                 count++;
             }
-        if (*text)
-            snprintf(note + strlen(note), sizeof note - strlen(note), "%s%s",
-                     count ? "；" : "", text);
+        if (*text) {
+            if (count)
+                full |= qh_text_append(note, sizeof note, QH_TEXT_NOTE_MAX, "；");
+            full |= qh_text_append(note, sizeof note, QH_TEXT_NOTE_MAX, text);
+        }
+        if (full) {
+            say(m, QH_CM_ERROR, T("缺少材料的说明最多 %d 个字：请少勾几项或缩短说明",
+                                  "the note of missing materials is at most %d characters: "
+                                  "tick fewer or shorten the words"), QH_TEXT_NOTE_MAX);
+            return 1;
+        }
         if (!count && !*text) {
             say(m, QH_CM_ERROR, "%s", m->nmat
                 ? T("请勾选缺少的材料（数字键或空格），或填写说明",
@@ -1284,6 +1332,14 @@ int qh_counter_model_text(struct qh_counter_model *m, const char *utf8)
     if (m->panel == QH_CP_LOGIN && m->field == 1 ? !(one && c >= '0' && c <= '9') :
         m->panel == QH_CP_LOCKED && !(one && c >= '0' && c <= '9')) {
         say(m, QH_CM_ERROR, "%s", T("密码只能是数字", "a PIN is digits only"));
+        return 1;
+    }
+    if (b == m->text) {
+        /* Free text stops at its limit on a whole character. */
+        size_t max = qh_counter_text_max(m);
+        if (qh_text_append(b, len, max, utf8))
+            say(m, QH_CM_ERROR, T("最多 %zu 个字", "at most %zu characters"), max);
+        changed(m);
         return 1;
     }
     if (strlen(b) + strlen(utf8) + 1 > len) {

@@ -77,7 +77,7 @@ enum qh_counter_msg { QH_CM_NONE, QH_CM_INFO, QH_CM_OK, QH_CM_ERROR };
 #define QH_COUNTER_MATERIALS 32
 #define QH_COUNTER_HISTORY 8
 #define QH_COUNTER_NEXT 4       /* next numbers shown per queue */
-#define QH_COUNTER_TEXT 200     /* free text, bytes */
+#define QH_COUNTER_TEXT QH_TEXT_NOTE_LEN  /* free text, bytes: the longest kind */
 
 struct qh_counter_opts {
     enum qh_lang lang;
@@ -103,7 +103,7 @@ struct qh_counter_hop {         /* one transfer the current ticket went through 
     int64_t at;
     int from_window, to_window;
     char from_queue[QH_CODE_LEN], to_queue[QH_CODE_LEN];
-    char note[96];
+    char note[QH_TEXT_NOTE_LEN];
 };
 
 struct qh_counter_model {
@@ -121,14 +121,14 @@ struct qh_counter_model {
 
     /* who */
     int logged_in;
-    char staff[QH_STAFF_LEN], staff_name[64], role[8];
+    char staff[QH_STAFF_LEN], staff_name[QH_TEXT_NAME_LEN], role[8];
     char in_id[QH_STAFF_LEN], in_pin[16];
     int field;                  /* focused text field of the panel */
 
     /* the window */
     char window_name[128];
     int paused;
-    char pause_reason[128];
+    char pause_reason[QH_TEXT_PAUSE_LEN];
     int64_t paused_at;
     int recall_limit;
     int handle_minutes;         /* the hall's usual handling time (timer colour) */
@@ -209,6 +209,9 @@ int qh_counter_pause_reasons(enum qh_lang lang, const char *const **out);
 const char *qh_counter_rating_label(int score, enum qh_lang lang);
 /* Name of a --press key ("F1", "Enter"): 1 and *k, or 0. */
 int qh_counter_key_parse(const char *name, enum qh_counter_key *k);
+/* How many characters the panel's text box takes (0: it has none): what
+ * its kind of text allows, less what the panel puts before it. */
+size_t qh_counter_text_max(const struct qh_counter_model *m);
 /* Seconds since the current ticket was issued / called / started. */
 int qh_counter_waited_s(const struct qh_counter_model *m);
 int qh_counter_handling_s(const struct qh_counter_model *m);

@@ -33,6 +33,7 @@
 #include "model.h"
 #include "qh/audio.h"
 #include "qh/clock.h"
+#include "qh/text.h"
 #include "qh/ui.h"
 #include "qh/watch.h"
 #include "source.h"
@@ -596,6 +597,10 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof a);
+    if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
+        perror("qhall-display");
+        return 3;
+    }
     if ((rc = parse_args(argc, argv, &a.o)) != 0)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)

@@ -50,7 +50,7 @@ struct qh_dm_window {
     int number;
     char staff[QH_STAFF_LEN];
     int paused;
-    char reason[128];
+    char reason[QH_TEXT_PAUSE_LEN];
     char ticket[QH_NUMBER_LEN];   /* called or serving, "" none */
     int ticket_state;             /* QH_TICKET_CALLED / _SERVING */
     int green;

@@ -20,6 +20,7 @@
 #include "qh/clock.h"
 #include "qh/err.h"
 #include "qh/store.h"
+#include "qh/text.h"
 #include "qh/ui.h"
 
 #include "model.h"
@@ -427,6 +428,10 @@ int main(int argc, char **argv)
     struct qh_kiosk_cups cups;
     struct qh_kiosk_opts ko;
     char path[4096], err[QH_ERRLEN], actor[32];
+    if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
+        perror("qhall-kiosk");
+        return 3;
+    }
     int st = parse_opts(argc, argv, &o);
     if (st)
         return st;

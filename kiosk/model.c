@@ -279,7 +279,7 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *
     /* A queue is paused when every window that calls it is paused: a
      * number taken now would wait for nobody. */
     int serving = 0, paused = 0;
-    char reason[128] = "";
+    char reason[QH_TEXT_PAUSE_LEN] = "";
     for (int i = 0; i < h->nwindows; i++)
         for (int j = 0; j < h->windows[i].nqueues; j++) {
             if (strcmp(h->windows[i].queues[j], q->code))
@@ -744,14 +744,11 @@ static int pin_ok(struct qh_kiosk_model *m)
 
 /* ---- input ---- */
 
+/* A key adds its character unless buf already holds max characters. */
 static int entry_key(struct qh_kiosk_model *m, char *buf, size_t len, int arg, size_t max)
 {
-    if (arg < 0 || arg >= m->nkeys)
+    if (arg < 0 || arg >= m->nkeys || qh_text_append(buf, len, max, m->keys[arg]))
         return 0;
-    size_t n = strlen(buf), k = strlen(m->keys[arg]);
-    if (n + k >= len || n + k > max)
-        return 0;
-    memcpy(buf + n, m->keys[arg], k + 1);
     changed(m);
     return 1;
 }
@@ -769,7 +766,7 @@ static int press_search(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
 {
     switch (b) {
     case QH_BTN_KEY:
-        if (!entry_key(m, m->query, sizeof m->query, arg, 30))
+        if (!entry_key(m, m->query, sizeof m->query, arg, QH_KIOSK_QUERY_MAX))
             return 0;
         break;
     case QH_BTN_KEY_DEL:
@@ -1028,11 +1025,10 @@ void qh_kiosk_model_type(struct qh_kiosk_model *m, const char *utf8)
                 changed(m);
             }
         } else if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
-                   m->screen == QH_KS_SEARCH && !m->chars_mode &&
-                   strlen(m->query) < 30) {
-            size_t n = strlen(m->query);
-            m->query[n] = (char)(c | 0x20);
-            m->query[n + 1] = '\0';
+                   m->screen == QH_KS_SEARCH && !m->chars_mode) {
+            char low[2] = {(char)(c | 0x20), '\0'};
+            if (qh_text_append(m->query, sizeof m->query, QH_KIOSK_QUERY_MAX, low))
+                continue;               /* full: the rest is dropped */
             search(m);
             changed(m);
         } else if ((c == '\r' || c == '\n') &&

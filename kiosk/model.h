@@ -87,6 +87,7 @@ struct qh_kiosk_opts {
 #define QH_KIOSK_MAXKEYS 64
 #define QH_KIOSK_RECENT 6
 #define QH_KIOSK_JOBS 8
+#define QH_KIOSK_QUERY_MAX 30     /* characters of a search, letters or 汉字 */
 
 struct qh_kiosk_job {           /* a slip on its way to paper */
     char number[QH_NUMBER_LEN];
@@ -125,7 +126,7 @@ struct qh_kiosk_model {
     char green[16];             /* green-channel reason, "" none */
 
     /* search and key pads */
-    char query[64];
+    char query[QH_TEXT_BYTES(QH_KIOSK_QUERY_MAX)];
     int chars_mode;             /* search: 0 pinyin letters, 1 characters */
     int key_page, keys_per_page, nkeys, nkey_pages;
     char keys[QH_KIOSK_MAXKEYS][8];

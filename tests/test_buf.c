@@ -60,6 +60,42 @@ static void json_roundtrip(void **state)
     qh_buf_fini(&b);
 }
 
+/* JSON is valid UTF-8 whatever the string holds: ill-formed bytes become
+ * U+FFFD, C0, DEL and C1 are escaped; the reader turns \u escapes back
+ * into UTF-8 and never ends a short buffer in half a character. */
+static void json_utf8(void **state)
+{
+    static const struct { const char *in, *want; } rows[] = {
+        { "ok 中文 😀", "\"ok 中文 😀\"" },
+        { "\xff", "\"\xEF\xBF\xBD\"" },
+        { "a\xC0\x80z", "\"a\xEF\xBF\xBD\xEF\xBF\xBDz\"" },        /* overlong NUL */
+        { "\xED\xA0\x80", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"" }, /* surrogate */
+        { "\xE4\xB8", "\"\xEF\xBF\xBD\xEF\xBF\xBD\"" },             /* cut short */
+        { "x\033]0;owned\007\033[2J", "\"x\\u001b]0;owned\\u0007\\u001b[2J\"" },
+        { "\x7f", "\"\\u007f\"" },
+        { "\xC2\x9B" "2J", "\"\\u009b2J\"" },                       /* C1 CSI */
+        { "\xC2\xA0", "\"\xC2\xA0\"" },                             /* U+00A0 is not C1 */
+    };
+    struct qh_buf b;
+    (void)state;
+    qh_buf_init(&b);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        qh_buf_reset(&b);
+        qh_json_quote(&b, rows[i].in);
+        if (strcmp(qh_buf_str(&b), rows[i].want))
+            fail_msg("row %zu: got %s", i, qh_buf_str(&b));
+    }
+    qh_buf_fini(&b);
+
+    char out[16];
+    assert_true(qh_json_get_str("{\"r\":\"\\u0085x\\u4e2d\\ud800\"}", "r", out, sizeof out));
+    assert_string_equal(out, "\xC2\x85x中\xEF\xBF\xBD");
+    assert_true(qh_json_get_str("{\"r\":\"ab中文\"}", "r", out, 6));
+    assert_string_equal(out, "ab中");
+    assert_true(qh_json_get_str("{\"r\":\"ab中文\"}", "r", out, 5));
+    assert_string_equal(out, "ab");
+}
+
 static void errors(void **state)
 {
     (void)state;
@@ -94,6 +130,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(grow_and_format),
         cmocka_unit_test(json_roundtrip),
+        cmocka_unit_test(json_utf8),
         cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

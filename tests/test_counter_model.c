@@ -9,7 +9,9 @@
 
 #include "testutil.h"
 #include "../counter/model.h"
+#include "qh/buf.h"
 #include "qh/clock.h"
+#include "qh/text.h"
 #include "qh/ticket.h"
 
 struct fx {
@@ -321,6 +323,103 @@ static void test_supplement_and_failed(void **state)
     fx_free(f);
 }
 
+/* ---- free text stops at its limit ---- */
+
+/* Typed past the limit, in one IME commit or a character at a time, a text
+ * box keeps exactly its limit in whole characters; what it sends the
+ * library is never over the limit of its kind, so it is stored whole. */
+static void test_text_limits(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    struct qh_event_row ev;
+    char got[QH_TEXT_NOTE_LEN], want[QH_TEXT_NOTE_LEN + 64];
+    login(m, "s01", "1234");
+    issue(f->s, "A", "XK001");
+    issue(f->s, "A", NULL);
+
+    /* Pause: 60 characters, less the room for a label ("午休："). */
+    qh_counter_model_text(m, "p");
+    assert_int_equal(m->panel, QH_CP_PAUSE);
+    assert_int_equal(qh_counter_text_max(m), 57);
+    qh_counter_model_text(m, tu_rep("暂", 100));
+    assert_int_equal(qh_text_len(m->text), 57);
+    assert_msg(m, QH_CM_ERROR, "57");
+    qh_counter_model_text(m, "停");                /* full: nothing more */
+    assert_int_equal(qh_text_len(m->text), 57);
+    snprintf(want, sizeof want, "午休：%s", m->text);   /* the first row, chosen */
+    assert_int_equal(qh_text_len(want), QH_TEXT_PAUSE_MAX);
+    key(m, QH_CK_ENTER);
+    struct qh_window_row w;
+    assert_int_equal(qh_store_window_get(f->s, 1, &w), 0);
+    assert_int_equal(w.paused, 1);
+    assert_string_equal(w.pause_reason, want);
+    qh_counter_model_text(m, "p");                 /* resume */
+    assert_int_equal(qh_store_window_get(f->s, 1, &w), 0);
+    assert_int_equal(w.paused, 0);
+
+    /* Transfer: 500 characters; 4-byte ones one at a time past the end. */
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F8);
+    assert_int_equal(m->panel, QH_CP_TRANSFER);
+    qh_counter_model_act(m, QH_CA_FIELD, 1);
+    assert_int_equal(qh_counter_text_max(m), QH_TEXT_NOTE_MAX);
+    qh_counter_model_text(m, tu_rep("字", 499));
+    for (int i = 0; i < 3; i++)
+        qh_counter_model_text(m, "😀");
+    assert_int_equal(qh_text_len(m->text), 500);
+    assert_true(qh_text_valid_utf8(m->text, strlen(m->text)));
+    assert_msg(m, QH_CM_ERROR, "500");
+    key(m, QH_CK_ESC);
+
+    /* 需补件: the note the panel builds from the ticked materials and the
+     * words fits its buffer, or is refused whole -- never cut. */
+    key(m, QH_CK_F6);
+    assert_int_equal(m->panel, QH_CP_SUPPLEMENT);
+    for (int i = 0; i < m->nmat; i++)
+        qh_counter_model_act(m, QH_CA_PICK, i);
+    qh_counter_model_act(m, QH_CA_FIELD, 1);
+    assert_int_equal(qh_counter_text_max(m), QH_TEXT_NOTE_MAX - 5);
+    qh_counter_model_text(m, tu_rep("😀", 600));
+    assert_int_equal(qh_text_len(m->text), QH_TEXT_NOTE_MAX - 5);
+    int64_t before = qh_store_last_event_id(f->s);
+    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_ERROR, "500");
+    assert_int_equal(m->panel, QH_CP_SUPPLEMENT);
+    assert_int_equal(qh_store_last_event_id(f->s), before);
+    while (qh_text_len(m->text) > 40)
+        qh_counter_model_key(m, QH_CK_BACKSPACE);
+    snprintf(want, sizeof want, "缺少材料：");
+    for (int i = 0; i < m->nmat; i++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", i ? "；" : "",
+                 m->mat[i]);
+    snprintf(want + strlen(want), sizeof want - strlen(want), "；%s", m->text);
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_true(last_event(f->s, "finished", &ev));
+    assert_true(qh_json_get_str(ev.detail, "note", got, sizeof got));
+    assert_string_equal(got, want);
+
+    /* A bad rating's words: 200 less the longest label (材料没有一次性告知：). */
+    qh_counter_model_act(m, QH_CA_RATE, 1);
+    assert_int_equal(m->panel, QH_CP_RATING_REASON);
+    qh_counter_model_act(m, QH_CA_FIELD, 1);
+    assert_int_equal(qh_counter_text_max(m), 190);
+    qh_counter_model_text(m, tu_rep("慢", 300));
+    assert_int_equal(qh_text_len(m->text), 190);
+    qh_counter_model_text(m, "4");                 /* a label too: still fits */
+    qh_counter_model_act(m, QH_CA_PICK, 3);
+    snprintf(want, sizeof want, "材料没有一次性告知：%s", m->text);
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_true(last_event(f->s, "rated", &ev));
+    assert_true(qh_json_get_str(ev.detail, "reason", got, sizeof got));
+    assert_string_equal(got, want);
+    fx_free(f);
+}
+
 /* ---- the 补件告知单: the model asks, main.c prints ---- */
 
 static void test_print_supplement(void **state)
@@ -606,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_call_to_rating),
         cmocka_unit_test(test_bad_rating_needs_reason),
         cmocka_unit_test(test_supplement_and_failed),
+        cmocka_unit_test(test_text_limits),
         cmocka_unit_test(test_print_supplement),
         cmocka_unit_test(test_transfer_history),
         cmocka_unit_test(test_race),

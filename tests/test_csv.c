@@ -294,6 +294,9 @@ static void test_appointments_good(void **state)
           "GG-2", "x", "王五", "", 2 },
         { "service,at,name,code\nS,t,\"Zhao, Liu\",123456789012345\n",
           "S", "t", "Zhao, Liu", "123456789012345", 2 },
+        /* 32 characters, the limit, whole even at 4 bytes each */
+        { "service,at,name\nS,t,😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀\n",
+          "S", "t", "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀", "", 2 },
     };
     char err[QH_ERRLEN];
 
@@ -330,6 +333,13 @@ static void test_appointments_bad(void **state)
         { "service,at,name,code\nS,t,张三,ABCD\nS,u,李四,ABCD\n",
           "b.csv:3: duplicate code \"ABCD\" (first on line 2)" },
         { "service,at,name\nS,t,张三,X\n", "b.csv:2: expected 3 columns, got 4" },
+        /* Names are free text: 32 characters, no control characters. */
+        { "service,at,name\nS,t,一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三\n",
+          "b.csv:2: column \"name\": at most 32 characters, got 33" },
+        { "service,at,name\nS,t,\"x\x1b]0;owned\x07\"\n",
+          "b.csv:2: column \"name\": control character or line break in the cell" },
+        { "service,at,name\nS,t,a\xC2\x9B" "2J\n",
+          "b.csv:2: column \"name\": control character or line break in the cell" },
     };
     char err[QH_ERRLEN];
 

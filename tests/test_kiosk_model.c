@@ -583,6 +583,65 @@ static void search_by_characters(void **state)
     assert_true(on_page(x, "GG032") >= 0 || x->m->nlist > 0);
 }
 
+/* The search box stops at QH_KIOSK_QUERY_MAX characters, letters or
+ * characters (3 bytes each: 10 of them filled 30 bytes before), whether
+ * typed on a keyboard or tapped; never half a character. */
+static void search_stops_at_limit(void **state)
+{
+    struct fx *x = *state;
+    char err[QH_ERRLEN], reason[QH_TEXT_PAUSE_LEN] = "";
+    press(x, QH_BTN_SEARCH, 0);
+    qh_kiosk_model_type(x->m, "abcdefghijabcdefghijabcdefghijabcdefghij");
+    assert_string_equal(x->m->query, "abcdefghijabcdefghijabcdefghij");
+    press(x, QH_BTN_KEY_CLEAR, 0);
+    for (int i = 0; i < QH_KIOSK_QUERY_MAX; i++)
+        assert_int_equal(press(x, QH_BTN_KEY, 18), 1);
+    assert_int_equal(press(x, QH_BTN_KEY, 18), 0);    /* full */
+    assert_int_equal(strlen(x->m->query), QH_KIOSK_QUERY_MAX);
+    /* Characters are offered as they follow in the catalogue's names: an
+     * item named with 40 of them can be tapped past the limit. */
+    static const char name[] = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸"
+                               "子丑寅卯辰巳午未申酉戌亥春夏秋冬东南西北";
+    char csv[512];
+    int count = 0;
+    snprintf(csv, sizeof csv, "code,name,queue,promised_days,materials\nL1,%s,A,1,甲\n", name);
+    assert_int_equal(qh_catalog_import(x->s, "l.csv", csv, strlen(csv), &count, err, sizeof err), 0);
+    qh_kiosk_model_free(x->m);
+    struct qh_kiosk_opts o = {.lang = QH_LANG_ZH, .number = 1,
+                              .printer = {f_submit, f_poll, f_cancel, f_status, &x->f}};
+    if (qh_kiosk_model_new(&x->m, x->s, &o, x->now, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    press(x, QH_BTN_SEARCH, 0);
+    press(x, QH_BTN_KEY_MODE, 0);
+    for (int i = 0; i < 40; i++) {
+        char ch[4];
+        memcpy(ch, name + 3 * i, 3);
+        ch[3] = '\0';
+        int k = key_of(x, ch);
+        if (k < 0)
+            break;
+        press(x, QH_BTN_KEY, k);
+    }
+    assert_int_equal(qh_text_len(x->m->query), QH_KIOSK_QUERY_MAX);
+    assert_int_equal(strncmp(x->m->query, name, strlen(x->m->query)), 0);
+    assert_int_equal(strlen(x->m->query), 3 * QH_KIOSK_QUERY_MAX);
+    assert_true(qh_text_valid_utf8(x->m->query, strlen(x->m->query)));
+    int k = key_of(x, "戌");                       /* the 31st */
+    assert_true(k >= 0);
+    assert_int_equal(press(x, QH_BTN_KEY, k), 0);
+    assert_int_equal(qh_text_len(x->m->query), QH_KIOSK_QUERY_MAX);
+    /* A pause reason at its limit reaches the refused screen whole. */
+    for (int i = 0; i < QH_TEXT_PAUSE_MAX; i++)
+        strcat(reason, "暂");
+    press(x, QH_BTN_HOME, 0);
+    assert_int_equal(qh_window_pause(x->s, 1, reason, err, sizeof err), 0);
+    assert_int_equal(qh_window_pause(x->s, 2, reason, err, sizeof err), 0);
+    assert_int_equal(qh_window_pause(x->s, 5, reason, err, sizeof err), 0);
+    press(x, QH_BTN_QUEUE, 0);
+    press(x, QH_BTN_ITEM, 0);
+    assert_non_null(strstr(x->m->refusal, reason));
+}
+
 static void idle_countdown(void **state)
 {
     struct fx *x = *state;
@@ -755,6 +814,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(appointments, setup, teardown),
         cmocka_unit_test_setup_teardown(search_by_initials, setup, teardown),
         cmocka_unit_test_setup_teardown(search_by_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_stops_at_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(idle_countdown, setup, teardown),
         cmocka_unit_test_setup_teardown(print_failure_keeps_the_number, setup, teardown),
         cmocka_unit_test_setup_teardown(admin_pin, setup, teardown),

@@ -9,6 +9,8 @@
 #include "testutil.h"
 #include "qh/buf.h"
 #include "qh/clock.h"
+#include "qh/stats.h"
+#include "qh/text.h"
 #include "qh/ticket.h"
 
 static char err[4096];
@@ -606,6 +608,125 @@ static void appointments(void **state)
     assert_string_equal(t.number, "B003");
 }
 
+static int first_followup(const struct qh_followup *f, void *ud)
+{
+    *(struct qh_followup *)ud = *f;
+    return 1;
+}
+
+/* Free text at its limit is stored whole, in 4-byte characters too; one
+ * character more, bad UTF-8 or a control character is refused as bad
+ * input (never as "out of memory") and nothing is written. */
+static void free_text(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_ticket_row t;
+    struct qh_event_row ev;
+    struct qh_window_row w;
+    struct qh_followup f;
+    char got[QH_TEXT_NOTE_LEN], text[QH_TEXT_BYTES(800)];
+    int64_t before;
+    qh_store_set_lang(s, QH_LANG_EN);
+
+    /* Pause reasons: 60 characters (cut at 127 bytes before). */
+    before = last_event(s, NULL);
+    assert_int_equal(qh_window_pause(s, 3, tu_rep("暂", 61), err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "pause reason: at most 60 characters, got 61");
+    assert_int_equal(qh_window_pause(s, 3, "x\033]0;owned\007\033[2J", err, sizeof err),
+                     QH_E_PARSE);
+    assert_string_equal(err, "pause reason: control character U+001B (character 2)");
+    assert_int_equal(qh_window_pause(s, 3, "\xff", err, sizeof err), QH_E_PARSE);
+    assert_int_equal(last_event(s, NULL), before);
+    ok(qh_store_window_get(s, 3, &w));
+    assert_int_equal(w.paused, 0);
+    snprintf(text, sizeof text, "%s", tu_rep("暂", 60));
+    ok(qh_window_pause(s, 3, text, err, sizeof err));
+    ok(qh_store_window_get(s, 3, &w));
+    assert_string_equal(w.pause_reason, text);
+    last_event(s, &ev);
+    assert_true(qh_json_get_str(ev.detail, "reason", got, sizeof got));
+    assert_string_equal(got, text);
+    ok(qh_window_resume(s, 3, err, sizeof err));
+
+    /* Notes: 500 characters; ~700 bytes used to fail as "event detail too
+     * long", reported as out of memory. */
+    issue(s, NULL, "B", NULL);
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    ok(qh_ticket_start(s, 3, &t, err, sizeof err));
+    before = last_event(s, NULL);
+    assert_int_equal(qh_ticket_finish(s, 3, "failed", tu_rep("字", 731), &t, err, sizeof err),
+                     QH_E_PARSE);
+    assert_string_equal(err, "note: at most 500 characters, got 731");
+    assert_int_equal(qh_ticket_finish(s, 3, "done", tu_rep("😀", 501), &t, err, sizeof err),
+                     QH_E_PARSE);
+    struct qh_transfer_to to = {.queue = "A", .note = "a\tb"};
+    assert_int_equal(qh_ticket_transfer(s, 3, &to, &t, err, sizeof err), QH_E_PARSE);
+    assert_int_equal(last_event(s, NULL), before);
+    to.note = tu_rep("\"\\", 250);            /* every byte escaped in JSON */
+    snprintf(text, sizeof text, "%s", to.note);
+    ok(qh_ticket_transfer(s, 3, &to, &t, err, sizeof err));
+    last_event(s, &ev);
+    assert_true(qh_json_get_str(ev.detail, "note", got, sizeof got));
+    assert_string_equal(got, text);
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    snprintf(text, sizeof text, "%s", tu_rep("😀", 500));
+    ok(qh_ticket_finish(s, 1, "failed", text, &t, err, sizeof err));
+    last_event(s, &ev);
+    assert_true(qh_json_get_str(ev.detail, "note", got, sizeof got));
+    assert_string_equal(got, text);
+    /* The 办不成 follow-up keeps the whole note as its reason. */
+    ok(qh_stats_followup_each(s, QH_FOLLOWUP_OPEN, first_followup, &f, err, sizeof err));
+    assert_string_equal(f.reason, text);
+
+    /* Follow-up results: 200 characters. */
+    before = last_event(s, NULL);
+    assert_int_equal(qh_stats_followup_close(s, f.id, tu_rep("果", 201), NULL, err, sizeof err),
+                     QH_E_PARSE);
+    assert_string_equal(err, "follow-up result: at most 200 characters, got 201");
+    assert_int_equal(last_event(s, NULL), before);
+    snprintf(text, sizeof text, "%s", tu_rep("果", 200));
+    ok(qh_stats_followup_close(s, f.id, text, &f, err, sizeof err));
+    assert_string_equal(f.result, text);
+
+    /* Rating reasons: 200 characters (cut at 255 bytes before). */
+    assert_int_equal(qh_ticket_rate(s, t.number, 1, tu_rep("慢", 201), &t, err, sizeof err),
+                     QH_E_PARSE);
+    assert_string_equal(err, "rating reason: at most 200 characters, got 201");
+    snprintf(text, sizeof text, "%s", tu_rep("慢", 200));
+    ok(qh_ticket_rate(s, t.number, 1, text, &t, err, sizeof err));
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "rated");
+    assert_true(qh_json_get_str(ev.detail, "reason", got, sizeof got));
+    assert_string_equal(got, text);
+
+    /* Names: 32 characters (63 bytes before, more cut silently). */
+    struct qh_staff_row st;
+    assert_int_equal(qh_staff_add(s, "n1", tu_rep("名", 33), "staff", "123456", err, sizeof err),
+                     QH_E_PARSE);
+    assert_string_equal(err, "name: at most 32 characters, got 33");
+    assert_int_equal(qh_staff_add(s, "n1", "x\033[2J", "staff", "123456", err, sizeof err),
+                     QH_E_PARSE);
+    assert_int_equal(qh_store_staff_get(s, "n1", &st), QH_E_NOTFOUND);
+    snprintf(text, sizeof text, "%s", tu_rep("😀", 32));
+    ok(qh_staff_add(s, "n1", text, "staff", "123456", err, sizeof err));
+    ok(qh_store_staff_get(s, "n1", &st));
+    assert_string_equal(st.name, text);
+    struct qh_appointment a;
+    char code[16] = "";
+    char *huge = malloc(131001);
+    assert_non_null(huge);
+    memset(huge, 'a', 131000);
+    huge[131000] = '\0';
+    assert_int_equal(qh_appointment_add(s, "GG010", t.issued_at + 3600000, huge, code,
+                                        err, sizeof err), QH_E_PARSE);
+    free(huge);
+    assert_string_equal(err, "name: at most 32 characters, got 131000");
+    ok(qh_appointment_add(s, "GG010", t.issued_at + 3600000, text, code, err, sizeof err));
+    ok(qh_store_appointment_get(s, code, &a));
+    assert_string_equal(a.name, text);
+}
+
 static void readonly_db(void **state)
 {
     struct qh_store *s = *state;
@@ -668,7 +789,7 @@ int main(void)
         T(overflow_through_the_store), T(green_channel),
         T(recall_noshow_callback), T(hold_release), T(transfer),
         T(finish_and_rate), T(pause_resume), T(staff_login), T(rollover),
-        T(quota), T(item_quota), T(appointments), T(readonly_db), T(two_connections),
+        T(quota), T(item_quota), T(appointments), T(free_text), T(readonly_db), T(two_connections),
         T(check_detects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,3 +83,13 @@ const char *tu_artefacts(void)
     mkdir(a, 0755);
     return a;
 }
+
+const char *tu_rep(const char *piece, size_t n)
+{
+    static char buf[800 * 4 + 1];
+    size_t len = 0, k = strlen(piece);
+    for (size_t i = 0; i < n && len + k < sizeof buf; i++, len += k)
+        memcpy(buf + len, piece, k);
+    buf[len] = '\0';
+    return buf;
+}

@@ -26,5 +26,8 @@ void tu_clock_advance(int seconds);
 const char *tu_src(const char *rel);
 /* Directory for test artefacts (created). */
 const char *tu_artefacts(void);
+/* piece repeated n times (free text at and past its limits), in a static
+ * buffer of 3,201 bytes that the next call reuses. */
+const char *tu_rep(const char *piece, size_t n);
 
 #endif

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qh/text.h"
+
 #define QH_CSV_MAXFIELDS 32
 
 struct qh_csv;
@@ -52,7 +54,7 @@ int qh_catalog_parse(const char *name, const char *text, size_t len,
 struct qh_appointment_row {
     char service[24];
     char at[40];
-    char name[64];
+    char name[QH_TEXT_NAME_LEN];
     char code[16];
     int line;
 };

@@ -41,7 +41,7 @@ struct qh_slip_supplement {
     int window;
     char window_name[128];
     char staff[QH_STAFF_LEN];
-    char staff_name[64];          /* "" if the staff is gone */
+    char staff_name[QH_TEXT_NAME_LEN];  /* "" if the staff is gone */
     int nmissing;                 /* 0: the window wrote no list */
     char missing[QH_SLIP_MISSING][160];
 };

@@ -75,11 +75,11 @@ struct qh_followup {
     char staff[QH_STAFF_LEN];
     char service[24];
     int score;                    /* the 差评's score, 0 for failed */
-    char reason[256];             /* 差评 reason or the finish note */
+    char reason[QH_TEXT_NOTE_LEN];  /* 差评 reason or the finish note */
     int64_t opened_at;
     char due_day[11];             /* due by the end of this day */
     int64_t closed_at;            /* 0 while open */
-    char result[256];             /* what the 回访 / 整改 found and did */
+    char result[QH_TEXT_RESULT_LEN];  /* what the 回访 / 整改 found and did */
     char closed_by[64];
 };
 
@@ -166,12 +166,12 @@ void qh_stats_row_finish(struct qh_report_row *r);
 #define QH_PAUSE_REASONS 6
 struct qh_scorecard_row {
     char staff[QH_STAFF_LEN];
-    char name[64];
+    char name[QH_TEXT_NAME_LEN];
     int days_present, late_days, late_minutes;
     int workdays;                 /* working days of the month (so far) */
     int64_t paused_s;
     int npause;
-    struct { char reason[64]; int64_t seconds; } pause[QH_PAUSE_REASONS];
+    struct { char reason[QH_TEXT_PAUSE_LEN]; int64_t seconds; } pause[QH_PAUSE_REASONS];
     int served, done, supplement, failed;
     int64_t handle_sum_s;
     int handle_avg_s;             /* -1 none */

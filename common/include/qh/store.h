@@ -17,6 +17,7 @@
 
 #include "qh/conf.h"
 #include "qh/err.h"
+#include "qh/text.h"
 
 struct qh_store;
 
@@ -65,6 +66,12 @@ struct qh_ticket_row {
                                      sets it) */
 };
 
+/* An event's detail holds at most one piece of free text (a note at its
+ * limit, JSON-escaped) beside short codes and numbers; 2 KB more is room
+ * for those (a printer's name, a problem sentence, an imported file's
+ * name), so no text the validator lets through can make it too long. */
+#define QH_EVENT_DETAIL_LEN (QH_TEXT_JSON_BYTES(QH_TEXT_NOTE_MAX) + 2048)
+
 struct qh_event_row {
     int64_t id;
     int64_t at;
@@ -74,7 +81,7 @@ struct qh_event_row {
     char queue[QH_CODE_LEN];
     int window;
     char staff[QH_STAFF_LEN];
-    char detail[768];             /* flat JSON object, "{}" when empty */
+    char detail[QH_EVENT_DETAIL_LEN];  /* flat JSON object, "{}" when empty */
 };
 
 struct qh_window_row {
@@ -82,13 +89,13 @@ struct qh_window_row {
     char staff[QH_STAFF_LEN];     /* logged in, "" none */
     int64_t login_at;
     int paused;
-    char pause_reason[128];
+    char pause_reason[QH_TEXT_PAUSE_LEN];
     int64_t paused_at;
 };
 
 struct qh_staff_row {
     char id[QH_STAFF_LEN];
-    char name[64];
+    char name[QH_TEXT_NAME_LEN];
     char role[8];                 /* staff | admin */
     char pin_hash[128];
     int failed;                   /* wrong PINs in a row */
@@ -101,7 +108,7 @@ struct qh_appointment {
     char code[16];
     char service[24];
     int64_t slot_at;
-    char name[64];
+    char name[QH_TEXT_NAME_LEN];
     int64_t ticket;               /* 0 until checked in */
     int64_t created_at;
 };
@@ -109,7 +116,7 @@ struct qh_appointment {
 struct qh_rating_row {
     int64_t ticket;
     int score;
-    char reason[256];
+    char reason[QH_TEXT_REASON_LEN];
     int window;
     char staff[QH_STAFF_LEN];
     char service[24];
