@@ -1,4 +1,6 @@
 # A thin wrapper around CMake, as neovim has: the build is CMakeLists.txt.
+# Here warnings are always errors (-DQH_WERROR=ON); a plain `cmake` build
+# is not.
 #   make          build (warnings are errors)
 #   make test     install what is missing, build, run the suite, then again
 #                 under AddressSanitizer + UBSan
@@ -16,10 +18,10 @@ all: build
 deps:
 	@bash .ci/deps
 
-$(BUILD)/CMakeCache.txt:
+# Configured every time, so that a build/ first made by a plain `cmake`
+# (QH_WERROR off) gets -Werror here too.
+build: deps
 	cmake -S . -B $(BUILD) -DQH_WERROR=ON $(CMAKE_FLAGS)
-
-build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: test-plain test-asan
