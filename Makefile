@@ -1,28 +1,43 @@
 # A thin wrapper around CMake, as neovim has: the build is CMakeLists.txt.
-#   make          build (warnings are errors)
-#   make test     install what is missing, build, run the suite, then again
-#                 under AddressSanitizer + UBSan
-#   make bench    build and run the benchmarks (prints `bench:` lines)
-#   make demo     build and run the system on the default hall
+# Here warnings are always errors (-DQH_WERROR=ON); a plain `cmake` build
+# is not (see README, "Packaging builds").
+#   make             build in build/ (warnings are errors)
+#   make test        install what is missing (with CI=true: update the whole
+#                    package list), then test-plain, test-asan, test-builds;
+#                    fails if any build or test fails
+#   make test-plain  build/ and the whole ctest suite
+#   make test-asan   build-asan/: Debug + AddressSanitizer + UBSan, the suite
+#   make test-builds the packagers' builds, compiled only (no suite):
+#                    build-release/: gcc Release with Debian's dpkg-buildflags
+#                    hardening flags; build-clang/: clang RelWithDebInfo; and
+#                    a plain `cmake` configure (build-plain/) that must leave
+#                    -Werror off
+#   make bench       build and run the benchmarks (prints `bench:` lines)
+#   make demo        build and run the system on the default hall
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+RELEASE_BUILD ?= build-release
+CLANG_BUILD ?= build-clang
+PLAIN_BUILD ?= build-plain
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-plain test-asan bench demo clean
+.PHONY: all deps build test test-plain test-asan test-builds test-release \
+        test-clang test-configure bench demo clean
 
 all: build
 
 deps:
 	@bash .ci/deps
 
-$(BUILD)/CMakeCache.txt:
+# Configured every time, so that a build/ first made by a plain `cmake`
+# (QH_WERROR off) gets -Werror here too.
+build: deps
 	cmake -S . -B $(BUILD) -DQH_WERROR=ON $(CMAKE_FLAGS)
-
-build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: test-plain test-asan
+# The suites first (what most changes break), then the compile-only builds.
+test: test-plain test-asan test-builds
 
 test-plain: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -33,6 +48,28 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
+test-builds: test-release test-clang test-configure
+
+# What a Debian package build compiles with (dh passes these as CFLAGS and
+# LDFLAGS), given as cache values so a re-run applies them to an old cache.
+test-release: deps
+	cmake -S . -B $(RELEASE_BUILD) -DQH_WERROR=ON -DCMAKE_BUILD_TYPE=Release \
+	      -DCMAKE_C_FLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	      -DCMAKE_EXE_LINKER_FLAGS="$$(dpkg-buildflags --get LDFLAGS)" $(CMAKE_FLAGS)
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
+
+test-clang: deps
+	cmake -S . -B $(CLANG_BUILD) -DQH_WERROR=ON -DCMAKE_C_COMPILER=clang \
+	      -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(CLANG_BUILD) -j $(JOBS)
+
+# A packager's plain configure: it must work, and must not turn on -Werror.
+test-configure: deps
+	rm -rf $(PLAIN_BUILD)
+	cmake -S . -B $(PLAIN_BUILD) $(CMAKE_FLAGS) >/dev/null
+	grep -q '^QH_WERROR:BOOL=OFF$$' $(PLAIN_BUILD)/CMakeCache.txt || \
+	  { echo "qhall: a plain cmake configure turned on -Werror" >&2; exit 1; }
+
 bench: build
 	cmake --build $(BUILD) --target bench
 
@@ -40,4 +77,4 @@ demo: build
 	bash tests/demo.sh $(BUILD) --ui
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(CLANG_BUILD) $(PLAIN_BUILD)

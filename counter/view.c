@@ -366,13 +366,11 @@ static void queues_card(struct qh_counter_view *v, const struct qh_counter_model
     text(v, QH_TR(L, "本窗口队列", "This window's queues"), S(v, 15), QH_UI_REGULAR, MUTED, x, y,
          w, QH_UI_LEFT);
     y += S(v, 24);
-    int total = 0;
     for (int i = 0; i < m->nqueues; i++) {
         const struct qh_counter_queue *q = &m->queues[i];
         int per = S(v, 50);
         if (y + per > c.y + c.h - S(v, 44))
             break;
-        total += q->waiting;
         snprintf(line, sizeof line, "%s %s", q->code, q->name);
         int cw;
         char cnt[32];

@@ -140,7 +140,8 @@ int main(void)
     if (!tc || !td || !lat || n > 999 || bu_tmpdir(dir, sizeof dir, "counter") < 0)
         return 1;
     bu_clock("2026-11-25T09:00:00+08:00");
-    bu_path(path, sizeof path, dir, "counter.db");
+    if (bu_path(path, sizeof path, dir, "counter.db") < 0)
+        return 1;
     struct qh_store *s = bu_store_new(path);
     if (!s || qh_staff_add(s, "s01", "bench", "staff", "1234", err, sizeof err) < 0)
         return 1;

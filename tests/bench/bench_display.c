@@ -123,11 +123,17 @@ static int latency(const char *dir)
     const struct rw_subject subject = {"display.db", qh_reader, qh_writer, GAP_US, STALL_MS};
     int n = bu_scaled(getenv("QHALL_BENCH_N") ? atoi(getenv("QHALL_BENCH_N")) : 1000, 50);
     int64_t *lq = calloc((size_t)n, sizeof *lq), *lb = calloc((size_t)n, sizeof *lb);
-    char path[PATH_MAX];
+    char path[PATH_MAX], base[PATH_MAX];
     int rc = -1;
 
+    if (bu_path(path, sizeof path, dir, "display.db") < 0 ||
+        bu_path(base, sizeof base, dir, "baseline.db") < 0) {
+        fprintf(stderr, "bench_display: %s: path too long\n", dir);
+        free(lq);
+        free(lb);
+        return -1;
+    }
     /* The display's database needs a hall; the child processes open it. */
-    bu_path(path, sizeof path, dir, "display.db");
     struct qh_store *s = bu_store_new(path);
     if (!s || !lq || !lb)
         goto out;
@@ -153,8 +159,7 @@ static int latency(const char *dir)
     rc = 0;
 out:
     bu_unlink_db(path);
-    bu_path(path, sizeof path, dir, "baseline.db");
-    bu_unlink_db(path);
+    bu_unlink_db(base);
     free(lq);
     free(lb);
     return rc;
@@ -315,8 +320,7 @@ static int idle_run(const char *dir, const char *notice, double *cpu, long *rss)
     exe[k] = '\0';
     *strrchr(exe, '/') = '\0';          /* BUILD/tests/bench */
     snprintf(prog, sizeof prog, "%s/../../display/qhall-display", exe);
-    bu_path(db, sizeof db, dir, "idle.db");
-    if (idle_db(db, notice) < 0)
+    if (bu_path(db, sizeof db, dir, "idle.db") < 0 || idle_db(db, notice) < 0)
         return -1;
     fflush(NULL);
     pid_t pid = fork();

@@ -35,8 +35,8 @@ static int ewt(const char *dir)
 {
     char path[4200], err[QH_ERRLEN], day[16];
     int n = 0, in = 0, days = 0;
-    bu_path(path, sizeof path, dir, "ewt.db");
-    if (bu_clock("2026-03-02T07:00:00+08:00") < 0)
+    if (bu_path(path, sizeof path, dir, "ewt.db") < 0 ||
+        bu_clock("2026-03-02T07:00:00+08:00") < 0)
         return -1;
     struct qh_store *s = bu_store_new(path);
     if (!s)
@@ -163,9 +163,9 @@ static int load_year(const char *path, int64_t *day0)
 static int report_year(const char *dir)
 {
     char path[4200], err[QH_ERRLEN], from[11], to[11];
-    bu_path(path, sizeof path, dir, "year.db");
     int64_t day0;
-    if (bu_clock("2025-03-03T07:00:00+08:00") < 0)
+    if (bu_path(path, sizeof path, dir, "year.db") < 0 ||
+        bu_clock("2025-03-03T07:00:00+08:00") < 0)
         return -1;
     day0 = qh_clock_now();
     struct qh_store *s = bu_store_new(path);
@@ -227,10 +227,10 @@ int main(void)
         return 1;
     int rc = ewt(dir) < 0 || report_year(dir) < 0;
     char p[4200];
-    bu_path(p, sizeof p, dir, "ewt.db");
-    bu_unlink_db(p);
-    bu_path(p, sizeof p, dir, "year.db");
-    bu_unlink_db(p);
+    if (bu_path(p, sizeof p, dir, "ewt.db") == 0)
+        bu_unlink_db(p);
+    if (bu_path(p, sizeof p, dir, "year.db") == 0)
+        bu_unlink_db(p);
     rmdir(dir);
     return rc;
 }

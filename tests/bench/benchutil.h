@@ -112,7 +112,9 @@ static inline int bu_tmpdir(char *dir, size_t len, const char *tag)
     return 0;
 }
 
-/* "<dir>/<name>" into out; 0, or -1 if it does not fit. */
+/* "<dir>/<name>" into out; 0, or -1 if it does not fit.  The result must
+ * be checked: a cut path would name another file (bu_unlink_db removes it). */
+__attribute__((warn_unused_result))
 static inline int bu_path(char *out, size_t len, const char *dir,
                           const char *name)
 {
