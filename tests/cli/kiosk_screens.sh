@@ -24,6 +24,8 @@ if [ -x /usr/sbin/cupsd ]; then
   trap 'rc=$?; bash "$QHALL_SRC/tests/cups/stop.sh" "$C"; rm -rf "$C"; (exit $rc); on_exit' EXIT
   bash "$QHALL_SRC/tests/cups/start.sh" "$C" >/dev/null
   export CUPS_SERVER=$C/cups.sock
+else
+  skipped "no /usr/sbin/cupsd (Debian package cups): the slip not printed"
 fi
 
 for s in home green items search confirm appointment pin admin refused; do
