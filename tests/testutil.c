@@ -1,5 +1,6 @@
 /* testutil.c: helpers shared by the cmocka tests (see testutil.h). */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,4 +83,24 @@ const char *tu_artefacts(void)
         a = "/tmp/qhall-artefacts";
     mkdir(a, 0755);
     return a;
+}
+
+static int skipped;
+
+void tu_skip(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("skipped: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    skipped = 1;
+}
+
+int tu_exit(int failed)
+{
+    if (failed)
+        return 1;
+    return skipped ? 77 : 0;
 }

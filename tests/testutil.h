@@ -27,4 +27,12 @@ const char *tu_src(const char *rel);
 /* Directory for test artefacts (created). */
 const char *tu_artefacts(void);
 
+/* Part of a test cannot run here (a tool .ci/deps installs is missing):
+ * prints "skipped: REASON" and makes tu_exit() return 77, which ctest
+ * shows as skipped (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
+void tu_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* main's status from cmocka_run_group_tests(): 1 if any test failed,
+ * else 77 if something was skipped, else 0. */
+int tu_exit(int failed);
+
 #endif
