@@ -85,6 +85,22 @@ const char *tu_artefacts(void)
     return a;
 }
 
+unsigned tu_seed(const char *what, unsigned fallback)
+{
+    const char *env = getenv("QHALL_SEED");
+    unsigned seed = fallback;
+    char *end;
+    if (env && *env) {
+        unsigned long v = strtoul(env, &end, 10);
+        if (*end || v > UINT_MAX)
+            fail_msg("QHALL_SEED=%s: expected a decimal number", env);
+        seed = (unsigned)v;
+    }
+    /* stderr, unbuffered: the line is there even if the test crashes. */
+    fprintf(stderr, "%s: seed %u (replay: QHALL_SEED=%u)\n", what, seed, seed);
+    return seed;
+}
+
 static int skipped;
 
 void tu_skip(const char *fmt, ...)

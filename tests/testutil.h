@@ -27,6 +27,11 @@ const char *tu_src(const char *rel);
 /* Directory for test artefacts (created). */
 const char *tu_artefacts(void);
 
+/* The seed of a randomized test: QHALL_SEED (decimal) when set, else
+ * fallback.  Printed with the line that replays it, so a failure seen
+ * once can be run again. */
+unsigned tu_seed(const char *what, unsigned fallback);
+
 /* Part of a test cannot run here (a tool .ci/deps installs is missing):
  * prints "skipped: REASON" and makes tu_exit() return 77, which ctest
  * shows as skipped (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
