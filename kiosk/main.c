@@ -36,7 +36,7 @@ struct action {
 
 struct opts {
     const char *db;
-    int fullscreen, kiosk_mode, w, h, number;
+    int fullscreen, kiosk_mode, w, h, number, debug;
     enum qh_lang lang;
     enum qh_kiosk_speak speak;
     const char *screenshot, *screen;
@@ -50,7 +50,7 @@ static void usage(FILE *f)
           "                   [--lang zh|en] [--number N] [--speak | --mute]\n"
           "                   [--screenshot FILE.png]\n"
           "                   [--screen NAME] [--press BUTTON[:ARG]]... [--tap X,Y]...\n"
-          "                   [--type TEXT]...\n"
+          "                   [--type TEXT]... [--debug]\n"
           "  --db PATH         database (default $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db)\n"
           "  --fullscreen      fill the screen (the default with --kiosk-mode)\n"
           "  --windowed WxH    a window of W x H pixels (default 540x960)\n"
@@ -65,7 +65,8 @@ static void usage(FILE *f)
           "                    refused|appointment|pin|admin\n"
           "  --press B[:ARG]   press a button (queue:0, item:2, take, key:5, ok ...)\n"
           "  --tap X,Y         touch the screen at X,Y\n"
-          "  --type TEXT       type text (digits of a code, pinyin letters; \\n = Enter)\n",
+          "  --type TEXT       type text (digits of a code, pinyin letters; \\n = Enter)\n"
+          "  --debug           with --screenshot: list every text box drawn on stderr\n",
           f);
 }
 
@@ -106,6 +107,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->fullscreen = 1;
         } else if (!strcmp(name, "--kiosk-mode")) {
             o->kiosk_mode = 1;
+        } else if (!strcmp(name, "--debug")) {
+            o->debug = 1;
         } else if (!strcmp(name, "--speak") || !strcmp(name, "--mute")) {
             enum qh_kiosk_speak sp = name[2] == 's' ? QH_KIOSK_SPEAK_ON : QH_KIOSK_SPEAK_OFF;
             if (o->speak && o->speak != sp) {
@@ -264,6 +267,13 @@ static int screenshot(const struct opts *o, struct qh_kiosk_model *m, int64_t *n
         st = 3;
     }
     printf("%s %s\n", qh_kiosk_screen_name(m->screen), o->screenshot);
+    if (o->debug) {
+        const struct qh_ui_box *b;
+        int n = qh_ui_boxes(qh_kiosk_view_ui(v), &b);
+        for (int i = 0; i < n; i++)
+            fprintf(stderr, "kiosk: box %d,%d %dx%d px=%d %s\n", b[i].r.x, b[i].r.y, b[i].r.w,
+                    b[i].r.h, b[i].px, b[i].text);
+    }
 out:
     qh_kiosk_view_free(v);
     if (r)

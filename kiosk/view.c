@@ -557,14 +557,16 @@ static void draw_search(struct qh_kiosk_view *v, const struct geo *g, const stru
     footer_nav(v, g);
 }
 
-static void windows_of(const struct qh_hall_conf *h, const char *queue, char *out, size_t n)
+/* The windows that call queue, "1、2、5" or "1, 2, 5" (sep). */
+static void windows_of(const struct qh_hall_conf *h, const char *queue, const char *sep,
+                       char *out, size_t n)
 {
     size_t k = 0;
     out[0] = '\0';
     for (int i = 0; i < h->nwindows; i++)
         for (int j = 0; j < h->windows[i].nqueues; j++)
             if (!strcmp(h->windows[i].queues[j], queue) && k < n) {
-                k += (size_t)snprintf(out + k, n - k, "%s%d", k ? "、" : "", h->windows[i].number);
+                k += (size_t)snprintf(out + k, n - k, "%s%d", k ? sep : "", h->windows[i].number);
                 break;
             }
 }
@@ -583,7 +585,7 @@ static void draw_confirm(struct qh_kiosk_view *v, const struct geo *g, const str
     else
         snprintf(buf, sizeof buf, "%s", q ? queue_name(v, q) : m->cqueue);
     y += para(v, buf, P(g, 58), QH_UI_BOLD, C_INK, x, y, cw, QH_UI_LEFT, 3) + P(g, 12);
-    windows_of(h, m->cqueue, wins, sizeof wins);
+    windows_of(h, m->cqueue, T("、", ", "), wins, sizeof wins);
     snprintf(buf, sizeof buf, T("办理窗口：%s 号窗口（%s）", "At window %s (%s)"), wins,
              q ? queue_name(v, q) : "");
     y += para(v, buf, P(g, 42), QH_UI_REGULAR, C_INK, x, y, cw, QH_UI_LEFT, 2);

@@ -145,8 +145,10 @@ static void png_and_qr(void **state)
             fail_msg("%s", err);
         qh_slip_image_free(img);
         img = NULL;
-        if (system("command -v zbarimg >/dev/null 2>&1") != 0)
+        if (system("command -v zbarimg >/dev/null 2>&1") != 0) {
+            tu_skip("no zbarimg (Debian package zbar-tools): the QR code not read back");
             continue;
+        }
         snprintf(cmd, sizeof cmd, "zbarimg -q --raw '%s' 2>/dev/null", path);
         FILE *f = popen(cmd, "r");
         assert_non_null(f);
@@ -322,5 +324,5 @@ int main(void)
         cmocka_unit_test(parse_missing_table),
         cmocka_unit_test_setup_teardown(supplement_notice, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

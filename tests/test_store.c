@@ -267,16 +267,21 @@ static int raw_int(sqlite3 *db, const char *sql, const char *a, const char *b)
     return v;
 }
 
-/* A number of `day` in `state`, at random; "" when there is none. */
-static void raw_pick(sqlite3 *db, const char *day, int state, char out[16])
+/* The pick-th number (modulo their count) of `day` in `state`; "" when
+ * there is none.  The test's own generator picks, not SQLite's random(),
+ * so a seed replays the whole run. */
+static void raw_pick(sqlite3 *db, const char *day, int state, unsigned pick, char out[16])
 {
     sqlite3_stmt *st;
     out[0] = '\0';
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT number FROM ticket WHERE day = ?1"
-                                        " AND state = ?2 ORDER BY random() LIMIT 1",
+                                        " AND state = ?2 ORDER BY id LIMIT 1 OFFSET ?3 %"
+                                        " max(1, (SELECT count(*) FROM ticket"
+                                        " WHERE day = ?1 AND state = ?2))",
                                         -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 2, state);
+    sqlite3_bind_int64(st, 3, pick);
     if (sqlite3_step(st) == SQLITE_ROW)
         snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
@@ -391,7 +396,7 @@ static void waiting_counters(void **state)
     tu_clock("2026-11-25T08:30:00+08:00");
     struct qh_store *s = tu_store_new("counters");
     sqlite3 *db = raw_open(s);
-    unsigned x = 2026;
+    unsigned x = tu_seed("waiting_counters", 2026);
     int issued = 0, fast = 0, moves = 0;
     for (int step = 0; step < 1500; step++) {
         x = x * 1103515245u + 12345u;
@@ -432,7 +437,7 @@ static void waiting_counters(void **state)
         } else if (r < 64) {
             moves += qh_ticket_noshow(s, (int)w, &t, err, sizeof err) == 0;
         } else if (r < 68) {
-            raw_pick(db, day, QH_TICKET_NO_SHOW, num);
+            raw_pick(db, day, QH_TICKET_NO_SHOW, x >> 4, num);
             if (num[0])
                 moves += qh_ticket_callback(s, num, (int)w, &t, err, sizeof err) == 0;
         } else if (r < 74) {
@@ -440,7 +445,7 @@ static void waiting_counters(void **state)
         } else if (r < 78) {
             moves += qh_ticket_hold(s, (int)w, &t, err, sizeof err) == 0;
         } else if (r < 82) {
-            raw_pick(db, day, QH_TICKET_HELD, num);
+            raw_pick(db, day, QH_TICKET_HELD, x >> 4, num);
             if (num[0])
                 moves += qh_ticket_release(s, num, &t, err, sizeof err) == 0;
         } else if (r < 86) {
@@ -450,12 +455,12 @@ static void waiting_counters(void **state)
             moves += qh_ticket_finish(s, (int)w, outcomes[(x >> 14) % 3], "n",
                                       &t, err, sizeof err) == 0;
         } else if (r < 96) {
-            raw_pick(db, day, QH_TICKET_WAITING, num);
+            raw_pick(db, day, QH_TICKET_WAITING, x >> 4, num);
             if (num[0])
                 moves += qh_ticket_cancel(s, num, &t, err, sizeof err) == 0;
         } else if (r < 98) {
             /* Out of turn: the head of lane 0 is stepped over later. */
-            raw_pick(db, day, QH_TICKET_WAITING, num);
+            raw_pick(db, day, QH_TICKET_WAITING, x >> 4, num);
             if (num[0])
                 moves += qh_ticket_call(s, (int)w, num, &t, err, sizeof err) == 0;
         } else if (r < 99) {

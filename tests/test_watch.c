@@ -6,7 +6,14 @@
  * across fork()).  Each event the writer commits carries its sequence
  * number and a CLOCK_MONOTONIC stamp taken just before the commit
  * (monotonic time is shared by every process of the machine), so the
- * reader can check order, loss, duplicates and wake-up latency. */
+ * reader can check order, loss, duplicates and that each commit woke it.
+ *
+ * Nothing here asserts a latency: under ASan and `ctest -j` on a shared
+ * machine any figure in milliseconds is missed now and then.  The checks
+ * are about cause and order (the wait slept at least its timeout, a
+ * commit was delivered after it was made and before the next one), with
+ * bounds of seconds only so a hang fails.  tests/bench/bench_watch.c
+ * measures the latency. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,16 +164,24 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* Hang guards, not latencies: generous for ASan on a busy machine. */
+#define HANG_MS 30000
+
 /* Collect n events numbered first..first+n-1 from the watch, in small
- * batches, failing on a gap, a duplicate or a reordering.  If lat_max_us is
- * not NULL it gets the largest commit-to-delivery time. */
+ * batches, failing on a gap, a duplicate or a reordering, and on an event
+ * delivered before the commit that made it.  If lat_max_us is not NULL,
+ * the writer spaced its commits (by more than half the fallback timeout)
+ * and each event must also arrive before the next commit: a reader that
+ * sees a commit only when the next one comes, or only at its fallback
+ * timeout, fails.  *lat_max_us gets the largest commit-to-delivery time,
+ * for the log. */
 static void collect(struct qh_watch *w, int first, int n, int timeout_ms,
                     int64_t *lat_max_us)
 {
     char err[QH_ERRLEN];
     struct qh_event_row evs[7];
     int64_t deadline = mono_ns() + (int64_t)timeout_ms * 1000000;
-    int64_t last_id = qh_watch_last(w);
+    int64_t last_id = qh_watch_last(w), last_seen_ns = 0;
     int next = first;
 
     if (lat_max_us)
@@ -190,13 +205,22 @@ static void collect(struct qh_watch *w, int first, int n, int timeout_ms,
                 fail_msg("event %lld: expected i=%d, got %lld (%s)",
                          (long long)evs[i].id, next,
                          (long long)detail_num(&evs[i], "i"), evs[i].detail);
-            next++;
+            int64_t made = detail_num(&evs[i], "t_ns");
+            if (made <= 0 || made > now)
+                fail_msg("event i=%d delivered before it was committed"
+                         " (made %lld, seen %lld)", next, (long long)made,
+                         (long long)now);
             if (lat_max_us) {
-                int64_t lat = (now - detail_num(&evs[i], "t_ns")) / 1000;
-
-                if (lat > *lat_max_us)
-                    *lat_max_us = lat;
+                if (next > first && last_seen_ns >= made)
+                    fail_msg("event i=%d was delivered only after event i=%d"
+                             " was committed, %lld us later",
+                             next - 1, next,
+                             (long long)(last_seen_ns - made) / 1000);
+                if ((now - made) / 1000 > *lat_max_us)
+                    *lat_max_us = (now - made) / 1000;
             }
+            last_seen_ns = now;
+            next++;
         }
         assert_int_equal(qh_watch_last(w), last_id);
     }
@@ -297,39 +321,60 @@ static void test_idle_wait_times_out(void **state)
     t0 = mono_ns();
     assert_quiet(w, 300);
     ms = (mono_ns() - t0) / 1000000;
-    if (ms < 250 || ms > 1000)
+    if (ms < 300 || ms > HANG_MS)
         fail_msg("idle wait(300) took %lld ms", (long long)ms);
-    /* 0: one look, no sleep. */
-    t0 = mono_ns();
-    assert_int_equal(qh_watch_wait(w, 0, &ev, 1, err, sizeof err), 0);
-    assert_true((mono_ns() - t0) / 1000000 < 50);
+    /* 0: one look, no sleep.  A wait(0) that slept would sleep its
+     * fallback timeout (1 s) every time; the quickest of five looks is
+     * far below that even on a loaded machine. */
+    int64_t quickest = INT64_MAX;
+    for (int i = 0; i < 5; i++) {
+        t0 = mono_ns();
+        assert_int_equal(qh_watch_wait(w, 0, &ev, 1, err, sizeof err), 0);
+        if (mono_ns() - t0 < quickest)
+            quickest = mono_ns() - t0;
+    }
+    if (quickest / 1000000 >= qh_watch_timeout_ms(w) / 2)
+        fail_msg("wait(0) slept: the quickest of 5 took %lld ms",
+                 (long long)quickest / 1000000);
     qh_watch_close(w);
     qh_store_close(s);
 }
 
-/* Files other than ours in the directory must not trigger the re-check:
- * reading after one is immediate. */
+/* Files other than ours in the directory must not trigger the re-check.
+ * A re-check that finds no commit leaves the short back-off timeout
+ * behind (qh_watch_timeout_ms() below its 1 s), so that is what tells
+ * whether one ran: a write to another file leaves the 1 s, a touch of
+ * our -wal (opened for writing, closed, nothing written) does not. */
 static void test_other_files_ignored(void **state)
 {
-    char err[QH_ERRLEN], other[4096];
+    char err[QH_ERRLEN], other[4096], wal[4200];
     struct qh_store *s = tu_store_new("watch-other");
     struct qh_watch *w;
     struct qh_event_row ev;
     FILE *f;
-    int64_t t0;
+    int idle_ms;
 
     (void)state;
     assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
                                    sizeof err), 0);
+    idle_ms = qh_watch_timeout_ms(w);
     snprintf(other, sizeof other, "%s.other", qh_store_path(s));
     f = fopen(other, "w");
     assert_non_null(f);
     fputs("unrelated\n", f);
     fclose(f);
-    t0 = mono_ns();
     assert_int_equal(qh_watch_read(w, &ev, 1, err, sizeof err), 0);
-    assert_true((mono_ns() - t0) / 1000000 < 10);
+    assert_int_equal(qh_watch_timeout_ms(w), idle_ms);
     unlink(other);
+    /* The control: our own -wal does start a re-check.  (Only the -wal:
+     * closing a descriptor of the database file would drop SQLite's
+     * POSIX locks on it.) */
+    snprintf(wal, sizeof wal, "%s-wal", qh_store_path(s));
+    f = fopen(wal, "r+");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(qh_watch_read(w, &ev, 1, err, sizeof err), 0);
+    assert_true(qh_watch_timeout_ms(w) < idle_ms);
     qh_watch_close(w);
     qh_store_close(s);
 }
@@ -356,7 +401,7 @@ static void test_other_process_in_order(void **state)
     qh_store_close(s);
 }
 
-static void test_wake_up_is_fast(void **state)
+static void test_each_commit_wakes(void **state)
 {
     char err[QH_ERRLEN];
     struct qh_store *s = tu_store_new("watch-fast");
@@ -367,15 +412,15 @@ static void test_wake_up_is_fast(void **state)
     (void)state;
     assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
                                    sizeof err), 0);
-    /* Spaced wider than the bound, so each commit finds the reader asleep
-     * in poll and a reader that sees each commit one late fails. */
-    pid = spawn_writer(qh_store_path(s), 8, 0, 150000, 0, 100);
-    collect(w, 0, 8, 30000, &lat_max);
+    /* Spaced 400 ms: each commit finds the reader asleep in poll, and a
+     * reader woken only by the next commit or by its 1 s fallback timeout
+     * (which runs from the previous delivery) sees each event after the
+     * next commit. */
+    pid = spawn_writer(qh_store_path(s), 8, 0, 400000, 0, 100);
+    collect(w, 0, 8, HANG_MS, &lat_max);
     reap(pid);
-    print_message("wake-up: worst of 8 commit-to-delivery %lld us\n",
-                  (long long)lat_max);
-    if (lat_max >= 100000)
-        fail_msg("wake-up took %lld us", (long long)lat_max);
+    print_message("wake-up: worst of 8 commit-to-delivery %lld us"
+                  " (make bench: bench_watch measures it)\n", (long long)lat_max);
     qh_watch_close(w);
     qh_store_close(s);
 }
@@ -434,11 +479,11 @@ static void test_across_checkpoints(void **state)
      * to its slow timeout. */
     int64_t lat_max;
     assert_int_equal(qh_store_checkpoint(s, 1, err, sizeof err), 0);
-    pid = spawn_writer(qh_store_path(s), 8, 2500, 150000, 0, 100);
-    collect(w, 2500, 8, 30000, &lat_max);
+    pid = spawn_writer(qh_store_path(s), 8, 2500, 400000, 0, 100);
+    collect(w, 2500, 8, HANG_MS, &lat_max);
     reap(pid);
-    if (lat_max >= 500000)
-        fail_msg("after TRUNCATE, wake-up took %lld us", (long long)lat_max);
+    print_message("after TRUNCATE: worst of 8 commit-to-delivery %lld us\n",
+                  (long long)lat_max);
     assert_quiet(w, 200);
     qh_watch_close(w);
     qh_store_close(s);
@@ -462,7 +507,7 @@ static void test_without_inotify(void **state)
     t0 = mono_ns();
     assert_int_equal(qh_watch_wait(w, 150, &ev, 1, err, sizeof err), 0);
     ms = (mono_ns() - t0) / 1000000;
-    if (ms < 140 || ms > 1000)
+    if (ms < 150 || ms > HANG_MS)
         fail_msg("wait(150) without inotify took %lld ms", (long long)ms);
     assert_int_equal(add_event(s, 0, 0, err, sizeof err), 0);
     assert_int_equal(qh_watch_wait(w, 1000, &ev, 1, err, sizeof err), 1);
@@ -478,7 +523,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_idle_wait_times_out),
         cmocka_unit_test(test_other_files_ignored),
         cmocka_unit_test(test_other_process_in_order),
-        cmocka_unit_test(test_wake_up_is_fast),
+        cmocka_unit_test(test_each_commit_wakes),
         cmocka_unit_test(test_wal_disappears),
         cmocka_unit_test(test_across_checkpoints),
         cmocka_unit_test(test_without_inotify),

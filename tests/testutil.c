@@ -1,5 +1,6 @@
 /* testutil.c: helpers shared by the cmocka tests (see testutil.h). */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,4 +93,40 @@ const char *tu_rep(const char *piece, size_t n)
         memcpy(buf + len, piece, k);
     buf[len] = '\0';
     return buf;
+}
+
+unsigned tu_seed(const char *what, unsigned fallback)
+{
+    const char *env = getenv("QHALL_SEED");
+    unsigned seed = fallback;
+    char *end;
+    if (env && *env) {
+        unsigned long v = strtoul(env, &end, 10);
+        if (*end || v > UINT_MAX)
+            fail_msg("QHALL_SEED=%s: expected a decimal number", env);
+        seed = (unsigned)v;
+    }
+    /* stderr, unbuffered: the line is there even if the test crashes. */
+    fprintf(stderr, "%s: seed %u (replay: QHALL_SEED=%u)\n", what, seed, seed);
+    return seed;
+}
+
+static int skipped;
+
+void tu_skip(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("skipped: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    skipped = 1;
+}
+
+int tu_exit(int failed)
+{
+    if (failed)
+        return 1;
+    return skipped ? 77 : 0;
 }

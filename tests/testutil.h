@@ -30,4 +30,17 @@ const char *tu_artefacts(void);
  * buffer of 3,201 bytes that the next call reuses. */
 const char *tu_rep(const char *piece, size_t n);
 
+/* The seed of a randomized test: QHALL_SEED (decimal) when set, else
+ * fallback.  Printed with the line that replays it, so a failure seen
+ * once can be run again. */
+unsigned tu_seed(const char *what, unsigned fallback);
+
+/* Part of a test cannot run here (a tool .ci/deps installs is missing):
+ * prints "skipped: REASON" and makes tu_exit() return 77, which ctest
+ * shows as skipped (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
+void tu_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* main's status from cmocka_run_group_tests(): 1 if any test failed,
+ * else 77 if something was skipped, else 0. */
+int tu_exit(int failed);
+
 #endif

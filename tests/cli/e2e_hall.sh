@@ -9,8 +9,9 @@
 # picture's pixels where the call's number is drawn.  `qhall events`
 # shows every step, each with the program that did it.
 #
-# Skipped (0 passed, 0 failed) only when Xvfb or xdotool is missing;
-# .ci/deps installs both.
+# Skipped (exit 77, which ctest shows as skipped) only when Xvfb or
+# xdotool is missing; .ci/deps installs both.  Every step that fails
+# fails the test.
 . "$(dirname "$0")/testlib.bash"
 
 BIN=$(dirname "$QHALL_BIN")
@@ -20,10 +21,7 @@ DISPLAY_BIN=$BIN/display/qhall-display
 
 for tool in Xvfb xdotool; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "skipped: no $tool (apt-get install xvfb xdotool; .ci/deps lists them)"
-        DONE=1
-        echo "0 passed, 0 failed"
-        exit 0
+        skip "no $tool (apt-get install xvfb xdotool; .ci/deps lists them)"
     fi
 done
 
@@ -71,7 +69,7 @@ in_log() { grep -q -- "$2" "$1" 2>/dev/null; }
 # event EXPR: true once `qhall --json events` has a line e with EXPR.
 event() {
     local out
-    out=$(q --json events 2>/dev/null) || return 1
+    out=$(q --json events 2>"$T/events.err") || return 1
     OUT=$out "$PY" -c '
 import json, os, sys
 for line in os.environ["OUT"].splitlines():
@@ -92,6 +90,13 @@ settled() {
     sleep 0.4
     b=$(cpu "$1") || return 1
     [ -n "$a" ] && [ -n "$b" ] && [ $((b - a)) -le 4 ]
+}
+
+# idle NAME PID: wait until the program is idle; one that stays busy for
+# $LIMIT s (a redraw loop, a spinning wait) fails the test.
+idle() {
+    until_ok "$LIMIT" settled "$2" ||
+        bad "$1 still busy after $LIMIT s"$'\n'"$(tail -n 20 "$T/$1.log" 2>/dev/null)"
 }
 
 # alive NAME PID: fail the test (and stop) if the program died.
@@ -184,7 +189,7 @@ else
     pass
 fi
 # Its picture before any call, to compare with.
-until_ok "$LIMIT" settled "$DPID" || true
+idle display "$DPID"
 kill -USR1 "$DPID"
 until_ok "$LIMIT" in_log "$T/display.log" "display: shot $T/shots/0001-screen.png" && pass ||
     bad "SIGUSR1: no picture of the idle display"
@@ -194,11 +199,11 @@ until_ok "$LIMIT" in_log "$T/display.log" "display: shot $T/shots/0001-screen.pn
 # changed is ignored as a double tap (GUARD_MS), so taps must not queue.
 tap() {
     alive kiosk "$KPID"
-    until_ok "$LIMIT" settled "$KPID" || true
+    idle kiosk "$KPID"
     sleep 0.5
     xdotool mousemove --window "$KW" "$1" "$2" click 1
     sleep 0.5
-    until_ok "$LIMIT" settled "$KPID" || true
+    idle kiosk "$KPID"
 }
 tap $KX $KY_QUEUE
 tap $KX $KY_ITEM
@@ -220,7 +225,7 @@ key() {
     xdotool key --delay 80 "$@"
 }
 alive counter "$CPID"
-until_ok "$LIMIT" settled "$CPID" || true
+idle counter "$CPID"
 timeout "$LIMIT" xdotool windowfocus --sync "$CW"
 xdotool type --delay 80 w01
 key Tab
@@ -251,6 +256,7 @@ SDL_VIDEODRIVER=dummy "$DISPLAY_BIN" --db "$DB" --windowed 960x540 --screenshot 
 expect_eq "$RC" 0 "offscreen display of the same state"
 BOX=$(grep -m 1 ' box .* A001' "$T/ref.log" | awk '{ print $3, $4 }') || true
 [ -n "$BOX" ] && pass || bad "the offscreen display lists no box with A001"$'\n'"$(cat "$T/ref.log")"
+[ -s "$SHOT" ] && pass || bad "the display's picture of the call, $SHOT, is missing or empty"
 if [ -n "$BOX" ] && [ -s "$SHOT" ]; then
     "$PY" - "$T/shots/0001-screen.png" "$SHOT" "$T/ref.png" $BOX <<'EOF' 2>"$T/pyerr" && pass ||
 import struct, sys, zlib
@@ -338,7 +344,7 @@ done
 
 if [ -n "${QHALL_ARTEFACTS:-}" ]; then
     mkdir -p "$QHALL_ARTEFACTS"
-    cp "$SHOT" "$QHALL_ARTEFACTS/e2e-display-call.png" 2>/dev/null || true
+    if [ -s "$SHOT" ]; then cp "$SHOT" "$QHALL_ARTEFACTS/e2e-display-call.png"; fi
 fi
 
 # All three still running; each stops on SIGTERM, exits 0, and its log

@@ -24,6 +24,8 @@ if [ -x /usr/sbin/cupsd ]; then
   trap 'rc=$?; bash "$QHALL_SRC/tests/cups/stop.sh" "$C"; rm -rf "$C"; (exit $rc); on_exit' EXIT
   bash "$QHALL_SRC/tests/cups/start.sh" "$C" >/dev/null
   export CUPS_SERVER=$C/cups.sock
+else
+  skipped "no /usr/sbin/cupsd (Debian package cups): the slip not printed"
 fi
 
 for s in home green items search confirm appointment pin admin refused; do
@@ -53,9 +55,23 @@ fi
 krun --screenshot "$T/tap.png" --tap 540,400
 expect_eq "$OUT" "items $T/tap.png" "a tap on 行政审批 opens its items"
 
-# Landscape and English work too.
-krun --screenshot "$ART/cli-kiosk-landscape-en.png" --windowed 1920x1080 --lang en --screen confirm
+# Landscape and English work too: the English screen says its lines in
+# English and none of the Chinese ones (--debug lists the text drawn).
+krun --screenshot "$ART/cli-kiosk-landscape-en.png" --windowed 1920x1080 --lang en \
+     --screen confirm --debug
 expect_rc 0 "landscape English"
+expect_eq "$OUT" "confirm $ART/cli-kiosk-landscape-en.png" "English: on the confirm screen"
+expect_in "$ERR" "kiosk: box " "English: --debug lists the text boxes"
+for line in "At window 1, 2, 5 (Administrative approvals)" "Please bring (complete list):" \
+            "Take a number" "Start again"; do
+  expect_in "$ERR" "$line" "English: the screen says \"$line\""
+done
+for line in 办理窗口 请准备以下材料 确认取号 回到首页; do
+  expect_not_in "$ERR" "$line" "English: no \"$line\""
+done
+krun --screenshot "$T/confirm-zh.png" --screen confirm --debug
+expect_in "$ERR" "确认取号" "Chinese by default: the screen says 确认取号"
+expect_not_in "$ERR" "Take a number" "Chinese by default: no English"
 
 # Command-line mistakes.
 krun --screen nowhere --screenshot "$T/x.png"
