@@ -38,18 +38,28 @@ static void busy(unsigned run_seed, int round, int ready)
      * (sanitizers, a loaded machine) and kills should land in the work. */
     if (write(ready, "r", 1) != 1)
         _exit(4);
-    close(ready);
     unsigned seed = run_seed ^ (unsigned)round * 2654435761u;
     static const char *const queues[] = {"A", "B", "C"};
     for (int i = 0;; i++) {
+        /* ... and once the first operation is in: from then on the
+         * parent's kill lands in work that has already written. */
+        if (i == 1) {
+            if (write(ready, "w", 1) != 1)
+                _exit(4);
+            close(ready);
+        }
         now += 1000;
         qh_clock_set(now);
         int w = 1 + (int)(rand_r(&seed) % 5);
-        switch (rand_r(&seed) % 9) {
+        /* The first operation always writes: a ticket. */
+        switch (i == 0 ? 0 : (int)(rand_r(&seed) % 9)) {
         case 0: case 1: {
             struct qh_issue_req req = {.queue = queues[rand_r(&seed) % 3],
                                        .green = rand_r(&seed) % 5 ? NULL : "elderly"};
-            qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err);
+            if (qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err) < 0 && i == 0) {
+                fprintf(stderr, "round %d: first issue: %s\n", round, err);
+                _exit(5);
+            }
             break;
         }
         case 2: qh_ticket_call_next(s, w, &t, err, sizeof err); break;
@@ -98,7 +108,7 @@ static void kill_nine(void **state)
     const unsigned run_seed = tu_seed("test_crash", (unsigned)time(NULL) ^ (unsigned)getpid());
     unsigned seed = run_seed;
     int64_t first = events();
-    int progressed = 0, cli_checks = 0;
+    int progressed = 0, waited = 0, cli_checks = 0;
     for (int r = 0; r < rounds; r++) {
         int64_t before = events();
         int pipefd[2];
@@ -110,11 +120,16 @@ static void kill_nine(void **state)
             busy(run_seed, r, pipefd[1]);
         }
         close(pipefd[1]);
-        /* One round in ten is killed while still opening the database;
-         * the rest anywhere in their first 40 ms of work. */
+        /* One round in ten is killed while still opening the database,
+         * one in ten in its first operations, the rest within 40 ms after
+         * the first operation committed.  The signals, not the delays,
+         * place the kills: a loaded machine only stretches the work. */
         char c;
-        if (r % 10 != 9 && read(pipefd[0], &c, 1) != 1)
+        int phase = r % 10 == 9 ? 0 : r % 10 == 8 ? 1 : 2;
+        if (phase >= 1 && read(pipefd[0], &c, 1) != 1)
             fail_msg("round %d: child died before starting", r);
+        if (phase == 2 && read(pipefd[0], &c, 1) != 1)
+            fail_msg("round %d: child died before its first operation", r);
         close(pipefd[0]);
         usleep(rand_r(&seed) % 40000);
         kill(p, SIGKILL);
@@ -129,7 +144,10 @@ static void kill_nine(void **state)
             fail_msg("round %d: %d problems after kill -9:\n%s\n%s", r, problems,
                      report, err);
         qh_store_close(s);
+        if (phase == 2 && events() <= before)
+            fail_msg("round %d: the first operation's event was lost in the kill", r);
         progressed += events() > before;
+        waited += phase == 2;
         if (cli && *cli && r % 25 == 24) {
             char cmd[1200];
             snprintf(cmd, sizeof cmd, "'%s' --db '%s' check >/dev/null", cli, path);
@@ -139,13 +157,9 @@ static void kill_nine(void **state)
             cli_checks++;
         }
     }
-    /* The kills must land while the child works, not before it starts. */
-    /* Most kills must land in the work (a loaded machine may delay the
-     * child past a short random delay now and then). */
-    if (progressed < rounds / 2)
-        fail_msg("only %d of %d rounds did any work before the kill",
-                 progressed, rounds);
-    assert_true(events() > first + rounds);
+    /* Eight rounds in ten were killed in work that had written. */
+    assert_true(progressed >= waited);
+    assert_true(events() >= first + waited);
     if (cli && *cli)
         assert_int_equal(cli_checks, rounds / 25);
     print_message("%d rounds, %d with progress, %lld events\n", rounds, progressed,

@@ -105,7 +105,7 @@ static int setup(void **state)
 {
     static struct fx x;
     if (!have_cupsd) {
-        print_message("no /usr/sbin/cupsd (Debian package cups): skipped\n");
+        tu_skip("no /usr/sbin/cupsd (Debian package cups): nothing printed");
         return 0;
     }
     tu_clock("2026-11-25T09:00:00+08:00");
@@ -387,5 +387,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(titles_cannot_stop_cupsd, setup, teardown),
     };
     signal(SIGPIPE, SIG_IGN);
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return tu_exit(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }
