@@ -62,13 +62,12 @@ static int serves(const struct qh_window_conf *wc, const char *queue)
     return 0;
 }
 
-int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
-                               char *err, size_t errlen)
+static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
+                         char *err, size_t errlen)
 {
     struct collect c = {snap, NULL, 0, 0};
     int rc;
 
-    memset(snap, 0, sizeof *snap);
     if ((rc = qh_store_hall_reload(s, err, errlen)) < 0)
         return rc;
     if (!qh_store_has_hall(s))
@@ -150,6 +149,20 @@ int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     return 0;
 }
 
+int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
+                               char *err, size_t errlen)
+{
+    /* One read transaction: counts, windows and calls of one moment, not
+     * a call whose window still shows the ticket before it. */
+    memset(snap, 0, sizeof *snap);
+    int rc = qh_store_begin_read(s, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = read_snapshot(s, snap, err, errlen);
+    qh_store_end_read(s);
+    return rc;
+}
+
 /* ---- heartbeat ---- */
 
 struct qh_display_beat {
@@ -187,10 +200,10 @@ static void *beat_main(void *ud)
         snprintf(hb.info, sizeof hb.info, "%s", b->info);
         pthread_mutex_unlock(&b->mu);
         int ok = 0;
-        /* Never create a database: a display pointed at the wrong path must
-         * not leave an empty hall behind. */
-        if (fresh && !s && access(b->path, F_OK) == 0)
-            qh_store_open(&s, b->path, 0, NULL, 0);
+        /* Never create a database, nor write into an empty file: a
+         * display pointed at the wrong path must leave nothing behind. */
+        if (fresh && !s)
+            qh_store_open(&s, b->path, QH_STORE_EXISTING, NULL, 0);
         if (fresh && s) {
             hb.at = qh_clock_now();
             ok = qh_store_heartbeat(s, &hb, NULL, 0) == 0;

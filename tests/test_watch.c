@@ -232,12 +232,12 @@ static void test_after_and_own_writes(void **state)
     struct qh_store *s = tu_store_new("watch-after");
     struct qh_watch *w;
     struct qh_event_row evs[10];
-    int64_t base = qh_store_last_event_id(s), ids[5];
+    int64_t base = tu_last_event(s), ids[5];
 
     (void)state;
     for (int i = 0; i < 5; i++) {
         assert_int_equal(add_event(s, i, 0, err, sizeof err), 0);
-        ids[i] = qh_store_last_event_id(s);
+        ids[i] = tu_last_event(s);
     }
     /* after = the second event: the third onwards. */
     assert_int_equal(qh_watch_open(&w, s, ids[1], err, sizeof err), 0);
@@ -263,7 +263,7 @@ static void test_after_and_own_writes(void **state)
     qh_watch_close(w);
 
     /* after = the last id: nothing old; "call again while it returns max". */
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     assert_int_equal(qh_watch_read(w, evs, 10, err, sizeof err), 0);
     qh_watch_close(w);
@@ -290,7 +290,7 @@ static void test_idle_wait_times_out(void **state)
     int64_t t0, ms;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     assert_true(qh_watch_fd(w) >= 0);
     assert_int_equal(qh_watch_timeout_ms(w), 1000);
@@ -319,7 +319,7 @@ static void test_other_files_ignored(void **state)
     int64_t t0;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     snprintf(other, sizeof other, "%s.other", qh_store_path(s));
     f = fopen(other, "w");
@@ -342,7 +342,7 @@ static void test_other_process_in_order(void **state)
     pid_t pid;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     /* Bursts with and without gaps, two writers one after the other. */
     pid = spawn_writer(qh_store_path(s), 200, 0, 300, 0, 0);
@@ -365,7 +365,7 @@ static void test_wake_up_is_fast(void **state)
     pid_t pid;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     /* Spaced wider than the bound, so each commit finds the reader asleep
      * in poll and a reader that sees each commit one late fails. */
@@ -389,7 +389,7 @@ static void test_wal_disappears(void **state)
     char err[QH_ERRLEN], path[4096], wal[4200];
     struct qh_store *s = tu_store_new("watch-wal");
     struct qh_watch *w;
-    int64_t base = qh_store_last_event_id(s);
+    int64_t base = tu_last_event(s);
     pid_t pid;
 
     (void)state;
@@ -423,7 +423,7 @@ static void test_across_checkpoints(void **state)
     pid_t pid;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     pid = spawn_writer(qh_store_path(s), 2500, 0, 0, 400, 0);
     collect(w, 0, 2500, 120000, NULL);
@@ -455,7 +455,7 @@ static void test_without_inotify(void **state)
 
     (void)state;
     assert_int_equal(qh_store_open(&s, ":memory:", 0, err, sizeof err), 0);
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     assert_int_equal(qh_watch_fd(w), -1);
     assert_int_equal(qh_watch_timeout_ms(w), 100);

@@ -83,3 +83,12 @@ const char *tu_artefacts(void)
     mkdir(a, 0755);
     return a;
 }
+
+int64_t tu_last_event(struct qh_store *s)
+{
+    char err[QH_ERRLEN];
+    int64_t id = 0;
+    if (qh_store_last_event_id(s, &id, err, sizeof err) < 0)
+        fail_msg("last event: %s", err);
+    return id;
+}

@@ -26,5 +26,7 @@ void tu_clock_advance(int seconds);
 const char *tu_src(const char *rel);
 /* Directory for test artefacts (created). */
 const char *tu_artefacts(void);
+/* The id of the last event; fails the test on error. */
+int64_t tu_last_event(struct qh_store *s);
 
 #endif
