@@ -36,7 +36,7 @@ enum {
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_AHEAD_COUNTED, Q_AHEAD_NEW, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
-    Q_BLANK,
+    Q_CALLS_EACH, Q_BLANK,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
@@ -235,6 +235,15 @@ static const char *const sql[Q_COUNT] = {
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket"
                             " WHERE id BETWEEN ?1 AND ?2 AND state = ?3"
                             " ORDER BY issued_at, id",
+    /* The day's last calls, newest first, in event order: two windows
+     * calling in the same second are still told apart.  Through
+     * event_ticket (which leaves issued events out): the day's tickets'
+     * events, not the year's log. */
+    [Q_CALLS_EACH] = "SELECT " TICKET_COLS ", c.ev FROM (SELECT ticket, max(id) AS ev"
+                     " FROM event INDEXED BY event_ticket WHERE ticket BETWEEN ?1 AND ?2"
+                     " AND type <> 'issued' AND type IN ('called', 'recalled', 'called_back')"
+                     " GROUP BY ticket ORDER BY ev DESC LIMIT ?3) c"
+                     " JOIN ticket ON ticket.id = c.ticket ORDER BY c.ev DESC",
     /* Anything at all in the database (migrations add no rows). */
     [Q_BLANK] = "SELECT NOT (EXISTS (SELECT 1 FROM setting) OR EXISTS (SELECT 1 FROM event)"
                 " OR EXISTS (SELECT 1 FROM ticket) OR EXISTS (SELECT 1 FROM staff)"
@@ -2052,6 +2061,27 @@ int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
         read_ticket(st, &t);
         n++;
         if (fn(&t, ud))
+            break;
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return rc_of(src);
+    return n;
+}
+
+int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
+                        int (*fn)(const struct qh_ticket_row *, int64_t, void *),
+                        void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_CALLS_EACH);
+    bind_day_range(st, 1, day);
+    sqlite3_bind_int(st, 3, limit);
+    int n = 0, src;
+    struct qh_ticket_row t;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        read_ticket(st, &t);
+        n++;
+        if (fn(&t, sqlite3_column_int64(st, 22), ud))
             break;
     }
     sqlite3_reset(st);

@@ -284,6 +284,15 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
 int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
                          int (*fn)(const struct qh_ticket_row *, void *),
                          void *ud);
+/* The last `limit` tickets of `day` that were called (called, recalled,
+ * called back), the latest call first: fn gets each as stored and the id
+ * of the event of its last call.  The order is the event log's, not the
+ * call times': two windows that call in the same second are told apart,
+ * the later call first.  Returns the number visited or < 0. */
+int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
+                        int (*fn)(const struct qh_ticket_row *, int64_t event,
+                                  void *),
+                        void *ud);
 /* Expire every open ticket from days before `day`, with an `expired` event
  * each; returns the count. */
 int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
