@@ -80,9 +80,19 @@ int cli_usage_error(struct ctx *c, const char *fmt, ...)
     return 2;
 }
 
-/* A library failure: its one-line message (or the code's description). */
+/* The open database, for cli_fail to describe a damaged one. */
+static struct qh_store *open_store;
+
+/* A library failure: its one-line message (or the code's description).  A
+ * damaged database is named with what the store's check finds in it, even
+ * when the read that found it had no message to give (a count, a lookup). */
 int cli_fail(int rc, const char *err)
 {
+    static char report[REPORTLEN];
+    char damage[1024];
+    if (rc == QH_E_CORRUPT && open_store && (!err || !strstr(err, "integrity_check")) &&
+        qh_store_check(open_store, report, sizeof report, damage, sizeof damage) == QH_E_CORRUPT)
+        err = damage;
     cli_say("%s", err && *err ? err : qh_strerror(rc));
     return qh_err_exit_status(rc);
 }
@@ -454,18 +464,22 @@ static int ensure_hall(struct ctx *c)
 
 static int open_db(struct ctx *c)
 {
-    char path[4096], err[QH_ERRLEN];
+    /* Room for what integrity_check says about a damaged file. */
+    char path[4096], err[1024];
     int st = db_path(c, path, sizeof path);
     if (st)
         return st;
+    int flags = (c->lang == QH_LANG_EN ? QH_STORE_EN : 0) |
+                (c->cmd->flags & F_READONLY ? QH_STORE_READONLY : 0);
     int rc = qh_store_check_perms(path, c->lang, err, sizeof err);
     if (rc > 0)
         cli_say("%s", err);
-    if (rc < 0 || (rc = qh_store_open(&c->s, path, 0, err, sizeof err)) < 0)
+    if (rc < 0 || (rc = qh_store_open(&c->s, path, flags, err, sizeof err)) < 0)
         return cli_fail(rc, err);
     qh_store_set_lang(c->s, c->lang);
     qh_store_set_actor(c->s, "cli");
-    if (c->cmd->flags & F_NOHALL)
+    open_store = c->s;
+    if (c->cmd->flags & (F_NOHALL | F_READONLY))
         return 0;
     return ensure_hall(c);
 }
@@ -938,8 +952,13 @@ static int cmd_status(struct ctx *c)
         const struct qh_window_conf *wc = &h->windows[i];
         struct qh_window_row w;
         struct qh_ticket_row t;
-        int have_w = qh_store_window_get(c->s, wc->number, &w) == 0;
-        int have_t = qh_store_ticket_at_window(c->s, day, wc->number, &t) == 0;
+        int rw = qh_store_window_get(c->s, wc->number, &w);
+        int rt = qh_store_ticket_at_window(c->s, day, wc->number, &t);
+        if ((rw < 0 && rw != QH_E_NOTFOUND) || (rt < 0 && rt != QH_E_NOTFOUND)) {
+            st = cli_fail(rw < 0 && rw != QH_E_NOTFOUND ? rw : rt, NULL);
+            goto out;
+        }
+        int have_w = rw == 0, have_t = rt == 0;
         const char *state = window_state(&w, have_w, &t, have_t);
         const char *name = en && wc->name_en[0] ? wc->name_en : wc->name;
         const char *staff = have_w && w.staff[0] ? w.staff : NULL;
@@ -974,7 +993,11 @@ static int cmd_status(struct ctx *c)
         qh_buf_puts(&arr, "[");
     }
     struct hb_ctx hc = {c, &arr, &one, qh_clock_now(), 0};
-    qh_store_heartbeat_each(c->s, heartbeat_one, &hc);
+    int rc = qh_store_heartbeat_each(c->s, heartbeat_one, &hc);
+    if (rc < 0) {
+        st = cli_fail(rc, NULL);
+        goto out;
+    }
     cli_report_status(c, &b);
     if (c->json) {
         qh_buf_puts(&arr, "]");
@@ -1267,6 +1290,7 @@ static int cmd_staff_add(struct ctx *c)
 struct staff_list {
     struct ctx *c;
     struct qh_buf *b;
+    int rc;                   /* a read that failed: the list stops */
 };
 
 static int staff_one(const struct qh_staff_row *st, void *ud)
@@ -1275,8 +1299,10 @@ static int staff_one(const struct qh_staff_row *st, void *ud)
     struct ctx *c = l->c;
     int window = qh_store_window_of_staff(c->s, st->id);
     int locked = st->locked_until > qh_clock_now();
-    if (window < 0)
-        window = 0;
+    if (window < 0) {
+        l->rc = window;
+        return 1;
+    }
     if (!c->json) {
         printf("%-12s %-12s %-6s", st->id, st->name, st->role);
         if (window)
@@ -1305,10 +1331,12 @@ static int staff_one(const struct qh_staff_row *st, void *ud)
 static int cmd_staff_list(struct ctx *c)
 {
     struct qh_buf b;
-    struct staff_list l = { c, &b };
+    struct staff_list l = { c, &b, 0 };
     qh_buf_init(&b);
     qh_buf_puts(&b, "[");
     int rc = qh_store_staff_each(c->s, staff_one, &l);
+    if (rc >= 0 && l.rc < 0)
+        rc = l.rc;
     if (rc < 0) {
         qh_buf_fini(&b);
         return cli_fail(rc, NULL);
@@ -1342,7 +1370,7 @@ static int cmd_backup(struct ctx *c)
 static int cmd_check(struct ctx *c)
 {
     static char report[REPORTLEN];
-    char err[QH_ERRLEN];
+    char err[1024];
     report[0] = '\0';
     int n = qh_store_check(c->s, report, sizeof report, err, sizeof err);
     if (n < 0)
@@ -1461,7 +1489,7 @@ static const struct cmd cmds[] = {
       "列出工作人员", "list staff members" },
     { "backup", cmd_backup, "", 1, 1, 0, "backup FILE",
       "在线备份数据库到新文件", "back the database up to a new file" },
-    { "check", cmd_check, "", 0, 0, 0, "check",
+    { "check", cmd_check, "", 0, 0, F_READONLY, "check",
       "检查数据库一致性：有问题时退出状态为 1",
       "check the database; exit status 1 if problems are found" },
     { "help", cmd_help, "", 0, 2, F_NODB, "help [COMMAND]",
@@ -1684,10 +1712,12 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!(c->cmd->flags & F_NODB) && (st = open_db(c))) {
+        open_store = NULL;
         qh_store_close(c->s);
         return st;
     }
     st = c->cmd->run(c);
+    open_store = NULL;
     qh_store_close(c->s);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_say("stdout: %s", strerror(errno));

@@ -40,7 +40,9 @@ struct ctx {
     struct opt opt[MAXOPT];
 };
 
-enum { F_NODB = 1, F_NOHALL = 2 };
+/* F_READONLY: the command only reads (check): the database is opened
+ * read-only, never created, migrated or given a hall. */
+enum { F_NODB = 1, F_NOHALL = 2, F_READONLY = 4 };
 
 struct cmd {
     const char *name;         /* "issue", "import services" */

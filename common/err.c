@@ -24,6 +24,7 @@ const char *qh_strerror(int rc)
     case QH_E_USAGE: return "bad usage";
     case QH_E_EXISTS: return "already exists";
     case QH_E_BUSY: return "database busy";
+    case QH_E_CORRUPT: return "database damaged";
     }
     return "unknown error";
 }
@@ -69,6 +70,7 @@ int qh_err_exit_status(int rc)
     case QH_E_PARSE: case QH_E_USAGE:
         return 2;
     case QH_E_NOMEM: case QH_E_IO: case QH_E_DB: case QH_E_BUSY:
+    case QH_E_CORRUPT:
         return 3;
     }
     return 3;

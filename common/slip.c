@@ -56,7 +56,8 @@ int qh_slip_load(struct qh_store *s, const char *number, struct qh_slip *out,
     out->lang = qh_store_lang(s);
     if (out->ticket.service[0])
         qh_store_service_get(s, out->ticket.service, &out->service);
-    qh_ticket_info(s, &out->ticket, &out->info);
+    if ((rc = qh_ticket_info(s, &out->ticket, &out->info)) < 0)
+        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
     return 0;
 }
 

@@ -581,8 +581,10 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
      * the whole day's tickets. */
     if (c && !c->today_at) {
         ewt_today(s, h, t->day, &c->hist, &c->today);
-        c->today_event = qh_store_last_event_id(s);
-        c->today_at = now;
+        /* Without the log's end the next refresh would read the whole
+         * log: then the day is read again next time instead. */
+        if (qh_store_last_event_id(s, &c->today_event, NULL, 0) == 0)
+            c->today_at = now;
         c->pace_gen++;
     } else if (c && (now - c->today_at > EWT_TODAY_REFRESH_MS || now < c->today_at)) {
         double pace[QH_MAX_QUEUES];

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ enum {
     Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_AHEAD_COUNTED, Q_AHEAD_NEW, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
+    Q_CALLS_EACH, Q_BLANK,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
@@ -233,6 +235,19 @@ static const char *const sql[Q_COUNT] = {
     [Q_TICKET_EACH_STATE] = "SELECT " TICKET_COLS " FROM ticket"
                             " WHERE id BETWEEN ?1 AND ?2 AND state = ?3"
                             " ORDER BY issued_at, id",
+    /* The day's last calls, newest first, in event order: two windows
+     * calling in the same second are still told apart.  Through
+     * event_ticket (which leaves issued events out): the day's tickets'
+     * events, not the year's log. */
+    [Q_CALLS_EACH] = "SELECT " TICKET_COLS ", c.ev FROM (SELECT ticket, max(id) AS ev"
+                     " FROM event INDEXED BY event_ticket WHERE ticket BETWEEN ?1 AND ?2"
+                     " AND type <> 'issued' AND type IN ('called', 'recalled', 'called_back')"
+                     " GROUP BY ticket ORDER BY ev DESC LIMIT ?3) c"
+                     " JOIN ticket ON ticket.id = c.ticket ORDER BY c.ev DESC",
+    /* Anything at all in the database (migrations add no rows). */
+    [Q_BLANK] = "SELECT NOT (EXISTS (SELECT 1 FROM setting) OR EXISTS (SELECT 1 FROM event)"
+                " OR EXISTS (SELECT 1 FROM ticket) OR EXISTS (SELECT 1 FROM staff)"
+                " OR EXISTS (SELECT 1 FROM service))",
     [Q_EXPIRE_EVENTS] =
         "INSERT INTO event(at, type, ticket, number, queue, win, staff, detail)"
         " SELECT ?2, 'expired', id, number, queue, win, staff,"
@@ -722,17 +737,75 @@ static int busy_wait(void *ud, int count)
     return 1;
 }
 
+/* The QH_E_* code of an SQLite result code. */
+static int rc_of(int src)
+{
+    int base = src & 0xff;
+    if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+        return QH_E_BUSY;
+    /* Not NOTADB: a file that is no database at all (a wrong --db) is not
+     * one to restore. */
+    if (base == SQLITE_CORRUPT)
+        return QH_E_CORRUPT;
+    if (src == SQLITE_CONSTRAINT_PRIMARYKEY || src == SQLITE_CONSTRAINT_UNIQUE)
+        return QH_E_EXISTS;
+    if (base == SQLITE_NOMEM)
+        return QH_E_NOMEM;
+    return QH_E_DB;
+}
+
+/* A damaged file is not a passing fault: the hall must stop and restore a
+ * backup, so the message says so and quotes what SQLite's own check finds
+ * (its first problems, or SQLite's message if it finds none). */
+static int damaged(struct qh_store *s, char *err, size_t errlen)
+{
+    char found[512] = "", why[256], msg[1280];
+    sqlite3_stmt *st = NULL;
+    if (!err || !errlen)
+        return QH_E_CORRUPT;
+    snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(4)", -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            /* A row may hold several lines, under a "*** in database" one. */
+            const char *v = (const char *)sqlite3_column_text(st, 0);
+            for (const char *p = v; p && *p;) {
+                size_t k = strcspn(p, "\n"), n = strlen(found);
+                if (strncmp(p, "ok", k > 2 ? k : 2) && strncmp(p, "*** ", 4) &&
+                    n + 3 < sizeof found)
+                    snprintf(found + n, sizeof found - n, "%s%.*s", n ? "; " : "",
+                             (int)k, p);
+                p += k + (p[k] == '\n');
+            }
+        }
+    sqlite3_finalize(st);
+    if (found[0])
+        snprintf(msg, sizeof msg, QH_TR(s->lang,
+                 "数据库 %s 已损坏，请停用并用 qhall backup 做的备份恢复（PRAGMA integrity_check：%s）",
+                 "the database %s is damaged: stop using it and restore a backup made with"
+                 " qhall backup (PRAGMA integrity_check: %s)"), s->path, found);
+    else
+        snprintf(msg, sizeof msg, QH_TR(s->lang,
+                 "数据库 %s 已损坏，请停用并用 qhall backup 做的备份恢复（%s）",
+                 "the database %s is damaged: stop using it and restore a backup made with"
+                 " qhall backup (%s)"), s->path, why);
+    /* Cut at a character boundary: the caller's buffer may be short. */
+    size_t n = strlen(msg);
+    if (n >= errlen) {
+        n = errlen - 1;
+        while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(err, msg, n);
+    err[n] = '\0';
+    return QH_E_CORRUPT;
+}
+
 static int db_fail(struct qh_store *s, int src, char *err, size_t errlen,
                    const char *what)
 {
-    int rc = QH_E_DB;
-    int base = src & 0xff;
-    if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
-        rc = QH_E_BUSY;
-    else if (src == SQLITE_CONSTRAINT_PRIMARYKEY || src == SQLITE_CONSTRAINT_UNIQUE)
-        rc = QH_E_EXISTS;
-    else if (base == SQLITE_NOMEM)
-        rc = QH_E_NOMEM;
+    int rc = rc_of(src);
+    if (rc == QH_E_CORRUPT && s && s->db)
+        return damaged(s, err, errlen);
     return qh_err(err, errlen, rc, "%s: %s", what,
                   s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 }
@@ -782,19 +855,45 @@ static int exec_stmt(struct qh_store *s, sqlite3_stmt *st, char *err,
     return 0;
 }
 
-/* First column of the first row as an integer; def when no row. */
-static int64_t scalar(struct qh_store *s, sqlite3_stmt *st, int64_t def)
+/* After a loop over st's rows: reset it, and the failure if the last step
+ * (src) was neither a row nor the end. */
+static int exec_end(struct qh_store *s, sqlite3_stmt *st, int src, char *err,
+                    size_t errlen, const char *what)
 {
-    int64_t v = def;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        v = sqlite3_column_int64(st, 0);
+    int xrc = sqlite3_extended_errcode(s->db);
     sqlite3_reset(st);
-    (void)s;
-    return v;
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return db_fail(s, xrc, err, errlen, what);
+    return 0;
+}
+
+/* First column of the first row as an integer into *out, def when there
+ * is no row or it is NULL: 0, or the failure (a read that fails is never
+ * taken for "none": a last event id of 0 would replay the whole log). */
+static int scalar(struct qh_store *s, sqlite3_stmt *st, int64_t def, int64_t *out,
+                  char *err, size_t errlen, const char *what)
+{
+    int src = sqlite3_step(st);
+    int xrc = sqlite3_extended_errcode(s->db);
+    *out = def;
+    if (src == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return db_fail(s, xrc, err, errlen, what);
+    return 0;
+}
+
+/* A count read by scalar: the count, or < 0. */
+static int count_of(struct qh_store *s, sqlite3_stmt *st, const char *what)
+{
+    int64_t n;
+    int rc = scalar(s, st, 0, &n, NULL, 0, what);
+    return rc < 0 ? rc : (int)n;
 }
 
 /* Step a statement that returns at most one row, reading it with fn:
- * 0, QH_E_NOTFOUND, or QH_E_BUSY/QH_E_DB. */
+ * 0, QH_E_NOTFOUND, or QH_E_BUSY/QH_E_CORRUPT/QH_E_DB. */
 static int one_row(sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *), void *out)
 {
     int src = sqlite3_step(st);
@@ -803,7 +902,7 @@ static int one_row(sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *), void *o
         fn(st, out);
         rc = 0;
     } else if (src != SQLITE_DONE) {
-        rc = (src & 0xff) == SQLITE_BUSY ? QH_E_BUSY : QH_E_DB;
+        rc = rc_of(src);
     }
     sqlite3_reset(st);
     return rc;
@@ -850,9 +949,12 @@ static int migrate_steps(struct qh_store *s, char *err, size_t errlen)
         int version = 0;
         if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
             return db_fail(s, sqlite3_errcode(s->db), err, errlen, "schema");
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
             version = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
+        if (src != SQLITE_ROW)
+            return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
         if (version > NMIGRATIONS)
             return qh_err(err, errlen, QH_E_DB,
                           "%s: schema version %d is newer than this qhall (%d)",
@@ -861,7 +963,7 @@ static int migrate_steps(struct qh_store *s, char *err, size_t errlen)
             return 0;
         /* Re-read the version inside the write lock: another program may
          * have migrated between our read and our lock. */
-        int src = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        src = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         if (src)
             return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
         if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL)) {
@@ -941,13 +1043,30 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     }
     snprintf(s->actor, sizeof s->actor, "lib");
+    s->lang = (flags & QH_STORE_EN) ? QH_LANG_EN : QH_LANG_ZH;
+    /* Only the CLI makes a database: a screen or a check pointed at the
+     * wrong path must not leave a file behind, nor make a schema in an
+     * empty file that is meant to be something else. */
+    struct stat fst;
+    if ((flags & (QH_STORE_READONLY | QH_STORE_EXISTING)) && stat(path, &fst) < 0) {
+        rc = qh_err(err, errlen, QH_E_NOTFOUND, "%s: %s", path,
+                    QH_TR(s->lang, "没有这个数据库", "no such database"));
+        goto fail;
+    }
+    if ((flags & (QH_STORE_READONLY | QH_STORE_EXISTING)) && fst.st_size == 0) {
+        rc = qh_err(err, errlen, QH_E_NOTFOUND, "%s: %s", path,
+                    QH_TR(s->lang, "数据库是空文件，尚未初始化（请运行 qhall init）",
+                          "the database is an empty file, not set up yet (run qhall init)"));
+        goto fail;
+    }
     int oflags = SQLITE_OPEN_NOMUTEX |
                  ((flags & QH_STORE_READONLY) ? SQLITE_OPEN_READONLY
-                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+                  : (flags & QH_STORE_EXISTING) ? SQLITE_OPEN_READWRITE
+                                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     /* SQLite would create the file with the umask's mode (0644); an empty
      * private file made first is a new database to it, and its -wal and
      * -shm take that file's mode. */
-    if ((!(flags & QH_STORE_READONLY) &&
+    if ((!(flags & (QH_STORE_READONLY | QH_STORE_EXISTING)) &&
          (rc = qh_store_create_private(path, 0, s->lang, err, errlen)) < 0) ||
         (rc = qh_store_check_perms(path, s->lang, err, errlen)) < 0)
         goto fail;
@@ -977,7 +1096,7 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &s->q[i], NULL)) {
-            rc = qh_err(err, errlen, QH_E_DB, "%s: %s", path, sqlite3_errmsg(s->db));
+            rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, path);
             goto fail;
         }
     }
@@ -1047,7 +1166,7 @@ const char *qh_store_actor(const struct qh_store *s)
 
 int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
 {
-    if (s->in_tx)
+    if (s->in_tx || !sqlite3_get_autocommit(s->db))
         return qh_err(err, errlen, QH_E_STATE, "transaction already open");
     int rc = exec_stmt(s, stmt(s, Q_BEGIN), err, errlen, "begin");
     if (rc < 0)
@@ -1060,16 +1179,39 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
     char rev[32] = "";
     sqlite3_stmt *st = stmt(s, Q_SETTING_BEGIN);
     s->day_tx[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int src = sqlite3_step(st), xrc = sqlite3_extended_errcode(s->db);
+    if (src == SQLITE_ROW) {
         col_text(st, 0, rev, sizeof rev);
         col_text(st, 1, s->day_tx, sizeof s->day_tx);
     }
     sqlite3_reset(st);
+    if (src != SQLITE_ROW) {
+        rc = db_fail(s, xrc, err, errlen, "begin");
+        qh_store_rollback(s);
+        return rc;
+    }
     if (strcmp(rev, s->hall_rev) && (rc = qh_store_hall_reload(s, err, errlen)) < 0) {
         qh_store_rollback(s);
         return rc;
     }
     return 0;
+}
+
+int qh_store_begin_read(struct qh_store *s, char *err, size_t errlen)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        return qh_err(err, errlen, QH_E_STATE, "transaction already open");
+    return exec_stmt(s, stmt(s, Q_BEGIN_READ), err, errlen, "begin");
+}
+
+void qh_store_end_read(struct qh_store *s)
+{
+    /* Not a write transaction's end: that is commit or rollback. */
+    if (!s || s->in_tx || sqlite3_get_autocommit(s->db))
+        return;
+    sqlite3_stmt *st = stmt(s, Q_COMMIT);
+    sqlite3_step(st);
+    sqlite3_reset(st);
 }
 
 int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
@@ -1132,18 +1274,25 @@ int qh_store_data_version(struct qh_store *s, int64_t *out,
 
 /* ---- settings and hall ---- */
 
-int qh_store_setting_get(struct qh_store *s, const char *key,
-                         char *out, size_t outlen)
+/* 1 found (into out), 0 not, or the failure with its message. */
+static int setting_read(struct qh_store *s, const char *key, char *out,
+                        size_t outlen, char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_SETTING_GET);
     bind_text(st, 1, key);
-    int found = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int src = sqlite3_step(st), xrc = sqlite3_extended_errcode(s->db);
+    if (src == SQLITE_ROW)
         col_text(st, 0, out, outlen);
-        found = 1;
-    }
     sqlite3_reset(st);
-    return found;
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return db_fail(s, xrc, err, errlen, key);
+    return src == SQLITE_ROW;
+}
+
+int qh_store_setting_get(struct qh_store *s, const char *key,
+                         char *out, size_t outlen)
+{
+    return setting_read(s, key, out, outlen, NULL, 0);
 }
 
 int qh_store_day_behind(struct qh_store *s, const char *day)
@@ -1152,8 +1301,8 @@ int qh_store_day_behind(struct qh_store *s, const char *day)
     if (s->in_tx)
         return strcmp(s->day_tx, day) < 0;
     char last[16] = "";
-    qh_store_setting_get(s, "day", last, sizeof last);
-    return strcmp(last, day) < 0;
+    int rc = qh_store_setting_get(s, "day", last, sizeof last);
+    return rc < 0 ? rc : strcmp(last, day) < 0;
 }
 
 int qh_store_setting_set(struct qh_store *s, const char *key,
@@ -1172,103 +1321,115 @@ int qh_store_has_hall(struct qh_store *s)
     return s->has_hall;
 }
 
+int qh_store_is_blank(struct qh_store *s, char *err, size_t errlen)
+{
+    int64_t blank;
+    int rc = scalar(s, stmt(s, Q_BLANK), 0, &blank, err, errlen, "database");
+    return rc < 0 ? rc : blank != 0;
+}
+
 const struct qh_hall_conf *qh_store_hall(struct qh_store *s)
 {
     return &s->hall;
 }
 
-static int setting_int(struct qh_store *s, const char *key, int def)
+/* An integer setting into *v, left as it is when not set; 0 or < 0. */
+static int setting_int(struct qh_store *s, const char *key, int *v, char *err,
+                       size_t errlen)
 {
-    char v[32];
-    return qh_store_setting_get(s, key, v, sizeof v) ? atoi(v) : def;
+    char buf[32];
+    int rc = setting_read(s, key, buf, sizeof buf, err, errlen);
+    if (rc > 0)
+        *v = atoi(buf);
+    return rc < 0 ? rc : 0;
 }
 
-int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
+/* "a-b,c-d" minute spans into sp (at most QH_MAX_SPANS). */
+static void parse_spans(const char *v, struct qh_span *sp, int *n)
 {
-    struct qh_hall_conf *c = &s->hall;
+    *n = 0;
+    for (const char *p = v; *p && *n < QH_MAX_SPANS;) {
+        int a, b, k = 0;
+        if (sscanf(p, "%d-%d%n", &a, &b, &k) != 2)
+            break;
+        sp[*n].open_min = a;
+        sp[(*n)++].close_min = b;
+        p += k;
+        if (*p == ',')
+            p++;
+    }
+}
+
+/* The hall as stored into c (and each queue's key into qkey, its revision
+ * into rev): 1, 0 when there is none yet, or the first read that failed. */
+static int hall_read(struct qh_store *s, struct qh_hall_conf *c, int *qkey,
+                     char *rev, size_t revlen, char *err, size_t errlen)
+{
     char v[512];
-    (void)err;
-    (void)errlen;
-    svc_forget(s);
+    int rc, src;
+    sqlite3_stmt *st;
     qh_conf_defaults(c);
-    s->has_hall = 0;
-    s->hall_rev[0] = '\0';
-    if (!qh_store_setting_get(s, "hall_rev", s->hall_rev, sizeof s->hall_rev))
-        return 0;
-    qh_store_setting_get(s, "hall.name", c->name, sizeof c->name);
-    qh_store_setting_get(s, "hall.name_en", c->name_en, sizeof c->name_en);
-    qh_store_setting_get(s, "hall.timezone", c->timezone, sizeof c->timezone);
-    qh_store_setting_get(s, "hall.notice", c->notice, sizeof c->notice);
-    qh_store_setting_get(s, "hall.notice_en", c->notice_en, sizeof c->notice_en);
-    c->days = (unsigned)setting_int(s, "hall.days", (int)c->days);
-    c->recall_limit = setting_int(s, "hall.recall_limit", c->recall_limit);
-    c->green_bonus_minutes = setting_int(s, "hall.green_bonus_minutes",
-                                         c->green_bonus_minutes);
-    c->target_wait_minutes = setting_int(s, "hall.target_wait_minutes",
-                                         c->target_wait_minutes);
-    c->followup_days = setting_int(s, "stats.followup_days", c->followup_days);
-    qh_store_setting_get(s, "stats.holiday_file", c->holiday_file,
-                         sizeof c->holiday_file);
-    c->weight_attendance = setting_int(s, "stats.weight_attendance", c->weight_attendance);
-    c->weight_cases = setting_int(s, "stats.weight_cases", c->weight_cases);
-    c->weight_speed = setting_int(s, "stats.weight_speed", c->weight_speed);
-    c->weight_rating = setting_int(s, "stats.weight_rating", c->weight_rating);
-    c->weight_followup = setting_int(s, "stats.weight_followup", c->weight_followup);
-    c->default_handle_minutes = setting_int(s, "hall.default_handle_minutes",
-                                            c->default_handle_minutes);
-    c->checkin_early_minutes = setting_int(s, "hall.checkin_early_minutes",
-                                           c->checkin_early_minutes);
-    c->checkin_late_minutes = setting_int(s, "hall.checkin_late_minutes",
-                                          c->checkin_late_minutes);
-    qh_store_setting_get(s, "printer.name", c->printer.name, sizeof c->printer.name);
-    c->printer.width = setting_int(s, "printer.width", c->printer.width);
-    qh_store_setting_get(s, "printer.kind", c->printer.kind, sizeof c->printer.kind);
-    qh_store_setting_get(s, "printer.qr", c->printer.qr, sizeof c->printer.qr);
-    c->kiosk.idle_seconds = setting_int(s, "kiosk.idle_seconds", c->kiosk.idle_seconds);
-    c->kiosk.countdown_seconds = setting_int(s, "kiosk.countdown_seconds",
-                                             c->kiosk.countdown_seconds);
-    if (qh_store_setting_get(s, "kiosk.speak", v, sizeof v))
+    if ((rc = setting_read(s, "hall_rev", rev, revlen, err, errlen)) <= 0)
+        return rc;
+#define GET(key, buf) \
+    if ((rc = setting_read(s, key, buf, sizeof buf, err, errlen)) < 0) return rc
+#define GETI(key, field) \
+    if ((rc = setting_int(s, key, &(field), err, errlen)) < 0) return rc
+    GET("hall.name", c->name);
+    GET("hall.name_en", c->name_en);
+    GET("hall.timezone", c->timezone);
+    GET("hall.notice", c->notice);
+    GET("hall.notice_en", c->notice_en);
+    int days = (int)c->days;
+    GETI("hall.days", days);
+    c->days = (unsigned)days;
+    GETI("hall.recall_limit", c->recall_limit);
+    GETI("hall.green_bonus_minutes", c->green_bonus_minutes);
+    GETI("hall.target_wait_minutes", c->target_wait_minutes);
+    GETI("stats.followup_days", c->followup_days);
+    GET("stats.holiday_file", c->holiday_file);
+    GETI("stats.weight_attendance", c->weight_attendance);
+    GETI("stats.weight_cases", c->weight_cases);
+    GETI("stats.weight_speed", c->weight_speed);
+    GETI("stats.weight_rating", c->weight_rating);
+    GETI("stats.weight_followup", c->weight_followup);
+    GETI("hall.default_handle_minutes", c->default_handle_minutes);
+    GETI("hall.checkin_early_minutes", c->checkin_early_minutes);
+    GETI("hall.checkin_late_minutes", c->checkin_late_minutes);
+    GET("printer.name", c->printer.name);
+    GETI("printer.width", c->printer.width);
+    GET("printer.kind", c->printer.kind);
+    GET("printer.qr", c->printer.qr);
+    GETI("kiosk.idle_seconds", c->kiosk.idle_seconds);
+    GETI("kiosk.countdown_seconds", c->kiosk.countdown_seconds);
+    GETI("display.announce_repeat", c->display.announce_repeat);
+    GETI("display.volume", c->display.volume);
+#undef GET
+#undef GETI
+    if ((rc = setting_read(s, "kiosk.speak", v, sizeof v, err, errlen)) < 0)
+        return rc;
+    if (rc)
         c->kiosk.speak = strcmp(v, "yes") == 0;
-    c->display.announce_repeat = setting_int(s, "display.announce_repeat",
-                                             c->display.announce_repeat);
-    c->display.volume = setting_int(s, "display.volume", c->display.volume);
-    if (qh_store_setting_get(s, "display.quiet", v, sizeof v)) {
-        c->display.nquiet = 0;
-        for (char *p = v; *p && c->display.nquiet < QH_MAX_SPANS;) {
-            int a, b, n = 0;
-            if (sscanf(p, "%d-%d%n", &a, &b, &n) != 2)
-                break;
-            c->display.quiet[c->display.nquiet].open_min = a;
-            c->display.quiet[c->display.nquiet++].close_min = b;
-            p += n;
-            if (*p == ',')
-                p++;
-        }
-    }
-    if (qh_store_setting_get(s, "hall.spans", v, sizeof v)) {
-        c->nspans = 0;
-        for (char *p = v; *p && c->nspans < QH_MAX_SPANS;) {
-            int a, b, n = 0;
-            if (sscanf(p, "%d-%d%n", &a, &b, &n) != 2)
-                break;
-            c->spans[c->nspans].open_min = a;
-            c->spans[c->nspans++].close_min = b;
-            p += n;
-            if (*p == ',')
-                p++;
-        }
-    }
-    sqlite3_stmt *st = stmt(s, Q_QUOTA_ALL);
+    if ((rc = setting_read(s, "display.quiet", v, sizeof v, err, errlen)) < 0)
+        return rc;
+    if (rc)
+        parse_spans(v, c->display.quiet, &c->display.nquiet);
+    if ((rc = setting_read(s, "hall.spans", v, sizeof v, err, errlen)) < 0)
+        return rc;
+    if (rc)
+        parse_spans(v, c->spans, &c->nspans);
+    st = stmt(s, Q_QUOTA_ALL);
     c->nquotas = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && c->nquotas < QH_MAX_QUOTAS) {
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && c->nquotas < QH_MAX_QUOTAS) {
         struct qh_item_quota *q = &c->quotas[c->nquotas++];
         col_text(st, 0, q->code, sizeof q->code);
         q->quota = sqlite3_column_int(st, 1);
     }
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "quotas")) < 0)
+        return rc;
     st = stmt(s, Q_QUEUE_ALL);
     c->nqueues = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && c->nqueues < QH_MAX_QUEUES) {
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && c->nqueues < QH_MAX_QUEUES) {
         struct qh_queue_conf *q = &c->queues[c->nqueues++];
         col_text(st, 0, q->code, sizeof q->code);
         col_text(st, 1, q->name, sizeof q->name);
@@ -1278,12 +1439,13 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
         col_text(st, 4, k, sizeof k);
         q->klass = k[0];
         q->daily_quota = sqlite3_column_int(st, 5);
-        s->qkey[c->nqueues - 1] = sqlite3_column_int(st, 6);
+        qkey[c->nqueues - 1] = sqlite3_column_int(st, 6);
     }
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "queues")) < 0)
+        return rc;
     st = stmt(s, Q_WIN_ALL);
     c->nwindows = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && c->nwindows < QH_MAX_WINDOWS) {
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && c->nwindows < QH_MAX_WINDOWS) {
         struct qh_window_conf *w = &c->windows[c->nwindows++];
         w->number = sqlite3_column_int(st, 0);
         col_text(st, 1, w->name, sizeof w->name);
@@ -1295,9 +1457,38 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
             snprintf(w->queues[w->nqueues++], QH_CODE_LEN, "%s", tok);
         w->overflow_minutes = sqlite3_column_int(st, 4);
     }
-    sqlite3_reset(st);
-    s->has_hall = c->nqueues > 0;
-    return 0;
+    if ((rc = exec_end(s, st, src, err, errlen, "windows")) < 0)
+        return rc;
+    return 1;
+}
+
+int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
+{
+    /* Settings, queues and windows of one hall: read in one transaction
+     * (the caller's, or one of our own), never half of one `init` and
+     * half of the next.  On failure the hall loaded before stays, and
+     * hall_rev with it, so the next transaction tries again. */
+    struct qh_hall_conf *c = malloc(sizeof *c);
+    int qkey[QH_MAX_QUEUES] = {0}, own = sqlite3_get_autocommit(s->db), rc;
+    char rev[sizeof s->hall_rev] = "";
+    if (!c)
+        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    if (own && (rc = exec_stmt(s, stmt(s, Q_BEGIN_READ), err, errlen, "hall")) < 0)
+        goto out;
+    rc = hall_read(s, c, qkey, rev, sizeof rev, err, errlen);
+    if (own)
+        qh_store_end_read(s);
+    if (rc < 0)
+        goto out;
+    svc_forget(s);
+    s->hall = *c;
+    memcpy(s->qkey, qkey, sizeof s->qkey);
+    snprintf(s->hall_rev, sizeof s->hall_rev, "%s", rev);
+    s->has_hall = rc > 0 && c->nqueues > 0;
+    rc = 0;
+out:
+    free(c);
+    return rc;
 }
 
 int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
@@ -1392,8 +1583,10 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     if ((rc = exec_stmt(s, stmt(s, Q_WIN_CLEAR_UNUSED), err, errlen, "window")) < 0)
         goto out;
     {
-        int rev = setting_int(s, "hall_rev", 0) + 1;
-        SETI("hall_rev", rev);
+        int rev = 0;
+        if ((rc = setting_int(s, "hall_rev", &rev, err, errlen)) < 0)
+            goto out;
+        SETI("hall_rev", rev + 1);
     }
     rc = qh_store_hall_reload(s, err, errlen);
 out:
@@ -1477,7 +1670,7 @@ int qh_store_service_each(struct qh_store *s, const char *queue,
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return QH_E_DB;
+        return rc_of(src);
     return n;
 }
 
@@ -1486,7 +1679,7 @@ int qh_store_service_count(struct qh_store *s, const char *queue)
     sqlite3_stmt *st = stmt(s, queue ? Q_SERVICE_COUNT_QUEUE : Q_SERVICE_COUNT);
     if (queue)
         bind_text(st, 1, queue);
-    return (int)scalar(s, st, 0);
+    return count_of(s, st, "services");
 }
 
 /* ---- tickets ---- */
@@ -1556,8 +1749,8 @@ static void bind_day_range(sqlite3_stmt *st, int col, const char *day)
     sqlite3_bind_int64(st, col + 1, hi);
 }
 
-/* The last ticket with an id in lo..hi: its id (lo - 1 if none, < 0 on
- * error) and, unless issued_at is NULL, its issue time (0 if none). */
+/* The last ticket with an id in lo..hi: its id (lo - 1 if none, a QH_E_*
+ * code on error) and, unless issued_at is NULL, its issue time (0 if none). */
 static int64_t range_last(struct qh_store *s, int64_t lo, int64_t hi,
                           int64_t *issued_at)
 {
@@ -1570,7 +1763,7 @@ static int64_t range_last(struct qh_store *s, int64_t lo, int64_t hi,
         id = sqlite3_column_int64(st, 0);
         at = sqlite3_column_int64(st, 1);
     } else if (src != SQLITE_DONE) {
-        id = -1;
+        id = rc_of(src);
     }
     sqlite3_reset(st);
     if (issued_at)
@@ -1590,7 +1783,7 @@ static int seq_last(struct qh_store *s, const char *day, int key,
     int64_t lo = tid_base(day, key);
     int64_t last = range_last(s, lo, lo | TID_SEQ_MAX, issued_at);
     if (last < 0)
-        return QH_E_DB;
+        return (int)last;
     return last < lo ? 0 : (int)(last - lo);
 }
 
@@ -1605,7 +1798,7 @@ int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
     int64_t at;
     int last = seq_last(s, day, key, &at);
     if (last < 0)
-        return qh_err(err, errlen, QH_E_DB, "%s", sqlite3_errmsg(s->db));
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "ticket");
     if (last >= TID_SEQ_MAX)
         return qh_err(err, errlen, QH_E_QUOTA, "queue %s: no numbers left today",
                       queue);
@@ -1635,7 +1828,7 @@ int qh_store_service_issued_count(struct qh_store *s, const char *day,
     sqlite3_stmt *st = stmt(s, Q_SERVICE_ISSUED);
     bind_day_range(st, 1, day);
     bind_text(st, 3, service);
-    return (int)scalar(s, st, 0);
+    return count_of(s, st, "issued");
 }
 
 static void bind_ticket_mutable(sqlite3_stmt *st, const struct qh_ticket_row *t)
@@ -1702,7 +1895,7 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     if (at_end)
         after = s->next_after;
     else if (range_last(s, id & ~(int64_t)TID_SEQ_MAX, id - 1, &after) < 0)
-        return qh_err(err, errlen, QH_E_DB, "ticket: %s", sqlite3_errmsg(s->db));
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "ticket");
     s->next_id = 0;
     if (t->issued_at < after) {
         sqlite3_clear_bindings(st);
@@ -1807,7 +2000,7 @@ int qh_store_waiting_count(struct qh_store *s, const char *day,
 {
     sqlite3_stmt *st = stmt(s, Q_WAITING_COUNT);
     bind_queue_range(s, st, day, queue);
-    return (int)scalar(s, st, 0);
+    return count_of(s, st, "waiting");
 }
 
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
@@ -1826,16 +2019,19 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
         sqlite3_bind_int64(st, 7, t->id);
         if (new)
             sqlite3_bind_int(st, 8, t->seq);
-        int ahead = (int)scalar(s, st, -1);
+        int64_t ahead;
+        int rc = scalar(s, st, -1, &ahead, NULL, 0, "ahead");
+        if (rc < 0)
+            return rc;
         if (ahead >= 0)
-            return ahead;
+            return (int)ahead;
     }
     sqlite3_stmt *st = stmt(s, Q_AHEAD);
     bind_queue_range(s, st, t->day, t->queue);
     sqlite3_bind_int(st, 5, t->prio);
     sqlite3_bind_int64(st, 6, t->virtual_at);
     sqlite3_bind_int64(st, 7, t->id);
-    return (int)scalar(s, st, 0);
+    return count_of(s, st, "ahead");
 }
 
 int qh_store_queue_services(struct qh_store *s, const char *day,
@@ -1855,7 +2051,7 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return QH_E_DB;
+        return rc_of(src);
     return n;
 }
 
@@ -1877,7 +2073,28 @@ int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
     }
     sqlite3_reset(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return QH_E_DB;
+        return rc_of(src);
+    return n;
+}
+
+int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
+                        int (*fn)(const struct qh_ticket_row *, int64_t, void *),
+                        void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_CALLS_EACH);
+    bind_day_range(st, 1, day);
+    sqlite3_bind_int(st, 3, limit);
+    int n = 0, src;
+    struct qh_ticket_row t;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        read_ticket(st, &t);
+        n++;
+        if (fn(&t, sqlite3_column_int64(st, 22), ud))
+            break;
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return rc_of(src);
     return n;
 }
 
@@ -1886,28 +2103,33 @@ int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
  * (qh_store_ticket_insert), so any still waiting is on the service day
  * the "day" setting names: every earlier one closed them at its own
  * rollover. */
-static void bind_expire(struct qh_store *s, sqlite3_stmt *st, const char *day)
+static int bind_expire(struct qh_store *s, sqlite3_stmt *st, const char *day,
+                       char *err, size_t errlen)
 {
     char last[16] = "";
-    qh_store_setting_get(s, "day", last, sizeof last);
+    int rc = setting_read(s, "day", last, sizeof last, err, errlen);
+    if (rc < 0)
+        return rc;
     bind_text(st, 1, day);
     sqlite3_bind_int64(st, 4, *last ? tid_base(last, 0) : 0);
     sqlite3_bind_int64(st, 5, tid_base(day, 0) - 1);
+    return 0;
 }
 
 int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
                            char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_EXPIRE_EVENTS);
-    bind_expire(s, st, day);
-    sqlite3_bind_int64(st, 2, now);
-    bind_text(st, 3, s->actor);
-    int rc = exec_stmt(s, st, err, errlen, "expire");
+    int rc = bind_expire(s, st, day, err, errlen);
     if (rc < 0)
         return rc;
-    st = stmt(s, Q_EXPIRE_TICKETS);
-    bind_expire(s, st, day);
+    sqlite3_bind_int64(st, 2, now);
+    bind_text(st, 3, s->actor);
     if ((rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
+        return rc;
+    st = stmt(s, Q_EXPIRE_TICKETS);
+    if ((rc = bind_expire(s, st, day, err, errlen)) < 0 ||
+        (rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
         return rc;
     return sqlite3_changes(s->db);
 }
@@ -1987,9 +2209,10 @@ int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
     return events_read(s, st, out, max, err, errlen);
 }
 
-int64_t qh_store_last_event_id(struct qh_store *s)
+int qh_store_last_event_id(struct qh_store *s, int64_t *out, char *err,
+                           size_t errlen)
 {
-    return scalar(s, stmt(s, Q_EVENT_LAST), 0);
+    return scalar(s, stmt(s, Q_EVENT_LAST), 0, out, err, errlen, "last event");
 }
 
 /* ---- windows ---- */
@@ -2031,7 +2254,7 @@ int qh_store_window_of_staff(struct qh_store *s, const char *staff)
 {
     sqlite3_stmt *st = stmt(s, Q_WIN_OF_STAFF);
     bind_text(st, 1, staff);
-    return (int)scalar(s, st, 0);
+    return count_of(s, st, "window");
 }
 
 /* ---- staff ---- */
@@ -2093,16 +2316,16 @@ int qh_store_staff_each(struct qh_store *s,
                         void *ud)
 {
     sqlite3_stmt *st = stmt(s, Q_STAFF_ALL);
-    int n = 0;
+    int n = 0, src;
     struct qh_staff_row r;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         read_staff(st, &r);
         n++;
         if (fn(&r, ud))
             break;
     }
     sqlite3_reset(st);
-    return n;
+    return src == SQLITE_ROW || src == SQLITE_DONE ? n : rc_of(src);
 }
 
 /* ---- appointments ---- */
@@ -2202,7 +2425,7 @@ static int expected_state(const char *type, const char *detail)
 int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
                    char *err, size_t errlen)
 {
-    int n = 0, src;
+    int n = 0, src, broken = 0;
     sqlite3_stmt *st;
     if (report && reportlen)
         report[0] = '\0';
@@ -2213,58 +2436,73 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
     st = stmt(s, Q_CHECK_INTEGRITY);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
-        if (v && strcmp(v, "ok"))
+        if (v && strcmp(v, "ok")) {
             PROBLEM("sqlite: %s", v);
+            broken = 1;
+        }
     }
-    if (src != SQLITE_DONE)
-        PROBLEM("sqlite: integrity_check failed: %s", sqlite3_errmsg(s->db));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "integrity_check")) < 0)
+        goto out;
+    /* A damaged file is no lifecycle problem to list: it is an error
+     * (exit 3), and what the checks below would read is not to be
+     * trusted. */
+    if (broken) {
+        rc = damaged(s, err, errlen);
+        goto out;
+    }
     st = stmt(s, Q_CHECK_FK);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("foreign key: %s row %lld points to a missing %s",
                 sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
                 sqlite3_column_text(st, 2));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_WINDOW);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("window %d on %s holds several tickets: %s", sqlite3_column_int(st, 1),
                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 2));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_SEQ);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("numbers of queue %s on %s: %d tickets, highest %d",
                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
                 sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_ID);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("ticket %s %s: id %lld is not its number's place",
                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
                 (long long)sqlite3_column_int64(st, 2));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_WAITING);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("waiting in queue %s on %s: counter %d, %d tickets",
                 sqlite3_column_text(st, 1), sqlite3_column_text(st, 0),
                 sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_LANE);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("ticket %s %s, waiting in number order: %s",
                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
                 sqlite3_column_text(st, 2));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_ISSUED);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         if (sqlite3_column_int(st, 2) == 0)
             PROBLEM("ticket %s %s does not link its issued event",
                     sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
         else
             PROBLEM("ticket %s %s has %d issued events", sqlite3_column_text(st, 0),
                     sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_STATE);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         int state = sqlite3_column_int(st, 2);
         const char *type = (const char *)sqlite3_column_text(st, 3);
         const char *detail = (const char *)sqlite3_column_text(st, 4);
@@ -2274,14 +2512,18 @@ int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
                     sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
                     qh_ticket_state_name(state), type ? type : "(none)");
     }
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
     st = stmt(s, Q_CHECK_HOLDER);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
         PROBLEM("ticket %s %s is called or serving at no window",
                 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-    sqlite3_reset(st);
+    if ((rc = exec_end(s, st, src, err, errlen, "check")) < 0)
+        goto out;
+    rc = n;
+out:
     exec_stmt(s, stmt(s, Q_COMMIT), NULL, 0, "check");
-    return n;
+    return rc;
 }
 
 int qh_store_checkpoint(struct qh_store *s, int truncate,
@@ -2369,5 +2611,5 @@ int qh_store_heartbeat_each(struct qh_store *s,
             break;
     }
     sqlite3_reset(st);
-    return src == SQLITE_ROW || src == SQLITE_DONE ? n : QH_E_DB;
+    return src == SQLITE_ROW || src == SQLITE_DONE ? n : rc_of(src);
 }

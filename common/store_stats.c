@@ -257,7 +257,10 @@ int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
         return QH_E_DB;
     /* Up to the log's end as it is now, all of it: the next look starts
      * there even when nothing was finished (a queue that only grows). */
-    int64_t end = qh_store_last_event_id(s);
+    int64_t end;
+    int rc = qh_store_last_event_id(s, &end, NULL, 0);
+    if (rc < 0)
+        return rc;
     sqlite3_bind_int64(st, 1, *after);
     sqlite3_bind_int64(st, 2, end);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {

@@ -313,13 +313,17 @@ static int window_free(struct op *o, int window, struct qh_window_row *wr,
     return 0;
 }
 
-static void fill_info(struct op *o, const struct qh_ticket_row *t,
-                      struct qh_issue_info *info)
+static int fill_info(struct op *o, const struct qh_ticket_row *t,
+                     struct qh_issue_info *info)
 {
     if (!info)
-        return;
-    info->ahead = qh_store_ahead(o->s, t);
+        return 0;
+    int ahead = qh_store_ahead(o->s, t);
+    if (ahead < 0)
+        return ahead;
+    info->ahead = ahead;
     qh_stats_ewt(o->s, t, info->ahead, &info->wait_min, &info->wait_max);
+    return 0;
 }
 
 /* ---- issue ---- */
@@ -352,8 +356,10 @@ static int do_issue(struct op *o, const struct qh_issue_req *req,
                       T("绿色通道原因应为 elderly|pregnant|disabled|military|other，而不是「%s」",
                         "green-channel reason must be elderly|pregnant|disabled|military|other, not \"%s\""),
                       green);
-    if (q->daily_quota > 0 &&
-        qh_store_issued_count(o->s, o->day, q->code) >= q->daily_quota)
+    int issued = q->daily_quota > 0 ? qh_store_issued_count(o->s, o->day, q->code) : 0;
+    if (issued < 0)
+        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
+    if (q->daily_quota > 0 && issued >= q->daily_quota)
         return qh_err(err, errlen, QH_E_QUOTA,
                       T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
                       QH_TR(o->lang, q->name, q->name_en), q->daily_quota);
@@ -362,8 +368,10 @@ static int do_issue(struct op *o, const struct qh_issue_req *req,
      * one.  A ticket transferred to another item counts for the item it
      * has now (see qh_store_service_issued_count). */
     int item_quota = qh_conf_item_quota(o->hall, t.service);
-    if (item_quota > 0 &&
-        qh_store_service_issued_count(o->s, o->day, t.service) >= item_quota)
+    issued = item_quota > 0 ? qh_store_service_issued_count(o->s, o->day, t.service) : 0;
+    if (issued < 0)
+        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
+    if (item_quota > 0 && issued >= item_quota)
         return qh_err(err, errlen, QH_E_QUOTA,
                       T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
                       sv.name, item_quota);
@@ -396,7 +404,8 @@ static int do_issue(struct op *o, const struct qh_issue_req *req,
         qh_json_int(&b, "appointment", req->appointment);
     if ((rc = event(o, "issued", &t, 0, NULL, &b, err, errlen)) < 0)
         return rc;
-    fill_info(o, &t, info);
+    if ((rc = fill_info(o, &t, info)) < 0)
+        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
     if (out)
         *out = t;
     return 0;
@@ -418,8 +427,7 @@ int qh_ticket_info(struct qh_store *s, const struct qh_ticket_row *t,
                    struct qh_issue_info *info)
 {
     struct op ob = {.s = s, .hall = qh_store_hall(s), .lang = qh_store_lang(s)}, *o = &ob;
-    fill_info(o, t, info);
-    return 0;
+    return fill_info(o, t, info);
 }
 
 int qh_ticket_get(struct qh_store *s, const char *number,
@@ -976,7 +984,7 @@ out:
 static int lock_minutes(struct qh_store *s)
 {
     char v[16];
-    if (qh_store_setting_get(s, "staff.lock_minutes", v, sizeof v) && atoi(v) > 0)
+    if (qh_store_setting_get(s, "staff.lock_minutes", v, sizeof v) > 0 && atoi(v) > 0)
         return atoi(v);
     return LOCK_MINUTES_DEFAULT;
 }
@@ -1064,6 +1072,10 @@ int qh_staff_login(struct qh_store *s, int window, const char *staff,
     /* One person, one window: logging in elsewhere ends the other session;
      * a window taken over ends its previous staff's session. */
     int other = qh_store_window_of_staff(s, staff);
+    if (other < 0) {
+        rc = qh_err(err, errlen, other, "%s", qh_strerror(other));
+        goto out;
+    }
     if (other && other != window) {
         struct qh_window_row owr;
         if (qh_store_window_get(s, other, &owr) == 0 &&
@@ -1372,13 +1384,29 @@ int qh_hall_init(struct qh_store *s, const struct qh_hall_conf *c, int force,
                       "the database already has a hall (use --force to replace it)"));
         goto out;
     }
+    /* A database with history but no hall to read is not new: it may be
+     * damaged, and a default hall over it would hand out numbers that
+     * exist already.  Only a blank one is set up unasked. */
+    if (!force && (rc = qh_store_is_blank(s, err, errlen)) <= 0) {
+        if (rc == 0)
+            rc = qh_err(err, errlen, QH_E_STATE, "%s",
+                        T("数据库里已有数据却没有可读的大厅配置，不会自动初始化"
+                          "（请运行 qhall check；确需重建请用 qhall init --force）",
+                          "the database holds data but no hall that can be read: it is"
+                          " not set up again by itself (run qhall check; to rebuild"
+                          " the hall use qhall init --force)"));
+        goto out;
+    }
     if ((rc = qh_store_hall_save(s, c, err, errlen)) < 0)
         goto out;
     o->hall = qh_store_hall(s);
     qh_clock_day(c->timezone, o->now, o->day);
     char last[16] = "";
-    if (!qh_store_setting_get(s, "day", last, sizeof last) &&
-        (rc = qh_store_setting_set(s, "day", o->day, err, errlen)) < 0)
+    if ((rc = qh_store_setting_get(s, "day", last, sizeof last)) < 0) {
+        rc = qh_err(err, errlen, rc, "day: %s", qh_strerror(rc));
+        goto out;
+    }
+    if (rc == 0 && (rc = qh_store_setting_set(s, "day", o->day, err, errlen)) < 0)
         goto out;
     struct qh_buf b;
     detail_open(o, &b);

@@ -63,6 +63,7 @@ struct app {
     int backoff_ms;
     dev_t dev;
     ino_t ino;
+    int connected_once;
     SDL_Window *win;
     SDL_Renderer *r;
     SDL_Surface *surf;
@@ -208,29 +209,46 @@ static void disconnect(struct app *a, const char *problem)
     a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
 }
 
+/* 0, or why not.  A damaged database found before the first connection
+ * is not waited out: the counter refuses to start (the hall must restore
+ * a backup), the message on stderr. */
 static int connect_db(struct app *a)
 {
-    char err[QH_ERRLEN], msg[4200];
+    char err[1024], msg[4200];
     struct stat st;
+    int64_t last = 0;
     int rc;
     if (stat(a->path, &st) < 0) {
         snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
         disconnect(a, msg);
-        return -1;
+        return QH_E_NOTFOUND;
     }
-    if ((rc = qh_store_open(&a->s, a->path, 0, err, sizeof err)) < 0) {
-        disconnect(a, err);
-        return -1;
-    }
-    if (!qh_store_has_hall(a->s)) {
+    /* Never create a database, nor make a schema in an empty file. */
+    rc = qh_store_open(&a->s, a->path,
+                       QH_STORE_EXISTING | (a->o.lang == QH_LANG_EN ? QH_STORE_EN : 0),
+                       err, sizeof err);
+    if (rc == 0 && !qh_store_has_hall(a->s)) {
         snprintf(msg, sizeof msg, "%s: no hall yet (run `qhall init`)", a->path);
         disconnect(a, msg);
-        return -1;
+        return QH_E_STATE;
     }
-    if ((rc = qh_watch_open(&a->w, a->s, qh_store_last_event_id(a->s), err, sizeof err)) < 0) {
+    /* From the log's end: a failed read must not start the feed at 0,
+     * which would replay the whole log onto the screen. */
+    if (rc == 0)
+        rc = qh_store_last_event_id(a->s, &last, err, sizeof err);
+    if (rc == 0)
+        rc = qh_watch_open(&a->w, a->s, last, err, sizeof err);
+    if (rc == QH_E_CORRUPT && !a->connected_once) {
+        logf_("%s", err);
+        qh_store_close(a->s);
+        a->s = NULL;
+        return rc;
+    }
+    if (rc < 0) {
         disconnect(a, err);
-        return -1;
+        return rc;
     }
+    a->connected_once = 1;
     a->dev = st.st_dev;
     a->ino = st.st_ino;
     a->backoff_ms = BACKOFF_FIRST_MS;
@@ -448,7 +466,8 @@ static int screenshot(struct app *a)
     char err[QH_ERRLEN];
     int rc;
     a->backoff_ms = BACKOFF_FIRST_MS;
-    connect_db(a);
+    if (connect_db(a) == QH_E_CORRUPT)
+        return 3;
     qh_counter_model_tick(a->m, mono_ms());
     if ((rc = scripted_login(a)) != 0)
         return rc;
@@ -517,10 +536,11 @@ static void handle(struct app *a, const SDL_Event *e)
     }
 }
 
-static void run(struct app *a)
+static int run(struct app *a)
 {
     a->backoff_ms = BACKOFF_FIRST_MS;
-    connect_db(a);
+    if (connect_db(a) == QH_E_CORRUPT)
+        return 3;
     scripted_login(a);
     for (int i = 0; i < a->o.npress; i++)
         press(a, a->o.press[i]);
@@ -565,6 +585,7 @@ static void run(struct app *a)
             qh_ui_waker_rearm(a->wake);
         }
     }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -619,8 +640,7 @@ int main(int argc, char **argv)
         qh_ui_waker_start(&a.wake, wake_event, sig_pipe[0], err, sizeof err) < 0)
         logf_("cannot start the watch thread: changes show within a second");
     SDL_StartTextInput();
-    run(&a);
-    rc = 0;
+    rc = run(&a);
 out:
     qh_ui_waker_stop(a.wake);
     /* Closing the program does not log the staff out: a crash or a restart

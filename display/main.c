@@ -72,6 +72,8 @@ struct app {
     int backoff_ms;
     dev_t dev;
     ino_t ino;
+    int connected_once;
+    char damaged[1024];         /* found damaged before connecting once */
     char logged_problem[256];
     /* drawing */
     int headless;
@@ -230,48 +232,69 @@ static void disconnect(struct app *a, const char *problem)
     a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
 }
 
-static int take_snapshot(struct app *a)
+/* A damaged database is not waited out: found before the first
+ * connection, the display refuses to start (main), for the hall must
+ * restore a backup; anything else is shown under 连接中断 and retried. */
+static int lost(struct app *a, int rc, const char *problem)
 {
-    char err[QH_ERRLEN];
-    int rc = qh_display_source_snapshot(a->s, a->snap, err, sizeof err);
-    if (rc < 0) {
-        disconnect(a, err);
+    if (rc == QH_E_CORRUPT && !a->connected_once) {
+        snprintf(a->damaged, sizeof a->damaged, "%s", problem);
+        qh_watch_close(a->w);
+        qh_store_close(a->s);
+        a->w = NULL;
+        a->s = NULL;
         return rc;
     }
+    disconnect(a, problem);
+    return rc;
+}
+
+static int take_snapshot(struct app *a)
+{
+    char err[1024];
+    int rc = qh_display_source_snapshot(a->s, a->snap, err, sizeof err);
+    if (rc < 0)
+        return lost(a, rc, err);
     qh_display_model_snapshot(a->m, a->snap, qh_clock_now());
     a->next_snap = mono_ms() + SNAPSHOT_MS;
     debug_state(a, "snapshot");
     return 0;
 }
 
+/* 0, or why not (a QH_E_* code; the model shows it). */
 static int connect_db(struct app *a)
 {
-    char err[QH_ERRLEN], msg[4200];
+    char err[1024], msg[4200];
     struct stat st;
     int rc;
 
     if (stat(a->path, &st) < 0) {
         snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
         disconnect(a, msg);
-        return -1;
+        return QH_E_NOTFOUND;
     }
-    if ((rc = qh_store_open(&a->s, a->path, 0, err, sizeof err)) < 0) {
-        disconnect(a, err);
-        return -1;
-    }
+    /* Never create a database, nor make a schema in an empty file. */
+    rc = qh_store_open(&a->s, a->path,
+                       QH_STORE_EXISTING | (a->o.lang == QH_LANG_EN ? QH_STORE_EN : 0),
+                       err, sizeof err);
+    if (rc < 0)
+        return lost(a, rc, err);
+    qh_store_set_lang(a->s, a->o.lang);
     qh_store_set_actor(a->s, a->o.window ? "display:window" : "display:hall");
-    if (take_snapshot(a) < 0)
-        return -1;
+    if ((rc = take_snapshot(a)) < 0)
+        return rc;
     /* After a short outage, replay what was missed (calls older than a
      * minute are shown but not read out); on a new or replaced database
-     * start from its end. */
-    int64_t last = qh_store_last_event_id(a->s), after = a->m->last_event;
+     * start from its end, which must be read: from 0 it would replay the
+     * whole log. */
+    int64_t last, after = a->m->last_event;
+    if ((rc = qh_store_last_event_id(a->s, &last, err, sizeof err)) < 0)
+        return lost(a, rc, err);
     if (after <= 0 || after > last || st.st_ino != a->ino || st.st_dev != a->dev)
         after = last;
-    if ((rc = qh_watch_open(&a->w, a->s, after, err, sizeof err)) < 0) {
-        disconnect(a, err);
-        return -1;
-    }
+    if ((rc = qh_watch_open(&a->w, a->s, after, err, sizeof err)) < 0)
+        return lost(a, rc, err);
+    a->connected_once = 1;
     a->dev = st.st_dev;
     a->ino = st.st_ino;
     a->m->last_event = after;
@@ -514,8 +537,6 @@ static void run(struct app *a)
 {
     char info[512], line[256];
 
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    connect_db(a);
     while (!quit_flag) {
         int64_t mono = mono_ms(), now = qh_clock_now();
         if (!a->s && mono >= a->retry_at)
@@ -573,7 +594,11 @@ static int screenshot(struct app *a)
     char err[QH_ERRLEN];
     int rc = 0;
 
-    connect_db(a);
+    a->backoff_ms = BACKOFF_FIRST_MS;
+    if (connect_db(a) < 0 && a->damaged[0]) {
+        logf_("%s", a->damaged);
+        return 3;
+    }
     qh_display_model_tick(a->m, qh_clock_now());
     draw(a);
     if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
@@ -645,6 +670,14 @@ int main(int argc, char **argv)
         rc = 3;
         goto out;
     }
+    /* Connect before the heartbeat starts: a damaged database is refused
+     * before anything could write to it. */
+    a.backoff_ms = BACKOFF_FIRST_MS;
+    if (connect_db(&a) < 0 && a.damaged[0]) {
+        logf_("%s", a.damaged);
+        rc = 3;
+        goto out;
+    }
     if (a.o.window)
         snprintf(name, sizeof name, "display:window%d", a.o.window);
     else
@@ -656,6 +689,7 @@ int main(int argc, char **argv)
         if (wake_event == (Uint32)-1 ||
             qh_ui_waker_start(&a.wake, wake_event, sig_pipe[0], err, sizeof err) < 0)
             logf_("cannot start the watch thread: calls show within a second");
+        qh_ui_waker_set_fd(a.wake, a.w ? qh_watch_fd(a.w) : -1);
     }
     run(&a);
     rc = 0;

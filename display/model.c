@@ -172,6 +172,7 @@ static void call_event(struct qh_display_model *m, struct qh_dm_window *w,
     c.green = w ? w->green : green[0] != 0;
     c.recalls = (int)count;
     c.at = ev->at;
+    c.event = ev->id;
     push_recent(m, &c);
     if (!m->window || m->window == ev->window) {
         m->current = c;

@@ -44,6 +44,8 @@ struct qh_dm_call {
     int green;                /* green channel: shown 优先 */
     int recalls;
     int64_t at;
+    int64_t event;            /* id of the call's event: calls in one second
+                                 are ordered by it */
 };
 
 struct qh_dm_window {

@@ -37,12 +37,6 @@ static int collect_one(const struct qh_ticket_row *t, void *ud)
     return 0;
 }
 
-static int by_called_desc(const void *a, const void *b)
-{
-    const struct qh_ticket_row *x = a, *y = b;
-    return (x->called_at < y->called_at) - (x->called_at > y->called_at);
-}
-
 /* The order a window calls in: released holds first, then virtual time. */
 static int by_queue_order(const void *a, const void *b)
 {
@@ -62,13 +56,29 @@ static int serves(const struct qh_window_conf *wc, const char *queue)
     return 0;
 }
 
-int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
-                               char *err, size_t errlen)
+/* One of the day's last calls (qh_store_calls_each: newest first). */
+static int recent_one(const struct qh_ticket_row *t, int64_t event, void *ud)
+{
+    struct qh_dm_snapshot *snap = ud;
+    if (!t->window)
+        return 0;
+    struct qh_dm_call *call = &snap->recent[snap->nrecent++];
+    snprintf(call->number, sizeof call->number, "%s", t->number);
+    snprintf(call->queue, sizeof call->queue, "%s", t->queue);
+    call->window = t->window;
+    call->green = t->green[0] != 0;
+    call->recalls = t->recalls;
+    call->at = t->called_at;
+    call->event = event;
+    return snap->nrecent == QH_DM_RECENT;
+}
+
+static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
+                         char *err, size_t errlen)
 {
     struct collect c = {snap, NULL, 0, 0};
     int rc;
 
-    memset(snap, 0, sizeof *snap);
     if ((rc = qh_store_hall_reload(s, err, errlen)) < 0)
         return rc;
     if (!qh_store_has_hall(s))
@@ -132,22 +142,27 @@ int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
                     snprintf(w->next[w->nnext++], sizeof w->next[0], "%s", t->number);
             }
     }
-    if (c.n > 1)
-        qsort(c.rows, (size_t)c.n, sizeof *c.rows, by_called_desc);
-    for (int j = 0; j < c.n && snap->nrecent < QH_DM_RECENT; j++) {
-        const struct qh_ticket_row *t = &c.rows[j];
-        if (!t->called_at || !t->window)
-            continue;
-        struct qh_dm_call *call = &snap->recent[snap->nrecent++];
-        snprintf(call->number, sizeof call->number, "%s", t->number);
-        snprintf(call->queue, sizeof call->queue, "%s", t->queue);
-        call->window = t->window;
-        call->green = t->green[0] != 0;
-        call->recalls = t->recalls;
-        call->at = t->called_at;
-    }
     free(c.rows);
+    /* Calls in the order they were made (event ids): every window calls
+     * at 08:30, and the later call is the one now calling. */
+    rc = qh_store_calls_each(s, snap->day, QH_DM_RECENT, recent_one, snap);
+    if (rc < 0)
+        return qh_err(err, errlen, rc, "calls: %s", qh_strerror(rc));
     return 0;
+}
+
+int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
+                               char *err, size_t errlen)
+{
+    /* One read transaction: counts, windows and calls of one moment, not
+     * a call whose window still shows the ticket before it. */
+    memset(snap, 0, sizeof *snap);
+    int rc = qh_store_begin_read(s, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = read_snapshot(s, snap, err, errlen);
+    qh_store_end_read(s);
+    return rc;
 }
 
 /* ---- heartbeat ---- */
@@ -187,10 +202,10 @@ static void *beat_main(void *ud)
         snprintf(hb.info, sizeof hb.info, "%s", b->info);
         pthread_mutex_unlock(&b->mu);
         int ok = 0;
-        /* Never create a database: a display pointed at the wrong path must
-         * not leave an empty hall behind. */
-        if (fresh && !s && access(b->path, F_OK) == 0)
-            qh_store_open(&s, b->path, 0, NULL, 0);
+        /* Never create a database, nor write into an empty file: a
+         * display pointed at the wrong path must leave nothing behind. */
+        if (fresh && !s)
+            qh_store_open(&s, b->path, QH_STORE_EXISTING, NULL, 0);
         if (fresh && s) {
             hb.at = qh_clock_now();
             ok = qh_store_heartbeat(s, &hb, NULL, 0) == 0;

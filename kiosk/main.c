@@ -453,11 +453,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
     }
-    int rc = qh_store_check_perms(path, o.lang, err, sizeof err);
+    /* Never create a database: the CLI sets one up.  A damaged one is
+     * refused with what integrity_check finds (hence the larger buffer). */
+    char oerr[1024];
+    int rc = qh_store_check_perms(path, o.lang, oerr, sizeof oerr);
     if (rc > 0)
-        fprintf(stderr, "qhall-kiosk: %s\n", err);
-    if (rc < 0 || (rc = qh_store_open(&s, path, 0, err, sizeof err)) < 0) {
-        fprintf(stderr, "qhall-kiosk: %s\n", err);
+        fprintf(stderr, "qhall-kiosk: %s\n", oerr);
+    if (rc < 0 || (rc = qh_store_open(&s, path,
+                                      QH_STORE_EXISTING | (o.lang == QH_LANG_EN ? QH_STORE_EN : 0),
+                                      oerr, sizeof oerr)) < 0) {
+        fprintf(stderr, "qhall-kiosk: %s\n", oerr);
         return qh_err_exit_status(rc);
     }
     if (!qh_store_has_hall(s)) {

@@ -384,11 +384,11 @@ static void test_text_limits(void **state)
     assert_int_equal(qh_counter_text_max(m), QH_TEXT_NOTE_MAX - 5);
     qh_counter_model_text(m, tu_rep("😀", 600));
     assert_int_equal(qh_text_len(m->text), QH_TEXT_NOTE_MAX - 5);
-    int64_t before = qh_store_last_event_id(f->s);
+    int64_t before = tu_last_event(f->s);
     key(m, QH_CK_ENTER);
     assert_msg(m, QH_CM_ERROR, "500");
     assert_int_equal(m->panel, QH_CP_SUPPLEMENT);
-    assert_int_equal(qh_store_last_event_id(f->s), before);
+    assert_int_equal(tu_last_event(f->s), before);
     while (qh_text_len(m->text) > 40)
         qh_counter_model_key(m, QH_CK_BACKSPACE);
     snprintf(want, sizeof want, "缺少材料：");

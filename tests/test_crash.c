@@ -88,7 +88,7 @@ static int64_t events(void)
     struct qh_store *s;
     if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
         fail_msg("open: %s", err);
-    int64_t n = qh_store_last_event_id(s);
+    int64_t n = tu_last_event(s);
     qh_store_close(s);
     return n;
 }

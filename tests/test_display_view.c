@@ -5,7 +5,9 @@
  * tallest text and at least 1/8 of the height, and every text has a
  * contrast of at least 4.5:1 against the background measured under it.
  * A notice too long for its line scrolls: it alone is judged by the part
- * visible in its band.  Screenshots are kept in the artefacts directory. */
+ * visible in its band.  Two windows calling in the same second, read from
+ * a real store: the later call is the one shown as now calling.
+ * Screenshots are kept in the artefacts directory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,8 @@
 #include "testutil.h"
 #include "model.h"
 #include "qh/clock.h"
+#include "qh/ticket.h"
+#include "source.h"
 #include "view.h"
 
 #include <SDL_ttf.h>
@@ -476,6 +480,60 @@ static void scrolling_notice(void **state)
     free(m);
 }
 
+/* Every window calls at 08:30: window 1, then window 2, in the same
+ * second (a fixed clock).  The snapshot the display reads from the real
+ * store orders calls by their events, so 2号窗口's A002 is now calling, in
+ * the model and on the frame, and A001 comes after it in 最近呼叫. */
+static void same_second_calls(void **state)
+{
+    (void)state;
+    char err[QH_ERRLEN], line[2048];
+    struct qh_ticket_row t;
+    struct qh_issue_req a = {.queue = "A"};
+    struct fx f;
+    tu_clock("2026-11-25T08:30:00+08:00");
+    struct qh_store *s = tu_store_new("same-second");
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+    assert_string_equal(t.number, "A001");
+    assert_int_equal(qh_ticket_call_next(s, 2, &t, err, sizeof err), 0);
+    assert_string_equal(t.number, "A002");
+    struct qh_dm_snapshot *snap = calloc(1, sizeof *snap);
+    struct qh_display_model *m = calloc(1, sizeof *m);
+    assert_non_null(snap);
+    assert_non_null(m);
+    assert_int_equal(qh_display_source_snapshot(s, snap, err, sizeof err), 0);
+    assert_int_equal(snap->nrecent, 2);
+    assert_int_equal(snap->recent[0].at, snap->recent[1].at);   /* one second */
+    assert_string_equal(snap->recent[0].number, "A002");
+    assert_int_equal(snap->recent[0].window, 2);
+    assert_true(snap->recent[0].event > snap->recent[1].event);
+    qh_display_model_init(m, QH_LANG_ZH, 0, qh_clock_now());
+    qh_display_model_snapshot(m, snap, qh_clock_now());
+    qh_display_model_connection(m, 1, NULL);
+    qh_display_model_describe(m, line, sizeof line);
+    if (!strstr(line, "call=A002@2") || !strstr(line, "recent=A002@2,A001@1"))
+        fail_msg("now calling is not A002 at window 2: %s", line);
+    fx_open(&f, 1920, 1080);
+    check_frame(&f, m, "hall-same-second", 1);
+    const struct qh_ui_box *b;
+    SDL_Rect nb = qh_display_view_number_box(f.v);
+    int n = qh_ui_boxes(qh_display_view_ui(f.v), &b), found = 0;
+    for (int i = 0; i < n; i++)
+        if (b[i].r.x == nb.x && b[i].r.y == nb.y && b[i].r.w == nb.w) {
+            assert_string_equal(b[i].text, "A002");
+            found = 1;
+        }
+    assert_true(found);
+    assert_true(has_text(&f, "请到 2 号窗口办理"));
+    assert_false(has_text(&f, "请到 1 号窗口办理"));
+    fx_close(&f);
+    free(m);
+    free(snap);
+    qh_store_close(s);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -500,6 +558,7 @@ int main(void)
         cmocka_unit_test(window_screens),
         cmocka_unit_test(big_hall),
         cmocka_unit_test(scrolling_notice),
+        cmocka_unit_test(same_second_calls),   /* last: it fixes the clock */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

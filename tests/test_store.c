@@ -2,7 +2,9 @@
  * newer schema, migration of an older one, hall save and reload across
  * connections, the append-only event log, settings, backup, the waiting
  * counters against the tickets they count, and failures (read-only,
- * missing dir). */
+ * missing dir, a damaged file: every read reports it, none is taken for
+ * "nothing there"). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "qh/text.h"
 #include "qh/ticket.h"
 
 static char err[4096];
@@ -98,7 +101,7 @@ static void events_append_only(void **state)
     struct qh_issue_req req = {.queue = "B"};
     assert_int_equal(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err), 0);
     struct qh_event_row ev[4];
-    int64_t last = qh_store_last_event_id(s);
+    int64_t last = tu_last_event(s);
     assert_true(last >= 3);   /* hall_init, catalog_imported, issued */
     assert_int_equal(qh_store_events_since(s, last - 1, ev, 4, err, sizeof err), 1);
     assert_string_equal(ev[0].type, "issued");
@@ -217,7 +220,7 @@ static void heartbeats(void **state)
     assert_string_equal(got[1].name, "kiosk:1");
     /* Not an event: the log stays for citizens' tickets and staff acts. */
     struct qh_event_row ev;
-    int64_t last = qh_store_last_event_id(s);
+    int64_t last = tu_last_event(s);
     assert_int_equal(qh_store_events_since(s, last - 1, &ev, 1, err, sizeof err), 1);
     assert_string_equal(ev.type, "catalog_imported");
     qh_store_close(s);
@@ -857,6 +860,260 @@ static void queue_services(void **state)
     qh_store_close(s);
 }
 
+/* ---- reads that fail ---- */
+
+/* Overwrite every page of `table` (as dbstat finds them, after a
+ * checkpoint put them all in the file) with the same fixed garbage, as a
+ * disk or a copy gone wrong leaves them.  Returns the number of pages. */
+static int damage(const char *path, const char *table)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int pages[64], n = 0, psize = 0;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT pageno, (SELECT page_size FROM"
+                                        " pragma_page_size) FROM dbstat WHERE name = ?1",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+        pages[n++] = sqlite3_column_int(st, 0);
+        psize = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_true(n > 0 && psize > 0 && psize <= 65536);
+    static unsigned char junk[65536];
+    for (int i = 0; i < psize; i++)
+        junk[i] = (unsigned char)(i * 131 + 7);
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(pwrite(fd, junk, (size_t)psize, (off_t)(pages[i] - 1) * psize),
+                         psize);
+    close(fd);
+    return n;
+}
+
+/* The whole file, to prove nothing wrote to it (the caller frees). */
+static char *slurp(const char *path, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = ftell(f);
+    rewind(f);
+    char *b = malloc((size_t)*len + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)*len, f), (size_t)*len);
+    fclose(f);
+    return b;
+}
+
+/* A busy morning's database at a fresh path, closed: its path. */
+static const char *busy_db(char *path, size_t n, struct qh_ticket_row *waiting)
+{
+    struct qh_store *s = tu_store_new("damaged");
+    struct qh_issue_req a = {.queue = "A"}, b = {.service = "GG001"};
+    struct qh_ticket_row t;
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
+        assert_int_equal(qh_ticket_issue(s, &b, NULL, NULL, err, sizeof err), 0);
+    }
+    if (waiting)
+        *waiting = t;
+    assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+    assert_int_equal(qh_ticket_call_next(s, 3, &t, err, sizeof err), 0);
+    snprintf(path, n, "%s", qh_store_path(s));
+    qh_store_close(s);
+    return path;
+}
+
+/* The issue's case: the pages of the hall's queues are garbage.  The open
+ * fails, saying what integrity_check finds, and writes nothing: the hall
+ * is never read as "not set yet" (which let the CLI give the database the
+ * default hall again and issue A001 twice). */
+static void unreadable_hall_fails_open(void **state)
+{
+    (void)state;
+    char path[512];
+    long n0, n1;
+    struct qh_store *s = (void *)1;
+    busy_db(path, sizeof path, NULL);
+    damage(path, "queue");
+    damage(path, "queue_key");
+    char *before = slurp(path, &n0);
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), QH_E_CORRUPT);
+    assert_null(s);
+    assert_non_null(strstr(err, "已损坏"));
+    assert_non_null(strstr(err, "qhall backup"));
+    assert_non_null(strstr(err, "PRAGMA integrity_check"));
+    assert_non_null(strstr(err, "Page "));
+    assert_int_equal(qh_store_open(&s, path, QH_STORE_EN, err, sizeof err), QH_E_CORRUPT);
+    assert_non_null(strstr(err, "is damaged"));
+    assert_int_equal(qh_store_open(&s, path, QH_STORE_READONLY, err, sizeof err),
+                     QH_E_CORRUPT);
+    /* A short buffer gets the start of it, cut between characters. */
+    char small[40];
+    assert_int_equal(qh_store_open(&s, path, 0, small, sizeof small), QH_E_CORRUPT);
+    assert_true(strlen(small) > 20 && strlen(small) < sizeof small);
+    assert_true(qh_text_valid_utf8(small, strlen(small)));
+    char *after = slurp(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, (size_t)n0);
+    free(before);
+    free(after);
+}
+
+/* Counts, the log's end, quotas and the check on a file whose ticket,
+ * event and counter pages are garbage (the hall's are whole, so it
+ * opens): each read is an error, none is 0. */
+static void damaged_reads_fail(void **state)
+{
+    (void)state;
+    char path[512], day[11];
+    struct qh_store *s;
+    struct qh_ticket_row t;
+    busy_db(path, sizeof path, &t);
+    damage(path, "ticket");
+    damage(path, "event");
+    damage(path, "day_seq");
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    qh_ticket_today(s, day);
+    int64_t last = 99;
+    err[0] = '\0';
+    assert_int_equal(qh_store_last_event_id(s, &last, err, sizeof err), QH_E_CORRUPT);
+    assert_non_null(strstr(err, "PRAGMA integrity_check"));
+    assert_int_equal(qh_store_waiting_count(s, day, "A"), QH_E_CORRUPT);
+    assert_int_equal(qh_store_ahead(s, &t), QH_E_CORRUPT);
+    assert_int_equal(qh_store_issued_count(s, day, "A"), QH_E_CORRUPT);
+    assert_int_equal(qh_store_service_issued_count(s, day, "GG001"), QH_E_CORRUPT);
+    struct qh_issue_req a = {.queue = "A"};
+    assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), QH_E_CORRUPT);
+    static char report[8192];
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), QH_E_CORRUPT);
+    assert_non_null(strstr(err, "PRAGMA integrity_check"));
+    assert_non_null(strstr(report, "sqlite: "));
+    qh_store_close(s);
+}
+
+/* Pages damaged under an open connection: the window-of-staff lookup and
+ * a reload of the hall fail once another program's commit makes the
+ * connection read the file again, and the hall loaded before stays. */
+static void damaged_under_open_connection(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("damaged");
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    assert_int_equal(qh_store_window_of_staff(s, "w01"), 0);
+    damage(path, "win");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO setting(key, value) VALUES ('t', '1')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(qh_store_window_of_staff(s, "w01"), QH_E_CORRUPT);
+    err[0] = '\0';
+    assert_int_equal(qh_store_hall_reload(s, err, sizeof err), QH_E_CORRUPT);
+    assert_non_null(strstr(err, "PRAGMA integrity_check"));
+    assert_int_equal(qh_store_has_hall(s), 1);
+    assert_int_equal(qh_store_hall(s)->nwindows, 5);
+    /* A write transaction reloads the hall only when it moved: here the
+     * begin reads on, and the call fails reading the windows. */
+    struct qh_ticket_row t;
+    assert_true(qh_ticket_call_next(s, 1, &t, err, sizeof err) < 0);
+    qh_store_close(s);
+}
+
+/* A read transaction: one snapshot for every read in it, whatever another
+ * connection commits meanwhile; no write transaction inside it. */
+static void read_transaction(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("readtx"), *b;
+    char day[11];
+    assert_int_equal(qh_store_open(&b, qh_store_path(s), 0, err, sizeof err), 0);
+    qh_ticket_today(s, day);
+    struct qh_issue_req a = {.queue = "A"};
+    assert_int_equal(qh_ticket_issue(b, &a, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_store_begin_read(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_begin_read(s, err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_store_waiting_count(s, day, "A"), 1);
+    assert_int_equal(qh_ticket_issue(b, &a, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(qh_store_waiting_count(s, day, "A"), 1);
+    assert_int_equal(qh_store_hall_reload(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_waiting_count(s, day, "A"), 1);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), QH_E_STATE);
+    qh_store_end_read(s);
+    qh_store_end_read(s);        /* a no-op outside one */
+    assert_int_equal(qh_store_waiting_count(s, day, "A"), 2);
+    qh_store_close(b);
+    qh_store_close(s);
+}
+
+/* Only a blank database is given a hall unasked: one with history and no
+ * hall to read (its queues gone) is refused unless forced. */
+static void init_only_blank(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("blank");
+    char path[512];
+    struct qh_hall_conf c;
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    assert_int_equal(qh_store_is_blank(s, err, sizeof err), 0);
+    qh_store_close(s);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM queue; DELETE FROM setting"
+                                  " WHERE key = 'hall_rev'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_has_hall(s), 0);
+    int64_t last = tu_last_event(s);
+    qh_conf_defaults(&c);
+    assert_int_equal(qh_hall_init(s, &c, 0, err, sizeof err), QH_E_STATE);
+    assert_non_null(strstr(err, "qhall check"));
+    assert_int_equal(tu_last_event(s), last);
+    assert_int_equal(qh_hall_init(s, &c, 1, err, sizeof err), 0);
+    assert_int_equal(qh_store_has_hall(s), 1);
+    qh_store_close(s);
+    /* A new file is blank. */
+    assert_int_equal(qh_store_open(&s, tu_db_path("blank"), 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_is_blank(s, err, sizeof err), 1);
+    qh_store_close(s);
+}
+
+/* The screens' open: a missing file is not created, an empty one not
+ * written to. */
+static void existing_only(void **state)
+{
+    (void)state;
+    struct qh_store *s = (void *)1;
+    struct stat st;
+    char wal[600];
+    const char *path = tu_db_path("existing");
+    assert_int_equal(qh_store_open(&s, path, QH_STORE_EXISTING, err, sizeof err),
+                     QH_E_NOTFOUND);
+    assert_null(s);
+    assert_int_equal(stat(path, &st), -1);
+    assert_int_equal(qh_store_open(&s, path, QH_STORE_READONLY, err, sizeof err),
+                     QH_E_NOTFOUND);
+    assert_int_equal(stat(path, &st), -1);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(qh_store_open(&s, path, QH_STORE_EXISTING, err, sizeof err),
+                     QH_E_NOTFOUND);
+    assert_non_null(strstr(err, "qhall init"));
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    assert_int_equal(stat(wal, &st), -1);
+}
+
 int main(void)
 {
     setenv("QHALL_SYNC", "normal", 1);
@@ -879,6 +1136,12 @@ int main(void)
         cmocka_unit_test(service_cache_follows_catalogue),
         cmocka_unit_test(events_of_ticket),
         cmocka_unit_test(check_finds_broken_numbers),
+        cmocka_unit_test(unreadable_hall_fails_open),
+        cmocka_unit_test(damaged_reads_fail),
+        cmocka_unit_test(damaged_under_open_connection),
+        cmocka_unit_test(read_transaction),
+        cmocka_unit_test(init_only_blank),
+        cmocka_unit_test(existing_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

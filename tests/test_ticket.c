@@ -36,7 +36,7 @@ static void ok(int rc)
 /* The type of the newest event, and how many events there are. */
 static int64_t last_event(struct qh_store *s, struct qh_event_row *ev)
 {
-    int64_t id = qh_store_last_event_id(s);
+    int64_t id = tu_last_event(s);
     if (ev && id) {
         assert_int_equal(qh_store_events_since(s, id - 1, ev, 1, err, sizeof err), 1);
     }

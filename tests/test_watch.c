@@ -256,12 +256,12 @@ static void test_after_and_own_writes(void **state)
     struct qh_store *s = tu_store_new("watch-after");
     struct qh_watch *w;
     struct qh_event_row evs[10];
-    int64_t base = qh_store_last_event_id(s), ids[5];
+    int64_t base = tu_last_event(s), ids[5];
 
     (void)state;
     for (int i = 0; i < 5; i++) {
         assert_int_equal(add_event(s, i, 0, err, sizeof err), 0);
-        ids[i] = qh_store_last_event_id(s);
+        ids[i] = tu_last_event(s);
     }
     /* after = the second event: the third onwards. */
     assert_int_equal(qh_watch_open(&w, s, ids[1], err, sizeof err), 0);
@@ -287,7 +287,7 @@ static void test_after_and_own_writes(void **state)
     qh_watch_close(w);
 
     /* after = the last id: nothing old; "call again while it returns max". */
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     assert_int_equal(qh_watch_read(w, evs, 10, err, sizeof err), 0);
     qh_watch_close(w);
@@ -314,7 +314,7 @@ static void test_idle_wait_times_out(void **state)
     int64_t t0, ms;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     assert_true(qh_watch_fd(w) >= 0);
     assert_int_equal(qh_watch_timeout_ms(w), 1000);
@@ -355,7 +355,7 @@ static void test_other_files_ignored(void **state)
     int idle_ms;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     idle_ms = qh_watch_timeout_ms(w);
     snprintf(other, sizeof other, "%s.other", qh_store_path(s));
@@ -387,7 +387,7 @@ static void test_other_process_in_order(void **state)
     pid_t pid;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     /* Bursts with and without gaps, two writers one after the other. */
     pid = spawn_writer(qh_store_path(s), 200, 0, 300, 0, 0);
@@ -410,7 +410,7 @@ static void test_each_commit_wakes(void **state)
     pid_t pid;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     /* Spaced 400 ms: each commit finds the reader asleep in poll, and a
      * reader woken only by the next commit or by its 1 s fallback timeout
@@ -434,7 +434,7 @@ static void test_wal_disappears(void **state)
     char err[QH_ERRLEN], path[4096], wal[4200];
     struct qh_store *s = tu_store_new("watch-wal");
     struct qh_watch *w;
-    int64_t base = qh_store_last_event_id(s);
+    int64_t base = tu_last_event(s);
     pid_t pid;
 
     (void)state;
@@ -468,7 +468,7 @@ static void test_across_checkpoints(void **state)
     pid_t pid;
 
     (void)state;
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     pid = spawn_writer(qh_store_path(s), 2500, 0, 0, 400, 0);
     collect(w, 0, 2500, 120000, NULL);
@@ -500,7 +500,7 @@ static void test_without_inotify(void **state)
 
     (void)state;
     assert_int_equal(qh_store_open(&s, ":memory:", 0, err, sizeof err), 0);
-    assert_int_equal(qh_watch_open(&w, s, qh_store_last_event_id(s), err,
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
                                    sizeof err), 0);
     assert_int_equal(qh_watch_fd(w), -1);
     assert_int_equal(qh_watch_timeout_ms(w), 100);

@@ -130,3 +130,12 @@ int tu_exit(int failed)
         return 1;
     return skipped ? 77 : 0;
 }
+
+int64_t tu_last_event(struct qh_store *s)
+{
+    char err[QH_ERRLEN];
+    int64_t id = 0;
+    if (qh_store_last_event_id(s, &id, err, sizeof err) < 0)
+        fail_msg("last event: %s", err);
+    return id;
+}

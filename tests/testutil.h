@@ -43,4 +43,7 @@ void tu_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * else 77 if something was skipped, else 0. */
 int tu_exit(int failed);
 
+/* The id of the last event; fails the test on error. */
+int64_t tu_last_event(struct qh_store *s);
+
 #endif

@@ -80,8 +80,10 @@ static int qh_reader(const char *path, int n, int ready_fd, int out_fd)
     if (!s || !m || !snap || !lat)
         goto out;
     qh_display_model_init(m, QH_LANG_ZH, 0, qh_clock_now());
+    int64_t last;
     if (qh_display_source_snapshot(s, snap, err, sizeof err) < 0 ||
-        qh_watch_open(&w, s, qh_store_last_event_id(s), err, sizeof err) < 0) {
+        qh_store_last_event_id(s, &last, err, sizeof err) < 0 ||
+        qh_watch_open(&w, s, last, err, sizeof err) < 0) {
         fprintf(stderr, "bench_display: reader: %s\n", err);
         goto out;
     }

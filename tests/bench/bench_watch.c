@@ -104,7 +104,10 @@ static int qh_reader(const char *path, int n, int ready_fd, int out_fd)
         free(lat);
         return 1;
     }
-    rc = qh_watch_open(&w, s, qh_store_last_event_id(s), err, sizeof err);
+    int64_t last;
+    rc = qh_store_last_event_id(s, &last, err, sizeof err);
+    if (rc == 0)
+        rc = qh_watch_open(&w, s, last, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "bench_watch: watch: %s\n", err);
         goto out;

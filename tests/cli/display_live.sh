@@ -12,10 +12,7 @@ DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 DPID=
 stop_display() {
-    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-        kill -TERM "$DPID" 2>/dev/null || true
-        wait "$DPID" 2>/dev/null || true
-    fi
+    stop_pid "$DPID"
     DPID=
 }
 trap 'stop_display; on_exit' EXIT

@@ -62,6 +62,14 @@ raw() {
     ERR=$(cat "$T/stderr")
 }
 
+# stop_pid PID: SIGTERM a background program the script started, and reap it.
+stop_pid() {
+    if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+        kill -TERM "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true
+    fi
+}
+
 pass() { PASS=$((PASS + 1)); }
 # cupsd_alive DIR WHAT: the private cupsd of tests/cups/start.sh DIR still
 # answers after WHAT (a job of ours must never stop the print server).

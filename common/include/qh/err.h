@@ -25,6 +25,7 @@ enum qh_err {
     QH_E_USAGE = -11,     /* bad command line */
     QH_E_EXISTS = -12,
     QH_E_BUSY = -13,      /* database locked longer than the busy timeout */
+    QH_E_CORRUPT = -14,   /* the database file is damaged: restore a backup */
 };                        /* append only: numbers appear in logs */
 
 #define QH_ERRLEN 256

@@ -8,7 +8,12 @@
  *
  * Writes happen inside qh_store_begin()/qh_store_commit(): BEGIN IMMEDIATE,
  * so two kiosks issuing at the same instant are serialised by SQLite and
- * each state change commits together with its event. */
+ * each state change commits together with its event.
+ *
+ * Every read reports its failure: a count or a lookup that could not be
+ * read is a negative code, never 0 or "not found".  A damaged file gives
+ * QH_E_CORRUPT, and a call with an err buffer gets what PRAGMA
+ * integrity_check finds and the advice to restore a backup. */
 #ifndef QH_STORE_H
 #define QH_STORE_H
 
@@ -133,7 +138,11 @@ struct qh_service {
     char initials[64];
 };
 
-enum { QH_STORE_READONLY = 1 };
+/* READONLY: never writes (nor migrates); EXISTING: opens only a file that
+ * exists and is not empty, never creating one (the screens); both refuse a
+ * missing or empty file with QH_E_NOTFOUND.  EN: the messages of the open
+ * itself in English (qh_store_set_lang is for what follows). */
+enum { QH_STORE_READONLY = 1, QH_STORE_EXISTING = 2, QH_STORE_EN = 4 };
 
 /* Where every program finds the database: `given` (--db) if set, else
  * $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db, else
@@ -143,9 +152,11 @@ enum { QH_STORE_READONLY = 1 };
 int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
                        char *err, size_t errlen);
 
-/* Open (creating and migrating the schema if needed).  A new file has no
- * hall yet: qh_hall_init() (ticket.h) gives it one.  A new file is created
- * 0600 (0640 in a setgid directory) whatever the umask; the checks of
+/* Open (creating and migrating the schema if needed) and load the hall.
+ * A new file has no hall yet: qh_hall_init() (ticket.h) gives it one.  A
+ * hall that cannot be read fails the open (QH_E_CORRUPT for a damaged
+ * file): it is never taken for "no hall yet".  A new file is created 0600
+ * (0640 in a setgid directory) whatever the umask; the checks of
  * qh_store_check_perms apply, a refusal being QH_E_IO. */
 int qh_store_open(struct qh_store **out, const char *path, int flags,
                   char *err, size_t errlen);
@@ -181,14 +192,24 @@ int qh_store_in_tx(const struct qh_store *s);
  * its own last transaction wrote since it read something. */
 int64_t qh_store_begin_count(const struct qh_store *s);
 int64_t qh_store_commit_count(const struct qh_store *s);
+/* A read transaction: every read until qh_store_end_read sees one
+ * snapshot (fixed by the first of them), whatever other programs commit
+ * meanwhile; it never blocks or is blocked by a writer.  No write
+ * transaction may begin inside it (QH_E_STATE). */
+int qh_store_begin_read(struct qh_store *s, char *err, size_t errlen);
+void qh_store_end_read(struct qh_store *s);   /* no-op outside one */
 
 /* PRAGMA data_version: changes when another connection commits. */
 int qh_store_data_version(struct qh_store *s, int64_t *out,
                           char *err, size_t errlen);
 
 /* ---- hall ---- */
-/* 1 if the database has a hall, 0 if not. */
+/* 1 if the database has a hall, 0 if not (as loaded: never fails). */
 int qh_store_has_hall(struct qh_store *s);
+/* 1 if the database holds nothing at all yet (no setting, event, ticket,
+ * staff member or service item), 0 if it does, or < 0: only a blank
+ * database may be given a hall without being asked to (qh_hall_init). */
+int qh_store_is_blank(struct qh_store *s, char *err, size_t errlen);
 /* Replace hall settings, queues and windows (in the caller's transaction).
  * Whether a hall may be replaced is the caller's decision (qh_hall_init
  * and its force flag); a window that stays keeps its login and pause. */
@@ -197,18 +218,20 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
 /* The hall as loaded at open, reloaded when another connection changed it
  * (checked at each qh_store_begin). Borrowed. */
 const struct qh_hall_conf *qh_store_hall(struct qh_store *s);
-/* Reload from the database now. */
+/* Reload from the database now, in one read transaction (the caller's
+ * if one is open).  On failure the hall loaded before stays. */
 int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen);
 
 /* Settings: small key/value pairs ("day", "hall_rev" ...). */
 int qh_store_setting_get(struct qh_store *s, const char *key,
-                         char *out, size_t outlen);   /* 1 found, 0 not */
+                         char *out, size_t outlen);   /* 1 found, 0 not, < 0 */
 int qh_store_setting_set(struct qh_store *s, const char *key,
                          const char *val, char *err, size_t errlen);
 /* 1 when the "day" setting, the service day last rolled over to, is
  * before `day`: the first write of a new day must expire what earlier
  * days left open.  Inside a write transaction, as the transaction began
- * (read with the hall's revision, so it costs no lookup of its own). */
+ * (read with the hall's revision, so it costs no lookup of its own);
+ * outside one it is read, and may fail (< 0). */
 int qh_store_day_behind(struct qh_store *s, const char *day);
 
 /* ---- service catalogue ---- */
@@ -222,7 +245,7 @@ int qh_store_service_get(struct qh_store *s, const char *code,
 int qh_store_service_each(struct qh_store *s, const char *queue,
                           int (*fn)(const struct qh_service *, void *),
                           void *ud);
-int qh_store_service_count(struct qh_store *s, const char *queue);
+int qh_store_service_count(struct qh_store *s, const char *queue); /* or < 0 */
 
 /* ---- tickets ---- */
 /* Next number of `queue` on `day`: one past the last the queue gave,
@@ -233,11 +256,11 @@ int qh_store_service_count(struct qh_store *s, const char *queue);
  * a ticket issued before the one before it. */
 int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
                       int *seq, int64_t *after, char *err, size_t errlen);
-/* Tickets issued today in queue (for quotas). */
+/* Tickets issued today in queue (for quotas), or < 0. */
 int qh_store_issued_count(struct qh_store *s, const char *day,
                           const char *queue);
 /* Tickets of `day` whose service item is `service` (for item quotas; a
- * transferred ticket counts for its current item). */
+ * transferred ticket counts for its current item), or < 0. */
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
                                   const char *service);
 int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
@@ -258,12 +281,13 @@ int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
                         int window, int by_issue, struct qh_ticket_row *out);
 /* Waiting tickets in queue on day: the numbers the queue gave (the end
  * of its id range) and a correction the database keeps, so the cost does
- * not grow with the queue. */
+ * not grow with the queue.  The count, or < 0. */
 int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue);
 /* Waiting tickets of the same queue ahead of t, which must be as stored.
  * Inside a transaction this is the counter less those behind t (none for
- * a new ticket in the normal order); outside, a count of the queue. */
+ * a new ticket in the normal order); outside, a count of the queue.  The
+ * count, or < 0. */
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t);
 /* The service codes ("" when issued by queue) of the first `limit` tickets
  * waiting in `queue` on `day`, in calling order (an index range: the cost
@@ -277,6 +301,15 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
 int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
                          int (*fn)(const struct qh_ticket_row *, void *),
                          void *ud);
+/* The last `limit` tickets of `day` that were called (called, recalled,
+ * called back), the latest call first: fn gets each as stored and the id
+ * of the event of its last call.  The order is the event log's, not the
+ * call times': two windows that call in the same second are told apart,
+ * the later call first.  Returns the number visited or < 0. */
+int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
+                        int (*fn)(const struct qh_ticket_row *, int64_t event,
+                                  void *),
+                        void *ud);
 /* Expire every open ticket from days before `day`, with an `expired` event
  * each; returns the count. */
 int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
@@ -294,14 +327,18 @@ int qh_store_events_since(struct qh_store *s, int64_t after,
 int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
                               struct qh_event_row *out, int max,
                               char *err, size_t errlen);
-int64_t qh_store_last_event_id(struct qh_store *s);
+/* The id of the last event (0: none) into *out; 0 or < 0.  A caller that
+ * follows the log from there must not start from 0 on failure: that would
+ * replay the whole log. */
+int qh_store_last_event_id(struct qh_store *s, int64_t *out, char *err,
+                           size_t errlen);
 
 /* ---- windows ---- */
 int qh_store_window_get(struct qh_store *s, int number,
                         struct qh_window_row *out);    /* 0 or NOTFOUND */
 int qh_store_window_put(struct qh_store *s, const struct qh_window_row *w,
                         char *err, size_t errlen);
-/* The window where staff is logged in, 0 if none. */
+/* The window where staff is logged in, 0 if none, or < 0. */
 int qh_store_window_of_staff(struct qh_store *s, const char *staff);
 
 /* ---- staff ---- */
@@ -313,7 +350,7 @@ int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *st,
                           char *err, size_t errlen);
 int qh_store_staff_each(struct qh_store *s,
                         int (*fn)(const struct qh_staff_row *, void *),
-                        void *ud);
+                        void *ud);                    /* the count, or < 0 */
 
 /* ---- appointments ---- */
 int qh_store_appointment_add(struct qh_store *s, struct qh_appointment *a,
@@ -347,7 +384,9 @@ int qh_store_heartbeat_each(struct qh_store *s,
 /* SQLite integrity check plus the lifecycle invariants (one open ticket per
  * window, unique numbers per day, sequences match tickets, every ticket has
  * an issued event, states agree with the last event ...).  Each problem is a
- * line in report; returns the number of problems (0 = healthy) or < 0. */
+ * line in report; returns the number of problems (0 = healthy) or < 0: a
+ * file SQLite finds damaged is QH_E_CORRUPT (its findings in report and
+ * err), not a list of problems.  Reads only, in one read transaction. */
 int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
                    char *err, size_t errlen);
 /* Checkpoint the WAL into the database file; with truncate the -wal file

@@ -46,7 +46,7 @@ void qh_ticket_today(struct qh_store *s, char day[11]);
 int qh_ticket_issue(struct qh_store *s, const struct qh_issue_req *req,
                     struct qh_ticket_row *out, struct qh_issue_info *info,
                     char *err, size_t errlen);
-/* People ahead and the estimated wait for a waiting ticket. */
+/* People ahead and the estimated wait for a waiting ticket: 0 or < 0. */
 int qh_ticket_info(struct qh_store *s, const struct qh_ticket_row *t,
                    struct qh_issue_info *info);
 int qh_ticket_get(struct qh_store *s, const char *number,
