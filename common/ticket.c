@@ -1117,7 +1117,7 @@ int qh_staff_add(struct qh_store *s, const char *id, const char *name,
         return qh_err(err, errlen, QH_E_PARSE,
                       T("角色应为 staff 或 admin，而不是「%s」",
                         "role must be staff or admin, not \"%s\""), role);
-    if ((rc = qh_auth_pin_valid(pin, err, errlen)) < 0 ||
+    if ((rc = qh_auth_pin_valid_for(pin, role, o->lang, err, errlen)) < 0 ||
         (rc = qh_auth_hash(pin, st.pin_hash, err, errlen)) < 0)
         return rc;
     snprintf(st.id, sizeof st.id, "%s", id);

@@ -25,7 +25,7 @@ static struct fx *fx_new(int window, int window2)
     tu_clock("2026-11-25T09:00:00+08:00");
     f->s = tu_store_new("counter");
     assert_int_equal(qh_staff_add(f->s, "s01", "张三", "staff", "1234", err, sizeof err), 0);
-    assert_int_equal(qh_staff_add(f->s, "s02", "李四", "admin", "5678", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(f->s, "s02", "李四", "admin", "567890", err, sizeof err), 0);
     f->m = calloc(1, sizeof *f->m);
     f->mono = 1000000;
     struct qh_counter_opts o = {QH_LANG_ZH, window, 300};
@@ -128,7 +128,7 @@ static void test_login_and_lockout(void **state)
     login(m, "s01", "1234");      /* the right PIN, but locked */
     assert_msg(m, QH_CM_ERROR, "锁定");
     assert_false(m->logged_in);
-    login(m, "s02", "5678");
+    login(m, "s02", "567890");
     assert_true(m->logged_in);
     assert_int_equal(m->panel, QH_CP_MAIN);
     assert_string_equal(m->role, "admin");
@@ -398,7 +398,7 @@ static void test_transfer_history(void **state)
     struct fx *f = fx_new(1, 5);
     struct qh_counter_model *m = f->m, *m5 = f->m2;
     login(m, "s01", "1234");
-    login(m5, "s02", "5678");
+    login(m5, "s02", "567890");
     issue(f->s, "A", NULL);
     key(m, QH_CK_F8);
     assert_msg(m, QH_CM_ERROR, "没有号");
@@ -450,7 +450,7 @@ static void test_race(void **state)
     struct fx *f = fx_new(1, 2);
     struct qh_counter_model *a = f->m, *b = f->m2;
     login(a, "s01", "1234");
-    login(b, "s02", "5678");
+    login(b, "s02", "567890");
     issue(f->s, "A", NULL);
     qh_counter_model_events(a, NULL, 1);
     qh_counter_model_events(b, NULL, 1);
@@ -541,7 +541,7 @@ static void test_idle_lock(void **state)
     assert_int_equal(m->panel, QH_CP_LOCKED);
     key(m, QH_CK_ESC);
     assert_int_equal(m->panel, QH_CP_LOGIN);
-    login(m, "s02", "5678");
+    login(m, "s02", "567890");
     assert_string_equal(m->staff, "s02");
     /* five wrong PINs at the lock screen end the session */
     qh_counter_model_text(m, "l");

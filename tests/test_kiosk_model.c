@@ -646,8 +646,8 @@ static void print_failure_keeps_the_number(void **state)
         qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
     }
     assert_int_equal(x->m->screen, QH_KS_PIN);
-    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "2468", err, sizeof err), 0);
-    type_code(x, "2468");
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "246813", err, sizeof err), 0);
+    type_code(x, "246813");
     press(x, QH_BTN_OK, 0);
     assert_int_equal(x->m->screen, QH_KS_ADMIN);
     assert_int_equal(x->m->pst_ok, 1);
@@ -669,7 +669,7 @@ static void admin_pin(void **state)
     struct fx *x = *state;
     char err[QH_ERRLEN];
     assert_int_equal(qh_staff_add(x->s, "clerk", "办事员", "staff", "1111", err, sizeof err), 0);
-    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "2468", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "246813", err, sizeof err), 0);
     /* Four taps are not enough; taps too far apart start over. */
     for (int i = 0; i < 4; i++) {
         later(x, 200);
@@ -694,7 +694,7 @@ static void admin_pin(void **state)
         type_code(x, "9999");
         press(x, QH_BTN_OK, 0);
     }
-    type_code(x, "2468");
+    type_code(x, "246813");
     press(x, QH_BTN_OK, 0);
     assert_int_equal(x->m->screen, QH_KS_PIN);
     assert_non_null(strstr(x->m->admin_msg, "错误次数过多"));
@@ -704,7 +704,7 @@ static void admin_pin(void **state)
         later(x, 200);
         qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
     }
-    type_code(x, "2468");
+    type_code(x, "246813");
     press(x, QH_BTN_OK, 0);
     assert_int_equal(x->m->screen, QH_KS_ADMIN);
     press(x, QH_BTN_BACK, 0);

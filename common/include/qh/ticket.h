@@ -101,6 +101,7 @@ int qh_window_resume(struct qh_store *s, int window, char *err, size_t errlen);
 int qh_staff_login(struct qh_store *s, int window, const char *staff,
                    const char *pin, char *err, size_t errlen);
 int qh_staff_logout(struct qh_store *s, int window, char *err, size_t errlen);
+/* PIN rules: qh_auth_pin_valid_for() (an admin's at least 6 digits). */
 int qh_staff_add(struct qh_store *s, const char *id, const char *name,
                  const char *role, const char *pin, char *err, size_t errlen);
 
