@@ -16,8 +16,8 @@
 _Static_assert(QH_AUTH_HASHLEN >= crypto_pwhash_STRBYTES,
                "QH_AUTH_HASHLEN must hold a libsodium pwhash string");
 
-#define PIN_MIN 4
-#define PIN_MAX 12
+#define PIN_MIN QH_AUTH_PIN_MIN
+#define PIN_MAX QH_AUTH_PIN_MAX
 
 /* sodium_init() is safe to call again, but it takes a lock and probes the
  * CPU each time; the flag keeps that to once per process. */
@@ -48,6 +48,34 @@ int qh_auth_pin_valid(const char *pin, char *err, size_t errlen)
             return qh_err(err, errlen, QH_E_PARSE,
                           "PIN must be %d-%d digits (0-9 only)", PIN_MIN, PIN_MAX);
     return 0;
+}
+
+/* An admin PIN opens the kiosk's admin screen, where anyone passing by
+ * can type: 6 digits make a million PINs where 4 made ten thousand. */
+int qh_auth_pin_valid_for(const char *pin, const char *role, enum qh_lang lang,
+                          char *err, size_t errlen)
+{
+    int admin = role && !strcmp(role, "admin");
+    int min = admin ? QH_AUTH_ADMIN_PIN_MIN : PIN_MIN;
+    size_t n = pin ? strnlen(pin, PIN_MAX + 1) : 0;
+    int digits = pin != NULL;
+    for (size_t i = 0; i < n; i++)
+        if (pin[i] < '0' || pin[i] > '9')
+            digits = 0;
+    if (digits && n >= (size_t)min && n <= PIN_MAX)
+        return 0;
+    if (admin)
+        return qh_err(err, errlen, QH_E_PARSE,
+                      QH_TR(lang, "管理员 PIN 应为 %d-%d 位数字",
+                            "an admin PIN must be %d-%d digits"), min, PIN_MAX);
+    return qh_err(err, errlen, QH_E_PARSE,
+                  QH_TR(lang, "PIN 应为 %d-%d 位数字", "a PIN must be %d-%d digits"),
+                  min, PIN_MAX);
+}
+
+int qh_auth_pin_short(const char *pin)
+{
+    return !pin || strnlen(pin, QH_AUTH_ADMIN_PIN_MIN) < QH_AUTH_ADMIN_PIN_MIN;
 }
 
 int qh_auth_hash(const char *pin, char out[QH_AUTH_HASHLEN],

@@ -40,6 +40,7 @@ enum {
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
+    Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
     Q_RATING_INSERT,
     Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
@@ -266,15 +267,26 @@ static const char *const sql[Q_COUNT] = {
                           " WHERE ticket = ?1 AND type <> 'issued' AND id > ?2"
                           " ORDER BY id LIMIT ?3",
     [Q_EVENT_LAST] = "SELECT max(id) FROM event",
-    [Q_STAFF_INSERT] = "INSERT INTO staff(id, name, role, pin_hash, failed,"
-                       " locked_until, created_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_STAFF_GET] = "SELECT id, name, role, pin_hash, failed, locked_until,"
+    [Q_STAFF_INSERT] = "INSERT INTO staff(id, name, role, pin_hash, pin_short,"
+                       " created_at)"
+                       " VALUES (?1, ?2, ?3, ?4, nullif(?5, -1), ?6)",
+    [Q_STAFF_GET] = "SELECT id, name, role, pin_hash, coalesce(pin_short, -1),"
                     " created_at FROM staff WHERE id = ?1",
     [Q_STAFF_UPDATE] = "UPDATE staff SET name = ?2, role = ?3, pin_hash = ?4,"
-                       " failed = ?5, locked_until = ?6 WHERE id = ?1",
-    [Q_STAFF_ALL] = "SELECT id, name, role, pin_hash, failed, locked_until,"
+                       " pin_short = nullif(?5, -1) WHERE id = ?1",
+    [Q_STAFF_ALL] = "SELECT id, name, role, pin_hash, coalesce(pin_short, -1),"
                     " created_at FROM staff ORDER BY id",
+    [Q_LOCK_GET] = "SELECT failed, strikes, locked_until FROM login_lock"
+                   " WHERE staff = ?1 AND device = ?2",
+    [Q_LOCK_PUT] = "INSERT INTO login_lock(staff, device, failed, strikes,"
+                   " locked_until) VALUES (?1, ?2, ?3, ?4, ?5)"
+                   " ON CONFLICT(staff, device) DO UPDATE SET"
+                   " failed = excluded.failed, strikes = excluded.strikes,"
+                   " locked_until = excluded.locked_until",
+    [Q_LOCK_CLEAR] = "DELETE FROM login_lock WHERE staff = ?1"
+                     " AND (?2 IS NULL OR device = ?2)",
+    [Q_LOCK_EACH] = "SELECT device, failed, strikes, locked_until FROM login_lock"
+                    " WHERE staff = ?1 ORDER BY device <> '" QH_LOCK_ALL "', device",
     [Q_APPT_INSERT] = "INSERT INTO appointment(code, service, slot_at, name,"
                       " ticket, created_at) VALUES (?1, ?2, ?3, ?4, NULL, ?5)",
     [Q_APPT_GET] = "SELECT id, code, service, slot_at, name,"
@@ -677,6 +689,29 @@ static const char *const migrations[] = {
     "    SELECT new.day, new.queue, 1 WHERE new.state = 0"
     "    ON CONFLICT(day, queue) DO UPDATE SET waiting = waiting + 1;"
     "  END;",
+    /* 7: one lock-out of wrong PINs for every program, kept here so a
+     * restart does not forget it: a row per staff member and device (the
+     * store's actor: "kiosk:1", "counter:3", "cli"), so guesses at a kiosk
+     * lock the kiosk and not the clerk's own counter, and a row "*" that
+     * counts the tries of every device, so moving between devices buys no
+     * tries.  failed counts the wrong PINs since the row last locked (or
+     * the last right PIN), strikes the locks since the last right PIN,
+     * which each lock lengthens.  A lock in force moves to the "*" row: it
+     * locked the account everywhere, as it will.  pin_short is 1 for a PIN
+     * shorter than an admin's must be (6 digits), 0 if not, NULL when it
+     * was set before this schema: the next right PIN tells. */
+    "CREATE TABLE login_lock(staff TEXT NOT NULL REFERENCES staff(id),"
+    "  device TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
+    "  strikes INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (staff, device)) WITHOUT ROWID;"
+    "INSERT INTO login_lock(staff, device, failed, strikes, locked_until)"
+    "  SELECT id, '" QH_LOCK_ALL "', failed, locked_until > 0, locked_until"
+    "  FROM staff WHERE failed > 0 OR locked_until > 0;"
+    "ALTER TABLE staff DROP COLUMN failed;"
+    "ALTER TABLE staff DROP COLUMN locked_until;"
+    "ALTER TABLE staff ADD COLUMN pin_short INTEGER"
+    "  CHECK (pin_short IN (0, 1));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2267,9 +2302,8 @@ static void read_staff(sqlite3_stmt *st, void *out)
     col_text(st, 1, r->name, sizeof r->name);
     col_text(st, 2, r->role, sizeof r->role);
     col_text(st, 3, r->pin_hash, sizeof r->pin_hash);
-    r->failed = sqlite3_column_int(st, 4);
-    r->locked_until = sqlite3_column_int64(st, 5);
-    r->created_at = sqlite3_column_int64(st, 6);
+    r->pin_short = sqlite3_column_int(st, 4);
+    r->created_at = sqlite3_column_int64(st, 5);
 }
 
 int qh_store_staff_add(struct qh_store *s, const struct qh_staff_row *r,
@@ -2280,9 +2314,8 @@ int qh_store_staff_add(struct qh_store *s, const struct qh_staff_row *r,
     bind_text(st, 2, r->name);
     bind_text(st, 3, r->role);
     bind_text(st, 4, r->pin_hash);
-    sqlite3_bind_int(st, 5, r->failed);
-    sqlite3_bind_int64(st, 6, r->locked_until);
-    sqlite3_bind_int64(st, 7, r->created_at);
+    sqlite3_bind_int(st, 5, r->pin_short);
+    sqlite3_bind_int64(st, 6, r->created_at);
     int rc = exec_stmt(s, st, err, errlen, "staff");
     if (rc == QH_E_EXISTS)
         return qh_err(err, errlen, rc, QH_TR(s->lang, "工号 %s 已存在",
@@ -2306,8 +2339,7 @@ int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *r,
     bind_text(st, 2, r->name);
     bind_text(st, 3, r->role);
     bind_text(st, 4, r->pin_hash);
-    sqlite3_bind_int(st, 5, r->failed);
-    sqlite3_bind_int64(st, 6, r->locked_until);
+    sqlite3_bind_int(st, 5, r->pin_short);
     return exec_stmt(s, st, err, errlen, "staff");
 }
 
@@ -2326,6 +2358,78 @@ int qh_store_staff_each(struct qh_store *s,
     }
     sqlite3_reset(st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? n : rc_of(src);
+}
+
+/* ---- login lock-out ---- */
+
+static void read_lock(sqlite3_stmt *st, void *out)
+{
+    struct qh_login_lock *l = out;
+    l->failed = sqlite3_column_int(st, 0);
+    l->strikes = sqlite3_column_int(st, 1);
+    l->locked_until = sqlite3_column_int64(st, 2);
+}
+
+int qh_store_login_lock_get(struct qh_store *s, const char *staff,
+                            const char *device, struct qh_login_lock *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->staff, sizeof out->staff, "%s", staff);
+    snprintf(out->device, sizeof out->device, "%s", device);
+    sqlite3_stmt *st = stmt(s, Q_LOCK_GET);
+    bind_text(st, 1, staff);
+    bind_text(st, 2, device);
+    return one_row(st, read_lock, out);
+}
+
+int qh_store_login_lock_put(struct qh_store *s, const struct qh_login_lock *l,
+                            char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_LOCK_PUT);
+    bind_text(st, 1, l->staff);
+    bind_text(st, 2, l->device);
+    sqlite3_bind_int(st, 3, l->failed);
+    sqlite3_bind_int(st, 4, l->strikes);
+    sqlite3_bind_int64(st, 5, l->locked_until);
+    return exec_stmt(s, st, err, errlen, "login lock");
+}
+
+int qh_store_login_lock_clear(struct qh_store *s, const char *staff,
+                              const char *device, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_LOCK_CLEAR);
+    bind_text(st, 1, staff);
+    if (device)
+        bind_text(st, 2, device);
+    else
+        sqlite3_bind_null(st, 2);
+    int rc = exec_stmt(s, st, err, errlen, "login lock");
+    return rc < 0 ? rc : sqlite3_changes(s->db);
+}
+
+int qh_store_login_lock_each(struct qh_store *s, const char *staff,
+                             int (*fn)(const struct qh_login_lock *, void *),
+                             void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_LOCK_EACH);
+    bind_text(st, 1, staff);
+    int n = 0, src;
+    struct qh_login_lock l;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&l, 0, sizeof l);
+        snprintf(l.staff, sizeof l.staff, "%s", staff);
+        col_text(st, 0, l.device, sizeof l.device);
+        l.failed = sqlite3_column_int(st, 1);
+        l.strikes = sqlite3_column_int(st, 2);
+        l.locked_until = sqlite3_column_int64(st, 3);
+        n++;
+        if (fn(&l, ud))
+            break;
+    }
+    int rc = src == SQLITE_ROW || src == SQLITE_DONE ? n
+             : (src & 0xff) == SQLITE_BUSY ? QH_E_BUSY : QH_E_DB;
+    sqlite3_reset(st);
+    return rc;
 }
 
 /* ---- appointments ---- */

@@ -14,7 +14,6 @@
 #include <strings.h>
 
 #include "model.h"
-#include "qh/auth.h"
 #include "qh/clock.h"
 #include "qh/text.h"
 
@@ -860,12 +859,11 @@ static int login(struct qh_counter_model *m)
 }
 
 /* Unlocking checks the PIN without a new login (the session and its
- * attendance continue); a wrong PIN still counts towards the lock-out,
- * through qh_staff_login, which refuses and records it. */
+ * attendance continue), through the library's lock-out, which counts and
+ * records a wrong PIN as a login would. */
 static int unlock(struct qh_counter_model *m)
 {
     char err[QH_ERRLEN];
-    struct qh_staff_row st;
     if (!m->s) {
         need_session(m);
         return 1;
@@ -874,9 +872,10 @@ static int unlock(struct qh_counter_model *m)
         say(m, QH_CM_ERROR, "%s", T("请输入密码", "enter your PIN"));
         return 1;
     }
-    int rc = qh_store_staff_get(m->s, m->staff, &st);
-    if (rc == 0 && st.locked_until <= qh_clock_now() && qh_auth_verify(st.pin_hash, m->in_pin) == 0) {
-        memset(m->in_pin, 0, sizeof m->in_pin);
+    int rc = qh_staff_verify(m->s, m->staff, m->in_pin, m->o.window, NULL, 0,
+                             err, sizeof err);
+    memset(m->in_pin, 0, sizeof m->in_pin);
+    if (rc == 0) {
         enum qh_counter_panel back = m->back;
         if (m->back_rate) {
             panel(m, QH_CP_RATING);
@@ -887,19 +886,12 @@ static int unlock(struct qh_counter_model *m)
         say(m, QH_CM_OK, "%s", T("已解锁", "unlocked"));
         return 1;
     }
-    rc = qh_staff_login(m->s, m->o.window, m->staff, m->in_pin, err, sizeof err);
-    memset(m->in_pin, 0, sizeof m->in_pin);
     if (rc == QH_E_LOCKED) {
         /* Locked out: end the session if the window is free to end it. */
         char err2[QH_ERRLEN];
         qh_staff_logout(m->s, m->o.window, err2, sizeof err2);
         logged_out(m, NULL);
         say(m, QH_CM_ERROR, "%s", err);
-        return 1;
-    }
-    if (rc == 0) {      /* cannot happen (verified wrong above), but stay honest */
-        panel(m, QH_CP_MAIN);
-        qh_counter_model_refresh(m);
         return 1;
     }
     result(m, rc, err);

@@ -156,8 +156,6 @@ struct qh_kiosk_model {
     /* admin */
     int corner_taps;
     int64_t corner_ms;
-    int pin_failures;
-    int64_t pin_locked_ms;
     char admin_msg[QH_ERRLEN];
     struct qh_printer_status pst;
     int pst_ok;

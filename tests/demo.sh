@@ -36,7 +36,7 @@ say "开门前：初始化 L镇政务服务中心（默认“2+1”大厅，393�
 q init
 printf '1234\n' | q staff add w01 --name 王芳
 printf '2345\n' | q staff add w03 --name 李明
-printf '3456\n' | q staff add w05 --name 赵敏 --role admin
+printf '345678\n' | q staff add w05 --name 赵敏 --role admin
 q appointment add --service GG012 --at "${day}T09:30" --name 陈大爷 > /tmp/qhall-demo-code.$$
 code=$(cat /tmp/qhall-demo-code.$$); rm -f /tmp/qhall-demo-code.$$
 echo "预约签到码：$code"
@@ -73,7 +73,7 @@ at 08:30
 say "上班：三个窗口登录"
 printf '1234\n' | q login --window 1 --staff w01
 printf '2345\n' | q login --window 3 --staff w03
-printf '3456\n' | q login --window 5 --staff w05
+printf '345678\n' | q login --window 5 --staff w05
 
 say "群众取号"
 at 08:31; echo "取号 $(q issue --service XK001)（农村村民宅基地建房审批）"
@@ -152,7 +152,7 @@ if [ "$ui" = --ui ]; then
   QHALL_NOW=$ui_now "$bin/display/qhall-display" --db "$db" --screenshot "$shots/display.png" 2>/dev/null || true
   echo "截图：$shots"
   if [ -z "$headless" ] && [ -t 0 ]; then
-    echo "大厅显示屏、取号机和1号、5号窗口终端正在运行（工作人员 w01 密码 1234，w05 密码 3456）。按回车结束演示。"
+    echo "大厅显示屏、取号机和1号、5号窗口终端正在运行（工作人员 w01 密码 1234，w05 密码 345678）。按回车结束演示。"
     read -r _
   fi
 fi

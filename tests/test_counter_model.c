@@ -27,7 +27,7 @@ static struct fx *fx_new(int window, int window2)
     tu_clock("2026-11-25T09:00:00+08:00");
     f->s = tu_store_new("counter");
     assert_int_equal(qh_staff_add(f->s, "s01", "张三", "staff", "1234", err, sizeof err), 0);
-    assert_int_equal(qh_staff_add(f->s, "s02", "李四", "admin", "5678", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(f->s, "s02", "李四", "admin", "567890", err, sizeof err), 0);
     f->m = calloc(1, sizeof *f->m);
     f->mono = 1000000;
     struct qh_counter_opts o = {QH_LANG_ZH, window, 300};
@@ -126,11 +126,11 @@ static void test_login_and_lockout(void **state)
         assert_int_equal(m->panel, QH_CP_LOGIN);
     }
     login(m, "s01", "9999");
-    assert_msg(m, QH_CM_ERROR, "锁定");
+    assert_msg(m, QH_CM_ERROR, "尝试次数过多，请 15 分钟后再试");
     login(m, "s01", "1234");      /* the right PIN, but locked */
-    assert_msg(m, QH_CM_ERROR, "锁定");
+    assert_msg(m, QH_CM_ERROR, "尝试次数过多，请 15 分钟后再试");
     assert_false(m->logged_in);
-    login(m, "s02", "5678");
+    login(m, "s02", "567890");
     assert_true(m->logged_in);
     assert_int_equal(m->panel, QH_CP_MAIN);
     assert_string_equal(m->role, "admin");
@@ -497,7 +497,7 @@ static void test_transfer_history(void **state)
     struct fx *f = fx_new(1, 5);
     struct qh_counter_model *m = f->m, *m5 = f->m2;
     login(m, "s01", "1234");
-    login(m5, "s02", "5678");
+    login(m5, "s02", "567890");
     issue(f->s, "A", NULL);
     key(m, QH_CK_F8);
     assert_msg(m, QH_CM_ERROR, "没有号");
@@ -549,7 +549,7 @@ static void test_race(void **state)
     struct fx *f = fx_new(1, 2);
     struct qh_counter_model *a = f->m, *b = f->m2;
     login(a, "s01", "1234");
-    login(b, "s02", "5678");
+    login(b, "s02", "567890");
     issue(f->s, "A", NULL);
     qh_counter_model_events(a, NULL, 1);
     qh_counter_model_events(b, NULL, 1);
@@ -628,9 +628,9 @@ static void test_idle_lock(void **state)
     key(m, QH_CK_ENTER);
     assert_msg(m, QH_CM_ERROR, "密码错误");
     assert_int_equal(m->panel, QH_CP_LOCKED);
-    struct qh_staff_row st;
-    assert_int_equal(qh_store_staff_get(f->s, "s01", &st), 0);
-    assert_int_equal(st.failed, 1);     /* counts towards the lock-out */
+    struct qh_login_lock l;
+    assert_int_equal(qh_store_login_lock_get(f->s, "s01", "counter:1", &l), 0);
+    assert_int_equal(l.failed, 1);      /* counts towards the lock-out */
     type(m, "1234");
     key(m, QH_CK_ENTER);
     assert_int_equal(m->panel, QH_CP_MAIN);
@@ -640,7 +640,7 @@ static void test_idle_lock(void **state)
     assert_int_equal(m->panel, QH_CP_LOCKED);
     key(m, QH_CK_ESC);
     assert_int_equal(m->panel, QH_CP_LOGIN);
-    login(m, "s02", "5678");
+    login(m, "s02", "567890");
     assert_string_equal(m->staff, "s02");
     /* five wrong PINs at the lock screen end the session */
     qh_counter_model_text(m, "l");
@@ -650,7 +650,69 @@ static void test_idle_lock(void **state)
     }
     assert_int_equal(m->panel, QH_CP_LOGIN);
     assert_false(m->logged_in);
-    assert_msg(m, QH_CM_ERROR, "锁定");
+    assert_msg(m, QH_CM_ERROR, "尝试次数过多");
+    fx_free(f);
+}
+
+/* The lock-out lives in the database, shared with the kiosk: a counter
+ * restarted midway goes on counting, every wrong PIN is a login_failed
+ * event of this window and device, and guesses at the kiosk do not lock
+ * the clerk out of their own counter. */
+static void test_lockout_persists_and_is_shared(void **state)
+{
+    (void)state;
+    char err[QH_ERRLEN], path[512];
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    snprintf(path, sizeof path, "%s", qh_store_path(f->s));
+    for (int i = 0; i < 3; i++) {
+        login(m, "s01", "9999");
+        assert_msg(m, QH_CM_ERROR, "工号或密码错误");
+    }
+    /* restart: a new model on a new connection */
+    qh_store_close(f->s);
+    assert_int_equal(qh_store_open(&f->s, path, 0, err, sizeof err), 0);
+    struct qh_counter_opts o = {QH_LANG_ZH, 1, 300};
+    qh_counter_model_init(m, &o, f->mono);
+    qh_counter_model_store(m, f->s, NULL);
+    login(m, "s01", "9999");
+    assert_msg(m, QH_CM_ERROR, "工号或密码错误");
+    login(m, "s01", "9999");
+    assert_msg(m, QH_CM_ERROR, "尝试次数过多，请 15 分钟后再试");
+    login(m, "s01", "1234");
+    assert_false(m->logged_in);
+    struct qh_event_row ev[256];
+    int n = qh_store_events_since(f->s, 0, ev, 256, NULL, 0), failed = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ev[i].type, "login_failed")) {
+            failed++;
+            assert_string_equal(ev[i].staff, "s01");
+            assert_int_equal(ev[i].window, 1);
+            assert_non_null(strstr(ev[i].detail, "\"device\":\"counter:1\""));
+            assert_null(strstr(ev[i].detail, "9999"));
+        }
+    assert_int_equal(failed, 5);
+    /* s02 (admin) is guessed at the kiosk until it locks there ... */
+    struct qh_store *k;
+    assert_int_equal(qh_store_open(&k, path, 0, err, sizeof err), 0);
+    qh_store_set_actor(k, "kiosk:1");
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(qh_staff_verify(k, NULL, "000000", 0, NULL, 0, err, sizeof err),
+                         QH_E_AUTH);
+    assert_int_equal(qh_staff_verify(k, NULL, "000000", 0, NULL, 0, err, sizeof err),
+                     QH_E_LOCKED);
+    assert_int_equal(qh_staff_verify(k, NULL, "567890", 0, NULL, 0, err, sizeof err),
+                     QH_E_LOCKED);
+    /* ... and still logs in at this counter, and unlocks it. */
+    login(m, "s02", "567890");
+    assert_true(m->logged_in);
+    assert_string_equal(m->staff, "s02");
+    qh_counter_model_text(m, "l");
+    assert_int_equal(m->panel, QH_CP_LOCKED);
+    type(m, "567890");
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    qh_store_close(k);
     fx_free(f);
 }
 
@@ -711,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_race),
         cmocka_unit_test(test_pause),
         cmocka_unit_test(test_idle_lock),
+        cmocka_unit_test(test_lockout_persists_and_is_shared),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_english_and_keys),
     };

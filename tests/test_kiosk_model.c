@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "qh/auth.h"
 #include "qh/clock.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
@@ -705,8 +706,8 @@ static void print_failure_keeps_the_number(void **state)
         qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
     }
     assert_int_equal(x->m->screen, QH_KS_PIN);
-    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "2468", err, sizeof err), 0);
-    type_code(x, "2468");
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "246813", err, sizeof err), 0);
+    type_code(x, "246813");
     press(x, QH_BTN_OK, 0);
     assert_int_equal(x->m->screen, QH_KS_ADMIN);
     assert_int_equal(x->m->pst_ok, 1);
@@ -723,12 +724,21 @@ static void print_failure_keeps_the_number(void **state)
     assert_int_equal(x->m->quit, 1);
 }
 
+/* Five taps in the corner: the admin PIN screen. */
+static void open_pin_screen(struct fx *x)
+{
+    for (int i = 0; i < 5; i++) {
+        later(x, 200);
+        qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
+    }
+}
+
 static void admin_pin(void **state)
 {
     struct fx *x = *state;
     char err[QH_ERRLEN];
     assert_int_equal(qh_staff_add(x->s, "clerk", "办事员", "staff", "1111", err, sizeof err), 0);
-    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "2468", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "246813", err, sizeof err), 0);
     /* Four taps are not enough; taps too far apart start over. */
     for (int i = 0; i < 4; i++) {
         later(x, 200);
@@ -748,26 +758,141 @@ static void admin_pin(void **state)
     assert_int_equal(x->m->screen, QH_KS_PIN);
     assert_string_equal(x->m->admin_msg, "PIN 不正确");
     assert_string_equal(x->m->entry, "");
+    /* OK on an empty pad is no try. */
+    press(x, QH_BTN_OK, 0);
+    assert_string_equal(x->m->admin_msg, "请输入 PIN");
     /* Five wrong in a row lock the pad, even for the right PIN. */
-    for (int i = 0; i < 4; i++) {
-        type_code(x, "9999");
+    for (int i = 0; i < 3; i++) {
+        type_code(x, "999999");
         press(x, QH_BTN_OK, 0);
+        assert_string_equal(x->m->admin_msg, "PIN 不正确");
     }
-    type_code(x, "2468");
+    type_code(x, "999999");
+    press(x, QH_BTN_OK, 0);
+    assert_string_equal(x->m->admin_msg, "尝试次数过多，请 15 分钟后再试");
+    type_code(x, "246813");
     press(x, QH_BTN_OK, 0);
     assert_int_equal(x->m->screen, QH_KS_PIN);
-    assert_non_null(strstr(x->m->admin_msg, "错误次数过多"));
+    assert_string_equal(x->m->admin_msg, "尝试次数过多，请 15 分钟后再试");
+    /* Each wrong PIN is on record with the device, never the PIN. */
+    struct qh_event_row ev[256];
+    int n = qh_store_events_since(x->s, 0, ev, 256, NULL, 0), failed = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(ev[i].type, "login_failed"))
+            continue;
+        failed++;
+        assert_string_equal(ev[i].staff, "boss");
+        assert_int_equal(ev[i].window, 0);
+        assert_non_null(strstr(ev[i].detail, "\"device\":\"kiosk:1\""));
+        assert_null(strstr(ev[i].detail, "9999"));
+        assert_null(strstr(ev[i].detail, "1111"));
+    }
+    assert_int_equal(failed, 5);
     later(x, 5 * 60 * 1000);
     assert_int_equal(x->m->screen, QH_KS_HOME);     /* left idle: back home */
-    for (int i = 0; i < 5; i++) {
-        later(x, 200);
-        qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0);
-    }
-    type_code(x, "2468");
+    open_pin_screen(x);
+    /* A restart forgets nothing: the lock is in the database. */
+    char path[512];
+    snprintf(path, sizeof path, "%s", qh_store_path(x->s));
+    qh_kiosk_model_free(x->m);
+    qh_store_close(x->s);
+    assert_int_equal(qh_store_open(&x->s, path, 0, err, sizeof err), 0);
+    qh_store_set_actor(x->s, "kiosk:1");
+    struct qh_kiosk_opts o = {.lang = QH_LANG_EN, .number = 1,
+                              .printer = {f_submit, f_poll, f_cancel, f_status, &x->f}};
+    assert_int_equal(qh_kiosk_model_new(&x->m, x->s, &o, x->now, err, sizeof err), 0);
+    open_pin_screen(x);
+    type_code(x, "246813");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_PIN);
+    assert_string_equal(x->m->admin_msg, "too many wrong PINs: try again in 15 minutes");
+    /* Once the lock is over the right PIN opens the screen and clears the
+     * count: four more wrong ones do not lock again. */
+    tu_clock_advance(15 * 60);
+    type_code(x, "246813");
     press(x, QH_BTN_OK, 0);
     assert_int_equal(x->m->screen, QH_KS_ADMIN);
     press(x, QH_BTN_BACK, 0);
     assert_int_equal(x->m->screen, QH_KS_HOME);
+    open_pin_screen(x);
+    for (int i = 0; i < 4; i++) {
+        type_code(x, "999999");
+        press(x, QH_BTN_OK, 0);
+    }
+    assert_string_equal(x->m->admin_msg, "wrong PIN");
+    type_code(x, "246813");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_ADMIN);
+}
+
+/* The kiosk and the counters share one lock-out, per device: guesses at
+ * the kiosk lock the kiosk, not the admin's own counter; guesses on
+ * every device together lock the admin everywhere, the kiosk too. */
+static void admin_pin_shared_with_counters(void **state)
+{
+    struct fx *x = *state;
+    char err[QH_ERRLEN];
+    struct qh_store *c;
+    assert_int_equal(qh_staff_add(x->s, "boss", "所长", "admin", "246813", err, sizeof err), 0);
+    assert_int_equal(qh_store_open(&c, qh_store_path(x->s), 0, err, sizeof err), 0);
+    open_pin_screen(x);
+    for (int i = 0; i < 5; i++) {
+        type_code(x, "999999");
+        press(x, QH_BTN_OK, 0);
+    }
+    assert_non_null(strstr(x->m->admin_msg, "尝试次数过多"));
+    qh_store_set_actor(c, "counter:5");
+    assert_int_equal(qh_staff_login(c, 5, "boss", "246813", err, sizeof err), 0);
+    /* That right PIN was not typed at the kiosk, which stays locked. */
+    type_code(x, "246813");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_PIN);
+    assert_non_null(strstr(x->m->admin_msg, "尝试次数过多"));
+    /* Five wrong at each of three counters: fifteen on all devices lock
+     * the account everywhere, its own counter too. */
+    for (int w = 1; w <= 3; w++) {
+        char actor[16];
+        snprintf(actor, sizeof actor, "counter:%d", w);
+        qh_store_set_actor(c, actor);
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(qh_staff_login(c, w, "boss", "999999", err, sizeof err), QH_E_AUTH);
+        assert_int_equal(qh_staff_login(c, w, "boss", "999999", err, sizeof err), QH_E_LOCKED);
+    }
+    qh_store_set_actor(c, "counter:5");
+    assert_int_equal(qh_staff_login(c, 5, "boss", "246813", err, sizeof err), QH_E_LOCKED);
+    assert_non_null(strstr(err, "15 分钟"));
+    /* Both locks end after their 15 minutes. */
+    tu_clock_advance(15 * 60);
+    type_code(x, "246813");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_ADMIN);
+    assert_int_equal(qh_staff_login(c, 5, "boss", "246813", err, sizeof err), 0);
+    qh_store_close(c);
+}
+
+/* An admin PIN of 4 digits set before the 6-digit rule still opens the
+ * admin screen: an upgrade locks no hall out. */
+static void short_admin_pin_still_works(void **state)
+{
+    struct fx *x = *state;
+    char err[QH_ERRLEN];
+    struct qh_staff_row st;
+    assert_int_equal(qh_staff_add(x->s, "old", "老所长", "admin", "2468", err, sizeof err),
+                     QH_E_PARSE);
+    assert_non_null(strstr(err, "管理员 PIN 应为 6-12 位数字"));
+    assert_int_equal(qh_staff_add(x->s, "old", "老所长", "admin", "246813", err, sizeof err), 0);
+    assert_int_equal(qh_store_staff_get(x->s, "old", &st), 0);
+    assert_int_equal(st.pin_short, 0);
+    assert_int_equal(qh_auth_hash("2468", st.pin_hash, err, sizeof err), 0);
+    st.pin_short = -1;                  /* as schema 6 left it */
+    assert_int_equal(qh_store_staff_update(x->s, &st, err, sizeof err), 0);
+    open_pin_screen(x);
+    type_code(x, "2468");
+    press(x, QH_BTN_OK, 0);
+    assert_int_equal(x->m->screen, QH_KS_ADMIN);
+    /* and now the store knows it is too short (qhall staff list says so) */
+    assert_int_equal(qh_store_staff_get(x->s, "old", &st), 0);
+    assert_int_equal(st.pin_short, 1);
 }
 
 static void every_screen_reachable(void **state)
@@ -818,6 +943,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(idle_countdown, setup, teardown),
         cmocka_unit_test_setup_teardown(print_failure_keeps_the_number, setup, teardown),
         cmocka_unit_test_setup_teardown(admin_pin, setup, teardown),
+        cmocka_unit_test_setup_teardown(admin_pin_shared_with_counters, setup, teardown),
+        cmocka_unit_test_setup_teardown(short_admin_pin_still_works, setup, teardown),
         cmocka_unit_test_setup_teardown(every_screen_reachable, setup, teardown),
         cmocka_unit_test_setup_teardown(heartbeat_written, setup, teardown),
     };

@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 #include "qh/text.h"
+#include "qh/auth.h"
 #include "qh/ticket.h"
 
 static char err[4096];
@@ -575,14 +576,20 @@ static void migrate_from_3(void **state)
         "  last INTEGER NOT NULL, PRIMARY KEY (day, queue)) WITHOUT ROWID;"
         "INSERT INTO day_seq SELECT day, origin, max(seq) FROM ticket"
         "  GROUP BY day, origin;"
+        /* schema 7's lock-out */
+        "DROP TABLE login_lock;"
+        "ALTER TABLE staff DROP COLUMN pin_short;"
+        "ALTER TABLE staff ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE staff ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;"
         "PRAGMA user_version = 3; COMMIT;";
     if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("down to 3: %s", sqlite3_errmsg(db));
     assert_int_equal(raw_int(db, "SELECT max(id) FROM ticket", NULL, NULL), 10);
     sqlite3_close(db);
-    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
+        fail_msg("open: %s", err);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 6);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 7);
     /* Those waiting wait through the index (lane 1), as before. */
     assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket WHERE lane = 0",
                              NULL, NULL), 0);
@@ -618,6 +625,79 @@ static void migrate_from_3(void **state)
     }
     counters_agree(s, db, "called after migration");
     sqlite3_close(db);
+    qh_store_close(s);
+}
+
+/* A database of schema 6 (wrong PINs counted in the staff table, any
+ * length of admin PIN) is brought to schema 7: a lock in force and a count
+ * move to the all-devices row of the lock-out, so they go on holding
+ * everywhere; an admin whose 4-digit PIN was allowed then still logs in,
+ * and the store learns it is too short. */
+static void migrate_from_6(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("migrate6");
+    char path[512], hash[QH_AUTH_HASHLEN];
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    assert_int_equal(qh_staff_add(s, "w001", "王芳", "staff", "1234", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(s, "boss", "所长", "admin", "246813", err, sizeof err), 0);
+    assert_int_equal(qh_staff_add(s, "w002", "李强", "staff", "5678", err, sizeof err), 0);
+    qh_store_close(s);
+    assert_int_equal(qh_auth_hash("2468", hash, err, sizeof err), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    const char *down =
+        "BEGIN;"
+        "DROP TABLE login_lock;"
+        "CREATE TABLE staff6(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+        "  role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),"
+        "  pin_hash TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
+        "  locked_until INTEGER NOT NULL DEFAULT 0,"
+        "  created_at INTEGER NOT NULL);"
+        "INSERT INTO staff6(id, name, role, pin_hash, created_at)"
+        "  SELECT id, name, role, pin_hash, created_at FROM staff;"
+        "DROP TABLE staff; ALTER TABLE staff6 RENAME TO staff;"
+        /* 09:00 + 10 min: w002 locked; w001 three wrong PINs */
+        "UPDATE staff SET locked_until = 1795568400000 + 600000 WHERE id = 'w002';"
+        "UPDATE staff SET failed = 3 WHERE id = 'w001';"
+        "PRAGMA user_version = 6; COMMIT;";
+    if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("down to 6: %s", sqlite3_errmsg(db));
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "UPDATE staff SET pin_hash = ?1"
+                                        " WHERE id = 'boss'", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    db = raw_open(s);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 7);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('staff')"
+                             " WHERE name IN ('failed', 'locked_until')", NULL, NULL), 0);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM login_lock", NULL, NULL), 2);
+    assert_int_equal(raw_int(db, "SELECT failed FROM login_lock WHERE staff = 'w001'"
+                             " AND device = '*'", NULL, NULL), 3);
+    assert_int_equal(raw_int(db, "SELECT strikes FROM login_lock WHERE staff = 'w002'"
+                             " AND device = '*'", NULL, NULL), 1);
+    sqlite3_close(db);
+    struct qh_staff_row row;
+    assert_int_equal(qh_store_staff_get(s, "boss", &row), 0);
+    assert_int_equal(row.pin_short, -1);        /* not known before a login */
+    assert_int_equal(qh_store_staff_get(s, "w001", &row), 0);
+    assert_string_equal(row.name, "王芳");
+    /* The lock from schema 6 holds on every device, for what is left of it. */
+    qh_store_set_actor(s, "counter:4");
+    assert_int_equal(qh_staff_login(s, 4, "w002", "5678", err, sizeof err), QH_E_LOCKED);
+    assert_non_null(strstr(err, "请 10 分钟后再试"));
+    /* The old admin PIN of 4 digits still opens the kiosk's admin screen. */
+    qh_store_set_actor(s, "kiosk:1");
+    char who[QH_STAFF_LEN] = "";
+    assert_int_equal(qh_staff_verify(s, NULL, "2468", 0, who, sizeof who, err, sizeof err), 0);
+    assert_string_equal(who, "boss");
+    assert_int_equal(qh_store_staff_get(s, "boss", &row), 0);
+    assert_int_equal(row.pin_short, 1);
     qh_store_close(s);
 }
 
@@ -1129,6 +1209,7 @@ int main(void)
         cmocka_unit_test(open_failures),
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
+        cmocka_unit_test(migrate_from_6),
         cmocka_unit_test(lane_across_midnight),
         cmocka_unit_test(head_follows_lane0),
         cmocka_unit_test(insert_refuses),

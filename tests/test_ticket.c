@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -429,6 +430,167 @@ static void staff_login(void **state)
     ok(qh_staff_login(s, 3, "w001", "1234", err, sizeof err));
 }
 
+/* login_failed events of staff on device ("" any device). */
+static int failures(struct qh_store *s, const char *staff, const char *device)
+{
+    struct qh_event_row ev[512];
+    char want[96];
+    int n = qh_store_events_since(s, 0, ev, 512, err, sizeof err), k = 0;
+    snprintf(want, sizeof want, "\"device\":\"%s\"", device);
+    for (int i = 0; i < n; i++)
+        k += !strcmp(ev[i].type, "login_failed") && !strcmp(ev[i].staff, staff) &&
+             (!*device || strstr(ev[i].detail, want));
+    return k;
+}
+
+/* Each lock without a right PIN in between lasts twice as long; a right
+ * PIN once the lock is over starts again from 15 minutes.  A wrong PIN
+ * during a lock is not tried, so not counted. */
+static void lockout_grows_and_resets(void **state)
+{
+    struct qh_store *s = *state;
+    qh_store_set_actor(s, "counter:3");
+    ok(qh_staff_add(s, "w001", "王芳", "staff", "1234", err, sizeof err));
+    static const int minutes[] = {15, 30, 60};
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(qh_staff_verify(s, "w001", "9999", 3, NULL, 0, err, sizeof err),
+                             QH_E_AUTH);
+        assert_int_equal(qh_staff_verify(s, "w001", "9999", 3, NULL, 0, err, sizeof err),
+                         QH_E_LOCKED);
+        char want[64];
+        snprintf(want, sizeof want, "请 %d 分钟后再试", minutes[round]);
+        assert_non_null(strstr(err, want));
+        assert_int_equal(qh_staff_verify(s, "w001", "9999", 3, NULL, 0, err, sizeof err),
+                         QH_E_LOCKED);
+        tu_clock_advance(minutes[round] * 60 - 61);
+        assert_int_equal(qh_staff_verify(s, "w001", "1234", 3, NULL, 0, err, sizeof err),
+                         QH_E_LOCKED);
+        assert_non_null(strstr(err, "请 2 分钟后再试"));
+        tu_clock_advance(61);
+    }
+    assert_int_equal(failures(s, "w001", "counter:3"), 15);
+    struct qh_event_row ev;
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "login_failed");
+    assert_int_equal(ev.window, 3);
+    assert_non_null(strstr(ev.detail, "\"locked_minutes\":60"));
+    assert_non_null(strstr(ev.detail, "\"locked_all_minutes\":15"));
+    char who[QH_STAFF_LEN] = "";
+    ok(qh_staff_verify(s, "w001", "1234", 3, who, sizeof who, err, sizeof err));
+    assert_string_equal(who, "w001");
+    struct qh_login_lock l;
+    assert_int_equal(qh_store_login_lock_get(s, "w001", "counter:3", &l), QH_E_NOTFOUND);
+    assert_int_equal(qh_store_login_lock_get(s, "w001", QH_LOCK_ALL, &l), QH_E_NOTFOUND);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(qh_staff_verify(s, "w001", "9999", 3, NULL, 0, err, sizeof err),
+                         QH_E_AUTH);
+    assert_int_equal(qh_staff_verify(s, "w001", "9999", 3, NULL, 0, err, sizeof err),
+                     QH_E_LOCKED);
+    assert_non_null(strstr(err, "请 15 分钟后再试"));
+    /* An unknown ID counts nothing and names no one. */
+    int64_t before = last_event(s, NULL);
+    assert_int_equal(qh_staff_verify(s, "nobody", "1234", 3, NULL, 0, err, sizeof err),
+                     QH_E_AUTH);
+    assert_int_equal(last_event(s, NULL), before);
+    qh_store_set_actor(s, "lib");
+}
+
+/* An administrator clears a lock at once; a new PIN follows the rules of
+ * the role. */
+static void unlock_and_set_pin(void **state)
+{
+    struct qh_store *s = *state;
+    ok(qh_staff_add(s, "w001", "王芳", "staff", "1234", err, sizeof err));
+    ok(qh_staff_add(s, "boss", "所长", "admin", "246813", err, sizeof err));
+    assert_int_equal(qh_staff_add(s, "b2", "副所长", "admin", "24681", err, sizeof err),
+                     QH_E_PARSE);
+    assert_non_null(strstr(err, "管理员 PIN 应为 6-12 位数字"));
+    assert_int_equal(qh_staff_unlock(s, "w001", err, sizeof err), 0);  /* nothing to clear */
+    for (int i = 0; i < 5; i++)
+        qh_staff_login(s, 3, "w001", "9999", err, sizeof err);
+    assert_int_equal(qh_staff_login(s, 3, "w001", "1234", err, sizeof err), QH_E_LOCKED);
+    assert_true(qh_staff_unlock(s, "w001", err, sizeof err) > 0);
+    struct qh_event_row ev;
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "staff_unlocked");
+    assert_string_equal(ev.staff, "w001");
+    ok(qh_staff_login(s, 3, "w001", "1234", err, sizeof err));
+    assert_int_equal(qh_staff_unlock(s, "nobody", err, sizeof err), QH_E_NOTFOUND);
+    /* New PINs */
+    assert_int_equal(qh_staff_set_pin(s, "boss", "1357", err, sizeof err), QH_E_PARSE);
+    assert_non_null(strstr(err, "管理员 PIN 应为 6-12 位数字"));
+    ok(qh_staff_set_pin(s, "boss", "13579135", err, sizeof err));
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "staff_pin_changed");
+    assert_null(strstr(ev.detail, "13579135"));
+    assert_int_equal(qh_staff_verify(s, "boss", "246813", 0, NULL, 0, err, sizeof err),
+                     QH_E_AUTH);
+    ok(qh_staff_verify(s, "boss", "13579135", 0, NULL, 0, err, sizeof err));
+    ok(qh_staff_set_pin(s, "w001", "4321", err, sizeof err));   /* staff: 4 digits */
+    assert_int_equal(qh_staff_set_pin(s, "w001", "432", err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_staff_set_pin(s, "nobody", "432143", err, sizeof err), QH_E_NOTFOUND);
+    ok(qh_staff_login(s, 3, "w001", "4321", err, sizeof err));
+}
+
+/* Guessers on several connections at the same instant get no more tries
+ * than one would: the lock-out is read and written in one write
+ * transaction.  Two processes on one device get 5 tries between them;
+ * four devices at once get 15, the all-devices limit. */
+static void lockout_concurrent(void **state)
+{
+    struct qh_store *s = *state;
+    ok(qh_staff_add(s, "w001", "王芳", "staff", "1234", err, sizeof err));
+    const char *const devices[2][4] = {
+        {"kiosk:1", "kiosk:1", NULL, NULL},
+        {"counter:1", "counter:2", "counter:3", "counter:4"},
+    };
+    static const int want[2] = {5, 15};
+    int before = 0;
+    for (int round = 0; round < 2; round++) {
+        pid_t kids[4];
+        int nkids = 0;
+        for (int k = 0; k < 4 && devices[round][k]; k++) {
+            pid_t p = fork();
+            assert_true(p >= 0);
+            if (p == 0) {
+                struct qh_store *c;
+                char e[QH_ERRLEN];
+                if (qh_store_open(&c, qh_store_path(s), 0, e, sizeof e) < 0)
+                    _exit(100);
+                qh_store_set_actor(c, devices[round][k]);
+                int counted = 0;
+                for (int i = 0; i < 10; i++) {
+                    int rc = qh_staff_verify(c, "w001", "9999", 0, NULL, 0, e, sizeof e);
+                    if (rc != QH_E_AUTH && rc != QH_E_LOCKED)
+                        _exit(101);
+                    counted += rc == QH_E_AUTH;
+                }
+                qh_store_close(c);
+                _exit(counted);
+            }
+            kids[nkids++] = p;
+        }
+        int refused = 0;
+        for (int k = 0; k < nkids; k++) {
+            int st;
+            assert_int_equal(waitpid(kids[k], &st, 0), kids[k]);
+            assert_true(WIFEXITED(st) && WEXITSTATUS(st) < 100);
+            refused += WEXITSTATUS(st);
+        }
+        int n = failures(s, "w001", "");
+        print_message("round %d: %d wrong PINs counted, %d answered as wrong\n",
+                      round, n - before, refused);
+        assert_int_equal(n - before, want[round]);
+        if (round == 0)     /* the fifth try locked, so says so */
+            assert_int_equal(refused, 4);
+        for (int k = 0; k < 4 && devices[round][k]; k++)
+            assert_true(failures(s, "w001", devices[round][k]) <= 5);
+        ok(qh_staff_unlock(s, "w001", err, sizeof err));
+        before = n;
+    }
+}
+
 static void rollover(void **state)
 {
     struct qh_store *s = *state;
@@ -788,7 +950,9 @@ int main(void)
         T(numbering), T(four_digits), T(routing_2_plus_1),
         T(overflow_through_the_store), T(green_channel),
         T(recall_noshow_callback), T(hold_release), T(transfer),
-        T(finish_and_rate), T(pause_resume), T(staff_login), T(rollover),
+        T(finish_and_rate), T(pause_resume), T(staff_login),
+        T(lockout_grows_and_resets), T(unlock_and_set_pin), T(lockout_concurrent),
+        T(rollover),
         T(quota), T(item_quota), T(appointments), T(free_text), T(readonly_db), T(two_connections),
         T(check_detects),
     };

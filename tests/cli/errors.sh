@@ -123,7 +123,8 @@ expect_rc 0 "help"
 for cmd in "init" "import services" "import appointments" "issue" "call" "recall" \
            "noshow" "callback" "start" "hold" "release" "transfer" "finish" "cancel" \
            "rate" "pause" "resume" "status" "events" "appointment add" "checkin" \
-           "login" "logout" "staff add" "staff list" "backup" "check"; do
+           "login" "logout" "staff add" "staff list" "staff pin" "staff unlock" \
+           "backup" "check"; do
     expect_in "$OUT" "  $cmd" "help lists $cmd"
 done
 expect_in "$OUT" "命令" "help is in Chinese by default"

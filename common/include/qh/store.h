@@ -103,9 +103,20 @@ struct qh_staff_row {
     char name[QH_TEXT_NAME_LEN];
     char role[8];                 /* staff | admin */
     char pin_hash[128];
-    int failed;                   /* wrong PINs in a row */
-    int64_t locked_until;
+    int pin_short;                /* 1 shorter than an admin PIN must be, 0 not,
+                                   * -1 not known (set before schema 7) */
     int64_t created_at;
+};
+
+/* The lock-out of wrong PINs (ticket.h: qh_staff_verify), one row per
+ * staff member and device, and QH_LOCK_ALL for all devices together. */
+#define QH_LOCK_ALL "*"
+struct qh_login_lock {
+    char staff[QH_STAFF_LEN];
+    char device[64];              /* the store's actor: "kiosk:1", "counter:3" */
+    int failed;                   /* wrong PINs since the last lock or right PIN */
+    int strikes;                  /* locks since the last right PIN */
+    int64_t locked_until;         /* ms; locked while later than now */
 };
 
 struct qh_appointment {
@@ -351,6 +362,22 @@ int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *st,
 int qh_store_staff_each(struct qh_store *s,
                         int (*fn)(const struct qh_staff_row *, void *),
                         void *ud);                    /* the count, or < 0 */
+
+/* ---- login lock-out ---- */
+/* 0, or QH_E_NOTFOUND with *out zero but for its staff and device (no
+ * wrong PIN counted), or QH_E_DB/QH_E_BUSY. */
+int qh_store_login_lock_get(struct qh_store *s, const char *staff,
+                            const char *device, struct qh_login_lock *out);
+int qh_store_login_lock_put(struct qh_store *s, const struct qh_login_lock *l,
+                            char *err, size_t errlen);
+/* Forget the rows of staff on device (NULL: every row): the count removed. */
+int qh_store_login_lock_clear(struct qh_store *s, const char *staff,
+                              const char *device, char *err, size_t errlen);
+/* Each row of staff, QH_LOCK_ALL first; fn returns nonzero to stop.
+ * The rows seen, or QH_E_DB/QH_E_BUSY. */
+int qh_store_login_lock_each(struct qh_store *s, const char *staff,
+                             int (*fn)(const struct qh_login_lock *, void *),
+                             void *ud);
 
 /* ---- appointments ---- */
 int qh_store_appointment_add(struct qh_store *s, struct qh_appointment *a,

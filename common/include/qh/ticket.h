@@ -95,14 +95,36 @@ int qh_window_pause(struct qh_store *s, int window, const char *reason,
                     char *err, size_t errlen);
 int qh_window_resume(struct qh_store *s, int window, char *err, size_t errlen);
 
-/* Verify the PIN (argon2id) and log the staff member in at the window.
- * Wrong PINs count; after 5 in a row the account is locked for
- * lock_minutes (QH_E_LOCKED). */
+/* The one PIN check of every program, against the lock-out kept in the
+ * database for the staff member on this device (the store's actor) and
+ * on all devices: 5 wrong PINs in a row on one device lock that device
+ * for staff.lock_minutes (default 15), 15 on all devices together lock
+ * every device; each further lock without a right PIN in between lasts
+ * twice as long, up to 24 h.  While locked the PIN is not tried, right or
+ * wrong (QH_E_LOCKED, with the minutes left); a right PIN clears this
+ * device's count and the account's.  Each wrong PIN writes a
+ * login_failed event (staff, window, device; never the PIN) in the
+ * transaction that counts it.  staff NULL: any admin (the kiosk's admin
+ * screen), each of whom the wrong PIN counts against; who (may be NULL)
+ * receives the ID the PIN belongs to.  window: where the PIN was typed,
+ * 0 none.  0, QH_E_AUTH, QH_E_LOCKED or a store error. */
+int qh_staff_verify(struct qh_store *s, const char *staff, const char *pin,
+                    int window, char *who, size_t wholen, char *err, size_t errlen);
+/* qh_staff_verify() and, when the PIN is right, log the staff member in
+ * at the window (QH_E_NOTFOUND: no such window), in one transaction. */
 int qh_staff_login(struct qh_store *s, int window, const char *staff,
                    const char *pin, char *err, size_t errlen);
 int qh_staff_logout(struct qh_store *s, int window, char *err, size_t errlen);
+/* PIN rules: qh_auth_pin_valid_for() (an admin's at least 6 digits). */
 int qh_staff_add(struct qh_store *s, const char *id, const char *name,
                  const char *role, const char *pin, char *err, size_t errlen);
+/* A new PIN for staff (the rules of their role); event staff_pin_changed.
+ * The lock-out is left as it is (qh_staff_unlock).  QH_E_NOTFOUND. */
+int qh_staff_set_pin(struct qh_store *s, const char *staff, const char *pin,
+                     char *err, size_t errlen);
+/* Forget every wrong PIN of staff on every device: the rows cleared (0:
+ * nothing was counted; otherwise event staff_unlocked).  QH_E_NOTFOUND. */
+int qh_staff_unlock(struct qh_store *s, const char *staff, char *err, size_t errlen);
 
 /* Book an appointment; code (>= 16 bytes) receives the check-in code (a
  * given non-empty code is kept). */
