@@ -977,6 +977,34 @@ static int fk_broken(struct qh_store *s)
     return broken;
 }
 
+/* A read-only open cannot migrate: an older schema is named with what to
+ * do, rather than failing later on a column it lacks. */
+static int schema_current(struct qh_store *s, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
+    int src = sqlite3_step(st);
+    int version = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW)
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
+    if (version > NMIGRATIONS)
+        return qh_err(err, errlen, QH_E_DB,
+                      QH_TR(s->lang, "%s：数据库结构为第 %d 版，比本程序（第 %d 版）新",
+                            "%s: schema version %d is newer than this qhall (%d)"),
+                      s->path, version, NMIGRATIONS);
+    if (version < NMIGRATIONS)
+        return qh_err(err, errlen, QH_E_DB,
+                      QH_TR(s->lang,
+                            "%s：数据库结构为第 %d 版，本程序为第 %d 版；检查只读不写，"
+                            "请先运行一次 qhall status 完成升级，再检查",
+                            "%s: schema version %d, this qhall uses %d; check only reads:"
+                            " run qhall status once to upgrade it, then check"),
+                      s->path, version, NMIGRATIONS);
+    return 0;
+}
+
 static int migrate_steps(struct qh_store *s, char *err, size_t errlen)
 {
     for (;;) {
@@ -1126,7 +1154,8 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
         rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, path);
         goto fail;
     }
-    if (!(flags & QH_STORE_READONLY) && (rc = migrate(s, err, errlen)) < 0)
+    if ((rc = (flags & QH_STORE_READONLY) ? schema_current(s, err, errlen)
+                                          : migrate(s, err, errlen)) < 0)
         goto fail;
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,

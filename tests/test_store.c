@@ -671,6 +671,12 @@ static void migrate_from_6(void **state)
     sqlite3_finalize(st);
     sqlite3_close(db);
 
+    /* A check opens read-only and cannot migrate: it says so and what to
+     * do, and leaves the schema as it was. */
+    assert_int_equal(qh_store_open(&s, path, QH_STORE_READONLY, err, sizeof err), QH_E_DB);
+    assert_non_null(strstr(err, "数据库结构为第 6 版，本程序为第 7 版"));
+    assert_non_null(strstr(err, "qhall status"));
+    assert_null(s);
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
     assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 7);
