@@ -1424,6 +1424,30 @@ static void parse_spans(const char *v, struct qh_span *sp, int *n)
     }
 }
 
+/* The hall's plain settings, key and field: hall_read and
+ * qh_store_hall_save walk the same lists, so a setting is named once. */
+#define HALL_TEXT_SETTINGS(X)                                                   \
+    X("hall.name", name) X("hall.name_en", name_en) X("hall.timezone", timezone) \
+    X("hall.notice", notice) X("hall.notice_en", notice_en)                     \
+    X("stats.holiday_file", holiday_file) X("printer.name", printer.name)       \
+    X("printer.kind", printer.kind) X("printer.qr", printer.qr)
+#define HALL_INT_SETTINGS(X)                                                    \
+    X("hall.recall_limit", recall_limit)                                        \
+    X("hall.green_bonus_minutes", green_bonus_minutes)                          \
+    X("hall.target_wait_minutes", target_wait_minutes)                          \
+    X("hall.default_handle_minutes", default_handle_minutes)                    \
+    X("hall.checkin_early_minutes", checkin_early_minutes)                      \
+    X("hall.checkin_late_minutes", checkin_late_minutes)                        \
+    X("stats.followup_days", followup_days)                                     \
+    X("stats.weight_attendance", weight_attendance)                             \
+    X("stats.weight_cases", weight_cases) X("stats.weight_speed", weight_speed) \
+    X("stats.weight_rating", weight_rating)                                     \
+    X("stats.weight_followup", weight_followup)                                 \
+    X("printer.width", printer.width) X("kiosk.idle_seconds", kiosk.idle_seconds) \
+    X("kiosk.countdown_seconds", kiosk.countdown_seconds)                       \
+    X("display.announce_repeat", display.announce_repeat)                       \
+    X("display.volume", display.volume)
+
 /* The hall as stored into c (and each queue's key into qkey, its revision
  * into rev): 1, 0 when there is none yet, or the first read that failed. */
 static int hall_read(struct qh_store *s, struct qh_hall_conf *c, int *qkey,
@@ -1435,41 +1459,18 @@ static int hall_read(struct qh_store *s, struct qh_hall_conf *c, int *qkey,
     qh_conf_defaults(c);
     if ((rc = setting_read(s, "hall_rev", rev, revlen, err, errlen)) <= 0)
         return rc;
-#define GET(key, buf) \
-    if ((rc = setting_read(s, key, buf, sizeof buf, err, errlen)) < 0) return rc
-#define GETI(key, field) \
-    if ((rc = setting_int(s, key, &(field), err, errlen)) < 0) return rc
-    GET("hall.name", c->name);
-    GET("hall.name_en", c->name_en);
-    GET("hall.timezone", c->timezone);
-    GET("hall.notice", c->notice);
-    GET("hall.notice_en", c->notice_en);
-    int days = (int)c->days;
-    GETI("hall.days", days);
-    c->days = (unsigned)days;
-    GETI("hall.recall_limit", c->recall_limit);
-    GETI("hall.green_bonus_minutes", c->green_bonus_minutes);
-    GETI("hall.target_wait_minutes", c->target_wait_minutes);
-    GETI("stats.followup_days", c->followup_days);
-    GET("stats.holiday_file", c->holiday_file);
-    GETI("stats.weight_attendance", c->weight_attendance);
-    GETI("stats.weight_cases", c->weight_cases);
-    GETI("stats.weight_speed", c->weight_speed);
-    GETI("stats.weight_rating", c->weight_rating);
-    GETI("stats.weight_followup", c->weight_followup);
-    GETI("hall.default_handle_minutes", c->default_handle_minutes);
-    GETI("hall.checkin_early_minutes", c->checkin_early_minutes);
-    GETI("hall.checkin_late_minutes", c->checkin_late_minutes);
-    GET("printer.name", c->printer.name);
-    GETI("printer.width", c->printer.width);
-    GET("printer.kind", c->printer.kind);
-    GET("printer.qr", c->printer.qr);
-    GETI("kiosk.idle_seconds", c->kiosk.idle_seconds);
-    GETI("kiosk.countdown_seconds", c->kiosk.countdown_seconds);
-    GETI("display.announce_repeat", c->display.announce_repeat);
-    GETI("display.volume", c->display.volume);
+#define GET(key, f) \
+    if ((rc = setting_read(s, key, c->f, sizeof c->f, err, errlen)) < 0) return rc;
+#define GETI(key, f) \
+    if ((rc = setting_int(s, key, &c->f, err, errlen)) < 0) return rc;
+    HALL_TEXT_SETTINGS(GET)
+    HALL_INT_SETTINGS(GETI)
 #undef GET
 #undef GETI
+    int days = (int)c->days;
+    if ((rc = setting_int(s, "hall.days", &days, err, errlen)) < 0)
+        return rc;
+    c->days = (unsigned)days;
     if ((rc = setting_read(s, "kiosk.speak", v, sizeof v, err, errlen)) < 0)
         return rc;
     if (rc)
@@ -1566,31 +1567,13 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     if ((rc = qh_store_setting_set(s, k, val, err, errlen)) < 0) goto out
 #define SETI(k, val) \
     snprintf(v, sizeof v, "%d", (int)(val)); SET(k, v)
-    SET("hall.name", c->name);
-    SET("hall.name_en", c->name_en);
-    SET("hall.timezone", c->timezone);
-    SET("hall.notice", c->notice);
-    SET("hall.notice_en", c->notice_en);
+#define PUT(k, f) SET(k, c->f);
+#define PUTI(k, f) SETI(k, c->f);
+    HALL_TEXT_SETTINGS(PUT)
+    HALL_INT_SETTINGS(PUTI)
+#undef PUT
+#undef PUTI
     SETI("hall.days", c->days);
-    SETI("hall.recall_limit", c->recall_limit);
-    SETI("hall.green_bonus_minutes", c->green_bonus_minutes);
-    SETI("hall.target_wait_minutes", c->target_wait_minutes);
-    SETI("stats.followup_days", c->followup_days);
-    SET("stats.holiday_file", c->holiday_file);
-    SETI("stats.weight_attendance", c->weight_attendance);
-    SETI("stats.weight_cases", c->weight_cases);
-    SETI("stats.weight_speed", c->weight_speed);
-    SETI("stats.weight_rating", c->weight_rating);
-    SETI("stats.weight_followup", c->weight_followup);
-    SETI("hall.default_handle_minutes", c->default_handle_minutes);
-    SETI("hall.checkin_early_minutes", c->checkin_early_minutes);
-    SETI("hall.checkin_late_minutes", c->checkin_late_minutes);
-    SET("printer.name", c->printer.name);
-    SETI("printer.width", c->printer.width);
-    SET("printer.kind", c->printer.kind);
-    SET("printer.qr", c->printer.qr);
-    SETI("kiosk.idle_seconds", c->kiosk.idle_seconds);
-    SETI("kiosk.countdown_seconds", c->kiosk.countdown_seconds);
     SET("kiosk.speak", c->kiosk.speak ? "yes" : "no");
     if ((rc = exec_stmt(s, stmt(s, Q_QUOTA_CLEAR), err, errlen, "quota")) < 0)
         goto out;
@@ -1599,8 +1582,6 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
         snprintf(key, sizeof key, "quota.%s", c->quotas[i].code);
         SETI(key, c->quotas[i].quota);
     }
-    SETI("display.announce_repeat", c->display.announce_repeat);
-    SETI("display.volume", c->display.volume);
     for (int i = 0; i < c->display.nquiet && i < QH_MAX_SPANS; i++)
         qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->display.quiet[i].open_min,
                       c->display.quiet[i].close_min);

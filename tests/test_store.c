@@ -70,6 +70,61 @@ static void create_and_reopen(void **state)
     qh_store_close(s);
 }
 
+/* Every plain setting of the hall survives a save and a fresh open. */
+static void hall_settings_round_trip(void **state)
+{
+    (void)state;
+    struct qh_store *a = tu_store_new("store"), *b;
+    struct qh_hall_conf c = *qh_store_hall(a);
+    snprintf(c.name, sizeof c.name, "甲镇政务服务中心");
+    snprintf(c.name_en, sizeof c.name_en, "Jia Town");
+    snprintf(c.timezone, sizeof c.timezone, "Asia/Urumqi");
+    snprintf(c.notice, sizeof c.notice, "请带身份证");
+    snprintf(c.notice_en, sizeof c.notice_en, "Bring your ID");
+    snprintf(c.holiday_file, sizeof c.holiday_file, "/etc/qhall/holidays.txt");
+    snprintf(c.printer.name, sizeof c.printer.name, "hall-slips");
+    snprintf(c.printer.kind, sizeof c.printer.kind, "pdf");
+    snprintf(c.printer.qr, sizeof c.printer.qr, "x:{number}");
+    c.days = 0x3f;
+    int *ints[] = {&c.recall_limit, &c.green_bonus_minutes, &c.target_wait_minutes,
+                   &c.default_handle_minutes, &c.checkin_early_minutes,
+                   &c.checkin_late_minutes, &c.followup_days, &c.weight_attendance,
+                   &c.weight_cases, &c.weight_speed, &c.weight_rating, &c.weight_followup,
+                   &c.printer.width, &c.kiosk.idle_seconds, &c.kiosk.countdown_seconds,
+                   &c.display.announce_repeat, &c.display.volume};
+    /* Valid, and each unlike its default (the weights add up to 100). */
+    static const int want[] = {5, 45, 25, 12, 50, 20, 7, 25, 25, 10, 25, 15,
+                               58, 120, 20, 3, 60};
+    _Static_assert(sizeof want / sizeof *want == sizeof ints / sizeof *ints, "one value each");
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        *ints[i] = want[i];
+    if (qh_hall_init(a, &c, 1, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    assert_int_equal(qh_store_open(&b, qh_store_path(a), 0, err, sizeof err), 0);
+    const struct qh_hall_conf *r = qh_store_hall(b);
+    assert_string_equal(r->name, c.name);
+    assert_string_equal(r->name_en, c.name_en);
+    assert_string_equal(r->timezone, c.timezone);
+    assert_string_equal(r->notice, c.notice);
+    assert_string_equal(r->notice_en, c.notice_en);
+    assert_string_equal(r->holiday_file, c.holiday_file);
+    assert_string_equal(r->printer.name, c.printer.name);
+    assert_string_equal(r->printer.kind, c.printer.kind);
+    assert_string_equal(r->printer.qr, c.printer.qr);
+    assert_int_equal(r->days, 0x3f);
+    const int *got[] = {&r->recall_limit, &r->green_bonus_minutes, &r->target_wait_minutes,
+                        &r->default_handle_minutes, &r->checkin_early_minutes,
+                        &r->checkin_late_minutes, &r->followup_days, &r->weight_attendance,
+                        &r->weight_cases, &r->weight_speed, &r->weight_rating,
+                        &r->weight_followup, &r->printer.width, &r->kiosk.idle_seconds,
+                        &r->kiosk.countdown_seconds, &r->display.announce_repeat,
+                        &r->display.volume};
+    for (size_t i = 0; i < sizeof got / sizeof *got; i++)
+        assert_int_equal(*got[i], want[i]);
+    qh_store_close(a);
+    qh_store_close(b);
+}
+
 static void hall_change_seen_by_other_connection(void **state)
 {
     (void)state;
@@ -1216,6 +1271,7 @@ int main(void)
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
         cmocka_unit_test(migrate_from_6),
+        cmocka_unit_test(hall_settings_round_trip),
         cmocka_unit_test(lane_across_midnight),
         cmocka_unit_test(head_follows_lane0),
         cmocka_unit_test(insert_refuses),
