@@ -310,7 +310,7 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
                                       "another staff member logged in here: you are logged out")
                                   : T("你已在别处退出登录", "you were logged out elsewhere"));
 
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     struct qh_ticket_row t;
     int had = m->has_ticket;
     int64_t had_id = m->t.id;

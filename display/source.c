@@ -84,7 +84,7 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     if (!qh_store_has_hall(s))
         return qh_err(err, errlen, QH_E_NOTFOUND, "the database has no hall yet");
     snap->hall = *qh_store_hall(s);
-    qh_ticket_today(s, snap->day);
+    qh_hall_today(s, snap->day);
     for (int i = 0; i < snap->hall.nqueues; i++) {
         int n = qh_store_waiting_count(s, snap->day, snap->hall.queues[i].code);
         if (n < 0)

@@ -112,7 +112,7 @@ static int press(struct fx *x, enum qh_kiosk_btn b, int arg)
 static int issued_today(struct fx *x)
 {
     char day[11];
-    qh_ticket_today(x->s, day);
+    qh_hall_today(x->s, day);
     return qh_store_issued_count(x->s, day, "A") + qh_store_issued_count(x->s, day, "B") +
            qh_store_issued_count(x->s, day, "C");
 }

@@ -190,7 +190,7 @@ static void eight_windows_two_kiosks(void **state)
     if (problems != 0)
         fail_msg("check: %d problems:\n%s", problems, report);
     char day[11];
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     assert_int_equal(qh_store_ticket_each(s, day, QH_TICKET_FINISHED, count, NULL),
                      KIOSKS * PER_KIOSK);
     assert_int_equal(qh_store_ticket_each(s, day, QH_TICKET_WAITING, count, NULL), 0);

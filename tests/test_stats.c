@@ -814,7 +814,7 @@ static void test_ewt_head_reuse(void **state)
         tu_clock_advance(6);
         OK(qh_store_begin(kiosk, err, sizeof err));
         memset(&x, 0, sizeof x);
-        qh_ticket_today(kiosk, x.day);
+        qh_hall_today(kiosk, x.day);
         snprintf(x.queue, sizeof x.queue, "A");
         snprintf(x.service, sizeof x.service, "XK002");
         OK(qh_store_seq_next(kiosk, x.day, "A", &x.seq, NULL, err, sizeof err));

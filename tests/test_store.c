@@ -432,7 +432,7 @@ static void queue_agrees(struct qh_store *s, sqlite3 *db, const char *day,
 static void counters_agree(struct qh_store *s, sqlite3 *db, const char *when)
 {
     char day[11], report[4096];
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     const struct qh_hall_conf *h = qh_store_hall(s);
     for (int i = 0; i < h->nqueues; i++)
         queue_agrees(s, db, day, h->queues[i].code, when);
@@ -462,7 +462,7 @@ static void waiting_counters(void **state)
         unsigned r = (x >> 8) % 100, w = 1 + (x >> 20) % 5;
         char day[11], num[16];
         struct qh_ticket_row t;
-        qh_ticket_today(s, day);
+        qh_hall_today(s, day);
         if (r < 40) {
             struct qh_issue_req req;
             struct qh_issue_info info;
@@ -564,7 +564,7 @@ static void migrate_from_3(void **state)
     struct qh_store *s = tu_store_new("migrate");
     char path[512], day[11];
     snprintf(path, sizeof path, "%s", qh_store_path(s));
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     struct qh_issue_req a = {.service = "XK001"}, b = {.service = "GG001"};
     for (int i = 0; i < 5; i++) {
         assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
@@ -788,7 +788,7 @@ static void lane_across_midnight(void **state)
     assert_string_equal(t.number, "A001");
     assert_int_equal(qh_store_ticket_get(s, old.id, &old), 0);
     assert_int_equal(old.state, QH_TICKET_EXPIRED);
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     sqlite3 *db = raw_open(s);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket WHERE state = 0",
                              NULL, NULL), 1);
@@ -823,7 +823,7 @@ static void head_follows_lane0(void **state)
         assert_string_equal(t.number, order[i]);
         assert_int_equal(qh_ticket_noshow(s, 1, &t, err, sizeof err), 0);
     }
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     sqlite3 *db = raw_open(s);
     assert_int_equal(raw_int(db, "SELECT head FROM day_seq WHERE day = ?1"
                              " AND queue = 'A'", day, NULL), 8);
@@ -980,7 +980,7 @@ static void queue_services(void **state)
     (void)state;
     struct qh_store *s = tu_store_new("services");
     char day[11];
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     struct qh_issue_req a = {.service = "XK001"}, q = {.queue = "A"},
                         g = {.service = "XK002", .green = "elderly"};
     assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
@@ -1122,7 +1122,7 @@ static void damaged_reads_fail(void **state)
     damage(path, "event");
     damage(path, "day_seq");
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     int64_t last = 99;
     err[0] = '\0';
     assert_int_equal(qh_store_last_event_id(s, &last, err, sizeof err), QH_E_CORRUPT);
@@ -1177,7 +1177,7 @@ static void read_transaction(void **state)
     struct qh_store *s = tu_store_new("readtx"), *b;
     char day[11];
     assert_int_equal(qh_store_open(&b, qh_store_path(s), 0, err, sizeof err), 0);
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     struct qh_issue_req a = {.queue = "A"};
     assert_int_equal(qh_ticket_issue(b, &a, NULL, NULL, err, sizeof err), 0);
     assert_int_equal(qh_store_begin_read(s, err, sizeof err), 0);

@@ -678,7 +678,7 @@ static void item_quota(void **state)
     issue(s, "XK001", NULL, NULL);
     issue(s, NULL, "A", NULL);          /* the queue, no item: not counted */
     issue(s, "XK001", NULL, NULL);
-    qh_ticket_today(s, day);
+    qh_hall_today(s, day);
     assert_int_equal(qh_store_service_issued_count(s, day, "XK001"), 2);
     int64_t before = last_event(s, NULL);
     struct qh_issue_req req = {.service = "XK001"};

@@ -394,7 +394,7 @@ static int top_up(struct db *d, int want)
     struct qh_issue_req req;
     int have;
 
-    qh_ticket_today(d->setup, day);
+    qh_hall_today(d->setup, day);
     have = qh_store_waiting_count(d->setup, day, "A");
     for (; have < want; have++) {
         int rc;
@@ -486,7 +486,7 @@ static int day_ok(struct db *d)
 {
     char day[11], setting[16] = "";
 
-    qh_ticket_today(d->setup, day);
+    qh_hall_today(d->setup, day);
     qh_store_setting_get(d->setup, "day", setting, sizeof setting);
     if (strcmp(day, setting)) {
         fprintf(stderr, "bench_call: %s: day setting %s, today %s\n",

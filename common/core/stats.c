@@ -16,44 +16,10 @@
 #include "qh/clock.h"
 #include "qh/policy.h"
 #include "qh/stats.h"
+#include "qh/store.h"
 #include "qh/text.h"
-#include "qh/ticket.h"
+#include "qh/hall.h"
 #include "stats_internal.h"
-#include "store_internal.h"
-
-/* ---- days as numbers ---- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
-long qh_stats_day_num(const char *day)
-{
-    /* Digits by hand: ticket ids are made from this on every issue, and
-     * sscanf costs as much as a B-tree seek. */
-    int v[3] = {0, 0, 0}, k = 0, nd = 0;
-    for (const char *p = day; *p && k < 3; p++) {
-        if (*p >= '0' && *p <= '9' && nd < (k ? 2 : 4)) {
-            v[k] = v[k] * 10 + (*p - '0');
-            nd++;
-        } else if (*p == '-' && nd) {
-            k++;
-            nd = 0;
-        } else {
-            break;
-        }
-    }
-    if (k < 2 || (k == 2 && !nd))
-        return 0;
-    return (long)qh_clock_days_from_civil(v[0], v[1], v[2]);
-}
-
-void qh_stats_day_str(long z, char out[11])
-{
-    int y, m, d;
-    qh_clock_civil_from_days(z, &y, &m, &d);
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-    memcpy(out, tmp, 10);
-    out[10] = '\0';
-}
 
 /* ---- holiday file ---- */
 
@@ -88,7 +54,7 @@ int qh_stats_holidays_parse(const char *name, const char *text,
         char chk[11];
         int ok = strlen(day) == 10 && sscanf(day, "%4d-%2d-%2d", &y, &m, &d) == 3;
         if (ok) {
-            qh_stats_day_str(qh_stats_day_num(day), chk);
+            qh_clock_day_str(qh_clock_day_num(day), chk);
             ok = !strcmp(chk, day);
         }
         if (!ok || k == 3 || (k == 2 && strcmp(what, "work") && strcmp(what, "holiday"))) {
@@ -165,7 +131,7 @@ void qh_stats_cal_free(struct qh_stats_cal *c)
 int qh_stats_cal_workday(const struct qh_stats_cal *c, long z)
 {
     char day[11];
-    qh_stats_day_str(z, day);
+    qh_clock_day_str(z, day);
     if (c->n) {
         char (*hit)[12] = bsearch(day, c->list, (size_t)c->n, sizeof *c->list, cmp_day);
         if (hit)
@@ -179,7 +145,7 @@ int qh_stats_workday(struct qh_store *s, const char *day)
 {
     struct qh_stats_cal c;
     qh_stats_cal_load(s, &c);
-    int r = qh_stats_cal_workday(&c, qh_stats_day_num(day));
+    int r = qh_stats_cal_workday(&c, qh_clock_day_num(day));
     qh_stats_cal_free(&c);
     return r;
 }
@@ -187,13 +153,13 @@ int qh_stats_workday(struct qh_store *s, const char *day)
 static void add_workdays(const struct qh_stats_cal *c, const char *day, int n,
                          char out[11])
 {
-    long z = qh_stats_day_num(day);
+    long z = qh_clock_day_num(day);
     /* A hall with no working day at all would loop forever: a year is
      * plenty of search. */
     for (int i = 0, guard = 0; i < n && guard < 366 * 2; guard++)
         if (qh_stats_cal_workday(c, ++z))
             i++;
-    qh_stats_day_str(z, out);
+    qh_clock_day_str(z, out);
 }
 
 void qh_stats_add_workdays(struct qh_store *s, const char *day, int n, char out[11])
@@ -463,9 +429,9 @@ static void ewt_history(struct qh_store *s, const struct qh_hall_conf *h,
     char from[11], to[11];
     memset(e, 0, sizeof *e);
     e->h = h;
-    long z = qh_stats_day_num(day);
-    qh_stats_day_str(z - EWT_HISTORY_DAYS, from);
-    qh_stats_day_str(z - 1, to);
+    long z = qh_clock_day_num(day);
+    qh_clock_day_str(z - EWT_HISTORY_DAYS, from);
+    qh_clock_day_str(z - 1, to);
     qh_store_stats_handled_sum(s, from, to, hist_sum, e);
     items_sort(e);
 }
@@ -716,14 +682,14 @@ int qh_stats_followup_each(struct qh_store *s, int mode,
                            void *ud, char *err, size_t errlen)
 {
     char today[11];
-    qh_ticket_today(s, today);
+    qh_hall_today(s, today);
     return qh_store_followup_each(s, mode, today, NULL, NULL, fn, ud, err, errlen);
 }
 
 int qh_stats_followup_overdue(struct qh_store *s)
 {
     char today[11];
-    qh_ticket_today(s, today);
+    qh_hall_today(s, today);
     return qh_store_followup_overdue(s, today);
 }
 

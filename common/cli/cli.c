@@ -904,7 +904,7 @@ static int cmd_status(struct ctx *c)
     const struct qh_hall_conf *h = qh_store_hall(c->s);
     int en = c->lang == QH_LANG_EN;
     char day[11];
-    qh_ticket_today(c->s, day);
+    qh_hall_today(c->s, day);
     struct qh_buf b, arr, one;
     qh_buf_init(&b);
     qh_buf_init(&arr);

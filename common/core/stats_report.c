@@ -20,9 +20,9 @@
 #include "qh/buf.h"
 #include "qh/clock.h"
 #include "qh/stats.h"
-#include "qh/ticket.h"
+#include "qh/store.h"
+#include "qh/hall.h"
 #include "stats_internal.h"
-#include "store_internal.h"
 
 const int qh_stats_wait_bucket_min[QH_WAIT_BUCKETS] = {0, 5, 10, 15, 20, 30, 45, 60};
 
@@ -747,13 +747,13 @@ int qh_stats_scorecard_build(struct qh_store *s, const char *month,
     b.h = qh_store_hall(s);
     b.only = staff && *staff ? staff : NULL;
     snprintf(b.month, sizeof b.month, "%s", month);
-    qh_ticket_today(s, b.today);
+    qh_hall_today(s, b.today);
     snprintf(first, sizeof first, "%.7s-01", month);
     /* the 1st of next month: 31 days on from the 1st always lands in it */
-    qh_stats_day_str(qh_stats_day_num(first) + 31, next);
+    qh_clock_day_str(qh_clock_day_num(first) + 31, next);
     next[8] = '0';
     next[9] = '1';
-    qh_stats_day_str(qh_stats_day_num(next) - 1, last);
+    qh_clock_day_str(qh_clock_day_num(next) - 1, last);
     if ((rc = qh_store_staff_each(s, sc_staff_row, &b)) < 0)
         goto out;
     struct sc_pass pass = {&b, {0, 0}};
@@ -779,8 +779,8 @@ int qh_stats_scorecard_build(struct qh_store *s, const char *month,
      * against days still to come. */
     struct qh_stats_cal cal;
     qh_stats_cal_load(s, &cal);
-    long z0 = qh_stats_day_num(first), z1 = qh_stats_day_num(last);
-    long zt = qh_stats_day_num(b.today);
+    long z0 = qh_clock_day_num(first), z1 = qh_clock_day_num(last);
+    long zt = qh_clock_day_num(b.today);
     if (zt < z1)
         z1 = zt;
     int workdays = 0;

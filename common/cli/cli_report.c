@@ -497,7 +497,7 @@ static int cmd_report(struct ctx *c)
     if (!from != !to)
         return cli_usage_error(c, "%s", TR(c, "--from 与 --to 须同时给出",
                                            "--from and --to go together"));
-    qh_ticket_today(c->s, today);
+    qh_hall_today(c->s, today);
     if (!day && !from)
         day = today;
     if (day) {
@@ -609,7 +609,7 @@ static int cmd_followup_list(struct ctx *c)
     struct fl l = {c, &arr, &one, "", 0};
     int mode = cli_opt(c, "overdue") ? QH_FOLLOWUP_OVERDUE
              : cli_opt(c, "all") ? QH_FOLLOWUP_ALL : QH_FOLLOWUP_OPEN;
-    qh_ticket_today(c->s, l.today);
+    qh_hall_today(c->s, l.today);
     qh_buf_init(&arr);
     qh_buf_init(&one);
     qh_buf_puts(&arr, "[");
@@ -648,7 +648,7 @@ static int cmd_followup_close(struct ctx *c)
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
-        qh_ticket_today(c->s, today);
+        qh_hall_today(c->s, today);
         followup_json(c, &b, &f, today);
         return cli_emit(&b);
     }
@@ -811,7 +811,7 @@ static int cmd_scorecard(struct ctx *c)
     if (st)
         return st;
     const char *m = cli_opt(c, "month");
-    qh_ticket_today(c->s, today);
+    qh_hall_today(c->s, today);
     snprintf(month, sizeof month, "%.7s", m ? m : today);
     if (m && strlen(m) != 7)
         return cli_usage_error(c, TR(c, "--month: 应为 YYYY-MM，实为 \"%s\"",

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qh/store.h"
+#include "qh/hall.h"
 
 /* ---- estimated wait ---- */
 
@@ -65,23 +65,6 @@ int qh_stats_holidays_parse(const char *name, const char *text,
 
 /* ---- follow-ups (回访 / 整改) ---- */
 
-struct qh_followup {
-    int64_t id;
-    char kind[8];                 /* "rating" (差评) or "failed" (办不成) */
-    int64_t ticket;
-    char day[11];                 /* the ticket's service day */
-    char number[QH_NUMBER_LEN];
-    int window;
-    char staff[QH_STAFF_LEN];
-    char service[24];
-    int score;                    /* the 差评's score, 0 for failed */
-    char reason[QH_TEXT_NOTE_LEN];  /* 差评 reason or the finish note */
-    int64_t opened_at;
-    char due_day[11];             /* due by the end of this day */
-    int64_t closed_at;            /* 0 while open */
-    char result[QH_TEXT_RESULT_LEN];  /* what the 回访 / 整改 found and did */
-    char closed_by[64];
-};
 
 /* Hooks of the ticket lifecycle, called inside its transaction (so the
  * follow-up exists exactly when the rating or the finish does): a rating
@@ -93,8 +76,7 @@ int qh_stats_on_finished(struct qh_store *s, const struct qh_ticket_row *t,
                          const char *outcome, const char *note, int64_t now,
                          char *err, size_t errlen);
 
-enum { QH_FOLLOWUP_ALL = 0, QH_FOLLOWUP_OPEN = 1, QH_FOLLOWUP_OVERDUE = 2 };
-/* Follow-ups (mode as above; overdue: open and due before today) in due
+/* Follow-ups (mode QH_FOLLOWUP_*, qh/record.h; overdue: open and due before today) in due
  * order; fn returning non-zero stops.  Returns the number visited or < 0. */
 int qh_stats_followup_each(struct qh_store *s, int mode,
                            int (*fn)(const struct qh_followup *, void *),

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "qh/stats.h"
+#include "qh/record.h"
 #include "qh/store.h"
 #include "store_internal.h"
 

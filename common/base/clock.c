@@ -311,3 +311,37 @@ int qh_clock_day_start(const char *tz, const char *day, int64_t *ms)
         return QH_E_PARSE;
     return local_to_ms(tz, y, m, d, 0, 0, 0, ms);
 }
+
+/* ---- service days as numbers ---- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
+long qh_clock_day_num(const char *day)
+{
+    /* Digits by hand: ticket ids are made from this on every issue, and
+     * sscanf costs as much as a B-tree seek. */
+    int v[3] = {0, 0, 0}, k = 0, nd = 0;
+    for (const char *p = day; *p && k < 3; p++) {
+        if (*p >= '0' && *p <= '9' && nd < (k ? 2 : 4)) {
+            v[k] = v[k] * 10 + (*p - '0');
+            nd++;
+        } else if (*p == '-' && nd) {
+            k++;
+            nd = 0;
+        } else {
+            break;
+        }
+    }
+    if (k < 2 || (k == 2 && !nd))
+        return 0;
+    return (long)qh_clock_days_from_civil(v[0], v[1], v[2]);
+}
+
+void qh_clock_day_str(long z, char out[11])
+{
+    int y, m, d;
+    qh_clock_civil_from_days(z, &y, &m, &d);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "qh/store.h"
+#include "qh/hall.h"
 
 struct qh_issue_req {
     const char *service;      /* service code, or NULL */
@@ -39,9 +39,6 @@ const char *qh_green_label(const char *reason, enum qh_lang lang);
 /* 1 if outcome is done|supplement|failed. */
 int qh_outcome_valid(const char *outcome);
 const char *qh_outcome_label(const char *outcome, enum qh_lang lang);
-
-/* The current service day ("YYYY-MM-DD") in the hall's time zone. */
-void qh_ticket_today(struct qh_store *s, char day[11]);
 
 int qh_ticket_issue(struct qh_store *s, const struct qh_issue_req *req,
                     struct qh_ticket_row *out, struct qh_issue_info *info,
@@ -166,8 +163,5 @@ int qh_hall_init(struct qh_store *s, const struct qh_hall_conf *c, int force,
 int qh_catalog_import(struct qh_store *s, const char *name, const char *text,
                       size_t len, int *count, char *err, size_t errlen);
 
-/* The built-in default hall INI and sample catalogue CSV (assets/). */
-extern const char qh_asset_hall_ini[];
-extern const char qh_asset_services_csv[];
 
 #endif

@@ -21,7 +21,7 @@
 
 #include "qh/buf.h"
 #include "qh/store.h"
-#include "stats_internal.h"
+#include "qh/clock.h"
 #include "store_internal.h"
 
 enum {
@@ -943,29 +943,6 @@ static int one_row(sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *), void *o
     return rc;
 }
 
-const char *qh_ticket_state_name(int state)
-{
-    static const char *const names[QH_TICKET_NSTATES] = {
-        "waiting", "called", "serving", "held", "no_show", "finished",
-        "cancelled", "expired",
-    };
-    return state >= 0 && state < QH_TICKET_NSTATES ? names[state] : "unknown";
-}
-
-const char *qh_ticket_state_label(int state, enum qh_lang lang)
-{
-    static const char *const zh[QH_TICKET_NSTATES] = {
-        "等候中", "已呼叫", "办理中", "已挂起", "过号", "已办结", "已取消", "已过期",
-    };
-    static const char *const en[QH_TICKET_NSTATES] = {
-        "waiting", "called", "serving", "on hold", "no-show", "finished",
-        "cancelled", "expired",
-    };
-    if (state < 0 || state >= QH_TICKET_NSTATES)
-        return "?";
-    return lang == QH_LANG_EN ? en[state] : zh[state];
-}
-
 /* 1 if a reference is broken: the step is then refused. */
 static int fk_broken(struct qh_store *s)
 {
@@ -1775,7 +1752,7 @@ static int queue_key(const struct qh_store *s, const char *queue)
 /* The first id of `day` with key (0: the day's first id at all). */
 static int64_t tid_base(const char *day, int key)
 {
-    return ((int64_t)qh_stats_day_num(day) << TID_DAY_SHIFT) |
+    return ((int64_t)qh_clock_day_num(day) << TID_DAY_SHIFT) |
            ((int64_t)key << TID_KEY_SHIFT);
 }
 

@@ -9,10 +9,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "qh/record.h"
+
 #define QH_MAX_QUEUES 16
 #define QH_MAX_WINDOWS 64
 #define QH_MAX_SPANS 4
-#define QH_CODE_LEN 8         /* queue codes and prefixes: 1-7 ASCII chars */
+
 #define QH_MAX_QUOTAS 64
 #define QH_ITEM_CODE_LEN 24   /* service item codes: 1-23 of A-Z a-z 0-9 _ - */
 
@@ -138,5 +140,9 @@ void qh_conf_format_hours(const struct qh_hall_conf *c, char *out, size_t outlen
 
 /* Write the configuration as INI (round-trips through the parser). */
 int qh_conf_write(const struct qh_hall_conf *c, FILE *f);
+
+/* The built-in default hall INI and sample catalogue CSV (assets/). */
+extern const char qh_asset_hall_ini[];
+extern const char qh_asset_services_csv[];
 
 #endif

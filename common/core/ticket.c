@@ -21,6 +21,7 @@
 #include "qh/csv.h"
 #include "qh/policy.h"
 #include "qh/stats.h"
+#include "qh/store.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
 
@@ -193,11 +194,6 @@ const char *qh_outcome_label(const char *outcome, enum qh_lang lang)
         if (!strcmp(outcome, outcomes[i][0]))
             return outcomes[i][lang == QH_LANG_EN ? 2 : 1];
     return outcome;
-}
-
-void qh_ticket_today(struct qh_store *s, char day[11])
-{
-    qh_clock_day(qh_store_hall(s)->timezone, qh_clock_now(), day);
 }
 
 static int blank(const char *s)
@@ -436,7 +432,7 @@ int qh_ticket_get(struct qh_store *s, const char *number,
                   struct qh_ticket_row *out, char *err, size_t errlen)
 {
     struct op ob = {.s = s, .hall = qh_store_hall(s), .lang = qh_store_lang(s)}, *o = &ob;
-    qh_ticket_today(s, o->day);
+    qh_hall_today(s, o->day);
     return by_number(o, number, out, err, errlen);
 }
 

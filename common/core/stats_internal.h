@@ -6,9 +6,6 @@
 
 #include "qh/store.h"
 
-/* Days since 1970-01-01 of "YYYY-MM-DD", and back. */
-long qh_stats_day_num(const char *day);
-void qh_stats_day_str(long z, char out[11]);
 
 struct qh_stats_cal {
     unsigned days;                /* the hall's working weekdays */

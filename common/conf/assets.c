@@ -2,7 +2,7 @@
  * libqhall so that `qhall` and `make demo` work on a machine where nothing
  * is installed.  QH_ASSET_DIR comes from the build; each blob gets a
  * trailing NUL so it can be used as a C string. */
-#include "qh/ticket.h"
+#include "qh/conf.h"
 
 #ifndef QH_ASSET_DIR
 #error "QH_ASSET_DIR must name the assets/ directory"

@@ -26,129 +26,6 @@
 
 struct qh_store;
 
-enum qh_ticket_state {
-    QH_TICKET_WAITING = 0,
-    QH_TICKET_CALLED = 1,
-    QH_TICKET_SERVING = 2,
-    QH_TICKET_HELD = 3,
-    QH_TICKET_NO_SHOW = 4,
-    QH_TICKET_FINISHED = 5,
-    QH_TICKET_CANCELLED = 6,
-    QH_TICKET_EXPIRED = 7,
-};
-#define QH_TICKET_NSTATES 8
-
-/* "waiting", "called" ... as used in JSON and the CLI. */
-const char *qh_ticket_state_name(int state);
-/* 等候, 已呼叫 ... */
-const char *qh_ticket_state_label(int state, enum qh_lang lang);
-
-#define QH_NUMBER_LEN 16
-#define QH_STAFF_LEN 32
-
-struct qh_ticket_row {
-    int64_t id;
-    char day[11];                 /* service day, YYYY-MM-DD */
-    char number[QH_NUMBER_LEN];   /* "A001" */
-    int seq;
-    char queue[QH_CODE_LEN];
-    char service[24];             /* service code, "" when issued by queue */
-    int state;
-    char green[16];               /* "" or elderly|pregnant|disabled|military|other */
-    int64_t issued_at;            /* never changes: 一票到底 */
-    int64_t virtual_at;           /* order inside the queue */
-    int prio;                     /* 0 released hold, 1 normal */
-    int64_t called_at, started_at, finished_at;   /* 0 = not yet */
-    int window;                   /* window holding or last holding it, 0 none */
-    int target_window;            /* transferred to a window: only it calls */
-    char staff[QH_STAFF_LEN];
-    int recalls;
-    char outcome[16];             /* last finish outcome, "" none */
-    int rated;                    /* the last finish has been rated */
-    int64_t appointment;          /* appointment id, 0 none */
-    int lane;                     /* 0: waits in number order, found by its
-                                     place; 1: by ticket_waiting (the store
-                                     sets it) */
-};
-
-/* An event's detail holds at most one piece of free text (a note at its
- * limit, JSON-escaped) beside short codes and numbers; 2 KB more is room
- * for those (a printer's name, a problem sentence, an imported file's
- * name), so no text the validator lets through can make it too long. */
-#define QH_EVENT_DETAIL_LEN (QH_TEXT_JSON_BYTES(QH_TEXT_NOTE_MAX) + 2048)
-
-struct qh_event_row {
-    int64_t id;
-    int64_t at;
-    char type[24];                /* issued, called, ... */
-    int64_t ticket;               /* 0 when not about a ticket */
-    char number[QH_NUMBER_LEN];
-    char queue[QH_CODE_LEN];
-    int window;
-    char staff[QH_STAFF_LEN];
-    char detail[QH_EVENT_DETAIL_LEN];  /* flat JSON object, "{}" when empty */
-};
-
-struct qh_window_row {
-    int number;
-    char staff[QH_STAFF_LEN];     /* logged in, "" none */
-    int64_t login_at;
-    int paused;
-    char pause_reason[QH_TEXT_PAUSE_LEN];
-    int64_t paused_at;
-};
-
-struct qh_staff_row {
-    char id[QH_STAFF_LEN];
-    char name[QH_TEXT_NAME_LEN];
-    char role[8];                 /* staff | admin */
-    char pin_hash[128];
-    int pin_short;                /* 1 shorter than an admin PIN must be, 0 not,
-                                   * -1 not known (set before schema 7) */
-    int64_t created_at;
-};
-
-/* The lock-out of wrong PINs (ticket.h: qh_staff_verify), one row per
- * staff member and device, and QH_LOCK_ALL for all devices together. */
-#define QH_LOCK_ALL "*"
-struct qh_login_lock {
-    char staff[QH_STAFF_LEN];
-    char device[64];              /* the store's actor: "kiosk:1", "counter:3" */
-    int failed;                   /* wrong PINs since the last lock or right PIN */
-    int strikes;                  /* locks since the last right PIN */
-    int64_t locked_until;         /* ms; locked while later than now */
-};
-
-struct qh_appointment {
-    int64_t id;
-    char code[16];
-    char service[24];
-    int64_t slot_at;
-    char name[QH_TEXT_NAME_LEN];
-    int64_t ticket;               /* 0 until checked in */
-    int64_t created_at;
-};
-
-struct qh_rating_row {
-    int64_t ticket;
-    int score;
-    char reason[QH_TEXT_REASON_LEN];
-    int window;
-    char staff[QH_STAFF_LEN];
-    char service[24];
-    int64_t at;
-};
-
-/* A catalogue entry as stored. */
-struct qh_service {
-    char code[24];
-    char name[128];
-    char queue[QH_CODE_LEN];
-    int promised_days;
-    char materials[1024];         /* ';'-separated */
-    char initials[64];
-};
-
 /* READONLY: never writes (nor migrates); EXISTING: opens only a file that
  * exists and is not empty, never creating one (the screens); both refuse a
  * missing or empty file with QH_E_NOTFOUND.  EN: the messages of the open
@@ -393,12 +270,6 @@ int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
                         char *err, size_t errlen);
 
 /* ---- heartbeats ---- */
-struct qh_heartbeat {
-    char name[64];                /* "display:hall", "display:window3", "kiosk:1" */
-    char kind[16];                /* display | kiosk | counter */
-    int64_t at;
-    char info[256];               /* free text: what it shows, last problem */
-};
 /* Record that a program is alive (its own statement, outside any
  * transaction: not an event). */
 int qh_store_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
@@ -406,6 +277,58 @@ int qh_store_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
 int qh_store_heartbeat_each(struct qh_store *s,
                             int (*fn)(const struct qh_heartbeat *, void *),
                             void *ud);
+
+/* ---- what the statistics read (statements prepared on first use) ---- */
+/* Events of the tickets of days from..to, grouped by ticket (tickets in
+ * id order: by day, then queue, then number; each one's events in id
+ * order); fn gets the ticket's day too.  Returns the number of events or
+ * < 0. */
+int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
+                                 const char *to,
+                                 int (*fn)(const struct qh_event_row *,
+                                           const char *day, void *),
+                                 void *ud, char *err, size_t errlen);
+/* Events not about a ticket (login, paused ...) with from <= at < to. */
+int qh_store_stats_untied_events(struct qh_store *s, int64_t from, int64_t to,
+                                 int (*fn)(const struct qh_event_row *, void *),
+                                 void *ud, char *err, size_t errlen);
+/* Handling samples of days from..to: service, queue, start, finish, in
+ * finish order. */
+int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
+                           int (*fn)(const char *service, const char *queue,
+                                     int64_t started, int64_t finished, void *),
+                           void *ud);
+/* Finishes logged after event *after, up to the log's end (where *after
+ * is left): queue and seconds handled, in log order, every one (fn's
+ * return is not a stop). */
+int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
+                                  int (*fn)(const char *queue, int64_t handled_s,
+                                            void *),
+                                  void *ud);
+/* The same, summed per (service, queue): count and seconds (cases capped
+ * at two hours). */
+int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
+                               const char *to,
+                               int (*fn)(const char *service, const char *queue,
+                                         int n, double sum_s, void *),
+                               void *ud);
+/* One value the statistics keep per connection (the wait estimate's
+ * history of a day): NULL unless key matches; put takes ownership (free). */
+void *qh_store_stats_cache(struct qh_store *s, const char *key);
+void qh_store_stats_cache_put(struct qh_store *s, const char *key, void *val);
+int qh_store_followup_add(struct qh_store *s, struct qh_followup *f,
+                          char *err, size_t errlen);   /* sets f->id */
+int qh_store_followup_get(struct qh_store *s, int64_t id,
+                          struct qh_followup *out);    /* 0 or NOTFOUND */
+int qh_store_followup_close(struct qh_store *s, const struct qh_followup *f,
+                            char *err, size_t errlen);
+/* mode: QH_FOLLOWUP_*; today for OVERDUE; from..to (days, may be NULL)
+ * restricts to tickets of those days. */
+int qh_store_followup_each(struct qh_store *s, int mode, const char *today,
+                           const char *from, const char *to,
+                           int (*fn)(const struct qh_followup *, void *),
+                           void *ud, char *err, size_t errlen);
+int qh_store_followup_overdue(struct qh_store *s, const char *today);
 
 /* ---- maintenance ---- */
 /* SQLite integrity check plus the lifecycle invariants (one open ticket per

@@ -1,0 +1,202 @@
+/* hall.c: the service API's connection and reads (qh/hall.h).  Most of
+ * it hands a call to the store unchanged: the point is the boundary, so
+ * that programs depend on this header and a backend can change behind it. */
+#include <string.h>
+
+#include "qh/clock.h"
+#include "qh/hall.h"
+#include "qh/store.h"
+
+_Static_assert((int)QH_OPEN_READONLY == (int)QH_STORE_READONLY &&
+               (int)QH_OPEN_EXISTING == (int)QH_STORE_EXISTING &&
+               (int)QH_OPEN_EN == (int)QH_STORE_EN,
+               "open flags pass through unchanged");
+
+int qh_hall_find_db(const char *given, char *out, size_t n, int *fallback,
+                    char *err, size_t errlen)
+{
+    return qh_store_find_path(given, out, n, fallback, err, errlen);
+}
+
+int qh_hall_check_perms(const char *path, enum qh_lang lang,
+                        char *err, size_t errlen)
+{
+    return qh_store_check_perms(path, lang, err, errlen);
+}
+
+int qh_hall_open(struct qh_store **out, const char *path, int flags,
+                 char *err, size_t errlen)
+{
+    return qh_store_open(out, path, flags, err, errlen);
+}
+
+void qh_hall_close(struct qh_store *s)
+{
+    qh_store_close(s);
+}
+
+const char *qh_hall_db_path(const struct qh_store *s)
+{
+    return qh_store_path(s);
+}
+
+void qh_hall_set_lang(struct qh_store *s, enum qh_lang lang)
+{
+    qh_store_set_lang(s, lang);
+}
+
+enum qh_lang qh_hall_lang(const struct qh_store *s)
+{
+    return qh_store_lang(s);
+}
+
+void qh_hall_set_actor(struct qh_store *s, const char *actor)
+{
+    qh_store_set_actor(s, actor);
+}
+
+int qh_hall_exists(struct qh_store *s)
+{
+    return qh_store_has_hall(s);
+}
+
+const struct qh_hall_conf *qh_hall_config(struct qh_store *s)
+{
+    return qh_store_hall(s);
+}
+
+void qh_hall_today(struct qh_store *s, char day[11])
+{
+    qh_clock_day(qh_store_hall(s)->timezone, qh_clock_now(), day);
+}
+
+int qh_hall_reload(struct qh_store *s, char *err, size_t errlen)
+{
+    return qh_store_hall_reload(s, err, errlen);
+}
+
+int qh_hall_snapshot_begin(struct qh_store *s, char *err, size_t errlen)
+{
+    return qh_store_begin_read(s, err, errlen);
+}
+
+void qh_hall_snapshot_end(struct qh_store *s)
+{
+    qh_store_end_read(s);
+}
+
+int qh_hall_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
+                      char *err, size_t errlen)
+{
+    return qh_store_heartbeat(s, hb, err, errlen);
+}
+
+int qh_hall_heartbeat_each(struct qh_store *s,
+                           int (*fn)(const struct qh_heartbeat *, void *),
+                           void *ud)
+{
+    return qh_store_heartbeat_each(s, fn, ud);
+}
+
+int qh_hall_last_event(struct qh_store *s, int64_t *out,
+                       char *err, size_t errlen)
+{
+    return qh_store_last_event_id(s, out, err, errlen);
+}
+
+int qh_hall_events_since(struct qh_store *s, int64_t after,
+                         struct qh_event_row *out, int max,
+                         char *err, size_t errlen)
+{
+    return qh_store_events_since(s, after, out, max, err, errlen);
+}
+
+int qh_hall_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
+                             struct qh_event_row *out, int max,
+                             char *err, size_t errlen)
+{
+    return qh_store_events_of_ticket(s, ticket, after, out, max, err, errlen);
+}
+
+int qh_hall_check(struct qh_store *s, char *report, size_t reportlen,
+                  char *err, size_t errlen)
+{
+    return qh_store_check(s, report, reportlen, err, errlen);
+}
+
+int qh_hall_backup(struct qh_store *s, const char *path,
+                   char *err, size_t errlen)
+{
+    return qh_store_backup(s, path, err, errlen);
+}
+
+int qh_window_get(struct qh_store *s, int number, struct qh_window_row *out)
+{
+    return qh_store_window_get(s, number, out);
+}
+
+int qh_window_of_staff(struct qh_store *s, const char *staff)
+{
+    return qh_store_window_of_staff(s, staff);
+}
+
+int qh_window_ticket(struct qh_store *s, int window, struct qh_ticket_row *out)
+{
+    char day[11];
+    qh_hall_today(s, day);
+    return qh_store_ticket_at_window(s, day, window, out);
+}
+
+int qh_staff_get(struct qh_store *s, const char *id, struct qh_staff_row *out)
+{
+    return qh_store_staff_get(s, id, out);
+}
+
+int qh_staff_each(struct qh_store *s,
+                  int (*fn)(const struct qh_staff_row *, void *), void *ud)
+{
+    return qh_store_staff_each(s, fn, ud);
+}
+
+int qh_staff_lock_each(struct qh_store *s, const char *staff,
+                       int (*fn)(const struct qh_login_lock *, void *),
+                       void *ud)
+{
+    return qh_store_login_lock_each(s, staff, fn, ud);
+}
+
+int qh_catalog_get(struct qh_store *s, const char *code, struct qh_service *out)
+{
+    return qh_store_service_get(s, code, out);
+}
+
+int qh_catalog_each(struct qh_store *s, const char *queue,
+                    int (*fn)(const struct qh_service *, void *), void *ud)
+{
+    return qh_store_service_each(s, queue, fn, ud);
+}
+
+int qh_queue_waiting(struct qh_store *s, const char *queue)
+{
+    char day[11];
+    qh_hall_today(s, day);
+    return qh_store_waiting_count(s, day, queue);
+}
+
+int qh_ticket_each_today(struct qh_store *s, int state,
+                         int (*fn)(const struct qh_ticket_row *, void *),
+                         void *ud)
+{
+    char day[11];
+    qh_hall_today(s, day);
+    return qh_store_ticket_each(s, day, state, fn, ud);
+}
+
+int qh_calls_each(struct qh_store *s, int limit,
+                  int (*fn)(const struct qh_ticket_row *, int64_t event, void *),
+                  void *ud)
+{
+    char day[11];
+    qh_hall_today(s, day);
+    return qh_store_calls_each(s, day, limit, fn, ud);
+}

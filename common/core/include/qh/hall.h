@@ -1,0 +1,137 @@
+/* hall.h: a program's connection to its hall, through the service API.
+ *
+ * Programs and the CLI hold a `struct qh_store *` as an opaque handle:
+ * they open it, read and act through it with the functions of core
+ * (this header, qh/ticket.h, qh/stats.h, qh/policy.h, qh/feed.h), and
+ * never see the store's own header.  What a function here returns is as
+ * the store has it at that moment, read in one statement (or in the
+ * snapshot of qh_hall_snapshot_begin).
+ *
+ * Errors as everywhere: 0 (or a count) or a negative QH_E_*, with a
+ * message in err where there is one. */
+#ifndef QH_HALL_H
+#define QH_HALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qh/conf.h"
+#include "qh/err.h"
+#include "qh/record.h"
+
+struct qh_store;
+
+/* ---- connection ---- */
+
+/* READONLY: never writes (nor migrates); EXISTING: opens only a database
+ * that exists and is not empty, never creating one (the screens); both
+ * refuse a missing or empty one with QH_E_NOTFOUND.  EN: the messages of
+ * the open itself in English. */
+enum { QH_OPEN_READONLY = 1, QH_OPEN_EXISTING = 2, QH_OPEN_EN = 4 };
+
+/* Where every program finds the database: `given` (--db) if set, else
+ * $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db, else
+ * ~/.local/state/qhall/qhall.db.  *fallback (may be NULL) tells the
+ * caller that neither named it, so its directory may not exist yet. */
+int qh_hall_find_db(const char *given, char *out, size_t n, int *fallback,
+                    char *err, size_t errlen);
+/* Before opening: refuses (QH_E_IO) a database others could write, and
+ * tightens one others could read; 1 when err holds what it changed or
+ * advises, for the program to say. */
+int qh_hall_check_perms(const char *path, enum qh_lang lang,
+                        char *err, size_t errlen);
+/* Open the hall's database (creating and migrating it unless READONLY
+ * or EXISTING).  A new database has no hall until qh_hall_init. */
+int qh_hall_open(struct qh_store **out, const char *path, int flags,
+                 char *err, size_t errlen);
+void qh_hall_close(struct qh_store *s);           /* NULL is a no-op */
+const char *qh_hall_db_path(const struct qh_store *s);
+/* Language of the messages the service API writes into err buffers. */
+void qh_hall_set_lang(struct qh_store *s, enum qh_lang lang);
+enum qh_lang qh_hall_lang(const struct qh_store *s);
+/* Who acts ("cli", "kiosk:1", "counter:3" ...), recorded in each event. */
+void qh_hall_set_actor(struct qh_store *s, const char *actor);
+
+/* ---- the hall ---- */
+
+/* 1 if the database has a hall (as loaded: never fails). */
+int qh_hall_exists(struct qh_store *s);
+/* The hall as loaded, reloaded when another program changed it (at each
+ * write, and at qh_hall_reload).  Borrowed, valid until the next call. */
+const struct qh_hall_conf *qh_hall_config(struct qh_store *s);
+/* The current service day ("YYYY-MM-DD") in the hall's time zone. */
+void qh_hall_today(struct qh_store *s, char day[11]);
+/* Reload now; on failure the hall loaded before stays. */
+int qh_hall_reload(struct qh_store *s, char *err, size_t errlen);
+/* One snapshot for every read until qh_hall_snapshot_end (a screen's
+ * counts, windows and calls of one moment); never blocks a writer. */
+int qh_hall_snapshot_begin(struct qh_store *s, char *err, size_t errlen);
+void qh_hall_snapshot_end(struct qh_store *s);
+
+/* ---- programs that say they are alive (`qhall status`) ---- */
+int qh_hall_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
+                      char *err, size_t errlen);
+int qh_hall_heartbeat_each(struct qh_store *s,
+                           int (*fn)(const struct qh_heartbeat *, void *),
+                           void *ud);
+
+/* ---- the event log ---- */
+/* The id of the last event (0: none).  A caller that follows the log
+ * from there must not start from 0 on failure. */
+int qh_hall_last_event(struct qh_store *s, int64_t *out,
+                       char *err, size_t errlen);
+/* Up to max events with id > after, in id order: the count. */
+int qh_hall_events_since(struct qh_store *s, int64_t after,
+                         struct qh_event_row *out, int max,
+                         char *err, size_t errlen);
+/* The same for one ticket's events. */
+int qh_hall_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
+                             struct qh_event_row *out, int max,
+                             char *err, size_t errlen);
+
+/* ---- maintenance ---- */
+/* The store's own check and the lifecycle invariants: the number of
+ * problems, one line each in report (0 healthy), or < 0 (QH_E_CORRUPT). */
+int qh_hall_check(struct qh_store *s, char *report, size_t reportlen,
+                  char *err, size_t errlen);
+/* An online copy to a new file path, private to the hall's account. */
+int qh_hall_backup(struct qh_store *s, const char *path,
+                   char *err, size_t errlen);
+
+/* ---- windows, staff, catalogue, queues: reads ---- */
+int qh_window_get(struct qh_store *s, int number,
+                  struct qh_window_row *out);          /* 0 or NOTFOUND */
+/* The window where staff is logged in, 0 if none, or < 0. */
+int qh_window_of_staff(struct qh_store *s, const char *staff);
+/* The ticket called or served at window today, or QH_E_NOTFOUND. */
+int qh_window_ticket(struct qh_store *s, int window, struct qh_ticket_row *out);
+
+int qh_staff_get(struct qh_store *s, const char *id, struct qh_staff_row *out);
+int qh_staff_each(struct qh_store *s,
+                  int (*fn)(const struct qh_staff_row *, void *), void *ud);
+/* The lock-out rows of staff (QH_LOCK_ALL first): the count or < 0. */
+int qh_staff_lock_each(struct qh_store *s, const char *staff,
+                       int (*fn)(const struct qh_login_lock *, void *),
+                       void *ud);
+
+int qh_catalog_get(struct qh_store *s, const char *code,
+                   struct qh_service *out);            /* 0 or NOTFOUND */
+/* Items of queue (NULL: all) in code order; fn non-zero stops.  The
+ * number visited or < 0. */
+int qh_catalog_each(struct qh_store *s, const char *queue,
+                    int (*fn)(const struct qh_service *, void *), void *ud);
+
+/* Tickets waiting in queue today, or < 0. */
+int qh_queue_waiting(struct qh_store *s, const char *queue);
+/* Today's tickets in state (-1: all), in issue order; fn non-zero stops. */
+int qh_ticket_each_today(struct qh_store *s, int state,
+                         int (*fn)(const struct qh_ticket_row *, void *),
+                         void *ud);
+/* Today's last `limit` calls, the latest first (the event log's order:
+ * of two calls in one second the later comes first); fn gets the ticket
+ * and the id of its call's event. */
+int qh_calls_each(struct qh_store *s, int limit,
+                  int (*fn)(const struct qh_ticket_row *, int64_t event, void *),
+                  void *ud);
+
+#endif
