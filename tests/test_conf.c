@@ -659,6 +659,49 @@ static void test_is_open(void **state)
             fail_msg("row %zu: day %d minute %d", i, rows[i].wday, rows[i].minute);
 }
 
+/* The one table of plain settings: every key named once, and what _get
+ * writes _set reads back into a hall that started from nothing, so the
+ * store (which walks the same table) loses no setting. */
+static void test_settings_table(void **state)
+{
+    (void)state;
+    struct qh_hall_conf c, *z = calloc(1, sizeof *z);
+    assert_non_null(z);
+    qh_conf_defaults(&c);
+    int n = qh_conf_setting_count();
+    assert_true(n >= 30);
+    for (int i = 0; i < n; i++) {
+        const char *k = qh_conf_setting_key(i);
+        assert_non_null(k);
+        assert_non_null(strchr(k, '.'));
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(k, qh_conf_setting_key(j));
+        char v[QH_CONF_SETTING_MAX];
+        assert_int_equal(qh_conf_setting_get(&c, i, v, sizeof v), 0);
+        assert_int_equal(qh_conf_setting_set(z, i, v), 0);
+    }
+    assert_null(qh_conf_setting_key(n));
+    for (int i = 0; i < n; i++) {
+        char a[QH_CONF_SETTING_MAX], b[QH_CONF_SETTING_MAX];
+        qh_conf_setting_get(&c, i, a, sizeof a);
+        qh_conf_setting_get(z, i, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    /* The fields the table covers came back whole. */
+    assert_string_equal(z->name, c.name);
+    assert_string_equal(z->notice, c.notice);
+    assert_int_equal(z->days, c.days);
+    assert_int_equal(z->nspans, c.nspans);
+    assert_memory_equal(z->spans, c.spans, sizeof c.spans[0] * (size_t)c.nspans);
+    assert_int_equal(z->recall_limit, c.recall_limit);
+    assert_int_equal(z->weight_followup, c.weight_followup);
+    assert_int_equal(z->printer.width, c.printer.width);
+    assert_string_equal(z->printer.qr, c.printer.qr);
+    assert_int_equal(z->kiosk.speak, c.kiosk.speak);
+    assert_int_equal(z->display.volume, c.display.volume);
+    free(z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_write_refuses_unwritable),
         cmocka_unit_test(test_is_open),
+        cmocka_unit_test(test_settings_table),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -59,31 +59,53 @@ struct key {
     size_t off, size;       /* field in its struct; size of a char array */
     int min, max;           /* K_INT range; K_STR: min 1 = must not be empty */
     int required;           /* must appear in its section */
+    const char *store;      /* the store's key for it; NULL: not a plain
+                             * setting (queues, windows: tables of their own) */
 };
 
 #define FIELD(T, f) offsetof(struct T, f), sizeof(((struct T *)0)->f)
 
 static const struct key hall_keys[] = {
-    { "name", K_STR, FIELD(qh_hall_conf, name), 1, 0, 0 },
-    { "name_en", K_STR, FIELD(qh_hall_conf, name_en), 0, 0, 0 },
-    { "timezone", K_TZ, FIELD(qh_hall_conf, timezone), 1, 0, 0 },
-    { "hours", K_HOURS, 0, 0, 0, 0, 0 },
-    { "days", K_DAYS, 0, 0, 0, 0, 0 },
-    { "recall_limit", K_INT, FIELD(qh_hall_conf, recall_limit), 1, 9, 0 },
-    { "green_bonus_minutes", K_INT, FIELD(qh_hall_conf, green_bonus_minutes), 0, 240, 0 },
-    { "target_wait_minutes", K_INT, FIELD(qh_hall_conf, target_wait_minutes), 1, 480, 0 },
-    { "default_handle_minutes", K_INT, FIELD(qh_hall_conf, default_handle_minutes), 1, 240, 0 },
-    { "checkin_early_minutes", K_INT, FIELD(qh_hall_conf, checkin_early_minutes), 0, 480, 0 },
-    { "checkin_late_minutes", K_INT, FIELD(qh_hall_conf, checkin_late_minutes), 0, 480, 0 },
-    { "followup_days", K_INT, FIELD(qh_hall_conf, followup_days), 1, 60, 0 },
-    { "holiday_file", K_STR, FIELD(qh_hall_conf, holiday_file), 0, 0, 0 },
-    { "weight_attendance", K_INT, FIELD(qh_hall_conf, weight_attendance), 0, 100, 0 },
-    { "weight_cases", K_INT, FIELD(qh_hall_conf, weight_cases), 0, 100, 0 },
-    { "weight_speed", K_INT, FIELD(qh_hall_conf, weight_speed), 0, 100, 0 },
-    { "weight_rating", K_INT, FIELD(qh_hall_conf, weight_rating), 0, 100, 0 },
-    { "weight_followup", K_INT, FIELD(qh_hall_conf, weight_followup), 0, 100, 0 },
-    { "notice", K_STR, FIELD(qh_hall_conf, notice), 0, 0, 0 },
-    { "notice_en", K_STR, FIELD(qh_hall_conf, notice_en), 0, 0, 0 },
+    { "name", K_STR, FIELD(qh_hall_conf, name), 1, 0, 0,
+      "hall.name" },
+    { "name_en", K_STR, FIELD(qh_hall_conf, name_en), 0, 0, 0,
+      "hall.name_en" },
+    { "timezone", K_TZ, FIELD(qh_hall_conf, timezone), 1, 0, 0,
+      "hall.timezone" },
+    { "hours", K_HOURS, 0, 0, 0, 0, 0,
+      "hall.spans" },
+    { "days", K_DAYS, 0, 0, 0, 0, 0,
+      "hall.days" },
+    { "recall_limit", K_INT, FIELD(qh_hall_conf, recall_limit), 1, 9, 0,
+      "hall.recall_limit" },
+    { "green_bonus_minutes", K_INT, FIELD(qh_hall_conf, green_bonus_minutes), 0, 240, 0,
+      "hall.green_bonus_minutes" },
+    { "target_wait_minutes", K_INT, FIELD(qh_hall_conf, target_wait_minutes), 1, 480, 0,
+      "hall.target_wait_minutes" },
+    { "default_handle_minutes", K_INT, FIELD(qh_hall_conf, default_handle_minutes), 1, 240, 0,
+      "hall.default_handle_minutes" },
+    { "checkin_early_minutes", K_INT, FIELD(qh_hall_conf, checkin_early_minutes), 0, 480, 0,
+      "hall.checkin_early_minutes" },
+    { "checkin_late_minutes", K_INT, FIELD(qh_hall_conf, checkin_late_minutes), 0, 480, 0,
+      "hall.checkin_late_minutes" },
+    { "followup_days", K_INT, FIELD(qh_hall_conf, followup_days), 1, 60, 0,
+      "stats.followup_days" },
+    { "holiday_file", K_STR, FIELD(qh_hall_conf, holiday_file), 0, 0, 0,
+      "stats.holiday_file" },
+    { "weight_attendance", K_INT, FIELD(qh_hall_conf, weight_attendance), 0, 100, 0,
+      "stats.weight_attendance" },
+    { "weight_cases", K_INT, FIELD(qh_hall_conf, weight_cases), 0, 100, 0,
+      "stats.weight_cases" },
+    { "weight_speed", K_INT, FIELD(qh_hall_conf, weight_speed), 0, 100, 0,
+      "stats.weight_speed" },
+    { "weight_rating", K_INT, FIELD(qh_hall_conf, weight_rating), 0, 100, 0,
+      "stats.weight_rating" },
+    { "weight_followup", K_INT, FIELD(qh_hall_conf, weight_followup), 0, 100, 0,
+      "stats.weight_followup" },
+    { "notice", K_STR, FIELD(qh_hall_conf, notice), 0, 0, 0,
+      "hall.notice" },
+    { "notice_en", K_STR, FIELD(qh_hall_conf, notice_en), 0, 0, 0,
+      "hall.notice_en" },
 };
 
 enum { QK_NAME, QK_NAME_EN, QK_PREFIX, QK_CLASS, QK_QUOTA };
@@ -104,26 +126,36 @@ static const struct key window_keys[] = {
 };
 
 static const struct key printer_keys[] = {
-    { "name", K_STR, FIELD(qh_printer_conf, name), 0, 0, 0 },
-    { "width", K_WIDTH, FIELD(qh_printer_conf, width), 0, 0, 0 },
-    { "kind", K_PKIND, FIELD(qh_printer_conf, kind), 0, 0, 0 },
-    { "qr", K_STR, FIELD(qh_printer_conf, qr), 1, 0, 0 },
+    { "name", K_STR, FIELD(qh_printer_conf, name), 0, 0, 0,
+      "printer.name" },
+    { "width", K_WIDTH, FIELD(qh_printer_conf, width), 0, 0, 0,
+      "printer.width" },
+    { "kind", K_PKIND, FIELD(qh_printer_conf, kind), 0, 0, 0,
+      "printer.kind" },
+    { "qr", K_STR, FIELD(qh_printer_conf, qr), 1, 0, 0,
+      "printer.qr" },
 };
 
 /* No timer may rush anyone: a citizen reading a long material list gets
  * at least half a minute before a countdown even appears. */
 static const struct key kiosk_keys[] = {
-    { "idle_seconds", K_INT, FIELD(qh_kiosk_conf, idle_seconds), 30, 3600, 0 },
-    { "countdown_seconds", K_INT, FIELD(qh_kiosk_conf, countdown_seconds), 10, 300, 0 },
-    { "speak", K_BOOL, FIELD(qh_kiosk_conf, speak), 0, 0, 0 },
+    { "idle_seconds", K_INT, FIELD(qh_kiosk_conf, idle_seconds), 30, 3600, 0,
+      "kiosk.idle_seconds" },
+    { "countdown_seconds", K_INT, FIELD(qh_kiosk_conf, countdown_seconds), 10, 300, 0,
+      "kiosk.countdown_seconds" },
+    { "speak", K_BOOL, FIELD(qh_kiosk_conf, speak), 0, 0, 0,
+      "kiosk.speak" },
 };
 
 /* Two sayings by default: the first catches attention, the second is
  * understood (DOMAIN: 「请A001号到3号窗口办理」 repeated 2x). */
 static const struct key display_keys[] = {
-    { "announce_repeat", K_INT, FIELD(qh_display_conf, announce_repeat), 1, 5, 0 },
-    { "volume", K_INT, FIELD(qh_display_conf, volume), 0, 100, 0 },
-    { "quiet_hours", K_QUIET, 0, 0, 0, 0, 0 },
+    { "announce_repeat", K_INT, FIELD(qh_display_conf, announce_repeat), 1, 5, 0,
+      "display.announce_repeat" },
+    { "volume", K_INT, FIELD(qh_display_conf, volume), 0, 100, 0,
+      "display.volume" },
+    { "quiet_hours", K_QUIET, 0, 0, 0, 0, 0,
+      "display.quiet" },
 };
 
 #define NKEYS(t) ((int)(sizeof t / sizeof t[0]))
@@ -133,6 +165,150 @@ static const struct key display_keys[] = {
 #define NPRINTER NKEYS(printer_keys)
 #define NKIOSK NKEYS(kiosk_keys)
 #define NDISPLAY NKEYS(display_keys)
+
+/* ---- the plain settings, as the store keeps them ---- */
+
+/* The sections whose keys are plain settings of the hall, and where each
+ * one's struct sits in qh_hall_conf: the same rows that parse the INI
+ * name what the store saves and loads (qh_conf_setting_*). */
+static const struct plain {
+    const struct key *keys;
+    int n;
+    size_t base;
+} plain[] = {
+    { hall_keys, NHALL, 0 },
+    { printer_keys, NPRINTER, offsetof(struct qh_hall_conf, printer) },
+    { kiosk_keys, NKIOSK, offsetof(struct qh_hall_conf, kiosk) },
+    { display_keys, NDISPLAY, offsetof(struct qh_hall_conf, display) },
+};
+
+static const struct key *plain_key(int i, size_t *base)
+{
+    for (size_t p = 0; p < sizeof plain / sizeof plain[0]; p++) {
+        if (i < plain[p].n) {
+            *base = plain[p].base;
+            return &plain[p].keys[i];
+        }
+        i -= plain[p].n;
+    }
+    return NULL;
+}
+
+int qh_conf_setting_count(void)
+{
+    int n = 0;
+    for (size_t p = 0; p < sizeof plain / sizeof plain[0]; p++)
+        n += plain[p].n;
+    return n;
+}
+
+const char *qh_conf_setting_key(int i)
+{
+    size_t base;
+    const struct key *k = plain_key(i, &base);
+    return k ? k->store : NULL;
+}
+
+/* "a-b,c-d" in minutes: the store's form of opening and quiet hours. */
+static void spans_format(const struct qh_span *sp, int n, char *out, size_t len)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && i < QH_MAX_SPANS && at < len; i++) {
+        int w = snprintf(out + at, len - at, "%s%d-%d", i ? "," : "",
+                         sp[i].open_min, sp[i].close_min);
+        if (w < 0)
+            break;
+        at += (size_t)w;
+    }
+}
+
+static void spans_parse(const char *v, struct qh_span *sp, int *n)
+{
+    *n = 0;
+    for (const char *p = v; *p && *n < QH_MAX_SPANS;) {
+        int a, b, k = 0;
+        if (sscanf(p, "%d-%d%n", &a, &b, &k) != 2)
+            break;
+        sp[*n].open_min = a;
+        sp[(*n)++].close_min = b;
+        p += k;
+        if (*p == ',')
+            p++;
+    }
+}
+
+int qh_conf_setting_get(const struct qh_hall_conf *c, int i, char *out, size_t len)
+{
+    size_t base;
+    const struct key *k = plain_key(i, &base);
+    if (!k || !len)
+        return QH_E_NOTFOUND;
+    const char *f = (const char *)c + base + k->off;
+    switch (k->kind) {
+    case K_HOURS:
+        spans_format(c->spans, c->nspans, out, len);
+        break;
+    case K_QUIET:
+        spans_format(c->display.quiet, c->display.nquiet, out, len);
+        break;
+    case K_DAYS:
+        snprintf(out, len, "%u", c->days);
+        break;
+    case K_BOOL:
+        snprintf(out, len, "%s", *(const int *)(const void *)f ? "yes" : "no");
+        break;
+    case K_INT:
+    case K_WIDTH:
+        snprintf(out, len, "%d", *(const int *)(const void *)f);
+        break;
+    case K_STR:
+    case K_TZ:
+    case K_PKIND:
+    case K_PREFIX:
+    case K_CLASS:
+    case K_QUEUES:
+        snprintf(out, len, "%s", f);
+        break;
+    }
+    return 0;
+}
+
+int qh_conf_setting_set(struct qh_hall_conf *c, int i, const char *v)
+{
+    size_t base;
+    const struct key *k = plain_key(i, &base);
+    if (!k)
+        return QH_E_NOTFOUND;
+    char *f = (char *)c + base + k->off;
+    switch (k->kind) {
+    case K_HOURS:
+        spans_parse(v, c->spans, &c->nspans);
+        break;
+    case K_QUIET:
+        spans_parse(v, c->display.quiet, &c->display.nquiet);
+        break;
+    case K_DAYS:
+        c->days = (unsigned)atoi(v);
+        break;
+    case K_BOOL:
+        *(int *)(void *)f = strcmp(v, "yes") == 0;
+        break;
+    case K_INT:
+    case K_WIDTH:
+        *(int *)(void *)f = atoi(v);
+        break;
+    case K_STR:
+    case K_TZ:
+    case K_PKIND:
+    case K_PREFIX:
+    case K_CLASS:
+    case K_QUEUES:
+        snprintf(f, k->size, "%s", v);
+        break;
+    }
+    return 0;
+}
 
 /* Lines where things were defined, so cross-checks can point at them.
  * 0 = not from the file (a default, or a struct built in code). */

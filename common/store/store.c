@@ -1385,81 +1385,25 @@ static int setting_int(struct qh_store *s, const char *key, int *v, char *err,
     return rc < 0 ? rc : 0;
 }
 
-/* "a-b,c-d" minute spans into sp (at most QH_MAX_SPANS). */
-static void parse_spans(const char *v, struct qh_span *sp, int *n)
-{
-    *n = 0;
-    for (const char *p = v; *p && *n < QH_MAX_SPANS;) {
-        int a, b, k = 0;
-        if (sscanf(p, "%d-%d%n", &a, &b, &k) != 2)
-            break;
-        sp[*n].open_min = a;
-        sp[(*n)++].close_min = b;
-        p += k;
-        if (*p == ',')
-            p++;
-    }
-}
-
-/* The hall's plain settings, key and field: hall_read and
- * qh_store_hall_save walk the same lists, so a setting is named once. */
-#define HALL_TEXT_SETTINGS(X)                                                   \
-    X("hall.name", name) X("hall.name_en", name_en) X("hall.timezone", timezone) \
-    X("hall.notice", notice) X("hall.notice_en", notice_en)                     \
-    X("stats.holiday_file", holiday_file) X("printer.name", printer.name)       \
-    X("printer.kind", printer.kind) X("printer.qr", printer.qr)
-#define HALL_INT_SETTINGS(X)                                                    \
-    X("hall.recall_limit", recall_limit)                                        \
-    X("hall.green_bonus_minutes", green_bonus_minutes)                          \
-    X("hall.target_wait_minutes", target_wait_minutes)                          \
-    X("hall.default_handle_minutes", default_handle_minutes)                    \
-    X("hall.checkin_early_minutes", checkin_early_minutes)                      \
-    X("hall.checkin_late_minutes", checkin_late_minutes)                        \
-    X("stats.followup_days", followup_days)                                     \
-    X("stats.weight_attendance", weight_attendance)                             \
-    X("stats.weight_cases", weight_cases) X("stats.weight_speed", weight_speed) \
-    X("stats.weight_rating", weight_rating)                                     \
-    X("stats.weight_followup", weight_followup)                                 \
-    X("printer.width", printer.width) X("kiosk.idle_seconds", kiosk.idle_seconds) \
-    X("kiosk.countdown_seconds", kiosk.countdown_seconds)                       \
-    X("display.announce_repeat", display.announce_repeat)                       \
-    X("display.volume", display.volume)
-
 /* The hall as stored into c (and each queue's key into qkey, its revision
  * into rev): 1, 0 when there is none yet, or the first read that failed. */
 static int hall_read(struct qh_store *s, struct qh_hall_conf *c, int *qkey,
                      char *rev, size_t revlen, char *err, size_t errlen)
 {
-    char v[512];
+    char v[QH_CONF_SETTING_MAX];
     int rc, src;
     sqlite3_stmt *st;
     qh_conf_defaults(c);
     if ((rc = setting_read(s, "hall_rev", rev, revlen, err, errlen)) <= 0)
         return rc;
-#define GET(key, f) \
-    if ((rc = setting_read(s, key, c->f, sizeof c->f, err, errlen)) < 0) return rc;
-#define GETI(key, f) \
-    if ((rc = setting_int(s, key, &c->f, err, errlen)) < 0) return rc;
-    HALL_TEXT_SETTINGS(GET)
-    HALL_INT_SETTINGS(GETI)
-#undef GET
-#undef GETI
-    int days = (int)c->days;
-    if ((rc = setting_int(s, "hall.days", &days, err, errlen)) < 0)
-        return rc;
-    c->days = (unsigned)days;
-    if ((rc = setting_read(s, "kiosk.speak", v, sizeof v, err, errlen)) < 0)
-        return rc;
-    if (rc)
-        c->kiosk.speak = strcmp(v, "yes") == 0;
-    if ((rc = setting_read(s, "display.quiet", v, sizeof v, err, errlen)) < 0)
-        return rc;
-    if (rc)
-        parse_spans(v, c->display.quiet, &c->display.nquiet);
-    if ((rc = setting_read(s, "hall.spans", v, sizeof v, err, errlen)) < 0)
-        return rc;
-    if (rc)
-        parse_spans(v, c->spans, &c->nspans);
+    /* Every plain setting through the one table (qh_conf_setting_*): a
+     * key the database does not hold keeps its default. */
+    for (int i = 0; i < qh_conf_setting_count(); i++) {
+        if ((rc = setting_read(s, qh_conf_setting_key(i), v, sizeof v, err, errlen)) < 0)
+            return rc;
+        if (rc)
+            qh_conf_setting_set(c, i, v);
+    }
     st = stmt(s, Q_QUOTA_ALL);
     c->nquotas = 0;
     while ((src = sqlite3_step(st)) == SQLITE_ROW && c->nquotas < QH_MAX_QUOTAS) {
@@ -1537,21 +1481,17 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
                        char *err, size_t errlen)
 {
     int rc;
-    char v[512];
+    char v[QH_CONF_SETTING_MAX];
     struct qh_buf b;
     qh_buf_init(&b);
 #define SET(k, val) \
     if ((rc = qh_store_setting_set(s, k, val, err, errlen)) < 0) goto out
 #define SETI(k, val) \
     snprintf(v, sizeof v, "%d", (int)(val)); SET(k, v)
-#define PUT(k, f) SET(k, c->f);
-#define PUTI(k, f) SETI(k, c->f);
-    HALL_TEXT_SETTINGS(PUT)
-    HALL_INT_SETTINGS(PUTI)
-#undef PUT
-#undef PUTI
-    SETI("hall.days", c->days);
-    SET("kiosk.speak", c->kiosk.speak ? "yes" : "no");
+    for (int i = 0; i < qh_conf_setting_count(); i++) {
+        qh_conf_setting_get(c, i, v, sizeof v);
+        SET(qh_conf_setting_key(i), v);
+    }
     if ((rc = exec_stmt(s, stmt(s, Q_QUOTA_CLEAR), err, errlen, "quota")) < 0)
         goto out;
     for (int i = 0; i < c->nquotas && i < QH_MAX_QUOTAS; i++) {
@@ -1559,15 +1499,6 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
         snprintf(key, sizeof key, "quota.%s", c->quotas[i].code);
         SETI(key, c->quotas[i].quota);
     }
-    for (int i = 0; i < c->display.nquiet && i < QH_MAX_SPANS; i++)
-        qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->display.quiet[i].open_min,
-                      c->display.quiet[i].close_min);
-    SET("display.quiet", qh_buf_str(&b));
-    qh_buf_reset(&b);
-    for (int i = 0; i < c->nspans; i++)
-        qh_buf_printf(&b, "%s%d-%d", i ? "," : "", c->spans[i].open_min,
-                      c->spans[i].close_min);
-    SET("hall.spans", qh_buf_str(&b));
     if ((rc = exec_stmt(s, stmt(s, Q_QUEUE_CLEAR), err, errlen, "queues")) < 0)
         goto out;
     for (int i = 0; i < c->nqueues; i++) {

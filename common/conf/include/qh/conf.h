@@ -141,6 +141,20 @@ void qh_conf_format_hours(const struct qh_hall_conf *c, char *out, size_t outlen
 /* Write the configuration as INI (round-trips through the parser). */
 int qh_conf_write(const struct qh_hall_conf *c, FILE *f);
 
+/* The hall's plain settings (every key of [hall], [printer], [kiosk] and
+ * [display]) as one table: the rows that parse the INI also name each
+ * setting's key in the store ("hall.recall_limit", "stats.followup_days")
+ * and give its value as text and back, so a setting added to the INI is
+ * stored and loaded with no other list to change.  i runs from 0 to
+ * qh_conf_setting_count() - 1.  The text is the store's form (opening
+ * hours as minute spans "510-720,840-1050", days as the weekday mask),
+ * read back leniently: what the store holds was written by _get. */
+#define QH_CONF_SETTING_MAX 1024      /* room for any setting's text */
+int qh_conf_setting_count(void);
+const char *qh_conf_setting_key(int i);
+int qh_conf_setting_get(const struct qh_hall_conf *c, int i, char *out, size_t len);
+int qh_conf_setting_set(struct qh_hall_conf *c, int i, const char *v);
+
 /* The built-in default hall INI and sample catalogue CSV (assets/). */
 extern const char qh_asset_hall_ini[];
 extern const char qh_asset_services_csv[];
