@@ -152,7 +152,7 @@ static void read_history(struct qh_counter_model *m)
         m->hop_after = 0;
         m->nhops = 0;
     }
-    while ((n = qh_store_events_of_ticket(m->s, m->t.id, m->hop_after, ev, 128,
+    while ((n = qh_hall_events_of_ticket(m->s, m->t.id, m->hop_after, ev, 128,
                                           NULL, 0)) > 0) {
         for (int i = 0; i < n; i++) {
             const struct qh_event_row *e = &ev[i];
@@ -288,12 +288,11 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
     if (!m->s)
         return QH_E_DB;
     struct qh_store *s = m->s;
-    const struct qh_hall_conf *hall = qh_store_hall(s);
+    const struct qh_hall_conf *hall = qh_hall_config(s);
     const struct qh_window_conf *wc = hall ? qh_conf_window(hall, m->o.window) : NULL;
     struct qh_window_row wr;
-    char day[11];
 
-    if (!wc || qh_store_window_get(s, m->o.window, &wr) < 0) {
+    if (!wc || qh_window_get(s, m->o.window, &wr) < 0) {
         say(m, QH_CM_ERROR, T("这个数据库里没有%d号窗口", "this database has no window %d"),
             m->o.window);
         return QH_E_NOTFOUND;
@@ -310,16 +309,15 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
                                       "another staff member logged in here: you are logged out")
                                   : T("你已在别处退出登录", "you were logged out elsewhere"));
 
-    qh_hall_today(s, day);
     struct qh_ticket_row t;
     int had = m->has_ticket;
     int64_t had_id = m->t.id;
-    m->has_ticket = qh_store_ticket_at_window(s, day, m->o.window, &t) == 0;
+    m->has_ticket = qh_window_ticket(s, m->o.window, &t) == 0;
     if (m->has_ticket) {
         m->t = t;
         if (!had || had_id != t.id || strcmp(m->sv.code, t.service)) {
             memset(&m->sv, 0, sizeof m->sv);
-            if (t.service[0] && qh_store_service_get(s, t.service, &m->sv) < 0)
+            if (t.service[0] && qh_catalog_get(s, t.service, &m->sv) < 0)
                 m->sv.code[0] = '\0';
             split_materials(m);
         }
@@ -332,7 +330,7 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
     }
 
     struct collect c = {m, wc, NULL, 0, 0};
-    if (qh_store_ticket_each(s, day, -1, collect_one, &c) < 0) {
+    if (qh_ticket_each_today(s, -1, collect_one, &c) < 0) {
         free(c.v);
         return result(m, QH_E_DB, T("读取今日的号失败", "cannot read today's tickets"));
     }
@@ -400,10 +398,10 @@ void qh_counter_model_store(struct qh_counter_model *m, struct qh_store *s, cons
         return;
     }
     m->problem[0] = '\0';
-    qh_store_set_lang(s, m->lang);
+    qh_hall_set_lang(s, m->lang);
     char actor[32];
     snprintf(actor, sizeof actor, "counter:%d", m->o.window);
-    qh_store_set_actor(s, actor);
+    qh_hall_set_actor(s, actor);
     if (qh_counter_model_refresh(m) == 0 && !was && m->msg_kind == QH_CM_ERROR &&
         strstr(m->msg, T("数据库", "database")))
         say(m, QH_CM_OK, "%s", T("数据库已重新连接", "database connected again"));
@@ -728,7 +726,7 @@ static int main_action(struct qh_counter_model *m, enum qh_counter_act a)
 
 static void transfer_rows(struct qh_counter_model *m)
 {
-    const struct qh_hall_conf *hall = qh_store_hall(m->s);
+    const struct qh_hall_conf *hall = qh_hall_config(m->s);
     m->nrows = 0;
     m->sel = -1;        /* a transfer target is always chosen, never defaulted */
     m->top = 0;
@@ -782,7 +780,7 @@ static void transfer_filter(struct qh_counter_model *m)
     transfer_rows(m);
     if (m->filter[0] && m->s) {
         struct svc_filter ud = {m};
-        qh_store_service_each(m->s, NULL, svc_one, &ud);
+        qh_catalog_each(m->s, NULL, svc_one, &ud);
     }
     changed(m);
 }
@@ -845,7 +843,7 @@ static int login(struct qh_counter_model *m)
         return 1;
     }
     memset(&st, 0, sizeof st);
-    qh_store_staff_get(m->s, m->in_id, &st);
+    qh_staff_get(m->s, m->in_id, &st);
     m->logged_in = 1;
     snprintf(m->staff, sizeof m->staff, "%s", m->in_id);
     snprintf(m->staff_name, sizeof m->staff_name, "%s", st.name[0] ? st.name : m->in_id);

@@ -24,7 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qh/store.h"
 #include "qh/ticket.h"
 
 enum qh_counter_panel {

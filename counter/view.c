@@ -157,7 +157,7 @@ static int header(struct qh_counter_view *v, const struct qh_counter_model *m)
     fill(v, 0, 0, v->w, hh, HEAD);
     snprintf(left, sizeof left, QH_TR(L, "%d号窗口  %s", "Window %d  %s"), m->o.window,
              m->window_name);
-    const struct qh_hall_conf *hall = m->s ? qh_store_hall(m->s) : NULL;
+    const struct qh_hall_conf *hall = m->s ? qh_hall_config(m->s) : NULL;
     qh_clock_hhmm(hall ? hall->timezone : "Asia/Shanghai", m->wall_ms, hhmm);
     if (m->logged_in)
         snprintf(right, sizeof right, "%s%s  %s", m->staff_name,
@@ -337,7 +337,7 @@ static void ticket_card(struct qh_counter_view *v, const struct qh_counter_model
         text(v, QH_TR(L, "转移记录（一票到底）", "Transfers (same number all the way)"), S(v, 14),
              QH_UI_REGULAR, MUTED, x, hy, w, QH_UI_LEFT);
         int first = m->nhops > 2 ? m->nhops - 2 : 0;
-        const struct qh_hall_conf *hall = m->s ? qh_store_hall(m->s) : NULL;
+        const struct qh_hall_conf *hall = m->s ? qh_hall_config(m->s) : NULL;
         for (int i = first; i < m->nhops; i++) {
             const struct qh_counter_hop *h = &m->hops[i];
             char hm[6];

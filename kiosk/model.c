@@ -123,7 +123,7 @@ static int load_one(const struct qh_service *sv, void *ud)
 static int load_catalogue(struct qh_kiosk_model *m, char *err, size_t errlen)
 {
     struct load l = {m, 0};
-    int rc = qh_store_service_each(m->s, NULL, load_one, &l);
+    int rc = qh_catalog_each(m->s, NULL, load_one, &l);
     if (rc < 0)
         return qh_err(err, errlen, rc, "catalogue: %s", qh_strerror(rc));
     if (rc != m->nitems)
@@ -155,14 +155,9 @@ static void changed(struct qh_kiosk_model *m)
     m->gen++;
 }
 
-static void today(struct qh_kiosk_model *m, char day[11])
-{
-    qh_clock_day(qh_store_hall(m->s)->timezone, qh_clock_now(), day);
-}
-
 static const struct qh_queue_conf *queue_at(struct qh_kiosk_model *m, int i)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     return i >= 0 && i < h->nqueues ? &h->queues[i] : NULL;
 }
 
@@ -196,7 +191,7 @@ static void home(struct qh_kiosk_model *m)
     m->nlist = 0;
     m->page = 0;
     m->lang = m->o.lang;
-    qh_store_set_lang(m->s, m->lang);
+    qh_hall_set_lang(m->s, m->lang);
     go(m, QH_KS_HOME);
 }
 
@@ -204,7 +199,7 @@ void qh_kiosk_model_hours(const struct qh_kiosk_model *m, char *out, size_t outl
 {
     static const char *const zh[7] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
     static const char *const en[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     char hours[128], days[128] = "";
     size_t n = 0;
     qh_conf_format_hours(h, hours, sizeof hours);
@@ -237,9 +232,9 @@ void qh_kiosk_model_hours(const struct qh_kiosk_model *m, char *out, size_t outl
 static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *title,
                    size_t titlelen, char *msg, size_t msglen)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     struct qh_tm tm;
-    char day[11], hours[192];
+    char hours[192];
     qh_clock_local(h->timezone, qh_clock_now(), &tm);
     if (!qh_conf_is_open(h, tm.wday, tm.hour * 60 + tm.min)) {
         qh_kiosk_model_hours(m, hours, sizeof hours);
@@ -252,25 +247,17 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *
     if (!q)
         return 0;
     const char *qname = m->lang == QH_LANG_EN && q->name_en[0] ? q->name_en : q->name;
-    today(m, day);
-    if (q->daily_quota > 0 && qh_store_issued_count(m->s, day, q->code) >= q->daily_quota) {
-        snprintf(title, titlelen, "%s", T("今日号已取完", "No numbers left today"));
-        snprintf(msg, msglen, T("%s今天的 %d 个号已全部取完。请明天再来，或到服务台咨询。",
-                                "All %2$d numbers for %1$s are taken today. Please come "
-                                "back tomorrow or ask at the help desk."),
-                 qname, q->daily_quota);
-        return 1;
-    }
-    /* The same words for an item of its own quota ([quota] in the hall):
-     * the other items of the queue can still be taken. */
+    /* The quota rule is core's (qh_ticket_quota), the words the kiosk's:
+     * an item of its own quota ([quota] in the hall) is refused in the
+     * same words, and the other items of the queue can still be taken. */
     const struct qh_service *sv = item >= 0 && item < m->nitems ? &m->items[item] : NULL;
-    int iq = sv ? qh_conf_item_quota(h, sv->code) : 0;
-    if (iq > 0 && qh_store_service_issued_count(m->s, day, sv->code) >= iq) {
+    struct qh_quota_full full = {0, 0};
+    if (qh_ticket_quota(m->s, q->code, sv ? sv->code : NULL, &full, NULL, 0) == QH_E_QUOTA) {
         snprintf(title, titlelen, "%s", T("今日号已取完", "No numbers left today"));
         snprintf(msg, msglen, T("%s今天的 %d 个号已全部取完。请明天再来，或到服务台咨询。",
                                 "All %2$d numbers for %1$s are taken today. Please come "
                                 "back tomorrow or ask at the help desk."),
-                 sv->name, iq);
+                 full.item ? sv->name : qname, full.limit);
         return 1;
     }
     /* A queue is paused when every window that calls it is paused: a
@@ -283,7 +270,7 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *
                 continue;
             struct qh_window_row w;
             serving++;
-            if (qh_store_window_get(m->s, h->windows[i].number, &w) == 0 && w.paused) {
+            if (qh_window_get(m->s, h->windows[i].number, &w) == 0 && w.paused) {
                 paused++;
                 snprintf(reason, sizeof reason, "%s", w.pause_reason);
             }
@@ -479,14 +466,14 @@ int qh_kiosk_model_pages(const struct qh_kiosk_model *m)
 static void confirm(struct qh_kiosk_model *m, int item, const char *queue)
 {
     struct qh_ticket_row t;
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     char title[128];
     m->item = item;
     snprintf(m->cqueue, sizeof m->cqueue, "%s", item >= 0 ? m->items[item].queue : queue);
     /* Where a new ticket would stand: after everyone waiting, or ahead
      * by the green bonus. */
     memset(&t, 0, sizeof t);
-    today(m, t.day);
+    qh_hall_today(m->s, t.day);
     snprintf(t.queue, sizeof t.queue, "%s", m->cqueue);
     t.prio = 1;
     t.id = INT64_MAX;
@@ -611,7 +598,7 @@ static int speaking(const struct qh_kiosk_model *m)
 {
     if (m->o.speak != QH_KIOSK_SPEAK_HALL)
         return m->o.speak == QH_KIOSK_SPEAK_ON;
-    return qh_store_hall(m->s)->kiosk.speak;
+    return qh_hall_config(m->s)->kiosk.speak;
 }
 
 static void issued(struct qh_kiosk_model *m, const struct qh_ticket_row *t,
@@ -864,7 +851,7 @@ int qh_kiosk_model_press(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
             return 1;
         case QH_BTN_LANG:
             m->lang = m->lang == QH_LANG_EN ? QH_LANG_ZH : QH_LANG_EN;
-            qh_store_set_lang(m->s, m->lang);
+            qh_hall_set_lang(m->s, m->lang);
             changed(m);
             return 1;
         default:
@@ -1030,13 +1017,13 @@ static void heartbeat(struct qh_kiosk_model *m)
     snprintf(hb.info, sizeof hb.info, "screen=%s%s%.200s",
              qh_kiosk_screen_name(m->screen), failed ? " print_failed: " : "",
              failed ? m->recent[0].problem : "");
-    qh_store_heartbeat(m->s, &hb, NULL, 0);
+    qh_hall_heartbeat(m->s, &hb, NULL, 0);
     m->heartbeat_ms = m->now_ms;
 }
 
 void qh_kiosk_model_tick(struct qh_kiosk_model *m, int64_t now_ms)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     m->now_ms = now_ms;
     if (m->njobs && now_ms - m->poll_ms >= POLL_MS) {
         m->poll_ms = now_ms;

@@ -18,8 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Only the printer's status and job states: the hooks below do the
+ * printing, so the model links no media (kiosk/CMakeLists.txt). */
 #include "qh/print.h"
-#include "qh/store.h"
 #include "qh/ticket.h"
 
 enum qh_kiosk_screen {

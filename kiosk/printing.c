@@ -1,5 +1,5 @@
 /* printing.c: the model's printer hooks, on CUPS.  Everything printing
- * needs is in common/print.c; this only binds it to the hall's settings
+ * needs is in common/media/print.c; this only binds it to the hall's settings
  * and keeps the slip renderer (its fonts) warm between citizens. */
 #include <string.h>
 
@@ -18,7 +18,7 @@ static int submit(void *ud, const char *number, int *job, char *printer,
 static int poll(void *ud, const char *printer, int job, char *err, size_t errlen)
 {
     struct qh_kiosk_cups *c = ud;
-    return qh_print_job_state(printer, job, qh_store_lang(c->s), err, errlen);
+    return qh_print_job_state(printer, job, qh_hall_lang(c->s), err, errlen);
 }
 
 static void cancel(void *ud, const char *printer, int job)
@@ -30,7 +30,7 @@ static void cancel(void *ud, const char *printer, int job)
 static int status(void *ud, struct qh_printer_status *st, char *err, size_t errlen)
 {
     struct qh_kiosk_cups *c = ud;
-    return qh_print_status(qh_store_hall(c->s)->printer.name, qh_store_lang(c->s), st,
+    return qh_print_status(qh_hall_config(c->s)->printer.name, qh_hall_lang(c->s), st,
                            err, errlen);
 }
 

@@ -1,11 +1,11 @@
-/* printing.h: the kiosk's printer hooks on CUPS (common/print.c): the
+/* printing.h: the kiosk's printer hooks on CUPS (common/media/print.c): the
  * hall's [printer] queue, slips rendered by one renderer kept for the
  * life of the program. */
 #ifndef QH_KIOSK_PRINTING_H
 #define QH_KIOSK_PRINTING_H
 
+#include "qh/hall.h"
 #include "qh/slip.h"
-#include "qh/store.h"
 
 #include "model.h"
 

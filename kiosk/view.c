@@ -305,7 +305,7 @@ static void countdown(struct qh_kiosk_view *v, const struct geo *g, const struct
 
 static void header(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     char hhmm[6];
     if (m->countdown) {
         countdown(v, g, m);
@@ -356,7 +356,7 @@ static int title(struct qh_kiosk_view *v, const struct geo *g, const char *text,
 
 static void draw_home(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     int y = g->top, cw = g->w - 2 * g->margin, gap = P(g, 28);
     char buf[256];
     if (m->green[0]) {
@@ -479,7 +479,7 @@ static void rows(struct qh_kiosk_view *v, const struct geo *g, const struct qh_k
 
 static void draw_items(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     char buf[256];
     int y = g->top, cw = g->w - 2 * g->margin;
     const struct qh_queue_conf *q = m->queue < h->nqueues ? &h->queues[m->queue] : NULL;
@@ -573,7 +573,7 @@ static void windows_of(const struct qh_hall_conf *h, const char *queue, const ch
 
 static void draw_confirm(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     const struct qh_queue_conf *q = qh_conf_queue(h, m->cqueue);
     const struct qh_service *sv = m->item >= 0 ? &m->items[m->item] : NULL;
     char buf[512], wins[64];
@@ -650,7 +650,7 @@ static void draw_confirm(struct qh_kiosk_view *v, const struct geo *g, const str
 
 static void draw_ticket(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_store_hall(m->s);
+    const struct qh_hall_conf *h = qh_hall_config(m->s);
     const struct qh_queue_conf *q = qh_conf_queue(h, m->ticket.queue);
     char buf[512];
     int cw = g->w - 2 * g->margin, y = g->top, gap = P(g, 16);

@@ -297,6 +297,12 @@ static void refused_quota_and_pause(void **state)
     assert_non_null(strstr(x->m->refusal, "1 个号已全部取完"));
     assert_int_equal(press(x, QH_BTN_TAKE, 0), 0);
     assert_int_equal(issued_today(x), 1);
+    /* The kiosk's words come from core's rule: the queue's quota, full. */
+    struct qh_quota_full full = {1, 0};
+    assert_int_equal(qh_ticket_quota(x->s, c.queues[1].code, NULL, &full, NULL, 0), QH_E_QUOTA);
+    assert_int_equal(full.item, 0);
+    assert_int_equal(full.limit, 1);
+    assert_int_equal(qh_ticket_quota(x->s, c.queues[0].code, NULL, &full, NULL, 0), 0);
     /* Queue A is called by windows 1, 2 and 5: all paused = paused. */
     press(x, QH_BTN_HOME, 0);
     assert_int_equal(qh_window_pause(x->s, 1, "会议", err, sizeof err), 0);
@@ -349,6 +355,15 @@ static void refused_item_quota(void **state)
      * reads the materials: the refused screen says why. */
     struct qh_issue_req req = {.service = "XK002"};
     assert_int_equal(qh_ticket_issue(x->s, &req, NULL, NULL, err, sizeof err), 0);
+    /* Core's rule, asked by item alone, refuses as the issue itself does. */
+    struct qh_quota_full full = {0, 0};
+    char why[QH_ERRLEN];
+    assert_int_equal(qh_ticket_quota(x->s, NULL, "XK002", &full, why, sizeof why), QH_E_QUOTA);
+    assert_int_equal(full.item, 1);
+    assert_int_equal(full.limit, 1);
+    assert_int_equal(qh_ticket_issue(x->s, &req, NULL, NULL, err, sizeof err), QH_E_QUOTA);
+    assert_string_equal(why, err);
+    assert_string_equal(why, "农村村民宅基地建房变更审批今日号已取完（1个）");
     assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
     assert_int_equal(x->m->screen, QH_KS_REFUSED);
     assert_string_equal(x->m->title, "今日号已取完");

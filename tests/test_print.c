@@ -184,7 +184,7 @@ static void escpos_reaches_raw_queue(void **state)
         assert_int_equal(qh_slip_render(x->r, &slip, dots, &img, err, sizeof err), 0);
         assert_int_equal(p.h, img->h);
         assert_memory_equal(p.px, img->px, (size_t)p.w * (size_t)p.h);
-        SDL_Rect n = img->number;
+        struct qh_slip_box n = img->number;
         assert_true(escpos_ink(&p, n.x, n.y, n.w, n.h) > n.w * n.h / 8);
         assert_int_equal(escpos_ink(&p, 0, n.y, n.x > 4 ? 4 : 0, n.h), 0);
         qh_slip_image_free(img);

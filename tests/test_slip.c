@@ -78,7 +78,7 @@ static void escpos_round_trip(void **state)
         assert_int_equal(p.cut, 1);
         assert_memory_equal(p.px, img->px, (size_t)p.w * (size_t)p.h);
         /* The number: big, centred, inked where the layout says. */
-        SDL_Rect n = img->number;
+        struct qh_slip_box n = img->number;
         assert_true(n.h >= dots / 5);
         assert_true(abs(n.x + n.w / 2 - dots / 2) <= 2);
         int ink = escpos_ink(&p, n.x, n.y, n.w, n.h);
@@ -278,7 +278,7 @@ static void supplement_notice(void **state)
         assert_int_equal(p.h, img->h);
         assert_int_equal(p.cut, 1);
         assert_memory_equal(p.px, img->px, (size_t)p.w * (size_t)p.h);
-        SDL_Rect n = img->number;
+        struct qh_slip_box n = img->number;
         assert_true(n.h >= dots / 10);
         assert_true(escpos_ink(&p, n.x, n.y, n.w, n.h) > n.w * n.h / 8);
         assert_int_equal(escpos_ink(&p, 0, 0, 3, p.h), 0);      /* the margin is paper */

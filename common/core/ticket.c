@@ -64,6 +64,63 @@ const char *qh_outcome_label(const char *outcome, enum qh_lang lang)
 
 /* ---- issue ---- */
 
+/* The daily quotas, the one place they are counted: the queue's
+ * daily_quota, then the item's own ([quota] in the hall INI).  A ticket
+ * transferred to another item counts for the item it has now (see
+ * qh_store_service_issued_count).  name: the item's name for the message,
+ * NULL to look it up only when it is needed. */
+static int quota_check(struct op *o, const struct qh_queue_conf *q, const char *service,
+                       const char *name, struct qh_quota_full *full,
+                       char *err, size_t errlen)
+{
+    int issued = q->daily_quota > 0 ? qh_store_issued_count(o->s, o->day, q->code) : 0;
+    if (issued < 0)
+        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
+    if (q->daily_quota > 0 && issued >= q->daily_quota) {
+        if (full)
+            *full = (struct qh_quota_full){0, q->daily_quota};
+        return qh_err(err, errlen, QH_E_QUOTA,
+                      T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
+                      QH_TR(o->lang, q->name, q->name_en), q->daily_quota);
+    }
+    int item_quota = qh_conf_item_quota(o->hall, service);
+    issued = item_quota > 0 ? qh_store_service_issued_count(o->s, o->day, service) : 0;
+    if (issued < 0)
+        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
+    if (item_quota > 0 && issued >= item_quota) {
+        struct qh_service sv;
+        if (full)
+            *full = (struct qh_quota_full){1, item_quota};
+        if (!name && err)
+            name = qh_store_service_get(o->s, service, &sv) == 0 ? sv.name : service;
+        return qh_err(err, errlen, QH_E_QUOTA,
+                      T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
+                      name, item_quota);
+    }
+    return 0;
+}
+
+int qh_ticket_quota(struct qh_store *s, const char *queue, const char *service,
+                    struct qh_quota_full *full, char *err, size_t errlen)
+{
+    struct op ob = {.s = s, .hall = qh_store_hall(s), .lang = qh_store_lang(s)}, *o = &ob;
+    struct qh_service sv;
+    if (!service)
+        service = "";
+    if ((!queue || !*queue) && *service) {
+        if (qh_store_service_get(s, service, &sv) < 0)
+            return qh_err(err, errlen, QH_E_NOTFOUND,
+                          T("没有事项 %s", "no service item %s"), service);
+        queue = sv.queue;
+    }
+    const struct qh_queue_conf *q = queue ? qh_conf_queue(o->hall, queue) : NULL;
+    if (!q)
+        return qh_err(err, errlen, QH_E_NOTFOUND,
+                      T("没有队列 %s", "no queue %s"), queue ? queue : "");
+    qh_hall_today(s, o->day);
+    return quota_check(o, q, service, NULL, full, err, errlen);
+}
+
 int qh_op_issue(struct op *o, const struct qh_issue_req *req,
                 struct qh_ticket_row *out, struct qh_issue_info *info,
                 char *err, size_t errlen)
@@ -92,27 +149,13 @@ int qh_op_issue(struct op *o, const struct qh_issue_req *req,
                       T("绿色通道原因应为 elderly|pregnant|disabled|military|other，而不是「%s」",
                         "green-channel reason must be elderly|pregnant|disabled|military|other, not \"%s\""),
                       green);
-    int issued = q->daily_quota > 0 ? qh_store_issued_count(o->s, o->day, q->code) : 0;
-    if (issued < 0)
-        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
-    if (q->daily_quota > 0 && issued >= q->daily_quota)
-        return qh_err(err, errlen, QH_E_QUOTA,
-                      T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
-                      QH_TR(o->lang, q->name, q->name_en), q->daily_quota);
-    /* An item may have its own quota ([quota] in the hall INI), counted
-     * in this same transaction so two kiosks cannot both take the last
-     * one.  A ticket transferred to another item counts for the item it
-     * has now (see qh_store_service_issued_count). */
-    int item_quota = qh_conf_item_quota(o->hall, t.service);
-    issued = item_quota > 0 ? qh_store_service_issued_count(o->s, o->day, t.service) : 0;
-    if (issued < 0)
-        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
-    if (item_quota > 0 && issued >= item_quota)
-        return qh_err(err, errlen, QH_E_QUOTA,
-                      T("%s今日号已取完（%d个）", "%s: today's %d numbers are all taken"),
-                      sv.name, item_quota);
+    /* Counted in this same transaction, so two kiosks cannot both take
+     * the last one. */
+    int rc = quota_check(o, q, t.service, t.service[0] ? sv.name : "", NULL, err, errlen);
+    if (rc < 0)
+        return rc;
     int64_t after;
-    int rc = qh_store_seq_next(o->s, o->day, q->code, &t.seq, &after, err,
+    rc = qh_store_seq_next(o->s, o->day, q->code, &t.seq, &after, err,
                                errlen);
     if (rc < 0)
         return rc;

@@ -40,6 +40,20 @@ const char *qh_green_label(const char *reason, enum qh_lang lang);
 int qh_outcome_valid(const char *outcome);
 const char *qh_outcome_label(const char *outcome, enum qh_lang lang);
 
+/* Which daily quota keeps the next number back (qh_ticket_quota). */
+struct qh_quota_full {
+    int item;                 /* 0: the queue's daily_quota, 1: the item's [quota] */
+    int limit;                /* the numbers that quota allows a day */
+};
+
+/* Whether today's quotas leave a number of queue for the catalogue item
+ * service (NULL or "": by queue only; queue NULL: the item's queue): 0,
+ * QH_E_QUOTA with the quota that is full in *full (may be NULL) and the
+ * sentence qh_ticket_issue would refuse with in err, QH_E_NOTFOUND, or a
+ * store error.  The same rule qh_ticket_issue applies in its transaction:
+ * this is for a screen that tells before anyone asks. */
+int qh_ticket_quota(struct qh_store *s, const char *queue, const char *service,
+                    struct qh_quota_full *full, char *err, size_t errlen);
 int qh_ticket_issue(struct qh_store *s, const struct qh_issue_req *req,
                     struct qh_ticket_row *out, struct qh_issue_info *info,
                     char *err, size_t errlen);

@@ -15,8 +15,8 @@
 #include <stddef.h>
 
 #include "qh/err.h"
+#include "qh/hall.h"
 #include "qh/slip.h"
-#include "qh/store.h"
 
 struct qh_printer_status {
     char name[128];           /* the queue (the default's name when "" asked) */

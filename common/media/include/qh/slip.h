@@ -22,10 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <SDL.h>
-
 #include "qh/buf.h"
-#include "qh/store.h"
 #include "qh/ticket.h"
 
 enum qh_slip_kind {
@@ -58,12 +55,19 @@ struct qh_slip {
     struct qh_slip_supplement supp;   /* QH_SLIP_SUPPLEMENT only */
 };
 
+/* A rectangle of dots on the slip.  Not SDL's: this header is read by
+ * code that must build without SDL (the kiosk's model reaches it through
+ * qh/print.h). */
+struct qh_slip_box {
+    int x, y, w, h;
+};
+
 /* A rendered slip: w x h dots, one byte a dot, 1 = black. */
 struct qh_slip_image {
     int w, h;
     uint8_t *px;
-    SDL_Rect number;              /* where the big number was drawn */
-    SDL_Rect qr;                  /* where the QR code was drawn */
+    struct qh_slip_box number;    /* where the big number was drawn */
+    struct qh_slip_box qr;        /* where the QR code was drawn */
     int qr_module;                /* dots per QR module */
 };
 

@@ -85,7 +85,7 @@ int qh_ui_offscreen(int w, int h, SDL_Surface **surface, SDL_Renderer **r,
 
 /* ---- waking the loop (ui_wake.c) ----
  * A thread that pushes an SDL event of type `event` when the watched fd
- * (the change feed's, qh_watch_fd) turns readable, then waits until the
+ * (the change feed's, qh_feed_fd) turns readable, then waits until the
  * loop calls qh_ui_waker_rearm (after reading the feed), and whenever
  * sig_fd (a signal pipe's read end, or -1) turns readable, after draining
  * it.  It starts watching no fd. */
