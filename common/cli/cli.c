@@ -1,5 +1,9 @@
 /* cli.c: `qhall`, the admin command line: a client of libqhall, not part
- * of it (as SQLite keeps its shell beside the library).
+ * of it (as SQLite keeps its shell beside the library).  This file is the
+ * top of the CLI: main(), the argument parser, the dispatch over every
+ * table of commands, and the commands of the hall itself (tickets,
+ * windows, staff, appointments, events, maintenance).  It calls the other
+ * cli_*.c files through their headers; none of them calls back here.
  *
  * Every command is one row of the `cmds` table: its name (one or two
  * words), the options it takes, how many positionals, its handler and a
@@ -13,7 +17,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +28,15 @@
 #include "qh/buf.h"
 #include "qh/clock.h"
 #include "qh/conf.h"
-#include "qh/csv.h"
 #include "qh/err.h"
-#include "qh/store.h"
+#include "qh/feed.h"
+#include "qh/hall.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
-#include "qh/watch.h"
 
 #include "cli.h"
+#include "cli_print.h"
+#include "cli_report.h"
 
 #ifndef QH_VERSION
 #define QH_VERSION "0.0.0"
@@ -41,73 +45,6 @@
 /* Options every command accepts, wherever they appear. */
 static const char global_opts[] = "db= json lang= help version";
 
-
-/* ---- messages ---- */
-
-static void vsay(const char *fmt, va_list ap)
-{
-    fputs("qhall: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-}
-
-void cli_say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsay(fmt, ap);
-    va_end(ap);
-}
-
-static void print_synopsis(const struct ctx *c, const struct cmd *cmd, FILE *f)
-{
-    fprintf(f, "  %s\n      %s\n", cmd->synopsis,
-            TR(c, cmd->usage_zh, cmd->usage_en));
-}
-
-int cli_usage_error(struct ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsay(fmt, ap);
-    va_end(ap);
-    if (c->cmd) {
-        fputs(TR(c, "用法：\n", "usage:\n"), stderr);
-        print_synopsis(c, c->cmd, stderr);
-    } else {
-        fputs(TR(c, "运行 qhall help 查看全部命令\n",
-                 "run qhall help for the list of commands\n"), stderr);
-    }
-    return 2;
-}
-
-/* The open database, for cli_fail to describe a damaged one. */
-static struct qh_store *open_store;
-
-/* A library failure: its one-line message (or the code's description).  A
- * damaged database is named with what the store's check finds in it, even
- * when the read that found it had no message to give (a count, a lookup). */
-int cli_fail(int rc, const char *err)
-{
-    static char report[REPORTLEN];
-    char damage[1024];
-    if (rc == QH_E_CORRUPT && open_store && (!err || !strstr(err, "integrity_check")) &&
-        qh_store_check(open_store, report, sizeof report, damage, sizeof damage) == QH_E_CORRUPT)
-        err = damage;
-    cli_say("%s", err && *err ? err : qh_strerror(rc));
-    return qh_err_exit_status(rc);
-}
-
-/* A parser report names file and line on each of its lines already, so it
- * is printed as the library wrote it; anything else goes through cli_fail(). */
-int cli_fail_report(int rc, const char *report)
-{
-    if (rc != QH_E_PARSE || !report || !*report)
-        return cli_fail(rc, report);
-    fputs(report, stderr);
-    fputc('\n', stderr);
-    return 2;
-}
 
 /* ---- argument parsing ---- */
 
@@ -127,17 +64,6 @@ static int spec_kind(const char *spec, const char *name, size_t n)
         p = e + val;
     }
     return 0;
-}
-
-/* Value of option `name`, "" for a given flag, NULL when absent. */
-const char *cli_opt(const struct ctx *c, const char *name)
-{
-    size_t n = strlen(name);
-    const char *v = NULL;
-    for (int i = 0; i < c->nopt; i++)   /* the last one given wins */
-        if (c->opt[i].namelen == n && !memcmp(c->opt[i].name, name, n))
-            v = c->opt[i].val;
-    return v;
 }
 
 /* Parse argv[*i ...] against spec plus the global options.  With
@@ -198,121 +124,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
     return 0;
 }
 
-/* An integer in [lo, hi]; on failure the message names the option, as in
- * `qhall: --window: expected 1-99, got "x"`, and the result is 2. */
-int cli_parse_num(struct ctx *c, const char *what, const char *s,
-                     long long lo, long long hi, long long *out)
-{
-    char *end = NULL;
-    long long v = 0;
-    int ok = s && isdigit((unsigned char)s[0]);
-    if (ok) {
-        errno = 0;
-        v = strtoll(s, &end, 10);
-        ok = !*end && !errno && v >= lo && v <= hi;
-    }
-    if (!ok) {
-        cli_say(TR(c, "%s: 应为 %lld-%lld，实为 \"%s\"",
-                  "%s: expected %lld-%lld, got \"%s\""),
-            what, lo, hi, s ? s : "");
-        return 2;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_window_arg(struct ctx *c, const char *name, int *out)
-{
-    const char *v = cli_opt(c, name);
-    if (!v)
-        return cli_usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
-    char what[32];
-    snprintf(what, sizeof what, "--%s", name);
-    long long n;
-    int st = cli_parse_num(c, what, v, 1, 99, &n);
-    if (st)
-        return st;
-    *out = (int)n;
-    return 0;
-}
-
-int cli_need_opt(struct ctx *c, const char *name, const char **out)
-{
-    *out = cli_opt(c, name);
-    if (!*out || !**out)
-        return cli_usage_error(c, TR(c, "缺少 --%s", "--%s is required"), name);
-    return 0;
-}
-
-/* Free text is checked before the database is touched, so a refusal
- * writes nothing and names the option as well as the field. */
-int cli_text_opt(struct ctx *c, const char *name, enum qh_text_kind kind,
-                 const char **out)
-{
-    char err[QH_ERRLEN];
-    *out = cli_opt(c, name);
-    if (qh_text_check(kind, *out, c->lang, err, sizeof err) < 0) {
-        cli_say("--%s: %s", name, err);
-        return 2;
-    }
-    return 0;
-}
-
-/* ---- output helpers ---- */
-
-const char *cli_tz_of(struct ctx *c)
-{
-    return qh_store_hall(c->s)->timezone;
-}
-
-void cli_json_time(struct ctx *c, struct qh_buf *b, const char *key,
-                      int64_t ms)
-{
-    char iso[32];
-    if (!ms) {
-        qh_json_raw(b, key, "null");
-        return;
-    }
-    qh_clock_iso(cli_tz_of(c), ms, iso);
-    qh_json_str(b, key, iso);
-}
-
-void cli_json_int0(struct qh_buf *b, const char *key, int64_t v)
-{
-    if (v)
-        qh_json_int(b, key, v);
-    else
-        qh_json_raw(b, key, "null");
-}
-
-void cli_json_str0(struct qh_buf *b, const char *key, const char *v)
-{
-    qh_json_str(b, key, v && *v ? v : NULL);
-}
-
-/* Append the object in `one` to the JSON array being built in `arr`. */
-void cli_array_add(struct qh_buf *arr, const struct qh_buf *one)
-{
-    if (arr->len && arr->p[arr->len - 1] != '[')
-        qh_buf_puts(arr, ",");
-    qh_buf_puts(arr, qh_buf_str(one));
-    if (one->oom)
-        arr->oom = 1;
-}
-
-/* Print a finished JSON value on its own line. */
-int cli_emit(struct qh_buf *b)
-{
-    int st = 0;
-    if (b->oom)
-        st = cli_fail(QH_E_NOMEM, NULL);
-    else
-        puts(qh_buf_str(b));
-    qh_buf_fini(b);
-    return st;
-}
-
-void cli_ticket_members(struct ctx *c, struct qh_buf *b,
+static void ticket_members(struct ctx *c, struct qh_buf *b,
                            const struct qh_ticket_row *t)
 {
     qh_json_str(b, "number", t->number);
@@ -343,7 +155,7 @@ static void announcement(const struct qh_ticket_row *t, char *out, size_t n)
 
 /* The result of a ticket operation: the ticket object with --json, else
  * one human line (`line`, already formatted). */
-int cli_report_ticket(struct ctx *c, const struct qh_ticket_row *t,
+static int report_ticket(struct ctx *c, const struct qh_ticket_row *t,
                          const char *line, int announce)
 {
     char ann[160];
@@ -353,7 +165,7 @@ int cli_report_ticket(struct ctx *c, const struct qh_ticket_row *t,
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_open(&b);
-        cli_ticket_members(c, &b, t);
+        ticket_members(c, &b, t);
         if (announce)
             qh_json_str(&b, "announcement", ann);
         qh_json_close(&b);
@@ -408,11 +220,11 @@ static int mkdirs(char *path)
     return 0;
 }
 
-/* qh_store_find_path; the default's directory is made on first use. */
+/* qh_hall_find_db; the default's directory is made on first use. */
 static int db_path(struct ctx *c, char *out, size_t n)
 {
-    int fallback, rc = qh_store_find_path(cli_opt(c, "db"), out, n, &fallback,
-                                          NULL, 0);
+    int fallback, rc = qh_hall_find_db(cli_opt(c, "db"), out, n, &fallback,
+                                       NULL, 0);
     if (rc == QH_E_NOTFOUND) {
         cli_say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
                   "cannot tell where the database is: use --db or QHALL_DB"));
@@ -448,12 +260,12 @@ static int ensure_hall(struct ctx *c)
     static struct qh_hall_conf conf;
     char err[REPORTLEN];
     int count = 0;
-    if (qh_store_has_hall(c->s))
+    if (qh_hall_exists(c->s))
         return 0;
     qh_conf_defaults(&conf);
     int rc = qh_hall_init(c->s, &conf, 0, err, sizeof err);
     if (rc < 0) {
-        if (qh_store_has_hall(c->s))
+        if (qh_hall_exists(c->s))
             return 0;           /* another process initialised it first */
         return cli_fail(rc, err);
     }
@@ -470,16 +282,16 @@ static int open_db(struct ctx *c)
     int st = db_path(c, path, sizeof path);
     if (st)
         return st;
-    int flags = (c->lang == QH_LANG_EN ? QH_STORE_EN : 0) |
-                (c->cmd->flags & F_READONLY ? QH_STORE_READONLY : 0);
-    int rc = qh_store_check_perms(path, c->lang, err, sizeof err);
+    int flags = (c->lang == QH_LANG_EN ? QH_OPEN_EN : 0) |
+                (c->cmd->flags & F_READONLY ? QH_OPEN_READONLY : 0);
+    int rc = qh_hall_check_perms(path, c->lang, err, sizeof err);
     if (rc > 0)
         cli_say("%s", err);
-    if (rc < 0 || (rc = qh_store_open(&c->s, path, flags, err, sizeof err)) < 0)
+    if (rc < 0 || (rc = qh_hall_open(&c->s, path, flags, err, sizeof err)) < 0)
         return cli_fail(rc, err);
-    qh_store_set_lang(c->s, c->lang);
-    qh_store_set_actor(c->s, "cli");
-    open_store = c->s;
+    qh_hall_set_lang(c->s, c->lang);
+    qh_hall_set_actor(c->s, "cli");
+    cli_fail_on(c->s);
     if (c->cmd->flags & (F_NOHALL | F_READONLY))
         return 0;
     return ensure_hall(c);
@@ -521,13 +333,13 @@ static int cmd_init(struct ctx *c)
             err);
         count = 0;
     }
-    const struct qh_hall_conf *h = qh_store_hall(c->s);
+    const struct qh_hall_conf *h = qh_hall_config(c->s);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_open(&b);
         qh_json_str(&b, "hall", h->name);
-        qh_json_str(&b, "db", qh_store_path(c->s));
+        qh_json_str(&b, "db", qh_hall_db_path(c->s));
         qh_json_int(&b, "queues", h->nqueues);
         qh_json_int(&b, "windows", h->nwindows);
         qh_json_int(&b, "services", count);
@@ -537,19 +349,7 @@ static int cmd_init(struct ctx *c)
     printf(TR(c, "已初始化 %s：%d 个队列，%d 个窗口，%d 个事项（%s）\n",
               "initialised %s: %d queues, %d windows, %d services (%s)\n"),
            c->lang == QH_LANG_EN && h->name_en[0] ? h->name_en : h->name,
-           h->nqueues, h->nwindows, count, qh_store_path(c->s));
-    return 0;
-}
-
-/* Read a file named on the command line; failing to is bad input (2). */
-int cli_read_input(const char *path, char **text, size_t *len)
-{
-    char err[QH_ERRLEN];
-    int rc = qh_file_read(path, text, len, err, sizeof err);
-    if (rc < 0) {
-        cli_say("%s", *err ? err : path);
-        return rc == QH_E_NOMEM ? 3 : 2;
-    }
+           h->nqueues, h->nwindows, count, qh_hall_db_path(c->s));
     return 0;
 }
 
@@ -606,7 +406,7 @@ static int cmd_call(struct ctx *c)
     snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理",
                                    "Number %s, please go to window %d"),
              t.number, t.window);
-    return cli_report_ticket(c, &t, line, 1);
+    return report_ticket(c, &t, line, 1);
 }
 
 static int cmd_recall(struct ctx *c)
@@ -625,12 +425,12 @@ static int cmd_recall(struct ctx *c)
         snprintf(line, sizeof line, TR(c, "%s 重呼 %d 次未到，已记为过号",
                                        "%s did not come after %d recalls: no-show"),
                  t.number, t.recalls);
-        return cli_report_ticket(c, &t, line, 0);
+        return report_ticket(c, &t, line, 0);
     }
     snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理（第%d次重呼）",
                                    "Number %s, please go to window %d (recall %d)"),
              t.number, t.window, t.recalls);
-    return cli_report_ticket(c, &t, line, 1);
+    return report_ticket(c, &t, line, 1);
 }
 
 /* The operations that take only --window and act on its ticket. */
@@ -648,7 +448,7 @@ static int window_op(struct ctx *c,
     if (rc < 0)
         return cli_fail(rc, err);
     snprintf(line, sizeof line, c->lang == QH_LANG_EN ? en : zh, t.number, w);
-    return cli_report_ticket(c, &t, line, 0);
+    return report_ticket(c, &t, line, 0);
 }
 
 static int cmd_noshow(struct ctx *c)
@@ -682,7 +482,7 @@ static int cmd_callback(struct ctx *c)
     snprintf(line, sizeof line, TR(c, "请%s号到%d号窗口办理",
                                    "Number %s, please go to window %d"),
              t.number, t.window);
-    return cli_report_ticket(c, &t, line, 1);
+    return report_ticket(c, &t, line, 1);
 }
 
 static int cmd_release(struct ctx *c)
@@ -695,7 +495,7 @@ static int cmd_release(struct ctx *c)
     snprintf(line, sizeof line, TR(c, "%s 已回到%s队列，优先呼叫",
                                    "%s back in queue %s, called first"),
              t.number, t.queue);
-    return cli_report_ticket(c, &t, line, 0);
+    return report_ticket(c, &t, line, 0);
 }
 
 static int cmd_transfer(struct ctx *c)
@@ -726,7 +526,7 @@ static int cmd_transfer(struct ctx *c)
         snprintf(line, sizeof line, TR(c, "%s 已转至%s队列",
                                        "%s transferred to queue %s"),
                  t.number, t.queue);
-    return cli_report_ticket(c, &t, line, 0);
+    return report_ticket(c, &t, line, 0);
 }
 
 static int cmd_finish(struct ctx *c)
@@ -750,7 +550,7 @@ static int cmd_finish(struct ctx *c)
     else
         snprintf(line, sizeof line, "%s %s", t.number,
                  qh_outcome_label(outcome, c->lang));
-    return cli_report_ticket(c, &t, line, 0);
+    return report_ticket(c, &t, line, 0);
 }
 
 static int cmd_cancel(struct ctx *c)
@@ -761,7 +561,7 @@ static int cmd_cancel(struct ctx *c)
     if (rc < 0)
         return cli_fail(rc, err);
     snprintf(line, sizeof line, TR(c, "%s 已取消", "%s cancelled"), t.number);
-    return cli_report_ticket(c, &t, line, 0);
+    return report_ticket(c, &t, line, 0);
 }
 
 static int cmd_rate(struct ctx *c)
@@ -784,7 +584,7 @@ static int cmd_rate(struct ctx *c)
     snprintf(line, sizeof line, TR(c, "%s 评价：%lld 分（%s）",
                                    "%s rated %lld (%s)"),
              t.number, score, c->lang == QH_LANG_EN ? en[score] : zh[score]);
-    return cli_report_ticket(c, &t, line, 0);
+    return report_ticket(c, &t, line, 0);
 }
 
 static int report_window(struct ctx *c, int w, const char *staff,
@@ -796,7 +596,7 @@ static int report_window(struct ctx *c, int w, const char *staff,
     }
     struct qh_window_row row;
     struct qh_buf b;
-    int have = qh_store_window_get(c->s, w, &row) == 0;
+    int have = qh_window_get(c->s, w, &row) == 0;
     qh_buf_init(&b);
     qh_json_open(&b);
     qh_json_int(&b, "window", w);
@@ -901,7 +701,7 @@ static int heartbeat_one(const struct qh_heartbeat *hb, void *ud)
 
 static int cmd_status(struct ctx *c)
 {
-    const struct qh_hall_conf *h = qh_store_hall(c->s);
+    const struct qh_hall_conf *h = qh_hall_config(c->s);
     int en = c->lang == QH_LANG_EN;
     char day[11];
     qh_hall_today(c->s, day);
@@ -922,7 +722,7 @@ static int cmd_status(struct ctx *c)
     }
     for (int i = 0; i < h->nqueues; i++) {
         const struct qh_queue_conf *q = &h->queues[i];
-        int n = qh_store_waiting_count(c->s, day, q->code);
+        int n = qh_queue_waiting_on(c->s, day, q->code);
         if (n < 0) {
             st = cli_fail(n, NULL);
             goto out;
@@ -953,8 +753,8 @@ static int cmd_status(struct ctx *c)
         const struct qh_window_conf *wc = &h->windows[i];
         struct qh_window_row w;
         struct qh_ticket_row t;
-        int rw = qh_store_window_get(c->s, wc->number, &w);
-        int rt = qh_store_ticket_at_window(c->s, day, wc->number, &t);
+        int rw = qh_window_get(c->s, wc->number, &w);
+        int rt = qh_window_ticket_on(c->s, day, wc->number, &t);
         if ((rw < 0 && rw != QH_E_NOTFOUND) || (rt < 0 && rt != QH_E_NOTFOUND)) {
             st = cli_fail(rw < 0 && rw != QH_E_NOTFOUND ? rw : rt, NULL);
             goto out;
@@ -994,7 +794,7 @@ static int cmd_status(struct ctx *c)
         qh_buf_puts(&arr, "[");
     }
     struct hb_ctx hc = {c, &arr, &one, qh_clock_now(), 0};
-    int rc = qh_store_heartbeat_each(c->s, heartbeat_one, &hc);
+    int rc = qh_hall_heartbeat_each(c->s, heartbeat_one, &hc);
     if (rc < 0) {
         st = cli_fail(rc, NULL);
         goto out;
@@ -1074,7 +874,7 @@ static int cmd_events(struct ctx *c)
     if (st)
         return st;
     struct qh_event_row *evs = malloc(EVBATCH * sizeof *evs);
-    struct qh_watch *w = NULL;
+    struct qh_feed *w = NULL;
     struct qh_buf b;
     char err[QH_ERRLEN];
     int64_t last = since;
@@ -1083,7 +883,7 @@ static int cmd_events(struct ctx *c)
     if (!evs)
         return cli_fail(QH_E_NOMEM, NULL);
     do {
-        n = qh_store_events_since(c->s, last, evs, EVBATCH, err, sizeof err);
+        n = qh_hall_events_since(c->s, last, evs, EVBATCH, err, sizeof err);
         if (n < 0) {
             st = cli_fail(n, err);
             goto out;
@@ -1104,13 +904,13 @@ static int cmd_events(struct ctx *c)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     fflush(stdout);
-    int rc = qh_watch_open(&w, c->s, last, err, sizeof err);
+    int rc = qh_feed_open(&w, c->s, last, err, sizeof err);
     if (rc < 0) {
         st = cli_fail(rc, err);
         goto out;
     }
     while (!stop_follow) {
-        n = qh_watch_wait(w, 1000, evs, EVBATCH, err, sizeof err);
+        n = qh_feed_wait(w, 1000, evs, EVBATCH, err, sizeof err);
         if (n < 0) {
             if (stop_follow)
                 break;
@@ -1123,7 +923,7 @@ static int cmd_events(struct ctx *c)
         }
     }
 out:
-    qh_watch_close(w);
+    qh_feed_close(w);
     qh_buf_fini(&b);
     free(evs);
     return st;
@@ -1380,7 +1180,7 @@ static int staff_one(const struct qh_staff_row *st, void *ud)
 {
     struct staff_list *l = ud;
     struct ctx *c = l->c;
-    int window = qh_store_window_of_staff(c->s, st->id);
+    int window = qh_window_of_staff(c->s, st->id);
     if (window < 0) {
         l->rc = window;
         return 1;
@@ -1389,7 +1189,7 @@ static int staff_one(const struct qh_staff_row *st, void *ud)
     qh_buf_init(&k.text);
     qh_buf_init(&k.json);
     qh_buf_puts(&k.json, "[");
-    int rc = qh_store_login_lock_each(c->s, st->id, staff_lock_one, &k);
+    int rc = qh_staff_lock_each(c->s, st->id, staff_lock_one, &k);
     qh_buf_puts(&k.json, "]");
     if (rc < 0 || k.text.oom || k.json.oom) {
         l->rc = rc < 0 ? rc : QH_E_NOMEM;
@@ -1450,7 +1250,7 @@ static int cmd_staff_list(struct ctx *c)
     struct staff_list l = { c, &b, 0 };
     qh_buf_init(&b);
     qh_buf_puts(&b, "[");
-    int rc = qh_store_staff_each(c->s, staff_one, &l);
+    int rc = qh_staff_each(c->s, staff_one, &l);
     if (rc >= 0 && l.rc < 0)
         rc = l.rc;
     if (rc < 0) {
@@ -1468,7 +1268,7 @@ static int cmd_staff_list(struct ctx *c)
 static int cmd_backup(struct ctx *c)
 {
     char err[QH_ERRLEN];
-    int rc = qh_store_backup(c->s, c->pos[0], err, sizeof err);
+    int rc = qh_hall_backup(c->s, c->pos[0], err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
     if (c->json) {
@@ -1488,7 +1288,7 @@ static int cmd_check(struct ctx *c)
     static char report[REPORTLEN];
     char err[1024];
     report[0] = '\0';
-    int n = qh_store_check(c->s, report, sizeof report, err, sizeof err);
+    int n = qh_hall_check(c->s, report, sizeof report, err, sizeof err);
     if (n < 0)
         return cli_fail(n, err);
     if (c->json) {
@@ -1656,7 +1456,7 @@ static void print_usage(const struct ctx *c, FILE *f)
              "  --version       show the version\n"
              "\ncommands:\n"), f);
     for (size_t i = 0; i < nall; i++)
-        print_synopsis(c, all[i], f);
+        cli_synopsis(c, all[i], f);
     fputs(TR(c,
              "\n选项可写作 --opt 值 或 --opt=值，可在位置参数之前或之后。\n"
              "时间可用 QHALL_NOW=2026-11-25T09:00:00+08:00 固定。\n"
@@ -1706,7 +1506,7 @@ static void print_group(const struct ctx *c, const char *word, FILE *f)
     fputs(TR(c, "用法：\n", "usage:\n"), f);
     for (size_t i = 0; i < nall; i++)
         if (!strncmp(all[i]->name, word, n) && all[i]->name[n] == ' ')
-            print_synopsis(c, all[i], f);
+            cli_synopsis(c, all[i], f);
 }
 
 static int cmd_help(struct ctx *c)
@@ -1719,7 +1519,7 @@ static int cmd_help(struct ctx *c)
     const struct cmd *cmd = find_cmd(c->pos, c->npos, &used);
     if (cmd) {
         fputs(TR(c, "用法：\n", "usage:\n"), stdout);
-        print_synopsis(c, cmd, stdout);
+        cli_synopsis(c, cmd, stdout);
         return 0;
     }
     if (is_group(c->pos[0])) {
@@ -1816,7 +1616,7 @@ int main(int argc, char **argv)
         if (c->cmd->run == cmd_help)
             return cmd_help(c);
         fputs(TR(c, "用法：\n", "usage:\n"), stdout);
-        print_synopsis(c, c->cmd, stdout);
+        cli_synopsis(c, c->cmd, stdout);
         return 0;
     }
     if (cli_opt(c, "version"))
@@ -1834,13 +1634,13 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!(c->cmd->flags & F_NODB) && (st = open_db(c))) {
-        open_store = NULL;
-        qh_store_close(c->s);
+        cli_fail_on(NULL);
+        qh_hall_close(c->s);
         return st;
     }
     st = c->cmd->run(c);
-    open_store = NULL;
-    qh_store_close(c->s);
+    cli_fail_on(NULL);
+    qh_hall_close(c->s);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_say("stdout: %s", strerror(errno));
         return st ? st : 3;

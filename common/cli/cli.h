@@ -1,18 +1,24 @@
-/* cli.h: what the files of the `qhall` CLI share: the command table's
- * shape, the parsed command line, and the helpers every command uses to
- * read options and report.  cli.c holds the core commands and main();
- * cli_<area>.c files add their own tables (qh_cli_<area>_cmds, ending with
- * an entry whose name is NULL), so an area's commands live beside its
- * code. */
+/* cli.h: what every file of the `qhall` CLI shares: the command table's
+ * shape, the parsed command line, and the helpers of cli_util.c every
+ * command uses to read options and report.
+ *
+ * The files depend one way: cli.c (main, dispatch and the hall's
+ * commands) -> cli_print.c, cli_report.c (their areas' commands) ->
+ * cli_report_chart.c (SVG and HTML) -> cli_report_fmt.c (names and
+ * figures of a report) -> cli_util.c (this header).  An area's file adds
+ * its own table (qh_cli_<area>_cmds in cli_<area>.h, ending with an entry
+ * whose name is NULL), so its commands live beside its code.  Nothing
+ * here includes a store header: the CLI is a client of core and media. */
 #ifndef QH_CLI_H
 #define QH_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "qh/buf.h"
 #include "qh/err.h"
-#include "qh/store.h"
+#include "qh/hall.h"
 #include "qh/text.h"
 
 #define MAXPOS 4
@@ -57,8 +63,12 @@ struct cmd {
 #define TR(c, zh, en) QH_TR((c)->lang, zh, en)
 
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A command's synopsis and its line of help, as `help` lists them. */
+void cli_synopsis(const struct ctx *c, const struct cmd *cmd, FILE *f);
 int cli_usage_error(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The open database (NULL: none), for cli_fail to describe a damaged one. */
+void cli_fail_on(struct qh_store *s);
 /* A library failure: prints its message, returns the exit status. */
 int cli_fail(int rc, const char *err);
 /* A parser report (file:line lines) as the library wrote it. */
@@ -81,17 +91,5 @@ void cli_array_add(struct qh_buf *arr, const struct qh_buf *one);
 /* Print b (one JSON value) and free it; returns the exit status. */
 int cli_emit(struct qh_buf *b);
 int cli_read_input(const char *path, char **text, size_t *len);
-void cli_ticket_members(struct ctx *c, struct qh_buf *b,
-                        const struct qh_ticket_row *t);
-int cli_report_ticket(struct ctx *c, const struct qh_ticket_row *t,
-                      const char *line, int announce);
-
-/* `qhall status`: the overdue follow-ups (a line, or a JSON member of the
- * open object b). */
-void cli_report_status(struct ctx *c, struct qh_buf *b);
-
-/* The other files' tables. */
-extern const struct cmd qh_cli_print_cmds[];
-extern const struct cmd qh_cli_report_cmds[];
 
 #endif

@@ -1,4 +1,5 @@
-/* cli_print.c: the `qhall` commands for slips (see cli.h).
+/* cli_print.c: the `qhall` commands for slips (cli_print.h), through the
+ * slip renderer and printer of media (qh_print) and the helpers of cli.h.
  *
  * `slip` renders a ticket's slip to a file without printing: what the
  * kiosk would print, for a look or a test.  `reprint` sends it to the
@@ -17,6 +18,7 @@
 #include "qh/slip.h"
 
 #include "cli.h"
+#include "cli_print.h"
 
 static int ends_with(const char *s, const char *tail)
 {
@@ -34,7 +36,7 @@ static int cmd_slip(struct ctx *c)
     if (!png && !pdf && !ends_with(out, ".escpos"))
         return cli_usage_error(c, TR(c, "--out 应以 .png、.escpos 或 .pdf 结尾",
                                      "--out must end in .png, .escpos or .pdf"));
-    int width = qh_store_hall(c->s)->printer.width;
+    int width = qh_hall_config(c->s)->printer.width;
     if (wopt) {
         if (strcmp(wopt, "58") && strcmp(wopt, "80"))
             return cli_usage_error(c, TR(c, "--width: 应为 58 或 80，实为 \"%s\"",
@@ -99,7 +101,7 @@ out:
 static int print_supplement(struct ctx *c, const struct qh_slip *slip, const char *printer,
                             int *job, char *used, size_t usedlen, char *err, size_t errlen)
 {
-    const struct qh_printer_conf *pc = &qh_store_hall(c->s)->printer;
+    const struct qh_printer_conf *pc = &qh_hall_config(c->s)->printer;
     struct qh_slip_renderer *r = NULL;
     struct qh_buf doc;
     const char *format = NULL;

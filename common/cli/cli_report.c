@@ -1,11 +1,12 @@
 /* cli_report.c: `qhall report`, `qhall followup list|close` and
- * `qhall scorecard` (see cli.h), and the overdue line of `qhall status`.
+ * `qhall scorecard` (cli_report.h), and the overdue line of `qhall status`.
  *
  * The figures come from libqhall's statistics (qh/stats.h); this file only
  * lays them out: a table (Chinese headers unless --lang en), CSV with a
  * UTF-8 BOM so Excel and WPS open it as UTF-8, JSON with the contract's
  * field names, and through cli_report_chart.c SVG charts and a one-file
- * HTML report. */
+ * HTML report.  Above the chart and the report's names (cli_report_fmt.c),
+ * which call nothing here. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 
 #include "cli.h"
 #include "cli_report.h"
+#include "cli_report_chart.h"
+#include "cli_report_fmt.h"
 
 #define BOM "\xEF\xBB\xBF"
 
@@ -79,69 +82,6 @@ static int emit_text(struct ctx *c, const struct qh_buf *b)
         return 3;
     }
     return 0;
-}
-
-/* ---- names and numbers ---- */
-
-struct svc_name { const char *code; char *name; };
-
-void cli_report_group_name(struct ctx *c, int by, const char *key,
-                           char *out, size_t outlen)
-{
-    const struct qh_hall_conf *h = qh_store_hall(c->s);
-    int en = c->lang == QH_LANG_EN;
-    if (!strcmp(key, "-")) {
-        snprintf(out, outlen, "%s", TR(c, "（无）", "(none)"));
-        return;
-    }
-    switch (by) {
-    case QH_BY_WINDOW:
-        snprintf(out, outlen, TR(c, "%s号窗口", "window %s"), key);
-        return;
-    case QH_BY_STAFF: {
-        struct qh_staff_row st;
-        if (qh_store_staff_get(c->s, key, &st) == 0)
-            snprintf(out, outlen, "%s %s", key, st.name);
-        else
-            snprintf(out, outlen, "%s", key);
-        return;
-    }
-    case QH_BY_SERVICE: {
-        struct qh_service sv;
-        if (qh_store_service_get(c->s, key, &sv) == 0)
-            snprintf(out, outlen, "%s %s", key, sv.name);
-        else
-            snprintf(out, outlen, "%s", key);
-        return;
-    }
-    case QH_BY_QUEUE: {
-        const struct qh_queue_conf *q = qh_conf_queue(h, key);
-        snprintf(out, outlen, "%s %s", key,
-                 q ? (en && q->name_en[0] ? q->name_en : q->name) : "");
-        return;
-    }
-    case QH_BY_HOUR:
-        snprintf(out, outlen, "%s:00-%02d:00", key, atoi(key) + 1);
-        return;
-    default:
-        snprintf(out, outlen, "%s", TR(c, "全厅合计", "hall total"));
-    }
-}
-
-void cli_report_minutes(int seconds, char *out, size_t outlen)
-{
-    if (seconds < 0)
-        snprintf(out, outlen, "-");
-    else
-        snprintf(out, outlen, "%.1f", seconds / 60.0);
-}
-
-void cli_report_pct(double pct, char *out, size_t outlen)
-{
-    if (pct < 0)
-        snprintf(out, outlen, "-");
-    else
-        snprintf(out, outlen, "%.1f", pct);
 }
 
 static void json_pct(struct qh_buf *b, const char *key, double pct)

@@ -4,7 +4,10 @@
  * No chart library and no script: the SVG is a few rectangles and text
  * elements whose font list names the CJK fonts a Debian desktop has
  * (Noto Sans CJK SC, WenQuanYi Zen Hei), so the file renders the same in
- * a browser, in rsvg-convert and on paper. */
+ * a browser, in rsvg-convert and on paper.
+ *
+ * Called by cli_report.c; calls only the report's names and figures
+ * (cli_report_fmt.c) and the helpers of cli.h, never back up. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +17,8 @@
 #include "qh/stats.h"
 
 #include "cli.h"
-#include "cli_report.h"
+#include "cli_report_chart.h"
+#include "cli_report_fmt.h"
 
 #define FONT "Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
 #define W 560                     /* one chart */
@@ -255,7 +259,7 @@ static void chart_ratings(struct ctx *c, const struct qh_report *r, struct qh_bu
 
 void cli_report_svg(struct ctx *c, const struct qh_report *r, struct qh_buf *out)
 {
-    const struct qh_hall_conf *h = qh_store_hall(c->s);
+    const struct qh_hall_conf *h = qh_hall_config(c->s);
     char v[300];
     int en = c->lang == QH_LANG_EN;
     qh_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -396,7 +400,7 @@ static int overdue_row(const struct qh_followup *f, void *ud)
 
 int cli_report_html(struct ctx *c, const struct qh_report *r, struct qh_buf *b)
 {
-    const struct qh_hall_conf *h = qh_store_hall(c->s);
+    const struct qh_hall_conf *h = qh_hall_config(c->s);
     int en = c->lang == QH_LANG_EN;
     const char *hall = en && h->name_en[0] ? h->name_en : h->name;
     char v[300], p[32], now[32];

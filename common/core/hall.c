@@ -200,3 +200,16 @@ int qh_calls_each(struct qh_store *s, int limit,
     qh_hall_today(s, day);
     return qh_store_calls_each(s, day, limit, fn, ud);
 }
+
+/* ---- added for the CLI ---- */
+
+int qh_queue_waiting_on(struct qh_store *s, const char *day, const char *queue)
+{
+    return qh_store_waiting_count(s, day, queue);
+}
+
+int qh_window_ticket_on(struct qh_store *s, const char *day, int window,
+                        struct qh_ticket_row *out)
+{
+    return qh_store_ticket_at_window(s, day, window, out);
+}

@@ -134,4 +134,12 @@ int qh_calls_each(struct qh_store *s, int limit,
                   int (*fn)(const struct qh_ticket_row *, int64_t event, void *),
                   void *ud);
 
+/* ---- added for the CLI ---- */
+/* qh_queue_waiting and qh_window_ticket on a service day the caller
+ * names: a report of several figures (`qhall status`) reads them all on
+ * the day it prints, even when midnight passes while it reads. */
+int qh_queue_waiting_on(struct qh_store *s, const char *day, const char *queue);
+int qh_window_ticket_on(struct qh_store *s, const char *day, int window,
+                        struct qh_ticket_row *out);
+
 #endif
