@@ -265,8 +265,8 @@ int qh_print_ticket(struct qh_store *s, struct qh_slip_renderer **renderer,
     struct qh_slip slip;
     struct qh_slip_image *img = NULL;
     struct qh_buf doc;
-    enum qh_lang lang = qh_store_lang(s);
-    const struct qh_printer_conf *pc = &qh_store_hall(s)->printer;
+    enum qh_lang lang = qh_hall_lang(s);
+    const struct qh_printer_conf *pc = &qh_hall_config(s)->printer;
     int pdf = !strcmp(pc->kind, "pdf");
     char title[64];
     *job = 0;

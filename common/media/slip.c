@@ -52,10 +52,10 @@ int qh_slip_load(struct qh_store *s, const char *number, struct qh_slip *out,
     int rc = qh_ticket_get(s, number, &out->ticket, err, errlen);
     if (rc < 0)
         return rc;
-    out->hall = qh_store_hall(s);
-    out->lang = qh_store_lang(s);
+    out->hall = qh_hall_config(s);
+    out->lang = qh_hall_lang(s);
     if (out->ticket.service[0])
-        qh_store_service_get(s, out->ticket.service, &out->service);
+        qh_catalog_get(s, out->ticket.service, &out->service);
     if ((rc = qh_ticket_info(s, &out->ticket, &out->info)) < 0)
         return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
     return 0;
@@ -120,7 +120,7 @@ int qh_slip_load_supplement(struct qh_store *s, const char *number,
     if (!ev)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     int64_t after = 0;
-    while ((n = qh_store_events_of_ticket(s, t->id, after, ev, BATCH, err, errlen)) > 0) {
+    while ((n = qh_hall_events_of_ticket(s, t->id, after, ev, BATCH, err, errlen)) > 0) {
         for (int i = 0; i < n; i++)
             if (!strcmp(ev[i].type, "finished")) {
                 last = ev[i];
@@ -141,7 +141,7 @@ int qh_slip_load_supplement(struct qh_store *s, const char *number,
     sp->window = last.window;
     snprintf(sp->staff, sizeof sp->staff, "%s", last.staff);
     struct qh_staff_row st;
-    if (last.staff[0] && qh_store_staff_get(s, last.staff, &st) == 0)
+    if (last.staff[0] && qh_staff_get(s, last.staff, &st) == 0)
         snprintf(sp->staff_name, sizeof sp->staff_name, "%s", st.name);
     const struct qh_window_conf *w = out->hall ? qh_conf_window(out->hall, last.window) : NULL;
     if (w)
