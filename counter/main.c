@@ -8,7 +8,7 @@
  *
  * The database may vanish, lock or break: the model keeps its last state
  * under a notice, refuses actions with a message, and this loop reconnects
- * with backoff.  --screenshot draws one frame offscreen after applying
+ * with backoff (qh/app.h, shared with the display).  --screenshot draws one frame offscreen after applying
  * --login and --press, for tests and the README.
  *
  * The model asks for a 补件告知单 by setting print_req; print_notice()
@@ -20,24 +20,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <SDL.h>
 
 #include "model.h"
+#include "qh/app.h"
 #include "qh/clock.h"
+#include "qh/hall.h"
 #include "qh/print.h"
 #include "qh/slip.h"
 #include "qh/text.h"
 #include "qh/ui.h"
-#include "qh/watch.h"
 #include "view.h"
 
 enum {
-    SNAPSHOT_MS = 10000, CHECK_MS = 2000, BEAT_MS = 5000,
-    BACKOFF_FIRST_MS = 500, BACKOFF_MAX_MS = 8000, EVBATCH = 64, MAXPRESS = 64,
+    SNAPSHOT_MS = 10000, BEAT_MS = 5000, EVBATCH = 64, MAXPRESS = 64,
 };
 
 struct opts {
@@ -55,15 +53,9 @@ struct opts {
 
 struct app {
     struct opts o;
-    char path[4096];
-    struct qh_store *s;
-    struct qh_watch *w;
+    struct qh_app c;                    /* the connection: c.s, c.feed, c.wake */
     struct qh_counter_model *m;
-    int64_t retry_at, next_snap, next_check, next_beat;
-    int backoff_ms;
-    dev_t dev;
-    ino_t ino;
-    int connected_once;
+    int64_t next_snap, next_beat;
     SDL_Window *win;
     SDL_Renderer *r;
     SDL_Surface *surf;
@@ -71,11 +63,9 @@ struct app {
     struct qh_slip_renderer *slips;     /* made on the first notice */
     uint64_t drawn_gen;
     int force_draw;
-    struct qh_ui_waker *wake;           /* NULL: the loop polls each second */
 };
 
 static volatile sig_atomic_t quit_flag;
-static Uint32 wake_event = (Uint32)-1;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logf_(const char *fmt, ...)
@@ -86,13 +76,6 @@ static void logf_(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The signal handler's pipe: SDL_PushEvent is not async-signal-safe (it
@@ -195,18 +178,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 /* ---- the database ---- */
 
-static void disconnect(struct app *a, const char *problem)
+/* The connection for the model: it acts through s, or shows the problem
+ * and refuses actions with it. */
+static void on_state(void *ud, struct qh_store *s, const char *problem)
 {
-    qh_ui_waker_set_fd(a->wake, -1);
-    qh_watch_close(a->w);
-    qh_store_close(a->s);
-    a->w = NULL;
-    a->s = NULL;
-    if (strcmp(problem, a->m->problem))
-        logf_("数据库连接中断 (database unreachable): %s; retrying", problem);
-    qh_counter_model_store(a->m, NULL, problem);
-    a->retry_at = mono_ms() + a->backoff_ms;
-    a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
+    struct app *a = ud;
+    qh_counter_model_store(a->m, s, problem);
 }
 
 /* 0, or why not.  A damaged database found before the first connection
@@ -214,79 +191,24 @@ static void disconnect(struct app *a, const char *problem)
  * a backup), the message on stderr. */
 static int connect_db(struct app *a)
 {
-    char err[1024], msg[4200];
-    struct stat st;
-    int64_t last = 0;
+    int64_t after = 0;          /* from the log's end */
     int rc;
-    if (stat(a->path, &st) < 0) {
-        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
-        disconnect(a, msg);
-        return QH_E_NOTFOUND;
-    }
-    /* Never create a database, nor make a schema in an empty file. */
-    rc = qh_store_open(&a->s, a->path,
-                       QH_STORE_EXISTING | (a->o.lang == QH_LANG_EN ? QH_STORE_EN : 0),
-                       err, sizeof err);
-    if (rc == 0 && !qh_store_has_hall(a->s)) {
-        snprintf(msg, sizeof msg, "%s: no hall yet (run `qhall init`)", a->path);
-        disconnect(a, msg);
-        return QH_E_STATE;
-    }
-    /* From the log's end: a failed read must not start the feed at 0,
-     * which would replay the whole log onto the screen. */
-    if (rc == 0)
-        rc = qh_store_last_event_id(a->s, &last, err, sizeof err);
-    if (rc == 0)
-        rc = qh_watch_open(&a->w, a->s, last, err, sizeof err);
-    if (rc == QH_E_CORRUPT && !a->connected_once) {
-        logf_("%s", err);
-        qh_store_close(a->s);
-        a->s = NULL;
+    if ((rc = qh_app_open(&a->c)) < 0 || (rc = qh_app_follow(&a->c, &after)) < 0)
         return rc;
-    }
-    if (rc < 0) {
-        disconnect(a, err);
-        return rc;
-    }
-    a->connected_once = 1;
-    a->dev = st.st_dev;
-    a->ino = st.st_ino;
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    a->next_check = mono_ms() + CHECK_MS;
-    a->next_snap = mono_ms() + SNAPSHOT_MS;
-    qh_counter_model_store(a->m, a->s, NULL);
-    qh_ui_waker_set_fd(a->wake, qh_watch_fd(a->w));
+    a->next_snap = qh_app_mono_ms() + SNAPSHOT_MS;
     return 0;
 }
 
 static void read_events(struct app *a)
 {
     struct qh_event_row evs[EVBATCH];
-    char err[QH_ERRLEN];
     int n;
     do {
-        n = qh_watch_read(a->w, evs, EVBATCH, err, sizeof err);
-        if (n < 0) {
-            disconnect(a, err);
+        n = qh_app_read(&a->c, evs, EVBATCH);
+        if (n < 0)
             return;
-        }
         qh_counter_model_events(a->m, evs, n);
     } while (n == EVBATCH);
-}
-
-static void check_file(struct app *a)
-{
-    struct stat st;
-    char msg[4200];
-    a->next_check = mono_ms() + CHECK_MS;
-    if (stat(a->path, &st) < 0) {
-        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
-        disconnect(a, msg);
-    } else if (st.st_ino != a->ino || st.st_dev != a->dev) {
-        snprintf(msg, sizeof msg, "%s was replaced", a->path);
-        disconnect(a, msg);
-        a->retry_at = mono_ms();
-    }
 }
 
 static void heartbeat(struct app *a)
@@ -300,9 +222,9 @@ static void heartbeat(struct app *a)
     hb.at = qh_clock_now();
     snprintf(hb.info, sizeof hb.info, "%s%s%s", m->logged_in ? m->staff : "not logged in",
              m->has_ticket ? " " : "", m->has_ticket ? m->t.number : "");
-    if (qh_store_heartbeat(a->s, &hb, err, sizeof err) < 0)
+    if (qh_hall_heartbeat(a->c.s, &hb, err, sizeof err) < 0)
         logf_("heartbeat: %s", err);
-    a->next_beat = mono_ms() + BEAT_MS;
+    a->next_beat = qh_app_mono_ms() + BEAT_MS;
 }
 
 /* ---- input ---- */
@@ -372,16 +294,16 @@ static void print_notice(struct app *a)
     const char *format = NULL;
     int job = 0, rc;
     snprintf(number, sizeof number, "%s", m->print_req);
-    if (!a->s) {
+    if (!a->c.s) {
         qh_counter_model_printed(m, QH_E_DB, "", m->problem);
         return;
     }
-    const struct qh_printer_conf *pc = &qh_store_hall(a->s)->printer;
+    const struct qh_printer_conf *pc = &qh_hall_config(a->c.s)->printer;
     qh_buf_init(&doc);
     if (!(slip = malloc(sizeof *slip)))
         rc = qh_err(err, sizeof err, QH_E_NOMEM, "out of memory");
     else
-        rc = qh_slip_load_supplement(a->s, number, slip, err, sizeof err);
+        rc = qh_slip_load_supplement(a->c.s, number, slip, err, sizeof err);
     if (rc < 0)         /* nothing was sent: nothing to record */
         goto out;
     if ((!a->slips && (rc = qh_slip_renderer_new(&a->slips, err, sizeof err)) < 0) ||
@@ -393,7 +315,7 @@ static void print_notice(struct app *a)
                          sizeof used, err, sizeof err);
     if (rc == 0)
         rc = qh_print_wait(used, job, PRINT_WAIT_MS, m->lang, err, sizeof err);
-    if (qh_ticket_print_event_kind(a->s, number, rc < 0 ? "print_failed" : "printed",
+    if (qh_ticket_print_event_kind(a->c.s, number, rc < 0 ? "print_failed" : "printed",
                                    "supplement", used[0] ? used : pc->name,
                                    rc < 0 ? err : NULL, e2, sizeof e2) < 0)
         logf_("recording the print of %s: %s", number, e2);
@@ -465,10 +387,9 @@ static int screenshot(struct app *a)
 {
     char err[QH_ERRLEN];
     int rc;
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    if (connect_db(a) == QH_E_CORRUPT)
+    if (connect_db(a) < 0 && a->c.damaged[0])
         return 3;
-    qh_counter_model_tick(a->m, mono_ms());
+    qh_counter_model_tick(a->m, qh_app_mono_ms());
     if ((rc = scripted_login(a)) != 0)
         return rc;
     for (int i = 0; i < a->o.npress; i++) {
@@ -476,7 +397,7 @@ static int screenshot(struct app *a)
         if (a->m->print_req[0])
             print_notice(a);
     }
-    qh_counter_model_tick(a->m, mono_ms());
+    qh_counter_model_tick(a->m, qh_app_mono_ms());
     draw(a);
     /* What the staff would read: the panel and the status line. */
     printf("panel: %s\nmessage: %s\n", panel_name(a->m->panel), a->m->msg);
@@ -538,51 +459,48 @@ static void handle(struct app *a, const SDL_Event *e)
 
 static int run(struct app *a)
 {
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    if (connect_db(a) == QH_E_CORRUPT)
+    if (connect_db(a) < 0 && a->c.damaged[0])
         return 3;
     scripted_login(a);
     for (int i = 0; i < a->o.npress; i++)
         press(a, a->o.press[i]);
     while (!quit_flag) {
-        int64_t mono = mono_ms();
+        int64_t mono = qh_app_mono_ms();
         if (a->m->print_req[0]) {
             draw(a);            /* "printing..." while we wait */
             print_notice(a);
         }
-        if (a->s && a->m->db_failed)
-            disconnect(a, a->m->problem);
-        if (!a->s && mono >= a->retry_at)
+        if (a->c.s && a->m->db_failed) {
+            /* The model found it and shows it: not logged again. */
+            char problem[sizeof a->m->problem];
+            snprintf(problem, sizeof problem, "%s", a->m->problem);
+            snprintf(a->c.problem, sizeof a->c.problem, "%s", problem);
+            qh_app_disconnect(&a->c, problem);
+        }
+        if (qh_app_retry_due(&a->c, mono))
             connect_db(a);
-        if (a->s) {
+        if (a->c.s) {
             read_events(a);
-            if (a->s && mono >= a->next_snap) {
+            if (a->c.s && mono >= a->next_snap) {
                 qh_counter_model_refresh(a->m);
                 a->next_snap = mono + SNAPSHOT_MS;
             }
-            if (a->s && mono >= a->next_check)
-                check_file(a);
-            if (a->s && mono >= a->next_beat)
+            qh_app_check_file(&a->c, mono);
+            if (a->c.s && mono >= a->next_beat)
                 heartbeat(a);
         }
         qh_counter_model_tick(a->m, mono);
         if (a->m->gen != a->drawn_gen || a->force_draw)
             draw(a);
         int timeout = 1000 - (int)(qh_clock_now() % 1000) + 5;   /* the timers' next second */
-        if (a->s) {
-            int wt = qh_watch_timeout_ms(a->w);
-            if (wt >= 0 && wt < timeout)
-                timeout = wt;
-        } else if (a->retry_at - mono < timeout) {
-            timeout = a->retry_at > mono ? (int)(a->retry_at - mono) : 0;
-        }
+        timeout = qh_app_timeout(&a->c, mono, timeout);
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout)) {
             do {
-                if (e.type != wake_event)
+                if (e.type != a->c.wake_event)
                     handle(a, &e);
             } while (SDL_PollEvent(&e));
-            qh_ui_waker_rearm(a->wake);
+            qh_app_wake_rearm(&a->c);
         }
     }
     return 0;
@@ -595,6 +513,11 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof a);
+    qh_app_init(&a.c, "qhall-counter");
+    a.c.lost_words = "数据库连接中断 (database unreachable)";
+    a.c.need_hall = 1;          /* the model sets its own actor */
+    a.c.on_state = on_state;
+    a.c.ud = &a;
     if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
         perror("qhall-counter");
         return 3;
@@ -603,13 +526,10 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)
         return usage("QHALL_NOW: %s", err);
-    if (qh_store_find_path(a.o.db, a.path, sizeof a.path, NULL, err, sizeof err) < 0)
+    a.c.lang = a.o.lang;
+    if (qh_app_find_db(&a.c, a.o.db, err, sizeof err) < 0)
         return usage("%s", err);
-    /* A database others could write is refused here, once, rather than
-     * retried as an outage. */
-    if ((rc = qh_store_check_perms(a.path, a.o.lang, err, sizeof err)) != 0)
-        logf_("%s", err);
-    if (rc < 0)
+    if ((rc = qh_app_check_perms(&a.c)) < 0)
         return qh_err_exit_status(rc);
     a.m = calloc(1, sizeof *a.m);
     if (!a.m) {
@@ -617,7 +537,7 @@ int main(int argc, char **argv)
         return 3;
     }
     struct qh_counter_opts mo = {a.o.lang, a.o.window, a.o.idle_min * 60};
-    qh_counter_model_init(a.m, &mo, mono_ms());
+    qh_counter_model_init(a.m, &mo, qh_app_mono_ms());
     signal(SIGPIPE, SIG_IGN);
 
     rc = setup_video(&a);
@@ -631,22 +551,18 @@ int main(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    wake_event = SDL_RegisterEvents(1);
     if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0)
         logf_("%s: a signal waits for the next second to quit", err);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    if (wake_event == (Uint32)-1 ||
-        qh_ui_waker_start(&a.wake, wake_event, sig_pipe[0], err, sizeof err) < 0)
+    if (qh_app_wake_start(&a.c, sig_pipe[0], err, sizeof err) < 0)
         logf_("cannot start the watch thread: changes show within a second");
     SDL_StartTextInput();
     rc = run(&a);
 out:
-    qh_ui_waker_stop(a.wake);
     /* Closing the program does not log the staff out: a crash or a restart
      * must not cut the attendance record; O logs out. */
-    qh_watch_close(a.w);
-    qh_store_close(a.s);
+    qh_app_fini(&a.c);
     qh_counter_view_free(a.v);
     qh_slip_renderer_free(a.slips);
     if (a.r)

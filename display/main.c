@@ -16,7 +16,8 @@
  *
  * The database may vanish, lock or break at any time: the screen then
  * keeps its last good state under a 连接中断 banner and reconnects with
- * backoff.  The heartbeat (source.c) goes stale if this loop stops. */
+ * backoff (qh/app.h, shared with the counter).  The heartbeat (source.c)
+ * goes stale if this loop stops. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,27 +26,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <SDL.h>
 
 #include "model.h"
+#include "qh/app.h"
 #include "qh/audio.h"
 #include "qh/clock.h"
 #include "qh/text.h"
 #include "qh/ui.h"
-#include "qh/watch.h"
 #include "source.h"
 #include "view.h"
 
 enum {
     SNAPSHOT_MS = 10000,        /* the store's truth, even without events */
-    CHECK_MS = 2000,            /* is the file still there? */
     BEAT_MS = 5000,
     STALL_MS = 15000,           /* loop silent this long: heartbeat stops */
-    BACKOFF_FIRST_MS = 500,
-    BACKOFF_MAX_MS = 8000,
     EVBATCH = 64,
 };
 
@@ -63,18 +60,10 @@ struct opts {
 
 struct app {
     struct opts o;
-    char path[4096];
-    struct qh_store *s;
-    struct qh_watch *w;
+    struct qh_app c;            /* the connection: c.s, c.feed */
     struct qh_display_model *m;
     struct qh_dm_snapshot *snap;
-    int64_t retry_at, next_snap, next_check;
-    int backoff_ms;
-    dev_t dev;
-    ino_t ino;
-    int connected_once;
-    char damaged[1024];         /* found damaged before connecting once */
-    char logged_problem[256];
+    int64_t next_snap;
     /* drawing */
     int headless;
     SDL_Window *win;
@@ -91,12 +80,10 @@ struct app {
     struct qh_display_conf audio_conf;
     unsigned audio_gen;
     struct qh_display_beat *beat;
-    struct qh_ui_waker *wake;   /* windowed only; NULL: no thread */
 };
 
 static volatile sig_atomic_t quit_flag, shot_flag;
 static int sig_pipe[2] = {-1, -1};
-static Uint32 wake_event;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logf_(const char *fmt, ...)
@@ -107,13 +94,6 @@ static void logf_(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void on_signal(int sig)
@@ -216,95 +196,41 @@ static void debug_state(struct app *a, const char *why)
     fprintf(stderr, "display: %s: %s\n", why, line);
 }
 
-static void disconnect(struct app *a, const char *problem)
+/* The connection's news for the model: the 连接中断 banner, or none. */
+static void on_state(void *ud, struct qh_store *s, const char *problem)
 {
-    qh_watch_close(a->w);
-    qh_store_close(a->s);
-    a->w = NULL;
-    a->s = NULL;
-    qh_ui_waker_set_fd(a->wake, -1);
-    qh_display_model_connection(a->m, 0, problem);
-    if (strcmp(problem, a->logged_problem)) {
-        logf_("连接中断 (connection lost): %s; retrying", problem);
-        snprintf(a->logged_problem, sizeof a->logged_problem, "%s", problem);
-    }
-    a->retry_at = mono_ms() + a->backoff_ms;
-    a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
-}
-
-/* A damaged database is not waited out: found before the first
- * connection, the display refuses to start (main), for the hall must
- * restore a backup; anything else is shown under 连接中断 and retried. */
-static int lost(struct app *a, int rc, const char *problem)
-{
-    if (rc == QH_E_CORRUPT && !a->connected_once) {
-        snprintf(a->damaged, sizeof a->damaged, "%s", problem);
-        qh_watch_close(a->w);
-        qh_store_close(a->s);
-        a->w = NULL;
-        a->s = NULL;
-        return rc;
-    }
-    disconnect(a, problem);
-    return rc;
+    struct app *a = ud;
+    qh_display_model_connection(a->m, s != NULL, problem);
 }
 
 static int take_snapshot(struct app *a)
 {
     char err[1024];
-    int rc = qh_display_source_snapshot(a->s, a->snap, err, sizeof err);
+    int rc = qh_display_source_snapshot(a->c.s, a->snap, err, sizeof err);
     if (rc < 0)
-        return lost(a, rc, err);
+        return qh_app_lost(&a->c, rc, err);
     qh_display_model_snapshot(a->m, a->snap, qh_clock_now());
-    a->next_snap = mono_ms() + SNAPSHOT_MS;
+    a->next_snap = qh_app_mono_ms() + SNAPSHOT_MS;
     debug_state(a, "snapshot");
     return 0;
 }
 
-/* 0, or why not (a QH_E_* code; the model shows it). */
+/* 0, or why not (a QH_E_* code; the model shows it).  A damaged database
+ * is not waited out: found before the first connection, the display
+ * refuses to start (main), for the hall must restore a backup. */
 static int connect_db(struct app *a)
 {
-    char err[1024], msg[4200];
-    struct stat st;
     int rc;
 
-    if (stat(a->path, &st) < 0) {
-        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
-        disconnect(a, msg);
-        return QH_E_NOTFOUND;
-    }
-    /* Never create a database, nor make a schema in an empty file. */
-    rc = qh_store_open(&a->s, a->path,
-                       QH_STORE_EXISTING | (a->o.lang == QH_LANG_EN ? QH_STORE_EN : 0),
-                       err, sizeof err);
-    if (rc < 0)
-        return lost(a, rc, err);
-    qh_store_set_lang(a->s, a->o.lang);
-    qh_store_set_actor(a->s, a->o.window ? "display:window" : "display:hall");
-    if ((rc = take_snapshot(a)) < 0)
+    if ((rc = qh_app_open(&a->c)) < 0 || (rc = take_snapshot(a)) < 0)
         return rc;
     /* After a short outage, replay what was missed (calls older than a
      * minute are shown but not read out); on a new or replaced database
-     * start from its end, which must be read: from 0 it would replay the
-     * whole log. */
-    int64_t last, after = a->m->last_event;
-    if ((rc = qh_store_last_event_id(a->s, &last, err, sizeof err)) < 0)
-        return lost(a, rc, err);
-    if (after <= 0 || after > last || st.st_ino != a->ino || st.st_dev != a->dev)
-        after = last;
-    if ((rc = qh_watch_open(&a->w, a->s, after, err, sizeof err)) < 0)
-        return lost(a, rc, err);
-    a->connected_once = 1;
-    a->dev = st.st_dev;
-    a->ino = st.st_ino;
+     * start from its end. */
+    int64_t after = a->m->last_event;
+    if ((rc = qh_app_follow(&a->c, &after)) < 0)
+        return rc;
     a->m->last_event = after;
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    a->next_check = mono_ms() + CHECK_MS;
-    qh_display_model_connection(a->m, 1, NULL);
-    if (a->logged_problem[0])
-        logf_("connected again to %s", a->path);
-    a->logged_problem[0] = '\0';
-    qh_ui_waker_set_fd(a->wake, qh_watch_fd(a->w));
     return 0;
 }
 
@@ -312,15 +238,12 @@ static int connect_db(struct app *a)
 static void read_events(struct app *a)
 {
     struct qh_event_row evs[EVBATCH];
-    char err[QH_ERRLEN];
     int n, total = 0;
 
     do {
-        n = qh_watch_read(a->w, evs, EVBATCH, err, sizeof err);
-        if (n < 0) {
-            disconnect(a, err);
+        n = qh_app_read(&a->c, evs, EVBATCH);
+        if (n < 0)
             return;
-        }
         for (int i = 0; i < n; i++) {
             qh_display_model_event(a->m, &evs[i], qh_clock_now());
             if (a->o.debug)
@@ -331,23 +254,6 @@ static void read_events(struct app *a)
     } while (n == EVBATCH);
     if (total)
         debug_state(a, "events");
-}
-
-/* The file itself: deleted, or replaced by another (a restore). */
-static void check_file(struct app *a)
-{
-    struct stat st;
-    char msg[4200];
-
-    a->next_check = mono_ms() + CHECK_MS;
-    if (stat(a->path, &st) < 0) {
-        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
-        disconnect(a, msg);
-    } else if (st.st_ino != a->ino || st.st_dev != a->dev) {
-        snprintf(msg, sizeof msg, "%s was replaced", a->path);
-        disconnect(a, msg);
-        a->retry_at = mono_ms();    /* reconnect at once */
-    }
 }
 
 /* ---- sound ---- */
@@ -503,7 +409,7 @@ static int wait_for_change(struct app *a, int timeout)
 {
     if (a->headless) {
         struct pollfd p[2] = {{sig_pipe[0], POLLIN, 0},
-                              {a->w ? qh_watch_fd(a->w) : -1, POLLIN, 0}};
+                              {a->c.feed ? qh_feed_fd(a->c.feed) : -1, POLLIN, 0}};
         if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN)) {
             char buf[16];
             if (read(sig_pipe[0], buf, sizeof buf) < 0) {
@@ -529,7 +435,7 @@ static int wait_for_change(struct app *a, int timeout)
             a->force_draw = 1;
         got = SDL_PollEvent(&e);
     }
-    qh_ui_waker_rearm(a->wake);
+    qh_app_wake_rearm(&a->c);
     return 0;
 }
 
@@ -538,15 +444,14 @@ static void run(struct app *a)
     char info[512], line[256];
 
     while (!quit_flag) {
-        int64_t mono = mono_ms(), now = qh_clock_now();
-        if (!a->s && mono >= a->retry_at)
+        int64_t mono = qh_app_mono_ms(), now = qh_clock_now();
+        if (qh_app_retry_due(&a->c, mono))
             connect_db(a);
-        if (a->s) {
+        if (a->c.s) {
             read_events(a);
-            if (a->s && (a->m->need_snapshot || mono >= a->next_snap))
+            if (a->c.s && (a->m->need_snapshot || mono >= a->next_snap))
                 take_snapshot(a);
-            if (a->s && mono >= a->next_check)
-                check_file(a);
+            qh_app_check_file(&a->c, mono);
         }
         qh_display_model_tick(a->m, now);
         audio_update(a);
@@ -571,19 +476,11 @@ static void run(struct app *a)
 
         int timeout = qh_display_model_wake_ms(a->m, now, BEAT_MS);
         timeout = qh_display_view_wake_ms(a->v, now, timeout);
-        if (a->s) {
-            int wt = qh_watch_timeout_ms(a->w);
-            int64_t snap = a->next_snap - mono, chk = a->next_check - mono;
-            if (wt >= 0 && wt < timeout)
-                timeout = wt;
+        timeout = qh_app_timeout(&a->c, mono, timeout);
+        if (a->c.s) {
+            int64_t snap = a->next_snap - mono;
             if (snap < timeout)
                 timeout = snap > 0 ? (int)snap : 0;
-            if (chk < timeout)
-                timeout = chk > 0 ? (int)chk : 0;
-        } else {
-            int64_t r = a->retry_at - mono;
-            if (r < timeout)
-                timeout = r > 0 ? (int)r : 0;
         }
         wait_for_change(a, timeout);
     }
@@ -594,11 +491,8 @@ static int screenshot(struct app *a)
     char err[QH_ERRLEN];
     int rc = 0;
 
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    if (connect_db(a) < 0 && a->damaged[0]) {
-        logf_("%s", a->damaged);
-        return 3;
-    }
+    if (connect_db(a) < 0 && a->c.damaged[0])
+        return 3;               /* logged */
     qh_display_model_tick(a->m, qh_clock_now());
     draw(a);
     if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
@@ -622,6 +516,7 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof a);
+    qh_app_init(&a.c, "qhall-display");
     if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
         perror("qhall-display");
         return 3;
@@ -630,13 +525,14 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     if (qh_clock_check_env(err, sizeof err) < 0)
         return usage("QHALL_NOW: %s", err);
-    if (qh_store_find_path(a.o.db, a.path, sizeof a.path, NULL, err, sizeof err) < 0)
+    a.c.lang = a.o.lang;
+    a.c.actor = a.o.window ? "display:window" : "display:hall";
+    a.c.say_again = 1;
+    a.c.on_state = on_state;
+    a.c.ud = &a;
+    if (qh_app_find_db(&a.c, a.o.db, err, sizeof err) < 0)
         return usage("%s", err);
-    /* A database others could write is refused here, once, rather than
-     * retried as an outage. */
-    if ((rc = qh_store_check_perms(a.path, a.o.lang, err, sizeof err)) != 0)
-        logf_("%s", err);
-    if (rc < 0)
+    if ((rc = qh_app_check_perms(&a.c)) < 0)
         return qh_err_exit_status(rc);
     a.m = calloc(1, sizeof *a.m);
     a.snap = calloc(1, sizeof *a.snap);
@@ -672,33 +568,24 @@ int main(int argc, char **argv)
     }
     /* Connect before the heartbeat starts: a damaged database is refused
      * before anything could write to it. */
-    a.backoff_ms = BACKOFF_FIRST_MS;
-    if (connect_db(&a) < 0 && a.damaged[0]) {
-        logf_("%s", a.damaged);
-        rc = 3;
+    if (connect_db(&a) < 0 && a.c.damaged[0]) {
+        rc = 3;                 /* logged */
         goto out;
     }
     if (a.o.window)
         snprintf(name, sizeof name, "display:window%d", a.o.window);
     else
         snprintf(name, sizeof name, "display:hall");
-    if (qh_display_beat_start(&a.beat, a.path, name, BEAT_MS, STALL_MS, err, sizeof err) < 0)
+    if (qh_display_beat_start(&a.beat, a.c.path, name, BEAT_MS, STALL_MS, err, sizeof err) < 0)
         logf_("heartbeat: %s", err);
-    if (!a.headless) {
-        wake_event = SDL_RegisterEvents(1);
-        if (wake_event == (Uint32)-1 ||
-            qh_ui_waker_start(&a.wake, wake_event, sig_pipe[0], err, sizeof err) < 0)
-            logf_("cannot start the watch thread: calls show within a second");
-        qh_ui_waker_set_fd(a.wake, a.w ? qh_watch_fd(a.w) : -1);
-    }
+    if (!a.headless && qh_app_wake_start(&a.c, sig_pipe[0], err, sizeof err) < 0)
+        logf_("cannot start the watch thread: calls show within a second");
     run(&a);
     rc = 0;
 out:
-    qh_ui_waker_stop(a.wake);
     qh_display_beat_stop(a.beat);
     qh_audio_close(a.audio);
-    qh_watch_close(a.w);
-    qh_store_close(a.s);
+    qh_app_fini(&a.c);
     qh_display_view_free(a.v);
     if (a.r)
         SDL_DestroyRenderer(a.r);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qh/audio.h"
+#include "qh/announce.h"
 #include "qh/buf.h"
 #include "model.h"
 
@@ -138,7 +138,7 @@ static void say(struct qh_display_model *m, const struct qh_dm_call *c,
      * or announcements would echo from every window. */
     if (m->window || m->quiet || now - ev->at > STALE_SAY_MS || m->nsay == QH_DM_SAY)
         return;
-    qh_audio_announcement(c->number, c->window, m->say[m->nsay++], sizeof m->say[0]);
+    qh_announce_text(c->number, c->window, m->say[m->nsay++], sizeof m->say[0]);
 }
 
 static void call_event(struct qh_display_model *m, struct qh_dm_window *w,

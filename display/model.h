@@ -1,6 +1,6 @@
 /* model.h: what the hall display shows and says, as plain state.
  *
- * Events from the change feed (qh_watch) come in one by one; a snapshot
+ * Events from the change feed (qh/feed.h) come in one by one; a snapshot
  * read from the store (display/source.c) comes in now and then and on
  * every reconnect, and puts right whatever events cannot tell (tickets
  * that expired overnight, a hall re-initialised).  The clock is passed in
@@ -20,7 +20,7 @@
 #include "qh/clock.h"
 #include "qh/conf.h"
 #include "qh/err.h"
-#include "qh/store.h"
+#include "qh/record.h"
 
 #define QH_DM_RECENT 8        /* recent calls kept and shown */
 #define QH_DM_NEXT 3          /* next numbers in window mode */

@@ -1,4 +1,5 @@
-/* source.c: the display's reads from the store, and its heartbeat.
+/* source.c: the display's reads through the service API, and its
+ * heartbeat.
  *
  * The display only reads on its main connection: in WAL mode readers are
  * never blocked by a writer, so the screen cannot hang on a kiosk's
@@ -11,13 +12,13 @@
 #include <unistd.h>
 
 #include "qh/clock.h"
+#include "qh/order.h"
 #include "qh/ticket.h"
 #include "source.h"
 
 /* ---- snapshot ---- */
 
 struct collect {
-    struct qh_dm_snapshot *snap;
     struct qh_ticket_row *rows;
     int n, cap;
 };
@@ -37,26 +38,7 @@ static int collect_one(const struct qh_ticket_row *t, void *ud)
     return 0;
 }
 
-/* The order a window calls in: released holds first, then virtual time. */
-static int by_queue_order(const void *a, const void *b)
-{
-    const struct qh_ticket_row *x = a, *y = b;
-    if (x->prio != y->prio)
-        return x->prio - y->prio;
-    if (x->virtual_at != y->virtual_at)
-        return (x->virtual_at > y->virtual_at) - (x->virtual_at < y->virtual_at);
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-static int serves(const struct qh_window_conf *wc, const char *queue)
-{
-    for (int i = 0; i < wc->nqueues; i++)
-        if (!strcmp(wc->queues[i], queue))
-            return 1;
-    return 0;
-}
-
-/* One of the day's last calls (qh_store_calls_each: newest first). */
+/* One of the day's last calls (qh_calls_each: newest first). */
 static int recent_one(const struct qh_ticket_row *t, int64_t event, void *ud)
 {
     struct qh_dm_snapshot *snap = ud;
@@ -76,17 +58,17 @@ static int recent_one(const struct qh_ticket_row *t, int64_t event, void *ud)
 static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
                          char *err, size_t errlen)
 {
-    struct collect c = {snap, NULL, 0, 0};
+    struct collect c = {NULL, 0, 0};
     int rc;
 
-    if ((rc = qh_store_hall_reload(s, err, errlen)) < 0)
+    if ((rc = qh_hall_reload(s, err, errlen)) < 0)
         return rc;
-    if (!qh_store_has_hall(s))
+    if (!qh_hall_exists(s))
         return qh_err(err, errlen, QH_E_NOTFOUND, "the database has no hall yet");
-    snap->hall = *qh_store_hall(s);
+    snap->hall = *qh_hall_config(s);
     qh_hall_today(s, snap->day);
     for (int i = 0; i < snap->hall.nqueues; i++) {
-        int n = qh_store_waiting_count(s, snap->day, snap->hall.queues[i].code);
+        int n = qh_queue_waiting(s, snap->hall.queues[i].code);
         if (n < 0)
             return qh_err(err, errlen, n, "waiting count: %s", qh_strerror(n));
         snprintf(snap->queues[i].code, sizeof snap->queues[i].code, "%s",
@@ -94,58 +76,52 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
         snap->queues[i].waiting = n;
     }
     snap->nqueues = snap->hall.nqueues;
-    /* All of today's tickets once: recent calls and next numbers. */
-    rc = qh_store_ticket_each(s, snap->day, -1, collect_one, &c);
-    if (rc < 0) {
-        free(c.rows);
-        return qh_err(err, errlen, rc, "tickets: %s", qh_strerror(rc));
-    }
     for (int i = 0; i < snap->hall.nwindows; i++) {
         const struct qh_window_conf *wc = &snap->hall.windows[i];
         struct qh_dm_window *w = &snap->windows[i];
         struct qh_window_row wr;
         struct qh_ticket_row t;
         w->number = wc->number;
-        rc = qh_store_window_get(s, wc->number, &wr);
+        rc = qh_window_get(s, wc->number, &wr);
         if (rc == 0) {
             snprintf(w->staff, sizeof w->staff, "%s", wr.staff);
             w->paused = wr.paused;
             snprintf(w->reason, sizeof w->reason, "%s", wr.pause_reason);
         } else if (rc != QH_E_NOTFOUND) {
-            free(c.rows);
             return qh_err(err, errlen, rc, "window %d: %s", wc->number, qh_strerror(rc));
         }
-        rc = qh_store_ticket_at_window(s, snap->day, wc->number, &t);
+        rc = qh_window_ticket(s, wc->number, &t);
         if (rc == 0) {
             snprintf(w->ticket, sizeof w->ticket, "%s", t.number);
             w->ticket_state = t.state;
             w->green = t.green[0] != 0;
         } else if (rc != QH_E_NOTFOUND) {
-            free(c.rows);
             return qh_err(err, errlen, rc, "window %d: %s", wc->number, qh_strerror(rc));
         }
     }
     snap->nwindows = snap->hall.nwindows;
-    /* Next numbers: waiting tickets this window may call, in queue order
-     * (an approximation of the 2+1 policy: its own queues' heads). */
-    if (c.n > 1)            /* qsort(NULL, 0) is undefined */
-        qsort(c.rows, (size_t)c.n, sizeof *c.rows, by_queue_order);
+    /* Next numbers: the waiting set read once, and for each window the
+     * numbers it would call in turn, by core's rule (qh/order.h), the one
+     * its next call applies. */
+    rc = qh_ticket_each_today(s, QH_TICKET_WAITING, collect_one, &c);
+    if (rc >= 0 && c.n < rc)        /* collect_one stopped: out of memory */
+        rc = QH_E_NOMEM;
+    if (rc < 0) {
+        free(c.rows);
+        return qh_err(err, errlen, rc, "tickets: %s", qh_strerror(rc));
+    }
+    int64_t now = qh_clock_now();
     for (int i = 0; i < snap->nwindows; i++) {
-        const struct qh_window_conf *wc = &snap->hall.windows[i];
         struct qh_dm_window *w = &snap->windows[i];
-        for (int k = 0; k < wc->nqueues && w->nnext < QH_DM_NEXT; k++)
-            for (int j = 0; j < c.n && w->nnext < QH_DM_NEXT; j++) {
-                const struct qh_ticket_row *t = &c.rows[j];
-                if (t->state == QH_TICKET_WAITING && !strcmp(t->queue, wc->queues[k]) &&
-                    serves(wc, t->queue) &&
-                    (!t->target_window || t->target_window == wc->number))
-                    snprintf(w->next[w->nnext++], sizeof w->next[0], "%s", t->number);
-            }
+        int idx[QH_DM_NEXT];
+        w->nnext = qh_order_next(&snap->hall.windows[i], c.rows, c.n, now, idx, QH_DM_NEXT);
+        for (int k = 0; k < w->nnext; k++)
+            snprintf(w->next[k], sizeof w->next[0], "%s", c.rows[idx[k]].number);
     }
     free(c.rows);
     /* Calls in the order they were made (event ids): every window calls
      * at 08:30, and the later call is the one now calling. */
-    rc = qh_store_calls_each(s, snap->day, QH_DM_RECENT, recent_one, snap);
+    rc = qh_calls_each(s, QH_DM_RECENT, recent_one, snap);
     if (rc < 0)
         return qh_err(err, errlen, rc, "calls: %s", qh_strerror(rc));
     return 0;
@@ -157,11 +133,11 @@ int qh_display_source_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     /* One read transaction: counts, windows and calls of one moment, not
      * a call whose window still shows the ticket before it. */
     memset(snap, 0, sizeof *snap);
-    int rc = qh_store_begin_read(s, err, errlen);
+    int rc = qh_hall_snapshot_begin(s, err, errlen);
     if (rc < 0)
         return rc;
     rc = read_snapshot(s, snap, err, errlen);
-    qh_store_end_read(s);
+    qh_hall_snapshot_end(s);
     return rc;
 }
 
@@ -205,12 +181,12 @@ static void *beat_main(void *ud)
         /* Never create a database, nor write into an empty file: a
          * display pointed at the wrong path must leave nothing behind. */
         if (fresh && !s)
-            qh_store_open(&s, b->path, QH_STORE_EXISTING, NULL, 0);
+            qh_hall_open(&s, b->path, QH_OPEN_EXISTING, NULL, 0);
         if (fresh && s) {
             hb.at = qh_clock_now();
-            ok = qh_store_heartbeat(s, &hb, NULL, 0) == 0;
+            ok = qh_hall_heartbeat(s, &hb, NULL, 0) == 0;
             if (!ok || access(b->path, F_OK) != 0) {
-                qh_store_close(s);     /* reopen next time */
+                qh_hall_close(s);     /* reopen next time */
                 s = NULL;
             }
         }
@@ -229,7 +205,7 @@ static void *beat_main(void *ud)
             ;
     }
     pthread_mutex_unlock(&b->mu);
-    qh_store_close(s);
+    qh_hall_close(s);
     return NULL;
 }
 

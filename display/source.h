@@ -1,5 +1,5 @@
 /* source.h: where the display's state comes from: a snapshot read through
- * the store, and the heartbeat that tells `qhall status` the screen is
+ * the service API, and the heartbeat that tells `qhall status` the screen is
  * alive. */
 #ifndef QH_DISPLAY_SOURCE_H
 #define QH_DISPLAY_SOURCE_H
@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "model.h"
-#include "qh/store.h"
+#include "qh/hall.h"
 
 /* Read the hall, windows, waiting counts, recent calls and (for window
  * mode) the next numbers.  0, or < 0 with err when the database cannot be

@@ -16,10 +16,11 @@
 
 #include <SDL.h>
 
+#include "qh/app.h"
 #include "qh/audio.h"
 #include "qh/clock.h"
 #include "qh/err.h"
-#include "qh/store.h"
+#include "qh/hall.h"
 #include "qh/text.h"
 #include "qh/ui.h"
 
@@ -437,7 +438,8 @@ int main(int argc, char **argv)
     struct qh_kiosk_model *m = NULL;
     struct qh_kiosk_cups cups;
     struct qh_kiosk_opts ko;
-    char path[4096], err[QH_ERRLEN], actor[32];
+    struct qh_app app;
+    char err[QH_ERRLEN], actor[32];
     if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
         perror("qhall-kiosk");
         return 3;
@@ -449,32 +451,36 @@ int main(int argc, char **argv)
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
     }
-    if (qh_store_find_path(o.db, path, sizeof path, NULL, err, sizeof err) < 0) {
-        fprintf(stderr, "qhall-kiosk: %s\n", err);
+    /* The screens' start-up (qh/app.h); the kiosk opens once and has no
+     * outage loop: a kiosk without its database cannot give numbers. */
+    qh_app_init(&app, "qhall-kiosk");
+    app.lang = o.lang;
+    if (qh_app_find_db(&app, o.db, err, sizeof err) < 0) {
+        qh_app_log(&app, "%s", err);
         return 2;
     }
     /* Never create a database: the CLI sets one up.  A damaged one is
      * refused with what integrity_check finds (hence the larger buffer). */
     char oerr[1024];
-    int rc = qh_store_check_perms(path, o.lang, oerr, sizeof oerr);
-    if (rc > 0)
-        fprintf(stderr, "qhall-kiosk: %s\n", oerr);
-    if (rc < 0 || (rc = qh_store_open(&s, path,
-                                      QH_STORE_EXISTING | (o.lang == QH_LANG_EN ? QH_STORE_EN : 0),
-                                      oerr, sizeof oerr)) < 0) {
-        fprintf(stderr, "qhall-kiosk: %s\n", oerr);
+    int rc = qh_app_check_perms(&app);
+    if (rc < 0)
+        return qh_err_exit_status(rc);
+    if ((rc = qh_hall_open(&s, app.path,
+                           QH_OPEN_EXISTING | (o.lang == QH_LANG_EN ? QH_OPEN_EN : 0),
+                           oerr, sizeof oerr)) < 0) {
+        qh_app_log(&app, "%s", oerr);
         return qh_err_exit_status(rc);
     }
-    if (!qh_store_has_hall(s)) {
-        fprintf(stderr, "qhall-kiosk: %s: %s\n", path,
-                QH_TR(o.lang, "数据库尚未初始化（请运行 qhall init）",
-                      "the database has no hall yet (run qhall init)"));
-        qh_store_close(s);
+    if (!qh_hall_exists(s)) {
+        qh_app_log(&app, "%s: %s", app.path,
+                   QH_TR(o.lang, "数据库尚未初始化（请运行 qhall init）",
+                         "the database has no hall yet (run qhall init)"));
+        qh_hall_close(s);
         return 1;
     }
     snprintf(actor, sizeof actor, "kiosk:%d", o.number);
-    qh_store_set_actor(s, actor);
-    qh_store_set_lang(s, o.lang);
+    qh_hall_set_actor(s, actor);
+    qh_hall_set_lang(s, o.lang);
     memset(&ko, 0, sizeof ko);
     ko.lang = o.lang;
     ko.kiosk_mode = o.kiosk_mode;
@@ -495,6 +501,6 @@ int main(int argc, char **argv)
     }
     qh_kiosk_model_free(m);
     qh_kiosk_cups_fini(&cups);
-    qh_store_close(s);
+    qh_hall_close(s);
     return st;
 }

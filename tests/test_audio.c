@@ -10,6 +10,7 @@
 #include <SDL.h>
 
 #include "testutil.h"
+#include "qh/announce.h"
 #include "qh/audio.h"
 
 static long peak_of(const int16_t *v, size_t n)
@@ -25,9 +26,9 @@ static void announcement_text(void **state)
 {
     (void)state;
     char t[128];
-    qh_audio_announcement("A001", 3, t, sizeof t);
+    qh_announce_text("A001", 3, t, sizeof t);
     assert_string_equal(t, "请A零零一号到3号窗口办理");
-    qh_audio_announcement("G012", 10, t, sizeof t);
+    qh_announce_text("G012", 10, t, sizeof t);
     assert_string_equal(t, "请G零一二号到10号窗口办理");
 }
 

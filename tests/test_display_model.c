@@ -8,7 +8,7 @@
 
 #include "testutil.h"
 #include "model.h"
-#include "qh/audio.h"
+#include "qh/announce.h"
 #include "qh/clock.h"
 
 static int64_t T0;              /* 2026-11-25 09:00 +08:00, a Wednesday */
@@ -487,11 +487,11 @@ static void announcement_text(void **state)
 {
     (void)state;
     char t[128];
-    qh_audio_announcement("A001", 3, t, sizeof t);
+    qh_announce_text("A001", 3, t, sizeof t);
     assert_string_equal(t, "请A零零一号到3号窗口办理");
-    qh_audio_announcement("B1234", 12, t, sizeof t);
+    qh_announce_text("B1234", 12, t, sizeof t);
     assert_string_equal(t, "请B一二三四号到12号窗口办理");
-    qh_audio_announcement("C0<0>7!", 5, t, sizeof t);
+    qh_announce_text("C0<0>7!", 5, t, sizeof t);
     assert_string_equal(t, "请C零零七号到5号窗口办理");
 }
 

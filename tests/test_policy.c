@@ -1,6 +1,13 @@
-/* test_policy.c: the "2+1" routing rule on hand-made waiting sets. */
+/* test_policy.c: the "2+1" routing rule on hand-made waiting sets, and
+ * the preview of it a window's screen shows (qh/order.h) against the
+ * calls the store then makes. */
+#include <string.h>
+
 #include "testutil.h"
+#include "qh/hall.h"
+#include "qh/order.h"
 #include "qh/policy.h"
+#include "qh/ticket.h"
 
 #define MIN 60000LL
 
@@ -113,6 +120,125 @@ static void estimate(void **state)
     assert_true(lo >= 0 && hi > lo);
 }
 
+/* ---- the preview against the real call ---- */
+
+static char err[4096];
+
+static void ok(int rc)
+{
+    if (rc < 0)
+        fail_msg("rc %d: %s", rc, err);
+}
+
+static struct qh_ticket_row issue(struct qh_store *s, const char *queue, const char *green)
+{
+    struct qh_issue_req req = {.queue = queue, .green = green};
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    ok(qh_ticket_issue(s, &req, &t, &info, err, sizeof err));
+    return t;
+}
+
+/* What window previews, then that many calls at the same moment: each
+ * call takes the number the preview put in its place.  Each called ticket
+ * is marked no-show, so the window is free for the next call.  Returns
+ * the preview's length. */
+static int preview_then_call(struct qh_store *s, int window, const char *const *want, int nwant)
+{
+    struct qh_ticket_row next[8], t;
+    int n = qh_window_next(s, window, next, 8, err, sizeof err);
+    ok(n);
+    for (int i = 0; i < nwant; i++) {
+        assert_true(i < n);
+        assert_string_equal(next[i].number, want[i]);
+    }
+    assert_int_equal(n, nwant);
+    for (int i = 0; i < n; i++) {
+        ok(qh_ticket_call_next(s, window, &t, err, sizeof err));
+        assert_string_equal(t.number, next[i].number);
+        ok(qh_ticket_noshow(s, window, NULL, err, sizeof err));
+    }
+    assert_int_equal(qh_ticket_call_next(s, window, &t, err, sizeof err), QH_E_EMPTY);
+    return n;
+}
+
+static void preview_overflow(void **state)
+{
+    (void)state;
+    tu_clock("2026-11-25T09:00:00+08:00");
+    struct qh_store *s = tu_store_new("order");
+    struct qh_hall_conf c = *qh_hall_config(s);
+    c.windows[4].overflow_minutes = 30;   /* window 5: [C, A, B] */
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    issue(s, "B", NULL);                  /* B001 09:00 */
+    tu_clock_advance(5 * 60);
+    issue(s, "A", "elderly");             /* A001 09:05, virtual 08:35 */
+    tu_clock_advance(5 * 60);
+    issue(s, "A", NULL);                  /* A002 09:10 */
+    tu_clock_advance(25 * 60);
+    issue(s, "C", NULL);                  /* C001 09:35 */
+    issue(s, "C", NULL);                  /* C002 09:35 */
+    tu_clock_advance(60);
+    /* 09:36: B001 (36 min) and A001 (31 min) are past the limit, longest
+     * first, before the window's own C; A002 (26 min) is not, so C goes
+     * before it, and B's queue comes last.  Window 1 ([A]) knows no
+     * overflow: its queue's head order. */
+    const char *const w5[] = {"B001", "A001", "C001", "C002", "A002"};
+    const char *const w1[] = {"A001", "A002"};
+    struct qh_ticket_row next[8];
+    assert_int_equal(qh_window_next(s, 1, next, 8, err, sizeof err), 2);
+    assert_string_equal(next[0].number, w1[0]);
+    assert_string_equal(next[1].number, w1[1]);
+    preview_then_call(s, 5, w5, 5);
+    /* Fewer asked than waiting: the first ones, and none for none. */
+    issue(s, "A", NULL);
+    issue(s, "A", NULL);
+    assert_int_equal(qh_window_next(s, 1, next, 1, err, sizeof err), 1);
+    assert_string_equal(next[0].number, "A003");
+    assert_int_equal(qh_window_next(s, 1, next, 0, err, sizeof err), 0);
+    assert_int_equal(qh_window_next(s, 42, next, 8, err, sizeof err), QH_E_NOTFOUND);
+    qh_hall_close(s);
+}
+
+static void preview_transfer_to_window(void **state)
+{
+    (void)state;
+    tu_clock("2026-11-25T09:00:00+08:00");
+    struct qh_store *s = tu_store_new("order");
+    struct qh_ticket_row t, next[8];
+    issue(s, "B", NULL);                  /* B001 09:00 */
+    tu_clock_advance(60);
+    issue(s, "B", NULL);                  /* B002 09:01 */
+    tu_clock_advance(60);
+    issue(s, "B", NULL);                  /* B003 09:02 */
+    ok(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    assert_string_equal(t.number, "B001");
+    ok(qh_ticket_start(s, 3, &t, err, sizeof err));
+    /* To window 4: it keeps its issue time, so it heads B there, and
+     * window 3 passes it by. */
+    struct qh_transfer_to tow = {.window = 4};
+    ok(qh_ticket_transfer(s, 3, &tow, &t, err, sizeof err));
+    assert_int_equal(t.target_window, 4);
+    assert_int_equal(qh_window_next(s, 3, next, 8, err, sizeof err), 2);
+    assert_string_equal(next[0].number, "B002");
+    assert_string_equal(next[1].number, "B003");
+    const char *const w4[] = {"B001", "B002", "B003"};
+    preview_then_call(s, 4, w4, 3);
+    /* Sent to a window that does not serve its queue, it joins that
+     * window's queue, for that window alone: not for window 4 (B) nor
+     * window 5 (C, A, B). */
+    issue(s, "A", NULL);                  /* A001 */
+    ok(qh_ticket_call_next(s, 1, &t, err, sizeof err));
+    ok(qh_ticket_start(s, 1, &t, err, sizeof err));
+    struct qh_transfer_to to3 = {.window = 3};
+    ok(qh_ticket_transfer(s, 1, &to3, &t, err, sizeof err));
+    assert_int_equal(qh_window_next(s, 4, next, 8, err, sizeof err), 0);
+    assert_int_equal(qh_window_next(s, 5, next, 8, err, sizeof err), 0);
+    const char *const w3[] = {"A001"};
+    preview_then_call(s, 3, w3, 1);
+    qh_hall_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +248,8 @@ int main(void)
         cmocka_unit_test(overflow),
         cmocka_unit_test(virtual_time),
         cmocka_unit_test(estimate),
+        cmocka_unit_test(preview_overflow),
+        cmocka_unit_test(preview_transfer_to_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

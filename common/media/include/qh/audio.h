@@ -11,8 +11,12 @@
  * CPU.  Without a device the screen goes on silently: qh_audio_status()
  * says why, and the program logs it once.
  *
+ * The sentence itself ("请A零零一号到3号窗口办理") is made by core's
+ * qh_announce_text (qh/announce.h), so that a model can queue it without
+ * linking this library.
+ *
  * PCM everywhere is 16-bit signed mono at QH_AUDIO_RATE.  Built as its own
- * library (qhall_audio: espeak-ng + SDL). */
+ * library (qh_audio: espeak-ng + SDL). */
 #ifndef QH_AUDIO_H
 #define QH_AUDIO_H
 
@@ -35,11 +39,6 @@ struct qh_audio_opts {
 
 /* volume 80, repeat 2, a calm 140 wpm, the asset chime, a device. */
 void qh_audio_opts_default(struct qh_audio_opts *o);
-
-/* 「请A零零一号到3号窗口办理」: the number read digit by digit.  Letters
- * and digits only survive from `number`. */
-void qh_audio_announcement(const char *number, int window, char *out,
-                           size_t outlen);
 
 /* Start the synthesis thread and the audio subsystem.  Returns 0 even
  * when no device can be opened (the problem is in qh_audio_status());
