@@ -1,9 +1,10 @@
-/* test_store.c: the SQLite store itself: schema creation and refusal of a
- * newer schema, migration of an older one, hall save and reload across
- * connections, the append-only event log, settings, backup, the waiting
- * counters against the tickets they count, and failures (read-only,
- * missing dir, a damaged file: every read reports it, none is taken for
- * "nothing there"). */
+/* test_store.c: the SQLite backend's own tests: schema creation and
+ * refusal of a newer schema, migration of an older one, the append-only
+ * event log under a raw connection, the WAL checkpoint, backup, the
+ * waiting counters against the tickets they count, and failures
+ * (read-only, missing dir, a damaged file: every read reports it, none is
+ * taken for "nothing there").  What any backend must do is in the
+ * conformance suite, tests/store/conformance.c. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,32 +179,6 @@ static void events_append_only(void **state)
     assert_non_null(strstr(err, "newer"));
 }
 
-static void settings_and_tx(void **state)
-{
-    (void)state;
-    struct qh_store *s = tu_store_new("store");
-    char v[32];
-    assert_int_equal(qh_store_setting_get(s, "nope", v, sizeof v), 0);
-    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
-    assert_int_equal(qh_store_in_tx(s), 1);
-    assert_int_equal(qh_store_begin(s, err, sizeof err), QH_E_STATE);
-    assert_int_equal(qh_store_setting_set(s, "k", "v1", err, sizeof err), 0);
-    qh_store_rollback(s);
-    assert_int_equal(qh_store_in_tx(s), 0);
-    assert_int_equal(qh_store_setting_get(s, "k", v, sizeof v), 0);
-    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
-    assert_int_equal(qh_store_setting_set(s, "k", "v2", err, sizeof err), 0);
-    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
-    assert_int_equal(qh_store_setting_get(s, "k", v, sizeof v), 1);
-    assert_string_equal(v, "v2");
-    assert_int_equal(qh_store_commit(s, err, sizeof err), QH_E_STATE);
-    qh_store_rollback(s);   /* harmless outside a transaction */
-    int64_t dv;
-    assert_int_equal(qh_store_data_version(s, &dv, err, sizeof err), 0);
-    qh_store_close(s);
-    qh_store_close(NULL);
-}
-
 static void backup(void **state)
 {
     (void)state;
@@ -246,39 +221,6 @@ static void checkpoint(void **state)
     assert_int_equal(st.st_ino, ino);
     struct qh_ticket_row t;
     assert_int_equal(qh_ticket_get(s, "A050", &t, err, sizeof err), 0);
-    qh_store_close(s);
-}
-
-static int hb_collect(const struct qh_heartbeat *hb, void *ud)
-{
-    struct qh_heartbeat *out = ud;
-    out[out[0].at ? 1 : 0] = *hb;
-    return 0;
-}
-
-static void heartbeats(void **state)
-{
-    (void)state;
-    struct qh_store *s = tu_store_new("store");
-    struct qh_heartbeat hb = {"display:hall", "display", 1000, "OK"};
-    assert_int_equal(qh_store_heartbeat(s, &hb, err, sizeof err), 0);
-    hb.at = 2000;
-    snprintf(hb.info, sizeof hb.info, "连接中断");
-    assert_int_equal(qh_store_heartbeat(s, &hb, err, sizeof err), 0);   /* in place */
-    struct qh_heartbeat k = {"kiosk:1", "kiosk", 1500, ""};
-    assert_int_equal(qh_store_heartbeat(s, &k, err, sizeof err), 0);
-    struct qh_heartbeat got[2];
-    memset(got, 0, sizeof got);
-    assert_int_equal(qh_store_heartbeat_each(s, hb_collect, got), 2);
-    assert_string_equal(got[0].name, "display:hall");
-    assert_int_equal(got[0].at, 2000);
-    assert_string_equal(got[0].info, "连接中断");
-    assert_string_equal(got[1].name, "kiosk:1");
-    /* Not an event: the log stays for citizens' tickets and staff acts. */
-    struct qh_event_row ev;
-    int64_t last = tu_last_event(s);
-    assert_int_equal(qh_store_events_since(s, last - 1, &ev, 1, err, sizeof err), 1);
-    assert_string_equal(ev.type, "catalog_imported");
     qh_store_close(s);
 }
 
@@ -832,41 +774,6 @@ static void head_follows_lane0(void **state)
     qh_store_close(s);
 }
 
-/* The store inserts a ticket only as it starts (waiting, in the queue
- * that gives its number) and never before the one before it in its
- * queue's day: the counts and the calling order rest on both.  The
- * refusals change nothing. */
-static void insert_refuses(void **state)
-{
-    (void)state;
-    struct qh_store *s = tu_store_new("insref");
-    struct qh_issue_req a = {.service = "XK001"};
-    struct qh_ticket_row t, x;
-    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
-    for (int k = 0; k < 2; k++) {
-        assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
-        memset(&x, 0, sizeof x);
-        snprintf(x.day, sizeof x.day, "%s", t.day);
-        snprintf(x.queue, sizeof x.queue, "A");
-        assert_int_equal(qh_store_seq_next(s, x.day, "A", &x.seq, NULL, err,
-                                           sizeof err), 0);
-        assert_int_equal(x.seq, 2);
-        snprintf(x.number, sizeof x.number, "A002");
-        x.prio = 1;
-        x.issued_at = x.virtual_at = t.issued_at + (k ? -1000 : 1000);
-        x.state = k ? QH_TICKET_WAITING : QH_TICKET_CALLED;
-        assert_int_equal(qh_store_ticket_insert(s, &x, err, sizeof err), QH_E_USAGE);
-        assert_non_null(strstr(err, k ? "issued before the one before it"
-                                       : "no place for it"));
-        qh_store_rollback(s);
-    }
-    assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
-    assert_string_equal(t.number, "A002");
-    char report[1024];
-    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
-    qh_store_close(s);
-}
-
 /* A kiosk keeps the items it issued for; another program moving an item
  * to another queue is seen at the kiosk's next issue, and so is a change
  * made in its own transaction. */
@@ -898,42 +805,6 @@ static void service_cache_follows_catalogue(void **state)
     assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
     assert_string_equal(t.queue, "B");
     qh_store_close(admin);
-    qh_store_close(s);
-}
-
-/* A ticket's events after its issue, in order, without the others' that
- * fall between them; `after` and `max` page through them. */
-static void events_of_ticket(void **state)
-{
-    (void)state;
-    struct qh_store *s = tu_store_new("evoft");
-    struct qh_issue_req a = {.service = "XK001"};
-    struct qh_ticket_row t1, t2, t;
-    struct qh_event_row ev[8];
-    assert_int_equal(qh_ticket_issue(s, &a, &t1, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_ticket_issue(s, &a, &t2, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
-    assert_int_equal(t.id, t1.id);
-    assert_int_equal(qh_ticket_call_next(s, 2, &t, err, sizeof err), 0);
-    assert_int_equal(t.id, t2.id);
-    assert_int_equal(qh_ticket_recall(s, 1, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_ticket_start(s, 2, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_ticket_start(s, 1, NULL, err, sizeof err), 0);
-    int n = qh_store_events_of_ticket(s, t1.id, 0, ev, 8, err, sizeof err);
-    assert_int_equal(n, 3);
-    assert_string_equal(ev[0].type, "called");
-    assert_string_equal(ev[1].type, "recalled");
-    assert_string_equal(ev[2].type, "started");
-    for (int i = 0; i < n; i++)
-        assert_int_equal(ev[i].ticket, t1.id);
-    assert_true(ev[0].id < ev[1].id && ev[1].id < ev[2].id);
-    n = qh_store_events_of_ticket(s, t1.id, ev[0].id, ev, 1, err, sizeof err);
-    assert_int_equal(n, 1);
-    assert_string_equal(ev[0].type, "recalled");
-    n = qh_store_events_of_ticket(s, t2.id, 0, ev, 8, err, sizeof err);
-    assert_int_equal(n, 2);
-    assert_string_equal(ev[0].type, "called");
-    assert_string_equal(ev[1].type, "started");
     qh_store_close(s);
 }
 
@@ -969,35 +840,6 @@ static void check_finds_broken_numbers(void **state)
     assert_non_null(strstr(report, "A002 does not link its issued event"));
     assert_non_null(strstr(report, "A002, waiting in number order: issued before"));
     assert_non_null(strstr(report, "A001, waiting in number order: out of order"));
-    qh_store_close(s);
-}
-
-/* The wait estimate's sample of a queue: codes in calling order (green
- * first), "" for a ticket issued by queue, at most `limit`, and a callback
- * that says stop is obeyed. */
-static void queue_services(void **state)
-{
-    (void)state;
-    struct qh_store *s = tu_store_new("services");
-    char day[11];
-    qh_hall_today(s, day);
-    struct qh_issue_req a = {.service = "XK001"}, q = {.queue = "A"},
-                        g = {.service = "XK002", .green = "elderly"};
-    assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_ticket_issue(s, &q, NULL, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_ticket_issue(s, &g, NULL, NULL, err, sizeof err), 0);
-    struct svc_list l = {0, 0, {{0}}};
-    assert_int_equal(qh_store_queue_services(s, day, "A", 10, svc_collect, &l), 3);
-    assert_string_equal(l.got[0], "XK002");
-    assert_string_equal(l.got[1], "XK001");
-    assert_string_equal(l.got[2], "");
-    memset(&l, 0, sizeof l);
-    assert_int_equal(qh_store_queue_services(s, day, "A", 2, svc_collect, &l), 2);
-    memset(&l, 0, sizeof l);
-    l.stop_at = 1;
-    assert_int_equal(qh_store_queue_services(s, day, "A", 10, svc_collect, &l), 1);
-    memset(&l, 0, sizeof l);
-    assert_int_equal(qh_store_queue_services(s, day, "B", 10, svc_collect, &l), 0);
     qh_store_close(s);
 }
 
@@ -1169,32 +1011,6 @@ static void damaged_under_open_connection(void **state)
     qh_store_close(s);
 }
 
-/* A read transaction: one snapshot for every read in it, whatever another
- * connection commits meanwhile; no write transaction inside it. */
-static void read_transaction(void **state)
-{
-    (void)state;
-    struct qh_store *s = tu_store_new("readtx"), *b;
-    char day[11];
-    assert_int_equal(qh_store_open(&b, qh_store_path(s), 0, err, sizeof err), 0);
-    qh_hall_today(s, day);
-    struct qh_issue_req a = {.queue = "A"};
-    assert_int_equal(qh_ticket_issue(b, &a, NULL, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_store_begin_read(s, err, sizeof err), 0);
-    assert_int_equal(qh_store_begin_read(s, err, sizeof err), QH_E_STATE);
-    assert_int_equal(qh_store_waiting_count(s, day, "A"), 1);
-    assert_int_equal(qh_ticket_issue(b, &a, NULL, NULL, err, sizeof err), 0);
-    assert_int_equal(qh_store_waiting_count(s, day, "A"), 1);
-    assert_int_equal(qh_store_hall_reload(s, err, sizeof err), 0);
-    assert_int_equal(qh_store_waiting_count(s, day, "A"), 1);
-    assert_int_equal(qh_store_begin(s, err, sizeof err), QH_E_STATE);
-    qh_store_end_read(s);
-    qh_store_end_read(s);        /* a no-op outside one */
-    assert_int_equal(qh_store_waiting_count(s, day, "A"), 2);
-    qh_store_close(b);
-    qh_store_close(s);
-}
-
 /* Only a blank database is given a hall unasked: one with history and no
  * hall to read (its queues gone) is refused unless forced. */
 static void init_only_blank(void **state)
@@ -1263,10 +1079,8 @@ int main(void)
         cmocka_unit_test(create_and_reopen),
         cmocka_unit_test(hall_change_seen_by_other_connection),
         cmocka_unit_test(events_append_only),
-        cmocka_unit_test(settings_and_tx),
         cmocka_unit_test(backup),
         cmocka_unit_test(checkpoint),
-        cmocka_unit_test(heartbeats),
         cmocka_unit_test(open_failures),
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
@@ -1274,15 +1088,11 @@ int main(void)
         cmocka_unit_test(hall_settings_round_trip),
         cmocka_unit_test(lane_across_midnight),
         cmocka_unit_test(head_follows_lane0),
-        cmocka_unit_test(insert_refuses),
-        cmocka_unit_test(queue_services),
         cmocka_unit_test(service_cache_follows_catalogue),
-        cmocka_unit_test(events_of_ticket),
         cmocka_unit_test(check_finds_broken_numbers),
         cmocka_unit_test(unreadable_hall_fails_open),
         cmocka_unit_test(damaged_reads_fail),
         cmocka_unit_test(damaged_under_open_connection),
-        cmocka_unit_test(read_transaction),
         cmocka_unit_test(init_only_blank),
         cmocka_unit_test(existing_only),
     };
