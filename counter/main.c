@@ -290,8 +290,6 @@ static void print_notice(struct app *a)
     struct qh_counter_model *m = a->m;
     char number[QH_NUMBER_LEN], err[QH_ERRLEN] = "", used[128] = "", e2[QH_ERRLEN];
     struct qh_slip *slip = NULL;
-    struct qh_buf doc;
-    const char *format = NULL;
     int job = 0, rc;
     snprintf(number, sizeof number, "%s", m->print_req);
     if (!a->c.s) {
@@ -299,20 +297,14 @@ static void print_notice(struct app *a)
         return;
     }
     const struct qh_printer_conf *pc = &qh_hall_config(a->c.s)->printer;
-    qh_buf_init(&doc);
     if (!(slip = malloc(sizeof *slip)))
         rc = qh_err(err, sizeof err, QH_E_NOMEM, "out of memory");
     else
         rc = qh_slip_load_supplement(a->c.s, number, slip, err, sizeof err);
     if (rc < 0)         /* nothing was sent: nothing to record */
         goto out;
-    if ((!a->slips && (rc = qh_slip_renderer_new(&a->slips, err, sizeof err)) < 0) ||
-        (rc = qh_slip_document(a->slips, slip, pc, &doc, &format, err, sizeof err)) < 0)
-        goto out;
-    char title[64];
-    snprintf(title, sizeof title, "qhall %s %s supplement", slip->ticket.day, number);
-    rc = qh_print_submit(pc->name, title, format, doc.p, doc.len, m->lang, &job, used,
-                         sizeof used, err, sizeof err);
+    rc = qh_print_supplement(a->c.s, &a->slips, slip, NULL, &job, used, sizeof used, err,
+                             sizeof err);
     if (rc == 0)
         rc = qh_print_wait(used, job, PRINT_WAIT_MS, m->lang, err, sizeof err);
     if (qh_ticket_print_event_kind(a->c.s, number, rc < 0 ? "print_failed" : "printed",
@@ -322,7 +314,6 @@ static void print_notice(struct app *a)
 out:
     if (rc < 0)
         logf_("补件告知单 %s: %s", number, err);
-    qh_buf_fini(&doc);
     free(slip);
     qh_counter_model_printed(m, rc, used[0] ? used : pc->name, err);
 }

@@ -24,6 +24,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "qh/announce.h"
 #include "qh/auth.h"
 #include "qh/buf.h"
 #include "qh/clock.h"
@@ -145,14 +146,6 @@ static void ticket_members(struct ctx *c, struct qh_buf *b,
     qh_json_bool(b, "rated", t->rated);
 }
 
-/* "请A001号到3号窗口办理" as the hall's speakers say it: digit by digit. */
-static void announcement(const struct qh_ticket_row *t, char *out, size_t n)
-{
-    char spelled[64];
-    qh_text_spell_number(t->number, spelled, sizeof spelled);
-    snprintf(out, n, "请%s号到%d号窗口办理", spelled, t->window);
-}
-
 /* The result of a ticket operation: the ticket object with --json, else
  * one human line (`line`, already formatted). */
 static int report_ticket(struct ctx *c, const struct qh_ticket_row *t,
@@ -160,7 +153,7 @@ static int report_ticket(struct ctx *c, const struct qh_ticket_row *t,
 {
     char ann[160];
     if (announce)
-        announcement(t, ann, sizeof ann);
+        qh_announce_text(t->number, t->window, ann, sizeof ann);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);

@@ -97,29 +97,6 @@ out:
     return 0;
 }
 
-/* Render the 补件告知单 for the hall's printer and submit it. */
-static int print_supplement(struct ctx *c, const struct qh_slip *slip, const char *printer,
-                            int *job, char *used, size_t usedlen, char *err, size_t errlen)
-{
-    const struct qh_printer_conf *pc = &qh_hall_config(c->s)->printer;
-    struct qh_slip_renderer *r = NULL;
-    struct qh_buf doc;
-    const char *format = NULL;
-    char title[64];
-    qh_buf_init(&doc);
-    int rc = qh_slip_renderer_new(&r, err, errlen);
-    if (rc == 0)
-        rc = qh_slip_document(r, slip, pc, &doc, &format, err, errlen);
-    qh_slip_renderer_free(r);
-    snprintf(title, sizeof title, "qhall %s %s supplement", slip->ticket.day,
-             slip->ticket.number);
-    if (rc == 0)
-        rc = qh_print_submit(printer && *printer ? printer : pc->name, title, format, doc.p,
-                             doc.len, c->lang, job, used, usedlen, err, errlen);
-    qh_buf_fini(&doc);
-    return rc;
-}
-
 static int cmd_reprint(struct ctx *c)
 {
     const char *printer = cli_opt(c, "printer");
@@ -138,7 +115,9 @@ static int cmd_reprint(struct ctx *c)
         return cli_fail(rc, err);
     if (supp) {
         t = slip.ticket;
-        rc = print_supplement(c, &slip, printer, &job, used, sizeof used, err, sizeof err);
+        rc = qh_print_supplement(c->s, &r, &slip, printer, &job, used, sizeof used, err,
+                                 sizeof err);
+        qh_slip_renderer_free(r);
     } else {
         rc = qh_print_ticket(c->s, &r, t.number, printer, &job, used, sizeof used, err,
                              sizeof err);

@@ -293,6 +293,29 @@ int qh_print_ticket(struct qh_store *s, struct qh_slip_renderer **renderer,
     return rc;
 }
 
+int qh_print_supplement(struct qh_store *s, struct qh_slip_renderer **renderer,
+                        const struct qh_slip *slip, const char *printer, int *job,
+                        char *used, size_t usedlen, char *err, size_t errlen)
+{
+    const struct qh_printer_conf *pc = &qh_hall_config(s)->printer;
+    struct qh_buf doc;
+    const char *format = NULL;
+    char title[64];
+    *job = 0;
+    int rc = 0;
+    qh_buf_init(&doc);
+    if ((!*renderer && (rc = qh_slip_renderer_new(renderer, err, errlen)) < 0) ||
+        (rc = qh_slip_document(*renderer, slip, pc, &doc, &format, err, errlen)) < 0)
+        goto out;
+    snprintf(title, sizeof title, "qhall %s %s supplement", slip->ticket.day,
+             slip->ticket.number);
+    rc = qh_print_submit(printer && *printer ? printer : pc->name, title, format, doc.p,
+                         doc.len, qh_hall_lang(s), job, used, usedlen, err, errlen);
+out:
+    qh_buf_fini(&doc);
+    return rc;
+}
+
 int qh_print_wait(const char *printer, int job, int timeout_ms, enum qh_lang lang,
                   char *err, size_t errlen)
 {

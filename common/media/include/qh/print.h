@@ -67,6 +67,12 @@ int qh_print_ticket(struct qh_store *s, struct qh_slip_renderer **renderer,
                     const char *number, const char *printer, int *job,
                     char *used, size_t usedlen, char *err, size_t errlen);
 
+/* The same for a 补件告知单 already loaded (qh_slip_load_supplement):
+ * rendered as the hall's printer wants it and submitted, no event. */
+int qh_print_supplement(struct qh_store *s, struct qh_slip_renderer **renderer,
+                        const struct qh_slip *slip, const char *printer, int *job,
+                        char *used, size_t usedlen, char *err, size_t errlen);
+
 /* Wait up to timeout_ms for a job to finish: 0 done, 1 still pending
  * (the printer is slow, not broken), QH_E_IO when it failed (and was
  * cancelled). */
