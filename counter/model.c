@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "qh/clock.h"
+#include "qh/order.h"
 #include "qh/text.h"
 
 #define T(zh, en) QH_TR(m->lang, zh, en)
@@ -198,38 +199,6 @@ static void split_materials(struct qh_counter_model *m)
     }
 }
 
-struct collect {
-    struct qh_counter_model *m;
-    const struct qh_window_conf *wc;
-    struct qh_ticket_row *v;
-    int n, cap;
-};
-
-static int collect_one(const struct qh_ticket_row *t, void *ud)
-{
-    struct collect *c = ud;
-    if (c->n == c->cap) {
-        int cap = c->cap ? c->cap * 2 : 64;
-        struct qh_ticket_row *v = realloc(c->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return 1;
-        c->v = v;
-        c->cap = cap;
-    }
-    c->v[c->n++] = *t;
-    return 0;
-}
-
-static int by_place(const void *a, const void *b)
-{
-    const struct qh_ticket_row *x = a, *y = b;
-    if (x->prio != y->prio)
-        return x->prio - y->prio;
-    if (x->virtual_at != y->virtual_at)
-        return x->virtual_at < y->virtual_at ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static int window_queue(const struct qh_window_conf *wc, const char *q)
 {
     for (int i = 0; i < wc->nqueues; i++)
@@ -329,13 +298,13 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
         m->hop_ticket = 0;
     }
 
-    struct collect c = {m, wc, NULL, 0, 0};
-    if (qh_ticket_each_today(s, -1, collect_one, &c) < 0) {
-        free(c.v);
+    /* Each queue in the order its windows take it (qh/order.h). */
+    struct qh_ticket_row *v = NULL;
+    int n = qh_ticket_list_today(s, -1, &v);
+    if (n < 0)
         return result(m, QH_E_DB, T("读取今日的号失败", "cannot read today's tickets"));
-    }
-    if (c.n > 1)
-        qsort(c.v, (size_t)c.n, sizeof *c.v, by_place);
+    if (n > 1)
+        qsort(v, (size_t)n, sizeof *v, qh_order_cmp_place);
     m->nqueues = wc->nqueues;
     m->nheld = m->nnoshow = 0;
     for (int i = 0; i < wc->nqueues; i++) {
@@ -346,8 +315,8 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
         snprintf(q->name, sizeof q->name, "%s",
                  !qc ? "" : m->lang == QH_LANG_EN && qc->name_en[0] ? qc->name_en : qc->name);
     }
-    for (int i = 0; i < c.n; i++) {
-        const struct qh_ticket_row *x = &c.v[i];
+    for (int i = 0; i < n; i++) {
+        const struct qh_ticket_row *x = &v[i];
         int qi = window_queue(wc, x->queue);
         if (x->state == QH_TICKET_HELD && x->window == m->o.window)
             m->nheld++;
@@ -363,8 +332,8 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
             snprintf(q->next[q->nnext++], QH_NUMBER_LEN, "%s", x->number);
     }
     if (m->panel == QH_CP_WAITLIST || m->panel == QH_CP_NOSHOWS || m->panel == QH_CP_HELD)
-        rebuild_list(m, c.v, c.n, wc);
-    free(c.v);
+        rebuild_list(m, v, n, wc);
+    free(v);
     changed(m);
     return 0;
 }

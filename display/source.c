@@ -18,26 +18,6 @@
 
 /* ---- snapshot ---- */
 
-struct collect {
-    struct qh_ticket_row *rows;
-    int n, cap;
-};
-
-static int collect_one(const struct qh_ticket_row *t, void *ud)
-{
-    struct collect *c = ud;
-    if (c->n == c->cap) {
-        int cap = c->cap ? c->cap * 2 : 256;
-        struct qh_ticket_row *r = realloc(c->rows, (size_t)cap * sizeof *r);
-        if (!r)
-            return 1;
-        c->rows = r;
-        c->cap = cap;
-    }
-    c->rows[c->n++] = *t;
-    return 0;
-}
-
 /* One of the day's last calls (qh_calls_each: newest first). */
 static int recent_one(const struct qh_ticket_row *t, int64_t event, void *ud)
 {
@@ -58,7 +38,7 @@ static int recent_one(const struct qh_ticket_row *t, int64_t event, void *ud)
 static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
                          char *err, size_t errlen)
 {
-    struct collect c = {NULL, 0, 0};
+    struct qh_ticket_row *rows = NULL;
     int rc;
 
     if ((rc = qh_hall_reload(s, err, errlen)) < 0)
@@ -103,22 +83,18 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     /* Next numbers: the waiting set read once, and for each window the
      * numbers it would call in turn, by core's rule (qh/order.h), the one
      * its next call applies. */
-    rc = qh_ticket_each_today(s, QH_TICKET_WAITING, collect_one, &c);
-    if (rc >= 0 && c.n < rc)        /* collect_one stopped: out of memory */
-        rc = QH_E_NOMEM;
-    if (rc < 0) {
-        free(c.rows);
+    int n = rc = qh_ticket_list_today(s, QH_TICKET_WAITING, &rows);
+    if (rc < 0)
         return qh_err(err, errlen, rc, "tickets: %s", qh_strerror(rc));
-    }
     int64_t now = qh_clock_now();
     for (int i = 0; i < snap->nwindows; i++) {
         struct qh_dm_window *w = &snap->windows[i];
         int idx[QH_DM_NEXT];
-        w->nnext = qh_order_next(&snap->hall.windows[i], c.rows, c.n, now, idx, QH_DM_NEXT);
+        w->nnext = qh_order_next(&snap->hall.windows[i], rows, n, now, idx, QH_DM_NEXT);
         for (int k = 0; k < w->nnext; k++)
-            snprintf(w->next[k], sizeof w->next[0], "%s", c.rows[idx[k]].number);
+            snprintf(w->next[k], sizeof w->next[0], "%s", rows[idx[k]].number);
     }
-    free(c.rows);
+    free(rows);
     /* Calls in the order they were made (event ids): every window calls
      * at 08:30, and the later call is the one now calling. */
     rc = qh_calls_each(s, QH_DM_RECENT, recent_one, snap);

@@ -1,6 +1,7 @@
 /* hall.c: the service API's connection and reads (qh/hall.h).  Most of
  * it hands a call to the store unchanged: the point is the boundary, so
  * that programs depend on this header and a backend can change behind it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "qh/clock.h"
@@ -190,6 +191,40 @@ int qh_ticket_each_today(struct qh_store *s, int state,
     char day[11];
     qh_hall_today(s, day);
     return qh_store_ticket_each(s, day, state, fn, ud);
+}
+
+struct list {
+    struct qh_ticket_row *rows;
+    int n, cap;
+};
+
+static int list_one(const struct qh_ticket_row *t, void *ud)
+{
+    struct list *l = ud;
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 64;
+        struct qh_ticket_row *r = realloc(l->rows, (size_t)cap * sizeof *r);
+        if (!r)
+            return 1;
+        l->rows = r;
+        l->cap = cap;
+    }
+    l->rows[l->n++] = *t;
+    return 0;
+}
+
+int qh_ticket_list_today(struct qh_store *s, int state, struct qh_ticket_row **rows)
+{
+    struct list l = {NULL, 0, 0};
+    int rc = qh_ticket_each_today(s, state, list_one, &l);
+    if (rc >= 0 && l.n < rc)        /* list_one stopped: out of memory */
+        rc = QH_E_NOMEM;
+    if (rc < 0) {
+        free(l.rows);
+        l.rows = NULL;
+    }
+    *rows = l.rows;
+    return rc < 0 ? rc : l.n;
 }
 
 int qh_calls_each(struct qh_store *s, int limit,

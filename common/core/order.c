@@ -21,6 +21,12 @@ static int before_head(const struct qh_ticket_row *x, const struct qh_ticket_row
     return x->id < y->id;
 }
 
+int qh_order_cmp_place(const void *a, const void *b)
+{
+    const struct qh_ticket_row *x = a, *y = b;
+    return before_head(x, y) ? -1 : before_head(y, x);
+}
+
 /* The overflow rule's order: issue time, then id. */
 static int before_issue(const struct qh_ticket_row *x, const struct qh_ticket_row *y)
 {
@@ -87,50 +93,28 @@ int qh_order_next(const struct qh_window_conf *wc, const struct qh_ticket_row *r
     return k;
 }
 
-struct collect {
-    struct qh_ticket_row *rows;
-    int n, cap;
-};
-
-static int collect_one(const struct qh_ticket_row *t, void *ud)
-{
-    struct collect *c = ud;
-    if (c->n == c->cap) {
-        int cap = c->cap ? c->cap * 2 : 256;
-        struct qh_ticket_row *r = realloc(c->rows, (size_t)cap * sizeof *r);
-        if (!r)
-            return 1;
-        c->rows = r;
-        c->cap = cap;
-    }
-    c->rows[c->n++] = *t;
-    return 0;
-}
-
 int qh_window_next(struct qh_store *s, int window, struct qh_ticket_row *out,
                    int max, char *err, size_t errlen)
 {
-    struct collect c = {NULL, 0, 0};
+    struct qh_ticket_row *rows = NULL;
     int *idx = NULL;
     int rc;
 
     const struct qh_window_conf *wc = qh_conf_window(qh_hall_config(s), window);
     if (!wc)
         return qh_err(err, errlen, QH_E_NOTFOUND, "no window %d", window);
-    rc = qh_ticket_each_today(s, QH_TICKET_WAITING, collect_one, &c);
-    if (rc >= 0 && c.n < rc)      /* collect_one stopped: out of memory */
-        rc = QH_E_NOMEM;
+    int n = rc = qh_ticket_list_today(s, QH_TICKET_WAITING, &rows);
     if (rc >= 0 && max > 0 && !(idx = malloc((size_t)max * sizeof *idx)))
         rc = QH_E_NOMEM;
     if (rc < 0) {
         rc = qh_err(err, errlen, rc, "waiting tickets: %s", qh_strerror(rc));
         goto out;
     }
-    rc = qh_order_next(wc, c.rows, c.n, qh_clock_now(), idx, max);
+    rc = qh_order_next(wc, rows, n, qh_clock_now(), idx, max);
     for (int i = 0; i < rc; i++)
-        out[i] = c.rows[idx[i]];
+        out[i] = rows[idx[i]];
 out:
     free(idx);
-    free(c.rows);
+    free(rows);
     return rc;
 }

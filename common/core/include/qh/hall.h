@@ -127,6 +127,9 @@ int qh_queue_waiting(struct qh_store *s, const char *queue);
 int qh_ticket_each_today(struct qh_store *s, int state,
                          int (*fn)(const struct qh_ticket_row *, void *),
                          void *ud);
+/* The same as one array (*rows, the caller frees it; NULL when none):
+ * the count, or < 0 (QH_E_NOMEM, QH_E_DB) with *rows NULL. */
+int qh_ticket_list_today(struct qh_store *s, int state, struct qh_ticket_row **rows);
 /* Today's last `limit` calls, the latest first (the event log's order:
  * of two calls in one second the later comes first); fn gets the ticket
  * and the id of its call's event. */

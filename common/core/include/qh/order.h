@@ -25,6 +25,10 @@ struct qh_store;
 int qh_order_next(const struct qh_window_conf *wc, const struct qh_ticket_row *rows,
                   int n, int64_t now, int *idx, int max);
 
+/* qsort's comparison of tickets by their place inside a queue, the order
+ * a window takes them in: released holds first, virtual time, id. */
+int qh_order_cmp_place(const void *a, const void *b);
+
 /* The same from the store: today's waiting tickets of the hall, the
  * next `max` of window into out.  The count, or QH_E_NOTFOUND (no such
  * window), QH_E_NOMEM, QH_E_DB. */
