@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "qh/buf.h"
-#include "qh/text.h"
+#include "qh/utf8.h"
 
 void qh_buf_init(struct qh_buf *b)
 {
@@ -85,7 +85,7 @@ void qh_json_quote(struct qh_buf *b, const char *s)
     qh_buf_add(b, "\"", 1);
     for (size_t i = 0; i < n;) {
         unsigned cp;
-        int k = qh_text_decode(s + i, n - i, &cp);
+        int k = qh_utf8_decode(s + i, n - i, &cp);
         if (k <= 0) {
             /* JSON is UTF-8: a byte that is not (an old row, a file name)
              * becomes U+FFFD rather than making the whole value invalid. */
@@ -237,7 +237,7 @@ int qh_json_get_str(const char *json, const char *k, char *out, size_t outlen)
             default: piece[0] = *p;
             }
         } else {
-            int len = qh_text_decode(p, strnlen(p, 4), &cp);
+            int len = qh_utf8_decode(p, strnlen(p, 4), &cp);
             if (len > 1) {
                 memcpy(piece, p, (size_t)len);
                 n = (size_t)len;

@@ -24,6 +24,7 @@
 #include "qh/buf.h"
 #include "qh/err.h"
 #include "qh/text.h"
+#include "qh/utf8.h"
 
 /* Opened lazily by get_translit(); never closed (see above). */
 static UTransliterator *translit;
@@ -141,47 +142,6 @@ done:
     return rc;
 }
 
-int qh_text_decode(const char *s, size_t n, unsigned *cp)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned c, lo = 0x80, hi = 0xBF, v;
-    int need;
-
-    if (!n)
-        return -1;
-    c = p[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    /* The second byte's range carries the rules: E0 A0.. and F0 90.. keep
-     * out overlong forms, ED ..9F the UTF-16 surrogates, F4 ..8F values
-     * past U+10FFFF -- how malformed input sneaks past filters. */
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1; v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2; v = c & 0x0F;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3; v = c & 0x07;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;                 /* continuation byte, C0/C1 or F5-FF lead */
-    }
-    for (int k = 1; k <= need; k++) {
-        if ((size_t)k >= n)
-            return -1;
-        unsigned b = p[k];
-        if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (b & 0x3F);
-    }
-    *cp = v;
-    return need + 1;
-}
-
 int qh_text_valid_utf8(const char *s, size_t len)
 {
     size_t i = 0;
@@ -190,7 +150,7 @@ int qh_text_valid_utf8(const char *s, size_t len)
     if (!s)
         return len == 0;
     while (i < len) {
-        int k = qh_text_decode(s + i, len - i, &cp);
+        int k = qh_utf8_decode(s + i, len - i, &cp);
         if (k <= 0)
             return 0;
         i += (size_t)k;
@@ -337,7 +297,7 @@ int qh_text_scan(const char *s, size_t n, size_t *chars, size_t *at,
     unsigned cp = 0;
 
     while (i < n) {
-        int k = qh_text_decode(s + i, n - i, &cp);
+        int k = qh_utf8_decode(s + i, n - i, &cp);
         if (k <= 0) {
             rc = QH_TEXT_BAD_UTF8;
             if (at)
@@ -402,7 +362,7 @@ int qh_text_append(char *dst, size_t dstlen, size_t maxchars, const char *src)
     chars = qh_text_len(dst);
     slen = src ? strlen(src) : 0;
     for (size_t i = 0; i < slen;) {
-        int k = qh_text_decode(src + i, slen - i, &cp);
+        int k = qh_utf8_decode(src + i, slen - i, &cp);
         if (k <= 0) {
             i++;                  /* ill-formed: dropped, like a control */
             continue;
@@ -426,7 +386,7 @@ static void esc_one(struct qh_buf *out, const unsigned char *p, size_t n)
     unsigned cp;
 
     while (i < n) {
-        int k = qh_text_decode((const char *)p + i, n - i, &cp);
+        int k = qh_utf8_decode((const char *)p + i, n - i, &cp);
         if (k <= 0) {
             qh_buf_add(out, "\xEF\xBF\xBD", 3);       /* U+FFFD */
             i++;
@@ -464,7 +424,7 @@ void qh_text_escape(struct qh_text_esc *e, const char *s, size_t n,
     }
     while (e->npend && i < n) {
         e->pend[e->npend++] = p[i++];
-        int k = qh_text_decode((const char *)e->pend, e->npend, &cp);
+        int k = qh_utf8_decode((const char *)e->pend, e->npend, &cp);
         if (k == -1)
             continue;
         if (k > 0) {
@@ -484,7 +444,7 @@ void qh_text_escape(struct qh_text_esc *e, const char *s, size_t n,
     start = i;
     size_t end = n;
     for (size_t back = 1; back <= 3 && back <= n - start; back++) {
-        int k = qh_text_decode((const char *)p + n - back, back, &cp);
+        int k = qh_utf8_decode((const char *)p + n - back, back, &cp);
         if (k == -1) {
             end = n - back;
             break;

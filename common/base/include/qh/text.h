@@ -95,10 +95,6 @@ void qh_text_escape_end(struct qh_text_esc *e, struct qh_buf *out);
  * (the old ones stay). */
 int qh_text_guard_stdio(void);
 
-/* One UTF-8 character at s[0..n): its length (1-4) with *cp, 0 when s[0]
- * cannot start one (ill-formed, overlong, surrogate, past U+10FFFF), -1
- * when n ends inside a character that is good so far. */
-int qh_text_decode(const char *s, size_t n, unsigned *cp);
 
 /* 社会保障卡申领 -> "shbzksl".  ASCII letters and digits are kept
  * (lowercased), other characters dropped.  Returns 0, QH_E_NOMEM, or
