@@ -1,6 +1,6 @@
 /* model.c: the counter terminal's state and transitions, without SDL.
  *
- * Every operation is one libqhall call (ticket.h) on the shared database;
+ * Every operation is one service API call (qh/ticket.h) on the shared database;
  * the library checks states inside its transaction, so two windows racing
  * for one ticket get one success and one clear refusal, and this file only
  * turns results into panels and messages.  The model adds what the

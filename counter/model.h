@@ -4,7 +4,7 @@
  * typed text (qh_counter_model_text) or buttons (qh_counter_model_act): the
  * view maps a click to an action from the frame it drew, main.c maps SDL
  * keys to enum qh_counter_key.  Every window operation goes straight to
- * libqhall (ticket.h) on the store handed in with qh_counter_model_store():
+ * the service API (qh/ticket.h) on the store handed in with qh_counter_model_store():
  * tests drive two models on one real database file, the program one.  A
  * NULL store means the database is unreachable: the last state stays on
  * screen under a notice and every action is refused with a message.

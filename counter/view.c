@@ -1,4 +1,4 @@
-/* view.c: the counter terminal drawn with qhall_ui.
+/* view.c: the counter terminal drawn with qh_ui (common/media).
  *
  * Made for a busy person glancing sideways from the business system: the
  * current number is the largest thing on screen, the materials checklist

@@ -1,5 +1,5 @@
-/* view.h: the counter terminal drawn with qhall_ui.  Reads the model,
- * never changes it; remembers where it drew each button, so a click or
+/* view.h: the counter terminal drawn with qh_ui (common/media).  Reads
+ * the model, never changes it; remembers where it drew each button, so a click or
  * touch at (x, y) maps to the action the model understands.
  *
  * Laid out for 800x480 (a 7" panel beside the business system) and scaled

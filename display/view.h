@@ -1,5 +1,5 @@
-/* view.h: draws the hall display's model with qhall_ui.  Reads the model,
- * never changes it.
+/* view.h: draws the hall display's model with qh_ui (common/media).
+ * Reads the model, never changes it.
  *
  * Layout is computed from the output size on every frame: landscape when
  * wider than tall, portrait otherwise, and a compact layout for window

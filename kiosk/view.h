@@ -1,5 +1,5 @@
-/* view.h: the kiosk drawn with qhall_ui.  Reads the model, never changes
- * it; remembers where it drew each button, so a touch at (x, y) maps to
+/* view.h: the kiosk drawn with qh_ui (common/media).  Reads the model,
+ * never changes it; remembers where it drew each button, so a touch at (x, y) maps to
  * the (button, argument) the model understands.
  *
  * Sizes are for 1080 pixels across the short side (portrait 1080x1920 or

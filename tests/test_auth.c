@@ -1,4 +1,4 @@
-/* test_auth.c: common/auth.c -- PIN rules and argon2id hashing. */
+/* test_auth.c: common/base/auth.c -- PIN rules and argon2id hashing. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* test_conf.c: common/conf.c -- the default hall, the INI reader (good
+/* test_conf.c: common/conf/conf.c -- the default hall, the INI reader (good
  * files, every kind of bad line, cross-checks), the writer's round trip,
  * and opening hours. */
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_csv.c: common/csv.c -- the RFC 4180 reader, the catalogue and
+/* test_csv.c: common/conf/csv.c -- the RFC 4180 reader, the catalogue and
  * appointment importers, and qh_file_read. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_stats.c: common/stats.c, stats_report.c and store_stats.c.
+/* test_stats.c: common/core/stats.c, stats_report.c and common/store/store_stats.c.
  *
  * The report is checked against a straightforward recomputation from the
  * raw event log (read with qh_store_events_since, a different code path:

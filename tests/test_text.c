@@ -1,4 +1,4 @@
-/* test_text.c: common/text.c -- pinyin initials through ICU, the UTF-8
+/* test_text.c: common/base/text.c -- pinyin initials through ICU, the UTF-8
  * helpers, announcement spelling ("A001" -> "A零零一"), and the rules for
  * free text: the validator, text fields that stop at their limit, and the
  * escaper for terminals. */

@@ -1,4 +1,4 @@
-/* test_ticket.c: the ticket lifecycle through libqhall on real database
+/* test_ticket.c: the ticket lifecycle through the service API on real database
  * files: numbering, routing, every operation and its refusals, the event
  * each one writes, rollover and failure paths. */
 #include <stdlib.h>

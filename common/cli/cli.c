@@ -1,5 +1,5 @@
-/* cli.c: `qhall`, the admin command line: a client of libqhall, not part
- * of it (as SQLite keeps its shell beside the library).  This file is the
+/* cli.c: `qhall`, the admin command line: a client of the service API,
+ * not part of it (as SQLite keeps its shell beside the library).  This file is the
  * top of the CLI: main(), the argument parser, the dispatch over every
  * table of commands, and the commands of the hall itself (tickets,
  * windows, staff, appointments, events, maintenance).  It calls the other

@@ -1,7 +1,7 @@
 /* cli_report.c: `qhall report`, `qhall followup list|close` and
  * `qhall scorecard` (cli_report.h), and the overdue line of `qhall status`.
  *
- * The figures come from libqhall's statistics (qh/stats.h); this file only
+ * The figures come from core's statistics (qh/stats.h); this file only
  * lays them out: a table (Chinese headers unless --lang en), CSV with a
  * UTF-8 BOM so Excel and WPS open it as UTF-8, JSON with the contract's
  * field names, and through cli_report_chart.c SVG charts and a one-file

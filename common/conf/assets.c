@@ -1,5 +1,5 @@
 /* assets.c: the default hall INI and the sample catalogue, compiled into
- * libqhall so that `qhall` and `make demo` work on a machine where nothing
+ * the conf floor so that `qhall` and `make demo` work on a machine where nothing
  * is installed.  QH_ASSET_DIR comes from the build; each blob gets a
  * trailing NUL so it can be used as a C string. */
 #include "qh/conf.h"

@@ -3,7 +3,7 @@
  *
  * Thermal printers in Chinese halls have no CJK fonts we can rely on, and
  * office printers need a document anyway, so the slip is drawn here with
- * the same fonts and text cache the screens use (qhall_ui on a software
+ * the same fonts and text cache the screens use (qh_ui on a software
  * renderer) and thresholded to 1 bit.  Sizes are for 80 mm paper (576
  * dots, 203 dpi: 8 dots a millimetre) and scale down for 58 mm; the body
  * text stays at 3.5 mm or more because the people reading it are often

@@ -1,4 +1,4 @@
-/* sim.h: a seeded simulator of an L-town day, driven through libqhall.
+/* sim.h: a seeded simulator of an L-town day, driven through the service API.
  *
  * Visitors arrive with a morning peak (and a quieter afternoon), take
  * numbers for items of the 393-item catalogue (or the class C queue),

@@ -3,7 +3,7 @@
  *
  * The slip is drawn once, by us, into a 1-bit bitmap as wide as the
  * thermal head (384 dots for 58 mm paper, 576 for 80 mm, 203 dpi): CJK
- * text rendered with SDL_ttf through qhall_ui, the QR code from
+ * text rendered with SDL_ttf through qh_ui, the QR code from
  * libqrencode.  That bitmap then becomes ESC/POS raster (`GS v 0` + cut)
  * for a raw CUPS queue, so the printer needs no fonts of its own; or a
  * one-page PDF for an office printer; or a PNG to look at.

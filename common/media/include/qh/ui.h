@@ -4,8 +4,8 @@
  * a windowless renderer for headless runs; and the thread that wakes an
  * SDL loop for the change feed (ui_wake.c).
  *
- * Built as its own library (qhall_ui, SDL2 + SDL2_ttf + SDL2_image +
- * fontconfig) so that libqhall and the CLI stay free of SDL.  Views draw
+ * Built as its own library (qh_ui, SDL2 + SDL2_ttf + SDL2_image +
+ * fontconfig) so that core and the CLI stay free of SDL.  Views draw
  * with it; models never see it.
  *
  * Sizes are pixels: `px` is the font's em size in pixels (CJK glyphs are
