@@ -53,7 +53,7 @@ enum {
 #define TICKET_COLS \
     "id, day, number, seq, queue, service, state, green, issued_at," \
     " virtual_at, prio, called_at, started_at, finished_at, win," \
-    " target_window, staff, recalls, outcome, rated, appointment, lane"
+    " target_window, staff, recalls, outcome, rated, appointment"
 #define EVENT_COLS "id, at, type, ticket, number, queue, win, staff, detail"
 /* Ids of the tickets earlier days left open, through the two partial
  * indexes that hold only live tickets and the id range (?4..?5) of the
@@ -213,15 +213,17 @@ static const char *const sql[Q_COUNT] = {
                 " + (SELECT count(*) FROM ticket WHERE id BETWEEN " LANE0_FROM
                 " AND ?4 AND state = 0 AND lane = 0"
                 " AND (prio, virtual_at, id) < (?5, ?6, ?7))",
-    /* For a lane-0 ticket of the queue's own range: the waiting count less
-     * the ticket and those behind it (none for a new one), in one
-     * statement. */
-    [Q_AHEAD_COUNTED] = "SELECT " WAITING_COUNT " - 1 - (SELECT"
+    /* For a ticket stored waiting in lane 0 (so in the queue's own range):
+     * the waiting count less the ticket and those behind it (none for a
+     * new one), in one statement; NULL for any other ticket. */
+    [Q_AHEAD_COUNTED] = "SELECT CASE WHEN (SELECT state = 0 AND lane = 0"
+                        " FROM ticket WHERE id = ?7) THEN " WAITING_COUNT
+                        " - 1 - (SELECT"
                         " count(*) FROM ticket INDEXED BY ticket_waiting"
                         " WHERE day = ?1 AND queue = ?2 AND state = 0"
                         " AND lane = 1 AND (prio, virtual_at, id) > (?5, ?6, ?7))"
                         " - (SELECT count(*) FROM ticket WHERE id > ?7"
-                        " AND id <= ?4 AND state = 0 AND lane = 0)",
+                        " AND id <= ?4 AND state = 0 AND lane = 0) END",
     /* The same for the ticket just inserted, the last of its range (?8
      * its sequence): none of lane 0 behind it, and its queue gave ?8. */
     [Q_AHEAD_NEW] = "SELECT coalesce((SELECT waiting FROM day_seq WHERE day = ?1"
@@ -739,6 +741,7 @@ struct qh_store {
     int64_t next_id, next_after; /* qh_store_seq_next's last answer ... */
     int64_t next_begins;         /* ... and in which transaction */
     int64_t inserted_id, inserted_begins;  /* the last ticket we inserted */
+    int inserted_lane;                      /* ... and its lane */
 };
 
 /* Drop the items qh_store_service_get keeps. */
@@ -1731,7 +1734,6 @@ static void read_ticket(sqlite3_stmt *st, void *out)
     col_text(st, 18, t->outcome, sizeof t->outcome);
     t->rated = sqlite3_column_int(st, 19);
     t->appointment = sqlite3_column_int64(st, 20);
-    t->lane = sqlite3_column_int(st, 21);
 }
 
 static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
@@ -1927,11 +1929,11 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     /* Lane 0 needs the normal order, and a day no rollover has passed
      * (qh_store_expire_before looks for lane 0 on one day only): a kiosk
      * whose clock lags another program's across midnight issues lane 1. */
-    t->lane = !(t->prio == 1 && t->virtual_at == t->issued_at &&
-                !t->target_window &&
-                !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
+    int lane = !(t->prio == 1 && t->virtual_at == t->issued_at &&
+                 !t->target_window &&
+                 !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
     sqlite3_bind_int64(st, 21, id);
-    sqlite3_bind_int(st, 22, t->lane);
+    sqlite3_bind_int(st, 22, lane);
     int rc = exec_stmt(s, st, err, errlen, "ticket");
     if (rc < 0)
         return rc;
@@ -1940,6 +1942,7 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     if (at_end) {
         s->inserted_id = id;
         s->inserted_begins = s->begins;
+        s->inserted_lane = lane;
     }
     return 0;
 }
@@ -2030,10 +2033,12 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
     /* Inside a transaction the queue's counter and the count behind see
      * one snapshot, and a lane-0 ticket (in the normal order, in its own
      * queue) has few or none behind it: most often a new one, which has
-     * nobody.  Outside one, or for the others, count ahead. */
+     * nobody.  Outside one, or for the others, count ahead.  The lane is
+     * the stored row's (the caller's record has none): the one we just
+     * inserted we know, any other Q_AHEAD_COUNTED looks up. */
+    int new = s->in_tx && t->id == s->inserted_id && s->begins == s->inserted_begins;
     if (!sqlite3_get_autocommit(s->db) && t->state == QH_TICKET_WAITING &&
-        t->lane == 0) {
-        int new = t->id == s->inserted_id && s->begins == s->inserted_begins;
+        (!new || s->inserted_lane == 0)) {
         sqlite3_stmt *st = stmt(s, new ? Q_AHEAD_NEW : Q_AHEAD_COUNTED);
         bind_queue_range(s, st, t->day, t->queue);
         sqlite3_bind_int(st, 5, t->prio);
@@ -2111,7 +2116,7 @@ int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         read_ticket(st, &t);
         n++;
-        if (fn(&t, sqlite3_column_int64(st, 22), ud))
+        if (fn(&t, sqlite3_column_int64(st, 21), ud))
             break;
     }
     sqlite3_reset(st);

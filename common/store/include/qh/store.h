@@ -152,7 +152,7 @@ int qh_store_issued_count(struct qh_store *s, const char *day,
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
                                   const char *service);
 int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
-                           char *err, size_t errlen);  /* sets id, lane */
+                           char *err, size_t errlen);  /* sets id */
 int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
                            char *err, size_t errlen);
 int qh_store_ticket_get(struct qh_store *s, int64_t id,
