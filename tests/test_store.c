@@ -198,10 +198,69 @@ static void settings_and_tx(void **state)
     assert_string_equal(v, "v2");
     assert_int_equal(qh_store_commit(s, err, sizeof err), QH_E_STATE);
     qh_store_rollback(s);   /* harmless outside a transaction */
-    int64_t dv;
-    assert_int_equal(qh_store_data_version(s, &dv, err, sizeof err), 0);
     qh_store_close(s);
     qh_store_close(NULL);
+}
+
+/* The events a handle wrote: in its open transaction, and in the last
+ * that committed; a rolled-back one's id is forgotten, and when SQLite
+ * gives it again it names two events, so it is not reported; another
+ * handle's commits are not ours. */
+static void own_events(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store"), *other;
+    struct qh_event_row ev, ev2, ev3;
+    assert_int_equal(qh_store_open(&other, qh_store_path(s), 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_committed_event(other), 0);
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.type, sizeof ev.type, "note");
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_tx_event(s), 0);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    assert_true(ev.id > 0);
+    assert_int_equal(qh_store_tx_event(s), ev.id);
+    /* The hall's init committed the event before it. */
+    assert_int_equal(qh_store_committed_event(s), ev.id - 1);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_tx_event(s), 0);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* Rolled back: the id it was given is not kept. */
+    ev2 = ev;
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev2, err, sizeof err), 0);
+    assert_int_equal(qh_store_tx_event(s), ev2.id);
+    qh_store_rollback(s);
+    assert_int_equal(qh_store_tx_event(s), 0);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* Given again to our next commit: ambiguous, so 0; the one after is
+     * past every id rolled back. */
+    ev3 = ev;
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev3, err, sizeof err), 0);
+    assert_int_equal(ev3.id, ev2.id);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_committed_event(s), 0);
+    ev = ev3;
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_true(ev.id > ev3.id);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* A transaction that writes no event leaves the last one standing. */
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_setting_set(s, "k", "v", err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* Another handle's commit moves the log, not our own. */
+    assert_int_equal(qh_store_begin(other, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(other, &ev2, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(other, err, sizeof err), 0);
+    assert_true(ev2.id > ev.id);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    assert_int_equal(qh_store_committed_event(other), ev2.id);
+    qh_store_close(other);
+    qh_store_close(s);
 }
 
 static void backup(void **state)
@@ -1284,6 +1343,7 @@ int main(void)
         cmocka_unit_test(hall_change_seen_by_other_connection),
         cmocka_unit_test(events_append_only),
         cmocka_unit_test(settings_and_tx),
+        cmocka_unit_test(own_events),
         cmocka_unit_test(backup),
         cmocka_unit_test(checkpoint),
         cmocka_unit_test(heartbeats),

@@ -737,7 +737,11 @@ struct qh_store {
     char day_tx[11];             /* the "day" setting in this transaction */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
-    int64_t begins, commits;     /* our transactions begun and committed */
+    int64_t begins;              /* our write transactions begun */
+    int64_t tx_event;            /* the last event written in this one */
+    int64_t committed_event;     /* ... and in the last that committed */
+    int64_t burnt;               /* the highest event id a transaction of
+                                    ours was given and rolled back */
     int64_t next_id, next_after; /* qh_store_seq_next's last answer ... */
     int64_t next_begins;         /* ... and in which transaction */
     int64_t inserted_id, inserted_begins;  /* the last ticket we inserted */
@@ -1217,6 +1221,7 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
         return rc;
     s->in_tx = 1;
     s->begins++;
+    s->tx_event = 0;
     /* Another program may have re-initialised the hall since we loaded it,
      * or rolled the service day over; inside the lock what we read is
      * what we act on. */
@@ -1268,18 +1273,26 @@ int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
         return rc;
     }
     s->in_tx = 0;
-    s->commits++;
+    /* SQLite gives the ids of rolled-back rows again: an id at or below
+     * one we rolled back may name two events, so it is not reported.
+     * Ids only grow from here, so past it nothing is ambiguous. */
+    if (s->tx_event) {
+        s->committed_event = s->tx_event > s->burnt ? s->tx_event : 0;
+        if (s->tx_event > s->burnt)
+            s->burnt = 0;
+    }
+    s->tx_event = 0;
     return 0;
 }
 
-int64_t qh_store_begin_count(const struct qh_store *s)
+int64_t qh_store_tx_event(const struct qh_store *s)
 {
-    return s->begins;
+    return s->in_tx ? s->tx_event : 0;
 }
 
-int64_t qh_store_commit_count(const struct qh_store *s)
+int64_t qh_store_committed_event(const struct qh_store *s)
 {
-    return s->commits;
+    return s->committed_event;
 }
 
 void qh_store_rollback(struct qh_store *s)
@@ -1287,6 +1300,9 @@ void qh_store_rollback(struct qh_store *s)
     if (!s)
         return;
     s->in_tx = 0;
+    if (s->tx_event > s->burnt)
+        s->burnt = s->tx_event;
+    s->tx_event = 0;
     /* It may hold what the transaction wrote to the catalogue. */
     svc_forget(s);
     if (sqlite3_get_autocommit(s->db))
@@ -2154,6 +2170,8 @@ int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
     bind_text(st, 3, s->actor);
     if ((rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
         return rc;
+    if (s->in_tx && sqlite3_changes(s->db) > 0)
+        s->tx_event = sqlite3_last_insert_rowid(s->db);
     st = stmt(s, Q_EXPIRE_TICKETS);
     if ((rc = bind_expire(s, st, day, err, errlen)) < 0 ||
         (rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
@@ -2182,6 +2200,8 @@ int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
     if (rc < 0)
         return rc;
     ev->id = sqlite3_last_insert_rowid(s->db);
+    if (s->in_tx)
+        s->tx_event = ev->id;
     return 0;
 }
 

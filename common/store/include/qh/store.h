@@ -74,22 +74,12 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen);
 int qh_store_commit(struct qh_store *s, char *err, size_t errlen);
 void qh_store_rollback(struct qh_store *s);
 int qh_store_in_tx(const struct qh_store *s);
-/* Transactions this connection has begun, and committed, since it opened
- * (a begin that failed counts in neither; one rolled back only in the
- * first).  With qh_store_data_version a caller can tell that nothing but
- * its own last transaction wrote since it read something. */
-int64_t qh_store_begin_count(const struct qh_store *s);
-int64_t qh_store_commit_count(const struct qh_store *s);
 /* A read transaction: every read until qh_store_end_read sees one
  * snapshot (fixed by the first of them), whatever other programs commit
  * meanwhile; it never blocks or is blocked by a writer.  No write
  * transaction may begin inside it (QH_E_STATE). */
 int qh_store_begin_read(struct qh_store *s, char *err, size_t errlen);
 void qh_store_end_read(struct qh_store *s);   /* no-op outside one */
-
-/* PRAGMA data_version: changes when another connection commits. */
-int qh_store_data_version(struct qh_store *s, int64_t *out,
-                          char *err, size_t errlen);
 
 /* ---- hall ---- */
 /* 1 if the database has a hall, 0 if not (as loaded: never fails). */
@@ -220,6 +210,19 @@ int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
  * replay the whole log. */
 int qh_store_last_event_id(struct qh_store *s, int64_t *out, char *err,
                            size_t errlen);
+/* The last event this handle wrote (qh_store_event_add, or the expiries of
+ * qh_store_expire_before) in the write transaction now open, 0 if none yet
+ * or none is open; and in its last write transaction that committed, 0 if
+ * none has since the open or if that id may name two events (a backend
+ * may give the id of a rolled-back event again: the SQLite backend does),
+ * so that a non-zero committed id names one event only.  Every change is
+ * committed with its event and ids order the log, so a caller that kept
+ * the id its transaction wrote knows, in a later one, that nothing but
+ * itself has changed anything since: that id is still the last it
+ * committed and the first event after it is the new transaction's own
+ * (the estimate's cache, stats.c). */
+int64_t qh_store_tx_event(const struct qh_store *s);
+int64_t qh_store_committed_event(const struct qh_store *s);
 
 /* ---- windows ---- */
 int qh_store_window_get(struct qh_store *s, int number,
