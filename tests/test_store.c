@@ -15,6 +15,7 @@
 #include "testutil.h"
 #include "qh/text.h"
 #include "qh/auth.h"
+#include "qh/clock.h"
 #include "qh/ticket.h"
 
 static char err[4096];
@@ -200,6 +201,49 @@ static void settings_and_tx(void **state)
     qh_store_rollback(s);   /* harmless outside a transaction */
     qh_store_close(s);
     qh_store_close(NULL);
+}
+
+/* A ticket links its issued event, whatever was written between the
+ * ticket and that event in its transaction; a second issued event for
+ * the same ticket is refused. */
+static void issued_link(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store");
+    struct qh_ticket_row t;
+    struct qh_event_row ev;
+    char report[1024];
+    memset(&t, 0, sizeof t);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    qh_hall_today(s, t.day);
+    snprintf(t.queue, sizeof t.queue, "A");
+    assert_int_equal(qh_store_seq_next(s, t.day, "A", &t.seq, NULL, err, sizeof err), 0);
+    snprintf(t.number, sizeof t.number, "A%03d", t.seq);
+    t.issued_at = t.virtual_at = qh_clock_now();
+    t.prio = 1;
+    assert_int_equal(qh_store_ticket_insert(s, &t, err, sizeof err), 0);
+    memset(&ev, 0, sizeof ev);
+    ev.at = t.issued_at;
+    snprintf(ev.type, sizeof ev.type, "printer_problem");
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    snprintf(ev.type, sizeof ev.type, "issued");
+    ev.ticket = t.id;
+    memcpy(ev.number, t.number, sizeof ev.number);
+    memcpy(ev.queue, t.queue, sizeof ev.queue);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    struct qh_event_row again = ev;
+    assert_int_equal(qh_store_event_add(s, &again, err, sizeof err), QH_E_STATE);
+    qh_store_rollback(s);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_ticket_insert(s, &t, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    snprintf(ev.type, sizeof ev.type, "printer_problem");
+    ev.ticket = 0;
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    if (qh_store_check(s, report, sizeof report, err, sizeof err) != 0)
+        fail_msg("check: %s", report);
+    qh_store_close(s);
 }
 
 /* The events a handle wrote: in its open transaction, and in the last
@@ -1344,6 +1388,7 @@ int main(void)
         cmocka_unit_test(events_append_only),
         cmocka_unit_test(settings_and_tx),
         cmocka_unit_test(own_events),
+        cmocka_unit_test(issued_link),
         cmocka_unit_test(backup),
         cmocka_unit_test(checkpoint),
         cmocka_unit_test(heartbeats),

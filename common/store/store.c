@@ -33,12 +33,12 @@ enum {
     Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
     Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
     Q_RANGE_LAST, Q_SERVICE_ISSUED,
-    Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
+    Q_TICKET_INSERT, Q_TICKET_ISSUED_LINK, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_AHEAD_COUNTED, Q_AHEAD_NEW, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_CALLS_EACH, Q_BLANK,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
-    Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
+    Q_EVENT_INSERT, Q_EVENT_INSERT_ID, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
@@ -159,15 +159,22 @@ static const char *const sql[Q_COUNT] = {
     [Q_RANGE_LAST] = RANGE_LAST("id, issued_at", "?1", "?2"),
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
                          " AND service = ?3",
-    /* A new ticket's issued event is the next event of its transaction,
-     * so the link is written with the ticket (migration 6). */
+    /* A new ticket links the event id reserved for its issued event (?23:
+     * see qh_store_event_add). */
     [Q_TICKET_INSERT] =
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
         " win, target_window, staff, recalls, outcome, rated, appointment,"
         " origin, issued_event, id, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
         " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4,"
-        " (SELECT coalesce(max(id), 0) + 1 FROM event), ?21, ?22)",
+        " ?23, ?21, ?22)",
+    /* A ticket links its issued event (migration 4), which event_ticket
+     * then leaves out: ?2 becomes the link of ticket ?1 unless it already
+     * leads to its issued event (one a ticket, the first). */
+    [Q_TICKET_ISSUED_LINK] = "UPDATE ticket SET issued_event = ?2 WHERE id = ?1"
+                             " AND NOT EXISTS (SELECT 1 FROM event e"
+                             " WHERE e.id = ticket.issued_event"
+                             " AND e.ticket = ticket.id AND e.type = 'issued')",
     /* A ticket that (re-)enters waiting, or waits on with another place,
      * goes to lane 1 (migration 6); the values on the right are the old. */
     [Q_TICKET_UPDATE] =
@@ -262,6 +269,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_EVENT_INSERT] = "INSERT INTO event(at, type, ticket, number, queue,"
                        " win, staff, detail)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_EVENT_INSERT_ID] = "INSERT INTO event(at, type, ticket, number, queue,"
+                          " win, staff, detail, id)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_EVENT_SINCE] = "SELECT " EVENT_COLS " FROM event WHERE id > ?1"
                       " ORDER BY id LIMIT ?2",
     /* event_ticket holds every event of a ticket but its issued one. */
@@ -746,6 +756,11 @@ struct qh_store {
     int64_t next_begins;         /* ... and in which transaction */
     int64_t inserted_id, inserted_begins;  /* the last ticket we inserted */
     int inserted_lane;                      /* ... and its lane */
+    int64_t link_ticket, link_event;       /* a ticket and the event id it
+                                              links, reserved for its issued
+                                              event ... */
+    int64_t link_begins, link_tx_event;    /* ... in this transaction, while
+                                              no event was written since */
 };
 
 /* Drop the items qh_store_service_get keeps. */
@@ -1948,12 +1963,26 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     int lane = !(t->prio == 1 && t->virtual_at == t->issued_at &&
                  !t->target_window &&
                  !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
+    /* The id its issued event will have: the log's next, which the write
+     * lock keeps free until qh_store_event_add takes it (no event may come
+     * between, or that event relinks the ticket). */
+    int64_t last_event;
+    int rc = scalar(s, stmt(s, Q_EVENT_LAST), 0, &last_event, err, errlen, "ticket");
+    if (rc < 0) {
+        sqlite3_clear_bindings(st);
+        return rc;
+    }
     sqlite3_bind_int64(st, 21, id);
     sqlite3_bind_int(st, 22, lane);
-    int rc = exec_stmt(s, st, err, errlen, "ticket");
+    sqlite3_bind_int64(st, 23, last_event + 1);
+    rc = exec_stmt(s, st, err, errlen, "ticket");
     if (rc < 0)
         return rc;
     t->id = id;
+    s->link_ticket = id;
+    s->link_event = last_event + 1;
+    s->link_begins = s->begins;
+    s->link_tx_event = s->tx_event;
     /* The range's last (the lock keeps it so): see qh_store_ahead. */
     if (at_end) {
         s->inserted_id = id;
@@ -2184,7 +2213,14 @@ int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
 int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
                        char *err, size_t errlen)
 {
-    sqlite3_stmt *st = stmt(s, Q_EVENT_INSERT);
+    /* A ticket's issued event: the id reserved for it when the ticket was
+     * inserted, if nothing was written to the log since (the write lock
+     * keeps others out), so the link the ticket holds is this event's.
+     * Any other issued event links its ticket afterwards. */
+    int issued = ev->ticket && !strcmp(ev->type, "issued");
+    int reserved = issued && s->in_tx && ev->ticket == s->link_ticket &&
+                   s->begins == s->link_begins && s->tx_event == s->link_tx_event;
+    sqlite3_stmt *st = stmt(s, reserved ? Q_EVENT_INSERT_ID : Q_EVENT_INSERT);
     sqlite3_bind_int64(st, 1, ev->at);
     bind_text(st, 2, ev->type);
     if (ev->ticket)
@@ -2196,12 +2232,28 @@ int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
     sqlite3_bind_int(st, 6, ev->window);
     bind_text(st, 7, ev->staff);
     bind_text(st, 8, ev->detail[0] ? ev->detail : "{}");
+    if (reserved)
+        sqlite3_bind_int64(st, 9, s->link_event);
+    s->link_ticket = 0;
     int rc = exec_stmt(s, st, err, errlen, "event");
     if (rc < 0)
         return rc;
     ev->id = sqlite3_last_insert_rowid(s->db);
     if (s->in_tx)
         s->tx_event = ev->id;
+    /* Otherwise the ticket links it now, unless it already leads to its
+     * own issued event: a second one for a ticket is refused. */
+    if (issued && !reserved) {
+        st = stmt(s, Q_TICKET_ISSUED_LINK);
+        sqlite3_bind_int64(st, 1, ev->ticket);
+        sqlite3_bind_int64(st, 2, ev->id);
+        if ((rc = exec_stmt(s, st, err, errlen, "event")) < 0)
+            return rc;
+        if (sqlite3_changes(s->db) != 1)
+            return qh_err(err, errlen, QH_E_STATE,
+                          "ticket %lld: no such ticket, or it has its issued event",
+                          (long long)ev->ticket);
+    }
     return 0;
 }
 
