@@ -273,9 +273,17 @@ static int today_sample(const char *service, const char *queue, int64_t started,
     return 0;
 }
 
-static int finished_sample(const char *queue, int64_t handled_s, void *ud)
+/* A finish logged since today's pace was read (ticket.c writes its
+ * detail).  A 办不成 case sent on (to_queue) was handled in a queue the
+ * event does not name: it gives no sample. */
+static int finished_sample(const struct qh_event_row *e, void *ud)
 {
-    pace_add(ud, queue, sample_s(0, handled_s * 1000));
+    char to[QH_CODE_LEN];
+    int64_t handled_s = 0;
+    if (qh_json_get_str(e->detail, "to_queue", to, sizeof to))
+        return 0;
+    qh_json_get_int(e->detail, "handled_s", &handled_s);
+    pace_add(ud, e->queue, sample_s(0, handled_s * 1000));
     return 0;
 }
 
@@ -552,7 +560,8 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         double pace[QH_MAX_QUEUES];
         memcpy(pace, c->today.pace, sizeof pace);
         c->today.h = h;
-        qh_store_stats_finished_since(s, &c->today_event, finished_sample, &c->today);
+        qh_store_stats_events_since(s, "finished", &c->today_event, finished_sample,
+                                    &c->today);
         c->today_at = now;
         /* Most refreshes find no finish: the heads' sums still hold. */
         if (memcmp(pace, c->today.pace, sizeof pace))

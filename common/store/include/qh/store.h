@@ -301,13 +301,15 @@ int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
                            int (*fn)(const char *service, const char *queue,
                                      int64_t started, int64_t finished, void *),
                            void *ud);
-/* Finishes logged after event *after, up to the log's end (where *after
- * is left): queue and seconds handled, in log order, every one (fn's
- * return is not a stop). */
-int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
-                                  int (*fn)(const char *queue, int64_t handled_s,
-                                            void *),
-                                  void *ud);
+/* Events of `type` logged after event *after, up to the log's end as it
+ * is now (where *after is left, whether any was of that type or not), in
+ * log order, every one (fn's return is not a stop).  The count, or < 0
+ * with *after as it was.  The details are handed over as written: what
+ * they say is the caller's to read. */
+int qh_store_stats_events_since(struct qh_store *s, const char *type,
+                                int64_t *after,
+                                int (*fn)(const struct qh_event_row *, void *),
+                                void *ud);
 /* The same, summed per (service, queue): count and seconds (cases capped
  * at two hours). */
 int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
