@@ -282,10 +282,12 @@ int qh_store_heartbeat_each(struct qh_store *s,
                             void *ud);
 
 /* ---- what the statistics read (statements prepared on first use) ---- */
-/* Events of the tickets of days from..to, grouped by ticket (tickets in
- * id order: by day, then queue, then number; each one's events in id
- * order); fn gets the ticket's day too.  Returns the number of events or
- * < 0. */
+/* Events of the tickets of days from..to, grouped by ticket: each
+ * ticket's events together, in id order, its issued event first; the
+ * order of the tickets is the backend's (callers rely on none: the SQLite
+ * backend walks a range of its packed ticket ids, so by day, queue and
+ * number).  fn gets the ticket's day too.  Returns the number of events
+ * or < 0. */
 int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
                                  const char *to,
                                  int (*fn)(const struct qh_event_row *,
