@@ -1,7 +1,14 @@
 /* store.c: every SQL statement of qhall, on one SQLite file.
  *
- * The rest of the library sees plain structs through qh/store.h, so this is
- * the one file a second backend would replace.  Statements are prepared
+ * The SQLite backend of qh/store.h, with store_stats.c, store_file.c and
+ * watch.c: a second backend replaces these files and keeps the guarantees
+ * written in that header.  How this one keeps them: BEGIN IMMEDIATE locks
+ * the whole file, so writers are serialised and read what every earlier
+ * commit wrote; event ids are rowids, max + 1 under that lock, so they
+ * follow the commit order (a rolled-back id is given again, which
+ * qh_store_committed_event allows for).  What the backend does for speed
+ * (packed ticket ids, lanes, waiting counters, the issued-event link) is
+ * its own and never leaves these files.  Statements are prepared
  * once at open and reset after each use.  The schema is versioned with
  * PRAGMA user_version; each migration runs in its own transaction, so two
  * programs opening a new file at the same instant cannot both create it.
