@@ -803,10 +803,13 @@ static void test_ewt_head_reuse(void **state)
     assert_true(info.ahead > 0 && info.ahead < 20);
     issue_checked(kiosk, path, &fast, "after green", &info);
     /* (e) an issue whose transaction rolls back after its estimate (as a
-     * check-in whose booking cannot be written), then a call: one commit
-     * since the estimate, as after an issue alone. */
-    for (int i = 0; i < 2; i++) {
+     * check-in whose booking cannot be written), then a call from this
+     * connection or from another: one commit since the estimate, as after
+     * an issue alone, and the rolled-back issue's event id is given again
+     * to the call (SQLite) or to the issue after it. */
+    for (int i = 0; i < 4; i++) {
         struct qh_ticket_row x;
+        struct qh_event_row ev;
         int ahead, mn, mx;
         tu_clock_advance(6);
         OK(qh_ticket_noshow(kiosk, 1, &t, err, sizeof err));
@@ -822,13 +825,28 @@ static void test_ewt_head_reuse(void **state)
         x.issued_at = x.virtual_at = qh_clock_now();
         x.prio = 1;
         OK(qh_store_ticket_insert(kiosk, &x, err, sizeof err));
+        memset(&ev, 0, sizeof ev);
+        ev.at = x.issued_at;
+        snprintf(ev.type, sizeof ev.type, "issued");
+        ev.ticket = x.id;
+        memcpy(ev.number, x.number, sizeof ev.number);
+        memcpy(ev.queue, x.queue, sizeof ev.queue);
+        OK(qh_store_event_add(kiosk, &ev, err, sizeof err));
         ahead = qh_store_ahead(kiosk, &x);
         assert_true(ahead >= 20);
         qh_stats_ewt(kiosk, &x, ahead, &mn, &mx);
         qh_store_rollback(kiosk);
         tu_clock_advance(6);
-        OK(qh_ticket_call_next(kiosk, 1, &t, err, sizeof err));
-        issue_checked(kiosk, path, &fast, "rolled back, own call", &info);
+        if (i % 2 == 0) {
+            OK(qh_ticket_call_next(kiosk, 1, &t, err, sizeof err));
+            issue_checked(kiosk, path, &fast, "rolled back, own call", &info);
+        } else {
+            OK(qh_ticket_noshow(counter, 2, &t, err, sizeof err));
+            OK(qh_ticket_call_next(counter, 2, &t, err, sizeof err));
+            issue_checked(kiosk, path, &fast, "rolled back, other's call", &info);
+            tu_clock_advance(6);
+            OK(qh_ticket_call_next(kiosk, 1, &t, err, sizeof err));
+        }
     }
     /* (f) a finish elsewhere (a long case) moves today's pace, which the
      * kiosk reads only every 30 s: its next estimate lags (by design, not

@@ -16,6 +16,7 @@
 #include "testutil.h"
 #include "qh/text.h"
 #include "qh/auth.h"
+#include "qh/clock.h"
 #include "qh/ticket.h"
 
 static char err[4096];
@@ -179,6 +180,110 @@ static void events_append_only(void **state)
     assert_non_null(strstr(err, "newer"));
 }
 
+/* A ticket links its issued event, whatever was written between the
+ * ticket and that event in its transaction; a second issued event for
+ * the same ticket is refused. */
+static void issued_link(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store");
+    struct qh_ticket_row t;
+    struct qh_event_row ev;
+    char report[1024];
+    memset(&t, 0, sizeof t);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    qh_hall_today(s, t.day);
+    snprintf(t.queue, sizeof t.queue, "A");
+    assert_int_equal(qh_store_seq_next(s, t.day, "A", &t.seq, NULL, err, sizeof err), 0);
+    snprintf(t.number, sizeof t.number, "A%03d", t.seq);
+    t.issued_at = t.virtual_at = qh_clock_now();
+    t.prio = 1;
+    assert_int_equal(qh_store_ticket_insert(s, &t, err, sizeof err), 0);
+    memset(&ev, 0, sizeof ev);
+    ev.at = t.issued_at;
+    snprintf(ev.type, sizeof ev.type, "printer_problem");
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    snprintf(ev.type, sizeof ev.type, "issued");
+    ev.ticket = t.id;
+    memcpy(ev.number, t.number, sizeof ev.number);
+    memcpy(ev.queue, t.queue, sizeof ev.queue);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    struct qh_event_row again = ev;
+    assert_int_equal(qh_store_event_add(s, &again, err, sizeof err), QH_E_STATE);
+    qh_store_rollback(s);
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_ticket_insert(s, &t, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    snprintf(ev.type, sizeof ev.type, "printer_problem");
+    ev.ticket = 0;
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    if (qh_store_check(s, report, sizeof report, err, sizeof err) != 0)
+        fail_msg("check: %s", report);
+    qh_store_close(s);
+}
+
+/* The events a handle wrote: in its open transaction, and in the last
+ * that committed; a rolled-back one's id is forgotten, and when SQLite
+ * gives it again it names two events, so it is not reported; another
+ * handle's commits are not ours. */
+static void own_events(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("store"), *other;
+    struct qh_event_row ev, ev2, ev3;
+    assert_int_equal(qh_store_open(&other, qh_store_path(s), 0, err, sizeof err), 0);
+    assert_int_equal(qh_store_committed_event(other), 0);
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.type, sizeof ev.type, "note");
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_tx_event(s), 0);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    assert_true(ev.id > 0);
+    assert_int_equal(qh_store_tx_event(s), ev.id);
+    /* The hall's init committed the event before it. */
+    assert_int_equal(qh_store_committed_event(s), ev.id - 1);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_tx_event(s), 0);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* Rolled back: the id it was given is not kept. */
+    ev2 = ev;
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev2, err, sizeof err), 0);
+    assert_int_equal(qh_store_tx_event(s), ev2.id);
+    qh_store_rollback(s);
+    assert_int_equal(qh_store_tx_event(s), 0);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* Given again to our next commit: ambiguous, so 0; the one after is
+     * past every id rolled back. */
+    ev3 = ev;
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev3, err, sizeof err), 0);
+    assert_int_equal(ev3.id, ev2.id);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_committed_event(s), 0);
+    ev = ev3;
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(s, &ev, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_true(ev.id > ev3.id);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* A transaction that writes no event leaves the last one standing. */
+    assert_int_equal(qh_store_begin(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_setting_set(s, "k", "v", err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(s, err, sizeof err), 0);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    /* Another handle's commit moves the log, not our own. */
+    assert_int_equal(qh_store_begin(other, err, sizeof err), 0);
+    assert_int_equal(qh_store_event_add(other, &ev2, err, sizeof err), 0);
+    assert_int_equal(qh_store_commit(other, err, sizeof err), 0);
+    assert_true(ev2.id > ev.id);
+    assert_int_equal(qh_store_committed_event(s), ev.id);
+    assert_int_equal(qh_store_committed_event(other), ev2.id);
+    qh_store_close(other);
+    qh_store_close(s);
+}
+
 static void backup(void **state)
 {
     (void)state;
@@ -268,6 +373,18 @@ static int raw_int(sqlite3 *db, const char *sql, const char *a, const char *b)
     return v;
 }
 
+/* The lane a ticket is stored in (migration 6): the backend's own
+ * business, so the record does not carry it; -1 when there is no such
+ * ticket. */
+static int raw_lane(struct qh_store *s, const struct qh_ticket_row *t)
+{
+    sqlite3 *db = raw_open(s);
+    int lane = raw_int(db, "SELECT lane FROM ticket WHERE day = ?1 AND number = ?2",
+                       t->day, t->number);
+    sqlite3_close(db);
+    return lane;
+}
+
 /* The pick-th number (modulo their count) of `day` in `state`; "" when
  * there is none.  The test's own generator picks, not SQLite's random(),
  * so a seed replays the whole run. */
@@ -355,20 +472,28 @@ static void queue_agrees(struct qh_store *s, sqlite3 *db, const char *day,
     sqlite3_finalize(st);
     if (k != n)
         fail_msg("%s: queue %s sample of %d, want %d", when, q, n, k);
-    /* Ahead of each: its place in calling order. */
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, row_number() OVER"
-        " (ORDER BY prio, virtual_at, id) - 1 FROM ticket WHERE day = ?1"
-        " AND queue = ?2 AND state = 0", -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, q, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        assert_int_equal(qh_store_ticket_get(s, sqlite3_column_int64(st, 0), &t), 0);
-        int ahead = qh_store_ahead(s, &t);
-        if (ahead != sqlite3_column_int(st, 1))
-            fail_msg("%s: %s has %d ahead, want %d", when, t.number, ahead,
-                     sqlite3_column_int(st, 1));
+    /* Ahead of each: its place in calling order, counted outside a
+     * transaction and inside one (where a lane-0 ticket is found from the
+     * counter, by the lane the row is stored in). */
+    for (int in_tx = 0; in_tx < 2; in_tx++) {
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, row_number() OVER"
+            " (ORDER BY prio, virtual_at, id) - 1 FROM ticket WHERE day = ?1"
+            " AND queue = ?2 AND state = 0", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, q, -1, SQLITE_TRANSIENT);
+        if (in_tx)
+            assert_int_equal(qh_store_begin_read(s, err, sizeof err), 0);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            assert_int_equal(qh_store_ticket_get(s, sqlite3_column_int64(st, 0), &t), 0);
+            int ahead = qh_store_ahead(s, &t);
+            if (ahead != sqlite3_column_int(st, 1))
+                fail_msg("%s: %s has %d ahead%s, want %d", when, t.number, ahead,
+                         in_tx ? " in a transaction" : "", sqlite3_column_int(st, 1));
+        }
+        if (in_tx)
+            qh_store_end_read(s);
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
 }
 
 static void counters_agree(struct qh_store *s, sqlite3 *db, const char *when)
@@ -610,7 +735,7 @@ static void migrate_from_3(void **state)
     assert_int_equal(qh_ticket_issue(s, &a, &t, &info, err, sizeof err), 0);
     assert_int_equal(info.ahead, 4);
     assert_string_equal(t.number, "A006");
-    assert_int_equal(t.lane, 0);
+    assert_int_equal(raw_lane(s, &t), 0);
     assert_int_equal(qh_ticket_get(s, "B002", &t, err, sizeof err), 0);
     assert_int_equal(t.seq, 2);
     counters_agree(s, db, "issued after migration");
@@ -719,14 +844,14 @@ static void lane_across_midnight(void **state)
     tu_clock("2026-11-26T00:00:02+08:00");
     assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
     assert_string_equal(t.day, "2026-11-26");
-    assert_int_equal(t.lane, 0);
+    assert_int_equal(raw_lane(s, &t), 0);
     tu_clock("2026-11-25T23:59:58+08:00");
     assert_int_equal(qh_ticket_issue(late, &a, &old, NULL, err, sizeof err), 0);
     assert_string_equal(old.day, "2026-11-25");
-    assert_int_equal(old.lane, 1);
+    assert_int_equal(raw_lane(s, &old), 1);
     tu_clock("2026-11-27T08:30:00+08:00");
     assert_int_equal(qh_ticket_issue(s, &a, &t, NULL, err, sizeof err), 0);
-    assert_int_equal(t.lane, 0);
+    assert_int_equal(raw_lane(s, &t), 0);
     assert_string_equal(t.number, "A001");
     assert_int_equal(qh_store_ticket_get(s, old.id, &old), 0);
     assert_int_equal(old.state, QH_TICKET_EXPIRED);
@@ -1079,6 +1204,8 @@ int main(void)
         cmocka_unit_test(create_and_reopen),
         cmocka_unit_test(hall_change_seen_by_other_connection),
         cmocka_unit_test(events_append_only),
+        cmocka_unit_test(own_events),
+        cmocka_unit_test(issued_link),
         cmocka_unit_test(backup),
         cmocka_unit_test(checkpoint),
         cmocka_unit_test(open_failures),

@@ -273,9 +273,17 @@ static int today_sample(const char *service, const char *queue, int64_t started,
     return 0;
 }
 
-static int finished_sample(const char *queue, int64_t handled_s, void *ud)
+/* A finish logged since today's pace was read (ticket.c writes its
+ * detail).  A 办不成 case sent on (to_queue) was handled in a queue the
+ * event does not name: it gives no sample. */
+static int finished_sample(const struct qh_event_row *e, void *ud)
 {
-    pace_add(ud, queue, sample_s(0, handled_s * 1000));
+    char to[QH_CODE_LEN];
+    int64_t handled_s = 0;
+    if (qh_json_get_str(e->detail, "to_queue", to, sizeof to))
+        return 0;
+    qh_json_get_int(e->detail, "handled_s", &handled_s);
+    pace_add(ud, e->queue, sample_s(0, handled_s * 1000));
     return 0;
 }
 
@@ -404,9 +412,7 @@ static double capacity(struct qh_store *s, const struct qh_hall_conf *h,
 struct ewt_heads {
     double sum[QH_MAX_QUEUES];
     int n[QH_MAX_QUEUES];      /* 0: not known */
-    int64_t version;           /* data_version seen by that transaction */
-    int64_t tx;                /* its number (qh_store_begin_count) */
-    int64_t commits;           /* our commits before it ended */
+    int64_t event;             /* the issued event of that transaction */
     int64_t pace_gen;          /* the today.pace the sums were made with */
     int cap_ok[QH_MAX_QUEUES]; /* ewt_cache.cap[q] read in a vouching one */
 };
@@ -450,17 +456,20 @@ static void ewt_today(struct qh_store *s, const struct qh_hall_conf *h,
 /* Reading a queue's head is most of an issue's estimate, and a kiosk
  * issuing ticket after ticket behind a long queue reads the same twenty
  * each time.  The sums are kept, and used only while provably nothing
- * that could move a head has written since they were read:
- * - no other connection has committed: data_version is the same (inside
- *   our transaction it counts every commit before our BEGIN IMMEDIATE,
- *   and none can come after it until we end);
- * - on this connection the one transaction begun since the one that
- *   vouched is this one: a call, a cancel, a print record or anything
- *   else between two issues makes it the second or later.  Counting
- *   commits alone cannot tell: an issue that rolled back (a failed
- *   check-in) and then a call from this connection make one commit, as
- *   an issue alone does.  The one that vouched must also have committed,
- *   so that what it read is what stands;
+ * that could move a head has changed since they were read.  Every change
+ * of a ticket, a window, the hall or the catalogue is committed with its
+ * event, and event ids order the log (store.h), so the log is the
+ * version of all of it:
+ * - the transaction that vouched committed, and no later one of this
+ *   connection wrote anything: its issued event is still the last this
+ *   connection committed (a call, a cancel or a pause between two issues
+ *   is a later one; an issue that rolled back is none, but its id does
+ *   not count either, for the store may give it again);
+ * - no other connection has written since: this transaction's own event,
+ *   the issued event of t, has the next id after that one, so no event
+ *   lies between (inside our write transaction every commit before it is
+ *   visible, and none can come until we end; a backend whose ids have
+ *   gaps only loses the reuse at one);
  * - today's pace, which weighs the items, is the same;
  * - this transaction has moved no waiting ticket of the day but inserted
  *   t, and moves none after (the caller is an issue: see stats.h).  t
@@ -473,24 +482,19 @@ static void ewt_today(struct qh_store *s, const struct qh_hall_conf *h,
 static int heads_vouch(struct qh_store *s, struct ewt_cache *c)
 {
     struct ewt_heads *hd = &c->heads;
-    int64_t version;
+    int64_t own = qh_store_tx_event(s);
     if (!qh_store_in_tx(s))
         return 0;
-    int64_t tx = qh_store_begin_count(s), commits = qh_store_commit_count(s);
-    if (qh_store_data_version(s, &version, NULL, 0) < 0) {
-        memset(hd->n, 0, sizeof hd->n);
-        return 0;
-    }
-    if (version != hd->version || tx != hd->tx + 1 || commits != hd->commits + 1 ||
-        c->pace_gen != hd->pace_gen) {
+    if (!hd->event || hd->event != qh_store_committed_event(s) ||
+        own != hd->event + 1 || c->pace_gen != hd->pace_gen) {
         memset(hd->n, 0, sizeof hd->n);
         memset(hd->cap_ok, 0, sizeof hd->cap_ok);
     }
-    hd->version = version;
-    hd->tx = tx;
-    hd->commits = commits;
+    /* An issue writes its event before the estimate: without one this is
+     * no issue, and nothing it reads may be kept. */
+    hd->event = own;
     hd->pace_gen = c->pace_gen;
-    return 1;
+    return own != 0;
 }
 
 /* The items of the tickets just ahead of t, summed into a: the cached sum
@@ -556,7 +560,8 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         double pace[QH_MAX_QUEUES];
         memcpy(pace, c->today.pace, sizeof pace);
         c->today.h = h;
-        qh_store_stats_finished_since(s, &c->today_event, finished_sample, &c->today);
+        qh_store_stats_events_since(s, "finished", &c->today_event, finished_sample,
+                                    &c->today);
         c->today_at = now;
         /* Most refreshes find no finish: the heads' sums still hold. */
         if (memcmp(pace, c->today.pace, sizeof pace))

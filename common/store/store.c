@@ -1,7 +1,14 @@
 /* store.c: every SQL statement of qhall, on one SQLite file.
  *
- * The rest of the library sees plain structs through qh/store.h, so this is
- * the one file a second backend would replace.  Statements are prepared
+ * The SQLite backend of qh/store.h, with store_stats.c, store_file.c and
+ * watch.c: a second backend replaces these files and keeps the guarantees
+ * written in that header.  How this one keeps them: BEGIN IMMEDIATE locks
+ * the whole file, so writers are serialised and read what every earlier
+ * commit wrote; event ids are rowids, max + 1 under that lock, so they
+ * follow the commit order (a rolled-back id is given again, which
+ * qh_store_committed_event allows for).  What the backend does for speed
+ * (packed ticket ids, lanes, waiting counters, the issued-event link) is
+ * its own and never leaves these files.  Statements are prepared
  * once at open and reset after each use.  The schema is versioned with
  * PRAGMA user_version; each migration runs in its own transaction, so two
  * programs opening a new file at the same instant cannot both create it.
@@ -33,12 +40,12 @@ enum {
     Q_SERVICE_PUT, Q_SERVICE_CLEAR, Q_SERVICE_GET, Q_SERVICE_EACH,
     Q_SERVICE_EACH_QUEUE, Q_SERVICE_COUNT, Q_SERVICE_COUNT_QUEUE,
     Q_RANGE_LAST, Q_SERVICE_ISSUED,
-    Q_TICKET_INSERT, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
+    Q_TICKET_INSERT, Q_TICKET_ISSUED_LINK, Q_TICKET_UPDATE, Q_TICKET_GET, Q_TICKET_BY_NUMBER,
     Q_TICKET_AT_WINDOW, Q_QUEUE_HEAD, Q_QUEUE_HEAD_ISSUE, Q_WAITING_COUNT,
     Q_AHEAD, Q_AHEAD_COUNTED, Q_AHEAD_NEW, Q_QUEUE_SERVICES, Q_TICKET_EACH, Q_TICKET_EACH_STATE,
     Q_CALLS_EACH, Q_BLANK,
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
-    Q_EVENT_INSERT, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
+    Q_EVENT_INSERT, Q_EVENT_INSERT_ID, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
@@ -53,7 +60,7 @@ enum {
 #define TICKET_COLS \
     "id, day, number, seq, queue, service, state, green, issued_at," \
     " virtual_at, prio, called_at, started_at, finished_at, win," \
-    " target_window, staff, recalls, outcome, rated, appointment, lane"
+    " target_window, staff, recalls, outcome, rated, appointment"
 #define EVENT_COLS "id, at, type, ticket, number, queue, win, staff, detail"
 /* Ids of the tickets earlier days left open, through the two partial
  * indexes that hold only live tickets and the id range (?4..?5) of the
@@ -159,15 +166,22 @@ static const char *const sql[Q_COUNT] = {
     [Q_RANGE_LAST] = RANGE_LAST("id, issued_at", "?1", "?2"),
     [Q_SERVICE_ISSUED] = "SELECT count(*) FROM ticket WHERE id BETWEEN ?1 AND ?2"
                          " AND service = ?3",
-    /* A new ticket's issued event is the next event of its transaction,
-     * so the link is written with the ticket (migration 6). */
+    /* A new ticket links the event id reserved for its issued event (?23:
+     * see qh_store_event_add). */
     [Q_TICKET_INSERT] =
         "INSERT INTO ticket(day, number, seq, queue, service, state, green,"
         " issued_at, virtual_at, prio, called_at, started_at, finished_at,"
         " win, target_window, staff, recalls, outcome, rated, appointment,"
         " origin, issued_event, id, lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
         " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?4,"
-        " (SELECT coalesce(max(id), 0) + 1 FROM event), ?21, ?22)",
+        " ?23, ?21, ?22)",
+    /* A ticket links its issued event (migration 4), which event_ticket
+     * then leaves out: ?2 becomes the link of ticket ?1 unless it already
+     * leads to its issued event (one a ticket, the first). */
+    [Q_TICKET_ISSUED_LINK] = "UPDATE ticket SET issued_event = ?2 WHERE id = ?1"
+                             " AND NOT EXISTS (SELECT 1 FROM event e"
+                             " WHERE e.id = ticket.issued_event"
+                             " AND e.ticket = ticket.id AND e.type = 'issued')",
     /* A ticket that (re-)enters waiting, or waits on with another place,
      * goes to lane 1 (migration 6); the values on the right are the old. */
     [Q_TICKET_UPDATE] =
@@ -213,15 +227,17 @@ static const char *const sql[Q_COUNT] = {
                 " + (SELECT count(*) FROM ticket WHERE id BETWEEN " LANE0_FROM
                 " AND ?4 AND state = 0 AND lane = 0"
                 " AND (prio, virtual_at, id) < (?5, ?6, ?7))",
-    /* For a lane-0 ticket of the queue's own range: the waiting count less
-     * the ticket and those behind it (none for a new one), in one
-     * statement. */
-    [Q_AHEAD_COUNTED] = "SELECT " WAITING_COUNT " - 1 - (SELECT"
+    /* For a ticket stored waiting in lane 0 (so in the queue's own range):
+     * the waiting count less the ticket and those behind it (none for a
+     * new one), in one statement; NULL for any other ticket. */
+    [Q_AHEAD_COUNTED] = "SELECT CASE WHEN (SELECT state = 0 AND lane = 0"
+                        " FROM ticket WHERE id = ?7) THEN " WAITING_COUNT
+                        " - 1 - (SELECT"
                         " count(*) FROM ticket INDEXED BY ticket_waiting"
                         " WHERE day = ?1 AND queue = ?2 AND state = 0"
                         " AND lane = 1 AND (prio, virtual_at, id) > (?5, ?6, ?7))"
                         " - (SELECT count(*) FROM ticket WHERE id > ?7"
-                        " AND id <= ?4 AND state = 0 AND lane = 0)",
+                        " AND id <= ?4 AND state = 0 AND lane = 0) END",
     /* The same for the ticket just inserted, the last of its range (?8
      * its sequence): none of lane 0 behind it, and its queue gave ?8. */
     [Q_AHEAD_NEW] = "SELECT coalesce((SELECT waiting FROM day_seq WHERE day = ?1"
@@ -260,6 +276,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_EVENT_INSERT] = "INSERT INTO event(at, type, ticket, number, queue,"
                        " win, staff, detail)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_EVENT_INSERT_ID] = "INSERT INTO event(at, type, ticket, number, queue,"
+                          " win, staff, detail, id)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_EVENT_SINCE] = "SELECT " EVENT_COLS " FROM event WHERE id > ?1"
                       " ORDER BY id LIMIT ?2",
     /* event_ticket holds every event of a ticket but its issued one. */
@@ -735,10 +754,20 @@ struct qh_store {
     char day_tx[11];             /* the "day" setting in this transaction */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
-    int64_t begins, commits;     /* our transactions begun and committed */
+    int64_t begins;              /* our write transactions begun */
+    int64_t tx_event;            /* the last event written in this one */
+    int64_t committed_event;     /* ... and in the last that committed */
+    int64_t burnt;               /* the highest event id a transaction of
+                                    ours was given and rolled back */
     int64_t next_id, next_after; /* qh_store_seq_next's last answer ... */
     int64_t next_begins;         /* ... and in which transaction */
     int64_t inserted_id, inserted_begins;  /* the last ticket we inserted */
+    int inserted_lane;                      /* ... and its lane */
+    int64_t link_ticket, link_event;       /* a ticket and the event id it
+                                              links, reserved for its issued
+                                              event ... */
+    int64_t link_begins, link_tx_event;    /* ... in this transaction, while
+                                              no event was written since */
 };
 
 /* Drop the items qh_store_service_get keeps. */
@@ -1214,6 +1243,7 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
         return rc;
     s->in_tx = 1;
     s->begins++;
+    s->tx_event = 0;
     /* Another program may have re-initialised the hall since we loaded it,
      * or rolled the service day over; inside the lock what we read is
      * what we act on. */
@@ -1265,18 +1295,26 @@ int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
         return rc;
     }
     s->in_tx = 0;
-    s->commits++;
+    /* SQLite gives the ids of rolled-back rows again: an id at or below
+     * one we rolled back may name two events, so it is not reported.
+     * Ids only grow from here, so past it nothing is ambiguous. */
+    if (s->tx_event) {
+        s->committed_event = s->tx_event > s->burnt ? s->tx_event : 0;
+        if (s->tx_event > s->burnt)
+            s->burnt = 0;
+    }
+    s->tx_event = 0;
     return 0;
 }
 
-int64_t qh_store_begin_count(const struct qh_store *s)
+int64_t qh_store_tx_event(const struct qh_store *s)
 {
-    return s->begins;
+    return s->in_tx ? s->tx_event : 0;
 }
 
-int64_t qh_store_commit_count(const struct qh_store *s)
+int64_t qh_store_committed_event(const struct qh_store *s)
 {
-    return s->commits;
+    return s->committed_event;
 }
 
 void qh_store_rollback(struct qh_store *s)
@@ -1284,6 +1322,9 @@ void qh_store_rollback(struct qh_store *s)
     if (!s)
         return;
     s->in_tx = 0;
+    if (s->tx_event > s->burnt)
+        s->burnt = s->tx_event;
+    s->tx_event = 0;
     /* It may hold what the transaction wrote to the catalogue. */
     svc_forget(s);
     if (sqlite3_get_autocommit(s->db))
@@ -1662,7 +1703,6 @@ static void read_ticket(sqlite3_stmt *st, void *out)
     col_text(st, 18, t->outcome, sizeof t->outcome);
     t->rated = sqlite3_column_int(st, 19);
     t->appointment = sqlite3_column_int64(st, 20);
-    t->lane = sqlite3_column_int(st, 21);
 }
 
 static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
@@ -1858,19 +1898,34 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     /* Lane 0 needs the normal order, and a day no rollover has passed
      * (qh_store_expire_before looks for lane 0 on one day only): a kiosk
      * whose clock lags another program's across midnight issues lane 1. */
-    t->lane = !(t->prio == 1 && t->virtual_at == t->issued_at &&
-                !t->target_window &&
-                !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
+    int lane = !(t->prio == 1 && t->virtual_at == t->issued_at &&
+                 !t->target_window &&
+                 !t->appointment && s->in_tx && strcmp(t->day, s->day_tx) >= 0);
+    /* The id its issued event will have: the log's next, which the write
+     * lock keeps free until qh_store_event_add takes it (no event may come
+     * between, or that event relinks the ticket). */
+    int64_t last_event;
+    int rc = scalar(s, stmt(s, Q_EVENT_LAST), 0, &last_event, err, errlen, "ticket");
+    if (rc < 0) {
+        sqlite3_clear_bindings(st);
+        return rc;
+    }
     sqlite3_bind_int64(st, 21, id);
-    sqlite3_bind_int(st, 22, t->lane);
-    int rc = exec_stmt(s, st, err, errlen, "ticket");
+    sqlite3_bind_int(st, 22, lane);
+    sqlite3_bind_int64(st, 23, last_event + 1);
+    rc = exec_stmt(s, st, err, errlen, "ticket");
     if (rc < 0)
         return rc;
     t->id = id;
+    s->link_ticket = id;
+    s->link_event = last_event + 1;
+    s->link_begins = s->begins;
+    s->link_tx_event = s->tx_event;
     /* The range's last (the lock keeps it so): see qh_store_ahead. */
     if (at_end) {
         s->inserted_id = id;
         s->inserted_begins = s->begins;
+        s->inserted_lane = lane;
     }
     return 0;
 }
@@ -1961,10 +2016,12 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
     /* Inside a transaction the queue's counter and the count behind see
      * one snapshot, and a lane-0 ticket (in the normal order, in its own
      * queue) has few or none behind it: most often a new one, which has
-     * nobody.  Outside one, or for the others, count ahead. */
+     * nobody.  Outside one, or for the others, count ahead.  The lane is
+     * the stored row's (the caller's record has none): the one we just
+     * inserted we know, any other Q_AHEAD_COUNTED looks up. */
+    int new = s->in_tx && t->id == s->inserted_id && s->begins == s->inserted_begins;
     if (!sqlite3_get_autocommit(s->db) && t->state == QH_TICKET_WAITING &&
-        t->lane == 0) {
-        int new = t->id == s->inserted_id && s->begins == s->inserted_begins;
+        (!new || s->inserted_lane == 0)) {
         sqlite3_stmt *st = stmt(s, new ? Q_AHEAD_NEW : Q_AHEAD_COUNTED);
         bind_queue_range(s, st, t->day, t->queue);
         sqlite3_bind_int(st, 5, t->prio);
@@ -2042,7 +2099,7 @@ int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         read_ticket(st, &t);
         n++;
-        if (fn(&t, sqlite3_column_int64(st, 22), ud))
+        if (fn(&t, sqlite3_column_int64(st, 21), ud))
             break;
     }
     sqlite3_reset(st);
@@ -2080,6 +2137,8 @@ int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
     bind_text(st, 3, s->actor);
     if ((rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
         return rc;
+    if (s->in_tx && sqlite3_changes(s->db) > 0)
+        s->tx_event = sqlite3_last_insert_rowid(s->db);
     st = stmt(s, Q_EXPIRE_TICKETS);
     if ((rc = bind_expire(s, st, day, err, errlen)) < 0 ||
         (rc = exec_stmt(s, st, err, errlen, "expire")) < 0)
@@ -2092,7 +2151,14 @@ int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
 int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
                        char *err, size_t errlen)
 {
-    sqlite3_stmt *st = stmt(s, Q_EVENT_INSERT);
+    /* A ticket's issued event: the id reserved for it when the ticket was
+     * inserted, if nothing was written to the log since (the write lock
+     * keeps others out), so the link the ticket holds is this event's.
+     * Any other issued event links its ticket afterwards. */
+    int issued = ev->ticket && !strcmp(ev->type, "issued");
+    int reserved = issued && s->in_tx && ev->ticket == s->link_ticket &&
+                   s->begins == s->link_begins && s->tx_event == s->link_tx_event;
+    sqlite3_stmt *st = stmt(s, reserved ? Q_EVENT_INSERT_ID : Q_EVENT_INSERT);
     sqlite3_bind_int64(st, 1, ev->at);
     bind_text(st, 2, ev->type);
     if (ev->ticket)
@@ -2104,10 +2170,28 @@ int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
     sqlite3_bind_int(st, 6, ev->window);
     bind_text(st, 7, ev->staff);
     bind_text(st, 8, ev->detail[0] ? ev->detail : "{}");
+    if (reserved)
+        sqlite3_bind_int64(st, 9, s->link_event);
+    s->link_ticket = 0;
     int rc = exec_stmt(s, st, err, errlen, "event");
     if (rc < 0)
         return rc;
     ev->id = sqlite3_last_insert_rowid(s->db);
+    if (s->in_tx)
+        s->tx_event = ev->id;
+    /* Otherwise the ticket links it now, unless it already leads to its
+     * own issued event: a second one for a ticket is refused. */
+    if (issued && !reserved) {
+        st = stmt(s, Q_TICKET_ISSUED_LINK);
+        sqlite3_bind_int64(st, 1, ev->ticket);
+        sqlite3_bind_int64(st, 2, ev->id);
+        if ((rc = exec_stmt(s, st, err, errlen, "event")) < 0)
+            return rc;
+        if (sqlite3_changes(s->db) != 1)
+            return qh_err(err, errlen, QH_E_STATE,
+                          "ticket %lld: no such ticket, or it has its issued event",
+                          (long long)ev->ticket);
+    }
     return 0;
 }
 

@@ -4,6 +4,9 @@
 #ifndef QH_STORE_INTERNAL_H
 #define QH_STORE_INTERNAL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "qh/err.h"
@@ -13,6 +16,10 @@ struct qh_store;
 struct qh_event_row;
 
 sqlite3 *qh_store_db(struct qh_store *s);
+/* PRAGMA data_version: changes when another connection commits (watch.c
+ * tells a commit it was woken for from one still being written). */
+int qh_store_data_version(struct qh_store *s, int64_t *out,
+                          char *err, size_t errlen);
 /* One row of EVENT_COLS (id, at, type, ticket, number, queue, win, staff,
  * detail) into e. */
 void qh_store_event_read(sqlite3_stmt *st, struct qh_event_row *e);

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "qh/watch.h"
+#include "store_internal.h"
 
 enum {
     FALLBACK_MS = 1000,         /* idle timeout with inotify */

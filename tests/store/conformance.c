@@ -25,6 +25,7 @@
 #include "testutil.h"
 #include "qh/clock.h"
 #include "qh/conf.h"
+#include "qh/buf.h"
 #include "qh/record.h"
 #include "qh/store.h"
 #include "qh/ticket.h"
@@ -482,7 +483,7 @@ static void rollover(void **state)
 
 /* ---- catalogue ---- */
 
-struct codes { int n, stop_at; char got[16][24]; };
+struct codes { int n, stop_at; char got[16][QH_STAFF_LEN]; };
 
 static int code_collect(const struct qh_service *sv, void *ud)
 {
@@ -1262,15 +1263,19 @@ static int sum_collect(const char *service, const char *queue, int n, double sum
     return 0;
 }
 
-static int finished_collect(const char *queue, int64_t handled_s, void *ud)
+/* The events of one type, with their details as written (the caller
+ * reads them: here the handling time the lifecycle put in). */
+static int finished_collect(const struct qh_event_row *e, void *ud)
 {
     struct samples *x = ud;
+    assert_string_equal(e->type, "finished");
     if (x->n < 4) {
-        snprintf(x->queue[x->n], sizeof x->queue[0], "%s", queue);
-        x->a[x->n] = handled_s;
+        snprintf(x->queue[x->n], sizeof x->queue[0], "%s", e->queue);
+        if (qh_json_get_int(e->detail, "handled_s", &x->a[x->n]) != 1)
+            x->a[x->n] = -1;
     }
     x->n++;
-    return 1;       /* not a stop: every finish is handed over */
+    return 1;       /* not a stop: every event of the type is handed over */
 }
 
 /* A morning through the core API (the statistics read the events the
@@ -1334,13 +1339,13 @@ static void stats_reads(void **state)
     assert_true(h.sum[0] > 299.9 && h.sum[0] < 300.1);
     memset(&h, 0, sizeof h);
     int64_t after = 0;
-    assert_true(qh_store_stats_finished_since(s, &after, finished_collect, &h) >= 0);
+    assert_true(qh_store_stats_events_since(s, "finished", &after, finished_collect, &h) >= 0);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.queue[0], "A");
     assert_int_equal(h.a[0], 300);
     assert_int_equal(after, tu_last_event(s));
     memset(&h, 0, sizeof h);
-    assert_true(qh_store_stats_finished_since(s, &after, finished_collect, &h) >= 0);
+    assert_true(qh_store_stats_events_since(s, "finished", &after, finished_collect, &h) >= 0);
     assert_int_equal(h.n, 0);
 
     /* The per-connection cache keeps one value under one key. */

@@ -55,9 +55,6 @@ struct qh_ticket_row {
     char outcome[16];             /* last finish outcome, "" none */
     int rated;                    /* the last finish has been rated */
     int64_t appointment;          /* appointment id, 0 none */
-    int lane;                     /* 0: waits in number order, found by its
-                                     place; 1: by ticket_waiting (the store
-                                     sets it) */
 };
 
 /* An event's detail holds at most one piece of free text (a note at its

@@ -40,9 +40,11 @@
  * Minutes, multiples of 5, wait_min < wait_max.  Never fails: a store
  * error falls back to the hall default.
  * Inside a transaction it must be an issue's: one that has moved no
- * waiting ticket of t's day but inserted t, and moves none after (the
- * connection reuses what it read of the queues' heads from one issue to
- * the next, see stats.c).  Outside one, any waiting ticket. */
+ * waiting ticket of t's day but inserted t, has written t's issued event
+ * as its last, and after it changes nothing the estimate reads (a
+ * check-in's booking link is no such change), for the connection reuses
+ * what it read of the queues' heads from one issue to the next (stats.c).
+ * Outside one, any waiting ticket. */
 void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
                   int *wait_min, int *wait_max);
 

@@ -1,19 +1,42 @@
-/* store.h: the one place qhall keeps its state.
+/* store.h: the one place qhall keeps its state, and what a backend must
+ * guarantee to keep it.
  *
- * Backed by one SQLite file in WAL mode (synchronous=FULL unless
- * QHALL_SYNC=normal), shared by every program of the hall.  Only store.c
- * speaks SQL: everything else uses this interface and plain structs, so
- * another backend can replace it without touching the programs.  All
- * statements are prepared once in qh_store_open.
+ * Plain records (qh/record.h) go in and out; nothing above the store
+ * (core, media, programs) sees how they are kept.  Every program of the
+ * hall opens its own handle on the same store.  A backend implements this
+ * header and passes the store's tests; it guarantees:
  *
- * Writes happen inside qh_store_begin()/qh_store_commit(): BEGIN IMMEDIATE,
- * so two kiosks issuing at the same instant are serialised by SQLite and
- * each state change commits together with its event.
+ * - One transaction per operation, with its event.  The service API
+ *   (core/op.h) runs each operation between qh_store_begin and
+ *   qh_store_commit, and every change of a ticket, a window, the hall or
+ *   the catalogue is committed in the same transaction as the event that
+ *   records it: after a crash at any instant there is either the old
+ *   state and no event, or the new state and its event.
+ * - Write transactions are serialised, however many programs on however
+ *   many machines write: inside one, every read sees every transaction
+ *   committed before it began, and no other write can commit until it
+ *   ends.  So the next number (qh_store_seq_next), the quotas and the
+ *   queue a call picks from are read and written under one lock: numbers
+ *   are gap-free and never given twice, two windows never get the same
+ *   ticket.
+ * - An event id orders all events: a number that grows with every event,
+ *   and an event committed after another has the larger id, so "the
+ *   events after id N" is every change since N (the change feed, the
+ *   estimate's cache, reports).  Ids may have gaps; a transaction that
+ *   rolled back leaves none of its events.
+ * - Every read reports its failure: a count or a lookup that could not be
+ *   read is a negative code, never 0 or "not found", and a damaged store
+ *   is QH_E_CORRUPT, never taken for an empty one.
+ * - The change feed (qh/watch.h) hands over new events in id order and
+ *   loses none.
  *
- * Every read reports its failure: a count or a lookup that could not be
- * read is a negative code, never 0 or "not found".  A damaged file gives
- * QH_E_CORRUPT, and a call with an err buffer gets what PRAGMA
- * integrity_check finds and the advice to restore a backup. */
+ * The SQLite backend (store.c, store_stats.c, store_file.c, watch.c):
+ * one file in WAL mode shared by the programs of one PC, synchronous=FULL
+ * unless QHALL_SYNC=normal; qh_store_begin is BEGIN IMMEDIATE, which
+ * locks the whole file, so writers on the one machine are serialised by
+ * SQLite.  Event ids are rowids, max + 1 under that lock (so a rolled-back
+ * id is given again).  A damaged file's QH_E_CORRUPT message quotes what
+ * PRAGMA integrity_check finds and advises restoring a backup. */
 #ifndef QH_STORE_H
 #define QH_STORE_H
 
@@ -41,16 +64,17 @@ int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
                        char *err, size_t errlen);
 
 /* Open (creating and migrating the schema if needed) and load the hall.
- * A new file has no hall yet: qh_hall_init() (ticket.h) gives it one.  A
+ * A new store has no hall yet: qh_hall_init() (hall.h) gives it one.  A
  * hall that cannot be read fails the open (QH_E_CORRUPT for a damaged
- * file): it is never taken for "no hall yet".  A new file is created 0600
- * (0640 in a setgid directory) whatever the umask; the checks of
- * qh_store_check_perms apply, a refusal being QH_E_IO. */
+ * store): it is never taken for "no hall yet".  The SQLite backend: a new
+ * file is created 0600 (0640 in a setgid directory) whatever the umask;
+ * the checks of qh_store_check_perms apply, a refusal being QH_E_IO. */
 int qh_store_open(struct qh_store **out, const char *path, int flags,
                   char *err, size_t errlen);
 void qh_store_close(struct qh_store *s);          /* NULL is a no-op */
-/* Before opening path: refuses (QH_E_IO, naming the file and the chmod
- * that fixes it) a database, -wal, -shm or -journal that any local user
+/* The SQLite backend's files, before opening path: refuses (QH_E_IO,
+ * naming the file and the chmod that fixes it) a database, -wal, -shm or
+ * -journal that any local user
  * can write, or a directory any user can write without the sticky bit.
  * A file any user can read is made 0600 (0640 in a setgid directory) if
  * we own it.  Returns 0, or 1 when err holds what was changed or should
@@ -67,29 +91,23 @@ enum qh_lang qh_store_lang(const struct qh_store *s);
 void qh_store_set_actor(struct qh_store *s, const char *actor);
 const char *qh_store_actor(const struct qh_store *s);
 
-/* Transactions.  begin is BEGIN IMMEDIATE; a busy database past the busy
- * timeout gives QH_E_BUSY. rollback never fails (and is a no-op outside a
- * transaction). */
+/* Transactions.  begin opens a write transaction and takes the store's
+ * one writer lock (see the top of this file): it waits for another
+ * writer, and gives QH_E_BUSY past the busy timeout (QHALL_BUSY_MS, 10 s).
+ * commit makes everything written since durable with its events, or
+ * fails and rolls back.  rollback never fails (and is a no-op outside a
+ * transaction).  The SQLite backend: BEGIN IMMEDIATE. */
 int qh_store_begin(struct qh_store *s, char *err, size_t errlen);
 int qh_store_commit(struct qh_store *s, char *err, size_t errlen);
 void qh_store_rollback(struct qh_store *s);
 int qh_store_in_tx(const struct qh_store *s);
-/* Transactions this connection has begun, and committed, since it opened
- * (a begin that failed counts in neither; one rolled back only in the
- * first).  With qh_store_data_version a caller can tell that nothing but
- * its own last transaction wrote since it read something. */
-int64_t qh_store_begin_count(const struct qh_store *s);
-int64_t qh_store_commit_count(const struct qh_store *s);
 /* A read transaction: every read until qh_store_end_read sees one
  * snapshot (fixed by the first of them), whatever other programs commit
  * meanwhile; it never blocks or is blocked by a writer.  No write
- * transaction may begin inside it (QH_E_STATE). */
+ * transaction may begin inside it (QH_E_STATE).  The SQLite backend: a
+ * deferred BEGIN on the WAL. */
 int qh_store_begin_read(struct qh_store *s, char *err, size_t errlen);
 void qh_store_end_read(struct qh_store *s);   /* no-op outside one */
-
-/* PRAGMA data_version: changes when another connection commits. */
-int qh_store_data_version(struct qh_store *s, int64_t *out,
-                          char *err, size_t errlen);
 
 /* ---- hall ---- */
 /* 1 if the database has a hall, 0 if not (as loaded: never fails). */
@@ -135,10 +153,16 @@ int qh_store_service_each(struct qh_store *s, const char *queue,
                           void *ud);
 int qh_store_service_count(struct qh_store *s, const char *queue); /* or < 0 */
 
-/* ---- tickets ---- */
-/* Next number of `queue` on `day`: one past the last the queue gave,
- * found at the end of its id range; the caller's write lock keeps it
- * free until the ticket is inserted (no gap and no duplicate).  *after
+/* ---- tickets ----
+ * A ticket's id is the backend's: unique, never reused, and nothing above
+ * the store reads meaning into it beyond order among equals (calling
+ * order breaks ties by id).  The SQLite backend packs day, queue and
+ * number into it (store.c, migration 5) and keeps a waiting ticket in one
+ * of two lanes (migration 6); neither leaves the backend. */
+/* Next number of `queue` on `day`: one past the last the queue gave; the
+ * caller's write transaction keeps it free until the ticket is inserted
+ * (no gap and no duplicate).  The SQLite backend finds it at the end of
+ * the queue's id range.  *after
  * (unless NULL) is the issue time of the last, 0 if none: issue times
  * never go back inside a queue's day, and qh_store_ticket_insert refuses
  * a ticket issued before the one before it. */
@@ -152,7 +176,7 @@ int qh_store_issued_count(struct qh_store *s, const char *day,
 int qh_store_service_issued_count(struct qh_store *s, const char *day,
                                   const char *service);
 int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
-                           char *err, size_t errlen);  /* sets id, lane */
+                           char *err, size_t errlen);  /* sets id */
 int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
                            char *err, size_t errlen);
 int qh_store_ticket_get(struct qh_store *s, int64_t id,
@@ -167,21 +191,21 @@ int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
  * issue time instead (the overflow rule). */
 int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
                         int window, int by_issue, struct qh_ticket_row *out);
-/* Waiting tickets in queue on day: the numbers the queue gave (the end
- * of its id range) and a correction the database keeps, so the cost does
- * not grow with the queue.  The count, or < 0. */
+/* Waiting tickets in queue on day.  The count, or < 0.  The SQLite
+ * backend: the numbers the queue gave (the end of its id range) and a
+ * correction it keeps, so the cost does not grow with the queue. */
 int qh_store_waiting_count(struct qh_store *s, const char *day,
                            const char *queue);
 /* Waiting tickets of the same queue ahead of t, which must be as stored.
- * Inside a transaction this is the counter less those behind t (none for
- * a new ticket in the normal order); outside, a count of the queue.  The
- * count, or < 0. */
+ * The count, or < 0.  The SQLite backend: inside a transaction, for a
+ * ticket in number order, the counter less those behind it (none for a
+ * new one); otherwise a count of the queue. */
 int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t);
 /* The service codes ("" when issued by queue) of the first `limit` tickets
- * waiting in `queue` on `day`, in calling order (an index range: the cost
- * is bounded by limit, not by the queue's length).  With limit at most a
- * ticket's count ahead, read in the same transaction, they are all ahead
- * of it. */
+ * waiting in `queue` on `day`, in calling order; the cost must be bounded
+ * by limit, not by the queue's length (it runs inside every issue).  With
+ * limit at most a ticket's count ahead, read in the same transaction, they
+ * are all ahead of it. */
 int qh_store_queue_services(struct qh_store *s, const char *day,
                             const char *queue, int limit,
                             int (*fn)(const char *, void *), void *ud);
@@ -203,15 +227,23 @@ int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
 int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
                            char *err, size_t errlen);
 
-/* ---- events (append only) ---- */
+/* ---- events (append only) ----
+ * The log is the hall's record: statistics, 考核 and disputes rest on it,
+ * so no program updates or deletes an event.  An event's detail is a
+ * flat JSON object that core writes and reads (qh/buf.h); the store keeps
+ * it as written and never interprets it. */
+/* Append ev (in the caller's transaction) and set ev->id.  A ticket's
+ * `issued` event becomes the one the ticket links (the reports and the
+ * event walks start there); a second one for the same ticket is refused
+ * with QH_E_STATE. */
 int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
-                       char *err, size_t errlen);      /* sets ev->id */
+                       char *err, size_t errlen);
 /* Up to max events with id > after, in id order; returns the count. */
 int qh_store_events_since(struct qh_store *s, int64_t after,
                           struct qh_event_row *out, int max,
                           char *err, size_t errlen);
-/* The same for the events of one ticket after its `issued` (an index
- * range: the cost is that ticket's events, not the day's). */
+/* The same for the events of one ticket after its `issued` (the cost must
+ * be that ticket's events, not the day's). */
 int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
                               struct qh_event_row *out, int max,
                               char *err, size_t errlen);
@@ -220,6 +252,19 @@ int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
  * replay the whole log. */
 int qh_store_last_event_id(struct qh_store *s, int64_t *out, char *err,
                            size_t errlen);
+/* The last event this handle wrote (qh_store_event_add, or the expiries of
+ * qh_store_expire_before) in the write transaction now open, 0 if none yet
+ * or none is open; and in its last write transaction that committed, 0 if
+ * none has since the open or if that id may name two events (a backend
+ * may give the id of a rolled-back event again: the SQLite backend does),
+ * so that a non-zero committed id names one event only.  Every change is
+ * committed with its event and ids order the log, so a caller that kept
+ * the id its transaction wrote knows, in a later one, that nothing but
+ * itself has changed anything since: that id is still the last it
+ * committed and the first event after it is the new transaction's own
+ * (the estimate's cache, stats.c). */
+int64_t qh_store_tx_event(const struct qh_store *s);
+int64_t qh_store_committed_event(const struct qh_store *s);
 
 /* ---- windows ---- */
 int qh_store_window_get(struct qh_store *s, int number,
@@ -278,11 +323,15 @@ int qh_store_heartbeat_each(struct qh_store *s,
                             int (*fn)(const struct qh_heartbeat *, void *),
                             void *ud);
 
-/* ---- what the statistics read (statements prepared on first use) ---- */
-/* Events of the tickets of days from..to, grouped by ticket (tickets in
- * id order: by day, then queue, then number; each one's events in id
- * order); fn gets the ticket's day too.  Returns the number of events or
- * < 0. */
+/* ---- what the statistics read ----
+ * The SQLite backend prepares these statements on first use
+ * (store_stats.c). */
+/* Events of the tickets of days from..to, grouped by ticket: each
+ * ticket's events together, in id order, its issued event first; the
+ * order of the tickets is the backend's (callers rely on none: the SQLite
+ * backend walks a range of its packed ticket ids, so by day, queue and
+ * number).  fn gets the ticket's day too.  Returns the number of events
+ * or < 0. */
 int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
                                  const char *to,
                                  int (*fn)(const struct qh_event_row *,
@@ -298,13 +347,6 @@ int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
                            int (*fn)(const char *service, const char *queue,
                                      int64_t started, int64_t finished, void *),
                            void *ud);
-/* Finishes logged after event *after, up to the log's end (where *after
- * is left): queue and seconds handled, in log order, every one (fn's
- * return is not a stop). */
-int qh_store_stats_finished_since(struct qh_store *s, int64_t *after,
-                                  int (*fn)(const char *queue, int64_t handled_s,
-                                            void *),
-                                  void *ud);
 /* The same, summed per (service, queue): count and seconds (cases capped
  * at two hours). */
 int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
@@ -312,6 +354,15 @@ int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
                                int (*fn)(const char *service, const char *queue,
                                          int n, double sum_s, void *),
                                void *ud);
+/* Events of `type` logged after event *after, up to the log's end as it
+ * is now (where *after is left, whether any was of that type or not), in
+ * log order, every one (fn's return is not a stop).  The count, or < 0
+ * with *after as it was.  The details are handed over as written: what
+ * they say is the caller's to read. */
+int qh_store_stats_events_since(struct qh_store *s, const char *type,
+                                int64_t *after,
+                                int (*fn)(const struct qh_event_row *, void *),
+                                void *ud);
 /* One value the statistics keep per connection (the wait estimate's
  * history of a day): NULL unless key matches; put takes ownership (free). */
 void *qh_store_stats_cache(struct qh_store *s, const char *key);
@@ -331,21 +382,27 @@ int qh_store_followup_each(struct qh_store *s, int mode, const char *today,
 int qh_store_followup_overdue(struct qh_store *s, const char *today);
 
 /* ---- maintenance ---- */
-/* SQLite integrity check plus the lifecycle invariants (one open ticket per
- * window, unique numbers per day, sequences match tickets, every ticket has
- * an issued event, states agree with the last event ...).  Each problem is a
- * line in report; returns the number of problems (0 = healthy) or < 0: a
- * file SQLite finds damaged is QH_E_CORRUPT (its findings in report and
- * err), not a list of problems.  Reads only, in one read transaction. */
+/* The backend's own integrity check plus the lifecycle invariants (one
+ * open ticket per window, unique numbers per day, sequences match tickets,
+ * every ticket has an issued event, states agree with the last event ...).
+ * Each problem is a line in report; returns the number of problems (0 =
+ * healthy) or < 0: a store the backend finds damaged is QH_E_CORRUPT (its
+ * findings in report and err), not a list of problems.  Reads only, in
+ * one read transaction.  The SQLite backend: PRAGMA integrity_check and
+ * foreign_key_check first, then its own layout (packed ids, lanes,
+ * waiting counters). */
 int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
                    char *err, size_t errlen);
-/* Checkpoint the WAL into the database file; with truncate the -wal file
- * is also cut to zero bytes (its inode stays, so change-feed watches
- * survive).  Returns 0, or QH_E_BUSY when readers keep it from finishing. */
+/* Fold what the backend has logged ahead into the store proper (a backend
+ * with nothing to fold returns 0).  Returns 0, or QH_E_BUSY when readers
+ * keep it from finishing.  The SQLite backend: a WAL checkpoint; with
+ * truncate the -wal file is also cut to zero bytes (its inode stays, so
+ * the change feed's watch survives). */
 int qh_store_checkpoint(struct qh_store *s, int truncate,
                         char *err, size_t errlen);
 /* Online backup to a new file, created exclusively 0600 (0640 in a setgid
- * directory): QH_E_EXISTS if path exists, and nothing is left on failure. */
+ * directory): QH_E_EXISTS if path exists, and nothing is left on failure.
+ * Writers are not held off for the whole copy. */
 int qh_store_backup(struct qh_store *s, const char *path,
                     char *err, size_t errlen);
 

@@ -1,13 +1,25 @@
-/* watch.h: the change feed.  Tells a program that the database changed and
+/* watch.h: the change feed.  Tells a program that the store changed and
  * hands it the new events by id.
  *
- * qh_watch_fd() is an inotify descriptor on the database's directory (it
- * sees the -wal file being written); put it in your poll()/SDL loop with
- * qh_watch_timeout_ms() as the longest sleep.  When it is readable, or the
- * timeout passed, call qh_watch_read().  An inotify event arrives before
- * the commit is visible, so qh_watch_read() re-checks PRAGMA data_version
- * in short steps (up to ~20 ms) before giving up; a slow fallback timeout
- * covers lost events.  No busy polling. */
+ * What a backend guarantees: events are handed over in id order, each
+ * once, and none is lost, whoever committed it (this handle included).
+ * The feed is a position in the log, the id of the last event delivered
+ * (qh_watch_last), and the log is the truth: a wake-up only says "look".
+ * So a reconnect loses nothing: close the watch (and the store if need
+ * be), reopen, and open a new watch after the last id seen.  Delivery may
+ * lag a commit by a short while, never by more than the fallback timeout;
+ * an idle program does not poll the store busily.
+ *
+ * Use: put qh_watch_fd() in your poll()/SDL loop with qh_watch_timeout_ms()
+ * as the longest sleep (fd -1: sleep that long and call anyway); when it
+ * is readable, or the timeout passed, call qh_watch_read().
+ *
+ * The SQLite backend (watch.c): the fd is inotify on the database's
+ * directory, which sees the -wal file being written.  An inotify event
+ * arrives before the commit is visible, so qh_watch_read() re-checks
+ * PRAGMA data_version in short steps (up to ~20 ms) before giving up; a
+ * 1 s fallback timeout covers lost events; without inotify it polls every
+ * 100 ms. */
 #ifndef QH_WATCH_H
 #define QH_WATCH_H
 
@@ -18,8 +30,8 @@
 
 struct qh_watch;
 
-/* Watch the database of `s` (the watch reads through s), delivering events
- * with id > after. */
+/* Watch the store of `s` (the watch reads through s), delivering events
+ * with id > after: pass the last id seen to resume after a reconnect. */
 int qh_watch_open(struct qh_watch **out, struct qh_store *s, int64_t after,
                   char *err, size_t errlen);
 void qh_watch_close(struct qh_watch *w);            /* NULL is a no-op */
