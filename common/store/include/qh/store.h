@@ -4,7 +4,8 @@
  * Plain records (qh/record.h) go in and out; nothing above the store
  * (core, media, programs) sees how they are kept.  Every program of the
  * hall opens its own handle on the same store.  A backend implements this
- * header and passes the store's tests; it guarantees:
+ * header and is done when the conformance suite (tests/store/, which
+ * speaks nothing but this interface) passes on it; it guarantees:
  *
  * - One transaction per operation, with its event.  The service API
  *   (core/op.h) runs each operation between qh_store_begin and
@@ -74,8 +75,8 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
 void qh_store_close(struct qh_store *s);          /* NULL is a no-op */
 /* The SQLite backend's files, before opening path: refuses (QH_E_IO,
  * naming the file and the chmod that fixes it) a database, -wal, -shm or
- * -journal that any local user
- * can write, or a directory any user can write without the sticky bit.
+ * -journal that any local user can write, or a directory any user can
+ * write without the sticky bit.
  * A file any user can read is made 0600 (0640 in a setgid directory) if
  * we own it.  Returns 0, or 1 when err holds what was changed or should
  * be (one line a file) for the program to say. */
