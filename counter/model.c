@@ -278,10 +278,13 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
                                       "another staff member logged in here: you are logged out")
                                   : T("你已在别处退出登录", "you were logged out elsewhere"));
 
+    /* One service day for the window's ticket and the queues. */
+    char day[11];
+    qh_hall_today(s, day);
     struct qh_ticket_row t;
     int had = m->has_ticket;
     int64_t had_id = m->t.id;
-    m->has_ticket = qh_window_ticket(s, m->o.window, &t) == 0;
+    m->has_ticket = qh_window_ticket(s, day, m->o.window, &t) == 0;
     if (m->has_ticket) {
         m->t = t;
         if (!had || had_id != t.id || strcmp(m->sv.code, t.service)) {
@@ -300,7 +303,7 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
 
     /* Each queue in the order its windows take it (qh/order.h). */
     struct qh_ticket_row *v = NULL;
-    int n = qh_ticket_list_today(s, -1, &v);
+    int n = qh_ticket_list(s, day, -1, &v);
     if (n < 0)
         return result(m, QH_E_DB, T("读取今日的号失败", "cannot read today's tickets"));
     if (n > 1)

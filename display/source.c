@@ -48,7 +48,7 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     snap->hall = *qh_hall_config(s);
     qh_hall_today(s, snap->day);
     for (int i = 0; i < snap->hall.nqueues; i++) {
-        int n = qh_queue_waiting(s, snap->hall.queues[i].code);
+        int n = qh_queue_waiting(s, snap->day, snap->hall.queues[i].code);
         if (n < 0)
             return qh_err(err, errlen, n, "waiting count: %s", qh_strerror(n));
         snprintf(snap->queues[i].code, sizeof snap->queues[i].code, "%s",
@@ -70,7 +70,7 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
         } else if (rc != QH_E_NOTFOUND) {
             return qh_err(err, errlen, rc, "window %d: %s", wc->number, qh_strerror(rc));
         }
-        rc = qh_window_ticket(s, wc->number, &t);
+        rc = qh_window_ticket(s, snap->day, wc->number, &t);
         if (rc == 0) {
             snprintf(w->ticket, sizeof w->ticket, "%s", t.number);
             w->ticket_state = t.state;
@@ -83,7 +83,7 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     /* Next numbers: the waiting set read once, and for each window the
      * numbers it would call in turn, by core's rule (qh/order.h), the one
      * its next call applies. */
-    int n = rc = qh_ticket_list_today(s, QH_TICKET_WAITING, &rows);
+    int n = rc = qh_ticket_list(s, snap->day, QH_TICKET_WAITING, &rows);
     if (rc < 0)
         return qh_err(err, errlen, rc, "tickets: %s", qh_strerror(rc));
     int64_t now = qh_clock_now();
@@ -97,7 +97,7 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     free(rows);
     /* Calls in the order they were made (event ids): every window calls
      * at 08:30, and the later call is the one now calling. */
-    rc = qh_calls_each(s, QH_DM_RECENT, recent_one, snap);
+    rc = qh_calls_each(s, snap->day, QH_DM_RECENT, recent_one, snap);
     if (rc < 0)
         return qh_err(err, errlen, rc, "calls: %s", qh_strerror(rc));
     return 0;

@@ -715,7 +715,7 @@ static int cmd_status(struct ctx *c)
     }
     for (int i = 0; i < h->nqueues; i++) {
         const struct qh_queue_conf *q = &h->queues[i];
-        int n = qh_queue_waiting_on(c->s, day, q->code);
+        int n = qh_queue_waiting(c->s, day, q->code);
         if (n < 0) {
             st = cli_fail(n, NULL);
             goto out;
@@ -747,7 +747,7 @@ static int cmd_status(struct ctx *c)
         struct qh_window_row w;
         struct qh_ticket_row t;
         int rw = qh_window_get(c->s, wc->number, &w);
-        int rt = qh_window_ticket_on(c->s, day, wc->number, &t);
+        int rt = qh_window_ticket(c->s, day, wc->number, &t);
         if ((rw < 0 && rw != QH_E_NOTFOUND) || (rt < 0 && rt != QH_E_NOTFOUND)) {
             st = cli_fail(rw < 0 && rw != QH_E_NOTFOUND ? rw : rt, NULL);
             goto out;

@@ -141,10 +141,9 @@ int qh_window_of_staff(struct qh_store *s, const char *staff)
     return qh_store_window_of_staff(s, staff);
 }
 
-int qh_window_ticket(struct qh_store *s, int window, struct qh_ticket_row *out)
+int qh_window_ticket(struct qh_store *s, const char *day, int window,
+                     struct qh_ticket_row *out)
 {
-    char day[11];
-    qh_hall_today(s, day);
     return qh_store_ticket_at_window(s, day, window, out);
 }
 
@@ -177,20 +176,9 @@ int qh_catalog_each(struct qh_store *s, const char *queue,
     return qh_store_service_each(s, queue, fn, ud);
 }
 
-int qh_queue_waiting(struct qh_store *s, const char *queue)
+int qh_queue_waiting(struct qh_store *s, const char *day, const char *queue)
 {
-    char day[11];
-    qh_hall_today(s, day);
     return qh_store_waiting_count(s, day, queue);
-}
-
-int qh_ticket_each_today(struct qh_store *s, int state,
-                         int (*fn)(const struct qh_ticket_row *, void *),
-                         void *ud)
-{
-    char day[11];
-    qh_hall_today(s, day);
-    return qh_store_ticket_each(s, day, state, fn, ud);
 }
 
 struct list {
@@ -213,10 +201,11 @@ static int list_one(const struct qh_ticket_row *t, void *ud)
     return 0;
 }
 
-int qh_ticket_list_today(struct qh_store *s, int state, struct qh_ticket_row **rows)
+int qh_ticket_list(struct qh_store *s, const char *day, int state,
+                   struct qh_ticket_row **rows)
 {
     struct list l = {NULL, 0, 0};
-    int rc = qh_ticket_each_today(s, state, list_one, &l);
+    int rc = qh_store_ticket_each(s, day, state, list_one, &l);
     if (rc >= 0 && l.n < rc)        /* list_one stopped: out of memory */
         rc = QH_E_NOMEM;
     if (rc < 0) {
@@ -227,24 +216,9 @@ int qh_ticket_list_today(struct qh_store *s, int state, struct qh_ticket_row **r
     return rc < 0 ? rc : l.n;
 }
 
-int qh_calls_each(struct qh_store *s, int limit,
+int qh_calls_each(struct qh_store *s, const char *day, int limit,
                   int (*fn)(const struct qh_ticket_row *, int64_t event, void *),
                   void *ud)
 {
-    char day[11];
-    qh_hall_today(s, day);
     return qh_store_calls_each(s, day, limit, fn, ud);
-}
-
-/* ---- added for the CLI ---- */
-
-int qh_queue_waiting_on(struct qh_store *s, const char *day, const char *queue)
-{
-    return qh_store_waiting_count(s, day, queue);
-}
-
-int qh_window_ticket_on(struct qh_store *s, const char *day, int window,
-                        struct qh_ticket_row *out)
-{
-    return qh_store_ticket_at_window(s, day, window, out);
 }

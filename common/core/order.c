@@ -103,7 +103,9 @@ int qh_window_next(struct qh_store *s, int window, struct qh_ticket_row *out,
     const struct qh_window_conf *wc = qh_conf_window(qh_hall_config(s), window);
     if (!wc)
         return qh_err(err, errlen, QH_E_NOTFOUND, "no window %d", window);
-    int n = rc = qh_ticket_list_today(s, QH_TICKET_WAITING, &rows);
+    char day[11];
+    qh_hall_today(s, day);
+    int n = rc = qh_ticket_list(s, day, QH_TICKET_WAITING, &rows);
     if (rc >= 0 && max > 0 && !(idx = malloc((size_t)max * sizeof *idx)))
         rc = QH_E_NOMEM;
     if (rc < 0) {

@@ -103,8 +103,10 @@ int qh_window_get(struct qh_store *s, int number,
                   struct qh_window_row *out);          /* 0 or NOTFOUND */
 /* The window where staff is logged in, 0 if none, or < 0. */
 int qh_window_of_staff(struct qh_store *s, const char *staff);
-/* The ticket called or served at window today, or QH_E_NOTFOUND. */
-int qh_window_ticket(struct qh_store *s, int window, struct qh_ticket_row *out);
+/* The ticket called or served at window on service day `day`
+ * (qh_hall_today), or QH_E_NOTFOUND. */
+int qh_window_ticket(struct qh_store *s, const char *day, int window,
+                     struct qh_ticket_row *out);
 
 int qh_staff_get(struct qh_store *s, const char *id, struct qh_staff_row *out);
 int qh_staff_each(struct qh_store *s,
@@ -121,28 +123,21 @@ int qh_catalog_get(struct qh_store *s, const char *code,
 int qh_catalog_each(struct qh_store *s, const char *queue,
                     int (*fn)(const struct qh_service *, void *), void *ud);
 
-/* Tickets waiting in queue today, or < 0. */
-int qh_queue_waiting(struct qh_store *s, const char *queue);
-/* Today's tickets in state (-1: all), in issue order; fn non-zero stops. */
-int qh_ticket_each_today(struct qh_store *s, int state,
-                         int (*fn)(const struct qh_ticket_row *, void *),
-                         void *ud);
-/* The same as one array (*rows, the caller frees it; NULL when none):
- * the count, or < 0 (QH_E_NOMEM, QH_E_DB) with *rows NULL. */
-int qh_ticket_list_today(struct qh_store *s, int state, struct qh_ticket_row **rows);
-/* Today's last `limit` calls, the latest first (the event log's order:
- * of two calls in one second the later comes first); fn gets the ticket
- * and the id of its call's event. */
-int qh_calls_each(struct qh_store *s, int limit,
+/* The reads of one service day take the day (qh_hall_today) from the
+ * caller: a screen or a report that reads several figures reads them all
+ * on the day it shows, even when midnight passes while it reads. */
+/* Tickets waiting in queue on day, or < 0. */
+int qh_queue_waiting(struct qh_store *s, const char *day, const char *queue);
+/* The tickets of day in state (-1: all), in issue order, as one array
+ * (*rows, the caller frees it; NULL when none): the count, or < 0
+ * (QH_E_NOMEM, QH_E_DB) with *rows NULL. */
+int qh_ticket_list(struct qh_store *s, const char *day, int state,
+                   struct qh_ticket_row **rows);
+/* The last `limit` calls of day, the latest first (the event log's
+ * order: of two calls in one second the later comes first); fn gets the
+ * ticket and the id of its call's event. */
+int qh_calls_each(struct qh_store *s, const char *day, int limit,
                   int (*fn)(const struct qh_ticket_row *, int64_t event, void *),
                   void *ud);
-
-/* ---- added for the CLI ---- */
-/* qh_queue_waiting and qh_window_ticket on a service day the caller
- * names: a report of several figures (`qhall status`) reads them all on
- * the day it prints, even when midnight passes while it reads. */
-int qh_queue_waiting_on(struct qh_store *s, const char *day, const char *queue);
-int qh_window_ticket_on(struct qh_store *s, const char *day, int window,
-                        struct qh_ticket_row *out);
 
 #endif
