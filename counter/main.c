@@ -195,7 +195,7 @@ static int connect_db(struct app *a)
     int rc;
     if ((rc = qh_app_open(&a->c)) < 0 || (rc = qh_app_follow(&a->c, &after)) < 0)
         return rc;
-    a->next_snap = qh_app_mono_ms() + SNAPSHOT_MS;
+    a->next_snap = qh_clock_mono_ms() + SNAPSHOT_MS;
     return 0;
 }
 
@@ -224,7 +224,7 @@ static void heartbeat(struct app *a)
              m->has_ticket ? " " : "", m->has_ticket ? m->t.number : "");
     if (qh_hall_heartbeat(a->c.s, &hb, err, sizeof err) < 0)
         logf_("heartbeat: %s", err);
-    a->next_beat = qh_app_mono_ms() + BEAT_MS;
+    a->next_beat = qh_clock_mono_ms() + BEAT_MS;
 }
 
 /* ---- input ---- */
@@ -380,7 +380,7 @@ static int screenshot(struct app *a)
     int rc;
     if (connect_db(a) < 0 && a->c.damaged[0])
         return 3;
-    qh_counter_model_tick(a->m, qh_app_mono_ms());
+    qh_counter_model_tick(a->m, qh_clock_mono_ms());
     if ((rc = scripted_login(a)) != 0)
         return rc;
     for (int i = 0; i < a->o.npress; i++) {
@@ -388,7 +388,7 @@ static int screenshot(struct app *a)
         if (a->m->print_req[0])
             print_notice(a);
     }
-    qh_counter_model_tick(a->m, qh_app_mono_ms());
+    qh_counter_model_tick(a->m, qh_clock_mono_ms());
     draw(a);
     /* What the staff would read: the panel and the status line. */
     printf("panel: %s\nmessage: %s\n", panel_name(a->m->panel), a->m->msg);
@@ -456,7 +456,7 @@ static int run(struct app *a)
     for (int i = 0; i < a->o.npress; i++)
         press(a, a->o.press[i]);
     while (!quit_flag) {
-        int64_t mono = qh_app_mono_ms();
+        int64_t mono = qh_clock_mono_ms();
         if (a->m->print_req[0]) {
             draw(a);            /* "printing..." while we wait */
             print_notice(a);
@@ -528,7 +528,7 @@ int main(int argc, char **argv)
         return 3;
     }
     struct qh_counter_opts mo = {a.o.lang, a.o.window, a.o.idle_min * 60};
-    qh_counter_model_init(a.m, &mo, qh_app_mono_ms());
+    qh_counter_model_init(a.m, &mo, qh_clock_mono_ms());
     signal(SIGPIPE, SIG_IGN);
 
     rc = setup_video(&a);

@@ -210,7 +210,7 @@ static int take_snapshot(struct app *a)
     if (rc < 0)
         return qh_app_lost(&a->c, rc, err);
     qh_display_model_snapshot(a->m, a->snap, qh_clock_now());
-    a->next_snap = qh_app_mono_ms() + SNAPSHOT_MS;
+    a->next_snap = qh_clock_mono_ms() + SNAPSHOT_MS;
     debug_state(a, "snapshot");
     return 0;
 }
@@ -444,7 +444,7 @@ static void run(struct app *a)
     char info[512], line[256];
 
     while (!quit_flag) {
-        int64_t mono = qh_app_mono_ms(), now = qh_clock_now();
+        int64_t mono = qh_clock_mono_ms(), now = qh_clock_now();
         if (qh_app_retry_due(&a->c, mono))
             connect_db(a);
         if (a->c.s) {

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <SDL.h>
 
@@ -163,13 +162,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         return 2;
     }
     return 0;
-}
-
-static int64_t ticks(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void layout(struct qh_kiosk_model *m, SDL_Renderer *r)
@@ -361,7 +353,7 @@ static int run(const struct opts *o, struct qh_kiosk_model *m)
     int64_t drawn_at = 0;
     while (!m->quit) {
         SDL_Event e;
-        int64_t now = ticks();
+        int64_t now = qh_clock_mono_ms();
         qh_kiosk_model_tick(m, now);
         if (SDL_WaitEventTimeout(&e, 100)) {
             int w, h;
@@ -413,11 +405,11 @@ static int run(const struct opts *o, struct qh_kiosk_model *m)
         speak(&snd, m);
         layout(m, r);
         /* Redraw on change, and each second for the clock. */
-        if (m->gen != drawn || ticks() - drawn_at >= 1000) {
+        if (m->gen != drawn || qh_clock_mono_ms() - drawn_at >= 1000) {
             qh_kiosk_view_draw(v, m);
             SDL_RenderPresent(r);
             drawn = m->gen;
-            drawn_at = ticks();
+            drawn_at = qh_clock_mono_ms();
         }
     }
 out:
@@ -487,7 +479,7 @@ int main(int argc, char **argv)
     ko.number = o.number;
     ko.speak = o.speak;
     qh_kiosk_cups_init(&cups, s, &ko.printer);
-    int64_t now = ticks();
+    int64_t now = qh_clock_mono_ms();
     if ((rc = qh_kiosk_model_new(&m, s, &ko, now, err, sizeof err)) < 0) {
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         st = qh_err_exit_status(rc);

@@ -345,3 +345,10 @@ void qh_clock_day_str(long z, char out[11])
     memcpy(out, tmp, 10);
     out[10] = '\0';
 }
+
+int64_t qh_clock_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

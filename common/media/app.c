@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "qh/app.h"
+#include "qh/clock.h"
 #include "qh/ui.h"
 
 enum {
@@ -28,16 +28,6 @@ void qh_app_init(struct qh_app *a, const char *name)
     a->wake_event = (uint32_t)-1;
 }
 
-void qh_app_fini(struct qh_app *a)
-{
-    qh_ui_waker_stop(a->wake);
-    a->wake = NULL;
-    qh_feed_close(a->feed);
-    qh_hall_close(a->s);
-    a->feed = NULL;
-    a->s = NULL;
-}
-
 void qh_app_log(const struct qh_app *a, const char *fmt, ...)
 {
     va_list ap;
@@ -46,13 +36,6 @@ void qh_app_log(const struct qh_app *a, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-int64_t qh_app_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int qh_app_find_db(struct qh_app *a, const char *given, char *err, size_t errlen)
@@ -80,9 +63,16 @@ static void drop(struct qh_app *a)
     a->s = NULL;
 }
 
+void qh_app_fini(struct qh_app *a)
+{
+    qh_ui_waker_stop(a->wake);
+    a->wake = NULL;
+    drop(a);
+}
+
 static void backoff(struct qh_app *a)
 {
-    a->retry_at = qh_app_mono_ms() + a->backoff_ms;
+    a->retry_at = qh_clock_mono_ms() + a->backoff_ms;
     a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
 }
 
@@ -160,7 +150,7 @@ int qh_app_follow(struct qh_app *a, int64_t *after)
     a->dev = a->open_dev;
     a->ino = a->open_ino;
     a->backoff_ms = BACKOFF_FIRST_MS;
-    a->next_check = qh_app_mono_ms() + CHECK_MS;
+    a->next_check = qh_clock_mono_ms() + CHECK_MS;
     if (a->on_state)
         a->on_state(a->ud, a->s, NULL);
     if (a->problem[0] && a->say_again)
@@ -194,7 +184,7 @@ void qh_app_check_file(struct qh_app *a, int64_t mono)
         /* A restore: the new file is there already, so at once. */
         snprintf(msg, sizeof msg, "%s was replaced", a->path);
         qh_app_disconnect(a, msg);
-        a->retry_at = qh_app_mono_ms();
+        a->retry_at = qh_clock_mono_ms();
     }
 }
 

@@ -26,6 +26,7 @@
 #include <espeak-ng/speak_lib.h>
 
 #include "qh/audio.h"
+#include "qh/clock.h"
 #include "qh/err.h"
 #include "qh/text.h"
 
@@ -68,14 +69,6 @@ struct qh_audio {
 
 static pthread_mutex_t espeak_mu = PTHREAD_MUTEX_INITIALIZER;
 static int espeak_ready;       /* 1 ok, -1 failed, 0 not tried */
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void qh_audio_opts_default(struct qh_audio_opts *o)
 {
@@ -374,7 +367,7 @@ static void *thread_main(void *ud)
             /* Close an idle device after a while; otherwise sleep until
              * there is work (or the idle time is up). */
             if (a->dev && !a->head) {
-                uint64_t now = mono_ms();
+                uint64_t now = (uint64_t)qh_clock_mono_ms();
                 if (!a->idle_since_ms)
                     a->idle_since_ms = now;
                 if (now - a->idle_since_ms >= IDLE_CLOSE_MS) {
@@ -476,7 +469,7 @@ int qh_audio_open(struct qh_audio **out, const struct qh_audio_opts *o,
             /* Find out now whether there is a device at all, so the
              * program can say so at start, not at the first call. */
             if (device_open(a) == 0)
-                a->idle_since_ms = mono_ms();
+                a->idle_since_ms = (uint64_t)qh_clock_mono_ms();
         } else {
             snprintf(a->problem, sizeof a->problem, "no audio: %s", SDL_GetError());
             a->gen++;

@@ -54,6 +54,9 @@ int qh_clock_day_start(const char *tz, const char *day, int64_t *ms);
  * (H. Hinnant's algorithms; no time zone involved). */
 int64_t qh_clock_days_from_civil(int y, int m, int d);
 void qh_clock_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* CLOCK_MONOTONIC in ms: for timers and frame pacing, never for the
+ * hall's time (which QHALL_NOW may fix). */
+int64_t qh_clock_mono_ms(void);
 /* Days since 1970-01-01 of a service day "YYYY-MM-DD" (0 if it is not
  * one), and back. */
 long qh_clock_day_num(const char *day);

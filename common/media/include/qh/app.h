@@ -51,7 +51,7 @@ struct qh_app {
     struct qh_ui_waker *wake;   /* NULL: no thread (headless, or it failed) */
     uint32_t wake_event;        /* its SDL event type; (uint32_t)-1 none */
 
-    /* Timers (qh_app_mono_ms) and what identifies the file. */
+    /* Timers (qh_clock_mono_ms) and what identifies the file. */
     int64_t retry_at, next_check;
     int backoff_ms;
     dev_t dev, open_dev;
@@ -66,8 +66,6 @@ void qh_app_fini(struct qh_app *a);
 /* "<name>: <line>" on stderr. */
 void qh_app_log(const struct qh_app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* CLOCK_MONOTONIC in ms: the timers' clock. */
-int64_t qh_app_mono_ms(void);
 
 /* The database path into a->path (qh_hall_find_db): 0, or < 0 with err
  * for the program's usage message. */
