@@ -211,6 +211,17 @@ int qh_op_change(struct op *o, struct qh_ticket_row *t, const char *type,
 
 /* A window may call only when it is staffed or not, but not paused and not
  * already holding a ticket: one citizen at a time. */
+int qh_op_window_empty(struct op *o, int window, char *err, size_t errlen)
+{
+    struct qh_ticket_row t;
+    if (qh_store_ticket_at_window(o->s, o->day, window, &t) == 0)
+        return qh_err(err, errlen, QH_E_STATE,
+                      T("%d号窗口正在处理%s号，请先办结或转移",
+                        "window %d still has ticket %s: finish or transfer it first"),
+                      window, t.number);
+    return 0;
+}
+
 int qh_op_window_free(struct op *o, int window, struct qh_window_row *wr,
                       char *err, size_t errlen)
 {

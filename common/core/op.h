@@ -47,6 +47,9 @@ int qh_op_window_ticket(struct op *o, int window, int state, const char *verb,
 int qh_op_change(struct op *o, struct qh_ticket_row *t, const char *type,
                  int window, struct qh_buf *b, struct qh_ticket_row *out,
                  char *err, size_t errlen);
+/* QH_E_STATE when a ticket is called or served at window: what must be
+ * finished or transferred before the window pauses or its staff leaves. */
+int qh_op_window_empty(struct op *o, int window, char *err, size_t errlen);
 int qh_op_window_free(struct op *o, int window, struct qh_window_row *wr,
                       char *err, size_t errlen);
 int qh_op_fill_info(struct op *o, const struct qh_ticket_row *t,

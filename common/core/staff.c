@@ -439,7 +439,6 @@ int qh_staff_logout(struct qh_store *s, int window, char *err, size_t errlen)
     struct op ob, *o = &ob;
     const struct qh_window_conf *wc;
     struct qh_window_row wr;
-    struct qh_ticket_row t;
     int rc = qh_op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
@@ -450,13 +449,8 @@ int qh_staff_logout(struct qh_store *s, int window, char *err, size_t errlen)
                     T("%d号窗口没有人登录", "nobody is logged in at window %d"), window);
         goto out;
     }
-    if (qh_store_ticket_at_window(s, o->day, window, &t) == 0) {
-        rc = qh_err(err, errlen, QH_E_STATE,
-                    T("%d号窗口正在处理%s号，请先办结或转移",
-                      "window %d still has ticket %s: finish or transfer it first"),
-                    window, t.number);
+    if ((rc = qh_op_window_empty(o, window, err, errlen)) < 0)
         goto out;
-    }
     rc = qh_op_logout_locked(o, &wr, NULL, err, errlen);
 out:
     return qh_op_end(o, rc, err, errlen);

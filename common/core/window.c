@@ -18,7 +18,6 @@ int qh_window_pause(struct qh_store *s, int window, const char *reason,
     struct op ob, *o = &ob;
     const struct qh_window_conf *wc;
     struct qh_window_row wr;
-    struct qh_ticket_row t;
     int rc = qh_op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
@@ -36,13 +35,8 @@ int qh_window_pause(struct qh_store *s, int window, const char *reason,
                     T("%d号窗口已在暂停中", "window %d is already paused"), window);
         goto out;
     }
-    if (qh_store_ticket_at_window(s, o->day, window, &t) == 0) {
-        rc = qh_err(err, errlen, QH_E_STATE,
-                    T("%d号窗口正在处理%s号，请先办结或转移",
-                      "window %d still has ticket %s: finish or transfer it first"),
-                    window, t.number);
+    if ((rc = qh_op_window_empty(o, window, err, errlen)) < 0)
         goto out;
-    }
     wr.paused = 1;
     snprintf(wr.pause_reason, sizeof wr.pause_reason, "%s", reason);
     wr.paused_at = o->now;
