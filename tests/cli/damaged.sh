@@ -12,12 +12,7 @@
 
 BIN=$(dirname "$QHALL_BIN")
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-DPID=
-stop_display() {
-    stop_pid "$DPID"
-    DPID=
-}
-trap 'stop_display; on_exit' EXIT
+at_exit stop_display
 
 command -v sqlite3 >/dev/null || { echo "FAIL: the sqlite3 shell is needed" >&2; exit 1; }
 

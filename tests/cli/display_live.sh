@@ -10,12 +10,7 @@
 
 DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-DPID=
-stop_display() {
-    stop_pid "$DPID"
-    DPID=
-}
-trap 'stop_display; on_exit' EXIT
+at_exit stop_display
 
 # wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
 wait_for() {

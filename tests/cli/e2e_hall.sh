@@ -51,7 +51,7 @@ cleanup() {
     PIDS=()
     XPID=
 }
-trap 'rc=$?; cleanup; (exit $rc); on_exit' EXIT
+at_exit cleanup
 
 # until SECONDS CMD...: CMD until it succeeds, at most SECONDS.
 until_ok() {

@@ -21,7 +21,7 @@ expect_rc 0 "init"
 C=
 if [ -x /usr/sbin/cupsd ]; then
   C=$(mktemp -d /tmp/qhkiosk-XXXXXX)
-  trap 'rc=$?; bash "$QHALL_SRC/tests/cups/stop.sh" "$C"; rm -rf "$C"; (exit $rc); on_exit' EXIT
+  at_exit 'bash "$QHALL_SRC/tests/cups/stop.sh" "$C"; rm -rf "$C"'
   bash "$QHALL_SRC/tests/cups/start.sh" "$C" >/dev/null
   export CUPS_SERVER=$C/cups.sock
 else

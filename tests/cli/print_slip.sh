@@ -62,7 +62,7 @@ if [ ! -x /usr/sbin/cupsd ]; then
 fi
 C=$(mktemp -d /tmp/qhcli-XXXXXX)
 # Never leave the cupsd behind, whatever happens below.
-trap 'rc=$?; bash "$QHALL_SRC/tests/cups/stop.sh" "$C"; rm -rf "$C"; (exit $rc); on_exit' EXIT
+at_exit 'bash "$QHALL_SRC/tests/cups/stop.sh" "$C"; rm -rf "$C"'
 bash "$QHALL_SRC/tests/cups/start.sh" "$C" >/dev/null
 export CUPS_SERVER=$C/cups.sock
 

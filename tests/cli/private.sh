@@ -16,13 +16,10 @@ BIN=$(dirname "$QHALL_BIN")
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 FPID=
 stop_follow() {
-    if [ -n "$FPID" ] && kill -0 "$FPID" 2>/dev/null; then
-        kill -TERM "$FPID" 2>/dev/null || true
-        wait "$FPID" 2>/dev/null || true
-    fi
+    stop_pid "$FPID"
     FPID=
 }
-trap 'stop_follow; on_exit' EXIT
+at_exit stop_follow
 
 mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
 

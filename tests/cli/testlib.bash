@@ -34,8 +34,16 @@ PY=$(python3 -c 'import sys; print(sys.executable)')
 unset QHALL_DB QHALL_LANG XDG_STATE_HOME
 export HOME=$T/home
 
+# at_exit COMMAND: run COMMAND (expanded then) when the script exits,
+# before the verdict, the latest registered first: a program or a cupsd
+# the script started is stopped whatever happens, and the exit status
+# on_exit reports stays the script's.
+AT_EXIT=()
+at_exit() { AT_EXIT=("$1" "${AT_EXIT[@]}"); }
+
 on_exit() {
-    local rc=$?
+    local rc=$? c
+    for c in "${AT_EXIT[@]}"; do eval "$c" || true; done
     if [ -z "$DONE" ]; then
         echo "FAIL: $(basename "$0") stopped early (exit $rc) after $PASS checks; files kept in $T" >&2
         echo "$PASS passed, $((FAIL + 1)) failed"
@@ -68,6 +76,14 @@ stop_pid() {
         kill -TERM "$1" 2>/dev/null || true
         wait "$1" 2>/dev/null || true
     fi
+}
+
+# The display a script started in the background, stopped on exit by
+# `at_exit stop_display`.
+DPID=
+stop_display() {
+    stop_pid "$DPID"
+    DPID=
 }
 
 pass() { PASS=$((PASS + 1)); }
