@@ -107,13 +107,20 @@ alive() {
     fi
 }
 
-# window NAME PID TITLE: the id of the program's visible window.
+# window NAME PID TITLE: the id of the program's visible window, within
+# LIMIT seconds.  One search can end early and empty-handed (xdotool
+# gives up on an X error when another window comes or goes while it
+# walks the tree, as the three programs' windows do at start), so it is
+# asked again until the time is up; what it said goes in xdotool.log.
 window() {
-    local id
-    id=$(timeout "$LIMIT" xdotool search --sync --onlyvisible --pid "$2" --name "$3" 2>/dev/null |
-        head -n 1) || true
+    local id= left end=$((SECONDS + LIMIT))
+    while [ -z "$id" ] && left=$((end - SECONDS)) && [ "$left" -gt 0 ]; do
+        id=$(timeout "$left" xdotool search --sync --onlyvisible --pid "$2" --name "$3" \
+                 2>>"$T/xdotool.log" | head -n 1) || true
+        [ -n "$id" ] || sleep 0.2
+    done
     if [ -z "$id" ]; then
-        bad "$1: no visible window \"$3\""$'\n'"$(tail -n 20 "$T/$1.log" 2>/dev/null)"
+        bad "$1: no visible window \"$3\" in ${LIMIT}s"$'\n'"$(tail -n 20 "$T/$1.log" 2>/dev/null)"$'\n'"$(tail -n 5 "$T/xdotool.log" 2>/dev/null)"
         finish
     fi
     echo "$id"
