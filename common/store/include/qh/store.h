@@ -83,6 +83,14 @@ void qh_store_close(struct qh_store *s);          /* NULL is a no-op */
 int qh_store_check_perms(const char *path, enum qh_lang lang,
                          char *err, size_t errlen);
 const char *qh_store_path(const struct qh_store *s);
+/* The hall's clock, in ms since the epoch as qh_clock_now(): what every
+ * operation stamps its changes with, so that PCs whose clocks disagree
+ * still order one queue.  The SQLite backend's is this PC's clock (there
+ * is one PC); the PostgreSQL backend's is the server's: this PC's clock
+ * corrected by the offset to the server's, measured at connect and again
+ * at each write transaction's begin.  A clock fixed for tests
+ * (qh_clock_set, QHALL_NOW) is taken as it is. */
+int64_t qh_store_now(struct qh_store *s);
 
 /* Language of messages written into err buffers by library calls. */
 void qh_store_set_lang(struct qh_store *s, enum qh_lang lang);
