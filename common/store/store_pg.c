@@ -35,6 +35,7 @@
 #include "qh/conf.h"
 #include "store_backend.h"
 #include "store_pg_internal.h"
+#include "store_pg_rows.h"
 
 /* A statement prepared on this connection as "q<id>" while gen matched. */
 struct stmt {
@@ -65,6 +66,8 @@ struct qh_store_be {
     char day_tx[11];             /* the "day" setting in this transaction */
     int64_t tx_event;            /* the last event written in this one */
     int64_t committed_event;     /* ... and in the last that committed */
+    void *rows;                  /* store_pg_rows.c's, while it copies */
+    void (*rows_fini)(void *);
     int64_t offset;              /* the server's clock less ours, ms */
     int64_t rtt_half;            /* half a round trip, as measured at open */
 };
@@ -158,6 +161,19 @@ void qh_pg_wrote(struct qh_store_be *s, int64_t event)
 {
     if (s->in_tx)
         s->tx_event = event;
+}
+
+void *qh_pg_rows(struct qh_store_be *s)
+{
+    return s->rows;
+}
+
+void qh_pg_rows_set(struct qh_store_be *s, void *rows, void (*fini)(void *))
+{
+    if (s->rows_fini && s->rows != rows)
+        s->rows_fini(s->rows);
+    s->rows = rows;
+    s->rows_fini = fini;
 }
 
 /* ---- failures ---- */
@@ -822,6 +838,8 @@ void qh_pg_close(struct qh_store_be *s)
 {
     if (!s)
         return;
+    if (s->rows_fini)
+        s->rows_fini(s->rows);
     PQfinish(s->conn);
     free(s->stmts);
     free(s->name);

@@ -5,6 +5,7 @@
  * back by it. */
 #include "store_backend.h"
 #include "store_pg_internal.h"
+#include "store_pg_rows.h"
 
 const struct qh_store_ops qh_store_pg_ops = {
     .name = "postgresql",
@@ -87,8 +88,15 @@ const struct qh_store_ops qh_store_pg_ops = {
     .followup_overdue = qh_pg_followup_overdue,
     .check = qh_pg_check,
     .checkpoint = qh_pg_checkpoint,
+    /* No backup of its own: qh_store_backup copies the hall into a new
+     * SQLite file. */
     .watch_fd = qh_pg_watch_fd,
     .watch_timeout_ms = qh_pg_watch_timeout_ms,
     .watch_read = qh_pg_watch_read,
     .watch_last = qh_pg_watch_last,
+    .rows_each = qh_pg_rows_each,
+    .rows_count = qh_pg_rows_count,
+    .rows_begin = qh_pg_rows_begin,
+    .rows_put = qh_pg_rows_put,
+    .rows_end = qh_pg_rows_end,
 };
