@@ -761,7 +761,7 @@ static int schema_ready(struct qh_store_be *s, char *err, size_t errlen)
 }
 
 int qh_pg_open(struct qh_store_be **out, const char *name, int flags,
-                      char *err, size_t errlen)
+               char *err, size_t errlen)
 {
     int rc = 0;
     char why[256], *msg = NULL;
@@ -1090,13 +1090,13 @@ static int setting_read(struct qh_store_be *s, const char *key, char *out,
 }
 
 int qh_pg_setting_get(struct qh_store_be *s, const char *key, char *out,
-                             size_t outlen)
+                      size_t outlen)
 {
     return setting_read(s, key, out, outlen, NULL, 0);
 }
 
 int qh_pg_setting_set(struct qh_store_be *s, const char *key,
-                             const char *val, char *err, size_t errlen)
+                      const char *val, char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_str(&a, key);
@@ -1258,7 +1258,7 @@ static void array_end(struct qh_buf *b)
 }
 
 int qh_pg_hall_save(struct qh_store_be *s, const struct qh_hall_conf *c,
-                           char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
     int rc;
     char v[QH_CONF_SETTING_MAX];
@@ -1348,7 +1348,7 @@ out:
 /* ---- maintenance ---- */
 
 int qh_pg_checkpoint(struct qh_store_be *s, int truncate, char *err,
-                            size_t errlen)
+                     size_t errlen)
 {
     /* The server folds its own log. */
     (void)s;

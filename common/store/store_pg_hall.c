@@ -45,7 +45,7 @@ static void read_service(const PGresult *r, int row, void *out)
 }
 
 int qh_pg_service_put(struct qh_store_be *s, const struct qh_service *sv,
-                             char *err, size_t errlen)
+                      char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_str(&a, sv->code);
@@ -63,7 +63,7 @@ int qh_pg_service_clear(struct qh_store_be *s, char *err, size_t errlen)
 }
 
 int qh_pg_service_get(struct qh_store_be *s, const char *code,
-                             struct qh_service *out)
+                      struct qh_service *out)
 {
     struct qh_pg_args a = {0};
     a_str(&a, code);
@@ -71,7 +71,7 @@ int qh_pg_service_get(struct qh_store_be *s, const char *code,
 }
 
 int qh_pg_service_each(struct qh_store_be *s, const char *queue,
-                              int (*fn)(const struct qh_service *, void *), void *ud)
+                       int (*fn)(const struct qh_service *, void *), void *ud)
 {
     struct qh_pg_args a = {0};
     int rc, n = 0;
@@ -125,7 +125,7 @@ static void read_window(const PGresult *r, int row, void *ud)
 }
 
 int qh_pg_window_get(struct qh_store_be *s, int number,
-                            struct qh_window_row *out)
+                     struct qh_window_row *out)
 {
     struct qh_pg_args a = {0};
     a_int(&a, number);
@@ -133,7 +133,7 @@ int qh_pg_window_get(struct qh_store_be *s, int number,
 }
 
 int qh_pg_window_put(struct qh_store_be *s, const struct qh_window_row *w,
-                            char *err, size_t errlen)
+                     char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_int(&a, w->number);
@@ -180,7 +180,7 @@ static void read_staff(const PGresult *r, int row, void *out)
 }
 
 int qh_pg_staff_add(struct qh_store_be *s, const struct qh_staff_row *st,
-                           char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     int64_t changed = 0;
@@ -200,7 +200,7 @@ int qh_pg_staff_add(struct qh_store_be *s, const struct qh_staff_row *st,
 }
 
 int qh_pg_staff_get(struct qh_store_be *s, const char *id,
-                           struct qh_staff_row *out)
+                    struct qh_staff_row *out)
 {
     struct qh_pg_args a = {0};
     a_str(&a, id);
@@ -208,7 +208,7 @@ int qh_pg_staff_get(struct qh_store_be *s, const char *id,
 }
 
 int qh_pg_staff_update(struct qh_store_be *s, const struct qh_staff_row *st,
-                              char *err, size_t errlen)
+                       char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_str(&a, st->id);
@@ -220,7 +220,7 @@ int qh_pg_staff_update(struct qh_store_be *s, const struct qh_staff_row *st,
 }
 
 int qh_pg_staff_each(struct qh_store_be *s,
-                            int (*fn)(const struct qh_staff_row *, void *), void *ud)
+                     int (*fn)(const struct qh_staff_row *, void *), void *ud)
 {
     int rc, n = 0;
     PGresult *r = qh_pg_exec(s, Q_STAFF_ALL, 0, NULL, &rc, "staff", NULL, 0);
@@ -262,7 +262,7 @@ static void read_lock(const PGresult *r, int row, void *out)
 }
 
 int qh_pg_login_lock_get(struct qh_store_be *s, const char *staff,
-                                const char *device, struct qh_login_lock *out)
+                         const char *device, struct qh_login_lock *out)
 {
     struct qh_pg_args a = {0};
     memset(out, 0, sizeof *out);
@@ -274,7 +274,7 @@ int qh_pg_login_lock_get(struct qh_store_be *s, const char *staff,
 }
 
 int qh_pg_login_lock_put(struct qh_store_be *s, const struct qh_login_lock *l,
-                                char *err, size_t errlen)
+                         char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_str(&a, l->staff);
@@ -286,7 +286,7 @@ int qh_pg_login_lock_put(struct qh_store_be *s, const struct qh_login_lock *l,
 }
 
 int qh_pg_login_lock_clear(struct qh_store_be *s, const char *staff,
-                                  const char *device, char *err, size_t errlen)
+                           const char *device, char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     int64_t changed = 0;
@@ -300,8 +300,8 @@ int qh_pg_login_lock_clear(struct qh_store_be *s, const char *staff,
 }
 
 int qh_pg_login_lock_each(struct qh_store_be *s, const char *staff,
-                                 int (*fn)(const struct qh_login_lock *, void *),
-                                 void *ud)
+                          int (*fn)(const struct qh_login_lock *, void *),
+                          void *ud)
 {
     struct qh_pg_args a = {0};
     int rc, n = 0;
@@ -337,7 +337,7 @@ static const char Q_APPT_UPDATE[] =
     "UPDATE appointment SET ticket = nullif($2::bigint, 0) WHERE id = $1";
 
 int qh_pg_appointment_add(struct qh_store_be *s, struct qh_appointment *ap,
-                                 char *err, size_t errlen)
+                          char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     int rc;
@@ -372,7 +372,7 @@ static void read_appointment(const PGresult *r, int row, void *ud)
 }
 
 int qh_pg_appointment_get(struct qh_store_be *s, const char *code,
-                                 struct qh_appointment *out)
+                          struct qh_appointment *out)
 {
     struct qh_pg_args a = {0};
     a_str(&a, code);
@@ -380,8 +380,8 @@ int qh_pg_appointment_get(struct qh_store_be *s, const char *code,
 }
 
 int qh_pg_appointment_update(struct qh_store_be *s,
-                                    const struct qh_appointment *ap,
-                                    char *err, size_t errlen)
+                             const struct qh_appointment *ap,
+                             char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_int(&a, ap->id);
@@ -396,7 +396,7 @@ static const char Q_RATING_INSERT[] =
     " VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 int qh_pg_rating_add(struct qh_store_be *s, const struct qh_rating_row *rt,
-                            char *err, size_t errlen)
+                     char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_int(&a, rt->ticket);
@@ -419,7 +419,7 @@ static const char Q_HEARTBEAT_ALL[] =
     "SELECT name, kind, at, info FROM heartbeat ORDER BY name COLLATE \"C\"";
 
 int qh_pg_heartbeat(struct qh_store_be *s, const struct qh_heartbeat *hb,
-                           char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_str(&a, hb->name);
@@ -430,8 +430,8 @@ int qh_pg_heartbeat(struct qh_store_be *s, const struct qh_heartbeat *hb,
 }
 
 int qh_pg_heartbeat_each(struct qh_store_be *s,
-                                int (*fn)(const struct qh_heartbeat *, void *),
-                                void *ud)
+                         int (*fn)(const struct qh_heartbeat *, void *),
+                         void *ud)
 {
     int rc, n = 0;
     PGresult *r = qh_pg_exec(s, Q_HEARTBEAT_ALL, 0, NULL, &rc, "heartbeat", NULL, 0);

@@ -160,7 +160,7 @@ static int seq_last(struct qh_store_be *s, const char *day, int key,
 }
 
 int qh_pg_seq_next(struct qh_store_be *s, const char *day, const char *queue,
-                          int *seq, int64_t *after, char *err, size_t errlen)
+                   int *seq, int64_t *after, char *err, size_t errlen)
 {
     /* The write lock the caller holds keeps the range's end ours until
      * the ticket that takes it is inserted. */
@@ -180,14 +180,14 @@ int qh_pg_seq_next(struct qh_store_be *s, const char *day, const char *queue,
 }
 
 int qh_pg_issued_count(struct qh_store_be *s, const char *day,
-                              const char *queue)
+                       const char *queue)
 {
     /* Numbers have no gaps: the last one given is the count. */
     return seq_last(s, day, qh_pg_queue_key(s, queue), NULL, NULL, 0);
 }
 
 int qh_pg_service_issued_count(struct qh_store_be *s, const char *day,
-                                      const char *service)
+                               const char *service)
 {
     /* A ticket transferred to another item counts for the item it now
      * has (the row keeps no history; the events do). */
@@ -218,7 +218,7 @@ static void args_mutable(struct qh_pg_args *a, const struct qh_ticket_row *t)
 }
 
 int qh_pg_ticket_insert(struct qh_store_be *s, struct qh_ticket_row *t,
-                               char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
     int key = qh_pg_queue_key(s, t->queue);
     /* A ticket starts waiting in the queue that gives its number, at its
@@ -264,7 +264,7 @@ int qh_pg_ticket_insert(struct qh_store_be *s, struct qh_ticket_row *t,
 }
 
 int qh_pg_ticket_update(struct qh_store_be *s, const struct qh_ticket_row *t,
-                               char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     int64_t changed = 0;
@@ -277,7 +277,7 @@ int qh_pg_ticket_update(struct qh_store_be *s, const struct qh_ticket_row *t,
 }
 
 int qh_pg_ticket_get(struct qh_store_be *s, int64_t id,
-                            struct qh_ticket_row *out)
+                     struct qh_ticket_row *out)
 {
     struct qh_pg_args a = {0};
     a_int(&a, id);
@@ -285,7 +285,7 @@ int qh_pg_ticket_get(struct qh_store_be *s, int64_t id,
 }
 
 int qh_pg_ticket_by_number(struct qh_store_be *s, const char *day,
-                                  const char *number, struct qh_ticket_row *out)
+                           const char *number, struct qh_ticket_row *out)
 {
     struct qh_pg_args a = {0};
     a_str(&a, day);
@@ -294,7 +294,7 @@ int qh_pg_ticket_by_number(struct qh_store_be *s, const char *day,
 }
 
 int qh_pg_ticket_at_window(struct qh_store_be *s, const char *day, int window,
-                                  struct qh_ticket_row *out)
+                           struct qh_ticket_row *out)
 {
     struct qh_pg_args a = {0};
     a_str(&a, day);
@@ -303,7 +303,7 @@ int qh_pg_ticket_at_window(struct qh_store_be *s, const char *day, int window,
 }
 
 int qh_pg_queue_head(struct qh_store_be *s, const char *day, const char *queue,
-                            int window, int by_issue, struct qh_ticket_row *out)
+                     int window, int by_issue, struct qh_ticket_row *out)
 {
     struct qh_pg_args a = {0};
     a_str(&a, day);
@@ -314,7 +314,7 @@ int qh_pg_queue_head(struct qh_store_be *s, const char *day, const char *queue,
 }
 
 int qh_pg_waiting_count(struct qh_store_be *s, const char *day,
-                               const char *queue)
+                        const char *queue)
 {
     struct qh_pg_args a = {0};
     a_str(&a, day);
@@ -334,8 +334,8 @@ int qh_pg_ahead(struct qh_store_be *s, const struct qh_ticket_row *t)
 }
 
 int qh_pg_queue_services(struct qh_store_be *s, const char *day,
-                                const char *queue, int limit,
-                                int (*fn)(const char *, void *), void *ud)
+                         const char *queue, int limit,
+                         int (*fn)(const char *, void *), void *ud)
 {
     struct qh_pg_args a = {0};
     int rc, n = 0;
@@ -357,7 +357,7 @@ int qh_pg_queue_services(struct qh_store_be *s, const char *day,
 }
 
 int qh_pg_ticket_each(struct qh_store_be *s, const char *day, int state,
-                             int (*fn)(const struct qh_ticket_row *, void *), void *ud)
+                      int (*fn)(const struct qh_ticket_row *, void *), void *ud)
 {
     struct qh_pg_args a = {0};
     int rc, n = 0;
@@ -380,8 +380,8 @@ int qh_pg_ticket_each(struct qh_store_be *s, const char *day, int state,
 }
 
 int qh_pg_calls_each(struct qh_store_be *s, const char *day, int limit,
-                            int (*fn)(const struct qh_ticket_row *, int64_t, void *),
-                            void *ud)
+                     int (*fn)(const struct qh_ticket_row *, int64_t, void *),
+                     void *ud)
 {
     struct qh_pg_args a = {0};
     int rc, n = 0;
@@ -403,8 +403,8 @@ int qh_pg_calls_each(struct qh_store_be *s, const char *day, int limit,
     return n;
 }
 
-int qh_pg_expire_before(struct qh_store_be *s, const char *day, int64_t now,
-                               char *err, size_t errlen)
+static int expire_tx(struct qh_store_be *s, const char *day, int64_t now,
+                     char *err, size_t errlen)
 {
     struct qh_pg_args a = {0};
     struct qh_buf via;
@@ -430,6 +430,36 @@ int qh_pg_expire_before(struct qh_store_be *s, const char *day, int64_t now,
     return n;
 }
 
+/* Event ids are drawn under the writer's lock, so that they follow the
+ * commits' order (store_pg.h): a write outside a transaction gets one of
+ * its own. */
+static int own_begin(struct qh_store_be *s, int *own, char *err, size_t errlen)
+{
+    *own = !qh_pg_in_tx(s);
+    return *own ? qh_pg_begin(s, err, errlen) : 0;
+}
+
+static int own_end(struct qh_store_be *s, int own, int rc, char *err, size_t errlen)
+{
+    if (!own)
+        return rc;
+    if (rc < 0) {
+        qh_pg_rollback(s);
+        return rc;
+    }
+    int crc = qh_pg_commit(s, err, errlen);
+    return crc < 0 ? crc : rc;
+}
+
+int qh_pg_expire_before(struct qh_store_be *s, const char *day, int64_t now,
+                        char *err, size_t errlen)
+{
+    int own, rc = own_begin(s, &own, err, errlen);
+    if (rc < 0)
+        return rc;
+    return own_end(s, own, expire_tx(s, day, now, err, errlen), err, errlen);
+}
+
 /* ---- events ---- */
 
 static const char Q_EVENT_INSERT[] =
@@ -449,8 +479,8 @@ static const char Q_EVENT_OF_TICKET[] =
     " AND id > $2 ORDER BY id LIMIT $3";
 static const char Q_EVENT_LAST[] = "SELECT coalesce(max(id), 0) FROM event";
 
-int qh_pg_event_add(struct qh_store_be *s, struct qh_event_row *ev,
-                           char *err, size_t errlen)
+static int event_add_tx(struct qh_store_be *s, struct qh_event_row *ev,
+                        char *err, size_t errlen)
 {
     int issued = ev->ticket && !strcmp(ev->type, "issued"), rc;
     struct qh_pg_args a = {0};
@@ -480,6 +510,15 @@ int qh_pg_event_add(struct qh_store_be *s, struct qh_event_row *ev,
     return 0;
 }
 
+int qh_pg_event_add(struct qh_store_be *s, struct qh_event_row *ev,
+                    char *err, size_t errlen)
+{
+    int own, rc = own_begin(s, &own, err, errlen);
+    if (rc < 0)
+        return rc;
+    return own_end(s, own, event_add_tx(s, ev, err, errlen), err, errlen);
+}
+
 /* Up to max rows of sql (QH_PG_EVENT_COLS) into out; the count or < 0. */
 static int events_read(struct qh_store_be *s, const char *sql, const struct qh_pg_args *a,
                        struct qh_event_row *out, int max, char *err, size_t errlen)
@@ -495,8 +534,8 @@ static int events_read(struct qh_store_be *s, const char *sql, const struct qh_p
 }
 
 int qh_pg_events_since(struct qh_store_be *s, int64_t after,
-                              struct qh_event_row *out, int max, char *err,
-                              size_t errlen)
+                       struct qh_event_row *out, int max, char *err,
+                       size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_int(&a, after);
@@ -505,8 +544,8 @@ int qh_pg_events_since(struct qh_store_be *s, int64_t after,
 }
 
 int qh_pg_events_of_ticket(struct qh_store_be *s, int64_t ticket, int64_t after,
-                                  struct qh_event_row *out, int max, char *err,
-                                  size_t errlen)
+                           struct qh_event_row *out, int max, char *err,
+                           size_t errlen)
 {
     struct qh_pg_args a = {0};
     a_int(&a, ticket);
@@ -516,7 +555,7 @@ int qh_pg_events_of_ticket(struct qh_store_be *s, int64_t ticket, int64_t after,
 }
 
 int qh_pg_last_event_id(struct qh_store_be *s, int64_t *out, char *err,
-                               size_t errlen)
+                        size_t errlen)
 {
     return qh_pg_scalar(s, Q_EVENT_LAST, NULL, 0, out, "last event", err, errlen);
 }
@@ -583,7 +622,7 @@ static int expected_state(const char *type, const char *detail)
  * own pages (a damaged one is QH_E_CORRUPT from whatever statement
  * meets it, pg_fail). */
 int qh_pg_check(struct qh_store_be *s, char *report, size_t reportlen,
-                       char *err, size_t errlen)
+                char *err, size_t errlen)
 {
     int n = 0, rc;
     PGresult *r = NULL;
