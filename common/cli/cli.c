@@ -786,7 +786,7 @@ static int cmd_status(struct ctx *c)
         qh_buf_reset(&arr);
         qh_buf_puts(&arr, "[");
     }
-    struct hb_ctx hc = {c, &arr, &one, qh_clock_now(), 0};
+    struct hb_ctx hc = {c, &arr, &one, qh_hall_now(c->s), 0};
     int rc = qh_hall_heartbeat_each(c->s, heartbeat_one, &hc);
     if (rc < 0) {
         st = cli_fail(rc, NULL);
@@ -1178,7 +1178,7 @@ static int staff_one(const struct qh_staff_row *st, void *ud)
         l->rc = window;
         return 1;
     }
-    struct staff_locks k = {.c = c, .now = qh_clock_now()};
+    struct staff_locks k = {.c = c, .now = qh_hall_now(c->s)};
     qh_buf_init(&k.text);
     qh_buf_init(&k.json);
     qh_buf_puts(&k.json, "[");

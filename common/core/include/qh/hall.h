@@ -56,6 +56,11 @@ void qh_hall_set_actor(struct qh_store *s, const char *actor);
 
 /* 1 if the database has a hall (as loaded: never fails). */
 int qh_hall_exists(struct qh_store *s);
+/* 1 when db names a database server's (postgresql://...), 0 for a file:
+ * a program watches a file's place on disk, never a server's. */
+int qh_hall_is_server(const char *db);
+/* The hall's clock (qh_store_now): what every change is stamped with. */
+int64_t qh_hall_now(struct qh_store *s);
 /* The hall as loaded, reloaded when another program changed it (at each
  * write, and at qh_hall_reload).  Borrowed, valid until the next call. */
 const struct qh_hall_conf *qh_hall_config(struct qh_store *s);

@@ -61,6 +61,10 @@ enum { QH_STORE_READONLY = 1, QH_STORE_EXISTING = 2, QH_STORE_EN = 4 };
  * ~/.local/state/qhall/qhall.db.  *fallback (may be NULL) tells the
  * caller that neither named it, so its directory may not exist yet.
  * 0, QH_E_NOTFOUND (no HOME to fall back on) or QH_E_USAGE (too long). */
+/* 1 when name is a database server's (a PostgreSQL connection URI:
+ * postgresql:// or postgres://), which qh_store_open hands to the
+ * PostgreSQL backend; 0 for a SQLite file's path. */
+int qh_store_is_server(const char *name);
 int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
                        char *err, size_t errlen);
 
