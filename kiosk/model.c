@@ -477,7 +477,7 @@ static void confirm(struct qh_kiosk_model *m, int item, const char *queue)
     snprintf(t.queue, sizeof t.queue, "%s", m->cqueue);
     t.prio = 1;
     t.id = INT64_MAX;
-    t.virtual_at = qh_policy_virtual_at(qh_clock_now(), m->green[0] != 0,
+    t.virtual_at = qh_policy_virtual_at(qh_hall_now(m->s), m->green[0] != 0,
                                         h->green_bonus_minutes, 0);
     qh_ticket_info(m->s, &t, &m->est);
     m->refusal[0] = '\0';

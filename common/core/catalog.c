@@ -23,7 +23,7 @@ int qh_hall_init(struct qh_store *s, const struct qh_hall_conf *c, int force,
         return rc;
     if ((rc = qh_store_begin(s, err, errlen)) < 0)
         return rc;
-    o->now = qh_clock_now();
+    o->now = qh_store_now(s);
     if (qh_store_has_hall(s) && !force) {
         rc = qh_err(err, errlen, QH_E_EXISTS, "%s",
                     T("数据库已有大厅配置（用 --force 覆盖）",

@@ -68,7 +68,7 @@ const struct qh_hall_conf *qh_hall_config(struct qh_store *s)
 
 void qh_hall_today(struct qh_store *s, char day[11])
 {
-    qh_clock_day(qh_store_hall(s)->timezone, qh_clock_now(), day);
+    qh_clock_day(qh_store_hall(s)->timezone, qh_store_now(s), day);
 }
 
 int qh_hall_reload(struct qh_store *s, char *err, size_t errlen)
@@ -86,10 +86,24 @@ void qh_hall_snapshot_end(struct qh_store *s)
     qh_store_end_read(s);
 }
 
+int qh_hall_is_server(const char *db)
+{
+    return qh_store_is_server(db);
+}
+
+int64_t qh_hall_now(struct qh_store *s)
+{
+    return qh_store_now(s);
+}
+
 int qh_hall_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
                       char *err, size_t errlen)
 {
-    return qh_store_heartbeat(s, hb, err, errlen);
+    /* On the hall's clock, whatever the program's PC says, so that
+     * `qhall status` compares like with like. */
+    struct qh_heartbeat at = *hb;
+    at.at = qh_store_now(s);
+    return qh_store_heartbeat(s, &at, err, errlen);
 }
 
 int qh_hall_heartbeat_each(struct qh_store *s,
@@ -129,6 +143,18 @@ int qh_hall_backup(struct qh_store *s, const char *path,
                    char *err, size_t errlen)
 {
     return qh_store_backup(s, path, err, errlen);
+}
+
+int qh_hall_copy(struct qh_store *from, struct qh_store *to,
+                 struct qh_store_rows *counts, char *err, size_t errlen)
+{
+    return qh_store_copy(from, to, counts, err, errlen);
+}
+
+int qh_hall_count(struct qh_store *s, struct qh_store_rows *counts,
+                  char *err, size_t errlen)
+{
+    return qh_store_count(s, counts, err, errlen);
 }
 
 int qh_window_get(struct qh_store *s, int number, struct qh_window_row *out)

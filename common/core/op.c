@@ -43,7 +43,7 @@ int qh_op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
                       "%s", T("数据库尚未初始化（请运行 qhall init）",
                               "the database has no hall yet (run qhall init)"));
     }
-    o->now = qh_clock_now();
+    o->now = qh_store_now(s);
     qh_clock_day(o->hall->timezone, o->now, o->day);
     /* Rollover: the first write of a new day closes what earlier days left
      * open, inside this same transaction, so no program ever sees a new

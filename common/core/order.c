@@ -9,6 +9,7 @@
 #include "qh/clock.h"
 #include "qh/hall.h"
 #include "qh/order.h"
+#include "qh/store.h"
 #include "qh/policy.h"
 
 /* The store's head order: released holds first, then virtual time, id. */
@@ -112,7 +113,7 @@ int qh_window_next(struct qh_store *s, int window, struct qh_ticket_row *out,
         rc = qh_err(err, errlen, rc, "waiting tickets: %s", qh_strerror(rc));
         goto out;
     }
-    rc = qh_order_next(wc, rows, n, qh_clock_now(), idx, max);
+    rc = qh_order_next(wc, rows, n, qh_store_now(s), idx, max);
     for (int i = 0; i < rc; i++)
         out[i] = rows[idx[i]];
 out:

@@ -271,7 +271,7 @@ static int pin_begin(struct op *o, struct qh_store *s, const char *staff,
                      char *err, size_t errlen)
 {
     memset(ps, 0, sizeof *ps);
-    int rc = pin_collect(s, staff, pin, qh_clock_now(), NULL, first);
+    int rc = pin_collect(s, staff, pin, qh_store_now(s), NULL, first);
     if (rc < 0)
         return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
     if ((rc = qh_op_begin(o, s, err, errlen)) < 0)

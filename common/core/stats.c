@@ -540,7 +540,7 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
      * copy them: the estimate reads the cached tables in place. */
     snprintf(key, sizeof key, "ewt:%s", t->day);
     struct ewt_cache *c = qh_store_stats_cache(s, key);
-    int64_t now = qh_clock_now();
+    int64_t now = qh_store_now(s);
     if (!c && (c = calloc(1, sizeof *c))) {
         ewt_history(s, h, t->day, &c->hist);
         qh_store_stats_cache_put(s, key, c);
@@ -621,7 +621,7 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
     double lo_s = expect * 0.6 - 120, hi_s = expect * 1.6 + 420;
     if (lo_s < 0)
         lo_s = 0;
-    now = qh_clock_now();
+    now = qh_store_now(s);
     if (now < t->issued_at)
         now = t->issued_at;
     double lo = (double)(open_advance(h, now, lo_s) - now) / 60000.0;
@@ -730,7 +730,7 @@ int qh_stats_followup_close(struct qh_store *s, int64_t id, const char *result,
                     (long long)id);
         goto out;
     }
-    f.closed_at = qh_clock_now();
+    f.closed_at = qh_store_now(s);
     snprintf(f.result, sizeof f.result, "%s", result);
     snprintf(f.closed_by, sizeof f.closed_by, "%s", qh_store_actor(s));
     if ((rc = qh_store_followup_close(s, &f, err, errlen)) < 0)

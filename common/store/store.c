@@ -736,7 +736,7 @@ static const char *const migrations[] = {
 
 enum { QH_SVC_CACHE = 16 };
 
-struct qh_store {
+struct qh_store_be {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     char *path;
@@ -754,6 +754,8 @@ struct qh_store {
     char day_tx[11];             /* the "day" setting in this transaction */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
+    void *rows;                  /* store_rows.c's, while a hall is copied */
+    void (*rows_fini)(void *);
     int64_t begins;              /* our write transactions begun */
     int64_t tx_event;            /* the last event written in this one */
     int64_t committed_event;     /* ... and in the last that committed */
@@ -771,7 +773,7 @@ struct qh_store {
 };
 
 /* Drop the items qh_store_service_get keeps. */
-static void svc_forget(struct qh_store *s)
+static void svc_forget(struct qh_store_be *s)
 {
     memset(s->svc_cache, 0, sizeof s->svc_cache);
 }
@@ -783,7 +785,7 @@ static void svc_forget(struct qh_store *s)
  * lock's real hold time (a commit's fsync). */
 static int busy_wait(void *ud, int count)
 {
-    struct qh_store *s = ud;
+    struct qh_store_be *s = ud;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (count == 0) {
@@ -821,7 +823,7 @@ static int rc_of(int src)
 /* A damaged file is not a passing fault: the hall must stop and restore a
  * backup, so the message says so and quotes what SQLite's own check finds
  * (its first problems, or SQLite's message if it finds none). */
-static int damaged(struct qh_store *s, char *err, size_t errlen)
+static int damaged(struct qh_store_be *s, char *err, size_t errlen)
 {
     char found[512] = "", why[256], msg[1280];
     sqlite3_stmt *st = NULL;
@@ -864,7 +866,7 @@ static int damaged(struct qh_store *s, char *err, size_t errlen)
     return QH_E_CORRUPT;
 }
 
-static int db_fail(struct qh_store *s, int src, char *err, size_t errlen,
+static int db_fail(struct qh_store_be *s, int src, char *err, size_t errlen,
                    const char *what)
 {
     int rc = rc_of(src);
@@ -875,7 +877,7 @@ static int db_fail(struct qh_store *s, int src, char *err, size_t errlen,
 }
 
 /* A prepared statement, reset and unbound, ready for binding. */
-static sqlite3_stmt *stmt(struct qh_store *s, int q)
+static sqlite3_stmt *stmt(struct qh_store_be *s, int q)
 {
     sqlite3_stmt *st = s->q[q];
     sqlite3_reset(st);
@@ -907,7 +909,7 @@ static void col_text(sqlite3_stmt *st, int i, char *out, size_t outlen)
 }
 
 /* Run a statement that returns no rows (or whose rows are ignored). */
-static int exec_stmt(struct qh_store *s, sqlite3_stmt *st, char *err,
+static int exec_stmt(struct qh_store_be *s, sqlite3_stmt *st, char *err,
                      size_t errlen, const char *what)
 {
     int src;
@@ -921,7 +923,7 @@ static int exec_stmt(struct qh_store *s, sqlite3_stmt *st, char *err,
 
 /* After a loop over st's rows: reset it, and the failure if the last step
  * (src) was neither a row nor the end. */
-static int exec_end(struct qh_store *s, sqlite3_stmt *st, int src, char *err,
+static int exec_end(struct qh_store_be *s, sqlite3_stmt *st, int src, char *err,
                     size_t errlen, const char *what)
 {
     int xrc = sqlite3_extended_errcode(s->db);
@@ -934,7 +936,7 @@ static int exec_end(struct qh_store *s, sqlite3_stmt *st, int src, char *err,
 /* First column of the first row as an integer into *out, def when there
  * is no row or it is NULL: 0, or the failure (a read that fails is never
  * taken for "none": a last event id of 0 would replay the whole log). */
-static int scalar(struct qh_store *s, sqlite3_stmt *st, int64_t def, int64_t *out,
+static int scalar(struct qh_store_be *s, sqlite3_stmt *st, int64_t def, int64_t *out,
                   char *err, size_t errlen, const char *what)
 {
     int src = sqlite3_step(st);
@@ -949,7 +951,7 @@ static int scalar(struct qh_store *s, sqlite3_stmt *st, int64_t def, int64_t *ou
 }
 
 /* A count read by scalar: the count, or < 0. */
-static int count_of(struct qh_store *s, sqlite3_stmt *st, const char *what)
+static int count_of(struct qh_store_be *s, sqlite3_stmt *st, const char *what)
 {
     int64_t n;
     int rc = scalar(s, st, 0, &n, NULL, 0, what);
@@ -973,7 +975,7 @@ static int one_row(sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *), void *o
 }
 
 /* 1 if a reference is broken: the step is then refused. */
-static int fk_broken(struct qh_store *s)
+static int fk_broken(struct qh_store_be *s)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL))
@@ -985,7 +987,7 @@ static int fk_broken(struct qh_store *s)
 
 /* A read-only open cannot migrate: an older schema is named with what to
  * do, rather than failing later on a column it lacks. */
-static int schema_current(struct qh_store *s, char *err, size_t errlen)
+static int schema_current(struct qh_store_be *s, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
@@ -1011,7 +1013,7 @@ static int schema_current(struct qh_store *s, char *err, size_t errlen)
     return 0;
 }
 
-static int migrate_steps(struct qh_store *s, char *err, size_t errlen)
+static int migrate_steps(struct qh_store_be *s, char *err, size_t errlen)
 {
     for (;;) {
         sqlite3_stmt *st;
@@ -1069,7 +1071,7 @@ static int migrate_steps(struct qh_store *s, char *err, size_t errlen)
 /* Migrations rebuild tables others refer to (5: ticket), which SQLite
  * allows only with foreign keys off; each step then proves, before it
  * commits, that every reference still holds. */
-static int migrate(struct qh_store *s, char *err, size_t errlen)
+static int migrate(struct qh_store_be *s, char *err, size_t errlen)
 {
     if (sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL))
         return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
@@ -1079,34 +1081,12 @@ static int migrate(struct qh_store *s, char *err, size_t errlen)
     return rc;
 }
 
-int qh_store_find_path(const char *given, char *out, size_t n, int *fallback,
-                       char *err, size_t errlen)
-{
-    const char *p = given && *given ? given : getenv("QHALL_DB");
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int len;
-    if (fallback)
-        *fallback = !(p && *p);
-    if (p && *p)
-        len = snprintf(out, n, "%s", p);
-    else if (xdg && xdg[0] == '/')
-        len = snprintf(out, n, "%s/qhall/qhall.db", xdg);
-    else if (home && *home)
-        len = snprintf(out, n, "%s/.local/state/qhall/qhall.db", home);
-    else
-        return qh_err(err, errlen, QH_E_NOTFOUND,
-                      "cannot tell where the database is: use --db or QHALL_DB");
-    if (len < 0 || (size_t)len >= n)
-        return qh_err(err, errlen, QH_E_USAGE, "database path too long");
-    return 0;
-}
-
-int qh_store_open(struct qh_store **out, const char *path, int flags,
+int qh_sqlite_open(struct qh_store_be **out, const char *path, int flags,
                   char *err, size_t errlen)
 {
     int rc = 0;
     *out = NULL;
-    struct qh_store *s = calloc(1, sizeof *s);
+    struct qh_store_be *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
@@ -1136,8 +1116,8 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
      * private file made first is a new database to it, and its -wal and
      * -shm take that file's mode. */
     if ((!(flags & (QH_STORE_READONLY | QH_STORE_EXISTING)) &&
-         (rc = qh_store_create_private(path, 0, s->lang, err, errlen)) < 0) ||
-        (rc = qh_store_check_perms(path, s->lang, err, errlen)) < 0)
+         (rc = qh_sqlite_create_private(path, 0, s->lang, err, errlen)) < 0) ||
+        (rc = qh_sqlite_check_perms(path, s->lang, err, errlen)) < 0)
         goto fail;
     rc = 0;
     int src = sqlite3_open_v2(path, &s->db, oflags, NULL);
@@ -1170,21 +1150,23 @@ int qh_store_open(struct qh_store **out, const char *path, int flags,
             goto fail;
         }
     }
-    if ((rc = qh_store_hall_reload(s, err, errlen)) < 0)
+    if ((rc = qh_sqlite_hall_reload(s, err, errlen)) < 0)
         goto fail;
     *out = s;
     return 0;
 fail:
-    qh_store_close(s);
+    qh_sqlite_close(s);
     return rc;
 }
 
-void qh_store_close(struct qh_store *s)
+void qh_sqlite_close(struct qh_store_be *s)
 {
     if (!s)
         return;
     if (s->stats_fini)
         s->stats_fini(s->stats);
+    if (s->rows_fini)
+        s->rows_fini(s->rows);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);
@@ -1192,49 +1174,62 @@ void qh_store_close(struct qh_store *s)
     free(s);
 }
 
-const char *qh_store_path(const struct qh_store *s)
+const char *qh_sqlite_path(const struct qh_store_be *s)
 {
     return s->path;
 }
 
 /* store_internal.h: a second SQL module on this connection. */
-sqlite3 *qh_store_db(struct qh_store *s)
+sqlite3 *qh_sqlite_db(struct qh_store_be *s)
 {
     return s->db;
 }
 
-void *qh_store_stats(struct qh_store *s)
+void *qh_sqlite_stats(struct qh_store_be *s)
 {
     return s->stats;
 }
 
-void qh_store_stats_set(struct qh_store *s, void *stats, void (*fini)(void *))
+void qh_sqlite_stats_set(struct qh_store_be *s, void *stats, void (*fini)(void *))
 {
     s->stats = stats;
     s->stats_fini = fini;
 }
 
-void qh_store_set_lang(struct qh_store *s, enum qh_lang lang)
+void *qh_sqlite_rows(struct qh_store_be *s)
+{
+    return s->rows;
+}
+
+void qh_sqlite_rows_set(struct qh_store_be *s, void *rows, void (*fini)(void *))
+{
+    if (s->rows_fini && s->rows != rows)
+        s->rows_fini(s->rows);
+    s->rows = rows;
+    s->rows_fini = fini;
+}
+
+void qh_sqlite_set_lang(struct qh_store_be *s, enum qh_lang lang)
 {
     s->lang = lang;
 }
 
-enum qh_lang qh_store_lang(const struct qh_store *s)
+enum qh_lang qh_sqlite_lang(const struct qh_store_be *s)
 {
     return s->lang;
 }
 
-void qh_store_set_actor(struct qh_store *s, const char *actor)
+void qh_sqlite_set_actor(struct qh_store_be *s, const char *actor)
 {
     snprintf(s->actor, sizeof s->actor, "%s", actor ? actor : "");
 }
 
-const char *qh_store_actor(const struct qh_store *s)
+const char *qh_sqlite_actor(const struct qh_store_be *s)
 {
     return s->actor;
 }
 
-int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
+int qh_sqlite_begin(struct qh_store_be *s, char *err, size_t errlen)
 {
     if (s->in_tx || !sqlite3_get_autocommit(s->db))
         return qh_err(err, errlen, QH_E_STATE, "transaction already open");
@@ -1258,24 +1253,24 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
     sqlite3_reset(st);
     if (src != SQLITE_ROW) {
         rc = db_fail(s, xrc, err, errlen, "begin");
-        qh_store_rollback(s);
+        qh_sqlite_rollback(s);
         return rc;
     }
-    if (strcmp(rev, s->hall_rev) && (rc = qh_store_hall_reload(s, err, errlen)) < 0) {
-        qh_store_rollback(s);
+    if (strcmp(rev, s->hall_rev) && (rc = qh_sqlite_hall_reload(s, err, errlen)) < 0) {
+        qh_sqlite_rollback(s);
         return rc;
     }
     return 0;
 }
 
-int qh_store_begin_read(struct qh_store *s, char *err, size_t errlen)
+int qh_sqlite_begin_read(struct qh_store_be *s, char *err, size_t errlen)
 {
     if (!sqlite3_get_autocommit(s->db))
         return qh_err(err, errlen, QH_E_STATE, "transaction already open");
     return exec_stmt(s, stmt(s, Q_BEGIN_READ), err, errlen, "begin");
 }
 
-void qh_store_end_read(struct qh_store *s)
+void qh_sqlite_end_read(struct qh_store_be *s)
 {
     /* Not a write transaction's end: that is commit or rollback. */
     if (!s || s->in_tx || sqlite3_get_autocommit(s->db))
@@ -1285,13 +1280,13 @@ void qh_store_end_read(struct qh_store *s)
     sqlite3_reset(st);
 }
 
-int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
+int qh_sqlite_commit(struct qh_store_be *s, char *err, size_t errlen)
 {
     if (!s->in_tx)
         return qh_err(err, errlen, QH_E_STATE, "no transaction open");
     int rc = exec_stmt(s, stmt(s, Q_COMMIT), err, errlen, "commit");
     if (rc < 0) {
-        qh_store_rollback(s);
+        qh_sqlite_rollback(s);
         return rc;
     }
     s->in_tx = 0;
@@ -1307,17 +1302,17 @@ int qh_store_commit(struct qh_store *s, char *err, size_t errlen)
     return 0;
 }
 
-int64_t qh_store_tx_event(const struct qh_store *s)
+int64_t qh_sqlite_tx_event(const struct qh_store_be *s)
 {
     return s->in_tx ? s->tx_event : 0;
 }
 
-int64_t qh_store_committed_event(const struct qh_store *s)
+int64_t qh_sqlite_committed_event(const struct qh_store_be *s)
 {
     return s->committed_event;
 }
 
-void qh_store_rollback(struct qh_store *s)
+void qh_sqlite_rollback(struct qh_store_be *s)
 {
     if (!s)
         return;
@@ -1335,12 +1330,12 @@ void qh_store_rollback(struct qh_store *s)
     s->in_tx = 0;
 }
 
-int qh_store_in_tx(const struct qh_store *s)
+int qh_sqlite_in_tx(const struct qh_store_be *s)
 {
     return s->in_tx;
 }
 
-int qh_store_data_version(struct qh_store *s, int64_t *out,
+int qh_sqlite_data_version(struct qh_store_be *s, int64_t *out,
                           char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_DATA_VERSION);
@@ -1357,7 +1352,7 @@ int qh_store_data_version(struct qh_store *s, int64_t *out,
 /* ---- settings and hall ---- */
 
 /* 1 found (into out), 0 not, or the failure with its message. */
-static int setting_read(struct qh_store *s, const char *key, char *out,
+static int setting_read(struct qh_store_be *s, const char *key, char *out,
                         size_t outlen, char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_SETTING_GET);
@@ -1371,23 +1366,23 @@ static int setting_read(struct qh_store *s, const char *key, char *out,
     return src == SQLITE_ROW;
 }
 
-int qh_store_setting_get(struct qh_store *s, const char *key,
+int qh_sqlite_setting_get(struct qh_store_be *s, const char *key,
                          char *out, size_t outlen)
 {
     return setting_read(s, key, out, outlen, NULL, 0);
 }
 
-int qh_store_day_behind(struct qh_store *s, const char *day)
+int qh_sqlite_day_behind(struct qh_store_be *s, const char *day)
 {
     /* A write transaction read the setting as it began (qh_store_begin). */
     if (s->in_tx)
         return strcmp(s->day_tx, day) < 0;
     char last[16] = "";
-    int rc = qh_store_setting_get(s, "day", last, sizeof last);
+    int rc = qh_sqlite_setting_get(s, "day", last, sizeof last);
     return rc < 0 ? rc : strcmp(last, day) < 0;
 }
 
-int qh_store_setting_set(struct qh_store *s, const char *key,
+int qh_sqlite_setting_set(struct qh_store_be *s, const char *key,
                          const char *val, char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_SETTING_SET);
@@ -1398,25 +1393,25 @@ int qh_store_setting_set(struct qh_store *s, const char *key,
     return exec_stmt(s, st, err, errlen, "setting");
 }
 
-int qh_store_has_hall(struct qh_store *s)
+int qh_sqlite_has_hall(struct qh_store_be *s)
 {
     return s->has_hall;
 }
 
-int qh_store_is_blank(struct qh_store *s, char *err, size_t errlen)
+int qh_sqlite_is_blank(struct qh_store_be *s, char *err, size_t errlen)
 {
     int64_t blank;
     int rc = scalar(s, stmt(s, Q_BLANK), 0, &blank, err, errlen, "database");
     return rc < 0 ? rc : blank != 0;
 }
 
-const struct qh_hall_conf *qh_store_hall(struct qh_store *s)
+const struct qh_hall_conf *qh_sqlite_hall(struct qh_store_be *s)
 {
     return &s->hall;
 }
 
 /* An integer setting into *v, left as it is when not set; 0 or < 0. */
-static int setting_int(struct qh_store *s, const char *key, int *v, char *err,
+static int setting_int(struct qh_store_be *s, const char *key, int *v, char *err,
                        size_t errlen)
 {
     char buf[32];
@@ -1428,7 +1423,7 @@ static int setting_int(struct qh_store *s, const char *key, int *v, char *err,
 
 /* The hall as stored into c (and each queue's key into qkey, its revision
  * into rev): 1, 0 when there is none yet, or the first read that failed. */
-static int hall_read(struct qh_store *s, struct qh_hall_conf *c, int *qkey,
+static int hall_read(struct qh_store_be *s, struct qh_hall_conf *c, int *qkey,
                      char *rev, size_t revlen, char *err, size_t errlen)
 {
     char v[QH_CONF_SETTING_MAX];
@@ -1489,7 +1484,7 @@ static int hall_read(struct qh_store *s, struct qh_hall_conf *c, int *qkey,
     return 1;
 }
 
-int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
+int qh_sqlite_hall_reload(struct qh_store_be *s, char *err, size_t errlen)
 {
     /* Settings, queues and windows of one hall: read in one transaction
      * (the caller's, or one of our own), never half of one `init` and
@@ -1504,7 +1499,7 @@ int qh_store_hall_reload(struct qh_store *s, char *err, size_t errlen)
         goto out;
     rc = hall_read(s, c, qkey, rev, sizeof rev, err, errlen);
     if (own)
-        qh_store_end_read(s);
+        qh_sqlite_end_read(s);
     if (rc < 0)
         goto out;
     svc_forget(s);
@@ -1518,7 +1513,7 @@ out:
     return rc;
 }
 
-int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
+int qh_sqlite_hall_save(struct qh_store_be *s, const struct qh_hall_conf *c,
                        char *err, size_t errlen)
 {
     int rc;
@@ -1526,7 +1521,7 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
     struct qh_buf b;
     qh_buf_init(&b);
 #define SET(k, val) \
-    if ((rc = qh_store_setting_set(s, k, val, err, errlen)) < 0) goto out
+    if ((rc = qh_sqlite_setting_set(s, k, val, err, errlen)) < 0) goto out
 #define SETI(k, val) \
     snprintf(v, sizeof v, "%d", (int)(val)); SET(k, v)
     for (int i = 0; i < qh_conf_setting_count(); i++) {
@@ -1582,7 +1577,7 @@ int qh_store_hall_save(struct qh_store *s, const struct qh_hall_conf *c,
             goto out;
         SETI("hall_rev", rev + 1);
     }
-    rc = qh_store_hall_reload(s, err, errlen);
+    rc = qh_sqlite_hall_reload(s, err, errlen);
 out:
 #undef SET
 #undef SETI
@@ -1603,7 +1598,7 @@ static void read_service(sqlite3_stmt *st, void *out)
     col_text(st, 5, sv->initials, sizeof sv->initials);
 }
 
-int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
+int qh_sqlite_service_put(struct qh_store_be *s, const struct qh_service *sv,
                          char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_SERVICE_PUT);
@@ -1617,7 +1612,7 @@ int qh_store_service_put(struct qh_store *s, const struct qh_service *sv,
     return exec_stmt(s, st, err, errlen, "service");
 }
 
-int qh_store_service_clear(struct qh_store *s, char *err, size_t errlen)
+int qh_sqlite_service_clear(struct qh_store_be *s, char *err, size_t errlen)
 {
     svc_forget(s);
     return exec_stmt(s, stmt(s, Q_SERVICE_CLEAR), err, errlen, "service");
@@ -1628,7 +1623,7 @@ int qh_store_service_clear(struct qh_store *s, char *err, size_t errlen)
  * a write transaction reloads the hall, emptying this, when it finds
  * hall_rev moved: inside one, what is kept here is what the table holds.
  * Outside one, nothing was checked, so the table is read. */
-int qh_store_service_get(struct qh_store *s, const char *code,
+int qh_sqlite_service_get(struct qh_store_be *s, const char *code,
                          struct qh_service *out)
 {
     unsigned h = 5381;
@@ -1647,7 +1642,7 @@ int qh_store_service_get(struct qh_store *s, const char *code,
     return rc;
 }
 
-int qh_store_service_each(struct qh_store *s, const char *queue,
+int qh_sqlite_service_each(struct qh_store_be *s, const char *queue,
                           int (*fn)(const struct qh_service *, void *),
                           void *ud)
 {
@@ -1668,7 +1663,7 @@ int qh_store_service_each(struct qh_store *s, const char *queue,
     return n;
 }
 
-int qh_store_service_count(struct qh_store *s, const char *queue)
+int qh_sqlite_service_count(struct qh_store_be *s, const char *queue)
 {
     sqlite3_stmt *st = stmt(s, queue ? Q_SERVICE_COUNT_QUEUE : Q_SERVICE_COUNT);
     if (queue)
@@ -1712,7 +1707,7 @@ static int one_ticket(sqlite3_stmt *st, struct qh_ticket_row *out)
 
 /* ---- ticket ids (TID_*, above) ---- */
 
-static int queue_key(const struct qh_store *s, const char *queue)
+static int queue_key(const struct qh_store_be *s, const char *queue)
 {
     for (int i = 0; i < s->hall.nqueues; i++)
         if (!strcmp(s->hall.queues[i].code, queue))
@@ -1727,7 +1722,7 @@ static int64_t tid_base(const char *day, int key)
            ((int64_t)key << TID_KEY_SHIFT);
 }
 
-void qh_store_day_span(const char *from, const char *to, int64_t *lo,
+void qh_sqlite_day_span(const char *from, const char *to, int64_t *lo,
                        int64_t *hi)
 {
     *lo = tid_base(from, 0);
@@ -1737,14 +1732,14 @@ void qh_store_day_span(const char *from, const char *to, int64_t *lo,
 static void bind_day_range(sqlite3_stmt *st, int col, const char *day)
 {
     int64_t lo, hi;
-    qh_store_day_span(day, day, &lo, &hi);
+    qh_sqlite_day_span(day, day, &lo, &hi);
     sqlite3_bind_int64(st, col, lo);
     sqlite3_bind_int64(st, col + 1, hi);
 }
 
 /* The last ticket with an id in lo..hi: its id (lo - 1 if none, a QH_E_*
  * code on error) and, unless issued_at is NULL, its issue time (0 if none). */
-static int64_t range_last(struct qh_store *s, int64_t lo, int64_t hi,
+static int64_t range_last(struct qh_store_be *s, int64_t lo, int64_t hi,
                           int64_t *issued_at)
 {
     sqlite3_stmt *st = stmt(s, Q_RANGE_LAST);
@@ -1766,7 +1761,7 @@ static int64_t range_last(struct qh_store *s, int64_t lo, int64_t hi,
 
 /* The highest sequence `queue` gave on `day`, or 0 (or < 0); issued_at
  * as range_last. */
-static int seq_last(struct qh_store *s, const char *day, int key,
+static int seq_last(struct qh_store_be *s, const char *day, int key,
                     int64_t *issued_at)
 {
     if (issued_at)
@@ -1780,7 +1775,7 @@ static int seq_last(struct qh_store *s, const char *day, int key,
     return last < lo ? 0 : (int)(last - lo);
 }
 
-int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
+int qh_sqlite_seq_next(struct qh_store_be *s, const char *day, const char *queue,
                       int *seq, int64_t *after, char *err, size_t errlen)
 {
     /* The write lock the caller holds keeps the range's end ours until
@@ -1805,14 +1800,14 @@ int qh_store_seq_next(struct qh_store *s, const char *day, const char *queue,
     return 0;
 }
 
-int qh_store_issued_count(struct qh_store *s, const char *day,
+int qh_sqlite_issued_count(struct qh_store_be *s, const char *day,
                           const char *queue)
 {
     /* Numbers have no gaps: the last one given is the count. */
     return seq_last(s, day, queue_key(s, queue), NULL);
 }
 
-int qh_store_service_issued_count(struct qh_store *s, const char *day,
+int qh_sqlite_service_issued_count(struct qh_store_be *s, const char *day,
                                   const char *service)
 {
     /* Counts tickets by their current item: a ticket transferred to
@@ -1844,7 +1839,7 @@ static void bind_ticket_mutable(sqlite3_stmt *st, const struct qh_ticket_row *t)
     sqlite3_bind_int(st, 16, t->rated);
 }
 
-int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
+int qh_sqlite_ticket_insert(struct qh_store_be *s, struct qh_ticket_row *t,
                            char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_TICKET_INSERT);
@@ -1930,7 +1925,7 @@ int qh_store_ticket_insert(struct qh_store *s, struct qh_ticket_row *t,
     return 0;
 }
 
-int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
+int qh_sqlite_ticket_update(struct qh_store_be *s, const struct qh_ticket_row *t,
                            char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_TICKET_UPDATE);
@@ -1942,7 +1937,7 @@ int qh_store_ticket_update(struct qh_store *s, const struct qh_ticket_row *t,
     return rc;
 }
 
-int qh_store_ticket_get(struct qh_store *s, int64_t id,
+int qh_sqlite_ticket_get(struct qh_store_be *s, int64_t id,
                         struct qh_ticket_row *out)
 {
     sqlite3_stmt *st = stmt(s, Q_TICKET_GET);
@@ -1950,7 +1945,7 @@ int qh_store_ticket_get(struct qh_store *s, int64_t id,
     return one_ticket(st, out);
 }
 
-int qh_store_ticket_by_number(struct qh_store *s, const char *day,
+int qh_sqlite_ticket_by_number(struct qh_store_be *s, const char *day,
                               const char *number, struct qh_ticket_row *out)
 {
     /* Prefix letters, then the sequence's digits. */
@@ -1972,7 +1967,7 @@ int qh_store_ticket_by_number(struct qh_store *s, const char *day,
     return one_ticket(st, out);
 }
 
-int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
+int qh_sqlite_ticket_at_window(struct qh_store_be *s, const char *day, int window,
                               struct qh_ticket_row *out)
 {
     sqlite3_stmt *st = stmt(s, Q_TICKET_AT_WINDOW);
@@ -1982,7 +1977,7 @@ int qh_store_ticket_at_window(struct qh_store *s, const char *day, int window,
 }
 
 /* ?1 day, ?2 queue, ?3 and ?4 the range of ids of its numbers that day. */
-static void bind_queue_range(struct qh_store *s, sqlite3_stmt *st,
+static void bind_queue_range(struct qh_store_be *s, sqlite3_stmt *st,
                              const char *day, const char *queue)
 {
     int key = queue_key(s, queue);
@@ -1994,7 +1989,7 @@ static void bind_queue_range(struct qh_store *s, sqlite3_stmt *st,
     sqlite3_bind_int64(st, 4, key ? lo | TID_SEQ_MAX : lo - 1);
 }
 
-int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
+int qh_sqlite_queue_head(struct qh_store_be *s, const char *day, const char *queue,
                         int window, int by_issue, struct qh_ticket_row *out)
 {
     sqlite3_stmt *st = stmt(s, by_issue ? Q_QUEUE_HEAD_ISSUE : Q_QUEUE_HEAD);
@@ -2003,7 +1998,7 @@ int qh_store_queue_head(struct qh_store *s, const char *day, const char *queue,
     return one_ticket(st, out);
 }
 
-int qh_store_waiting_count(struct qh_store *s, const char *day,
+int qh_sqlite_waiting_count(struct qh_store_be *s, const char *day,
                            const char *queue)
 {
     sqlite3_stmt *st = stmt(s, Q_WAITING_COUNT);
@@ -2011,7 +2006,7 @@ int qh_store_waiting_count(struct qh_store *s, const char *day,
     return count_of(s, st, "waiting");
 }
 
-int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
+int qh_sqlite_ahead(struct qh_store_be *s, const struct qh_ticket_row *t)
 {
     /* Inside a transaction the queue's counter and the count behind see
      * one snapshot, and a lane-0 ticket (in the normal order, in its own
@@ -2044,7 +2039,7 @@ int qh_store_ahead(struct qh_store *s, const struct qh_ticket_row *t)
     return count_of(s, st, "ahead");
 }
 
-int qh_store_queue_services(struct qh_store *s, const char *day,
+int qh_sqlite_queue_services(struct qh_store_be *s, const char *day,
                             const char *queue, int limit,
                             int (*fn)(const char *, void *), void *ud)
 {
@@ -2065,7 +2060,7 @@ int qh_store_queue_services(struct qh_store *s, const char *day,
     return n;
 }
 
-int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
+int qh_sqlite_ticket_each(struct qh_store_be *s, const char *day, int state,
                          int (*fn)(const struct qh_ticket_row *, void *),
                          void *ud)
 {
@@ -2087,7 +2082,7 @@ int qh_store_ticket_each(struct qh_store *s, const char *day, int state,
     return n;
 }
 
-int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
+int qh_sqlite_calls_each(struct qh_store_be *s, const char *day, int limit,
                         int (*fn)(const struct qh_ticket_row *, int64_t, void *),
                         void *ud)
 {
@@ -2113,7 +2108,7 @@ int qh_store_calls_each(struct qh_store *s, const char *day, int limit,
  * (qh_store_ticket_insert), so any still waiting is on the service day
  * the "day" setting names: every earlier one closed them at its own
  * rollover. */
-static int bind_expire(struct qh_store *s, sqlite3_stmt *st, const char *day,
+static int bind_expire(struct qh_store_be *s, sqlite3_stmt *st, const char *day,
                        char *err, size_t errlen)
 {
     char last[16] = "";
@@ -2126,7 +2121,7 @@ static int bind_expire(struct qh_store *s, sqlite3_stmt *st, const char *day,
     return 0;
 }
 
-int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
+int qh_sqlite_expire_before(struct qh_store_be *s, const char *day, int64_t now,
                            char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_EXPIRE_EVENTS);
@@ -2148,7 +2143,7 @@ int qh_store_expire_before(struct qh_store *s, const char *day, int64_t now,
 
 /* ---- events ---- */
 
-int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
+int qh_sqlite_event_add(struct qh_store_be *s, struct qh_event_row *ev,
                        char *err, size_t errlen)
 {
     /* A ticket's issued event: the id reserved for it when the ticket was
@@ -2195,7 +2190,7 @@ int qh_store_event_add(struct qh_store *s, struct qh_event_row *ev,
     return 0;
 }
 
-void qh_store_event_read(sqlite3_stmt *st, struct qh_event_row *e)
+void qh_sqlite_event_read(sqlite3_stmt *st, struct qh_event_row *e)
 {
     e->id = sqlite3_column_int64(st, 0);
     e->at = sqlite3_column_int64(st, 1);
@@ -2209,13 +2204,13 @@ void qh_store_event_read(sqlite3_stmt *st, struct qh_event_row *e)
 }
 
 /* Up to max rows of st (EVENT_COLS, bound) into out; the count or < 0. */
-static int events_read(struct qh_store *s, sqlite3_stmt *st,
+static int events_read(struct qh_store_be *s, sqlite3_stmt *st,
                        struct qh_event_row *out, int max, char *err,
                        size_t errlen)
 {
     int n = 0, src = SQLITE_DONE;
     while (n < max && (src = sqlite3_step(st)) == SQLITE_ROW)
-        qh_store_event_read(st, &out[n++]);
+        qh_sqlite_event_read(st, &out[n++]);
     if (n < max && src != SQLITE_DONE) {
         int rc = db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "events");
         sqlite3_reset(st);
@@ -2225,7 +2220,7 @@ static int events_read(struct qh_store *s, sqlite3_stmt *st,
     return n;
 }
 
-int qh_store_events_since(struct qh_store *s, int64_t after,
+int qh_sqlite_events_since(struct qh_store_be *s, int64_t after,
                           struct qh_event_row *out, int max,
                           char *err, size_t errlen)
 {
@@ -2235,7 +2230,7 @@ int qh_store_events_since(struct qh_store *s, int64_t after,
     return events_read(s, st, out, max, err, errlen);
 }
 
-int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
+int qh_sqlite_events_of_ticket(struct qh_store_be *s, int64_t ticket, int64_t after,
                               struct qh_event_row *out, int max,
                               char *err, size_t errlen)
 {
@@ -2246,7 +2241,7 @@ int qh_store_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
     return events_read(s, st, out, max, err, errlen);
 }
 
-int qh_store_last_event_id(struct qh_store *s, int64_t *out, char *err,
+int qh_sqlite_last_event_id(struct qh_store_be *s, int64_t *out, char *err,
                            size_t errlen)
 {
     return scalar(s, stmt(s, Q_EVENT_LAST), 0, out, err, errlen, "last event");
@@ -2266,7 +2261,7 @@ static void read_window(sqlite3_stmt *st, void *ud)
     out->paused_at = sqlite3_column_int64(st, 5);
 }
 
-int qh_store_window_get(struct qh_store *s, int number,
+int qh_sqlite_window_get(struct qh_store_be *s, int number,
                         struct qh_window_row *out)
 {
     sqlite3_stmt *st = stmt(s, Q_WIN_GET);
@@ -2274,7 +2269,7 @@ int qh_store_window_get(struct qh_store *s, int number,
     return one_row(st, read_window, out);
 }
 
-int qh_store_window_put(struct qh_store *s, const struct qh_window_row *w,
+int qh_sqlite_window_put(struct qh_store_be *s, const struct qh_window_row *w,
                         char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_WIN_PUT);
@@ -2287,7 +2282,7 @@ int qh_store_window_put(struct qh_store *s, const struct qh_window_row *w,
     return exec_stmt(s, st, err, errlen, "window");
 }
 
-int qh_store_window_of_staff(struct qh_store *s, const char *staff)
+int qh_sqlite_window_of_staff(struct qh_store_be *s, const char *staff)
 {
     sqlite3_stmt *st = stmt(s, Q_WIN_OF_STAFF);
     bind_text(st, 1, staff);
@@ -2308,7 +2303,7 @@ static void read_staff(sqlite3_stmt *st, void *out)
     r->created_at = sqlite3_column_int64(st, 5);
 }
 
-int qh_store_staff_add(struct qh_store *s, const struct qh_staff_row *r,
+int qh_sqlite_staff_add(struct qh_store_be *s, const struct qh_staff_row *r,
                        char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_STAFF_INSERT);
@@ -2325,7 +2320,7 @@ int qh_store_staff_add(struct qh_store *s, const struct qh_staff_row *r,
     return rc;
 }
 
-int qh_store_staff_get(struct qh_store *s, const char *id,
+int qh_sqlite_staff_get(struct qh_store_be *s, const char *id,
                        struct qh_staff_row *out)
 {
     sqlite3_stmt *st = stmt(s, Q_STAFF_GET);
@@ -2333,7 +2328,7 @@ int qh_store_staff_get(struct qh_store *s, const char *id,
     return one_row(st, read_staff, out);
 }
 
-int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *r,
+int qh_sqlite_staff_update(struct qh_store_be *s, const struct qh_staff_row *r,
                           char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_STAFF_UPDATE);
@@ -2345,7 +2340,7 @@ int qh_store_staff_update(struct qh_store *s, const struct qh_staff_row *r,
     return exec_stmt(s, st, err, errlen, "staff");
 }
 
-int qh_store_staff_each(struct qh_store *s,
+int qh_sqlite_staff_each(struct qh_store_be *s,
                         int (*fn)(const struct qh_staff_row *, void *),
                         void *ud)
 {
@@ -2372,7 +2367,7 @@ static void read_lock(sqlite3_stmt *st, void *out)
     l->locked_until = sqlite3_column_int64(st, 2);
 }
 
-int qh_store_login_lock_get(struct qh_store *s, const char *staff,
+int qh_sqlite_login_lock_get(struct qh_store_be *s, const char *staff,
                             const char *device, struct qh_login_lock *out)
 {
     memset(out, 0, sizeof *out);
@@ -2384,7 +2379,7 @@ int qh_store_login_lock_get(struct qh_store *s, const char *staff,
     return one_row(st, read_lock, out);
 }
 
-int qh_store_login_lock_put(struct qh_store *s, const struct qh_login_lock *l,
+int qh_sqlite_login_lock_put(struct qh_store_be *s, const struct qh_login_lock *l,
                             char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_LOCK_PUT);
@@ -2396,7 +2391,7 @@ int qh_store_login_lock_put(struct qh_store *s, const struct qh_login_lock *l,
     return exec_stmt(s, st, err, errlen, "login lock");
 }
 
-int qh_store_login_lock_clear(struct qh_store *s, const char *staff,
+int qh_sqlite_login_lock_clear(struct qh_store_be *s, const char *staff,
                               const char *device, char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_LOCK_CLEAR);
@@ -2409,7 +2404,7 @@ int qh_store_login_lock_clear(struct qh_store *s, const char *staff,
     return rc < 0 ? rc : sqlite3_changes(s->db);
 }
 
-int qh_store_login_lock_each(struct qh_store *s, const char *staff,
+int qh_sqlite_login_lock_each(struct qh_store_be *s, const char *staff,
                              int (*fn)(const struct qh_login_lock *, void *),
                              void *ud)
 {
@@ -2436,7 +2431,7 @@ int qh_store_login_lock_each(struct qh_store *s, const char *staff,
 
 /* ---- appointments ---- */
 
-int qh_store_appointment_add(struct qh_store *s, struct qh_appointment *a,
+int qh_sqlite_appointment_add(struct qh_store_be *s, struct qh_appointment *a,
                              char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_APPT_INSERT);
@@ -2467,7 +2462,7 @@ static void read_appointment(sqlite3_stmt *st, void *ud)
     out->created_at = sqlite3_column_int64(st, 6);
 }
 
-int qh_store_appointment_get(struct qh_store *s, const char *code,
+int qh_sqlite_appointment_get(struct qh_store_be *s, const char *code,
                              struct qh_appointment *out)
 {
     sqlite3_stmt *st = stmt(s, Q_APPT_GET);
@@ -2475,7 +2470,7 @@ int qh_store_appointment_get(struct qh_store *s, const char *code,
     return one_row(st, read_appointment, out);
 }
 
-int qh_store_appointment_update(struct qh_store *s,
+int qh_sqlite_appointment_update(struct qh_store_be *s,
                                 const struct qh_appointment *a,
                                 char *err, size_t errlen)
 {
@@ -2487,7 +2482,7 @@ int qh_store_appointment_update(struct qh_store *s,
 
 /* ---- ratings ---- */
 
-int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
+int qh_sqlite_rating_add(struct qh_store_be *s, const struct qh_rating_row *r,
                         char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_RATING_INSERT);
@@ -2528,7 +2523,7 @@ static int expected_state(const char *type, const char *detail)
 
 #define PROBLEM(...) do { qh_err_append(report, reportlen, __VA_ARGS__); n++; } while (0)
 
-int qh_store_check(struct qh_store *s, char *report, size_t reportlen,
+int qh_sqlite_check(struct qh_store_be *s, char *report, size_t reportlen,
                    char *err, size_t errlen)
 {
     int n = 0, src, broken = 0;
@@ -2632,7 +2627,7 @@ out:
     return rc;
 }
 
-int qh_store_checkpoint(struct qh_store *s, int truncate,
+int qh_sqlite_checkpoint(struct qh_store_be *s, int truncate,
                         char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, truncate ? Q_CHECKPOINT_TRUNCATE : Q_CHECKPOINT);
@@ -2647,7 +2642,7 @@ int qh_store_checkpoint(struct qh_store *s, int truncate,
     return 0;
 }
 
-int qh_store_backup(struct qh_store *s, const char *path,
+int qh_sqlite_backup(struct qh_store_be *s, const char *path,
                     char *err, size_t errlen)
 {
     sqlite3 *dst = NULL;
@@ -2655,7 +2650,7 @@ int qh_store_backup(struct qh_store *s, const char *path,
     /* Created here, exclusively, so a file that appears meanwhile is never
      * overwritten, and SQLite only opens it (it would create one with the
      * umask's mode). */
-    if ((rc = qh_store_create_private(path, 1, s->lang, err, errlen)) < 0)
+    if ((rc = qh_sqlite_create_private(path, 1, s->lang, err, errlen)) < 0)
         return rc;
     rc = 0;
     int src = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
@@ -2688,7 +2683,7 @@ out:
 
 /* ---- heartbeats ---- */
 
-int qh_store_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
+int qh_sqlite_heartbeat(struct qh_store_be *s, const struct qh_heartbeat *hb,
                        char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, Q_HEARTBEAT_PUT);
@@ -2699,7 +2694,7 @@ int qh_store_heartbeat(struct qh_store *s, const struct qh_heartbeat *hb,
     return exec_stmt(s, st, err, errlen, "heartbeat");
 }
 
-int qh_store_heartbeat_each(struct qh_store *s,
+int qh_sqlite_heartbeat_each(struct qh_store_be *s,
                             int (*fn)(const struct qh_heartbeat *, void *),
                             void *ud)
 {

@@ -54,7 +54,7 @@ static int check_dir(const char *path, enum qh_lang lang, int *setgid,
     return 0;
 }
 
-int qh_store_check_perms(const char *path, enum qh_lang lang,
+int qh_sqlite_check_perms(const char *path, enum qh_lang lang,
                          char *err, size_t errlen)
 {
     char f[4200];
@@ -100,7 +100,7 @@ int qh_store_check_perms(const char *path, enum qh_lang lang,
     return said;
 }
 
-int qh_store_create_private(const char *path, int exclusive, enum qh_lang lang,
+int qh_sqlite_create_private(const char *path, int exclusive, enum qh_lang lang,
                             char *err, size_t errlen)
 {
     int setgid, rc;

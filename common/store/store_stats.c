@@ -81,8 +81,6 @@ static const char *const sql[S_COUNT] = {
 
 struct stats_db {
     sqlite3_stmt *q[S_COUNT];
-    char cache_key[32];           /* one computed value kept per connection */
-    void *cache;
 };
 
 static void stats_fini(void *p)
@@ -92,35 +90,16 @@ static void stats_fini(void *p)
         return;
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(d->q[i]);
-    free(d->cache);
     free(d);
-}
-
-void *qh_store_stats_cache(struct qh_store *s, const char *key)
-{
-    struct stats_db *d = qh_store_stats(s);
-    return d && d->cache && !strcmp(d->cache_key, key) ? d->cache : NULL;
-}
-
-void qh_store_stats_cache_put(struct qh_store *s, const char *key, void *val)
-{
-    struct stats_db *d = qh_store_stats(s);
-    if (!d) {
-        free(val);
-        return;
-    }
-    free(d->cache);
-    d->cache = val;
-    snprintf(d->cache_key, sizeof d->cache_key, "%s", key);
 }
 
 /* The statement, prepared with the others on first use, reset and
  * unbound; NULL (with a message) if they cannot be prepared. */
-static sqlite3_stmt *stmt(struct qh_store *s, int q, char *err, size_t errlen)
+static sqlite3_stmt *stmt(struct qh_store_be *s, int q, char *err, size_t errlen)
 {
-    struct stats_db *d = qh_store_stats(s);
+    struct stats_db *d = qh_sqlite_stats(s);
     if (!d) {
-        sqlite3 *db = qh_store_db(s);
+        sqlite3 *db = qh_sqlite_db(s);
         if (!(d = calloc(1, sizeof *d))) {
             qh_err(err, errlen, QH_E_NOMEM, "out of memory");
             return NULL;
@@ -132,7 +111,7 @@ static sqlite3_stmt *stmt(struct qh_store *s, int q, char *err, size_t errlen)
                 stats_fini(d);
                 return NULL;
             }
-        qh_store_stats_set(s, d, stats_fini);
+        qh_sqlite_stats_set(s, d, stats_fini);
     }
     sqlite3_reset(d->q[q]);
     sqlite3_clear_bindings(d->q[q]);
@@ -150,10 +129,10 @@ static void col_text(sqlite3_stmt *st, int i, char *out, size_t outlen)
     snprintf(out, outlen, "%s", v ? (const char *)v : "");
 }
 
-static int fail(struct qh_store *s, sqlite3_stmt *st, char *err, size_t errlen,
+static int fail(struct qh_store_be *s, sqlite3_stmt *st, char *err, size_t errlen,
                 const char *what)
 {
-    sqlite3 *db = qh_store_db(s);
+    sqlite3 *db = qh_sqlite_db(s);
     int base = sqlite3_extended_errcode(db) & 0xff;
     int rc = qh_err(err, errlen, base == SQLITE_BUSY || base == SQLITE_LOCKED
                     ? QH_E_BUSY : QH_E_DB, "%s: %s", what, sqlite3_errmsg(db));
@@ -164,12 +143,12 @@ static int fail(struct qh_store *s, sqlite3_stmt *st, char *err, size_t errlen,
 static void bind_day_span(sqlite3_stmt *st, const char *from, const char *to)
 {
     int64_t lo, hi;
-    qh_store_day_span(from, to, &lo, &hi);
+    qh_sqlite_day_span(from, to, &lo, &hi);
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);
 }
 
-int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
+int qh_sqlite_stats_ticket_events(struct qh_store_be *s, const char *from,
                                  const char *to,
                                  int (*fn)(const struct qh_event_row *,
                                            const char *day, void *),
@@ -183,7 +162,7 @@ int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
         return QH_E_DB;
     bind_day_span(st, from, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        qh_store_event_read(st, &e);
+        qh_sqlite_event_read(st, &e);
         col_text(st, 9, day, sizeof day);
         n++;
         if (fn(&e, day, ud))
@@ -195,7 +174,7 @@ int qh_store_stats_ticket_events(struct qh_store *s, const char *from,
     return n;
 }
 
-int qh_store_stats_untied_events(struct qh_store *s, int64_t from, int64_t to,
+int qh_sqlite_stats_untied_events(struct qh_store_be *s, int64_t from, int64_t to,
                                  int (*fn)(const struct qh_event_row *, void *),
                                  void *ud, char *err, size_t errlen)
 {
@@ -207,7 +186,7 @@ int qh_store_stats_untied_events(struct qh_store *s, int64_t from, int64_t to,
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        qh_store_event_read(st, &e);
+        qh_sqlite_event_read(st, &e);
         n++;
         if (fn(&e, ud))
             break;
@@ -218,7 +197,7 @@ int qh_store_stats_untied_events(struct qh_store *s, int64_t from, int64_t to,
     return n;
 }
 
-int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
+int qh_sqlite_stats_handled(struct qh_store_be *s, const char *from, const char *to,
                            int (*fn)(const char *service, const char *queue,
                                      int64_t started, int64_t finished, void *),
                            void *ud)
@@ -241,7 +220,7 @@ int qh_store_stats_handled(struct qh_store *s, const char *from, const char *to,
     return src == SQLITE_ROW || src == SQLITE_DONE ? n : QH_E_DB;
 }
 
-int qh_store_stats_events_since(struct qh_store *s, const char *type,
+int qh_sqlite_stats_events_since(struct qh_store_be *s, const char *type,
                                 int64_t *after,
                                 int (*fn)(const struct qh_event_row *, void *),
                                 void *ud)
@@ -254,14 +233,14 @@ int qh_store_stats_events_since(struct qh_store *s, const char *type,
     /* Up to the log's end as it is now, all of it: the next look starts
      * there even when nothing was finished (a queue that only grows). */
     int64_t end;
-    int rc = qh_store_last_event_id(s, &end, NULL, 0);
+    int rc = qh_sqlite_last_event_id(s, &end, NULL, 0);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, *after);
     sqlite3_bind_int64(st, 2, end);
     bind_text(st, 3, type);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        qh_store_event_read(st, &e);
+        qh_sqlite_event_read(st, &e);
         n++;
         fn(&e, ud);
     }
@@ -272,7 +251,7 @@ int qh_store_stats_events_since(struct qh_store *s, const char *type,
     return n;
 }
 
-int qh_store_stats_handled_sum(struct qh_store *s, const char *from,
+int qh_sqlite_stats_handled_sum(struct qh_store_be *s, const char *from,
                                const char *to,
                                int (*fn)(const char *service, const char *queue,
                                          int n, double sum_s, void *),
@@ -318,7 +297,7 @@ static void read_followup(sqlite3_stmt *st, struct qh_followup *f)
     col_text(st, 14, f->closed_by, sizeof f->closed_by);
 }
 
-static int exec(struct qh_store *s, sqlite3_stmt *st, char *err, size_t errlen,
+static int exec(struct qh_store_be *s, sqlite3_stmt *st, char *err, size_t errlen,
                 const char *what)
 {
     int src;
@@ -330,7 +309,7 @@ static int exec(struct qh_store *s, sqlite3_stmt *st, char *err, size_t errlen,
     return 0;
 }
 
-int qh_store_followup_add(struct qh_store *s, struct qh_followup *f,
+int qh_sqlite_followup_add(struct qh_store_be *s, struct qh_followup *f,
                           char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, S_FU_INSERT, err, errlen);
@@ -349,11 +328,11 @@ int qh_store_followup_add(struct qh_store *s, struct qh_followup *f,
     bind_text(st, 11, f->due_day);
     int rc = exec(s, st, err, errlen, "follow-up");
     if (rc == 0)
-        f->id = sqlite3_last_insert_rowid(qh_store_db(s));
+        f->id = sqlite3_last_insert_rowid(qh_sqlite_db(s));
     return rc;
 }
 
-int qh_store_followup_get(struct qh_store *s, int64_t id, struct qh_followup *out)
+int qh_sqlite_followup_get(struct qh_store_be *s, int64_t id, struct qh_followup *out)
 {
     sqlite3_stmt *st = stmt(s, S_FU_GET, NULL, 0);
     if (!st)
@@ -370,7 +349,7 @@ int qh_store_followup_get(struct qh_store *s, int64_t id, struct qh_followup *ou
     return rc;
 }
 
-int qh_store_followup_close(struct qh_store *s, const struct qh_followup *f,
+int qh_sqlite_followup_close(struct qh_store_be *s, const struct qh_followup *f,
                             char *err, size_t errlen)
 {
     sqlite3_stmt *st = stmt(s, S_FU_CLOSE, err, errlen);
@@ -381,13 +360,13 @@ int qh_store_followup_close(struct qh_store *s, const struct qh_followup *f,
     bind_text(st, 3, f->result);
     bind_text(st, 4, f->closed_by);
     int rc = exec(s, st, err, errlen, "follow-up");
-    if (rc == 0 && sqlite3_changes(qh_store_db(s)) != 1)
+    if (rc == 0 && sqlite3_changes(qh_sqlite_db(s)) != 1)
         return qh_err(err, errlen, QH_E_STATE, "follow-up %lld is already closed",
                       (long long)f->id);
     return rc;
 }
 
-int qh_store_followup_each(struct qh_store *s, int mode, const char *today,
+int qh_sqlite_followup_each(struct qh_store_be *s, int mode, const char *today,
                            const char *from, const char *to,
                            int (*fn)(const struct qh_followup *, void *),
                            void *ud, char *err, size_t errlen)
@@ -417,7 +396,7 @@ int qh_store_followup_each(struct qh_store *s, int mode, const char *today,
     return n;
 }
 
-int qh_store_followup_overdue(struct qh_store *s, const char *today)
+int qh_sqlite_followup_overdue(struct qh_store_be *s, const char *today)
 {
     sqlite3_stmt *st = stmt(s, S_FU_OVERDUE_COUNT, NULL, 0);
     if (!st)

@@ -21,7 +21,7 @@
  * event was a checkpoint or our own write), the next few timeouts are short
  * (25 ms doubling back up to 1 s) so a commit slower than the re-check
  * window is still delivered quickly.  Without inotify (init failed, or the
- * store is not a plain file such as ":memory:") qh_watch_fd() is -1 and the
+ * store is not a plain file such as ":memory:") qh_sqlite_watch_fd() is -1 and the
  * timeout is 100 ms: the feed still works, by polling the one query. */
 #include <errno.h>
 #include <limits.h>
@@ -46,8 +46,8 @@ enum {
 
 #define WATCH_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO)
 
-struct qh_watch {
-    struct qh_store *s;
+struct qh_watch_be {
+    struct qh_store_be *s;
     int fd;                     /* inotify, -1 when unavailable */
     int wd;
     int lost;                   /* the directory watch went away */
@@ -77,7 +77,7 @@ static void sleep_us(long us)
 /* Set up the directory watch; on any failure leave fd at -1 (polling
  * fallback) rather than refusing: a display that polls every 100 ms is
  * better than a display that does not start. */
-static void watch_dir(struct qh_watch *w, const char *path)
+static void watch_dir(struct qh_watch_be *w, const char *path)
 {
     char *real = NULL;
     char *slash;
@@ -114,10 +114,10 @@ out:
     free(real);
 }
 
-int qh_watch_open(struct qh_watch **out, struct qh_store *s, int64_t after,
+int qh_sqlite_watch_open(struct qh_watch_be **out, struct qh_store_be *s, int64_t after,
                   char *err, size_t errlen)
 {
-    struct qh_watch *w;
+    struct qh_watch_be *w;
     int rc;
 
     *out = NULL;
@@ -130,17 +130,17 @@ int qh_watch_open(struct qh_watch **out, struct qh_store *s, int64_t after,
     w->last = after;
     /* Watch first, then read data_version: a commit between the two is
      * then either in the baseline or announced by an event. */
-    watch_dir(w, qh_store_path(s));
-    rc = qh_store_data_version(s, &w->dv, err, errlen);
+    watch_dir(w, qh_sqlite_path(s));
+    rc = qh_sqlite_data_version(s, &w->dv, err, errlen);
     if (rc < 0) {
-        qh_watch_close(w);
+        qh_sqlite_watch_close(w);
         return rc;
     }
     *out = w;
     return QH_OK;
 }
 
-void qh_watch_close(struct qh_watch *w)
+void qh_sqlite_watch_close(struct qh_watch_be *w)
 {
     if (!w)
         return;
@@ -149,25 +149,26 @@ void qh_watch_close(struct qh_watch *w)
     free(w);
 }
 
-int qh_watch_fd(const struct qh_watch *w)
+int qh_sqlite_watch_fd(const struct qh_watch_be *w)
 {
-    return w->fd;
+    /* A directory watch that went away would stay readable: poll. */
+    return w->lost ? -1 : w->fd;
 }
 
-int qh_watch_timeout_ms(const struct qh_watch *w)
+int qh_sqlite_watch_timeout_ms(const struct qh_watch_be *w)
 {
     if (w->fd < 0 || w->lost)
         return NOINOTIFY_MS;
     return w->backoff_ms > 0 ? w->backoff_ms : FALLBACK_MS;
 }
 
-int64_t qh_watch_last(const struct qh_watch *w)
+int64_t qh_sqlite_watch_last(const struct qh_watch_be *w)
 {
     return w->last;
 }
 
 /* Read every pending inotify event; 1 if one concerned our files. */
-static int drain(struct qh_watch *w)
+static int drain(struct qh_watch_be *w)
 {
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     const struct inotify_event *ev;
@@ -198,7 +199,7 @@ static int drain(struct qh_watch *w)
 
 /* After an event for our files with data_version unchanged, give the
  * writer time to finish its commit.  Returns 1 if data_version moved. */
-static int recheck(struct qh_watch *w, int64_t *dv, char *err, size_t errlen)
+static int recheck(struct qh_watch_be *w, int64_t *dv, char *err, size_t errlen)
 {
     int64_t start = mono_us();
     long step = RECHECK_FIRST_US;
@@ -209,7 +210,7 @@ static int recheck(struct qh_watch *w, int64_t *dv, char *err, size_t errlen)
         step += step / 2;
         if (step > RECHECK_MAX_US)
             step = RECHECK_MAX_US;
-        rc = qh_store_data_version(w->s, dv, err, errlen);
+        rc = qh_sqlite_data_version(w->s, dv, err, errlen);
         if (rc < 0)
             return rc;
         if (*dv != w->dv)
@@ -218,7 +219,7 @@ static int recheck(struct qh_watch *w, int64_t *dv, char *err, size_t errlen)
     return 0;
 }
 
-int qh_watch_read(struct qh_watch *w, struct qh_event_row *evs, int max,
+int qh_sqlite_watch_read(struct qh_watch_be *w, struct qh_event_row *evs, int max,
                   char *err, size_t errlen)
 {
     int64_t dv;
@@ -230,13 +231,13 @@ int qh_watch_read(struct qh_watch *w, struct qh_event_row *evs, int max,
     /* Drain before looking: an event arriving after this point stays
      * queued and wakes the next poll, so no commit is missed. */
     seen = drain(w);
-    rc = qh_store_data_version(w->s, &dv, err, errlen);
+    rc = qh_sqlite_data_version(w->s, &dv, err, errlen);
     if (rc < 0)
         return rc;
     moved = dv != w->dv;
     /* Inside the caller's transaction data_version is frozen: waiting
      * would only stall it. */
-    if (!moved && seen && !qh_store_in_tx(w->s)) {
+    if (!moved && seen && !qh_sqlite_in_tx(w->s)) {
         rc = recheck(w, &dv, err, errlen);
         if (rc < 0)
             return rc;
@@ -256,7 +257,7 @@ int qh_watch_read(struct qh_watch *w, struct qh_event_row *evs, int max,
      * fallback timeout it is the whole point.  Loop in case the store
      * caps a batch below what we asked for. */
     while (got < max) {
-        rc = qh_store_events_since(w->s, w->last, evs + got, max - got,
+        rc = qh_sqlite_events_since(w->s, w->last, evs + got, max - got,
                                    err, errlen);
         if (rc < 0)
             return got > 0 ? got : rc;
@@ -268,36 +269,3 @@ int qh_watch_read(struct qh_watch *w, struct qh_event_row *evs, int max,
     return got;
 }
 
-int qh_watch_wait(struct qh_watch *w, int timeout_ms,
-                  struct qh_event_row *evs, int max, char *err, size_t errlen)
-{
-    int64_t deadline = 0;
-    int rc, wait_ms;
-
-    if (timeout_ms >= 0)
-        deadline = mono_us() + (int64_t)timeout_ms * 1000;
-    for (;;) {
-        rc = qh_watch_read(w, evs, max, err, errlen);
-        if (rc != 0)
-            return rc;
-        wait_ms = qh_watch_timeout_ms(w);
-        if (timeout_ms >= 0) {
-            int64_t left = deadline - mono_us();
-
-            if (left <= 0)
-                return 0;
-            /* Round up: never return before the caller's timeout. */
-            if ((left + 999) / 1000 < wait_ms)
-                wait_ms = (int)((left + 999) / 1000);
-        }
-        if (w->fd >= 0 && !w->lost) {
-            struct pollfd p = { .fd = w->fd, .events = POLLIN };
-
-            if (poll(&p, 1, wait_ms) < 0 && errno != EINTR)
-                return qh_err(err, errlen, QH_E_IO, "watch: poll: %s",
-                              strerror(errno));
-        } else {
-            sleep_us((long)wait_ms * 1000);
-        }
-    }
-}

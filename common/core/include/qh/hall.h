@@ -56,6 +56,11 @@ void qh_hall_set_actor(struct qh_store *s, const char *actor);
 
 /* 1 if the database has a hall (as loaded: never fails). */
 int qh_hall_exists(struct qh_store *s);
+/* 1 when db names a database server's (postgresql://...), 0 for a file:
+ * a program watches a file's place on disk, never a server's. */
+int qh_hall_is_server(const char *db);
+/* The hall's clock (qh_store_now): what every change is stamped with. */
+int64_t qh_hall_now(struct qh_store *s);
 /* The hall as loaded, reloaded when another program changed it (at each
  * write, and at qh_hall_reload).  Borrowed, valid until the next call. */
 const struct qh_hall_conf *qh_hall_config(struct qh_store *s);
@@ -97,6 +102,13 @@ int qh_hall_check(struct qh_store *s, char *report, size_t reportlen,
 /* An online copy to a new file path, private to the hall's account. */
 int qh_hall_backup(struct qh_store *s, const char *path,
                    char *err, size_t errlen);
+/* Move a hall into a blank store, history and all (qh_store_copy): counts
+ * get the rows of each table (QH_STORE_TABLES of them). */
+int qh_hall_copy(struct qh_store *from, struct qh_store *to,
+                 struct qh_store_rows *counts, char *err, size_t errlen);
+/* The rows each table holds now, to check a copy by. */
+int qh_hall_count(struct qh_store *s, struct qh_store_rows *counts,
+                  char *err, size_t errlen);
 
 /* ---- windows, staff, catalogue, queues: reads ---- */
 int qh_window_get(struct qh_store *s, int number,
