@@ -26,7 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -68,6 +71,7 @@ struct qh_store_be {
     int64_t committed_event;     /* ... and in the last that committed */
     void *rows;                  /* store_pg_rows.c's, while it copies */
     void (*rows_fini)(void *);
+    char request[33];            /* this write transaction's id (commit) */
     int64_t offset;              /* the server's clock less ours, ms */
     int64_t rtt_half;            /* half a round trip, as measured at open */
 };
@@ -77,6 +81,25 @@ static int64_t wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A request id: 128 random bits in hex, made here, so that a commit whose
+ * answer was lost can be looked up (qh_pg_commit). */
+static void request_id(char out[33])
+{
+    unsigned char b[16];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+        /* Unique, if not secret, is all it must be. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long long x = (unsigned long long)ts.tv_nsec ^
+                               ((unsigned long long)getpid() << 32) ^
+                               (unsigned long long)ts.tv_sec;
+        memcpy(b, &x, sizeof x);
+        memcpy(b + 8, &ts, 8);
+    }
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
 /* src's first line, cut at a character boundary to fit out. */
@@ -935,6 +958,7 @@ int qh_pg_begin(struct qh_store_be *s, char *err, size_t errlen)
     }
     s->in_tx = 1;
     s->tx_event = 0;
+    request_id(s->request);
     char rev[sizeof s->hall_rev];
     qh_pg_text(r, 0, 0, rev, sizeof rev);
     qh_pg_text(r, 0, 1, s->day_tx, sizeof s->day_tx);
@@ -951,25 +975,122 @@ int qh_pg_begin(struct qh_store_be *s, char *err, size_t errlen)
     return 0;
 }
 
+/* A fault for the tests (QHALL_TEST_FAULT, never set in a hall): the
+ * connection cut just before COMMIT is sent ("commit_before") or just
+ * after, before its answer can be read ("commit_after"). */
+static int fault(const char *what)
+{
+    const char *f = getenv("QHALL_TEST_FAULT");
+    return f && !strcmp(f, what);
+}
+
+static void cut(struct qh_store_be *s)
+{
+    int fd = PQsocket(s->conn);
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR);
+}
+
+/* The commit was sent and its answer lost with the connection: whether it
+ * took is not known here, and the citizen holding a slip (or the window
+ * that called) must not be told wrong.  Each write transaction records
+ * its request id with its changes, so on a new connection the answer is
+ * read off the server: once the old session is surely gone (terminated,
+ * if the server still runs it: a COMMIT it has read either took or never
+ * will), the id is there or it is not.  1: it committed, 0: it did not,
+ * < 0: the server cannot be asked (the outcome stays unknown). */
+static int committed_after_all(struct qh_store_be *s, int old_pid)
+{
+    char pid[16];
+    const char *v[1] = {pid};
+    snprintf(pid, sizeof pid, "%d", old_pid);
+    if (reconnect(s) < 0)
+        return QH_E_IO;
+    for (int i = 0; i < 100; i++) {
+        PGresult *r = PQexecParams(s->conn,
+                                   "SELECT pg_terminate_backend($1::int)"
+                                   " FROM pg_stat_activity WHERE pid = $1::int",
+                                   1, NULL, v, NULL, NULL, 0);
+        int gone = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 0;
+        int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        PQclear(r);
+        if (!ok)
+            return QH_E_IO;
+        if (gone)
+            break;
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    const char *id[1] = {s->request};
+    PGresult *r = PQexecParams(s->conn, "SELECT 1 FROM request WHERE id = $1", 1,
+                               NULL, id, NULL, NULL, 0);
+    int rc = PQresultStatus(r) != PGRES_TUPLES_OK ? QH_E_IO : PQntuples(r) > 0;
+    PQclear(r);
+    return rc;
+}
+
 int qh_pg_commit(struct qh_store_be *s, char *err, size_t errlen)
 {
     int rc;
-    char q[96];
+    char q[256];
     if (!s->in_tx)
         return qh_err(err, errlen, QH_E_STATE, "no transaction open");
-    /* The change feed's wake-up, delivered with the commit or not at all. */
-    if (s->tx_event)
-        snprintf(q, sizeof q, "SELECT pg_notify('" QH_PG_CHANNEL "', '%lld'); COMMIT",
-                 (long long)s->tx_event);
-    else
+    if (s->flags & QH_STORE_READONLY)
         snprintf(q, sizeof q, "COMMIT");
-    PGresult *r = simple(s, q, &rc, "commit", err, errlen);
+    else if (s->tx_event)
+        /* The request's id with the changes, and the change feed's
+         * wake-up, delivered with the commit or not at all. */
+        snprintf(q, sizeof q,
+                 "INSERT INTO request(id, at) VALUES ('%s', %lld);"
+                 " SELECT pg_notify('" QH_PG_CHANNEL "', '%lld'); COMMIT",
+                 s->request, (long long)qh_pg_now(s), (long long)s->tx_event);
+    else
+        snprintf(q, sizeof q, "INSERT INTO request(id, at) VALUES ('%s', %lld);"
+                 " COMMIT", s->request, (long long)qh_pg_now(s));
+    int old_pid = PQbackendPID(s->conn);
+    if (fault("commit_before"))
+        cut(s);
+    PGresult *r;
+    if (fault("commit_after")) {
+        /* Sent whole, then the line goes before the answer is read. */
+        r = NULL;
+        rc = PQsendQuery(s->conn, q) && PQflush(s->conn) == 0 ? 0 : QH_E_IO;
+        if (rc == 0) {
+            struct timespec ts = {0, 20 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+        cut(s);
+        while ((r = PQgetResult(s->conn)))
+            PQclear(r);
+        r = NULL;
+        rc = lost(s, NULL, "commit", err, errlen);
+    } else {
+        r = simple(s, q, &rc, "commit", err, errlen);
+    }
     if (r && strcmp(PQcmdStatus(r), "COMMIT"))
         rc = qh_err(err, errlen, QH_E_DB, "%s",
                     QH_TR(s->lang, "commit：事务已因先前的错误回滚",
                           "commit: the transaction was rolled back after an earlier error"));
     int ok = r && rc == 0;
     PQclear(r);
+    if (!ok && rc == QH_E_IO && needs_reset(s)) {
+        int took = committed_after_all(s, old_pid);
+        if (took == 1) {
+            ok = 1;
+        } else {
+            s->in_tx = 0;
+            s->tx_event = 0;
+            return took == 0
+                ? qh_err(err, errlen, QH_E_IO, "%s",
+                         QH_TR(s->lang, "与数据库服务器的连接在提交时断开：操作没有完成，可以再做一次",
+                               "the connection to the database server was lost at commit: "
+                               "nothing was done, it is safe to do it again"))
+                : qh_err(err, errlen, QH_E_IO, "%s",
+                         QH_TR(s->lang, "与数据库服务器的连接在提交时断开，暂时无法确认操作是否完成：请稍后查看后再操作",
+                               "the connection to the database server was lost at commit and "
+                               "the outcome cannot be read yet: look before doing it again"));
+        }
+    }
     if (!ok) {
         qh_pg_rollback(s);
         return rc;

@@ -122,7 +122,13 @@ const char *const qh_pg_migrations[] = {
     "  closed_at bigint NOT NULL DEFAULT 0, result text NOT NULL DEFAULT '',"
     "  closed_by text NOT NULL DEFAULT '');"
     "CREATE INDEX followup_open ON followup(due_day) WHERE closed_at = 0;"
-    "CREATE INDEX followup_day ON followup(day);",
+    "CREATE INDEX followup_day ON followup(day);"
+    /* Each write transaction's id, committed with its changes: a program
+     * whose connection dropped after it sent COMMIT reads here whether the
+     * commit took (qh_pg_commit), so it neither loses nor doubles the
+     * operation.  Kept a week (the day's first write prunes). */
+    "CREATE TABLE request(id text PRIMARY KEY, at bigint NOT NULL);"
+    "CREATE INDEX request_at ON request(at);",
 };
 const int qh_pg_nmigrations =
     (int)(sizeof qh_pg_migrations / sizeof qh_pg_migrations[0]);

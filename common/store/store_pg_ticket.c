@@ -403,6 +403,8 @@ int qh_pg_calls_each(struct qh_store_be *s, const char *day, int limit,
     return n;
 }
 
+static const char Q_REQUEST_PRUNE[] = "DELETE FROM request WHERE at < $1";
+
 static int expire_tx(struct qh_store_be *s, const char *day, int64_t now,
                      char *err, size_t errlen)
 {
@@ -427,6 +429,12 @@ static int expire_tx(struct qh_store_be *s, const char *day, int64_t now,
     PQclear(r);
     if (last)
         qh_pg_wrote(s, last);
+    /* The first write of a day also forgets the request ids of last week:
+     * an answer lost at commit is looked up within seconds. */
+    struct qh_pg_args w = {0};
+    a_int(&w, now - 7 * 86400 * 1000LL);
+    if ((rc = qh_pg_cmd(s, Q_REQUEST_PRUNE, &w, NULL, "expire", err, errlen)) < 0)
+        return rc;
     return n;
 }
 
