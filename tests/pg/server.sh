@@ -15,7 +15,8 @@
 # With QHALL_PG_STOP_WITH_PARENT=1 (the ctest fixture sets it), start also
 # leaves a watcher behind that stops the server (as stop does) once the
 # process that ran start, ctest, is gone: a run killed midway leaves no
-# server running, only, at worst for a moment, DIR.
+# server running, only, at worst for a moment, DIR.  DIR.lock (kept)
+# makes the commands on one DIR wait for each other.
 # Tests reach it as postgresql:///DB?host=DIR&user=qhall.  The ctest
 # fixture `pg` (tests/CMakeLists.txt) runs start before the PostgreSQL
 # variants of the tests and stop after them, whatever they did.
@@ -40,8 +41,16 @@ fi
 [ -n "$bin" ] && [ -x "$bin/initdb" ] || {
   echo "server.sh: no PostgreSQL server (apt-get install postgresql)" >&2; exit 2; }
 # What marks DIR as ours: stop and start remove only a directory that
-# holds it or a cluster (or nothing at all).
+# holds it, a cluster or initdb's log of ours (or nothing at all).
 mark=$dir/.qhall-pg
+# One command at a time on DIR (a stop of the last run, by its watcher,
+# may still be at work when the next run starts): the lock is
+# DIR.lock, left in place.  What runs on after us (the server, the
+# watcher) must not inherit it: they get 9>&-.
+if [ "$cmd" != watch ]; then
+  exec 9>"$dir.lock"
+  flock -w 300 9 || { echo "server.sh: $dir.lock: still locked after 300 s" >&2; exit 1; }
+fi
 
 as_server() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -50,7 +59,7 @@ as_server() {
 start() {
   as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
     -o "-k $dir -c listen_addresses= -c max_connections=200 -c fsync=${QHALL_PG_FSYNC:-off}" \
-    start >/dev/null
+    start >/dev/null 9>&-
 }
 
 # The postmaster of DIR's cluster, if one is running: the pid its pid file
@@ -91,23 +100,32 @@ watch() {
     [ "$(cat "$mark" 2>/dev/null)" = "$2" ] || return 0
     kill -0 "$1" 2>/dev/null || break
   done
-  QHALL_PG_KEEP_LOG= exec bash "$self" stop "$dir"
+  QHALL_PG_KEEP_LOG= QHALL_PG_TOKEN=$2 exec bash "$self" stop "$dir"
 }
 
-# Remove DIR if it is ours (or empty); refuse any other directory.
+# Remove DIR if it is ours (or empty); refuse any other directory.  It
+# is renamed first, so that a removal cut short (a cluster is hundreds of
+# megabytes) leaves DIR.gone.PID, which the next start removes, and never
+# half a DIR.
 wipe() {
+  local gone
   [ -e "$dir" ] || return 0
-  if [ ! -f "$mark" ] && [ ! -f "$dir/data/PG_VERSION" ] && [ -n "$(ls -A "$dir")" ]; then
+  if [ ! -f "$mark" ] && [ ! -f "$dir/data/PG_VERSION" ] && [ ! -f "$dir/initdb.log" ] &&
+     [ -n "$(ls -A "$dir")" ]; then
     echo "server.sh: $dir is not a test server's directory: left alone" >&2
     return 1
   fi
-  rm -rf "$dir"
+  gone=$dir.gone.$$
+  rm -rf "$gone"
+  mv "$dir" "$gone"
+  rm -rf "$gone"
 }
 
 case $cmd in
 start)
   halt
   wipe
+  rm -rf "$dir".gone.*
   mkdir -p "$dir"
   token="$$-$(date +%s%N)"
   echo "$token" >"$mark"
@@ -121,7 +139,7 @@ start)
   if [ "${QHALL_PG_STOP_WITH_PARENT:-}" = 1 ]; then
     # In a session of its own and on no descriptor of ours: ctest waits
     # for the test's output to close, not for this.
-    setsid bash "$self" watch "$dir" "$PPID" "$token" </dev/null >/dev/null 2>&1 &
+    setsid bash "$self" watch "$dir" "$PPID" "$token" </dev/null >/dev/null 2>&1 9>&- &
   fi
   echo "$dir"
   ;;
@@ -135,6 +153,10 @@ kill)
   as_server "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
   ;;
 stop)
+  # The watcher's stop: only the server of the start that made it.
+  if [ -n "${QHALL_PG_TOKEN:-}" ] && [ "$(cat "$mark" 2>/dev/null)" != "$QHALL_PG_TOKEN" ]; then
+    exit 0
+  fi
   rc=0
   halt || rc=1
   if [ -n "${QHALL_PG_KEEP_LOG:-}" ] && [ -f "$dir/log" ]; then
