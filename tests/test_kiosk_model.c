@@ -1090,7 +1090,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(offline_issues_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(ticket_stays_when_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(starts_without_store, setup, teardown),
+    };
+    /* A store that fails a write, made by hand in SQLite's file; a server
+     * that fails is tests/cli/pg_faults.sh's (its connections cut). */
+    const struct CMUnitTest sqlite_file[] = {
         cmocka_unit_test_setup_teardown(issue_failure_goes_offline, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("kiosk model", tests, NULL, NULL);
+    if (!tu_store_pg())
+        failed += cmocka_run_group_tests_name("kiosk model on a broken SQLite file",
+                                              sqlite_file, NULL, NULL);
+    return failed;
 }

@@ -76,15 +76,17 @@ expect_not_in "$ERR" "Take a number" "Chinese by default: no English"
 # 暂停取号: what a kiosk shows when its database is out of reach, here a
 # kiosk started on a database that is not there: the hall's name unknown,
 # the reason named, and no button (nothing can be issued).
-krun --screenshot "$ART/cli-kiosk-offline-start.png" --db "$T/gone.db" --screen offline --debug
+GONE=$(new_db gone)
+krun --screenshot "$ART/cli-kiosk-offline-start.png" --db "$GONE" --screen offline --debug
 expect_rc 0 "offline at start"
 expect_eq "$OUT" "offline $ART/cli-kiosk-offline-start.png" "offline at start: on 暂停取号"
 expect_in "$ERR" "暂停取号" "offline: the title"
 # (--debug lists each drawn line: a wrapped sentence is in pieces.)
 expect_in "$ERR" "系统暂时无法连接，暂停取号" "offline: the plain reason"
-expect_in "$ERR" "gone.db: 没有这个数据库" "offline: the cause, for the staff"
-[ ! -e "$T/gone.db" ] && pass || bad "the kiosk created a database"
-krun --screenshot "$T/offline-en.png" --db "$T/gone.db" --screen offline --lang en --debug
+expect_in "$ERR" "原因：" "offline: the cause, for the staff"
+[ "$STORE" = pg ] || expect_in "$ERR" "gone.db: 没有这个数据库" "offline: the file named"
+! db_exists "$GONE" && pass || bad "the kiosk created a database"
+krun --screenshot "$T/offline-en.png" --db "$GONE" --screen offline --lang en --debug
 expect_in "$ERR" "Numbers paused" "offline in English"
 expect_not_in "$ERR" "暂停取号" "offline in English: no Chinese title"
 
@@ -120,9 +122,9 @@ sys.exit(0 if any(p["name"] == "kiosk:1" and p["kind"] == "kiosk" and p["alive"]
   return 1
 }
 kiosk_alive && pass || bad "the running kiosk never said it is alive: $OUT"
-mv "$DB" "$T/away.db"
-until_log "暂停取号 (not issuing): $DB" 10 && pass || bad "no 暂停取号 when the database went: $(cat "$KLOG")"
-mv "$T/away.db" "$DB"
+db_away "$DB"
+until_log "暂停取号 (not issuing): " 10 && pass || bad "no 暂停取号 when the database went: $(cat "$KLOG")"
+db_back "$DB"
 until_log "恢复取号 (issuing again)" 20 && pass || bad "the kiosk did not come back: $(cat "$KLOG")"
 expect_in "$(cat "$KLOG")" "connected again to $DB" "the kiosk logs the reconnect"
 kill -0 "$KPID" 2>/dev/null && pass || bad "the kiosk stopped"
