@@ -6,9 +6,12 @@
  * once, and an idle terminal costs nothing.  Keys, typed text and clicks go
  * to the model; the view redraws only when the model's gen moved.
  *
- * The database may vanish, lock or break: the model keeps its last state
- * under a notice, refuses actions with a message, and this loop reconnects
- * with backoff (qh/app.h, shared with the display).  --screenshot draws one frame offscreen after applying
+ * The database may vanish, lock or break, a server's database go away
+ * with its server: the model keeps its last state under a notice, refuses
+ * actions with a message, and this loop reconnects with backoff (qh/app.h,
+ * shared with the display and the kiosk).  An action the connection broke
+ * under is not sent again by itself (model.c): the staff member sees the
+ * state once connected and presses again if need be.  --screenshot draws one frame offscreen after applying
  * --login and --press, for tests and the README.
  *
  * The model asks for a 补件告知单 by setting print_req; print_notice()
@@ -219,12 +222,14 @@ static void heartbeat(struct app *a)
     memset(&hb, 0, sizeof hb);
     snprintf(hb.name, sizeof hb.name, "counter:%d", a->o.window);
     snprintf(hb.kind, sizeof hb.kind, "counter");
-    hb.at = qh_clock_now();
     snprintf(hb.info, sizeof hb.info, "%s%s%s", m->logged_in ? m->staff : "not logged in",
              m->has_ticket ? " " : "", m->has_ticket ? m->t.number : "");
-    if (qh_hall_heartbeat(a->c.s, &hb, err, sizeof err) < 0)
-        logf_("heartbeat: %s", err);
     a->next_beat = qh_clock_mono_ms() + BEAT_MS;
+    int rc = qh_hall_heartbeat(a->c.s, &hb, err, sizeof err);     /* stamped by the hall */
+    if (rc == QH_E_IO)          /* the server's connection is gone: so is the counter's */
+        qh_app_disconnect(&a->c, err);
+    else if (rc < 0)
+        logf_("heartbeat: %s", err);
 }
 
 /* ---- input ---- */
@@ -483,7 +488,7 @@ static int run(struct app *a)
         qh_counter_model_tick(a->m, mono);
         if (a->m->gen != a->drawn_gen || a->force_draw)
             draw(a);
-        int timeout = 1000 - (int)(qh_clock_now() % 1000) + 5;   /* the timers' next second */
+        int timeout = 1000 - (int)(qh_app_now(&a->c) % 1000) + 5;   /* the timers' next second */
         timeout = qh_app_timeout(&a->c, mono, timeout);
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout)) {

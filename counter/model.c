@@ -61,20 +61,56 @@ static void say(struct qh_counter_model *m, enum qh_counter_msg kind, const char
     changed(m);
 }
 
+/* The hall's clock (qh_hall_now): the tickets' stamps are on it, and
+ * on a database server it is the server's, not this PC's.  While the
+ * store is away, this PC's clock moved by the offset seen last. */
+static int64_t hall_now(struct qh_counter_model *m)
+{
+    int64_t pc = qh_clock_now();
+    if (!m->s)
+        return pc + m->clock_offset;
+    int64_t now = qh_hall_now(m->s);
+    m->clock_offset = now - pc;
+    return now;
+}
+
 /* A library result: store failures mean the connection is gone (main.c
- * reconnects); everything else is a refusal to show. */
+ * reconnects); everything else is a refusal to show.  Nothing is tried
+ * again by itself: a call or a finish sent twice is not the same as once,
+ * so the staff member looks at the state shown after the reconnect and
+ * presses again if need be.  A connection lost in the middle (QH_E_IO)
+ * leaves it open whether the server committed, and the message says so. */
 static int result(struct qh_counter_model *m, int rc, const char *err)
 {
     if (rc >= 0)
         return 0;
     if (rc == QH_E_DB || rc == QH_E_IO || rc == QH_E_NOMEM) {
         m->db_failed = 1;
+        m->unsure = rc == QH_E_IO;
         snprintf(m->problem, sizeof m->problem, "%s", err && *err ? err : qh_strerror(rc));
-        say(m, QH_CM_ERROR, T("数据库出错，操作未完成，正在重连：%s",
-                              "database error, nothing was done; reconnecting: %s"), m->problem);
+        if (m->unsure)
+            say(m, QH_CM_ERROR, T("数据库连接中断，操作可能没有完成，正在重连；连上后请核对屏幕上的状态，"
+                                  "需要时再按一次：%s",
+                                  "database connection lost: the action may not have been done; "
+                                  "reconnecting, then check the state shown and press again "
+                                  "if need be: %s"), m->problem);
+        else
+            say(m, QH_CM_ERROR, T("数据库出错，操作未完成，正在重连：%s",
+                                  "database error, nothing was done; reconnecting: %s"), m->problem);
     } else {
         say(m, QH_CM_ERROR, "%s", err && *err ? err : qh_strerror(rc));
     }
+    return rc;
+}
+
+/* A read the store could not answer (no action was under way): an
+ * outage, shown, and main.c reconnects. */
+static int read_failed(struct qh_counter_model *m, int rc, const char *why)
+{
+    m->db_failed = 1;
+    snprintf(m->problem, sizeof m->problem, "%s", why);
+    say(m, QH_CM_ERROR, T("数据库连接中断，正在重连：%s", "database unreachable, reconnecting: %s"),
+        m->problem);
     return rc;
 }
 
@@ -215,7 +251,7 @@ static void rebuild_list(struct qh_counter_model *m, const struct qh_ticket_row 
     char keep[32];
     snprintf(keep, sizeof keep, "%s", m->sel < m->nrows ? m->rows[m->sel].key : "");
     m->nrows = 0;
-    int64_t now = qh_clock_now();
+    int64_t now = hall_now(m);
     for (int i = 0; i < n; i++) {
         const struct qh_ticket_row *t = &v[i];
         int mins = (int)((now - t->issued_at) / 60000);
@@ -260,8 +296,17 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
     const struct qh_hall_conf *hall = qh_hall_config(s);
     const struct qh_window_conf *wc = hall ? qh_conf_window(hall, m->o.window) : NULL;
     struct qh_window_row wr;
+    char why[QH_ERRLEN];
+    int rc = wc ? qh_window_get(s, m->o.window, &wr) : QH_E_NOTFOUND;
 
-    if (!wc || qh_window_get(s, m->o.window, &wr) < 0) {
+    /* A read the store could not answer is an outage, not an answer: the
+     * window is not gone, nor its ticket, because the server is. */
+    if (rc == QH_E_DB || rc == QH_E_IO) {
+        snprintf(why, sizeof why, T("读取%d号窗口失败：%s", "cannot read window %d: %s"),
+                 m->o.window, qh_strerror(rc));
+        return read_failed(m, rc, why);
+    }
+    if (rc < 0) {
         say(m, QH_CM_ERROR, T("这个数据库里没有%d号窗口", "this database has no window %d"),
             m->o.window);
         return QH_E_NOTFOUND;
@@ -284,7 +329,13 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
     struct qh_ticket_row t;
     int had = m->has_ticket;
     int64_t had_id = m->t.id;
-    m->has_ticket = qh_window_ticket(s, day, m->o.window, &t) == 0;
+    rc = qh_window_ticket(s, day, m->o.window, &t);
+    if (rc < 0 && rc != QH_E_NOTFOUND) {
+        snprintf(why, sizeof why, T("读取本窗口的号失败：%s", "cannot read this window's ticket: %s"),
+                 qh_strerror(rc));
+        return read_failed(m, rc, why);
+    }
+    m->has_ticket = rc == 0;
     if (m->has_ticket) {
         m->t = t;
         if (!had || had_id != t.id || strcmp(m->sv.code, t.service)) {
@@ -305,7 +356,7 @@ int qh_counter_model_refresh(struct qh_counter_model *m)
     struct qh_ticket_row *v = NULL;
     int n = qh_ticket_list(s, day, -1, &v);
     if (n < 0)
-        return result(m, QH_E_DB, T("读取今日的号失败", "cannot read today's tickets"));
+        return read_failed(m, n, T("读取今日的号失败", "cannot read today's tickets"));
     if (n > 1)
         qsort(v, (size_t)n, sizeof *v, qh_order_cmp_place);
     m->nqueues = wc->nqueues;
@@ -376,7 +427,11 @@ void qh_counter_model_store(struct qh_counter_model *m, struct qh_store *s, cons
     qh_hall_set_actor(s, actor);
     if (qh_counter_model_refresh(m) == 0 && !was && m->msg_kind == QH_CM_ERROR &&
         strstr(m->msg, T("数据库", "database")))
-        say(m, QH_CM_OK, "%s", T("数据库已重新连接", "database connected again"));
+        say(m, QH_CM_OK, "%s", m->unsure ? T("数据库已重新连接：断线时的操作是否完成，以屏幕上的状态为准",
+                                             "database connected again: the state shown tells "
+                                             "whether the last action was done")
+                                         : T("数据库已重新连接", "database connected again"));
+    m->unsure = 0;
     changed(m);
 }
 
@@ -406,7 +461,7 @@ int qh_counter_handling_s(const struct qh_counter_model *m)
 void qh_counter_model_tick(struct qh_counter_model *m, int64_t mono_ms)
 {
     m->now_ms = mono_ms;
-    m->wall_ms = qh_clock_now();
+    m->wall_ms = hall_now(m);
     if (m->logged_in && m->panel != QH_CP_LOCKED && m->o.idle_lock_s > 0 &&
         mono_ms - m->last_input_ms >= (int64_t)m->o.idle_lock_s * 1000) {
         m->back = m->panel == QH_CP_LOGIN ? QH_CP_MAIN : m->panel;
@@ -533,7 +588,10 @@ static int need_ticket(struct qh_counter_model *m, int serving, const char *what
 static void list_panel(struct qh_counter_model *m, enum qh_counter_panel p, const char *empty)
 {
     panel(m, p);
-    qh_counter_model_refresh(m);
+    if (qh_counter_model_refresh(m) < 0 && m->db_failed) {
+        panel(m, QH_CP_MAIN);           /* the outage's message stays */
+        return;
+    }
     if (m->nrows == 0) {
         panel(m, QH_CP_MAIN);
         say(m, QH_CM_ERROR, "%s", empty);

@@ -112,10 +112,12 @@ struct qh_counter_model {
     uint64_t gen;
     int db_failed;              /* a call failed with a store error: main reconnects */
     char problem[QH_ERRLEN];    /* why the database is unreachable */
+    int unsure;                 /* the connection broke during an action */
+    int64_t clock_offset;       /* the hall's clock - this PC's, as last seen */
 
     enum qh_counter_panel panel;
     int64_t now_ms, last_input_ms;
-    int64_t wall_ms;            /* qh_clock_now() at the last tick */
+    int64_t wall_ms;            /* the hall's clock (qh_hall_now) at the last tick */
     int shown_s;                /* timer second last drawn */
 
     /* who */

@@ -14,10 +14,14 @@
  * --screenshot) there are no SDL events and the loop poll()s the fd
  * itself.
  *
- * The database may vanish, lock or break at any time: the screen then
- * keeps its last good state under a 连接中断 banner and reconnects with
- * backoff (qh/app.h, shared with the counter).  The heartbeat (source.c)
- * goes stale if this loop stops. */
+ * The database may vanish, lock or break at any time, a server's
+ * database go away with its server: the screen then keeps its last good
+ * state under a 连接中断 banner and reconnects with backoff (qh/app.h,
+ * shared with the counter and the kiosk), resuming the feed after the
+ * last event it applied, so a call made meanwhile is shown (and said, if
+ * still fresh) once.  The clock shown and the ages of calls are the
+ * hall's (qh_app_now).  The heartbeat (source.c) goes stale if this loop
+ * stops. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -209,7 +213,7 @@ static int take_snapshot(struct app *a)
     int rc = qh_display_source_snapshot(a->c.s, a->snap, err, sizeof err);
     if (rc < 0)
         return qh_app_lost(&a->c, rc, err);
-    qh_display_model_snapshot(a->m, a->snap, qh_clock_now());
+    qh_display_model_snapshot(a->m, a->snap, qh_app_now(&a->c));
     a->next_snap = qh_clock_mono_ms() + SNAPSHOT_MS;
     debug_state(a, "snapshot");
     return 0;
@@ -245,7 +249,7 @@ static void read_events(struct app *a)
         if (n < 0)
             return;
         for (int i = 0; i < n; i++) {
-            qh_display_model_event(a->m, &evs[i], qh_clock_now());
+            qh_display_model_event(a->m, &evs[i], qh_app_now(&a->c));
             if (a->o.debug)
                 fprintf(stderr, "display: event %lld %s %s window %d\n",
                         (long long)evs[i].id, evs[i].type, evs[i].number, evs[i].window);
@@ -444,7 +448,7 @@ static void run(struct app *a)
     char info[512], line[256];
 
     while (!quit_flag) {
-        int64_t mono = qh_clock_mono_ms(), now = qh_clock_now();
+        int64_t mono = qh_clock_mono_ms(), now = qh_app_now(&a->c);
         if (qh_app_retry_due(&a->c, mono))
             connect_db(a);
         if (a->c.s) {
@@ -493,7 +497,7 @@ static int screenshot(struct app *a)
 
     if (connect_db(a) < 0 && a->c.damaged[0])
         return 3;               /* logged */
-    qh_display_model_tick(a->m, qh_clock_now());
+    qh_display_model_tick(a->m, qh_app_now(&a->c));
     draw(a);
     if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
         logf_("%s", err);
@@ -540,7 +544,7 @@ int main(int argc, char **argv)
         logf_("out of memory");
         return 3;
     }
-    qh_display_model_init(a.m, a.o.lang, a.o.window, qh_clock_now());
+    qh_display_model_init(a.m, a.o.lang, a.o.window, qh_app_now(&a.c));
     if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0) {
         logf_("%s", err);
         return 3;

@@ -4,14 +4,15 @@
  * The display only reads on its main connection: in WAL mode readers are
  * never blocked by a writer, so the screen cannot hang on a kiosk's
  * transaction.  The heartbeat is a write and may wait for the lock (up to
- * the busy timeout), so it has its own thread and connection. */
+ * the busy timeout), so it has its own thread and connection; a server
+ * that went away costs it a failed beat and a new connection next time,
+ * never the screen. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "qh/clock.h"
 #include "qh/order.h"
 #include "qh/ticket.h"
 #include "source.h"
@@ -86,7 +87,8 @@ static int read_snapshot(struct qh_store *s, struct qh_dm_snapshot *snap,
     int n = rc = qh_ticket_list(s, snap->day, QH_TICKET_WAITING, &rows);
     if (rc < 0)
         return qh_err(err, errlen, rc, "tickets: %s", qh_strerror(rc));
-    int64_t now = qh_clock_now();
+    /* Compared with the tickets' stamps: the hall's clock, not this PC's. */
+    int64_t now = qh_hall_now(s);
     for (int i = 0; i < snap->nwindows; i++) {
         struct qh_dm_window *w = &snap->windows[i];
         int idx[QH_DM_NEXT];
@@ -125,6 +127,7 @@ struct qh_display_beat {
     pthread_cond_t cv;
     int stop;
     char path[4096];
+    int server;                   /* path names a server's database: no file to watch */
     char name[64];
     char info[256];
     int interval_ms, stall_ms;
@@ -156,12 +159,13 @@ static void *beat_main(void *ud)
         int ok = 0;
         /* Never create a database, nor write into an empty file: a
          * display pointed at the wrong path must leave nothing behind. */
-        if (fresh && !s)
-            qh_hall_open(&s, b->path, QH_OPEN_EXISTING, NULL, 0);
+        if (fresh && !s && qh_hall_open(&s, b->path, QH_OPEN_EXISTING, NULL, 0) == 0)
+            qh_hall_set_actor(s, b->name);
         if (fresh && s) {
-            hb.at = qh_clock_now();
-            ok = qh_hall_heartbeat(s, &hb, NULL, 0) == 0;
-            if (!ok || access(b->path, F_OK) != 0) {
+            ok = qh_hall_heartbeat(s, &hb, NULL, 0) == 0;      /* stamped by the hall */
+            /* A deleted file would be written on through the open handle
+             * and read by nobody. */
+            if (!ok || (!b->server && access(b->path, F_OK) != 0)) {
                 qh_hall_close(s);     /* reopen next time */
                 s = NULL;
             }
@@ -195,6 +199,7 @@ int qh_display_beat_start(struct qh_display_beat **out, const char *path,
     if (!b)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     snprintf(b->path, sizeof b->path, "%s", path);
+    b->server = qh_hall_is_server(path);
     snprintf(b->name, sizeof b->name, "%s", name);
     b->interval_ms = interval_ms;
     b->stall_ms = stall_ms;

@@ -6,8 +6,16 @@
  * so every screen can be looked at (and tested) without a display.
  * What the model wants said (the number, for those who cannot read it
  * well) goes to qh_audio, opened the first time there is something to
- * say; a kiosk without a sound device logs that once and goes on. */
+ * say; a kiosk without a sound device logs that once and goes on.
+ *
+ * The connection is the screens' (qh/app.h): the kiosk follows the change
+ * feed only to learn early that its database went away (a file deleted or
+ * replaced, a server stopped or its connection cut); then the model shows
+ * 暂停取号 and issues nothing, and the loop reconnects with backoff, after
+ * which the kiosk is back at home by itself.  A kiosk started while its
+ * database is out of reach waits the same way. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,8 +327,84 @@ static void speak(struct sound *snd, struct qh_kiosk_model *m)
     }
 }
 
-static int run(const struct opts *o, struct qh_kiosk_model *m)
+/* ---- the connection ---- */
+
+struct kiosk {
+    struct opts o;
+    struct qh_app c;            /* c.s, c.feed */
+    struct qh_kiosk_model *m;
+    struct qh_kiosk_cups cups;
+    char actor[32];
+    int64_t next_read;          /* the feed's longest sleep */
+    int offline_logged;
+};
+
+/* From qh_app: connected (s), or lost (NULL, the store closed already). */
+static void on_state(void *ud, struct qh_store *s, const char *problem)
 {
+    struct kiosk *k = ud;
+    qh_kiosk_cups_store(&k->cups, s);
+    if (k->m)
+        qh_kiosk_model_store(k->m, s, problem);
+}
+
+static int connect_db(struct kiosk *k)
+{
+    int64_t after = 0;          /* from the log's end: only its health matters */
+    int rc;
+    if ((rc = qh_app_open(&k->c)) < 0 || (rc = qh_app_follow(&k->c, &after)) < 0)
+        return rc;
+    k->next_read = 0;
+    return 0;
+}
+
+/* The feed's news is not the kiosk's business; that the feed cannot be
+ * read is: qh_app_read drops the connection then. */
+static void read_feed(struct kiosk *k, int64_t mono)
+{
+    struct pollfd p = {qh_feed_fd(k->c.feed), POLLIN, 0};
+    if (mono < k->next_read && !(p.fd >= 0 && poll(&p, 1, 0) > 0))
+        return;
+    struct qh_event_row evs[32];
+    int n;
+    do {
+        n = qh_app_read(&k->c, evs, 32);
+    } while (n == 32);
+    if (k->c.feed) {
+        int t = qh_feed_timeout_ms(k->c.feed);
+        k->next_read = mono + (t >= 0 ? t : 1000);
+    }
+}
+
+/* Once a loop: what the model found goes to the connection, the
+ * connection's retries happen, and the hall's journal hears when the
+ * kiosk stops and starts issuing. */
+static void keep_connected(struct kiosk *k, int64_t mono)
+{
+    struct qh_kiosk_model *m = k->m;
+    if (k->c.s && m->db_failed) {
+        char problem[sizeof m->problem];
+        snprintf(problem, sizeof problem, "%s", m->problem);
+        qh_app_disconnect(&k->c, problem);
+    }
+    if (qh_app_retry_due(&k->c, mono))
+        connect_db(k);
+    if (k->c.s) {
+        read_feed(k, mono);
+        qh_app_check_file(&k->c, mono);
+    }
+    int off = m->screen == QH_KS_OFFLINE;
+    if (off && !k->offline_logged)
+        qh_app_log(&k->c, "暂停取号 (not issuing): %s", m->problem);
+    else if (!off && k->offline_logged)
+        qh_app_log(&k->c, "恢复取号 (issuing again)");
+    k->offline_logged = off;
+}
+
+static int run(struct kiosk *k)
+{
+    const struct opts *o = &k->o;
+    struct qh_kiosk_model *m = k->m;
     struct sound snd = {0};
     char err[QH_ERRLEN];
     int full = o->fullscreen || (o->kiosk_mode && !o->w);
@@ -354,8 +438,9 @@ static int run(const struct opts *o, struct qh_kiosk_model *m)
     while (!m->quit) {
         SDL_Event e;
         int64_t now = qh_clock_mono_ms();
+        keep_connected(k, now);
         qh_kiosk_model_tick(m, now);
-        if (SDL_WaitEventTimeout(&e, 100)) {
+        if (SDL_WaitEventTimeout(&e, qh_app_timeout(&k->c, now, 100))) {
             int w, h;
             SDL_GetRendererOutputSize(r, &w, &h);
             enum qh_kiosk_btn b;
@@ -423,76 +508,117 @@ out:
     return st;
 }
 
+/* --screenshot: one open, no outage loop.  With --screen offline a
+ * database out of reach is what is drawn (暂停取号 and its reason). */
+static int screenshot_main(struct kiosk *k, struct qh_kiosk_opts *ko)
+{
+    struct qh_store *s = NULL;
+    char oerr[1024], err[QH_ERRLEN];
+    int offline = k->o.screen && !strcmp(k->o.screen, "offline");
+    int st = 0;
+    /* Never create a database: the CLI sets one up.  A damaged one is
+     * refused with what integrity_check finds (hence the larger buffer). */
+    int rc = qh_hall_open(&s, k->c.path,
+                          QH_OPEN_EXISTING | (k->o.lang == QH_LANG_EN ? QH_OPEN_EN : 0),
+                          oerr, sizeof oerr);
+    if (rc < 0 && (!offline || rc == QH_E_CORRUPT)) {
+        qh_app_log(&k->c, "%s", oerr);
+        return qh_err_exit_status(rc);
+    }
+    if (s && !qh_hall_exists(s)) {
+        qh_app_log(&k->c, "%s: %s", k->c.path,
+                   QH_TR(k->o.lang, "数据库尚未初始化（请运行 qhall init）",
+                         "the database has no hall yet (run qhall init)"));
+        qh_hall_close(s);
+        return 1;
+    }
+    if (s) {
+        qh_hall_set_actor(s, k->actor);
+        qh_hall_set_lang(s, k->o.lang);
+    }
+    qh_kiosk_cups_init(&k->cups, s, k->o.lang, &ko->printer);
+    int64_t now = qh_clock_mono_ms();
+    if ((rc = qh_kiosk_model_new(&k->m, s, ko, now, err, sizeof err)) < 0) {
+        qh_app_log(&k->c, "%s", err);
+        st = qh_err_exit_status(rc);
+    } else {
+        if (!s)
+            qh_kiosk_model_store(k->m, NULL, oerr);
+        st = screenshot(&k->o, k->m, &now);
+    }
+    qh_kiosk_model_free(k->m);
+    k->m = NULL;
+    qh_kiosk_cups_fini(&k->cups);
+    qh_hall_close(s);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
-    struct opts o;
-    struct qh_store *s = NULL;
-    struct qh_kiosk_model *m = NULL;
-    struct qh_kiosk_cups cups;
+    static struct kiosk k;
     struct qh_kiosk_opts ko;
-    struct qh_app app;
-    char err[QH_ERRLEN], actor[32];
+    char err[QH_ERRLEN];
     if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
         perror("qhall-kiosk");
         return 3;
     }
-    int st = parse_opts(argc, argv, &o);
+    int st = parse_opts(argc, argv, &k.o);
     if (st)
         return st;
     if (qh_clock_check_env(err, sizeof err) < 0) {
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
     }
-    /* The screens' start-up (qh/app.h); the kiosk opens once and has no
-     * outage loop: a kiosk without its database cannot give numbers. */
-    qh_app_init(&app, "qhall-kiosk");
-    app.lang = o.lang;
-    if (qh_app_find_db(&app, o.db, err, sizeof err) < 0) {
-        qh_app_log(&app, "%s", err);
+    qh_app_init(&k.c, "qhall-kiosk");
+    k.c.lang = k.o.lang;
+    k.c.say_again = 1;
+    snprintf(k.actor, sizeof k.actor, "kiosk:%d", k.o.number);
+    k.c.actor = k.actor;
+    k.c.on_state = on_state;
+    k.c.ud = &k;
+    if (qh_app_find_db(&k.c, k.o.db, err, sizeof err) < 0) {
+        qh_app_log(&k.c, "%s", err);
         return 2;
     }
-    /* Never create a database: the CLI sets one up.  A damaged one is
-     * refused with what integrity_check finds (hence the larger buffer). */
-    char oerr[1024];
-    int rc = qh_app_check_perms(&app);
+    int rc = qh_app_check_perms(&k.c);
     if (rc < 0)
         return qh_err_exit_status(rc);
-    if ((rc = qh_hall_open(&s, app.path,
-                           QH_OPEN_EXISTING | (o.lang == QH_LANG_EN ? QH_OPEN_EN : 0),
-                           oerr, sizeof oerr)) < 0) {
-        qh_app_log(&app, "%s", oerr);
-        return qh_err_exit_status(rc);
-    }
-    if (!qh_hall_exists(s)) {
-        qh_app_log(&app, "%s: %s", app.path,
-                   QH_TR(o.lang, "数据库尚未初始化（请运行 qhall init）",
-                         "the database has no hall yet (run qhall init)"));
-        qh_hall_close(s);
-        return 1;
-    }
-    snprintf(actor, sizeof actor, "kiosk:%d", o.number);
-    qh_hall_set_actor(s, actor);
-    qh_hall_set_lang(s, o.lang);
     memset(&ko, 0, sizeof ko);
-    ko.lang = o.lang;
-    ko.kiosk_mode = o.kiosk_mode;
-    ko.number = o.number;
-    ko.speak = o.speak;
-    qh_kiosk_cups_init(&cups, s, &ko.printer);
-    int64_t now = qh_clock_mono_ms();
-    if ((rc = qh_kiosk_model_new(&m, s, &ko, now, err, sizeof err)) < 0) {
-        fprintf(stderr, "qhall-kiosk: %s\n", err);
-        st = qh_err_exit_status(rc);
-    } else if (o.screenshot) {
-        st = screenshot(&o, m, &now);
-    } else if (o.screen || o.nact) {
+    ko.lang = k.o.lang;
+    ko.kiosk_mode = k.o.kiosk_mode;
+    ko.number = k.o.number;
+    ko.speak = k.o.speak;
+    if (k.o.screenshot)
+        return screenshot_main(&k, &ko);
+    if (k.o.screen || k.o.nact) {
         fprintf(stderr, "qhall-kiosk: --screen, --press, --tap and --type need --screenshot\n");
-        st = 2;
-    } else {
-        st = run(&o, m);
+        return 2;
     }
-    qh_kiosk_model_free(m);
-    qh_kiosk_cups_fini(&cups);
-    qh_hall_close(s);
+    qh_kiosk_cups_init(&k.cups, NULL, k.o.lang, &ko.printer);
+    /* A damaged database, or one without a hall, found at start is not
+     * waited out: the hall must restore a backup or run `qhall init`.  One
+     * out of reach is (暂停取号 until it is back). */
+    char where[4096];
+    rc = connect_db(&k);
+    k.c.need_hall = 1;          /* from now on, a hall gone is an outage */
+    if (rc < 0 && k.c.damaged[0]) {
+        st = 3;                 /* logged */
+    } else if (rc == 0 && !qh_hall_exists(k.c.s)) {
+        qh_app_log(&k.c, "%s: %s", qh_app_where(&k.c, where, sizeof where),
+                   QH_TR(k.o.lang, "数据库尚未初始化（请运行 qhall init）",
+                         "the database has no hall yet (run qhall init)"));
+        st = 1;
+    } else if ((rc = qh_kiosk_model_new(&k.m, k.c.s, &ko, qh_clock_mono_ms(), err,
+                                        sizeof err)) < 0) {
+        qh_app_log(&k.c, "%s", err);
+        st = qh_err_exit_status(rc);
+    } else {
+        if (!k.c.s)
+            qh_kiosk_model_store(k.m, NULL, k.c.problem);
+        st = run(&k);
+    }
+    qh_kiosk_model_free(k.m);
+    qh_app_fini(&k.c);
+    qh_kiosk_cups_fini(&k.cups);
     return st;
 }

@@ -7,7 +7,8 @@
  * a moment after the screen changes, and "take" acts only on the confirm
  * screen, so a trembling double tap cannot issue two tickets.  No timer
  * rushes anyone: after a generous idle time a countdown is shown, and any
- * touch cancels it. */
+ * touch cancels it.  Without its database the kiosk gives no number at
+ * all (暂停取号) rather than one it cannot record. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #define REPEAT_MS 300           /* the same button again this soon: a bounce */
 #define POLL_MS 200
 #define PRINT_TIMEOUT_MS 30000
-#define HEARTBEAT_MS 30000
+#define HEARTBEAT_MS 10000      /* `qhall status` calls 30 s of silence 无响应 */
 #define CORNER_TAPS 5
 #define CORNER_MS 3000
 
@@ -34,7 +35,7 @@ static const char *const green_codes[5] = {
 
 static const char *const screen_names[QH_KS_COUNT] = {
     "home", "green", "items", "search", "confirm", "ticket", "refused",
-    "appointment", "pin", "admin",
+    "appointment", "pin", "admin", "offline",
 };
 
 static const char *const btn_names[] = {
@@ -155,9 +156,66 @@ static void changed(struct qh_kiosk_model *m)
     m->gen++;
 }
 
+const struct qh_hall_conf *qh_kiosk_model_hall(const struct qh_kiosk_model *m)
+{
+    return m->s ? qh_hall_config(m->s) : &m->hall;
+}
+
+/* The hall's clock (qh_hall_now): opening hours and the tickets' stamps
+ * are on it, and a server's is not this PC's.  While the store is away,
+ * this PC's clock moved by the offset seen last. */
+static int64_t hall_now(struct qh_kiosk_model *m)
+{
+    int64_t pc = qh_clock_now();
+    if (!m->s)
+        return pc + m->clock_offset;
+    int64_t now = qh_hall_now(m->s);
+    m->clock_offset = now - pc;
+    return now;
+}
+
+/* What the screen shows once the store is gone: the hall as last seen. */
+static void keep_hall(struct qh_kiosk_model *m)
+{
+    if (!m->s)
+        return;
+    m->hall = *qh_hall_config(m->s);
+    m->have_hall = 1;
+}
+
+static void go(struct qh_kiosk_model *m, enum qh_kiosk_screen s);
+
+/* Out of reach: let go of the store and say 暂停取号, except over a number
+ * just issued, which the citizen must still see (home() comes here after
+ * it).  Print jobs go on: CUPS needs no database. */
+static void offline(struct qh_kiosk_model *m, const char *why)
+{
+    m->s = NULL;
+    snprintf(m->problem, sizeof m->problem, "%s",
+             why && *why ? why : T("与数据库的连接中断", "the connection to the database is lost"));
+    for (char *p = m->problem; *p; p++)     /* a server's message may span lines */
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    if (m->screen != QH_KS_TICKET && m->screen != QH_KS_OFFLINE)
+        go(m, QH_KS_OFFLINE);
+    changed(m);
+}
+
+/* rc from a call on the store: 1 (and offline, db_failed set for the
+ * program) when it says the store is out of reach, else 0. */
+static int lost(struct qh_kiosk_model *m, int rc, const char *err)
+{
+    if (rc != QH_E_IO && rc != QH_E_DB)
+        return 0;
+    keep_hall(m);
+    m->db_failed = 1;
+    offline(m, err && *err ? err : qh_strerror(rc));
+    return 1;
+}
+
 static const struct qh_queue_conf *queue_at(struct qh_kiosk_model *m, int i)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     return i >= 0 && i < h->nqueues ? &h->queues[i] : NULL;
 }
 
@@ -191,6 +249,10 @@ static void home(struct qh_kiosk_model *m)
     m->nlist = 0;
     m->page = 0;
     m->lang = m->o.lang;
+    if (!m->s) {
+        go(m, QH_KS_OFFLINE);
+        return;
+    }
     qh_hall_set_lang(m->s, m->lang);
     go(m, QH_KS_HOME);
 }
@@ -199,7 +261,7 @@ void qh_kiosk_model_hours(const struct qh_kiosk_model *m, char *out, size_t outl
 {
     static const char *const zh[7] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
     static const char *const en[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     char hours[128], days[128] = "";
     size_t n = 0;
     qh_conf_format_hours(h, hours, sizeof hours);
@@ -228,14 +290,15 @@ void qh_kiosk_model_hours(const struct qh_kiosk_model *m, char *out, size_t outl
 }
 
 /* Why a number of `queue` (for catalogue item `item`, -1 none) cannot be
- * taken now, or 0. */
+ * taken now: 1 with title and msg, 0 if it can, -1 when the store could
+ * not be asked (now offline). */
 static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *title,
                    size_t titlelen, char *msg, size_t msglen)
 {
     const struct qh_hall_conf *h = qh_hall_config(m->s);
     struct qh_tm tm;
-    char hours[192];
-    qh_clock_local(h->timezone, qh_clock_now(), &tm);
+    char hours[192], err[QH_ERRLEN] = "";
+    qh_clock_local(h->timezone, hall_now(m), &tm);
     if (!qh_conf_is_open(h, tm.wday, tm.hour * 60 + tm.min)) {
         qh_kiosk_model_hours(m, hours, sizeof hours);
         snprintf(title, titlelen, "%s", T("现在不是办理时间", "The hall is closed now"));
@@ -252,7 +315,10 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *
      * same words, and the other items of the queue can still be taken. */
     const struct qh_service *sv = item >= 0 && item < m->nitems ? &m->items[item] : NULL;
     struct qh_quota_full full = {0, 0};
-    if (qh_ticket_quota(m->s, q->code, sv ? sv->code : NULL, &full, NULL, 0) == QH_E_QUOTA) {
+    int rc = qh_ticket_quota(m->s, q->code, sv ? sv->code : NULL, &full, err, sizeof err);
+    if (lost(m, rc, err))
+        return -1;
+    if (rc == QH_E_QUOTA) {
         snprintf(title, titlelen, "%s", T("今日号已取完", "No numbers left today"));
         snprintf(msg, msglen, T("%s今天的 %d 个号已全部取完。请明天再来，或到服务台咨询。",
                                 "All %2$d numbers for %1$s are taken today. Please come "
@@ -270,7 +336,10 @@ static int refusal(struct qh_kiosk_model *m, const char *queue, int item, char *
                 continue;
             struct qh_window_row w;
             serving++;
-            if (qh_window_get(m->s, h->windows[i].number, &w) == 0 && w.paused) {
+            rc = qh_window_get(m->s, h->windows[i].number, &w);
+            if (lost(m, rc, qh_strerror(rc)))
+                return -1;
+            if (rc == 0 && w.paused) {
                 paused++;
                 snprintf(reason, sizeof reason, "%s", w.pause_reason);
             }
@@ -477,11 +546,14 @@ static void confirm(struct qh_kiosk_model *m, int item, const char *queue)
     snprintf(t.queue, sizeof t.queue, "%s", m->cqueue);
     t.prio = 1;
     t.id = INT64_MAX;
-    t.virtual_at = qh_policy_virtual_at(qh_hall_now(m->s), m->green[0] != 0,
+    t.virtual_at = qh_policy_virtual_at(hall_now(m), m->green[0] != 0,
                                         h->green_bonus_minutes, 0);
-    qh_ticket_info(m->s, &t, &m->est);
+    int rc = qh_ticket_info(m->s, &t, &m->est);
+    if (lost(m, rc, qh_strerror(rc)))
+        return;
     m->refusal[0] = '\0';
-    refusal(m, m->cqueue, m->item, title, sizeof title, m->refusal, sizeof m->refusal);
+    if (refusal(m, m->cqueue, m->item, title, sizeof title, m->refusal, sizeof m->refusal) < 0)
+        return;
     go(m, QH_KS_CONFIRM);
 }
 
@@ -517,7 +589,11 @@ static void print_outcome(struct qh_kiosk_model *m, const char *number, const ch
 {
     char err[QH_ERRLEN];
     const char *type = ok ? (reprint ? "reprinted" : "printed") : "print_failed";
-    qh_ticket_print_event(m->s, number, type, printer, ok ? NULL : problem, err, sizeof err);
+    /* Without the store the outcome is shown but not recorded: the number
+     * was, and that is what the hall counts on. */
+    if (m->s)
+        lost(m, qh_ticket_print_event(m->s, number, type, printer, ok ? NULL : problem, err,
+                                      sizeof err), err);
     struct qh_kiosk_recent *r = recent_of(m, number);
     if (r) {
         r->print = ok ? QH_KP_DONE : QH_KP_FAILED;
@@ -598,7 +674,7 @@ static int speaking(const struct qh_kiosk_model *m)
 {
     if (m->o.speak != QH_KIOSK_SPEAK_HALL)
         return m->o.speak == QH_KIOSK_SPEAK_ON;
-    return qh_hall_config(m->s)->kiosk.speak;
+    return qh_kiosk_model_hall(m)->kiosk.speak;
 }
 
 static void issued(struct qh_kiosk_model *m, const struct qh_ticket_row *t,
@@ -624,7 +700,10 @@ static int take(struct qh_kiosk_model *m)
     char title[128], msg[512], err[QH_ERRLEN];
     struct qh_ticket_row t;
     struct qh_issue_info info;
-    if (refusal(m, m->cqueue, m->item, title, sizeof title, msg, sizeof msg)) {
+    int r = refusal(m, m->cqueue, m->item, title, sizeof title, msg, sizeof msg);
+    if (r < 0)
+        return 1;
+    if (r) {
         refuse(m, title, msg);
         return 1;
     }
@@ -633,7 +712,11 @@ static int take(struct qh_kiosk_model *m)
         .queue = m->item >= 0 ? NULL : m->cqueue,
         .green = m->green[0] ? m->green : NULL,
     };
+    /* Issued once or not at all: a connection that breaks here is not
+     * tried again, and the citizen sees 暂停取号 (lost). */
     int rc = qh_ticket_issue(m->s, &req, &t, &info, err, sizeof err);
+    if (lost(m, rc, err))
+        return 1;
     if (rc < 0) {
         refuse(m, rc == QH_E_QUOTA ? T("今日号已取完", "No numbers left today")
                                    : T("暂时无法取号", "Cannot issue a number now"),
@@ -651,12 +734,17 @@ static int checkin(struct qh_kiosk_model *m)
     struct qh_issue_info info;
     if (!m->entry[0])
         return 0;
-    if (refusal(m, "", -1, title, sizeof title, msg, sizeof msg)) {
+    int r = refusal(m, "", -1, title, sizeof title, msg, sizeof msg);
+    if (r < 0)
+        return 1;
+    if (r) {
         refuse(m, title, msg);
         return 1;
     }
     int rc = qh_appointment_checkin(m->s, m->entry, &t, &info, err, sizeof err);
     m->entry[0] = '\0';
+    if (lost(m, rc, err))
+        return 1;
     if (rc == QH_E_NOTFOUND) {
         snprintf(msg, sizeof msg, "%s%s", err,
                  T("。请核对后重新输入，或到服务台咨询。",
@@ -696,6 +784,8 @@ static int pin_ok(struct qh_kiosk_model *m)
     }
     int rc = qh_staff_verify(m->s, NULL, m->entry, 0, NULL, 0, err, sizeof err);
     explicit_bzero(m->entry, sizeof m->entry);
+    if (lost(m, rc, err))
+        return 1;
     if (rc < 0) {
         snprintf(m->admin_msg, sizeof m->admin_msg, "%s", err);
         changed(m);
@@ -778,6 +868,10 @@ void qh_kiosk_model_touch(struct qh_kiosk_model *m)
 int qh_kiosk_model_press(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
 {
     qh_kiosk_model_touch(m);
+    /* Without the store nothing is issued: 暂停取号 has no buttons, and a
+     * number left on screen only lets the citizen finish. */
+    if (!m->s && !(m->screen == QH_KS_TICKET && (b == QH_BTN_DONE || b == QH_BTN_BACK)))
+        return 0;
     if (b == QH_BTN_CORNER) {
         if (m->screen != QH_KS_HOME)
             return 0;
@@ -851,7 +945,7 @@ int qh_kiosk_model_press(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
             return 1;
         case QH_BTN_LANG:
             m->lang = m->lang == QH_LANG_EN ? QH_LANG_ZH : QH_LANG_EN;
-            qh_hall_set_lang(m->s, m->lang);
+            qh_hall_set_lang(m->s, m->lang);     /* m->s: checked at the top */
             changed(m);
             return 1;
         default:
@@ -966,6 +1060,8 @@ int qh_kiosk_model_press(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
         default:
             return 0;
         }
+    case QH_KS_OFFLINE:
+        return 0;               /* not reached: no store, no press */
     }
     return 0;
 }
@@ -973,6 +1069,8 @@ int qh_kiosk_model_press(struct qh_kiosk_model *m, enum qh_kiosk_btn b, int arg)
 void qh_kiosk_model_type(struct qh_kiosk_model *m, const char *utf8)
 {
     qh_kiosk_model_touch(m);
+    if (!m->s)
+        return;
     for (const char *p = utf8; *p; p++) {
         char c = *p;
         if (c >= '0' && c <= '9') {
@@ -1012,29 +1110,37 @@ static void heartbeat(struct qh_kiosk_model *m)
     memset(&hb, 0, sizeof hb);
     snprintf(hb.name, sizeof hb.name, "kiosk:%d", m->o.number);
     snprintf(hb.kind, sizeof hb.kind, "kiosk");
-    hb.at = qh_clock_now();
     int failed = m->nrecent && m->recent[0].print == QH_KP_FAILED;
     snprintf(hb.info, sizeof hb.info, "screen=%s%s%.200s",
              qh_kiosk_screen_name(m->screen), failed ? " print_failed: " : "",
              failed ? m->recent[0].problem : "");
-    qh_hall_heartbeat(m->s, &hb, NULL, 0);
+    char err[QH_ERRLEN];
     m->heartbeat_ms = m->now_ms;
+    /* Stamped by the hall's clock.  The only call of an idle kiosk, so the
+     * one to find that the store went away: a lost connection (QH_E_IO)
+     * is an outage; any other failure only a missed beat. */
+    int rc = qh_hall_heartbeat(m->s, &hb, err, sizeof err);
+    if (rc == QH_E_IO)
+        lost(m, rc, err);
 }
 
 void qh_kiosk_model_tick(struct qh_kiosk_model *m, int64_t now_ms)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
     m->now_ms = now_ms;
+    m->wall_ms = hall_now(m);
+    keep_hall(m);
     if (m->njobs && now_ms - m->poll_ms >= POLL_MS) {
         m->poll_ms = now_ms;
         poll_jobs(m);
     }
-    if (now_ms - m->heartbeat_ms >= HEARTBEAT_MS)
+    if (m->s && now_ms - m->heartbeat_ms >= HEARTBEAT_MS)
         heartbeat(m);
     /* Home as the next citizen expects it needs no countdown; anything
-     * else left behind does. */
-    if (m->screen == QH_KS_HOME && !m->green[0] && m->lang == m->o.lang)
+     * else left behind does (暂停取号 is left by itself). */
+    if ((m->screen == QH_KS_HOME && !m->green[0] && m->lang == m->o.lang) ||
+        m->screen == QH_KS_OFFLINE)
         return;
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     int64_t idle = now_ms - m->last_input_ms;
     int64_t limit = (int64_t)h->kiosk.idle_seconds * 1000;
     if (idle < limit)
@@ -1078,12 +1184,20 @@ int qh_kiosk_model_new(struct qh_kiosk_model **out, struct qh_store *s,
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     m->s = s;
     m->o = *o;
+    m->lang = o->lang;
     m->per_page = 6;
     m->keys_per_page = 24;
     m->now_ms = m->last_input_ms = now_ms;
     m->screen_ms = now_ms - GUARD_MS;
     m->last_btn = -1;
     m->item = -1;
+    m->wall_ms = hall_now(m);
+    if (!s) {
+        offline(m, T("正在连接数据库", "connecting to the database"));
+        *out = m;
+        return 0;
+    }
+    keep_hall(m);
     int rc = load_catalogue(m, err, errlen);
     if (rc < 0) {
         qh_kiosk_model_free(m);
@@ -1094,6 +1208,51 @@ int qh_kiosk_model_new(struct qh_kiosk_model **out, struct qh_store *s,
     heartbeat(m);
     *out = m;
     return 0;
+}
+
+int qh_kiosk_model_store(struct qh_kiosk_model *m, struct qh_store *s, const char *why)
+{
+    char err[QH_ERRLEN];
+    if (!s) {
+        /* The program closed the store already: nothing of it is read. */
+        m->s = NULL;
+        offline(m, why);
+        return 0;
+    }
+    m->s = s;
+    m->db_failed = 0;
+    qh_hall_set_lang(s, m->lang);
+    keep_hall(m);
+    m->wall_ms = hall_now(m);
+    /* The catalogue once (a kiosk that started without its database
+     * loads it now); list is allocated with it. */
+    if (!m->list) {
+        int rc = load_catalogue(m, err, sizeof err);
+        if (rc < 0) {
+            free(m->items);
+            m->items = NULL;
+            m->nitems = 0;
+            free(m->aname);
+            free(m->alias);
+            free(m->list);
+            m->aname = NULL;
+            m->alias = NULL;
+            m->list = NULL;
+            if (!lost(m, rc, err)) {
+                m->db_failed = 1;
+                offline(m, err);
+            }
+            return rc;
+        }
+    }
+    m->problem[0] = '\0';
+    if (m->screen == QH_KS_OFFLINE) {
+        home(m);
+        m->screen_ms = m->now_ms - GUARD_MS;
+    }
+    heartbeat(m);               /* `qhall status`: back at once */
+    changed(m);
+    return m->s ? 0 : QH_E_IO;
 }
 
 void qh_kiosk_model_free(struct qh_kiosk_model *m)
@@ -1119,6 +1278,8 @@ int qh_kiosk_model_take_say(struct qh_kiosk_model *m, char *out, size_t outlen)
 
 int qh_kiosk_model_goto(struct qh_kiosk_model *m, enum qh_kiosk_screen s)
 {
+    if (!m->s && s != QH_KS_OFFLINE)
+        return QH_E_STATE;      /* every other screen needs the store */
     const struct qh_queue_conf *q = queue_at(m, 0);
     m->screen_ms = m->now_ms - GUARD_MS;
     switch (s) {
@@ -1160,6 +1321,13 @@ int qh_kiosk_model_goto(struct qh_kiosk_model *m, enum qh_kiosk_screen s)
     case QH_KS_ADMIN:
         go(m, s);
         printer_refresh(m);
+        return 0;
+    case QH_KS_OFFLINE:
+        if (m->s) {
+            keep_hall(m);
+            offline(m, NULL);
+        }
+        go(m, QH_KS_OFFLINE);
         return 0;
     }
     return QH_E_NOTFOUND;

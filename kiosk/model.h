@@ -4,8 +4,19 @@
  * coordinates to (button, argument) from the frame it drew, the model
  * decides.  Time comes in through qh_kiosk_model_tick(m, now_ms) (a
  * monotonic clock: idle countdown, double-tap guard, print job polling,
- * heartbeats); the wall clock for opening hours is qh_clock_now().  Every
- * change bumps m->gen, so the view redraws only when something moved.
+ * heartbeats); the wall clock for opening hours and the header is the
+ * hall's (qh_hall_now), kept in wall_ms.  Every change bumps m->gen, so
+ * the view redraws only when something moved.
+ *
+ * The database may be out of reach (a file gone, a server down): the
+ * program says so with qh_kiosk_model_store(m, NULL, why), and the model
+ * shows 暂停取号 (QH_KS_OFFLINE) with a plain reason and issues nothing
+ * until it is handed a store again; then it is back at home by itself.
+ * A number already on screen stays there until the citizen is done.  The
+ * model finds an outage itself too, when a read or an issue fails with
+ * QH_E_IO or QH_E_DB: it goes offline at once and sets db_failed for the
+ * program to reconnect.  Nothing is tried again by itself: a number
+ * issued twice is worse than a citizen who taps again.
  *
  * The struct is public so the view can read it; only model.c writes it.
  * Printing goes through hooks (struct qh_kiosk_printer), so flow tests
@@ -26,8 +37,9 @@
 enum qh_kiosk_screen {
     QH_KS_HOME, QH_KS_GREEN, QH_KS_ITEMS, QH_KS_SEARCH, QH_KS_CONFIRM,
     QH_KS_TICKET, QH_KS_REFUSED, QH_KS_APPT, QH_KS_PIN, QH_KS_ADMIN,
+    QH_KS_OFFLINE,          /* 暂停取号: the database is out of reach */
 };
-#define QH_KS_COUNT 10
+#define QH_KS_COUNT 11
 
 enum qh_kiosk_btn {
     QH_BTN_NONE = 0,
@@ -105,11 +117,19 @@ struct qh_kiosk_recent {        /* tickets issued here, for the admin */
 };
 
 struct qh_kiosk_model {
-    struct qh_store *s;
+    struct qh_store *s;         /* borrowed; NULL: the database is out of reach */
     struct qh_kiosk_opts o;
     enum qh_lang lang;
     uint64_t gen;
     int quit;
+
+    /* the connection */
+    int db_failed;              /* a call failed with a store error: the program reconnects */
+    char problem[QH_ERRLEN];    /* why the database is out of reach */
+    int have_hall;              /* hall holds the hall as last seen */
+    struct qh_hall_conf hall;   /* for the screen while the store is away */
+    int64_t wall_ms;            /* the hall's clock at the last tick */
+    int64_t clock_offset;       /* the hall's clock - this PC's, as last seen */
 
     enum qh_kiosk_screen screen, back;
     int64_t now_ms, last_input_ms, screen_ms, heartbeat_ms, poll_ms;
@@ -167,10 +187,21 @@ struct qh_kiosk_model {
     int njobs;
 };
 
-/* Load the catalogue and start at home.  QH_E_NOMEM, QH_E_DB. */
+/* Load the catalogue and start at home.  QH_E_NOMEM, QH_E_DB.  With s
+ * NULL (the database out of reach at start) it starts on QH_KS_OFFLINE
+ * and loads the catalogue when it gets a store. */
 int qh_kiosk_model_new(struct qh_kiosk_model **out, struct qh_store *s,
                        const struct qh_kiosk_opts *o, int64_t now_ms,
                        char *err, size_t errlen);
+/* The connection changed: s to act through (the catalogue is loaded the
+ * first time, the screen goes home from 暂停取号), or NULL with why
+ * (NULL: a plain default) for 暂停取号.  0, or < 0 when the store cannot
+ * be read (QH_E_DB, QH_E_IO: the model stays offline, db_failed set). */
+int qh_kiosk_model_store(struct qh_kiosk_model *m, struct qh_store *s,
+                         const char *why);
+/* The hall to show: the store's, or as last seen while it is away (all
+ * zero if it never was). */
+const struct qh_hall_conf *qh_kiosk_model_hall(const struct qh_kiosk_model *m);
 void qh_kiosk_model_free(struct qh_kiosk_model *m);   /* NULL is a no-op */
 
 /* The view says how many list rows and keys fit on a page. */
@@ -192,7 +223,9 @@ void qh_kiosk_model_type(struct qh_kiosk_model *m, const char *utf8);
 int qh_kiosk_model_take_say(struct qh_kiosk_model *m, char *out, size_t outlen);
 
 /* Jump to a screen as the flows would reach it (for --screen and tests):
- * items/confirm use the first queue and item; ticket issues one. */
+ * items/confirm use the first queue and item; ticket issues one; offline
+ * lets go of the store as an outage would (qh_kiosk_model_store gives it
+ * back). */
 int qh_kiosk_model_goto(struct qh_kiosk_model *m, enum qh_kiosk_screen s);
 
 const char *qh_kiosk_screen_name(enum qh_kiosk_screen s);

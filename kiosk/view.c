@@ -305,18 +305,21 @@ static void countdown(struct qh_kiosk_view *v, const struct geo *g, const struct
 
 static void header(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     char hhmm[6];
     if (m->countdown) {
         countdown(v, g, m);
         return;
     }
     fill(v, (SDL_Rect){0, 0, g->w, g->head}, C_HEAD);
-    const char *name = v->lang == QH_LANG_EN && h->name_en[0] ? h->name_en : h->name;
+    /* A kiosk that never reached its database knows no hall yet. */
+    const char *name = v->lang == QH_LANG_EN && h->name_en[0] ? h->name_en
+                       : h->name[0]                         ? h->name
+                                                            : T("政务服务大厅", "Service hall");
     int px = qh_ui_fit(v->ui, name, P(g, 46), P(g, 34), QH_UI_BOLD, g->w - 2 * g->margin - P(g, 160));
     qh_ui_text(v->ui, name, px, QH_UI_BOLD, C_WHITE, g->margin, (g->head - px * 4 / 3) / 2,
                QH_UI_LEFT);
-    qh_clock_hhmm(h->timezone, qh_clock_now(), hhmm);
+    qh_clock_hhmm(h->timezone[0] ? h->timezone : "Asia/Shanghai", m->wall_ms, hhmm);
     qh_ui_text(v->ui, hhmm, P(g, 46), QH_UI_BOLD, C_WHITE, g->w - g->margin,
                (g->head - P(g, 46) * 4 / 3) / 2, QH_UI_RIGHT);
     if (m->screen == QH_KS_HOME)        /* hidden: five taps open the PIN pad */
@@ -356,7 +359,7 @@ static int title(struct qh_kiosk_view *v, const struct geo *g, const char *text,
 
 static void draw_home(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     int y = g->top, cw = g->w - 2 * g->margin, gap = P(g, 28);
     char buf[256];
     if (m->green[0]) {
@@ -479,7 +482,7 @@ static void rows(struct qh_kiosk_view *v, const struct geo *g, const struct qh_k
 
 static void draw_items(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     char buf[256];
     int y = g->top, cw = g->w - 2 * g->margin;
     const struct qh_queue_conf *q = m->queue < h->nqueues ? &h->queues[m->queue] : NULL;
@@ -573,7 +576,7 @@ static void windows_of(const struct qh_hall_conf *h, const char *queue, const ch
 
 static void draw_confirm(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     const struct qh_queue_conf *q = qh_conf_queue(h, m->cqueue);
     const struct qh_service *sv = m->item >= 0 ? &m->items[m->item] : NULL;
     char buf[512], wins[64];
@@ -650,7 +653,7 @@ static void draw_confirm(struct qh_kiosk_view *v, const struct geo *g, const str
 
 static void draw_ticket(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
 {
-    const struct qh_hall_conf *h = qh_hall_config(m->s);
+    const struct qh_hall_conf *h = qh_kiosk_model_hall(m);
     const struct qh_queue_conf *q = qh_conf_queue(h, m->ticket.queue);
     char buf[512];
     int cw = g->w - 2 * g->margin, y = g->top, gap = P(g, 16);
@@ -712,6 +715,29 @@ static void draw_refused(struct qh_kiosk_view *v, const struct geo *g, const str
     int bh = P(g, 160);
     button(v, g, (SDL_Rect){g->margin, g->h - g->foot - bh + P(g, 60), cw, bh}, C_PRIMARY, C_WHITE,
            T("返回首页", "Back to start"), P(g, 64), NULL, 0, QH_BTN_DONE, 0);
+}
+
+/* 暂停取号: the database is out of reach.  What a citizen needs: no number
+ * now, the one already taken still counts, wait or ask; then, small, the
+ * reason for the staff.  No button: it comes back by itself. */
+static void draw_offline(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m)
+{
+    char buf[QH_ERRLEN + 64];
+    int cw = g->w - 2 * g->margin, y = g->top + P(g, 40);
+    y += para(v, T("暂停取号", "Numbers paused"), P(g, 96), QH_UI_BOLD, C_ALERT,
+              g->margin, y, cw, QH_UI_LEFT, 2) + P(g, 30);
+    y += para(v, T("系统暂时无法连接，暂停取号，请稍候或到服务台咨询。",
+                   "The system cannot be reached just now, so no numbers are given. Please "
+                   "wait a little, or ask at the help desk."),
+              P(g, 56), QH_UI_BOLD, C_INK, g->margin, y, cw, QH_UI_LEFT, 4) + P(g, 30);
+    y += para(v, T("已经取到的号仍然有效，请留意叫号。",
+                   "Numbers already taken still count: listen for yours."),
+              P(g, 46), QH_UI_REGULAR, C_INK, g->margin, y, cw, QH_UI_LEFT, 3) + P(g, 20);
+    y += para(v, T("连接恢复后本机自动继续取号，无需操作。",
+                   "The kiosk starts again by itself once the connection is back."),
+              P(g, 42), QH_UI_REGULAR, C_MUTED, g->margin, y, cw, QH_UI_LEFT, 2) + P(g, 40);
+    snprintf(buf, sizeof buf, T("原因：%s", "Reason: %s"), m->problem);
+    para(v, buf, P(g, 34), QH_UI_REGULAR, C_MUTED, g->margin, y, cw, QH_UI_LEFT, 4);
 }
 
 static void keypad(struct qh_kiosk_view *v, const struct geo *g, const struct qh_kiosk_model *m,
@@ -837,5 +863,6 @@ void qh_kiosk_view_draw(struct qh_kiosk_view *v, const struct qh_kiosk_model *m)
     case QH_KS_APPT:
     case QH_KS_PIN: draw_entry(v, &g, m); break;
     case QH_KS_ADMIN: draw_admin(v, &g, m); break;
+    case QH_KS_OFFLINE: draw_offline(v, &g, m); break;
     }
 }

@@ -1,9 +1,12 @@
 /* test_kiosk_model.c: the kiosk's flows without a window: every screen,
  * every refusal, the double tap, the green channel, appointments early
  * and late, search by initials and by characters over the 393 sample
- * items, the idle countdown, the admin PIN, and a printer that fails. */
+ * items, the idle countdown, the admin PIN, a printer that fails, and a
+ * database out of reach (暂停取号). */
 #include <stdlib.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "testutil.h"
 #include "qh/auth.h"
@@ -923,6 +926,128 @@ static void every_screen_reachable(void **state)
     assert_int_equal(qh_kiosk_btn_parse("nonsense"), -1);
 }
 
+/* ---- the database out of reach ---- */
+
+/* 暂停取号 issues nothing, whatever is pressed or typed, counts no idle
+ * time down, and is left by itself when the store is back. */
+static void offline_issues_nothing(void **state)
+{
+    struct fx *x = *state;
+    int before = issued_today(x);
+    assert_int_equal(press(x, QH_BTN_QUEUE, 0), 1);
+    assert_int_equal(press(x, QH_BTN_ITEM, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    later(x, 1000);
+    qh_kiosk_model_store(x->m, NULL, "server closed the connection unexpectedly\n\tline 2");
+    assert_int_equal(x->m->screen, QH_KS_OFFLINE);
+    assert_null(x->m->s);
+    assert_string_equal(x->m->problem, "server closed the connection unexpectedly  line 2");
+    assert_true(x->m->have_hall);
+    assert_string_equal(qh_kiosk_model_hall(x->m)->name, qh_store_hall(x->s)->name);
+    for (int b = QH_BTN_QUEUE; b <= QH_BTN_EXIT; b++)
+        assert_int_equal(press(x, (enum qh_kiosk_btn)b, 0), 0);
+    qh_kiosk_model_type(x->m, "12345678\n");
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(qh_kiosk_model_press(x->m, QH_BTN_CORNER, 0), 0);
+    later(x, 600 * 1000);                           /* no countdown, no way home */
+    assert_int_equal(x->m->screen, QH_KS_OFFLINE);
+    assert_int_equal(x->m->countdown, 0);
+    assert_int_equal(issued_today(x), before);
+    /* Back: at home by itself, and a number can be taken again. */
+    assert_int_equal(qh_kiosk_model_store(x->m, x->s, NULL), 0);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+    assert_string_equal(x->m->problem, "");
+    assert_int_equal(press(x, QH_BTN_QUEUE, 2), 1);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    assert_int_equal(issued_today(x), before + 1);
+}
+
+/* A number on screen when the store goes stays there until the citizen
+ * is done; its slip still prints (CUPS needs no database), but the
+ * outcome cannot be recorded. */
+static void ticket_stays_when_lost(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(press(x, QH_BTN_QUEUE, 2), 1);
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    assert_int_equal(x->m->print, QH_KP_PENDING);
+    qh_kiosk_model_store(x->m, NULL, NULL);
+    assert_int_equal(x->m->screen, QH_KS_TICKET);
+    assert_string_equal(x->m->problem, "与数据库的连接中断");
+    later(x, 250);
+    assert_int_equal(x->m->print, QH_KP_DONE);
+    assert_false(has_event(x, "printed", x->m->ticket.number));
+    assert_int_equal(press(x, QH_BTN_DONE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_OFFLINE);
+}
+
+/* A kiosk that starts without its database: 暂停取号, no hall, no
+ * catalogue; the first store loads it and the kiosk says it is alive. */
+static int count_kiosk2(const struct qh_heartbeat *hb, void *ud)
+{
+    if (!strcmp(hb->name, "kiosk:2") && !strcmp(hb->kind, "kiosk"))
+        ++*(int *)ud;
+    return 0;
+}
+
+static void starts_without_store(void **state)
+{
+    struct fx *x = *state;
+    struct qh_kiosk_model *m = NULL;
+    struct qh_kiosk_opts o = {.lang = QH_LANG_EN, .number = 2,
+                              .printer = {f_submit, f_poll, f_cancel, f_status, &x->f}};
+    char err[QH_ERRLEN];
+    int found = 0;
+    assert_int_equal(qh_kiosk_model_new(&m, NULL, &o, x->now, err, sizeof err), 0);
+    assert_int_equal(m->screen, QH_KS_OFFLINE);
+    assert_string_equal(m->problem, "connecting to the database");
+    assert_false(m->have_hall);
+    assert_int_equal(m->nitems, 0);
+    assert_int_equal(qh_kiosk_model_goto(m, QH_KS_CONFIRM), QH_E_STATE);
+    qh_kiosk_model_tick(m, x->now + 60000);
+    assert_int_equal(m->screen, QH_KS_OFFLINE);
+    assert_int_equal(qh_kiosk_model_store(m, x->s, NULL), 0);
+    assert_int_equal(m->screen, QH_KS_HOME);
+    assert_int_equal(m->nitems, 393);
+    assert_true(m->have_hall);
+    qh_store_heartbeat_each(x->s, count_kiosk2, &found);
+    assert_int_equal(found, 1);                 /* alive as soon as it is connected */
+    qh_kiosk_model_free(m);
+}
+
+/* The model finds an outage itself: a write the store refuses (here a
+ * trigger that fails every new ticket, as a broken disk would) is no
+ * refusal to show but 暂停取号, db_failed for the program, and the number
+ * is not issued, nor tried again when the store is back. */
+static void issue_failure_goes_offline(void **state)
+{
+    struct fx *x = *state;
+    sqlite3 *db;
+    int before = issued_today(x);
+    assert_int_equal(sqlite3_open(qh_store_path(x->s), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER broken BEFORE INSERT ON ticket "
+                                      "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(press(x, QH_BTN_QUEUE, 2), 1);
+    assert_int_equal(x->m->screen, QH_KS_CONFIRM);
+    assert_int_equal(press(x, QH_BTN_TAKE, 0), 1);
+    assert_int_equal(x->m->screen, QH_KS_OFFLINE);
+    assert_true(x->m->db_failed);
+    assert_null(x->m->s);
+    assert_non_null(strstr(x->m->problem, "disk I/O error"));
+    assert_int_equal(issued_today(x), before);
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER broken", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(qh_kiosk_model_store(x->m, x->s, NULL), 0);
+    assert_false(x->m->db_failed);
+    assert_int_equal(x->m->screen, QH_KS_HOME);
+    later(x, 60000);
+    assert_int_equal(issued_today(x), before);  /* nothing sent again */
+}
+
 static int count_kiosk(const struct qh_heartbeat *hb, void *ud)
 {
     if (!strcmp(hb->name, "kiosk:1") && !strcmp(hb->kind, "kiosk"))
@@ -962,6 +1087,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(short_admin_pin_still_works, setup, teardown),
         cmocka_unit_test_setup_teardown(every_screen_reachable, setup, teardown),
         cmocka_unit_test_setup_teardown(heartbeat_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(offline_issues_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(ticket_stays_when_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(starts_without_store, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* A store that fails a write, made by hand in SQLite's file; a server
+     * that fails is tests/cli/pg_faults.sh's (its connections cut). */
+    const struct CMUnitTest sqlite_file[] = {
+        cmocka_unit_test_setup_teardown(issue_failure_goes_offline, setup, teardown),
+    };
+    int failed = cmocka_run_group_tests_name("kiosk model", tests, NULL, NULL);
+    if (!tu_store_pg())
+        failed += cmocka_run_group_tests_name("kiosk model on a broken SQLite file",
+                                              sqlite_file, NULL, NULL);
+    return failed;
 }

@@ -201,6 +201,9 @@ static const struct {
     {QH_KS_APPT, "预约签到", "Appointment check-in"},
     {QH_KS_PIN, "请输入管理员 PIN", "Enter the administrator PIN"},
     {QH_KS_ADMIN, "管理：打印机与补打", "Admin: printer and reprints"},
+    {QH_KS_OFFLINE, "暂停取号", "Numbers paused"},
+    {QH_KS_OFFLINE, "系统暂时无法连接", "cannot be reached"},
+    {QH_KS_OFFLINE, "已经取到的号仍然有效", "Numbers already taken still count"},
 };
 
 static void later(struct fx *x, int ms)
@@ -276,6 +279,15 @@ static void all_screens(int w, int h, enum qh_lang lang, const char *tag)
                 lines++;
             }
         assert_true(lines > 0);             /* every screen has its lines */
+        if (s == QH_KS_OFFLINE) {
+            /* The hall as last seen stays in the header. */
+            assert_true(has_text(&x, lang == QH_LANG_EN && qh_store_hall(x.s)->name_en[0]
+                                         ? qh_store_hall(x.s)->name_en
+                                         : qh_store_hall(x.s)->name));
+            assert_int_equal(qh_kiosk_view_targets(x.v, &(const struct qh_kiosk_target *){0}), 0);
+            qh_kiosk_model_store(x.m, x.s, NULL);
+            assert_int_equal(x.m->screen, QH_KS_HOME);
+        }
     }
     /* The number, large, on the ticket screen. */
     later(&x, 1000);

@@ -332,7 +332,7 @@ static void kiosk_fallback_and_reprint(void **state)
     if (!have_cupsd)
         skip();
     use_printer(x->s, "nopaper", 80, "escpos");
-    qh_kiosk_cups_init(&cups, x->s, &o.printer);
+    qh_kiosk_cups_init(&cups, x->s, qh_hall_lang(x->s), &o.printer);
     assert_int_equal(qh_kiosk_model_new(&m, x->s, &o, now, err, sizeof err), 0);
     now += 1000;
     qh_kiosk_model_tick(m, now);

@@ -665,19 +665,53 @@ struct hb_ctx {
     int n;
 };
 
+/* What a heartbeat's kind is called in the hall. */
+static const char *kind_label(struct ctx *c, const char *kind)
+{
+    if (!strcmp(kind, "display"))
+        return TR(c, "显示屏", "display");
+    if (!strcmp(kind, "kiosk"))
+        return TR(c, "取号机", "kiosk");
+    if (!strcmp(kind, "counter"))
+        return TR(c, "窗口终端", "counter");
+    return kind;
+}
+
+/* "12 秒前", "5 分钟前", "2 小时 3 分钟前", "4 天前". */
+static void ago_text(struct ctx *c, int64_t s, char *out, size_t n)
+{
+    if (s < 60)
+        snprintf(out, n, TR(c, "%lld 秒前", "%lld s ago"), (long long)s);
+    else if (s < 3600)
+        snprintf(out, n, TR(c, "%lld 分钟前", "%lld min ago"), (long long)(s / 60));
+    else if (s < 86400)
+        snprintf(out, n, TR(c, "%lld 小时 %lld 分钟前", "%lld h %lld min ago"),
+                 (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else
+        snprintf(out, n, TR(c, "%lld 天前", "%lld days ago"), (long long)(s / 86400));
+}
+
+/* Each program's last contact, and how long ago, on the hall's clock:
+ * the store stamps heartbeats with it (qh_hall_heartbeat) and h->now is
+ * read from it, so PCs whose clocks disagree do not look dead or alive
+ * by mistake. */
 static int heartbeat_one(const struct qh_heartbeat *hb, void *ud)
 {
     struct hb_ctx *h = ud;
     struct ctx *c = h->c;
     int alive = h->now - hb->at < HEARTBEAT_STALE_MS;
+    int64_t ago = h->now > hb->at ? (h->now - hb->at) / 1000 : 0;
     if (!c->json) {
-        char when[32];
+        char when[32], since[64];
         qh_clock_iso(cli_tz_of(c), hb->at, when);
+        ago_text(c, ago, since, sizeof since);
         if (!h->n++)
             puts(TR(c, "显示屏与终端：", "screens and terminals:"));
-        printf(TR(c, "  %s：%s（最近 %s）%s%s\n", "  %s: %s (last seen %s)%s%s\n"),
-               hb->name, alive ? TR(c, "在线", "alive") : TR(c, "无响应", "NOT RESPONDING"),
-               when, hb->info[0] ? "  " : "", hb->info);
+        printf(TR(c, "  %s（%s）：%s（最近联系 %s，%s）%s%s\n",
+                  "  %s (%s): %s (last contact %s, %s)%s%s\n"),
+               hb->name, kind_label(c, hb->kind),
+               alive ? TR(c, "在线", "alive") : TR(c, "无响应", "NOT RESPONDING"),
+               when, since, hb->info[0] ? "  " : "", hb->info);
         return 0;
     }
     qh_buf_reset(h->one);
@@ -687,6 +721,7 @@ static int heartbeat_one(const struct qh_heartbeat *hb, void *ud)
     cli_json_time(c, h->one, "at", hb->at);
     qh_json_bool(h->one, "alive", alive);
     qh_json_str(h->one, "info", hb->info);
+    qh_json_int(h->one, "ago_s", ago);
     qh_json_close(h->one);
     cli_array_add(h->arr, h->one);
     return 0;

@@ -40,7 +40,55 @@ void qh_app_log(const struct qh_app *a, const char *fmt, ...)
 
 int qh_app_find_db(struct qh_app *a, const char *given, char *err, size_t errlen)
 {
-    return qh_hall_find_db(given, a->path, sizeof a->path, NULL, err, errlen);
+    int rc = qh_hall_find_db(given, a->path, sizeof a->path, NULL, err, errlen);
+    a->server = rc == 0 && qh_hall_is_server(a->path);
+    return rc;
+}
+
+/* Append the n bytes at p to buf (of size cap, used *k), cut to fit. */
+static void put(char *buf, size_t cap, size_t *k, const char *p, size_t n)
+{
+    if (*k + n >= cap)
+        n = cap - 1 - *k;
+    memcpy(buf + *k, p, n);
+    *k += n;
+    buf[*k] = '\0';
+}
+
+const char *qh_app_where(const struct qh_app *a, char *buf, size_t n)
+{
+    /* A connection URI may carry a password, in its user part
+     * (user:secret@host) or as a parameter (?password=secret): a log is
+     * read by more people than the hall's configuration. */
+    const char *p = a->path, *sep = strstr(p, "://");
+    size_t k = 0;
+    if (!a->server || !sep || n == 0)
+        return a->path;
+    buf[0] = '\0';
+    sep += 3;
+    put(buf, n, &k, p, (size_t)(sep - p));
+    size_t alen = strcspn(sep, "/?");
+    const char *at = memchr(sep, '@', alen), *colon = memchr(sep, ':', alen);
+    if (at && colon && colon < at) {
+        put(buf, n, &k, sep, (size_t)(colon - sep));
+        put(buf, n, &k, at, alen - (size_t)(at - sep));
+    } else {
+        put(buf, n, &k, sep, alen);
+    }
+    p = sep + alen;
+    size_t plen = strcspn(p, "?");
+    put(buf, n, &k, p, plen);
+    p += plen;
+    while (*p) {
+        p++;                        /* the ? or & */
+        size_t len = strcspn(p, "&");
+        if (strncmp(p, "password=", 9)) {
+            put(buf, n, &k, strchr(buf, '?') ? "&" : "?", 1);
+            put(buf, n, &k, p, len);
+        }
+        p += len;
+    }
+    return buf;
 }
 
 int qh_app_check_perms(struct qh_app *a)
@@ -104,17 +152,19 @@ int qh_app_lost(struct qh_app *a, int rc, const char *problem)
 
 int qh_app_open(struct qh_app *a)
 {
-    char err[1024], msg[4200];
+    char err[1024], msg[4200], where[4096];
     struct stat st;
     int rc;
 
-    if (stat(a->path, &st) < 0) {
-        snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
-        qh_app_disconnect(a, msg);
-        return QH_E_NOTFOUND;
+    if (!a->server) {
+        if (stat(a->path, &st) < 0) {
+            snprintf(msg, sizeof msg, "%s: %s", a->path, strerror(errno));
+            qh_app_disconnect(a, msg);
+            return QH_E_NOTFOUND;
+        }
+        a->open_dev = st.st_dev;
+        a->open_ino = st.st_ino;
     }
-    a->open_dev = st.st_dev;
-    a->open_ino = st.st_ino;
     /* Never create a database, nor make a schema in an empty file. */
     rc = qh_hall_open(&a->s, a->path,
                       QH_OPEN_EXISTING | (a->lang == QH_LANG_EN ? QH_OPEN_EN : 0),
@@ -125,7 +175,8 @@ int qh_app_open(struct qh_app *a)
     if (a->actor)
         qh_hall_set_actor(a->s, a->actor);
     if (a->need_hall && !qh_hall_exists(a->s)) {
-        snprintf(msg, sizeof msg, "%s: no hall yet (run `qhall init`)", a->path);
+        snprintf(msg, sizeof msg, "%s: no hall yet (run `qhall init`)",
+                 qh_app_where(a, where, sizeof where));
         qh_app_disconnect(a, msg);
         return QH_E_STATE;
     }
@@ -134,12 +185,13 @@ int qh_app_open(struct qh_app *a)
 
 int qh_app_follow(struct qh_app *a, int64_t *after)
 {
-    char err[1024];
+    char err[1024], where[4096];
     int64_t last;
     int rc;
 
     /* A failed read must not start the feed at 0, which would replay the
-     * whole log onto the screen. */
+     * whole log onto the screen.  A server's database has no inode to
+     * tell a restore by; a log shorter than what was seen tells it. */
     if ((rc = qh_hall_last_event(a->s, &last, err, sizeof err)) < 0)
         return qh_app_lost(a, rc, err);
     if (*after <= 0 || *after > last || a->open_ino != a->ino || a->open_dev != a->dev)
@@ -151,10 +203,11 @@ int qh_app_follow(struct qh_app *a, int64_t *after)
     a->ino = a->open_ino;
     a->backoff_ms = BACKOFF_FIRST_MS;
     a->next_check = qh_clock_mono_ms() + CHECK_MS;
+    qh_app_now(a);              /* the offset, for while disconnected */
     if (a->on_state)
         a->on_state(a->ud, a->s, NULL);
     if (a->problem[0] && a->say_again)
-        qh_app_log(a, "connected again to %s", a->path);
+        qh_app_log(a, "connected again to %s", qh_app_where(a, where, sizeof where));
     a->problem[0] = '\0';
     qh_ui_waker_set_fd(a->wake, qh_feed_fd(a->feed));
     return 0;
@@ -174,7 +227,7 @@ void qh_app_check_file(struct qh_app *a, int64_t mono)
     struct stat st;
     char msg[4200];
 
-    if (!a->s || mono < a->next_check)
+    if (!a->s || a->server || mono < a->next_check)
         return;
     a->next_check = mono + CHECK_MS;
     if (stat(a->path, &st) < 0) {
@@ -186,6 +239,16 @@ void qh_app_check_file(struct qh_app *a, int64_t mono)
         qh_app_disconnect(a, msg);
         a->retry_at = qh_clock_mono_ms();
     }
+}
+
+int64_t qh_app_now(struct qh_app *a)
+{
+    int64_t pc = qh_clock_now();
+    if (!a->s)
+        return pc + a->clock_offset;
+    int64_t hall = qh_hall_now(a->s);
+    a->clock_offset = hall - pc;
+    return hall;
 }
 
 int qh_app_retry_due(const struct qh_app *a, int64_t mono)
@@ -200,7 +263,7 @@ int qh_app_timeout(const struct qh_app *a, int64_t mono, int timeout)
         int64_t chk = a->next_check - mono;
         if (ft >= 0 && ft < timeout)
             timeout = ft;
-        if (chk < timeout)
+        if (!a->server && chk < timeout)
             timeout = chk > 0 ? (int)chk : 0;
     } else {
         int64_t r = a->retry_at - mono;

@@ -92,7 +92,7 @@ int main(void)
     struct qh_kiosk_opts o = {.lang = QH_LANG_ZH, .number = 1};
     struct qh_kiosk_model *m = NULL;
     int64_t now = 1000000;
-    qh_kiosk_cups_init(&cups, s, &o.printer);
+    qh_kiosk_cups_init(&cups, s, qh_hall_lang(s), &o.printer);
     if (qh_kiosk_model_new(&m, s, &o, now, err, sizeof err) < 0) {
         fprintf(stderr, "bench_print: %s\n", err);
         return 1;

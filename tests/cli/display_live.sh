@@ -82,6 +82,14 @@ wait_for_status() {
 }
 wait_for_status && pass || bad "no display heartbeat in status: $OUT"
 expect_in "$OUT" "在线" "display alive in status"
+expect_in "$OUT" "display:hall（显示屏）：在线（最近联系 2026-11-25T09:00:00+08:00，0 秒前）" \
+    "status: the kind, the last contact and how long ago"
+run --json status
+pycheck "status --json: each program's last contact" '
+[sorted(p) for p in d["programs"] if p["name"] == "display:hall"] ==
+  [["ago_s", "alive", "at", "info", "kind", "name"]] and
+any(p["kind"] == "display" and p["alive"] is True and p["ago_s"] == 0 and
+    p["at"] == "2026-11-25T09:00:00+08:00" for p in d["programs"])'
 
 # The database goes away: 连接中断, last screen kept; it comes back.
 db_away "$DB"

@@ -28,7 +28,7 @@ else
   skipped "no /usr/sbin/cupsd (Debian package cups): the slip not printed"
 fi
 
-for s in home green items search confirm appointment pin admin refused; do
+for s in home green items search confirm appointment pin admin refused offline; do
   krun --screenshot "$ART/cli-kiosk-$s.png" --screen "$s"
   expect_rc 0 "screenshot $s"
   expect_eq "$OUT" "$s $ART/cli-kiosk-$s.png" "$s reached"
@@ -72,6 +72,64 @@ done
 krun --screenshot "$T/confirm-zh.png" --screen confirm --debug
 expect_in "$ERR" "确认取号" "Chinese by default: the screen says 确认取号"
 expect_not_in "$ERR" "Take a number" "Chinese by default: no English"
+
+# 暂停取号: what a kiosk shows when its database is out of reach, here a
+# kiosk started on a database that is not there: the hall's name unknown,
+# the reason named, and no button (nothing can be issued).
+GONE=$(new_db gone)
+krun --screenshot "$ART/cli-kiosk-offline-start.png" --db "$GONE" --screen offline --debug
+expect_rc 0 "offline at start"
+expect_eq "$OUT" "offline $ART/cli-kiosk-offline-start.png" "offline at start: on 暂停取号"
+expect_in "$ERR" "暂停取号" "offline: the title"
+# (--debug lists each drawn line: a wrapped sentence is in pieces.)
+expect_in "$ERR" "系统暂时无法连接，暂停取号" "offline: the plain reason"
+expect_in "$ERR" "原因：" "offline: the cause, for the staff"
+[ "$STORE" = pg ] || expect_in "$ERR" "gone.db: 没有这个数据库" "offline: the file named"
+! db_exists "$GONE" && pass || bad "the kiosk created a database"
+krun --screenshot "$T/offline-en.png" --db "$GONE" --screen offline --lang en --debug
+expect_in "$ERR" "Numbers paused" "offline in English"
+expect_not_in "$ERR" "暂停取号" "offline in English: no Chinese title"
+
+# The running kiosk (headless) when its database goes and comes back: it
+# says 暂停取号 by itself and issues again by itself, and `qhall status`
+# sees it alive again.
+KLOG=$T/kiosk.log
+QHALL_NOW=$NOW SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$KIOSK" --db "$DB" --mute \
+    2>"$KLOG" &
+KPID=$!
+at_exit 'stop_pid "$KPID"'
+# until_log PATTERN SECONDS: the kiosk's log has PATTERN before the deadline.
+until_log() {
+  local end=$((SECONDS + $2))
+  while [ $SECONDS -lt $end ]; do
+    grep -q -- "$1" "$KLOG" && return 0
+    kill -0 "$KPID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+kiosk_alive() {    # kiosk:1 alive in `qhall --json status`, within 20 s
+  local end=$((SECONDS + 20))
+  while [ $SECONDS -lt $end ]; do
+    run --json status
+    if OUT=$OUT "$PY" -c '
+import json, os, sys
+d = json.loads(os.environ["OUT"])
+sys.exit(0 if any(p["name"] == "kiosk:1" and p["kind"] == "kiosk" and p["alive"]
+                  for p in d["programs"]) else 1)' 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+kiosk_alive && pass || bad "the running kiosk never said it is alive: $OUT"
+db_away "$DB"
+until_log "暂停取号 (not issuing): " 10 && pass || bad "no 暂停取号 when the database went: $(cat "$KLOG")"
+db_back "$DB"
+until_log "恢复取号 (issuing again)" 20 && pass || bad "the kiosk did not come back: $(cat "$KLOG")"
+expect_in "$(cat "$KLOG")" "connected again to $DB" "the kiosk logs the reconnect"
+kill -0 "$KPID" 2>/dev/null && pass || bad "the kiosk stopped"
+stop_pid "$KPID"
+KPID=
 
 # Command-line mistakes.
 krun --screen nowhere --screenshot "$T/x.png"

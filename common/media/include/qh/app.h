@@ -43,6 +43,7 @@ struct qh_app {
 
     /* The connection (read, never written, by the program): */
     char path[4096];
+    int server;                 /* path names a database server's (no file checks) */
     struct qh_store *s;         /* NULL while disconnected */
     struct qh_feed *feed;       /* with s */
     int connected_once;
@@ -54,6 +55,7 @@ struct qh_app {
     /* Timers (qh_clock_mono_ms) and what identifies the file. */
     int64_t retry_at, next_check;
     int backoff_ms;
+    int64_t clock_offset;       /* hall's clock - this PC's, as last seen */
     dev_t dev, open_dev;
     ino_t ino, open_ino;
 };
@@ -67,8 +69,8 @@ void qh_app_fini(struct qh_app *a);
 void qh_app_log(const struct qh_app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The database path into a->path (qh_hall_find_db): 0, or < 0 with err
- * for the program's usage message. */
+/* The database path into a->path (qh_hall_find_db), and a->server: 0,
+ * or < 0 with err for the program's usage message. */
 int qh_app_find_db(struct qh_app *a, const char *given, char *err, size_t errlen);
 /* qh_hall_check_perms on a->path, its message logged: 0, 1 (logged
  * advice), or < 0 (refused: exit with qh_err_exit_status). */
@@ -93,8 +95,15 @@ void qh_app_disconnect(struct qh_app *a, const char *problem);
 /* New events: the count (call again while it returns max), or < 0
  * after it disconnected. */
 int qh_app_read(struct qh_app *a, struct qh_event_row *evs, int max);
-/* Every 2 s: is the file still there, still the same file? */
+/* Every 2 s: is the file still there, still the same file?  (Nothing
+ * for a server's database.) */
 void qh_app_check_file(struct qh_app *a, int64_t mono);
+/* The hall's clock (qh_hall_now) while connected; while not, this PC's
+ * clock moved by the offset seen last, so that a screen's clock and
+ * timers do not jump when the connection drops. */
+int64_t qh_app_now(struct qh_app *a);
+/* a->path as it may be logged: a server's password left out. */
+const char *qh_app_where(const struct qh_app *a, char *buf, size_t n);
 /* Whether to call the program's connect now. */
 int qh_app_retry_due(const struct qh_app *a, int64_t mono);
 /* timeout (ms) shortened to the feed's longest sleep, the next file
