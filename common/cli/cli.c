@@ -1279,6 +1279,126 @@ static int cmd_backup(struct ctx *c)
     return 0;
 }
 
+/* Open one side of a copy: the source read-only and as it is, the target
+ * created (a new file, or a schema in an empty server database). */
+static int copy_open(struct ctx *c, const char *db, int flags,
+                     struct qh_store **out)
+{
+    char err[1024];
+    int rc = qh_hall_check_perms(db, c->lang, err, sizeof err);
+    if (rc > 0)
+        cli_say("%s", err);
+    if (rc < 0 || (rc = qh_hall_open(out, db, flags | (c->lang == QH_LANG_EN
+                                                        ? QH_OPEN_EN : 0),
+                                     err, sizeof err)) < 0)
+        return cli_fail(rc, err);
+    qh_hall_set_lang(*out, c->lang);
+    qh_hall_set_actor(*out, "cli");
+    return 0;
+}
+
+/* One side's check after the copy: its problems, or < 0. */
+static int copy_check(struct qh_store *s, const char *db)
+{
+    static char report[REPORTLEN];
+    char err[1024];
+    int n = qh_hall_check(s, report, sizeof report, err, sizeof err);
+    if (n < 0)
+        cli_say("%s: %s", db, err);
+    else if (n > 0)
+        cli_say("%s:\n%s", db, report);
+    return n;
+}
+
+static int cmd_copy(struct ctx *c)
+{
+    const char *from = cli_opt(c, "from"), *to = cli_opt(c, "to");
+    struct qh_store *src = NULL, *dst = NULL;
+    struct qh_store_rows was[QH_STORE_TABLES], got[QH_STORE_TABLES];
+    char err[REPORTLEN];
+    int st, rc, made = 0;
+    if (!from || !*from || !to || !*to)
+        return cli_usage_error(c, TR(c, "需要 --from 和 --to", "--from and --to are required"));
+    if (!strcmp(from, to))
+        return cli_usage_error(c, TR(c, "--from 和 --to 是同一个数据库",
+                                     "--from and --to name the same database"));
+    if ((st = copy_open(c, from, QH_OPEN_READONLY | QH_OPEN_EXISTING, &src)))
+        return st;
+    made = !qh_hall_is_server(to) && access(to, F_OK) != 0;
+    if ((st = copy_open(c, to, 0, &dst)))
+        goto out;
+    rc = qh_hall_copy(src, dst, was, err, sizeof err);
+    qh_hall_close(dst);
+    dst = NULL;
+    if (rc < 0) {
+        st = cli_fail(rc, err);
+        goto out;
+    }
+    made = 0;
+    /* What the target holds, read afresh, against what was copied; then
+     * both sides' checks. */
+    if ((st = copy_open(c, to, QH_OPEN_EXISTING, &dst)))
+        goto out;
+    if ((rc = qh_hall_count(dst, got, err, sizeof err)) < 0) {
+        st = cli_fail(rc, err);
+        goto out;
+    }
+    int differ = 0;
+    for (int i = 0; i < QH_STORE_TABLES; i++)
+        differ += was[i].rows != got[i].rows;
+    int pf = copy_check(src, from), pt = copy_check(dst, to);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "from", from);
+        qh_json_str(&b, "to", to);
+        qh_buf_puts(&b, ",\"tables\":[");
+        for (int i = 0; i < QH_STORE_TABLES; i++) {
+            qh_buf_puts(&b, i ? ",{" : "{");
+            qh_buf_printf(&b, "\"table\":");
+            qh_json_quote(&b, was[i].table);
+            qh_buf_printf(&b, ",\"copied\":%lld,\"target\":%lld}",
+                          (long long)was[i].rows, (long long)got[i].rows);
+        }
+        qh_buf_puts(&b, "]");
+        qh_json_int(&b, "check_from", pf);
+        qh_json_int(&b, "check_to", pt);
+        qh_json_bool(&b, "verified", !differ && pf == 0 && pt == 0);
+        qh_json_close(&b);
+        int e = cli_emit(&b);
+        st = e ? e : (differ || pf || pt) ? 1 : 0;
+        goto out;
+    }
+    printf("%-12s %10s %10s\n", TR(c, "表", "table"), TR(c, "已复制", "copied"),
+           TR(c, "目标", "target"));
+    for (int i = 0; i < QH_STORE_TABLES; i++)
+        printf("%-12s %10lld %10lld%s\n", was[i].table, (long long)was[i].rows,
+               (long long)got[i].rows, was[i].rows != got[i].rows ? "  !=" : "");
+    if (differ || pf || pt) {
+        cli_say(TR(c, "复制后核对未通过：%d 个表行数不符，检查问题 %d / %d",
+                   "the copy does not verify: %d tables differ, check problems %d / %d"),
+                differ, pf < 0 ? -1 : pf, pt < 0 ? -1 : pt);
+        st = 1;
+        goto out;
+    }
+    printf(TR(c, "已复制到 %s：行数一致，两边检查均通过\n",
+              "copied to %s: every table's rows match, both sides check clean\n"), to);
+    st = 0;
+out:
+    qh_hall_close(dst);
+    qh_hall_close(src);
+    if (made) {
+        static const char *const sfx[] = {"", "-wal", "-shm"};
+        char p[4096];
+        for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+            snprintf(p, sizeof p, "%s%s", to, sfx[i]);
+            unlink(p);
+        }
+    }
+    return st;
+}
+
 static int cmd_check(struct ctx *c)
 {
     static char report[REPORTLEN];
@@ -1407,6 +1527,10 @@ static const struct cmd cmds[] = {
       "clear the lock-out of wrong PINs (every device)" },
     { "backup", cmd_backup, "", 1, 1, 0, "backup FILE",
       "在线备份数据库到新文件", "back the database up to a new file" },
+    { "copy", cmd_copy, "from= to=", 0, 0, F_NODB,
+      "copy --from DB --to DB",
+      "把大厅连同全部历史复制到新的数据库（如从本机文件到 PostgreSQL 服务器），并核对行数和两边的检查",
+      "copy the hall, history and all, into a new database (e.g. from a file to a PostgreSQL server), then verify the rows and check both" },
     { "check", cmd_check, "", 0, 0, F_READONLY, "check",
       "检查数据库一致性：有问题时退出状态为 1",
       "check the database; exit status 1 if problems are found" },

@@ -230,6 +230,18 @@ int qh_hall_backup(struct qh_store *s, const char *path,
     return qh_store_backup(s, path, err, errlen);
 }
 
+int qh_hall_copy(struct qh_store *from, struct qh_store *to,
+                 struct qh_store_rows *counts, char *err, size_t errlen)
+{
+    return qh_store_copy(from, to, counts, err, errlen);
+}
+
+int qh_hall_count(struct qh_store *s, struct qh_store_rows *counts,
+                  char *err, size_t errlen)
+{
+    return qh_store_count(s, counts, err, errlen);
+}
+
 int qh_window_get(struct qh_store *s, int number, struct qh_window_row *out)
 {
     return qh_store_window_get(s, number, out);

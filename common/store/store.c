@@ -754,6 +754,8 @@ struct qh_store_be {
     char day_tx[11];             /* the "day" setting in this transaction */
     void *stats;                 /* store_stats.c's statements, lazily */
     void (*stats_fini)(void *);
+    void *rows;                  /* store_rows.c's, while a hall is copied */
+    void (*rows_fini)(void *);
     int64_t begins;              /* our write transactions begun */
     int64_t tx_event;            /* the last event written in this one */
     int64_t committed_event;     /* ... and in the last that committed */
@@ -1163,6 +1165,8 @@ void qh_sqlite_close(struct qh_store_be *s)
         return;
     if (s->stats_fini)
         s->stats_fini(s->stats);
+    if (s->rows_fini)
+        s->rows_fini(s->rows);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);
@@ -1190,6 +1194,19 @@ void qh_sqlite_stats_set(struct qh_store_be *s, void *stats, void (*fini)(void *
 {
     s->stats = stats;
     s->stats_fini = fini;
+}
+
+void *qh_sqlite_rows(struct qh_store_be *s)
+{
+    return s->rows;
+}
+
+void qh_sqlite_rows_set(struct qh_store_be *s, void *rows, void (*fini)(void *))
+{
+    if (s->rows_fini && s->rows != rows)
+        s->rows_fini(s->rows);
+    s->rows = rows;
+    s->rows_fini = fini;
 }
 
 void qh_sqlite_set_lang(struct qh_store_be *s, enum qh_lang lang)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "qh/store.h"
 #include "qh/watch.h"
@@ -75,13 +76,7 @@ int qh_store_open(struct qh_store **out, const char *path, int flags, char *err,
     struct qh_store *s = calloc(1, sizeof *s);
     if (!s)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
-    s->ops = &qh_store_sqlite_ops;
-    if (qh_store_is_server(path)) {
-        free(s);
-        return qh_err(err, errlen, QH_E_USAGE, "%s", (flags & QH_STORE_EN)
-                          ? "this build has no PostgreSQL backend"
-                          : "此版本不支持 PostgreSQL 数据库");
-    }
+    s->ops = qh_store_is_server(path) ? &qh_store_pg_ops : &qh_store_sqlite_ops;
     int rc = s->ops->open(&s->be, path, flags, err, errlen);
     if (rc < 0) {
         free(s);
@@ -186,6 +181,137 @@ int qh_watch_wait(struct qh_watch *w, int timeout_ms, struct qh_event_row *evs,
             sleep_us((long)wait_ms * 1000);
         }
     }
+}
+
+/* ---- moving a hall: qh_store_copy ---- */
+
+/* Every table of a hall and its columns, in an order that inserts what a
+ * row refers to before the row where it can (appointments and tickets
+ * refer to each other: the backends defer their foreign keys).  What a
+ * backend keeps only for itself (SQLite's lanes, day_seq, issued-event
+ * links) is not here: rows_end rebuilds it from these. */
+static const struct {
+    const char *table, *cols;
+} tables[QH_STORE_TABLES] = {
+    {"setting", "key, value"},
+    {"queue", "code, name, name_en, prefix, class, daily_quota, pos"},
+    {"queue_key", "code, key"},
+    {"win", "number, name, name_en, queues, overflow_minutes, configured,"
+            " staff, login_at, paused, pause_reason, paused_at"},
+    {"service", "code, name, queue, promised_days, materials, initials"},
+    {"staff", "id, name, role, pin_hash, pin_short, created_at"},
+    {"login_lock", "staff, device, failed, strikes, locked_until"},
+    {"appointment", "id, code, service, slot_at, name, ticket, created_at"},
+    {"ticket", "id, day, number, seq, queue, service, state, green,"
+               " issued_at, virtual_at, prio, called_at, started_at,"
+               " finished_at, win, target_window, staff, recalls, outcome,"
+               " rated, appointment, origin"},
+    {"event", "id, at, type, ticket, number, queue, win, staff, detail"},
+    {"rating", "id, ticket, score, reason, win, staff, service, at"},
+    {"followup", "id, kind, ticket, day, number, win, staff, service, score,"
+                 " reason, opened_at, due_day, closed_at, result, closed_by"},
+    {"heartbeat", "name, kind, at, info"},
+};
+
+struct copy_ctx {
+    struct qh_store *to;
+    int i;
+    int64_t rows;
+    int rc;
+    char *err;
+    size_t errlen;
+};
+
+static int copy_row(int n, const char *const *vals, void *ud)
+{
+    struct copy_ctx *c = ud;
+    c->rc = c->to->ops->rows_put(c->to->be, tables[c->i].table,
+                                 tables[c->i].cols, n, vals, c->err, c->errlen);
+    if (c->rc < 0)
+        return 1;
+    c->rows++;
+    return 0;
+}
+
+int qh_store_copy(struct qh_store *from, struct qh_store *to,
+                  struct qh_store_rows *counts, char *err, size_t errlen)
+{
+    enum qh_lang lang = to->ops->lang(to->be);
+    int rc = qh_store_is_blank(to, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return qh_err(err, errlen, QH_E_STATE, "%s: %s", qh_store_path(to),
+                      QH_TR(lang, "目标数据库不是空的：只能复制到新数据库",
+                            "the target database is not empty: copy only into a new one"));
+    if ((rc = qh_store_begin_read(from, err, errlen)) < 0)
+        return rc;
+    if ((rc = qh_store_begin(to, err, errlen)) < 0)
+        goto out;
+    if ((rc = to->ops->rows_begin(to->be, err, errlen)) < 0)
+        goto out;
+    for (int i = 0; i < QH_STORE_TABLES; i++) {
+        struct copy_ctx c = {to, i, 0, 0, err, errlen};
+        counts[i].table = tables[i].table;
+        counts[i].rows = 0;
+        rc = from->ops->rows_each(from->be, tables[i].table, tables[i].cols,
+                                  copy_row, &c, err, errlen);
+        if (rc >= 0 && c.rc < 0)
+            rc = c.rc;
+        if (rc < 0)
+            goto out;
+        counts[i].rows = c.rows;
+    }
+    if ((rc = to->ops->rows_end(to->be, err, errlen)) < 0 ||
+        (rc = qh_store_commit(to, err, errlen)) < 0)
+        goto out;
+    rc = qh_store_hall_reload(to, err, errlen);
+out:
+    qh_store_rollback(to);
+    qh_store_end_read(from);
+    return rc;
+}
+
+int qh_store_count(struct qh_store *s, struct qh_store_rows *counts,
+                   char *err, size_t errlen)
+{
+    int rc = qh_store_begin_read(s, err, errlen);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < QH_STORE_TABLES && rc >= 0; i++) {
+        counts[i].table = tables[i].table;
+        counts[i].rows = 0;
+        rc = s->ops->rows_count(s->be, tables[i].table, &counts[i].rows,
+                                err, errlen);
+    }
+    qh_store_end_read(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* A backend without a file of its own is backed up into one: a new SQLite
+ * file with the hall copied in, which any PC can open, check or restore. */
+static int backup_by_copy(struct qh_store *s, const char *path, char *err,
+                          size_t errlen)
+{
+    struct qh_store *to = NULL;
+    struct qh_store_rows counts[QH_STORE_TABLES];
+    enum qh_lang lang = s->ops->lang(s->be);
+    int rc = qh_sqlite_create_private(path, 1, lang, err, errlen);
+    if (rc < 0)
+        return rc;
+    if ((rc = qh_store_open(&to, path, lang == QH_LANG_EN ? QH_STORE_EN : 0,
+                            err, errlen)) >= 0)
+        rc = qh_store_copy(s, to, counts, err, errlen);
+    qh_store_close(to);
+    if (rc < 0) {
+        static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+        char p[4096];
+        for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+            snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+            unlink(p);
+        }
+    }
+    return rc;
 }
 
 /* ---- the rest: the backend's ---- */
@@ -639,7 +765,9 @@ int qh_store_checkpoint(struct qh_store *s, int truncate, char *err,
 int qh_store_backup(struct qh_store *s, const char *path, char *err,
                     size_t errlen)
 {
-    return s->ops->backup(s->be, path, err, errlen);
+    if (s->ops->backup)
+        return s->ops->backup(s->be, path, err, errlen);
+    return backup_by_copy(s, path, err, errlen);
 }
 
 int qh_watch_fd(const struct qh_watch *w)

@@ -175,6 +175,7 @@ struct qh_store_ops {
                  char *err, size_t errlen);
     int (*checkpoint)(struct qh_store_be *, int truncate, char *err,
                       size_t errlen);
+    /* NULL: qh_store_backup copies the hall into a new SQLite file. */
     int (*backup)(struct qh_store_be *, const char *path, char *err,
                   size_t errlen);
     int (*watch_fd)(const struct qh_watch_be *);
@@ -182,6 +183,24 @@ struct qh_store_ops {
     int (*watch_read)(struct qh_watch_be *, struct qh_event_row *evs, int max,
                       char *err, size_t errlen);
     int64_t (*watch_last)(const struct qh_watch_be *);
+    /* Copying a hall (store_copy.c): table is one of its fixed list and
+     * cols that table's columns, comma-separated; values are text, NULL
+     * for SQL NULL.  rows_each: every row in primary-key order, fn
+     * returning non-zero stops (the rows seen, or < 0).  rows_begin is
+     * called in the write transaction before the first rows_put (a
+     * backend defers its foreign keys there: the tables refer to each
+     * other), rows_end after the last, to rebuild what the backend
+     * derives from the rows (SQLite: its lanes and counters; a server:
+     * its sequences). */
+    int (*rows_each)(struct qh_store_be *, const char *table, const char *cols,
+                     int (*fn)(int n, const char *const *vals, void *),
+                     void *ud, char *err, size_t errlen);
+    int (*rows_count)(struct qh_store_be *, const char *table, int64_t *out,
+                      char *err, size_t errlen);
+    int (*rows_begin)(struct qh_store_be *, char *err, size_t errlen);
+    int (*rows_put)(struct qh_store_be *, const char *table, const char *cols,
+                    int n, const char *const *vals, char *err, size_t errlen);
+    int (*rows_end)(struct qh_store_be *, char *err, size_t errlen);
 };
 
 extern const struct qh_store_ops qh_store_sqlite_ops;

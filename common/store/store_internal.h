@@ -29,6 +29,11 @@ void qh_sqlite_event_read(sqlite3_stmt *st, struct qh_event_row *e);
 void *qh_sqlite_stats(struct qh_store_be *s);
 void qh_sqlite_stats_set(struct qh_store_be *s, void *stats,
                          void (*fini)(void *));
+/* The same for store_rows.c (a hall being copied in): set replaces (and
+ * finishes) what was there. */
+void *qh_sqlite_rows(struct qh_store_be *s);
+void qh_sqlite_rows_set(struct qh_store_be *s, void *rows,
+                        void (*fini)(void *));
 /* The ticket ids of the service days from..to ("YYYY-MM-DD"): one range
  * (store.c, migration 5). */
 void qh_sqlite_day_span(const char *from, const char *to, int64_t *lo,
@@ -212,5 +217,18 @@ int qh_sqlite_watch_timeout_ms(const struct qh_watch_be *);
 int qh_sqlite_watch_read(struct qh_watch_be *, struct qh_event_row *evs,
                          int max, char *err, size_t errlen);
 int64_t qh_sqlite_watch_last(const struct qh_watch_be *);
+
+/* ---- store_rows.c: copying a hall (the rows_* ops) ---- */
+int qh_sqlite_rows_each(struct qh_store_be *s, const char *table,
+                        const char *cols,
+                        int (*fn)(int n, const char *const *vals, void *),
+                        void *ud, char *err, size_t errlen);
+int qh_sqlite_rows_count(struct qh_store_be *s, const char *table,
+                         int64_t *out, char *err, size_t errlen);
+int qh_sqlite_rows_begin(struct qh_store_be *s, char *err, size_t errlen);
+int qh_sqlite_rows_put(struct qh_store_be *s, const char *table,
+                       const char *cols, int n, const char *const *vals,
+                       char *err, size_t errlen);
+int qh_sqlite_rows_end(struct qh_store_be *s, char *err, size_t errlen);
 
 #endif

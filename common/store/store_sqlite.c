@@ -95,4 +95,9 @@ const struct qh_store_ops qh_store_sqlite_ops = {
     .watch_timeout_ms = qh_sqlite_watch_timeout_ms,
     .watch_read = qh_sqlite_watch_read,
     .watch_last = qh_sqlite_watch_last,
+    .rows_each = qh_sqlite_rows_each,
+    .rows_count = qh_sqlite_rows_count,
+    .rows_begin = qh_sqlite_rows_begin,
+    .rows_put = qh_sqlite_rows_put,
+    .rows_end = qh_sqlite_rows_end,
 };

@@ -107,6 +107,13 @@ int qh_hall_check(struct qh_store *s, char *report, size_t reportlen,
 /* An online copy to a new file path, private to the hall's account. */
 int qh_hall_backup(struct qh_store *s, const char *path,
                    char *err, size_t errlen);
+/* Move a hall into a blank store, history and all (qh_store_copy): counts
+ * get the rows of each table (QH_STORE_TABLES of them). */
+int qh_hall_copy(struct qh_store *from, struct qh_store *to,
+                 struct qh_store_rows *counts, char *err, size_t errlen);
+/* The rows each table holds now, to check a copy by. */
+int qh_hall_count(struct qh_store *s, struct qh_store_rows *counts,
+                  char *err, size_t errlen);
 
 /* ---- windows, staff, catalogue, queues: reads ---- */
 int qh_window_get(struct qh_store *s, int number,

@@ -415,8 +415,27 @@ int qh_store_checkpoint(struct qh_store *s, int truncate,
                         char *err, size_t errlen);
 /* Online backup to a new file, created exclusively 0600 (0640 in a setgid
  * directory): QH_E_EXISTS if path exists, and nothing is left on failure.
- * Writers are not held off for the whole copy. */
+ * Writers are not held off for the whole copy.  The backup is a SQLite
+ * file whatever the backend (a server's hall is copied into one, as
+ * qh_store_copy does), so any PC can open, check or restore it. */
 int qh_store_backup(struct qh_store *s, const char *path,
                     char *err, size_t errlen);
+
+/* ---- moving a hall between stores ----
+ * A hall that began on one PC's SQLite file moves to a server (and a
+ * server's hall is backed up to a file) row for row: every table of the
+ * hall, history and all, with every id kept, so what the log says of a
+ * ticket still names that ticket. */
+/* Copy every row of from into to, which must be blank (qh_store_is_blank;
+ * QH_E_STATE otherwise): one read transaction of from (one snapshot,
+ * whoever writes meanwhile) and one write transaction of to, so a copy
+ * that fails leaves to as blank as it was.  counts (QH_STORE_TABLES of
+ * them, qh/record.h) get the rows of each table copied. */
+int qh_store_copy(struct qh_store *from, struct qh_store *to,
+                  struct qh_store_rows *counts, char *err, size_t errlen);
+/* The rows each of those tables holds now, in the same order, in one read
+ * transaction: what a copy is checked by. */
+int qh_store_count(struct qh_store *s, struct qh_store_rows *counts,
+                   char *err, size_t errlen);
 
 #endif
