@@ -327,12 +327,15 @@ static int cmd_init(struct ctx *c)
         count = 0;
     }
     const struct qh_hall_conf *h = qh_hall_config(c->s);
+    /* A server's URI is shown without its password. */
+    char db[4096];
+    qh_hall_db_display(qh_hall_db_path(c->s), db, sizeof db);
     if (c->json) {
         struct qh_buf b;
         qh_buf_init(&b);
         qh_json_open(&b);
         qh_json_str(&b, "hall", h->name);
-        qh_json_str(&b, "db", qh_hall_db_path(c->s));
+        qh_json_str(&b, "db", db);
         qh_json_int(&b, "queues", h->nqueues);
         qh_json_int(&b, "windows", h->nwindows);
         qh_json_int(&b, "services", count);
@@ -342,7 +345,7 @@ static int cmd_init(struct ctx *c)
     printf(TR(c, "已初始化 %s：%d 个队列，%d 个窗口，%d 个事项（%s）\n",
               "initialised %s: %d queues, %d windows, %d services (%s)\n"),
            c->lang == QH_LANG_EN && h->name_en[0] ? h->name_en : h->name,
-           h->nqueues, h->nwindows, count, qh_hall_db_path(c->s));
+           h->nqueues, h->nwindows, count, db);
     return 0;
 }
 

@@ -91,6 +91,91 @@ int qh_hall_is_server(const char *db)
     return qh_store_is_server(db);
 }
 
+/* Append what fits of p[0..len) to out, which stays a string. */
+static void put(char *out, size_t n, size_t *at, const char *p, size_t len)
+{
+    size_t room = n - 1 - *at;
+    if (len > room)
+        len = room;
+    memcpy(out + *at, p, len);
+    *at += len;
+    out[*at] = '\0';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Whether the URI parameter k[0..len) is password=..., its key decoded as
+ * libpq decodes it (pass%77ord is password too). */
+static int param_is_password(const char *k, size_t len)
+{
+    static const char want[] = "password";
+    size_t i = 0, w = 0;
+    while (i < len && k[i] != '=') {
+        int c = (unsigned char)k[i];
+        if (c == '%' && i + 2 < len && hexval(k[i + 1]) >= 0 && hexval(k[i + 2]) >= 0) {
+            c = hexval(k[i + 1]) * 16 + hexval(k[i + 2]);
+            i += 3;
+        } else {
+            i++;
+        }
+        if (w >= sizeof want - 1 || c != want[w++])
+            return 0;
+    }
+    return w == sizeof want - 1;
+}
+
+char *qh_hall_db_display(const char *db, char *out, size_t n)
+{
+    size_t at = 0;
+    if (!n)
+        return out;
+    out[0] = '\0';
+    if (!db)
+        return out;
+    if (!qh_store_is_server(db)) {
+        put(out, n, &at, db, strlen(db));
+        return out;
+    }
+    const char *p = strstr(db, "://") + 3;
+    put(out, n, &at, db, (size_t)(p - db));
+    /* As libpq reads a URI: credentials end at an '@' before any '/', and
+     * the password is what follows the first ':' in them. */
+    const char *cred_end = p + strcspn(p, "@/");
+    if (*cred_end == '@') {
+        put(out, n, &at, p, strcspn(p, ":@"));
+        put(out, n, &at, "@", 1);
+        p = cred_end + 1;
+    }
+    const char *q = strchr(p, '?');
+    if (!q) {
+        put(out, n, &at, p, strlen(p));
+        return out;
+    }
+    put(out, n, &at, p, (size_t)(q - p));
+    const char *sep = "?";
+    for (const char *k = q + 1;;) {
+        size_t len = strcspn(k, "&");
+        if (len && !param_is_password(k, len)) {
+            put(out, n, &at, sep, 1);
+            put(out, n, &at, k, len);
+            sep = "&";
+        }
+        if (!k[len])
+            break;
+        k += len + 1;
+    }
+    return out;
+}
+
 int64_t qh_hall_now(struct qh_store *s)
 {
     return qh_store_now(s);

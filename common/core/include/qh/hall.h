@@ -46,6 +46,11 @@ int qh_hall_open(struct qh_store **out, const char *path, int flags,
                  char *err, size_t errlen);
 void qh_hall_close(struct qh_store *s);           /* NULL is a no-op */
 const char *qh_hall_db_path(const struct qh_store *s);
+/* The database's name as a program may show or log it: a server's URI
+ * without its password (user:PASSWORD@, a password= parameter), a file's
+ * path as it is.  Writes at most n bytes to out (cut if need be) and
+ * returns out. */
+char *qh_hall_db_display(const char *db, char *out, size_t n);
 /* Language of the messages the service API writes into err buffers. */
 void qh_hall_set_lang(struct qh_store *s, enum qh_lang lang);
 enum qh_lang qh_hall_lang(const struct qh_store *s);
