@@ -9,7 +9,7 @@ checks what no link can see:
   1. every call between the compiled objects points down the floors or
      stays inside one, and no two modules call each other in a circle;
   2. no file above core includes a store header, and only the store's
-     backend includes sqlite3.h;
+     backends include sqlite3.h (SQLite) and libpq-fe.h (PostgreSQL);
   3. no circle among the project's headers.
 
 It reads the object files with nm and the sources as text; it changes
@@ -159,6 +159,9 @@ def main():
                 bad.append(f"{rel} includes {h}: only core and the store's tests may")
             if h == "sqlite3.h" and not rel.startswith(("common/store/", "tests/")):
                 bad.append(f"{rel} includes sqlite3.h: only the SQLite backend may")
+            if h == "libpq-fe.h" and not rel.startswith(
+                    ("common/store/store_pg", "common/store/watch_pg", "tests/")):
+                bad.append(f"{rel} includes libpq-fe.h: only the PostgreSQL backend may")
             if not rel.endswith(".h"):
                 continue
             local = os.path.normpath(os.path.join(os.path.dirname(rel), h))

@@ -187,15 +187,22 @@ static void env_clock(void **state)
     setenv("QHALL_NOW", "2026-11-25T09:00:00+08:00", 1);
     assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
     assert_int_equal(qh_clock_now(), T0);
+    assert_int_equal(qh_clock_fixed(), 1);
     qh_clock_set(T0 + 5);                 /* a fixed clock wins */
     assert_int_equal(qh_clock_now(), T0 + 5);
+    assert_int_equal(qh_clock_fixed(), 1);
     qh_clock_set(0);
     setenv("QHALL_NOW", "soon", 1);
     assert_int_equal(qh_clock_check_env(err, sizeof err), QH_E_PARSE);
     assert_non_null(strstr(err, "QHALL_NOW"));
     assert_true(qh_clock_now() > T0 - 365LL * 86400000 * 10);   /* system clock */
+    assert_int_equal(qh_clock_fixed(), 0);
     unsetenv("QHALL_NOW");
     assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
+    assert_int_equal(qh_clock_fixed(), 0);
+    qh_clock_set(T0);
+    assert_int_equal(qh_clock_fixed(), 1);
+    qh_clock_set(0);
 }
 
 int main(void)

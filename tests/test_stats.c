@@ -550,7 +550,7 @@ static void test_calendar(void **state)
     }
     /* the due date moves over a holiday and back for a make-up day */
     char path[200];
-    snprintf(path, sizeof path, "%.190s", tu_db_path("holidays"));   /* static */
+    snprintf(path, sizeof path, "%.190s", tu_tmp_path("holidays"));   /* static */
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
     fputs("2026-11-27\n2026-11-28 work\n", fp);

@@ -1,4 +1,6 @@
 /* test_watch.c: the change feed, against real files and real processes.
+ * On PostgreSQL (test_watch_pg) the cases about SQLite's files are not
+ * run: the feed there is LISTEN/NOTIFY on the server.
  *
  * Writers run as separate processes: the test forks and re-executes
  * itself as `test_watch --writer ...`, so the child opens its own store
@@ -518,18 +520,28 @@ static void test_without_inotify(void **state)
 
 int main(int argc, char **argv)
 {
+    /* What any backend's feed must do ... */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_after_and_own_writes),
         cmocka_unit_test(test_idle_wait_times_out),
-        cmocka_unit_test(test_other_files_ignored),
         cmocka_unit_test(test_other_process_in_order),
         cmocka_unit_test(test_each_commit_wakes),
+    };
+    /* ... and how SQLite's finds the commits: its -wal file, checkpoints,
+     * the database without a file. */
+    const struct CMUnitTest sqlite_files[] = {
+        cmocka_unit_test(test_other_files_ignored),
         cmocka_unit_test(test_wal_disappears),
         cmocka_unit_test(test_across_checkpoints),
         cmocka_unit_test(test_without_inotify),
     };
+    int failed;
 
     if (argc > 1 && strcmp(argv[1], "--writer") == 0)
         return writer_main(argc, argv);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    failed = cmocka_run_group_tests_name("watch", tests, NULL, NULL);
+    if (!tu_store_pg())
+        failed += cmocka_run_group_tests_name("watch on SQLite's files",
+                                              sqlite_files, NULL, NULL);
+    return failed;
 }

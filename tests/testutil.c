@@ -10,6 +10,7 @@
 #include "qh/clock.h"
 #include "qh/conf.h"
 #include "qh/ticket.h"
+#include "pgtest.h"
 #include "testutil.h"
 
 static const char *tmpdir(void)
@@ -21,7 +22,12 @@ static const char *tmpdir(void)
     return t;
 }
 
-const char *tu_db_path(const char *tag)
+int tu_store_pg(void)
+{
+    return tu_pg_wanted();
+}
+
+const char *tu_tmp_path(const char *tag)
 {
     static char path[PATH_MAX];
     static int n;
@@ -35,14 +41,26 @@ const char *tu_db_path(const char *tag)
     return path;
 }
 
+const char *tu_db_path(const char *tag)
+{
+    static char name[PATH_MAX];
+    char err[1024];
+    if (!tu_pg_wanted())
+        return tu_tmp_path(tag);
+    if (tu_pg_fresh(tag, name, sizeof name, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    return name;
+}
+
 struct qh_store *tu_store_new(const char *tag)
 {
     char err[4096] = "";
     struct qh_store *s = NULL;
     struct qh_hall_conf c;
-    int rc = qh_store_open(&s, tu_db_path(tag), 0, err, sizeof err);
+    const char *name = tu_db_path(tag);
+    int rc = qh_store_open(&s, name, 0, err, sizeof err);
     if (rc < 0)
-        fail_msg("open: %s", err);
+        fail_msg("open %s: %s", name, err);
     qh_conf_defaults(&c);
     if ((rc = qh_hall_init(s, &c, 0, err, sizeof err)) < 0)
         fail_msg("init: %s", err);

@@ -1,7 +1,8 @@
 /* testutil.h: shared helpers for the cmocka tests.
  *
  * Tests run against real SQLite files in $QHALL_TEST_TMP (set by ctest;
- * /tmp otherwise) and a clock fixed with qh_clock_set(). */
+ * /tmp otherwise), or a real PostgreSQL server (tu_store_pg), and a clock
+ * fixed with qh_clock_set(). */
 #ifndef QH_TESTUTIL_H
 #define QH_TESTUTIL_H
 
@@ -13,10 +14,22 @@
 
 #include "qh/store.h"
 
-/* A fresh, unique path "<tmp>/<tag>-<pid>-<n>.db" (old files removed). */
+/* The store the tests run on: SQLite files by default; with
+ * QHALL_TEST_STORE=pg databases on the run's private PostgreSQL server
+ * (QHALL_TEST_PG, tests/pg/pgtest.h), for the tests that run on both
+ * (QH_BOTH_BACKENDS in tests/CMakeLists.txt).  1 when that is PostgreSQL:
+ * a test's cases about SQLite's files are then not registered. */
+int tu_store_pg(void);
+/* A fresh, unique file path "<tmp>/<tag>-<pid>-<n>.db" (old files
+ * removed), whatever the store: for scratch files. */
+const char *tu_tmp_path(const char *tag);
+/* The name of a new database for qh_store_open (a plain open creates it):
+ * tu_tmp_path(tag) on SQLite, a database on the server that does not exist
+ * yet on PostgreSQL.  In a static buffer the next call reuses; fails the
+ * test on error. */
 const char *tu_db_path(const char *tag);
-/* Open a new database at a fresh path with the default hall and the
- * sample catalogue; fails the test on error. */
+/* Open a new database (tu_db_path) with the default hall and the sample
+ * catalogue; fails the test on error. */
 struct qh_store *tu_store_new(const char *tag);
 /* Parse "2026-11-25T09:00:00+08:00" and fix the clock there. */
 void tu_clock(const char *iso);

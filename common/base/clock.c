@@ -49,6 +49,13 @@ int64_t qh_clock_now(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int qh_clock_fixed(void)
+{
+    const char *env = getenv("QHALL_NOW");
+    int64_t ms;
+    return fixed_ms || (env && *env && qh_clock_parse(env, NULL, &ms, NULL, 0) == 0);
+}
+
 int qh_clock_check_env(char *err, size_t errlen)
 {
     const char *env = getenv("QHALL_NOW");

@@ -76,13 +76,7 @@ int qh_store_open(struct qh_store **out, const char *path, int flags, char *err,
     struct qh_store *s = calloc(1, sizeof *s);
     if (!s)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
-    s->ops = &qh_store_sqlite_ops;
-    if (qh_store_is_server(path)) {
-        free(s);
-        return qh_err(err, errlen, QH_E_USAGE, "%s", (flags & QH_STORE_EN)
-                          ? "this build has no PostgreSQL backend"
-                          : "此版本不支持 PostgreSQL 数据库");
-    }
+    s->ops = qh_store_is_server(path) ? &qh_store_pg_ops : &qh_store_sqlite_ops;
     int rc = s->ops->open(&s->be, path, flags, err, errlen);
     if (rc < 0) {
         free(s);

@@ -7,6 +7,10 @@
  * schema is the one to keep.  Times are ms since the epoch as everywhere
  * (bigint); days are "YYYY-MM-DD" text, as in every record.
  *
+ * Every foreign key is DEFERRABLE (checked at each statement unless a
+ * transaction defers it): a hall copied in (store_pg_rows.c) brings
+ * appointments and tickets that refer to each other.
+ *
  * Each migration runs in its own transaction under the writer's advisory
  * lock, and schema_version says how many have run: two programs starting
  * on a new database at once cannot both create it. */
@@ -39,7 +43,8 @@ const char *const qh_pg_migrations[] = {
     "  role text NOT NULL CHECK (role IN ('staff', 'admin')),"
     "  pin_hash text NOT NULL, pin_short integer CHECK (pin_short IN (0, 1)),"
     "  created_at bigint NOT NULL);"
-    "CREATE TABLE login_lock(staff text NOT NULL REFERENCES staff(id),"
+    "CREATE TABLE login_lock("
+    "  staff text NOT NULL REFERENCES staff(id) DEFERRABLE,"
     "  device text NOT NULL, failed integer NOT NULL DEFAULT 0,"
     "  strikes integer NOT NULL DEFAULT 0,"
     "  locked_until bigint NOT NULL DEFAULT 0,"
@@ -61,10 +66,11 @@ const char *const qh_pg_migrations[] = {
     "  target_window integer NOT NULL DEFAULT 0,"
     "  staff text NOT NULL DEFAULT '', recalls integer NOT NULL DEFAULT 0,"
     "  outcome text NOT NULL DEFAULT '', rated integer NOT NULL DEFAULT 0,"
-    "  appointment bigint REFERENCES appointment(id),"
+    "  appointment bigint REFERENCES appointment(id) DEFERRABLE,"
     "  origin text NOT NULL,"   /* the queue that gave the number */
     "  UNIQUE (day, number));"
-    "ALTER TABLE appointment ADD FOREIGN KEY (ticket) REFERENCES ticket(id);"
+    "ALTER TABLE appointment ADD FOREIGN KEY (ticket) REFERENCES ticket(id)"
+    "  DEFERRABLE;"
     /* Partial indexes hold only live tickets: calling the next number
      * costs the same with a year of history as on the first morning. */
     "CREATE INDEX ticket_waiting ON ticket(day, queue, prio, virtual_at, id)"
@@ -77,7 +83,7 @@ const char *const qh_pg_migrations[] = {
     "CREATE SEQUENCE event_id_seq;"
     "CREATE TABLE event(id bigint PRIMARY KEY"
     "  DEFAULT nextval('event_id_seq'), at bigint NOT NULL,"
-    "  type text NOT NULL, ticket bigint REFERENCES ticket(id),"
+    "  type text NOT NULL, ticket bigint REFERENCES ticket(id) DEFERRABLE,"
     "  number text NOT NULL DEFAULT '', queue text NOT NULL DEFAULT '',"
     "  win integer NOT NULL DEFAULT 0, staff text NOT NULL DEFAULT '',"
     "  detail text NOT NULL DEFAULT '{}');"
@@ -98,7 +104,7 @@ const char *const qh_pg_migrations[] = {
     "CREATE TRIGGER ticket_no_delete BEFORE DELETE OR TRUNCATE ON ticket"
     "  FOR EACH STATEMENT EXECUTE FUNCTION ticket_kept();"
     "CREATE TABLE rating(id bigserial PRIMARY KEY,"
-    "  ticket bigint NOT NULL REFERENCES ticket(id),"
+    "  ticket bigint NOT NULL REFERENCES ticket(id) DEFERRABLE,"
     "  score integer NOT NULL CHECK (score BETWEEN 1 AND 5),"
     "  reason text NOT NULL DEFAULT '', win integer NOT NULL DEFAULT 0,"
     "  staff text NOT NULL DEFAULT '', service text NOT NULL DEFAULT '',"
@@ -107,7 +113,8 @@ const char *const qh_pg_migrations[] = {
     "  at bigint NOT NULL, info text NOT NULL DEFAULT '');"
     "CREATE TABLE followup(id bigserial PRIMARY KEY,"
     "  kind text NOT NULL CHECK (kind IN ('rating', 'failed')),"
-    "  ticket bigint NOT NULL REFERENCES ticket(id), day text NOT NULL,"
+    "  ticket bigint NOT NULL REFERENCES ticket(id) DEFERRABLE,"
+    "  day text NOT NULL,"
     "  number text NOT NULL, win integer NOT NULL DEFAULT 0,"
     "  staff text NOT NULL DEFAULT '', service text NOT NULL DEFAULT '',"
     "  score integer NOT NULL DEFAULT 0, reason text NOT NULL DEFAULT '',"

@@ -48,7 +48,7 @@ c --login s01 --lang en --press F12 --screenshot "$SHOTS/en.png"
 expect_rc 1 "English: nothing to call"
 expect_in "$OUT" "nothing waiting" "English refusal"
 
-c --login s01 --login s01 --window 1 --press F1 --db "$T/missing.db" --screenshot "$SHOTS/nodb.png"
+c --login s01 --login s01 --window 1 --press F1 --db "$(new_db missing)" --screenshot "$SHOTS/nodb.png"
 expect_rc 1 "missing database"
 expect_in "$OUT" "连接中断" "the notice"
 

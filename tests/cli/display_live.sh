@@ -33,12 +33,13 @@ expect_eq "$RC" 2 "unknown option exits 2"
 
 # ---- no database: banner, and nothing created ----
 RC=0
-QHALL_NOW=$NOW "$DISPLAY_BIN" --db "$T/none.db" --screenshot "$T/none.png" --debug \
+NONE=$(new_db none)
+QHALL_NOW=$NOW "$DISPLAY_BIN" --db "$NONE" --screenshot "$T/none.png" --debug \
     2>"$T/err" || RC=$?
 expect_eq "$RC" 0 "screenshot without a database"
 expect_in "$(cat "$T/err")" "连接中断" "banner without a database"
 [ -s "$T/none.png" ] && pass || bad "no screenshot without a database"
-[ ! -e "$T/none.db" ] && pass || bad "the display created a database"
+! db_exists "$NONE" && pass || bad "the display created a database"
 
 # ---- a live display while the CLI calls ----
 setup_db
@@ -83,9 +84,9 @@ wait_for_status && pass || bad "no display heartbeat in status: $OUT"
 expect_in "$OUT" "在线" "display alive in status"
 
 # The database goes away: 连接中断, last screen kept; it comes back.
-mv "$DB" "$T/away.db"
+db_away "$DB"
 wait_for "$T/display.log" "连接中断" 6 && pass || bad "no 连接中断 when the database vanished"
-mv "$T/away.db" "$DB"
+db_back "$DB"
 wait_for "$T/display.log" "connected again" 12 && pass || bad "did not reconnect"
 run issue --queue A
 run call --window 1

@@ -136,10 +136,11 @@ event 'e["type"] == "staff_added" and e["staff"] == "w01"' && pass || bad "staff
 # The offscreen kiosk draws with the same view code: a tap at each point
 # must lead to the next screen (on a scratch copy of the database).
 KX=270 KY_QUEUE=200 KY_ITEM=184 KY_TAKE=832
-cp "$DB" "$T/probe.db"
+PROBE=$(new_db probe)
+db_copy "$DB" "$PROBE"
 probe() {
     RC=0
-    OUT=$(SDL_VIDEODRIVER=dummy "$KIOSK" --db "$T/probe.db" --windowed 540x960 \
+    OUT=$(SDL_VIDEODRIVER=dummy "$KIOSK" --db "$PROBE" --windowed 540x960 \
         --screenshot "$T/probe.png" "$@" 2>"$T/stderr") || RC=$?
 }
 probe --tap $KX,$KY_QUEUE

@@ -82,6 +82,6 @@ krun --press take
 expect_rc 2 "scripted presses need --screenshot"
 krun --fullscreen --windowed 800x600 --screenshot "$T/x.png"
 expect_rc 2 "fullscreen or windowed"
-RC=0; "$KIOSK" --db "$T/empty.db" --screenshot "$T/x.png" 2>"$T/stderr" || RC=$?
+RC=0; "$KIOSK" --db "$(new_db empty)" --screenshot "$T/x.png" 2>"$T/stderr" || RC=$?
 expect_rc 1 "a database without a hall"
 finish

@@ -172,10 +172,7 @@ expect_rc 2 "staff pin without a PIN"
 # ---- an admin PIN of 4 digits from before the 6-digit rule ----
 # (made by hand as an older qhall left it: the rule is not enforced then)
 run staff add s05 --name 赵六 <<<"1357"
-"$PY" -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("UPDATE staff SET role = ?, pin_short = NULL WHERE id = ?", ("admin", "s05"))
-db.commit()' "$DB"
+db_sql "UPDATE staff SET role = 'admin', pin_short = NULL WHERE id = 's05'"
 run staff list
 expect_in "$OUT" "PIN 长度未知" "an old admin PIN is pointed out before its next use"
 run --json staff list

@@ -2,7 +2,9 @@
 # not a test itself: ctest only runs *.sh).
 #
 # Each script gets a fresh directory under $QHALL_TEST_TMP and a database
-# in it, a clock fixed through QHALL_NOW ($NOW, moved by the script), and
+# ($DB: a file in it, or with QHALL_TEST_STORE=pg a database on the run's
+# private PostgreSQL server: see "the store" below), a clock fixed through
+# QHALL_NOW ($NOW, moved by the script), and
 # counts its checks; `finish` prints "N passed, M failed" and sets the
 # exit status.  `run` captures stdout, stderr and the exit status of one
 # qhall call without tripping `set -e`.
@@ -17,7 +19,6 @@ set -euo pipefail
 : "${QHALL_TEST_TMP:=${TMPDIR:-/tmp}}"
 mkdir -p "$QHALL_TEST_TMP"
 T=$(mktemp -d "$QHALL_TEST_TMP/cli-$(basename "$0" .sh)-XXXXXX")
-DB=$T/qhall.db
 NOW=2026-11-25T09:00:00+08:00     # a Wednesday, the hall is open
 PASS=0
 FAIL=0
@@ -49,9 +50,125 @@ on_exit() {
         echo "$PASS passed, $((FAIL + 1)) failed"
         exit 1
     fi
-    if [ "$FAIL" -eq 0 ]; then rm -rf "$T"; fi
+    if [ "$FAIL" -eq 0 ]; then rm -rf "$T"; drop_dbs; fi
 }
 trap on_exit EXIT
+
+# ---- the store ----
+# The script's databases are SQLite files in $T, or with
+# QHALL_TEST_STORE=pg (the _pg variants, tests/CMakeLists.txt) databases
+# on the run's private PostgreSQL server, whose socket directory is
+# QHALL_TEST_PG (tests/pg/server.sh): the same script, either store.  Its
+# databases are dropped when it passes and kept when it fails, as $T.
+# Where a script looks into the database behind qhall's back it goes
+# through db_sql, db_exists, db_copy, db_away and db_back.
+STORE=${QHALL_TEST_STORE:-sqlite}
+case $STORE in
+sqlite) ;;
+pg)
+    # Only the server the run started: no libpq defaults from outside.
+    unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGSERVICE PGOPTIONS PGPASSWORD
+    export PGCONNECT_TIMEOUT=10
+    if [ -z "${QHALL_TEST_PG:-}" ]; then
+        echo "FAIL: QHALL_TEST_STORE=pg without QHALL_TEST_PG (run through ctest, fixture pg, or tests/pg/server.sh start DIR)" >&2
+        exit 1
+    fi
+    command -v psql >/dev/null || { echo "FAIL: psql is needed (Debian package postgresql-client)" >&2; exit 1; }
+    PG_ADMIN="host=$QHALL_TEST_PG user=qhall dbname=postgres"
+    # Every database of this script run begins with this.
+    PG_PREFIX="qh_cli_$(basename "$0" .sh | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_' | head -c 24)_$$_"
+    ;;
+*) echo "FAIL: QHALL_TEST_STORE=$STORE: sqlite or pg" >&2; exit 1 ;;
+esac
+
+# psql_on CONNINFO SQL: run SQL there, rows as "a|b" lines, no headers
+# and no notices; an error stops the SQL, and says it on stderr (status
+# 1-3).
+psql_on() {
+    PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+}
+
+# pg_name NAME: the database a URI of new_db names.
+pg_name() {
+    local n=${1#postgresql:///}
+    echo "${n%%\?*}"
+}
+
+# new_db TAG: the name (for --db) of a new database of the store that does
+# not exist yet, TAG telling it apart from the script's others: $T/TAG.db,
+# or a URI on the server (a plain open creates it, as a file is created).
+new_db() {
+    local tag
+    case $STORE in
+    sqlite) echo "$T/$1.db" ;;
+    pg)
+        tag=$(printf '%s' "$1" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_' '_' | head -c 16)
+        psql_on "$PG_ADMIN" "DROP DATABASE IF EXISTS \"$PG_PREFIX$tag\" WITH (FORCE)" >/dev/null
+        echo "postgresql:///$PG_PREFIX$tag?host=$QHALL_TEST_PG&user=qhall"
+        ;;
+    esac
+}
+
+# db_sql SQL: SQL on $DB with the store's own shell (sqlite3, psql).
+db_sql() {
+    case $STORE in
+    sqlite) sqlite3 "$DB" "$1" ;;
+    pg) psql_on "$DB" "$1" ;;
+    esac
+}
+
+# db_exists NAME: whether the database NAME (of new_db) exists.
+db_exists() {
+    case $STORE in
+    sqlite) [ -e "$1" ] ;;
+    pg) [ "$(psql_on "$PG_ADMIN" "SELECT count(*) FROM pg_database WHERE datname = '$(pg_name "$1")'")" = 1 ] ;;
+    esac
+}
+
+# db_copy FROM TO: TO (of new_db) becomes a copy of FROM, which no program
+# may hold open.
+db_copy() {
+    case $STORE in
+    sqlite) cp "$1" "$2" ;;
+    pg) psql_on "$PG_ADMIN" "CREATE DATABASE \"$(pg_name "$2")\" TEMPLATE \"$(pg_name "$1")\"" ;;
+    esac
+}
+
+# db_away NAME, db_back NAME: the database goes away from under the
+# programs that use it (a file moved aside; on the server, connections
+# refused and every session on it ended), then comes back as it was.
+db_away() {
+    case $STORE in
+    sqlite) mv "$1" "$1.away" ;;
+    pg)
+        psql_on "$PG_ADMIN" "ALTER DATABASE \"$(pg_name "$1")\" ALLOW_CONNECTIONS false" &&
+            psql_on "$PG_ADMIN" "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '$(pg_name "$1")'" >/dev/null
+        ;;
+    esac
+}
+db_back() {
+    case $STORE in
+    sqlite) mv "$1.away" "$1" ;;
+    pg) psql_on "$PG_ADMIN" "ALTER DATABASE \"$(pg_name "$1")\" ALLOW_CONNECTIONS true" ;;
+    esac
+}
+
+# drop_dbs: the server's databases of this script run, gone (on_exit,
+# when it passed).
+drop_dbs() {
+    local n
+    [ "$STORE" = pg ] || return 0
+    for n in $(psql_on "$PG_ADMIN" "SELECT datname FROM pg_database WHERE starts_with(datname, '$PG_PREFIX')"); do
+        psql_on "$PG_ADMIN" "DROP DATABASE IF EXISTS \"$n\" WITH (FORCE)" >/dev/null || true
+    done
+}
+
+if [ "$STORE" = pg ] && ! psql_on "$PG_ADMIN" "SELECT 1" >/dev/null; then
+    echo "FAIL: no PostgreSQL server answers at $QHALL_TEST_PG" >&2
+    exit 1
+fi
+DB=$(new_db qhall)
 
 # q ARGS...: qhall on the test database at $NOW.
 q() { QHALL_NOW=$NOW "$QHALL_BIN" --db "$DB" "$@"; }
@@ -184,6 +301,7 @@ finish() {
     echo "$PASS passed, $FAIL failed"
     if [ "$FAIL" -ne 0 ]; then
         echo "files kept in $T" >&2
+        [ "$STORE" != pg ] || echo "databases kept on $QHALL_TEST_PG: $PG_PREFIX*" >&2
         exit 1
     fi
     if [ -n "$SKIPPED" ]; then

@@ -7,7 +7,8 @@
 
 const struct qh_test_backend *qh_test_backend_pick(void)
 {
-    static const struct qh_test_backend *const all[] = {&qh_test_backend_sqlite};
+    static const struct qh_test_backend *const all[] = {&qh_test_backend_sqlite,
+                                                        &qh_test_backend_pg};
     const char *want = getenv("QHALL_TEST_STORE");
     if (!want || !*want)
         want = "sqlite";

@@ -6,7 +6,8 @@
  * (a file path for SQLite, a connection URI for a server), so a child
  * process opens its own connection from the name alone.
  *
- * One table per backend; QHALL_TEST_STORE picks it (sqlite by default). */
+ * One table per backend; QHALL_TEST_STORE picks it (sqlite by default;
+ * pg: the run's private PostgreSQL server, QHALL_TEST_PG). */
 #ifndef QH_TEST_BACKEND_H
 #define QH_TEST_BACKEND_H
 
@@ -15,7 +16,7 @@
 #define QH_TEST_NAME_LEN 1024
 
 struct qh_test_backend {
-    const char *name;              /* "sqlite", as QHALL_TEST_STORE says */
+    const char *name;              /* "sqlite", "pg": as QHALL_TEST_STORE says */
     /* Set up once for the run (a server to start): 0, or < 0 with err. */
     int (*setup)(char *err, size_t errlen);
     void (*teardown)(void);
@@ -34,6 +35,7 @@ struct qh_test_backend {
 };
 
 extern const struct qh_test_backend qh_test_backend_sqlite;
+extern const struct qh_test_backend qh_test_backend_pg;
 
 /* The backend QHALL_TEST_STORE names, NULL if none by that name. */
 const struct qh_test_backend *qh_test_backend_pick(void);

@@ -1,5 +1,5 @@
 /* backend_sqlite.c: the conformance suite's databases as SQLite files,
- * fresh paths under $QHALL_TEST_TMP (tu_db_path). */
+ * fresh paths under $QHALL_TEST_TMP (tu_tmp_path). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@ static void teardown(void)
 
 static int name_of(const char *tag, char *name, size_t n, char *err, size_t errlen)
 {
-    const char *p = tu_db_path(tag);
+    const char *p = tu_tmp_path(tag);
     if ((size_t)snprintf(name, n, "%s", p) >= n)
         return qh_err(err, errlen, QH_E_USAGE, "%s: path too long", p);
     return 0;

@@ -26,6 +26,10 @@ int64_t qh_clock_now(void);
 /* Fix the clock (ms) for this process; 0 returns to QHALL_NOW / system. */
 void qh_clock_set(int64_t ms);
 
+/* 1 when the clock is fixed (qh_clock_set, or a valid QHALL_NOW), 0 when
+ * it is the system clock: a server's clock corrects only the latter. */
+int qh_clock_fixed(void);
+
 /* 0, or QH_E_PARSE with a message if QHALL_NOW is set but not valid. */
 int qh_clock_check_env(char *err, size_t errlen);
 
