@@ -991,7 +991,7 @@ out:
 
 static int bench_windows(void)
 {
-    char uri[PATH_MAX + 64], err[4096];
+    char uri[PATH_MAX + 64], err[4096], busy[32];
     int n = bu_scaled(600, 100), ready[2], go[2], rc = -1, doubles = -1, ok = 1;
     size_t len = sizeof(struct wins) + (size_t)n * sizeof(int64_t);
     struct wins *sh = shm_new(len);
@@ -1025,6 +1025,12 @@ static int bench_windows(void)
     s = NULL;
     if (pipe(ready) < 0 || pipe(go) < 0)
         goto out;
+    /* 50 windows calling flat out queue behind one writer lock: on a
+     * loaded machine the last in line can wait past the default 10 s.
+     * That would be a refusal (QH_E_BUSY), not a double call: allow for
+     * it, so that the run measures the wait instead of ending. */
+    snprintf(busy, sizeof busy, "%s", getenv("QHALL_BUSY_MS") ? getenv("QHALL_BUSY_MS") : "");
+    setenv("QHALL_BUSY_MS", "120000", 1);
     for (int w = 1; w <= NWIN; w++) {
         kids[w - 1] = bp_fork();
         if (kids[w - 1] == 0) {
@@ -1033,12 +1039,19 @@ static int bench_windows(void)
             _exit(window_proc(uri, w, ready[1], go[0], sh));
         }
     }
+    if (busy[0])
+        setenv("QHALL_BUSY_MS", busy, 1);
+    else
+        unsetenv("QHALL_BUSY_MS");
     close(ready[1]);
     close(go[0]);
+    t0 = bu_ns();
     for (int w = 0; w < NWIN; w++)
         if (read_byte(ready[0]) != 1)
             ok = 0;
     close(ready[0]);
+    fprintf(stderr, "bench_pg: 50 staff added and logged in (two PIN hashes"
+            " each) in %.2f s\n", (bu_ns() - t0) / 1e9);
     t0 = bu_ns();
     close(go[1]);               /* all start at once (or stop, if !ok) */
     for (int w = 0; w < NWIN; w++)
