@@ -137,6 +137,11 @@ GRANT INSERT, UPDATE ON setting, heartbeat TO qhall_kiosk;
 
 -- ---- display ----
 GRANT INSERT, UPDATE ON heartbeat TO qhall_display;
+-- Every write transaction records its request id, so that a program whose
+-- connection dropped at COMMIT can read whether it took; the day's first
+-- write (a counter's or the kiosk's) prunes last week's.
+GRANT SELECT, INSERT ON request TO qhall_counter, qhall_kiosk, qhall_display;
+GRANT DELETE ON request TO qhall_counter, qhall_kiosk;
 
 -- ---- the rows each role may write ----
 
