@@ -526,7 +526,8 @@ static int screenshot_main(struct kiosk *k, struct qh_kiosk_opts *ko)
         return qh_err_exit_status(rc);
     }
     if (s && !qh_hall_exists(s)) {
-        qh_app_log(&k->c, "%s: %s", k->c.path,
+        char where[512];
+        qh_app_log(&k->c, "%s: %s", qh_app_where(&k->c, where, sizeof where),
                    QH_TR(k->o.lang, "数据库尚未初始化（请运行 qhall init）",
                          "the database has no hall yet (run qhall init)"));
         qh_hall_close(s);
