@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pgtest.h"
 #include "testutil.h"
 #include "qh/clock.h"
 #include "qh/watch.h"
@@ -523,6 +524,40 @@ static void test_without_inotify(void **state)
     qh_store_close(s);
 }
 
+/* PostgreSQL: the server ended the session (an administrator, a restart
+ * of the server) and the store's next write reset the connection under
+ * the watch.  The new session listens to nothing: the watch must say
+ * "read now" at once and listen again, so that the commits after it wake
+ * the reader each in turn, not at its 5 s fallback. */
+static void test_session_reset_under_watch(void **state)
+{
+    char err[QH_ERRLEN];
+    struct qh_store *s = tu_store_new("watch-reset");
+    struct qh_watch *w;
+    struct qh_event_row ev;
+    int64_t lat_max;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(qh_watch_open(&w, s, tu_last_event(s), err,
+                                   sizeof err), 0);
+    assert_true(qh_watch_timeout_ms(w) > 0);
+    if (tu_pg_terminate(qh_store_path(s), err, sizeof err) < 0)
+        fail_msg("terminate: %s", err);
+    if (add_event(s, 0, 0, err, sizeof err) < 0)
+        fail_msg("a write after the session ended: %s", err);
+    assert_int_equal(qh_watch_timeout_ms(w), 0);
+    assert_int_equal(qh_watch_read(w, &ev, 1, err, sizeof err), 1);
+    assert_int_equal(detail_num(&ev, "i"), 0);
+    assert_true(qh_watch_timeout_ms(w) > 0);
+    pid = spawn_writer(qh_store_path(s), 6, 1, 400000, 0, 100);
+    collect(w, 1, 6, HANG_MS, &lat_max);
+    reap(pid);
+    assert_quiet(w, 200);
+    qh_watch_close(w);
+    qh_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
     /* What any backend's feed must do ... */
@@ -540,6 +575,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_across_checkpoints),
         cmocka_unit_test(test_without_inotify),
     };
+    /* ... and how PostgreSQL's survives its session. */
+    const struct CMUnitTest pg_sessions[] = {
+        cmocka_unit_test(test_session_reset_under_watch),
+    };
     int failed;
 
     if (argc > 1 && strcmp(argv[1], "--writer") == 0)
@@ -548,5 +587,8 @@ int main(int argc, char **argv)
     if (!tu_store_pg())
         failed += cmocka_run_group_tests_name("watch on SQLite's files",
                                               sqlite_files, NULL, NULL);
+    else
+        failed += cmocka_run_group_tests_name("watch on PostgreSQL's sessions",
+                                              pg_sessions, NULL, NULL);
     return failed;
 }

@@ -217,8 +217,15 @@ int qh_app_read(struct qh_app *a, struct qh_event_row *evs, int max)
 {
     char err[QH_ERRLEN];
     int n = qh_feed_read(a->feed, evs, max, err, sizeof err);
-    if (n < 0)
+    if (n < 0) {
         qh_app_disconnect(a, err);
+        return n;
+    }
+    /* A server's connection that the store reset under the feed is a new
+     * socket, maybe on another fd: the waker must poll that one, or it
+     * would wake for nothing on a closed fd and miss every notification
+     * until the fallback read. */
+    qh_ui_waker_set_fd(a->wake, qh_feed_fd(a->feed));
     return n;
 }
 

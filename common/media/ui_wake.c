@@ -110,9 +110,11 @@ void qh_ui_waker_set_fd(struct qh_ui_waker *w, int fd)
     if (!w)
         return;
     pthread_mutex_lock(&w->mu);
+    int same = w->fd == fd;
     w->fd = fd;
     pthread_mutex_unlock(&w->mu);
-    tell(w, 'r');
+    if (!same)
+        tell(w, 'r');
 }
 
 void qh_ui_waker_rearm(struct qh_ui_waker *w)

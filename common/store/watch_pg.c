@@ -248,6 +248,12 @@ int qh_pg_watch_timeout_ms(const struct qh_watch_be *w)
     if (conn && PQtransactionStatus(conn) != PQTRANS_ACTIVE &&
         drain(conn, w->last))
         return 0;
+    /* The store reset its connection since we listened (a write found it
+     * lost): the new session hears nothing until a read listens on it. */
+    if (w->conn && conn && PQstatus(conn) == CONNECTION_OK &&
+        PQtransactionStatus(conn) == PQTRANS_IDLE &&
+        (w->conn != conn || w->pid != PQbackendPID(conn)))
+        return 0;
     return w->conn ? FALLBACK_MS : NOLISTEN_MS;
 }
 

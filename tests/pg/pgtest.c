@@ -209,3 +209,29 @@ int tu_pg_drop(const char *uri, char *err, size_t errlen)
 {
     return on_server(uri, "DROP DATABASE IF EXISTS", " WITH (FORCE)", err, errlen);
 }
+
+int tu_pg_terminate(const char *uri, char *err, size_t errlen)
+{
+    struct target t;
+    int rc = parse_uri(uri, &t, err, errlen);
+    if (rc < 0)
+        return rc;
+    PGconn *c = connect_admin(t.host, t.user, err, errlen);
+    if (!c)
+        return QH_E_IO;
+    char *lit = PQescapeLiteral(c, t.db, strlen(t.db));
+    if (!lit) {
+        rc = chomp(err, qh_err(err, errlen, QH_E_PARSE, "%s: %s", t.db, PQerrorMessage(c)));
+    } else {
+        /* pg_terminate_backend returns before the session is gone: wait
+         * (as the store's commit-outcome path does) until it is. */
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+                 " WHERE datname = %s AND pid <> pg_backend_pid()", lit);
+        rc = exec(c, sql, err, errlen);
+        PQfreemem(lit);
+    }
+    PQfinish(c);
+    return rc;
+}

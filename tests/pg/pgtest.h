@@ -31,5 +31,9 @@ int tu_pg_create(const char *uri, char *err, size_t errlen);
 /* DROP DATABASE IF EXISTS ... WITH (FORCE): sessions still on it are
  * ended.  0, or < 0 with err. */
 int tu_pg_drop(const char *uri, char *err, size_t errlen);
+/* End every session on uri's database (pg_terminate_backend), as an
+ * administrator or a server restart would, and wait until they are gone.
+ * 0, or < 0 with err. */
+int tu_pg_terminate(const char *uri, char *err, size_t errlen);
 
 #endif
