@@ -216,8 +216,17 @@ static int mkdirs(char *path)
 /* qh_hall_find_db; the default's directory is made on first use. */
 static int db_path(struct ctx *c, char *out, size_t n)
 {
+    char err[QH_ERRLEN];
     int fallback, rc = qh_hall_find_db(cli_opt(c, "db"), out, n, &fallback,
-                                       NULL, 0);
+                                       err, sizeof err);
+    if (rc == QH_E_USAGE && qh_hall_db_has_password(out)) {
+        cli_say(TR(c, "数据库地址中不能写密码（命令行和环境变量别人看得到）："
+                      "请写在 ~/.pgpass（权限 0600）或 PGPASSFILE 指向的文件里",
+                   "a database URI may not carry a password (others can read a "
+                   "command line or the environment): put it in ~/.pgpass "
+                   "(mode 0600) or the file PGPASSFILE names"));
+        return 2;
+    }
     if (rc == QH_E_NOTFOUND) {
         cli_say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
                   "cannot tell where the database is: use --db or QHALL_DB"));

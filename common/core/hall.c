@@ -16,7 +16,18 @@ _Static_assert((int)QH_OPEN_READONLY == (int)QH_STORE_READONLY &&
 int qh_hall_find_db(const char *given, char *out, size_t n, int *fallback,
                     char *err, size_t errlen)
 {
-    return qh_store_find_path(given, out, n, fallback, err, errlen);
+    int rc = qh_store_find_path(given, out, n, fallback, err, errlen);
+    if (rc < 0 || !qh_hall_db_has_password(out))
+        return rc;
+    /* A command line is in `ps` for every account of the PC, and QHALL_DB
+     * is often in a unit file anyone may read: libpq's password file is
+     * the hall account's alone. */
+    return qh_err(err, errlen, QH_E_USAGE,
+                  "数据库地址中不能写密码（命令行和环境变量别人看得到）：请写在"
+                  " ~/.pgpass（权限 0600）或 PGPASSFILE 指向的文件里"
+                  " / a database URI may not carry a password (others can read a"
+                  " command line or the environment): put it in ~/.pgpass (mode"
+                  " 0600) or the file PGPASSFILE names");
 }
 
 int qh_hall_check_perms(const char *path, enum qh_lang lang,
@@ -174,6 +185,22 @@ char *qh_hall_db_display(const char *db, char *out, size_t n)
         k += len + 1;
     }
     return out;
+}
+
+int qh_hall_db_has_password(const char *db)
+{
+    if (!db || !qh_store_is_server(db))
+        return 0;
+    /* What qh_hall_db_display leaves out. */
+    const char *p = strstr(db, "://") + 3;
+    size_t cred = strcspn(p, "@/");
+    if (p[cred] == '@' && memchr(p, ':', cred))
+        return 1;
+    const char *q = strchr(p, '?');
+    for (const char *k = q ? q + 1 : NULL; k; k = strchr(k, '&') ? strchr(k, '&') + 1 : NULL)
+        if (param_is_password(k, strcspn(k, "&")))
+            return 1;
+    return 0;
 }
 
 int64_t qh_hall_now(struct qh_store *s)

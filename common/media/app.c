@@ -45,50 +45,10 @@ int qh_app_find_db(struct qh_app *a, const char *given, char *err, size_t errlen
     return rc;
 }
 
-/* Append the n bytes at p to buf (of size cap, used *k), cut to fit. */
-static void put(char *buf, size_t cap, size_t *k, const char *p, size_t n)
-{
-    if (*k + n >= cap)
-        n = cap - 1 - *k;
-    memcpy(buf + *k, p, n);
-    *k += n;
-    buf[*k] = '\0';
-}
-
 const char *qh_app_where(const struct qh_app *a, char *buf, size_t n)
 {
-    /* A connection URI may carry a password, in its user part
-     * (user:secret@host) or as a parameter (?password=secret): a log is
-     * read by more people than the hall's configuration. */
-    const char *p = a->path, *sep = strstr(p, "://");
-    size_t k = 0;
-    if (!a->server || !sep || n == 0)
-        return a->path;
-    buf[0] = '\0';
-    sep += 3;
-    put(buf, n, &k, p, (size_t)(sep - p));
-    size_t alen = strcspn(sep, "/?");
-    const char *at = memchr(sep, '@', alen), *colon = memchr(sep, ':', alen);
-    if (at && colon && colon < at) {
-        put(buf, n, &k, sep, (size_t)(colon - sep));
-        put(buf, n, &k, at, alen - (size_t)(at - sep));
-    } else {
-        put(buf, n, &k, sep, alen);
-    }
-    p = sep + alen;
-    size_t plen = strcspn(p, "?");
-    put(buf, n, &k, p, plen);
-    p += plen;
-    while (*p) {
-        p++;                        /* the ? or & */
-        size_t len = strcspn(p, "&");
-        if (strncmp(p, "password=", 9)) {
-            put(buf, n, &k, strchr(buf, '?') ? "&" : "?", 1);
-            put(buf, n, &k, p, len);
-        }
-        p += len;
-    }
-    return buf;
+    /* A log is read by more people than the hall's configuration. */
+    return a->server ? qh_hall_db_display(a->path, buf, n) : a->path;
 }
 
 int qh_app_check_perms(struct qh_app *a)

@@ -32,7 +32,8 @@ enum { QH_OPEN_READONLY = 1, QH_OPEN_EXISTING = 2, QH_OPEN_EN = 4 };
 /* Where every program finds the database: `given` (--db) if set, else
  * $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db, else
  * ~/.local/state/qhall/qhall.db.  *fallback (may be NULL) tells the
- * caller that neither named it, so its directory may not exist yet. */
+ * caller that neither named it, so its directory may not exist yet.
+ * A server's URI with a password in it is refused (QH_E_USAGE). */
 int qh_hall_find_db(const char *given, char *out, size_t n, int *fallback,
                     char *err, size_t errlen);
 /* Before opening: refuses (QH_E_IO) a database others could write, and
@@ -51,6 +52,10 @@ const char *qh_hall_db_path(const struct qh_store *s);
  * path as it is.  Writes at most n bytes to out (cut if need be) and
  * returns out. */
 char *qh_hall_db_display(const char *db, char *out, size_t n);
+/* 1 when db is a server's URI that carries a password: qh_hall_find_db
+ * refuses it (QH_E_USAGE), for a password belongs in libpq's password
+ * file, not on a command line or in the environment. */
+int qh_hall_db_has_password(const char *db);
 /* Language of the messages the service API writes into err buffers. */
 void qh_hall_set_lang(struct qh_store *s, enum qh_lang lang);
 enum qh_lang qh_hall_lang(const struct qh_store *s);
