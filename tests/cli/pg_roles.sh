@@ -237,8 +237,12 @@ as admin1 rate B001 4
 expect_rc 0 "admin: rate"
 as admin1 cancel A002
 expect_rc 0 "admin: cancel"
-as admin1 appointment add --service T-A1 --at 2026-11-26T10:00
+as admin1 appointment add --service T-A1 --at 2026-11-25T09:10
 expect_rc 0 "admin: appointment add"
+CODE=$OUT
+as kiosk1 checkin "$CODE"
+expect_rc 0 "kiosk: checks the appointment in"
+expect_in "$OUT" A003 "kiosk: the appointment's ticket"
 as admin1 report
 expect_rc 0 "admin: report"
 as admin1 check
@@ -251,6 +255,6 @@ run --json events
 n=$(printf '%s\n' "$OUT" | grep -c '"type":"called"' || true)
 expect_eq "$n" 2 "two called events: the counter's and the admin's"
 n=$(printf '%s\n' "$OUT" | grep -c '"type":"issued"' || true)
-expect_eq "$n" 3 "three issued events: A001, A002, B001"
+expect_eq "$n" 4 "four issued events: A001, A002, B001, A003"
 
 finish
