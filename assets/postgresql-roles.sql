@@ -139,8 +139,10 @@ GRANT INSERT, UPDATE ON setting, heartbeat TO qhall_kiosk;
 GRANT INSERT, UPDATE ON heartbeat TO qhall_display;
 -- Every write transaction records its request id, so that a program whose
 -- connection dropped at COMMIT can read whether it took; the day's first
--- write (a counter's or the kiosk's) prunes last week's.
-GRANT SELECT, INSERT ON request TO qhall_counter, qhall_kiosk, qhall_display;
+-- write (a counter's or the kiosk's) prunes last week's.  The display's
+-- one write, its heartbeat, is a statement of its own, in no transaction
+-- (tests/cli/pg_roles.sh): it needs none.
+GRANT SELECT, INSERT ON request TO qhall_counter, qhall_kiosk;
 GRANT DELETE ON request TO qhall_counter, qhall_kiosk;
 
 -- ---- the rows each role may write ----

@@ -1294,8 +1294,9 @@ static int cmd_staff_list(struct ctx *c)
     if (rc >= 0 && l.rc < 0)
         rc = l.rc;
     if (rc < 0) {
+        char err[QH_ERRLEN];
         qh_buf_fini(&b);
-        return cli_fail(rc, NULL);
+        return cli_fail(qh_staff_read_err(c->s, rc, err, sizeof err), err);
     }
     if (!c->json) {
         qh_buf_fini(&b);

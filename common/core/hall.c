@@ -296,6 +296,15 @@ int qh_staff_each(struct qh_store *s,
     return qh_store_staff_each(s, fn, ud);
 }
 
+int qh_staff_read_err(struct qh_store *s, int rc, char *err, size_t errlen)
+{
+    if (rc == QH_E_STATE)
+        return qh_err(err, errlen, rc,
+                      QH_TR(qh_store_lang(s), "数据库账号无权执行此操作：读取工作人员和 PIN",
+                            "the database account may not do this: read the staff and PINs"));
+    return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+}
+
 int qh_staff_lock_each(struct qh_store *s, const char *staff,
                        int (*fn)(const struct qh_login_lock *, void *),
                        void *ud)

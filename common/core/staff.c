@@ -9,6 +9,7 @@
 #include "qh/auth.h"
 #include "qh/buf.h"
 #include "qh/clock.h"
+#include "qh/hall.h"
 #include "qh/store.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
@@ -273,11 +274,11 @@ static int pin_begin(struct op *o, struct qh_store *s, const char *staff,
     memset(ps, 0, sizeof *ps);
     int rc = pin_collect(s, staff, pin, qh_store_now(s), NULL, first);
     if (rc < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_staff_read_err(s, rc, err, errlen);
     if ((rc = qh_op_begin(o, s, err, errlen)) < 0)
         return rc;
     if ((rc = pin_collect(s, staff, pin, o->now, first, ps)) < 0)
-        return qh_op_end(o, qh_err(err, errlen, rc, "%s", qh_strerror(rc)), err, errlen);
+        return qh_op_end(o, qh_staff_read_err(s, rc, err, errlen), err, errlen);
     return 0;
 }
 
@@ -314,7 +315,7 @@ int qh_staff_unlock(struct qh_store *s, const char *staff, char *err, size_t err
     if ((rc = qh_store_staff_get(s, staff, &st)) < 0) {
         rc = rc == QH_E_NOTFOUND
              ? qh_err(err, errlen, rc, T("没有工号 %s", "no staff ID %s"), staff)
-             : qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+             : qh_staff_read_err(s, rc, err, errlen);
         goto out;
     }
     if ((rc = qh_store_login_lock_clear(s, staff, NULL, err, errlen)) <= 0)
@@ -339,14 +340,14 @@ int qh_staff_set_pin(struct qh_store *s, const char *staff, const char *pin,
     if (rc == QH_E_NOTFOUND)
         return qh_err(err, errlen, rc, T("没有工号 %s", "no staff ID %s"), staff);
     if (rc < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_staff_read_err(s, rc, err, errlen);
     if ((rc = qh_auth_pin_valid_for(pin, st.role, o->lang, err, errlen)) < 0 ||
         (rc = qh_auth_hash(pin, hash, err, errlen)) < 0)
         return rc;
     if ((rc = qh_op_begin(o, s, err, errlen)) < 0)
         return rc;
     if ((rc = qh_store_staff_get(s, staff, &st)) < 0) {
-        rc = qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        rc = qh_staff_read_err(s, rc, err, errlen);
         goto out;
     }
     memcpy(st.pin_hash, hash, sizeof st.pin_hash);

@@ -251,6 +251,15 @@ static int pg_fail(struct qh_store_be *s, const PGresult *r, const char *what,
                       what, s->busy_ms);
     if (!strcmp(state, "23505"))
         return qh_err(err, errlen, QH_E_EXISTS, "%s: %s", what, msg);
+    /* A role of assets/postgresql-roles.sql refused (a privilege, a row
+     * policy, the staff trigger): the database is there and answers, so
+     * not QH_E_DB, which a kiosk takes for an outage and pauses on (its
+     * admin screen, under the kiosk role, would stop the issuing). */
+    if (!strcmp(state, "42501"))
+        return qh_err(err, errlen, QH_E_STATE,
+                      QH_TR(s->lang, "数据库账号无权执行此操作：%s（%s）",
+                            "the database account may not do this: %s (%s)"),
+                      what, msg);
     if (!strcmp(state, "XX001") || !strcmp(state, "XX002"))
         return qh_err(err, errlen, QH_E_CORRUPT,
                       QH_TR(s->lang, "数据库 %s 已损坏，请停用并从备份恢复（%s）",

@@ -133,6 +133,11 @@ int qh_window_ticket(struct qh_store *s, const char *day, int window,
 int qh_staff_get(struct qh_store *s, const char *id, struct qh_staff_row *out);
 int qh_staff_each(struct qh_store *s,
                   int (*fn)(const struct qh_staff_row *, void *), void *ud);
+/* rc of a failed qh_staff_get or qh_staff_each, with its message in err:
+ * these reads carry none of their own.  QH_E_STATE there is a database
+ * role that may not read the staff (assets/postgresql-roles.sql: a
+ * kiosk's or a display's), which the message says. */
+int qh_staff_read_err(struct qh_store *s, int rc, char *err, size_t errlen);
 /* The lock-out rows of staff (QH_LOCK_ALL first): the count or < 0. */
 int qh_staff_lock_each(struct qh_store *s, const char *staff,
                        int (*fn)(const struct qh_login_lock *, void *),
