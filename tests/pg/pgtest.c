@@ -136,9 +136,9 @@ static int parse_uri(const char *uri, struct target *t, char *err, size_t errlen
     return 0;
 }
 
-/* verb ("CREATE DATABASE", "DROP DATABASE IF EXISTS") + the quoted name of
- * uri's database + tail, on its server. */
-static int on_server(const char *uri, const char *verb, const char *tail,
+/* sql, a format whose one %s is the name of uri's database (quoted as an
+ * identifier, or as a string if literal), run on its server. */
+static int on_server(const char *uri, const char *sql, int literal,
                      char *err, size_t errlen)
 {
     struct target t;
@@ -148,14 +148,15 @@ static int on_server(const char *uri, const char *verb, const char *tail,
     PGconn *c = connect_admin(t.host, t.user, err, errlen);
     if (!c)
         return QH_E_IO;
-    char *id = PQescapeIdentifier(c, t.db, strlen(t.db));
-    if (!id) {
+    char *name = literal ? PQescapeLiteral(c, t.db, strlen(t.db))
+                         : PQescapeIdentifier(c, t.db, strlen(t.db));
+    if (!name) {
         rc = chomp(err, qh_err(err, errlen, QH_E_PARSE, "%s: %s", t.db, PQerrorMessage(c)));
     } else {
-        char sql[256];
-        snprintf(sql, sizeof sql, "%s %s%s", verb, id, tail);
-        rc = exec(c, sql, err, errlen);
-        PQfreemem(id);
+        char q[512];
+        snprintf(q, sizeof q, sql, name);
+        rc = exec(c, q, err, errlen);
+        PQfreemem(name);
     }
     PQfinish(c);
     return rc;
@@ -202,36 +203,18 @@ int tu_pg_fresh(const char *tag, char *uri, size_t n, char *err, size_t errlen)
 
 int tu_pg_create(const char *uri, char *err, size_t errlen)
 {
-    return on_server(uri, "CREATE DATABASE", "", err, errlen);
+    return on_server(uri, "CREATE DATABASE %s", 0, err, errlen);
 }
 
 int tu_pg_drop(const char *uri, char *err, size_t errlen)
 {
-    return on_server(uri, "DROP DATABASE IF EXISTS", " WITH (FORCE)", err, errlen);
+    return on_server(uri, "DROP DATABASE IF EXISTS %s WITH (FORCE)", 0, err, errlen);
 }
 
 int tu_pg_terminate(const char *uri, char *err, size_t errlen)
 {
-    struct target t;
-    int rc = parse_uri(uri, &t, err, errlen);
-    if (rc < 0)
-        return rc;
-    PGconn *c = connect_admin(t.host, t.user, err, errlen);
-    if (!c)
-        return QH_E_IO;
-    char *lit = PQescapeLiteral(c, t.db, strlen(t.db));
-    if (!lit) {
-        rc = chomp(err, qh_err(err, errlen, QH_E_PARSE, "%s: %s", t.db, PQerrorMessage(c)));
-    } else {
-        /* pg_terminate_backend returns before the session is gone: wait
-         * (as the store's commit-outcome path does) until it is. */
-        char sql[512];
-        snprintf(sql, sizeof sql,
-                 "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
-                 " WHERE datname = %s AND pid <> pg_backend_pid()", lit);
-        rc = exec(c, sql, err, errlen);
-        PQfreemem(lit);
-    }
-    PQfinish(c);
-    return rc;
+    /* pg_terminate_backend returns before the session is gone unless
+     * given a timeout: wait (as the store's commit-outcome path does). */
+    return on_server(uri, "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+                     " WHERE datname = %s AND pid <> pg_backend_pid()", 1, err, errlen);
 }
