@@ -39,6 +39,7 @@
  * (600) and CLI cycles (40; the issue's ~200 are scale 5, too slow for
  * the default: each CLI command is a process of its own that loads its
  * libraries, 50-250 ms here with the machine's load, on each backend).
+ * QHALL_BENCH_PART=1..4 runs that part alone (the server still starts).
  * Benchmarks are not library code, so this file includes libpq-fe.h.
  * Prints `bench: NAME VALUE UNIT` lines and asserts nothing; exits 1 if it
  * could not run or a correctness check failed. */
@@ -1262,6 +1263,13 @@ static int bench_cli_day(void)
     return 0;
 }
 
+/* Part k runs unless QHALL_BENCH_PART names another. */
+static int part(int k)
+{
+    const char *v = getenv("QHALL_BENCH_PART");
+    return !v || !*v || atoi(v) == k;
+}
+
 int main(void)
 {
     int rc = 0;
@@ -1271,13 +1279,13 @@ int main(void)
         guard_end();
         return 1;
     }
-    if (bench_call_display() < 0)
+    if (part(1) && bench_call_display() < 0)
         rc = 1;
-    if (bench_issue() < 0)
+    if (part(2) && bench_issue() < 0)
         rc = 1;
-    if (bench_windows() < 0)
+    if (part(3) && bench_windows() < 0)
         rc = 1;
-    if (bench_cli_day() < 0)
+    if (part(4) && bench_cli_day() < 0)
         rc = 1;
     guard_end();
     return rc;
