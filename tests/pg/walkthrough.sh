@@ -64,8 +64,7 @@ qhall --db 'postgresql://hallowner@localhost/hall' init --config assets/hall.ini
   fail "init"
 
 step "4. the roles file and one login role per PC"
-cp assets/postgresql-roles.sql /tmp/postgresql-roles.sql
-chmod 0644 /tmp/postgresql-roles.sql
+install -m 0644 assets/postgresql-roles.sql /tmp/
 sudo -u postgres psql -q -v ON_ERROR_STOP=1 -d hall -f /tmp/postgresql-roles.sql
 # Again: the file is idempotent.
 sudo -u postgres psql -q -v ON_ERROR_STOP=1 -d hall -f /tmp/postgresql-roles.sql
