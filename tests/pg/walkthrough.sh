@@ -26,9 +26,17 @@ export PATH=$src/build:$src/build/display:$PATH
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
 step "1. the server, the owner and the database"
+# A chroot shares the machine's network: a server already on 5432 (an
+# earlier run's) would take this one's place, and Debian would give the
+# new cluster another port.
+if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  fail "a server already listens on port 5432 of this machine: stop it first"
+fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql sudo openssl >/dev/null
 pg_lsclusters
 pg_ctlcluster 15 main start 2>/dev/null || true
+# Stopped at the end, however the run ends: nothing of it stays running.
+trap 'pg_ctlcluster 15 main stop 2>/dev/null || true' EXIT
 # createuser --pwprompt asks twice on a terminal; the same role, here
 # with its password given by SQL:
 sudo -u postgres psql -qc "CREATE ROLE hallowner LOGIN PASSWORD 'pw-owner'"
