@@ -402,6 +402,24 @@ void qh_conf_defaults(struct qh_hall_conf *c)
     c->kiosk.countdown_seconds = 30;
     c->display.announce_repeat = 2;
     c->display.volume = 80;
+    c->rating.timeout_seconds = 60;
+    c->rating.late_days = 7;
+    c->rating.default_after_days = 0;
+    c->rating.default_score = 3;
+    static const char *const reasons[][2] = {
+        {"态度不好", "unfriendly staff"},
+        {"等候时间太长", "waited too long"},
+        {"一次性告知不清楚", "not told everything at once"},
+        {"要求重复提交材料", "asked to hand in papers again"},
+        {"办事流程繁琐", "too many steps"},
+        {"没有办成", "could not get it done"},
+        {"其他", "other"},
+    };
+    c->rating.nreasons = (int)(sizeof reasons / sizeof reasons[0]);
+    for (int i = 0; i < c->rating.nreasons; i++) {
+        snprintf(c->rating.reasons[i], sizeof c->rating.reasons[i], "%s", reasons[i][0]);
+        snprintf(c->rating.reasons_en[i], sizeof c->rating.reasons_en[i], "%s", reasons[i][1]);
+    }
 }
 
 /* ---- small value parsers (no messages: callers say where) ---- */
