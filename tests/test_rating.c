@@ -11,6 +11,7 @@
 #include "testutil.h"
 #include "qh/buf.h"
 #include "qh/clock.h"
+#include "qh/hall.h"
 #include "qh/rating.h"
 #include "qh/stats.h"
 #include "qh/ticket.h"
@@ -264,6 +265,95 @@ static void prompt_and_skip(void **state)
     assert_string_equal(ev.number, a.number);
 }
 
+static int count_events(struct qh_store *s, const char *type, const char *want)
+{
+    struct qh_event_row ev[64];
+    int64_t after = 0;
+    int n = 0, got;
+    while ((got = qh_store_events_since(s, after, ev, 64, err, sizeof err)) > 0) {
+        for (int i = 0; i < got; i++)
+            if (!strcmp(ev[i].type, type) && (!want || strstr(ev[i].detail, want)))
+                n++;
+        after = ev[got - 1].id;
+    }
+    assert_true(got >= 0);
+    return n;
+}
+
+/* A write as a program that may rate (the CLI, a counter, a pad). */
+static void write_as(struct qh_store *s, const char *actor)
+{
+    struct qh_issue_req req = {.queue = "B"};
+    qh_store_set_actor(s, actor);
+    ok(qh_ticket_issue(s, &req, NULL, NULL, err, sizeof err));
+}
+
+/* [rating] default_after_days: the first write of a day by a program
+ * that may rate gives every ticket still unrated that many days after its
+ * day the default score, channel default, once, whoever writes next and
+ * on whichever connection. */
+static void default_ratings(void **state)
+{
+    struct qh_store *s = *state, *s2;
+    struct qh_event_row ev;
+    struct qh_hall_conf c = *qh_store_hall(s);
+    c.rating.default_after_days = 7;
+    c.rating.default_score = 3;
+    qh_store_set_actor(s, "cli");
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    struct qh_ticket_row a = served(s), b = served(s);
+    ok(rate(s, "pad:1", b.number, QH_RATE_PAD, 5, NULL, NULL));
+    tu_clock("2026-11-26T09:00:00+08:00");
+    struct qh_ticket_row d = served(s);
+    assert_int_equal(count_events(s, "rated", "\"channel\":\"default\""), 0);
+    /* Six days on: nothing is due. */
+    tu_clock("2026-12-01T09:00:00+08:00");
+    write_as(s, "cli");
+    assert_int_equal(count_events(s, "rated", "\"channel\":\"default\""), 0);
+    /* Seven days on: a kiosk's write (its role may not rate) leaves it to
+     * the next writer that may; then a, not b (rated) nor d (too new). */
+    tu_clock("2026-12-02T08:30:00+08:00");
+    write_as(s, "kiosk:1");
+    assert_int_equal(count_events(s, "rated", "\"channel\":\"default\""), 0);
+    write_as(s, "counter:1");
+    assert_int_equal(count_events(s, "rated", "\"channel\":\"default\""), 1);
+    struct qh_ticket_row t;
+    ok(qh_store_ticket_by_number(s, a.day, a.number, &t));
+    assert_int_equal(t.rated, 1);
+    int64_t id = tu_last_event(s);
+    for (int64_t e = id; e > 0; e--) {
+        assert_int_equal(qh_store_events_since(s, e - 1, &ev, 1, err, sizeof err), 1);
+        if (!strcmp(ev.type, "rated"))
+            break;
+    }
+    assert_string_equal(ev.number, a.number);
+    assert_string_equal(ev.staff, "w001");
+    assert_non_null(strstr(ev.detail, "\"score\":3"));
+    /* Once: the same day's next writes, on this or another connection. */
+    write_as(s, "cli");
+    ok(qh_store_open(&s2, qh_store_path(s), 0, err, sizeof err));
+    write_as(s2, "counter:2");
+    assert_int_equal(count_events(s, "rated", "\"channel\":\"default\""), 1);
+    /* The next day d is due, and nothing else. */
+    tu_clock("2026-12-03T08:30:00+08:00");
+    write_as(s2, "pad:1");
+    write_as(s, "cli");
+    qh_store_close(s2);
+    assert_int_equal(count_events(s, "rated", "\"channel\":\"default\""), 2);
+    ok(qh_store_ticket_by_number(s, d.day, d.number, &t));
+    assert_int_equal(t.rated, 1);
+    assert_int_equal(count_events(s, "rated", NULL), 3);
+    /* Off (the default): no default rating, however old. */
+    struct qh_ticket_row e = served(s);
+    c.rating.default_after_days = 0;
+    qh_store_set_actor(s, "cli");
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    tu_clock("2026-12-20T08:30:00+08:00");
+    write_as(s, "cli");
+    ok(qh_store_ticket_by_number(s, e.day, e.number, &t));
+    assert_int_equal(t.rated, 0);
+}
+
 static int raw_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
@@ -311,7 +401,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(channels), T(pad), T(not_finished), T(entered_by_admin), T(qr_late),
-        T(library_only), T(prompt_and_skip), T(rows_and_copy),
+        T(library_only), T(prompt_and_skip), T(rows_and_copy), T(default_ratings),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

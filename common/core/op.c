@@ -29,6 +29,8 @@ _Static_assert(sizeof ((struct qh_followup *)0)->result >= QH_TEXT_RESULT_LEN,
 _Static_assert(QH_EVENT_DETAIL_LEN >= QH_TEXT_JSON_BYTES(QH_TEXT_NOTE_MAX) + 1024,
                "an event detail holds a note at its limit and the other members");
 
+static int default_ratings(struct op *o, char *err, size_t errlen);
+
 int qh_op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
 {
     o->s = s;
@@ -55,7 +57,89 @@ int qh_op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
             return rc;
         }
     }
+    if (o->hall->rating.default_after_days > 0 &&
+        (rc = default_ratings(o, err, errlen)) < 0) {
+        qh_store_rollback(s);
+        return rc;
+    }
     return 0;
+}
+
+/* ---- default ratings ([rating] default_after_days) ---- */
+
+#define DEFAULTS_KEY "rating_defaults_day"
+/* When default ratings are first switched on, tickets this many days
+ * older than default_after_days still get theirs. */
+#define DEFAULTS_LOOKBACK 30
+
+struct unrated {
+    struct qh_ticket_row *t;
+    int n, cap, oom;
+};
+
+static int unrated_cb(const struct qh_ticket_row *t, void *ud)
+{
+    struct unrated *u = ud;
+    if (t->rated || !t->outcome[0])
+        return 0;
+    if (u->n == u->cap) {
+        int cap = u->cap ? u->cap * 2 : 16;
+        struct qh_ticket_row *m = realloc(u->t, (size_t)cap * sizeof *m);
+        if (!m) {
+            u->oom = 1;
+            return 1;
+        }
+        u->t = m;
+        u->cap = cap;
+    }
+    u->t[u->n++] = *t;
+    return 0;
+}
+
+/* The first write of a day (by a program that may write ratings: not a
+ * kiosk or a display, whose database roles cannot) rates every finished
+ * ticket still unrated default_after_days after its day with
+ * default_score, channel default, in this op's transaction.  The day it
+ * last did so is a setting written in the same transaction, so with
+ * several PCs it happens once: the next writer sees the day and the
+ * tickets rated.  Tickets of the days it covered before are not read
+ * again. */
+static int default_ratings(struct op *o, char *err, size_t errlen)
+{
+    const char *actor = qh_store_actor(o->s);
+    if (!strncmp(actor, "kiosk", 5) || !strncmp(actor, "display", 7))
+        return 0;
+    char last[16] = "";
+    int rc = qh_store_setting_get(o->s, DEFAULTS_KEY, last, sizeof last);
+    if (rc < 0)
+        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+    if (rc == 1 && !strcmp(last, o->day))
+        return 0;
+    long today = qh_clock_day_num(o->day);
+    long upto = today - o->hall->rating.default_after_days;
+    long from = rc == 1 && qh_clock_day_num(last)
+                    ? qh_clock_day_num(last) - o->hall->rating.default_after_days + 1
+                    : upto - DEFAULTS_LOOKBACK;
+    struct unrated u = {0};
+    for (long d = from; d <= upto; d++) {
+        char day[11];
+        qh_clock_day_str(d, day);
+        if ((rc = qh_store_ticket_each(o->s, day, QH_TICKET_FINISHED, unrated_cb, &u)) < 0 ||
+            u.oom) {
+            rc = u.oom ? qh_err(err, errlen, QH_E_NOMEM, "out of memory")
+                       : qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+            goto out;
+        }
+    }
+    rc = 0;
+    for (int i = 0; i < u.n && rc == 0; i++)
+        rc = qh_op_rate(o, &u.t[i], o->hall->rating.default_score, NULL, "default",
+                        NULL, NULL, err, errlen);
+    if (rc == 0)
+        rc = qh_store_setting_set(o->s, DEFAULTS_KEY, o->day, err, errlen);
+out:
+    free(u.t);
+    return rc < 0 ? rc : 0;
 }
 
 int qh_op_end(struct op *o, int rc, char *err, size_t errlen)
