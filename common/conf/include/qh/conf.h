@@ -71,6 +71,18 @@ struct qh_display_conf {
     struct qh_span quiet[QH_MAX_SPANS];
 };
 
+/* [rating] (rating.h): the window's pad and what follows a rating. */
+#define QH_MAX_RATING_REASONS 12
+struct qh_rating_conf {
+    int timeout_seconds;        /* the pad waits this long, then idles (60) */
+    int late_days;              /* a qr rating is taken this long after (7) */
+    int default_after_days;     /* 0: no default ratings (the default) */
+    int default_score;          /* what a default rating gives (3) */
+    int nreasons;               /* the 差评 reasons to tick, in order */
+    char reasons[QH_MAX_RATING_REASONS][64];
+    char reasons_en[QH_MAX_RATING_REASONS][64];
+};
+
 struct qh_hall_conf {
     char name[128];
     char name_en[128];
@@ -100,6 +112,9 @@ struct qh_hall_conf {
     struct qh_printer_conf printer;
     struct qh_kiosk_conf kiosk;
     struct qh_display_conf display;
+    struct qh_rating_conf rating;
+    char supervision_phone[32]; /* 服务监督电话 on the pad; "" = none */
+    char region_code[10];       /* 行政区划, 9 digits (the export); "" = unset */
     int nquotas;
     struct qh_item_quota quotas[QH_MAX_QUOTAS];  /* in file order */
 };
