@@ -36,6 +36,7 @@
 #include "qh/ticket.h"
 
 #include "cli.h"
+#include "cli_export.h"
 #include "cli_print.h"
 #include "cli_report.h"
 
@@ -1595,7 +1596,8 @@ static size_t nall;
 
 static void collect_cmds(void)
 {
-    const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds};
+    const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds,
+                                     qh_cli_export_cmds};
     for (size_t i = 0; i < NCMDS && nall < 256; i++)
         all[nall++] = &cmds[i];
     for (size_t t = 0; t < sizeof more / sizeof more[0]; t++)
