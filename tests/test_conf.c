@@ -48,6 +48,8 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
         assert_string_equal(a->rating.reasons[i], b->rating.reasons[i]);
         assert_string_equal(a->rating.reasons_en[i], b->rating.reasons_en[i]);
     }
+    assert_string_equal(a->supervision_phone, b->supervision_phone);
+    assert_string_equal(a->region_code, b->region_code);
     assert_int_equal(a->nqueues, b->nqueues);
     for (int i = 0; i < a->nqueues; i++) {
         const struct qh_queue_conf *p = &a->queues[i], *q = &b->queues[i];
@@ -185,6 +187,8 @@ static void test_round_trip(void **state)
         "target_wait_minutes = 480\n"
         "default_handle_minutes = 1\n"
         "notice = 请带好证件 ; 谢谢；再见 # 不是注释\n"
+        "supervision_phone = 0571-1234 5678\n"
+        "region_code = 330100000\n"
         "[queue C]\nname = 综合\n"
         "[queue GR]\nname = 绿色通道\nprefix = G\nclass = A\ndaily_quota = 9999\n"
         "[window 12]\nqueues = GR,C\noverflow_minutes = 480\n"
@@ -246,6 +250,18 @@ static void test_good_files(void **state)
         assert_int_equal(parse(&c, text, err, sizeof err), 0);
         assert_int_equal(strlen(c.notice), 510);
     }
+
+    /* The export's 行政区划 and the pad's 服务监督电话; empty = unset. */
+    assert_string_equal(c.region_code, "");
+    assert_string_equal(c.supervision_phone, "");
+    assert_int_equal(parse(&c, "[hall]\nregion_code = 110101001\n"
+                           "supervision_phone = 010-6512 3456\n", err, sizeof err), 0);
+    assert_string_equal(c.region_code, "110101001");
+    assert_string_equal(c.supervision_phone, "010-6512 3456");
+    assert_int_equal(parse(&c, "[hall]\nregion_code =\nsupervision_phone =\n",
+                           err, sizeof err), 0);
+    assert_string_equal(c.region_code, "");
+    assert_string_equal(c.supervision_phone, "");
 
     assert_int_equal(parse(&c, "[hall]\nhours = 00:00-24:00\n", err, sizeof err), 0);
     qh_conf_format_hours(&c, hours, sizeof hours);
@@ -311,6 +327,20 @@ static void test_bad_files(void **state)
         { "[hall]\ndays = mon,mon\n", "hall.ini:2: [hall] days: a day is listed twice" },
         { "[hall]\ndays = fri-mon\n", "hall.ini:2: [hall] days: a day range must run forward" },
         { "[hall]\ndays =\n", "hall.ini:2: [hall] days: expected days" },
+        { "[hall]\nregion_code = 33010\n",
+          "hall.ini:2: [hall] region_code: expected a 9-digit 行政区划代码 (or nothing), got \"33010\"" },
+        { "[hall]\nregion_code = 3301000001\n",
+          "hall.ini:2: [hall] region_code: expected a 9-digit 行政区划代码 (or nothing), got \"3301000001\"" },
+        { "[hall]\nregion_code = 33010000X\n",
+          "hall.ini:2: [hall] region_code: expected a 9-digit 行政区划代码 (or nothing), got \"33010000X\"" },
+        { "[hall]\nregion_code = ３３０１００００１\n",
+          "hall.ini:2: [hall] region_code: expected a 9-digit 行政区划代码 (or nothing)" },
+        { "[hall]\nsupervision_phone = 0571-8888+1\n",
+          "hall.ini:2: [hall] supervision_phone: expected a telephone number (digits, '-' and spaces), got \"0571-8888+1\"" },
+        { "[hall]\nsupervision_phone = 热线12345\n",
+          "hall.ini:2: [hall] supervision_phone: expected a telephone number" },
+        { "[hall]\nsupervision_phone = 0571-1234-5678-9012-3456-7890-123\n",
+          "hall.ini:2: [hall] supervision_phone: too long (at most 31 bytes)" },
         { "[queue C]\nname = 丙\nprefix = c1\n[window 1]\nqueues = C\n",
           "hall.ini:3: [queue C] prefix: expected 1-7 letters A-Z, got \"c1\"" },
         { "[queue C]\nname = 丙\nclass = D\n", "hall.ini:3: [queue C] class: expected A, B or C, got \"D\"" },
@@ -808,6 +838,22 @@ static void test_settings_table(void **state)
     assert_int_equal(z->rating.nreasons, c.rating.nreasons);
     assert_memory_equal(z->rating.reasons, c.rating.reasons, sizeof c.rating.reasons);
     assert_memory_equal(z->rating.reasons_en, c.rating.reasons_en, sizeof c.rating.reasons_en);
+    /* ... and the export's and the pad's hall fields, set and unset */
+    snprintf(c.region_code, sizeof c.region_code, "330100000");
+    snprintf(c.supervision_phone, sizeof c.supervision_phone, "0571-12345");
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        const char *k = qh_conf_setting_key(i);
+        if (strcmp(k, "hall.region_code") && strcmp(k, "hall.supervision_phone"))
+            continue;
+        char v[QH_CONF_SETTING_MAX];
+        qh_conf_setting_get(&c, i, v, sizeof v);
+        qh_conf_setting_set(z, i, v);
+        seen++;
+    }
+    assert_int_equal(seen, 2);
+    assert_string_equal(z->region_code, "330100000");
+    assert_string_equal(z->supervision_phone, "0571-12345");
     free(z);
 }
 

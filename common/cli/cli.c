@@ -37,6 +37,7 @@
 #include "qh/ticket.h"
 
 #include "cli.h"
+#include "cli_export.h"
 #include "cli_print.h"
 #include "cli_report.h"
 
@@ -540,13 +541,15 @@ static int cmd_finish(struct ctx *c)
     int w, st = cli_window_arg(c, "window", &w);
     if (st)
         return st;
-    const char *outcome, *note;
+    const char *outcome, *note, *case_no = cli_opt(c, "case");
     if ((st = cli_need_opt(c, "outcome", &outcome)) ||
         (st = cli_text_opt(c, "note", QH_TEXT_NOTE, &note)))
         return st;
     struct qh_ticket_row t;
     char err[QH_ERRLEN], line[256];
-    int rc = qh_ticket_finish(c->s, w, outcome, note, &t, err, sizeof err);
+    if (case_no && !*case_no)
+        return cli_usage_error(c, "%s", TR(c, "--case 需要办件编号", "--case needs a case number"));
+    int rc = qh_ticket_finish_case(c->s, w, outcome, note, case_no, &t, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
     if (!strcmp(outcome, "failed"))
@@ -1562,10 +1565,10 @@ static const struct cmd cmds[] = {
       "transfer --window N (--to-queue Q | --to-window M | --to-service CODE) [--note TEXT]",
       "转移：保留号码和取号时间（一票到底）",
       "transfer, keeping the number and the issue time" },
-    { "finish", cmd_finish, "window= outcome= note=", 0, 0, 0,
-      "finish --window N --outcome done|supplement|failed [--note TEXT]",
-      "办结：done 办结，supplement 需补件，failed 办不成（转综合服务队列）",
-      "finish: done, supplement (materials missing), failed (goes to the class C queue)" },
+    { "finish", cmd_finish, "window= outcome= note= case=", 0, 0, 0,
+      "finish --window N --outcome done|supplement|failed [--note TEXT] [--case NO]",
+      "办结：done 办结，supplement 需补件，failed 办不成（转综合服务队列）；--case 记录业务系统的办件编号",
+      "finish: done, supplement (materials missing), failed (goes to the class C queue); --case records the back-office case number" },
     { "cancel", cmd_cancel, "", 1, 1, 0, "cancel NUMBER",
       "取消一个等候中的号码", "cancel a waiting ticket" },
     { "rate", cmd_rate, "channel= by= day= reason=", 2, 2, 0,
@@ -1631,7 +1634,8 @@ static size_t nall;
 
 static void collect_cmds(void)
 {
-    const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds};
+    const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds,
+                                     qh_cli_export_cmds};
     for (size_t i = 0; i < NCMDS && nall < 256; i++)
         all[nall++] = &cmds[i];
     for (size_t t = 0; t < sizeof more / sizeof more[0]; t++)

@@ -14,6 +14,7 @@
 
 #include "qh/buf.h"
 #include "qh/clock.h"
+#include "qh/csv.h"
 #include "qh/stats.h"
 #include "qh/ticket.h"
 
@@ -292,53 +293,36 @@ static void report_json(struct ctx *c, const struct qh_report *r, int by,
     qh_buf_puts(b, "\n");
 }
 
-/* One CSV field, quoted when it must be. */
-static void csv_field(struct qh_buf *b, const char *v, int last)
-{
-    if (strpbrk(v, ",\"\r\n")) {
-        qh_buf_puts(b, "\"");
-        for (const char *p = v; *p; p++) {
-            if (*p == '"')
-                qh_buf_puts(b, "\"");
-            qh_buf_add(b, p, 1);
-        }
-        qh_buf_puts(b, "\"");
-    } else {
-        qh_buf_puts(b, v);
-    }
-    qh_buf_puts(b, last ? "\r\n" : ",");
-}
-
 static void report_csv(struct ctx *c, const struct qh_report *r, int by,
                        struct qh_buf *b)
 {
     int en = c->lang == QH_LANG_EN;
     char v[256];
     qh_buf_puts(b, BOM);
-    csv_field(b, en ? "group" : "分组", 0);
-    csv_field(b, en ? "name" : "名称", 0);
+    qh_csv_field(b, en ? "group" : "分组", 0);
+    qh_csv_field(b, en ? "name" : "名称", 0);
     for (size_t i = 0; i < NCOLS; i++) {
         if (cols[i].kind == C_RATING) {
             for (int k = 1; k <= 5; k++) {
                 snprintf(v, sizeof v, en ? "rating_%d" : "评分%d", k);
-                csv_field(b, v, 0);
+                qh_csv_field(b, v, 0);
             }
             continue;
         }
         if (en) {
-            csv_field(b, cols[i].field, i == NCOLS - 1);
+            qh_csv_field(b, cols[i].field, i == NCOLS - 1);
         } else {
             snprintf(v, sizeof v, "%s%s", cols[i].zh,
                      cols[i].kind == C_SECS ? "(秒)" : "");
-            csv_field(b, v, i == NCOLS - 1);
+            qh_csv_field(b, v, i == NCOLS - 1);
         }
     }
     int n = by ? r->nrows[by] : 0;
     for (int g = -1; g < n; g++) {
         const struct qh_report_row *row = g < 0 ? &r->total : &r->rows[by][g];
-        csv_field(b, g < 0 ? "total" : row->key, 0);
+        qh_csv_field(b, g < 0 ? "total" : row->key, 0);
         cli_report_group_name(c, g < 0 ? QH_BY_TOTAL : by, row->key, v, sizeof v);
-        csv_field(b, v, 0);
+        qh_csv_field(b, v, 0);
         for (size_t i = 0; i < NCOLS; i++) {
             switch (cols[i].kind) {
             case C_INT:
@@ -361,11 +345,11 @@ static void report_csv(struct ctx *c, const struct qh_report *r, int by,
             case C_RATING:
                 for (int k = 0; k < 5; k++) {
                     snprintf(v, sizeof v, "%d", row->ratings[k]);
-                    csv_field(b, v, 0);
+                    qh_csv_field(b, v, 0);
                 }
                 continue;
             }
-            csv_field(b, v, i == NCOLS - 1);
+            qh_csv_field(b, v, i == NCOLS - 1);
         }
     }
 }
@@ -776,11 +760,11 @@ static int cmd_scorecard(struct ctx *c)
     } else if (fmt == FMT_CSV) {
         qh_buf_puts(&b, BOM);
         for (size_t i = 0; i < NSC; i++)
-            csv_field(&b, en ? sc_cols[i].en : sc_cols[i].zh, i == NSC - 1);
+            qh_csv_field(&b, en ? sc_cols[i].en : sc_cols[i].zh, i == NSC - 1);
         for (int k = 0; k < sc->nrows; k++)
             for (size_t i = 0; i < NSC; i++) {
                 sc_cell(&sc->rows[k], i, 1, v, sizeof v);
-                csv_field(&b, v, i == NSC - 1);
+                qh_csv_field(&b, v, i == NSC - 1);
             }
     } else {
         int w[NSC];

@@ -52,6 +52,8 @@ enum kind {
     K_QUIET,    /* quiet hours: "HH:MM-HH:MM" spans, or empty for none */
     K_BOOL,     /* yes or no, into an int 1 or 0 */
     K_LABELS,   /* "态度不好, 等候时间太长": [rating] reasons, comma separated */
+    K_REGION,   /* 行政区划代码: exactly 9 digits, or empty for unset */
+    K_PHONE,    /* a telephone number: digits, '-' and spaces, or empty */
 };
 
 struct key {
@@ -107,6 +109,10 @@ static const struct key hall_keys[] = {
       "hall.notice" },
     { "notice_en", K_STR, FIELD(qh_hall_conf, notice_en), 0, 0, 0,
       "hall.notice_en" },
+    { "supervision_phone", K_PHONE, FIELD(qh_hall_conf, supervision_phone), 0, 0, 0,
+      "hall.supervision_phone" },
+    { "region_code", K_REGION, FIELD(qh_hall_conf, region_code), 0, 0, 0,
+      "hall.region_code" },
 };
 
 enum { QK_NAME, QK_NAME_EN, QK_PREFIX, QK_CLASS, QK_QUOTA };
@@ -312,6 +318,8 @@ int qh_conf_setting_get(const struct qh_hall_conf *c, int i, char *out, size_t l
     case K_PREFIX:
     case K_CLASS:
     case K_QUEUES:
+    case K_REGION:
+    case K_PHONE:
         snprintf(out, len, "%s", f);
         break;
     }
@@ -355,6 +363,8 @@ int qh_conf_setting_set(struct qh_hall_conf *c, int i, const char *v)
     case K_PREFIX:
     case K_CLASS:
     case K_QUEUES:
+    case K_REGION:
+    case K_PHONE:
         snprintf(f, k->size, "%s", v);
         break;
     }
@@ -1141,6 +1151,26 @@ static int set_value(struct ctx *x, const struct key *k, void *base, const char 
         }
         *(int *)(void *)dst = !strcmp(v, "yes");
         return 0;
+    case K_REGION:
+        /* GB/T 2260 county code (6) + township (3): the export's 行政区划 */
+        if (*v && (strlen(v) != 9 || strspn(v, "0123456789") != 9)) {
+            why = "expected a 9-digit 行政区划代码 (or nothing)";
+            break;
+        }
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
+    case K_PHONE:
+        if (strlen(v) >= k->size) {
+            report(x, x->line, "[%s] %s: too long (at most %zu bytes)",
+                   x->title, k->name, k->size - 1);
+            return -1;
+        }
+        if (strspn(v, "0123456789- ") != strlen(v)) {
+            why = "expected a telephone number (digits, '-' and spaces)";
+            break;
+        }
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
     }
     if (why) {
         report(x, x->line, "[%s] %s: %s, got \"%s\"", x->title, k->name, why,
@@ -1661,6 +1691,8 @@ static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *k
         case K_STR:
         case K_TZ:
         case K_PREFIX:
+        case K_REGION:
+        case K_PHONE:
             if (!writable(p))
                 return QH_E_PARSE;
             fprintf(f, "%s = %s\n", k->name, p);

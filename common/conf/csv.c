@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "qh/buf.h"
 #include "qh/csv.h"
 #include "qh/err.h"
 #include "qh/text.h"
@@ -796,4 +797,20 @@ out:
     if (f)
         fclose(f);
     return rc;
+}
+
+void qh_csv_field(struct qh_buf *b, const char *v, int last)
+{
+    if (strpbrk(v, ",\"\r\n")) {
+        qh_buf_puts(b, "\"");
+        for (const char *p = v; *p; p++) {
+            if (*p == '"')
+                qh_buf_puts(b, "\"");
+            qh_buf_add(b, p, 1);
+        }
+        qh_buf_puts(b, "\"");
+    } else {
+        qh_buf_puts(b, v);
+    }
+    qh_buf_puts(b, last ? "\r\n" : ",");
 }

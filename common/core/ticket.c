@@ -551,10 +551,34 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
                      const char *note, struct qh_ticket_row *out,
                      char *err, size_t errlen)
 {
+    return qh_ticket_finish_case(s, window, outcome, note, NULL, out, err, errlen);
+}
+
+int qh_ticket_case_check(const char *case_no, enum qh_lang lang, char *err, size_t errlen)
+{
+    size_t n = case_no ? strlen(case_no) : 0;
+    if (n > QH_CASE_MAX)
+        return qh_err(err, errlen, QH_E_PARSE,
+                      QH_TR(lang, "办件编号最多 %d 个字符，现为 %zu 个",
+                            "a case number is at most %d characters, not %zu"),
+                      QH_CASE_MAX, n);
+    for (size_t i = 0; i < n; i++)
+        if (case_no[i] < 0x20 || case_no[i] > 0x7e)
+            return qh_err(err, errlen, QH_E_PARSE, "%s",
+                          QH_TR(lang, "办件编号只能由可打印的 ASCII 字符组成",
+                                "a case number is printable ASCII only"));
+    return 0;
+}
+
+int qh_ticket_finish_case(struct qh_store *s, int window, const char *outcome,
+                          const char *note, const char *case_no,
+                          struct qh_ticket_row *out, char *err, size_t errlen)
+{
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
     int rc = qh_text_check(QH_TEXT_NOTE, note, qh_store_lang(s), err, errlen);
-    if (rc < 0 || (rc = qh_op_begin(o, s, err, errlen)) < 0)
+    if (rc < 0 || (rc = qh_ticket_case_check(case_no, qh_store_lang(s), err, errlen)) < 0 ||
+        (rc = qh_op_begin(o, s, err, errlen)) < 0)
         return rc;
     if (!outcome || !qh_outcome_valid(outcome)) {
         rc = qh_err(err, errlen, QH_E_PARSE,
@@ -585,6 +609,8 @@ int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
     qh_json_str(&b, "outcome", outcome);
     if (note && *note)
         qh_json_str(&b, "note", note);
+    if (case_no && *case_no)
+        qh_json_str(&b, "case", case_no);
     if (t.service[0])
         qh_json_str(&b, "service", t.service);
     qh_json_int(&b, "handled_s", (o->now - t.started_at) / 1000);

@@ -173,5 +173,7 @@ int qh_conf_setting_set(struct qh_hall_conf *c, int i, const char *v);
 /* The built-in default hall INI and sample catalogue CSV (assets/). */
 extern const char qh_asset_hall_ini[];
 extern const char qh_asset_services_csv[];
+/* assets/export/gbt39046.map: the national codes of the rating export. */
+extern const char qh_asset_gbt39046_map[];
 
 #endif

@@ -62,6 +62,11 @@ int qh_appointments_parse(const char *name, const char *text, size_t len,
                           struct qh_appointment_row **rows, size_t *nrows,
                           char *err, size_t errlen);
 
+/* Append one CSV field to b (RFC 4180: quoted when it holds a comma, a
+ * quote or a line break), then "," or, for the last, "\r\n". */
+struct qh_buf;
+void qh_csv_field(struct qh_buf *b, const char *v, int last);
+
 /* Read a whole file into a malloc'd, NUL-terminated buffer. */
 int qh_file_read(const char *path, char **text, size_t *len,
                  char *err, size_t errlen);

@@ -95,6 +95,17 @@ int qh_ticket_transfer(struct qh_store *s, int window,
 int qh_ticket_finish(struct qh_store *s, int window, const char *outcome,
                      const char *note, struct qh_ticket_row *out,
                      char *err, size_t errlen);
+/* The back-office case number (办件编号) a finish may record: at most
+ * QH_CASE_MAX bytes of printable ASCII (space to '~').  0, or QH_E_PARSE
+ * with the reason in err; NULL and "" are "none". */
+#define QH_CASE_MAX 64
+int qh_ticket_case_check(const char *case_no, enum qh_lang lang, char *err, size_t errlen);
+/* qh_ticket_finish() that also records case_no (NULL or "": none) in the
+ * `finished` event's detail as "case", which the rating export uses as
+ * the record's 办件编号. */
+int qh_ticket_finish_case(struct qh_store *s, int window, const char *outcome,
+                          const char *note, const char *case_no,
+                          struct qh_ticket_row *out, char *err, size_t errlen);
 int qh_ticket_cancel(struct qh_store *s, const char *number,
                      struct qh_ticket_row *out, char *err, size_t errlen);
 /* Rate the last finish: score 1-5; 1 and 2 need a reason.  The staff
