@@ -65,18 +65,14 @@ struct qh_ui *qh_counter_view_ui(struct qh_counter_view *v)
     return v->ui;
 }
 
-/* One line of text in at most maxw: smaller down to min_px, then cut with
- * an ellipsis (never drawn over its neighbours). */
-static SDL_Rect text(struct qh_counter_view *v, const char *s, int px, int weight,
-                     struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al)
+SDL_Rect qh_counter_line(struct qh_ui *ui, const char *s, int px, int min, int weight,
+                         struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al)
 {
     char buf[512];
-    int w, h, min = px * 3 / 4;
-    if (min < 12)
-        min = px < 12 ? px : 12;
-    px = qh_ui_fit(v->ui, s, px, min, weight, maxw);
+    int w, h;
+    px = qh_ui_fit(ui, s, px, min, weight, maxw);
     snprintf(buf, sizeof buf, "%s", s);
-    while (qh_ui_measure(v->ui, buf, px, weight, &w, &h) == 0 && w > maxw && strlen(buf) > 3) {
+    while (qh_ui_measure(ui, buf, px, weight, &w, &h) == 0 && w > maxw && strlen(buf) > 3) {
         size_t n = strlen(buf);
         char *e = strstr(buf, "…");
         if (e && (size_t)(e - buf) + 3 == n)
@@ -87,7 +83,18 @@ static SDL_Rect text(struct qh_counter_view *v, const char *s, int px, int weigh
         buf[n] = '\0';
         strcat(buf, "…");
     }
-    return qh_ui_text(v->ui, buf, px, weight, fg, x, y, al);
+    return qh_ui_text(ui, buf, px, weight, fg, x, y, al);
+}
+
+/* One line of text in at most maxw: smaller down to 3/4 of px (12 px at
+ * least), then cut with an ellipsis (never drawn over its neighbours). */
+static SDL_Rect text(struct qh_counter_view *v, const char *s, int px, int weight,
+                     struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al)
+{
+    int min = px * 3 / 4;
+    if (min < 12)
+        min = px < 12 ? px : 12;
+    return qh_counter_line(v->ui, s, px, min, weight, fg, x, y, maxw, al);
 }
 
 static void fill(struct qh_counter_view *v, int x, int y, int w, int h, struct qh_ui_color c)
