@@ -129,6 +129,61 @@ int qh_op_blank(const char *s)
     return 1;
 }
 
+/* ---- a rating, whichever way it came (op.h) ---- */
+
+int qh_op_rate(struct op *o, struct qh_ticket_row *t, int score,
+               const char *reason, const char *channel, const char *device,
+               const char *by, char *err, size_t errlen)
+{
+    int rc = qh_text_check(QH_TEXT_REASON, reason, o->lang, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (score < 1 || score > 5)
+        return qh_err(err, errlen, QH_E_PARSE,
+                      T("评价应为1-5，而不是%d", "a rating is 1-5, not %d"), score);
+    /* A default rating is nobody's word: there is no reason to give. */
+    if (score <= 2 && qh_op_blank(reason) && strcmp(channel, "default"))
+        return qh_err(err, errlen, QH_E_PARSE, "%s",
+                      T("差评（1-2分）需要填写原因", "a rating of 1 or 2 needs a reason"));
+    if (!t->outcome[0])
+        return qh_err(err, errlen, QH_E_STATE,
+                      T("%s号尚未办结，不能评价", "ticket %s has not been finished: cannot rate it"),
+                      t->number);
+    if (t->rated)
+        return qh_err(err, errlen, QH_E_STATE,
+                      T("%s号已评价过", "ticket %s has already been rated"), t->number);
+    struct qh_rating_row r;
+    memset(&r, 0, sizeof r);
+    r.ticket = t->id;
+    r.score = score;
+    snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
+    r.window = t->window;
+    snprintf(r.staff, sizeof r.staff, "%s", t->staff);
+    snprintf(r.service, sizeof r.service, "%s", t->service);
+    r.at = o->now;
+    snprintf(r.channel, sizeof r.channel, "%s", channel);
+    snprintf(r.device, sizeof r.device, "%s", device ? device : "");
+    snprintf(r.by, sizeof r.by, "%s", by ? by : "");
+    t->rated = 1;
+    if ((rc = qh_store_rating_add(o->s, &r, err, errlen)) < 0 ||
+        (rc = qh_store_ticket_update(o->s, t, err, errlen)) < 0 ||
+        (rc = qh_stats_on_rated(o->s, t, score, reason, o->now, err, errlen)) < 0)
+        return rc;
+    struct qh_buf b;
+    qh_op_detail(o, &b);
+    qh_json_int(&b, "score", score);
+    if (reason && *reason)
+        qh_json_str(&b, "reason", reason);
+    qh_json_str(&b, "channel", channel);
+    if (r.device[0])
+        qh_json_str(&b, "device", r.device);
+    if (r.by[0])
+        qh_json_str(&b, "by", r.by);
+    if (t->service[0])
+        qh_json_str(&b, "service", t->service);
+    return qh_op_event(o, "rated", t, t->window, t->staff, &b, err, errlen);
+}
+
 /* ---- lookups inside an op ---- */
 
 int qh_op_window_conf(struct op *o, int window, const struct qh_window_conf **wc,
