@@ -3,7 +3,7 @@
  * Every screen, every transition, every refusal: a 差评 without a reason,
  * a double tap, an answer of "already rated", a citizen who walks away,
  * the language that comes back by itself.  The store side (pad_io.c) is
- * driven on a real database in test_pad_io.c. */
+ * driven on a real database by tests/cli/pad_screens.sh. */
 #include <stdio.h>
 #include <string.h>
 
