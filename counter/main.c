@@ -400,7 +400,7 @@ static const char *panel_name(enum qh_counter_panel p)
 {
     static const char *const n[QH_CP_COUNT] = {
         "login", "locked", "main", "waitlist", "noshows", "held", "transfer",
-        "supplement", "failed", "pause", "rating", "rating_reason"};
+        "supplement", "failed", "pause", "rating"};
     return (unsigned)p < QH_CP_COUNT ? n[p] : "?";
 }
 
