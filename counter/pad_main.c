@@ -280,10 +280,11 @@ static void handle(struct pad *d, const SDL_Event *e)
 static int run(struct pad *d)
 {
     char err[QH_ERRLEN];
+    /* The waker first: connecting hands it the feed's descriptor. */
+    if (qh_app_wake_start(d->c, d->p->sig_fd, err, sizeof err) < 0)
+        qh_app_log(d->c, "cannot start the watch thread: changes show within half a second");
     if (connect_db(d) < 0 && d->c->damaged[0])
         return 3;
-    if (qh_app_wake_start(d->c, d->p->sig_fd, err, sizeof err) < 0)
-        qh_app_log(d->c, "cannot start the watch thread: changes show within a second");
     while (!*d->p->quit) {
         int64_t mono = qh_clock_mono_ms();
         if (qh_app_retry_due(d->c, mono))

@@ -76,6 +76,24 @@ run --json events
 N=$(grep -o '"type":"rated"' <<<"$OUT" | wc -l)
 expect_eq "$N" 1 "still one rating"
 
+# Running: the next finish puts the faces up at once (the change feed),
+# a frame kept for each new screen (--shots).
+LIVE=$T/live
+QHALL_NOW=$NOW "$COUNTER" --pad --window 1 --db "$DB" --shots "$LIVE" 2>"$T/live.err" &
+PADPID=$!
+at_exit "stop_pid $PADPID"
+for _ in $(seq 50); do ls "$LIVE"/*-idle.png >/dev/null 2>&1 && break; sleep 0.1; done
+ls "$LIVE"/*-idle.png >/dev/null 2>&1 && pass || bad "the running pad shows idle"
+run issue --service T-A1
+run call --window 1
+run start --window 1
+run finish --window 1 --outcome supplement --note "缺少材料：申请表"
+expect_rc 0 "finish A002 from the CLI"
+for _ in $(seq 50); do ls "$LIVE"/*-rate.png >/dev/null 2>&1 && break; sleep 0.1; done
+ls "$LIVE"/*-rate.png >/dev/null 2>&1 && pass || bad "the running pad puts the faces up: $(ls "$LIVE")"
+stop_pid "$PADPID"
+cp "$LIVE"/*.png "$SHOTS"/ 2>/dev/null || true
+
 pad --lang en --screenshot "$SHOTS/idle-en.png" --windowed 480x800
 expect_rc 0 "English, portrait"
 
