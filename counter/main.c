@@ -16,7 +16,10 @@
  *
  * The model asks for a 补件告知单 by setting print_req; print_notice()
  * prints it on the hall's [printer] (as the kiosk does), records
- * `printed` or `print_failed` (kind supplement) and tells the model. */
+ * `printed` or `print_failed` (kind supplement) and tells the model.
+ *
+ * --pad makes it the window's rating pad instead (pad_main.c): the same
+ * start-up and connection, the pad's model and view. */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,6 +31,7 @@
 #include <SDL.h>
 
 #include "model.h"
+#include "pad_main.h"
 #include "qh/app.h"
 #include "qh/clock.h"
 #include "qh/hall.h"
@@ -47,6 +51,8 @@ struct opts {
     int w, h;
     enum qh_lang lang;
     const char *screenshot;
+    const char *shots;
+    int pad, fullscreen;
     const char *login;
     int idle_min;
     int npress;
@@ -108,7 +114,12 @@ static int usage(const char *fmt, ...)
     fputs("\nusage: qhall-counter --window N [--db PATH] [--lang zh|en] [--windowed WxH]\n"
           "                     [--idle-lock MINUTES] [--screenshot FILE.png]\n"
           "                     [--login ID (PIN on stdin)] [--press KEY]... [--debug]\n"
-          "KEY: F1-F12, Enter, Esc, Tab, Up, Down, Space, Backspace, or text to type\n",
+          "       qhall-counter --pad --window N [--db PATH] [--lang zh|en] [--windowed WxH]\n"
+          "                     [--fullscreen] [--screenshot FILE.png] [--shots DIR]\n"
+          "                     [--press TAP]... [--debug]\n"
+          "KEY: F1-F12, Enter, Esc, Tab, Up, Down, Space, Backspace, or text to type\n"
+          "TAP (the pad): face:5 (非常满意) .. face:1 (非常不满意), reason:N (from 0),\n"
+          "     submit, back, lang\n",
           stderr);
     return 2;
 }
@@ -156,6 +167,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--screenshot")) {
             NEED();
             o->screenshot = val;
+        } else if (!strcmp(a, "--shots")) {
+            NEED();
+            o->shots = val;
+        } else if (!strcmp(a, "--pad")) {
+            o->pad = 1;
+        } else if (!strcmp(a, "--fullscreen")) {
+            o->fullscreen = 1;
         } else if (!strcmp(a, "--login")) {
             NEED();
             o->login = val;
@@ -176,6 +194,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
     }
     if (!o->window)
         return usage("--window N is required");
+    if (o->pad && (o->login || o->idle_min != 5))
+        return usage("--pad: the pad has no login and no idle lock (the citizen uses it)");
+    if (!o->pad && (o->shots || o->fullscreen))
+        return usage("--shots and --fullscreen are for --pad");
     return 0;
 }
 
@@ -339,9 +361,12 @@ static int setup_video(struct app *a)
             return 3;
         }
         char title[64];
-        snprintf(title, sizeof title, "qhall-counter %d", a->o.window);
+        snprintf(title, sizeof title, a->o.pad ? "qhall-pad %d" : "qhall-counter %d",
+                 a->o.window);
         a->win = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-                                  a->o.w, a->o.h, SDL_WINDOW_RESIZABLE);
+                                  a->o.w, a->o.h,
+                                  a->o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP
+                                                  : SDL_WINDOW_RESIZABLE);
         if (!a->win) {
             logf_("SDL window: %s", SDL_GetError());
             return 3;
@@ -355,7 +380,7 @@ static int setup_video(struct app *a)
             return 3;
         }
     }
-    if (qh_counter_view_new(&a->v, a->r, err, sizeof err) < 0) {
+    if (!a->o.pad && qh_counter_view_new(&a->v, a->r, err, sizeof err) < 0) {
         logf_("%s", err);
         return 3;
     }
@@ -375,7 +400,7 @@ static const char *panel_name(enum qh_counter_panel p)
 {
     static const char *const n[QH_CP_COUNT] = {
         "login", "locked", "main", "waitlist", "noshows", "held", "transfer",
-        "supplement", "failed", "pause", "rating", "rating_reason"};
+        "supplement", "failed", "pause", "rating"};
     return (unsigned)p < QH_CP_COUNT ? n[p] : "?";
 }
 
@@ -502,6 +527,34 @@ static int run(struct app *a)
     return 0;
 }
 
+/* Quit on SIGINT and SIGTERM through the signal pipe. */
+static void catch_signals(void)
+{
+    char err[QH_ERRLEN];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0)
+        logf_("%s: a signal waits for the next second to quit", err);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int pad(struct app *a)
+{
+    struct qh_pad_run p = {
+        .c = &a->c, .window = a->o.window, .lang = a->o.lang, .r = a->r, .win = a->win,
+        .screenshot = a->o.screenshot, .shots = a->o.shots, .npress = a->o.npress,
+        .press = a->o.press, .debug = a->o.debug, .sig_fd = -1, .quit = &quit_flag,
+    };
+    if (!a->o.screenshot) {
+        catch_signals();
+        p.sig_fd = sig_pipe[0];
+    }
+    return qh_pad_main(&p);
+}
+
 int main(int argc, char **argv)
 {
     struct app a;
@@ -537,20 +590,17 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     rc = setup_video(&a);
+    if (rc == 0 && a.o.pad) {
+        rc = pad(&a);
+        goto out;
+    }
     if (rc == 0 && a.o.screenshot) {
         rc = screenshot(&a);
         goto out;
     }
     if (rc != 0)
         goto out;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0)
-        logf_("%s: a signal waits for the next second to quit", err);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    catch_signals();
     if (qh_app_wake_start(&a.c, sig_pipe[0], err, sizeof err) < 0)
         logf_("cannot start the watch thread: changes show within a second");
     SDL_StartTextInput();

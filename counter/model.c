@@ -16,6 +16,7 @@
 #include "model.h"
 #include "qh/clock.h"
 #include "qh/order.h"
+#include "qh/rating.h"
 #include "qh/text.h"
 
 #define T(zh, en) QH_TR(m->lang, zh, en)
@@ -31,16 +32,6 @@ static const char *const failed_en[] = {
     "System failure", "Other"};
 #define NFAILED 5
 
-static const char *const bad_zh[] = {
-    "等候时间太长", "服务态度不好", "办事效率低", "材料没有一次性告知", "多次跑腿", "其他"};
-static const char *const bad_en[] = {
-    "Waited too long", "Unfriendly staff", "Slow service", "Materials not told at once",
-    "Had to come back again", "Other"};
-#define NBAD 6
-
-static const char *const rating_zh[] = {"", "非常不满意", "不满意", "基本满意", "满意", "非常满意"};
-static const char *const rating_en[] = {"", "Very dissatisfied", "Dissatisfied", "Fair",
-                                        "Satisfied", "Very satisfied"};
 
 /* ---- small helpers ---- */
 
@@ -437,7 +428,28 @@ void qh_counter_model_store(struct qh_counter_model *m, struct qh_store *s, cons
 
 void qh_counter_model_events(struct qh_counter_model *m, const struct qh_event_row *evs, int n)
 {
-    (void)evs;
+    /* What the pad did with the last finished ticket: never the score. */
+    for (int i = 0; i < n; i++) {
+        const struct qh_event_row *e = &evs[i];
+        enum qh_counter_rate st;
+        if (!m->rate_number[0] || strcmp(e->number, m->rate_number))
+            continue;
+        if (!strcmp(e->type, "rated"))
+            st = QH_CR_RATED;
+        else if (!strcmp(e->type, "rating_skipped"))
+            st = QH_CR_SKIPPED;
+        else if (!strcmp(e->type, "rating_prompt"))
+            st = QH_CR_WAITING;
+        else
+            continue;
+        if (st != m->rate_state) {
+            m->rate_state = st;
+            if (m->panel != QH_CP_RATING && st != QH_CR_WAITING)
+                say(m, QH_CM_INFO, T("%s号：%s", "%s: %s"), m->rate_number,
+                    qh_counter_rate_state_label(st, m->lang));
+            changed(m);
+        }
+    }
     if (n > 0 && m->s)
         qh_counter_model_refresh(m);
 }
@@ -465,7 +477,7 @@ void qh_counter_model_tick(struct qh_counter_model *m, int64_t mono_ms)
     if (m->logged_in && m->panel != QH_CP_LOCKED && m->o.idle_lock_s > 0 &&
         mono_ms - m->last_input_ms >= (int64_t)m->o.idle_lock_s * 1000) {
         m->back = m->panel == QH_CP_LOGIN ? QH_CP_MAIN : m->panel;
-        m->back_rate = m->panel == QH_CP_RATING || m->panel == QH_CP_RATING_REASON;
+        m->back_rate = m->panel == QH_CP_RATING;
         panel(m, QH_CP_LOCKED);
         m->field = 1;
         m->in_pin[0] = '\0';
@@ -484,7 +496,7 @@ void qh_counter_model_tick(struct qh_counter_model *m, int64_t mono_ms)
 static int has_text(enum qh_counter_panel p)
 {
     return p == QH_CP_FAILED || p == QH_CP_TRANSFER || p == QH_CP_SUPPLEMENT ||
-           p == QH_CP_PAUSE || p == QH_CP_RATING_REASON;
+           p == QH_CP_PAUSE;
 }
 
 /* The 需补件 note opens with this, then the ticked materials. */
@@ -516,8 +528,6 @@ size_t qh_counter_text_max(const struct qh_counter_model *m)
         return QH_TEXT_NOTE_MAX - label_room(failed_zh, failed_en, NFAILED, m->lang);
     case QH_CP_PAUSE:
         return QH_TEXT_PAUSE_MAX - label_room(pause_zh, pause_en, NPAUSE, m->lang);
-    case QH_CP_RATING_REASON:
-        return QH_TEXT_REASON_MAX - label_room(bad_zh, bad_en, NBAD, m->lang);
     default:
         return 0;
     }
@@ -601,8 +611,24 @@ static void list_panel(struct qh_counter_model *m, enum qh_counter_panel p, cons
 static void open_rating(struct qh_counter_model *m, const struct qh_ticket_row *t)
 {
     snprintf(m->rate_number, sizeof m->rate_number, "%s", t->number);
-    m->rate_score = 0;
+    m->rate_state = QH_CR_WAITING;
     panel(m, QH_CP_RATING);
+}
+
+/* The key "show the rating screen on the pad again": the library finds
+ * the window's last finished, unrated ticket. */
+static int prompt(struct qh_counter_model *m)
+{
+    char err[QH_ERRLEN];
+    if (!need_session(m))
+        return 1;
+    int rc = qh_rating_prompt(m->s, m->o.window, err, sizeof err);
+    if (result(m, rc, err) < 0)
+        return 1;
+    m->rate_state = QH_CR_WAITING;
+    say(m, QH_CM_OK, "%s", T("评价器已重新显示评价画面，请群众评价",
+                             "the pad shows the rating screen again: ask the citizen to rate"));
+    return 1;
 }
 
 static int finish(struct qh_counter_model *m, const char *outcome, const char *note)
@@ -620,16 +646,16 @@ static int finish(struct qh_counter_model *m, const char *outcome, const char *n
     snprintf(m->supp_number, sizeof m->supp_number, "%s",
              !strcmp(outcome, "supplement") ? t.number : "");
     if (m->supp_number[0])
-        say(m, QH_CM_OK, T("%s号需补件；请群众评价 · F6 打印补件告知单",
-                           "%s: documents missing; ask for a rating · F6 prints the notice"),
-            t.number);
+        say(m, QH_CM_OK, T("%s号需补件；请群众在评价器上评价 · F6 打印补件告知单",
+                           "%s: documents missing; the citizen rates on the pad · F6 prints "
+                           "the notice"), t.number);
     else if (!strcmp(outcome, "failed") && t.state == QH_TICKET_WAITING)
-        say(m, QH_CM_OK, T("%s号办不成，已转%s队列（办不成事反映窗口），号码不变；请评价",
-                           "%s could not be done: passed on to queue %s (same number); rate it"),
-            t.number, t.queue);
+        say(m, QH_CM_OK, T("%s号办不成，已转%s队列（办不成事反映窗口），号码不变；请群众在评价器上评价",
+                           "%s could not be done: passed on to queue %s (same number); the "
+                           "citizen rates on the pad"), t.number, t.queue);
     else
-        say(m, QH_CM_OK, T("%s号已%s；请群众评价", "%s finished (%s): ask for a rating"),
-            t.number, qh_outcome_label(outcome, m->lang));
+        say(m, QH_CM_OK, T("%s号已%s；请群众在评价器上评价", "%s finished (%s): the citizen "
+                           "rates on the pad"), t.number, qh_outcome_label(outcome, m->lang));
     return 0;
 }
 
@@ -926,40 +952,6 @@ static int unlock(struct qh_counter_model *m)
     return 1;
 }
 
-static int rate(struct qh_counter_model *m, int score, const char *why)
-{
-    char err[QH_ERRLEN];
-    if (!need_session(m))
-        return 1;
-    if (score < 1 || score > 5)
-        return 0;
-    if (score <= 2 && !why) {
-        m->rate_score = score;
-        char number[QH_NUMBER_LEN];
-        snprintf(number, sizeof number, "%s", m->rate_number);
-        panel(m, QH_CP_RATING_REASON);
-        snprintf(m->rate_number, sizeof m->rate_number, "%s", number);
-        m->rate_score = score;
-        for (int i = 0; i < NBAD; i++)
-            add_row(m, "", 0, "%s", m->lang == QH_LANG_EN ? bad_en[i] : bad_zh[i]);
-        m->sel = -1;
-        say(m, QH_CM_INFO, T("「%s」：请选择原因，可补充说明", "\"%s\": choose a reason, add details"),
-            qh_counter_rating_label(score, m->lang));
-        return 1;
-    }
-    int rc = qh_ticket_rate(m->s, m->rate_number, score, why, NULL, err, sizeof err);
-    if (result(m, rc, err) < 0)
-        return 1;
-    char number[QH_NUMBER_LEN];
-    snprintf(number, sizeof number, "%s", m->rate_number);
-    m->rate_number[0] = '\0';
-    panel(m, QH_CP_MAIN);
-    qh_counter_model_refresh(m);
-    say(m, QH_CM_OK, T("%s号评价已记录：%s", "rating of %s recorded: %s"), number,
-        qh_counter_rating_label(score, m->lang));
-    return 1;
-}
-
 static int panel_ok(struct qh_counter_model *m)
 {
     char err[QH_ERRLEN], why[QH_COUNTER_TEXT + 128];
@@ -977,8 +969,9 @@ static int panel_ok(struct qh_counter_model *m)
     case QH_CP_LOCKED:
         return unlock(m);
     case QH_CP_MAIN:
-    case QH_CP_RATING:
         return 0;
+    case QH_CP_RATING:
+        return prompt(m);
     default:
         break;
     }
@@ -1090,10 +1083,6 @@ static int panel_ok(struct qh_counter_model *m)
         if (result(m, rc, err) == 0)
             say(m, QH_CM_OK, T("已暂停服务：%s（P 恢复）", "paused: %s (P resumes)"), why);
         break;
-    case QH_CP_RATING_REASON:
-        if (!reason(m, bad_zh, bad_en, NBAD, why, sizeof why))
-            return 1;
-        return rate(m, m->rate_score, why);
     default:
         return 0;
     }
@@ -1115,19 +1104,11 @@ static int panel_cancel(struct qh_counter_model *m)
         return 1;
     case QH_CP_MAIN:
         return 0;
-    case QH_CP_RATING:
-        say(m, QH_CM_INFO, T("%s号未评价", "%s was not rated"), m->rate_number);
-        m->rate_number[0] = '\0';
+    case QH_CP_RATING:      /* the pad goes on by itself; R puts it up again */
         panel(m, QH_CP_MAIN);
-        m->msg_kind = QH_CM_INFO;
+        say(m, QH_CM_INFO, T("%s号：%s（R 在评价器上重新显示）", "%s: %s (R shows it on the pad again)"),
+            m->rate_number, qh_counter_rate_state_label(m->rate_state, m->lang));
         return 1;
-    case QH_CP_RATING_REASON: {
-        char number[QH_NUMBER_LEN];
-        snprintf(number, sizeof number, "%s", m->rate_number);
-        panel(m, QH_CP_RATING);
-        snprintf(m->rate_number, sizeof m->rate_number, "%s", number);
-        return 1;
-    }
     case QH_CP_SUPPLEMENT:
     case QH_CP_FAILED:
         panel(m, QH_CP_MAIN);
@@ -1215,10 +1196,13 @@ int qh_counter_model_act(struct qh_counter_model *m, enum qh_counter_act a, int 
                     : T("已锁屏：请输入密码解锁", "locked: enter your PIN"));
                 return 1;
             }
-            say(m, QH_CM_ERROR, "%s", m->panel == QH_CP_RATING
-                ? T("请先完成评价（数字1-5），或按 Esc 跳过",
-                    "finish the rating first (1-5), or Esc to skip")
-                : T("请先完成或取消（Esc）当前对话框", "finish or cancel (Esc) this panel first"));
+            /* The citizen rates on the pad: the window goes on meanwhile. */
+            if (m->panel == QH_CP_RATING) {
+                panel(m, QH_CP_MAIN);
+                return main_action(m, a);
+            }
+            say(m, QH_CM_ERROR, "%s",
+                T("请先完成或取消（Esc）当前对话框", "finish or cancel (Esc) this panel first"));
             return 1;
         }
         return main_action(m, a);
@@ -1243,10 +1227,10 @@ int qh_counter_model_act(struct qh_counter_model *m, enum qh_counter_act a, int 
         return panel_ok(m);
     case QH_CA_CANCEL:
         return panel_cancel(m);
-    case QH_CA_RATE:
-        if (m->panel != QH_CP_RATING)
+    case QH_CA_PROMPT:
+        if (m->panel != QH_CP_RATING && m->panel != QH_CP_MAIN)
             return 0;
-        return rate(m, arg, NULL);
+        return prompt(m);
     case QH_CA_BACKSPACE: {
         size_t len;
         char *b = field_buf(m, &len);
@@ -1317,10 +1301,12 @@ int qh_counter_model_text(struct qh_counter_model *m, const char *utf8)
         case 'p': return qh_counter_model_act(m, QH_CA_PAUSE, 0);
         case 'l': return qh_counter_model_act(m, QH_CA_LOCK, 0);
         case 'o': return qh_counter_model_act(m, QH_CA_LOGOUT, 0);
+        case 'r': return qh_counter_model_act(m, QH_CA_PROMPT, 0);
         default:
-            say(m, QH_CM_INFO, "%s", T("快捷键：F1-F12 见按钮；P 暂停/恢复；L 锁屏；O 退出登录",
+            say(m, QH_CM_INFO, "%s", T("快捷键：F1-F12 见按钮；P 暂停/恢复；L 锁屏；O 退出登录；"
+                                      "R 在评价器上重新显示评价",
                                       "keys: F1-F12 as on the buttons; P pause/resume; L lock; "
-                                      "O log out"));
+                                      "O log out; R shows the rating screen on the pad again"));
             return 1;
         }
     }
@@ -1328,10 +1314,13 @@ int qh_counter_model_text(struct qh_counter_model *m, const char *utf8)
         m->panel != QH_CP_LOCKED && m->panel != QH_CP_RATING)
         return qh_counter_model_act(m, QH_CA_PICK, m->sel);
     if (m->panel == QH_CP_RATING) {
-        if (one && c >= '1' && c <= '5')
-            return qh_counter_model_act(m, QH_CA_RATE, c - '0');
-        say(m, QH_CM_INFO, "%s", T("按 5 非常满意 … 1 非常不满意；Esc 跳过",
-                                  "press 5 very satisfied … 1 very dissatisfied; Esc skips"));
+        if (one && (c | 0x20) == 'r')
+            return qh_counter_model_act(m, QH_CA_PROMPT, 0);
+        /* no key rates: the score is the citizen's, on the pad */
+        say(m, QH_CM_INFO, "%s", T("评价由群众在评价器上完成；R 或 Enter 重新显示评价画面，"
+                                  "Esc 关闭，F1 叫下一位",
+                                  "the citizen rates on the pad: R or Enter shows it again, "
+                                  "Esc closes, F1 calls the next"));
         return 1;
     }
     /* A list with the focus: digits pick rows; other text goes to the
@@ -1415,6 +1404,7 @@ const char *qh_counter_act_label(enum qh_counter_act a, enum qh_lang lang)
     case QH_CA_OK: L("确定", "OK");
     case QH_CA_CANCEL: L("取消", "Cancel");
     case QH_CA_PRINT_SUPPLEMENT: L("打印补件单", "Print notice");
+    case QH_CA_PROMPT: L("重新显示评价", "Show again");
     default: return "";
     }
 #undef L
@@ -1461,11 +1451,14 @@ int qh_counter_pause_reasons(enum qh_lang lang, const char *const **out)
     return NPAUSE;
 }
 
-const char *qh_counter_rating_label(int score, enum qh_lang lang)
+const char *qh_counter_rate_state_label(enum qh_counter_rate st, enum qh_lang lang)
 {
-    if (score < 1 || score > 5)
-        return "";
-    return lang == QH_LANG_EN ? rating_en[score] : rating_zh[score];
+    switch (st) {
+    case QH_CR_WAITING: return QH_TR(lang, "等待群众评价", "waiting for the citizen");
+    case QH_CR_RATED: return QH_TR(lang, "群众已评价", "rated by the citizen");
+    case QH_CR_SKIPPED: return QH_TR(lang, "群众未评价（已离开）", "not rated (the citizen left)");
+    }
+    return "";
 }
 
 int qh_counter_key_parse(const char *name, enum qh_counter_key *k)

@@ -14,6 +14,11 @@
  * through qh_counter_model_tick(m, mono_ms) (idle auto-lock, the timers).
  * Every change bumps m->gen, so the view redraws only when something moved.
  *
+ * Ratings are the citizen's, on the window's pad (pad.h): after a finish
+ * the rating panel only shows what the pad says (waiting, rated, walked
+ * away: `rated` and `rating_skipped` events) and can put the rating
+ * screen up on the pad again (qh_rating_prompt); no key sets a score.
+ *
  * Printing is not the model's business either: asked to print a 补件告知单
  * it sets print_req, main.c prints it and reports back through
  * qh_counter_model_printed(). 
@@ -37,10 +42,9 @@ enum qh_counter_panel {
     QH_CP_SUPPLEMENT,   /* 需补件: tick the missing materials */
     QH_CP_FAILED,       /* 办不成: a reason */
     QH_CP_PAUSE,        /* pause reason */
-    QH_CP_RATING,       /* five faces */
-    QH_CP_RATING_REASON,/* 不满意/非常不满意: reason + free text */
+    QH_CP_RATING,       /* 请群众在评价器上评价: the pad's state, never a score */
 };
-#define QH_CP_COUNT 12
+#define QH_CP_COUNT 11
 
 /* What a button or key does. */
 enum qh_counter_act {
@@ -55,7 +59,7 @@ enum qh_counter_act {
     QH_CA_UP, QH_CA_DOWN,
     QH_CA_FIELD,        /* arg = text field to focus */
     QH_CA_OK, QH_CA_CANCEL,
-    QH_CA_RATE,         /* arg = score 1-5 */
+    QH_CA_PROMPT,       /* show the rating screen on the window's pad again */
     QH_CA_BACKSPACE,
     /* after a 需补件 finish (F6 again, on the rating or the idle main
      * panel): ask main.c to print the 补件告知单 of supp_number */
@@ -149,9 +153,11 @@ struct qh_counter_model {
     struct qh_counter_queue queues[QH_MAX_QUEUES];
     int nheld, nnoshow;
 
-    /* the last finished ticket, waiting for its rating */
+    /* the last ticket finished here ("" none) and what the window's pad
+     * says of it (from the change feed): the staff member never rates,
+     * and never sees the score */
     char rate_number[QH_NUMBER_LEN];
-    int rate_score;
+    enum qh_counter_rate { QH_CR_WAITING, QH_CR_RATED, QH_CR_SKIPPED } rate_state;
 
     /* the last ticket finished here with 需补件 ("" none): F6 prints its
      * 补件告知单 until the next finish or logout */
@@ -205,9 +211,11 @@ const char *qh_counter_shortcut(enum qh_counter_act a);
 const char *qh_counter_act_label(enum qh_counter_act a, enum qh_lang lang);
 /* 1 if the action can be tried now (the button is lit). */
 int qh_counter_act_enabled(const struct qh_counter_model *m, enum qh_counter_act a);
-/* Pause reasons, rating labels, bad-rating and 办不成 reasons. */
+/* Pause reasons. */
 int qh_counter_pause_reasons(enum qh_lang lang, const char *const **out);
-const char *qh_counter_rating_label(int score, enum qh_lang lang);
+/* What the pad says of the last finished ticket: 等待群众评价, 群众已评价,
+ * 群众未评价（已离开）. */
+const char *qh_counter_rate_state_label(enum qh_counter_rate st, enum qh_lang lang);
 /* Name of a --press key ("F1", "Enter"): 1 and *k, or 0. */
 int qh_counter_key_parse(const char *name, enum qh_counter_key *k);
 /* How many characters the panel's text box takes (0: it has none): what

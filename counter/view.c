@@ -65,18 +65,14 @@ struct qh_ui *qh_counter_view_ui(struct qh_counter_view *v)
     return v->ui;
 }
 
-/* One line of text in at most maxw: smaller down to min_px, then cut with
- * an ellipsis (never drawn over its neighbours). */
-static SDL_Rect text(struct qh_counter_view *v, const char *s, int px, int weight,
-                     struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al)
+SDL_Rect qh_counter_line(struct qh_ui *ui, const char *s, int px, int min, int weight,
+                         struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al)
 {
     char buf[512];
-    int w, h, min = px * 3 / 4;
-    if (min < 12)
-        min = px < 12 ? px : 12;
-    px = qh_ui_fit(v->ui, s, px, min, weight, maxw);
+    int w, h;
+    px = qh_ui_fit(ui, s, px, min, weight, maxw);
     snprintf(buf, sizeof buf, "%s", s);
-    while (qh_ui_measure(v->ui, buf, px, weight, &w, &h) == 0 && w > maxw && strlen(buf) > 3) {
+    while (qh_ui_measure(ui, buf, px, weight, &w, &h) == 0 && w > maxw && strlen(buf) > 3) {
         size_t n = strlen(buf);
         char *e = strstr(buf, "…");
         if (e && (size_t)(e - buf) + 3 == n)
@@ -87,7 +83,18 @@ static SDL_Rect text(struct qh_counter_view *v, const char *s, int px, int weigh
         buf[n] = '\0';
         strcat(buf, "…");
     }
-    return qh_ui_text(v->ui, buf, px, weight, fg, x, y, al);
+    return qh_ui_text(ui, buf, px, weight, fg, x, y, al);
+}
+
+/* One line of text in at most maxw: smaller down to 3/4 of px (12 px at
+ * least), then cut with an ellipsis (never drawn over its neighbours). */
+static SDL_Rect text(struct qh_counter_view *v, const char *s, int px, int weight,
+                     struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al)
+{
+    int min = px * 3 / 4;
+    if (min < 12)
+        min = px < 12 ? px : 12;
+    return qh_counter_line(v->ui, s, px, min, weight, fg, x, y, maxw, al);
 }
 
 static void fill(struct qh_counter_view *v, int x, int y, int w, int h, struct qh_ui_color c)
@@ -418,10 +425,6 @@ static const char *panel_title(const struct qh_counter_model *m, char *buf, size
                  m->t.number);
         return buf;
     case QH_CP_PAUSE: return QH_TR(L, "暂停服务：选择原因", "Pause: choose a reason");
-    case QH_CP_RATING_REASON:
-        snprintf(buf, n, QH_TR(L, "%s号「%s」：请选择原因", "%s \"%s\": choose a reason"),
-                 m->rate_number, qh_counter_rating_label(m->rate_score, L));
-        return buf;
     default: return "";
     }
 }
@@ -467,8 +470,7 @@ static void dialog(struct qh_counter_view *v, const struct qh_counter_model *m, 
     text(v, panel_title(m, title, sizeof title), S(v, 20), QH_UI_BOLD, INK, x, y, w, QH_UI_LEFT);
     y += S(v, 32);
     int has_text = m->panel == QH_CP_FAILED || m->panel == QH_CP_TRANSFER ||
-                   m->panel == QH_CP_SUPPLEMENT || m->panel == QH_CP_PAUSE ||
-                   m->panel == QH_CP_RATING_REASON;
+                   m->panel == QH_CP_SUPPLEMENT || m->panel == QH_CP_PAUSE;
     int box_h = S(v, 34);
     if (m->panel == QH_CP_TRANSFER) {
         text_box(v, m, (SDL_Rect){x, y, w, box_h}, QH_TR(L, "查找事项", "Find item"), m->filter,
@@ -526,17 +528,24 @@ static void dialog_buttons(struct qh_counter_view *v, const struct qh_counter_mo
 {
     enum qh_lang L = m->lang;
     int gap = S(v, 6), bw = S(v, 170), bh = h - 2 * gap;
-    int print = m->panel == QH_CP_RATING && m->supp_number[0];
-    const char *hint = m->panel == QH_CP_RATING
-                           ? QH_TR(L, "数字 5 非常满意 … 1 非常不满意 · Esc 跳过",
-                                   "5 very satisfied … 1 very dissatisfied · Esc skips")
+    int rating = m->panel == QH_CP_RATING, print = rating && m->supp_number[0];
+    const char *hint = rating
+                           ? QH_TR(L, "群众在评价器上评价 · F1 可叫下一位",
+                                   "the citizen rates on the pad · F1 calls the next")
                        : m->panel == QH_CP_SUPPLEMENT
                            ? QH_TR(L, "数字/空格 勾选 · ↑↓ 移动 · Tab 说明", "digits/Space tick · ↑↓ · Tab text")
                            : QH_TR(L, "数字 选择 · ↑↓ 移动 · Tab 输入框", "digits choose · ↑↓ · Tab text box");
+    int nb = print ? 3 : 2;
+    if (print)      /* three buttons: narrower, still with their keys */
+        bw = S(v, 150);
     text(v, hint, S(v, 15), QH_UI_REGULAR, MUTED, gap + S(v, 4), y + (h - S(v, 15)) / 2 - S(v, 2),
-         v->w - 2 * bw - 4 * gap - S(v, 8), QH_UI_LEFT);
-    button(v, (SDL_Rect){v->w - 2 * (bw + gap), y + gap, bw, bh}, "Esc",
-           qh_counter_act_label(QH_CA_CANCEL, L), 1, QH_CA_CANCEL, 0);
+         v->w - nb * bw - (nb + 2) * gap - S(v, 8), QH_UI_LEFT);
+    button(v, (SDL_Rect){v->w - nb * (bw + gap), y + gap, bw, bh}, "Esc",
+           rating ? QH_TR(L, "关闭", "Close") : qh_counter_act_label(QH_CA_CANCEL, L), 1,
+           QH_CA_CANCEL, 0);
+    if (rating)     /* the pad's rating screen again; never a score */
+        button(v, (SDL_Rect){v->w - (nb - 1) * (bw + gap), y + gap, bw, bh}, "R",
+               qh_counter_act_label(QH_CA_PROMPT, L), m->s != NULL, QH_CA_PROMPT, 0);
     if (with_ok)
         button(v, (SDL_Rect){v->w - bw - gap, y + gap, bw, bh}, "Enter",
                qh_counter_act_label(QH_CA_OK, L), m->s != NULL, QH_CA_OK, 0);
@@ -546,68 +555,31 @@ static void dialog_buttons(struct qh_counter_view *v, const struct qh_counter_mo
                QH_CA_PRINT_SUPPLEMENT, 0);
 }
 
-/* ---- rating faces ---- */
-
-static void disc(struct qh_counter_view *v, int cx, int cy, int r, struct qh_ui_color c)
-{
-    SDL_SetRenderDrawColor(v->r, c.r, c.g, c.b, c.a);
-    for (int dy = -r; dy <= r; dy++) {
-        int dx = 0;
-        while ((dx + 1) * (dx + 1) + dy * dy <= r * r)
-            dx++;
-        SDL_RenderDrawLine(v->r, cx - dx, cy + dy, cx + dx, cy + dy);
-    }
-}
-
-static void face(struct qh_counter_view *v, int cx, int cy, int r, int score)
-{
-    static const struct qh_ui_color col[6] = {
-        {0, 0, 0, 255}, {185, 28, 28, 255}, {234, 88, 12, 255}, {202, 138, 4, 255},
-        {101, 163, 13, 255}, {22, 163, 74, 255}};
-    disc(v, cx, cy, r, col[score]);
-    disc(v, cx - r / 3, cy - r / 4, r / 9 + 1, WHITE);
-    disc(v, cx + r / 3, cy - r / 4, r / 9 + 1, WHITE);
-    /* mouth: a parabola, its middle lower for a smile, higher for a frown */
-    double curve = (score - 3) * 0.18;
-    int mw = r / 2, th = r / 12 + 2;
-    SDL_SetRenderDrawColor(v->r, 255, 255, 255, 255);
-    for (int dx = -mw; dx <= mw; dx++) {
-        double t = (double)dx / mw;
-        SDL_Rect d = {cx + dx, cy + r / 3 + (int)(curve * r * (1 - t * t)), 1, th};
-        SDL_RenderFillRect(v->r, &d);
-    }
-}
+/* ---- the rating: the pad's state, never the score ---- */
 
 static void rating(struct qh_counter_view *v, const struct qh_counter_model *m, SDL_Rect c)
 {
     enum qh_lang L = m->lang;
     char t[200];
+    static const struct qh_ui_color state_col[3] = {{31, 58, 95, 255}, {21, 128, 61, 255},
+                                                    {180, 83, 9, 255}};
     qh_ui_fill(v->ui, c, CARD);
     frame(v, c, LINE);
-    snprintf(t, sizeof t, QH_TR(L, "请为本次服务评价（%s号）", "Please rate this service (%s)"),
-             m->rate_number);
-    text(v, t, S(v, 24), QH_UI_BOLD, INK, c.x + c.w / 2, c.y + S(v, 10), c.w - S(v, 20),
-         QH_UI_CENTER);
-    int n = 5, gap = S(v, 8), bw = (c.w - (n + 1) * gap) / n, top = c.y + S(v, 52);
-    int bh = c.h - (top - c.y) - S(v, 8);
-    for (int i = 0; i < n; i++) {
-        int score = 5 - i;
-        SDL_Rect r = {c.x + gap + i * (bw + gap), top, bw, bh};
-        qh_ui_fill(v->ui, r, BG);
-        frame(v, r, LINE);
-        int rad = bw / 2 - S(v, 16);
-        if (rad > bh / 3)
-            rad = bh / 3;
-        face(v, r.x + r.w / 2, r.y + S(v, 8) + rad, rad, score);
-        int ty = r.y + S(v, 14) + 2 * rad;
-        text(v, qh_counter_rating_label(score, L), S(v, 18), QH_UI_BOLD, INK, r.x + r.w / 2, ty,
-             r.w - S(v, 8), QH_UI_CENTER);
-        char key[8];
-        snprintf(key, sizeof key, "%d", score);
-        text(v, key, S(v, 16), QH_UI_BOLD, MUTED, r.x + r.w / 2, ty + S(v, 26), r.w - S(v, 8),
-             QH_UI_CENTER);
-        target(v, r, QH_CA_RATE, score, m->s != NULL);
-    }
+    int x = c.x + S(v, 16), w = c.w - S(v, 32), y = c.y + S(v, 14);
+    text(v, QH_TR(L, "请群众在评价器上评价", "The citizen rates on the window's pad"), S(v, 26),
+         QH_UI_BOLD, INK, c.x + c.w / 2, y, w, QH_UI_CENTER);
+    y += S(v, 52);
+    snprintf(t, sizeof t, QH_TR(L, "%s号", "Ticket %s"), m->rate_number);
+    text(v, t, S(v, 40), QH_UI_BOLD, HEAD, c.x + c.w / 2, y, w, QH_UI_CENTER);
+    y += S(v, 62);
+    text(v, qh_counter_rate_state_label(m->rate_state, L), S(v, 28), QH_UI_BOLD,
+         state_col[m->rate_state], c.x + c.w / 2, y, w, QH_UI_CENTER);
+    y += S(v, 48);
+    text(v, m->rate_state == QH_CR_RATED
+                ? QH_TR(L, "评价结果不在窗口显示", "The score is not shown at the window")
+                : QH_TR(L, "群众离开前未评价时，按 R 在评价器上重新显示",
+                        "R shows the rating screen on the pad again"),
+         S(v, 17), QH_UI_REGULAR, MUTED, x + w / 2, y, w, QH_UI_CENTER);
 }
 
 /* ---- login and lock ---- */
@@ -681,7 +653,7 @@ void qh_counter_view_draw(struct qh_counter_view *v, const struct qh_counter_mod
     case QH_CP_RATING:
         rating(v, m, body);
         status_line(v, m, body_bottom, st_h);
-        /* no OK: a face is the answer; Esc skips */
+        /* no OK and no faces: the citizen answers on the pad */
         dialog_buttons(v, m, body_bottom + st_h, btn_h, 0);
         break;
     default:

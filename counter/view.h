@@ -38,4 +38,9 @@ int qh_counter_view_hit(const struct qh_counter_view *v, int x, int y,
 int qh_counter_view_targets(const struct qh_counter_view *v,
                             const struct qh_counter_target **t);
 
+/* One line of text in at most maxw (shared with the pad's view): fitted
+ * down to min_px, then cut with "…", never drawn over its neighbours. */
+SDL_Rect qh_counter_line(struct qh_ui *ui, const char *s, int px, int min_px, int weight,
+                         struct qh_ui_color fg, int x, int y, int maxw, enum qh_ui_align al);
+
 #endif

@@ -1,7 +1,7 @@
 /* test_counter_model.c: the counter terminal's model driven by keys, as a
  * clerk would, against real database files: every action and its refusal,
  * the panels that ask for details (materials, reasons, targets), the
- * rating, two counters racing for one ticket (two models, two handles, one
+ * rating panel that only shows the pad's state (no key rates), two counters racing for one ticket (two models, two handles, one
  * file), login lock-out, idle auto-lock and the unreachable database. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 #include "../counter/model.h"
 #include "qh/buf.h"
 #include "qh/clock.h"
+#include "qh/hall.h"
+#include "qh/rating.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
 
@@ -215,53 +217,105 @@ static void test_call_to_rating(void **state)
     key(m, QH_CK_F5);
     assert_int_equal(m->panel, QH_CP_RATING);
     assert_string_equal(m->rate_number, "A001");
-    key(m, QH_CK_F1);           /* finish the rating first */
-    assert_msg(m, QH_CM_ERROR, "评价");
-    qh_counter_model_text(m, "5");
+    assert_int_equal(m->rate_state, QH_CR_WAITING);
+    /* No key of the counter rates: the digits only say where it is done. */
+    int64_t before = tu_last_event(f->s);
+    for (const char *d = "12345"; *d; d++) {
+        char k[2] = {*d, '\0'};
+        qh_counter_model_text(m, k);
+    }
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_msg(m, QH_CM_INFO, "评价器");
+    assert_int_equal(tu_last_event(f->s), before);
+    key(m, QH_CK_F1);           /* the window goes on while the citizen rates */
     assert_int_equal(m->panel, QH_CP_MAIN);
-    assert_msg(m, QH_CM_OK, "非常满意");
-    struct qh_event_row ev;
-    assert_true(last_event(f->s, "rated", &ev));
-    assert_string_equal(ev.number, "A001");
-    assert_string_equal(ev.staff, "s01");
-    assert_int_equal(ev.window, 1);
-    assert_non_null(strstr(ev.detail, "\"score\":5"));
+    assert_string_equal(m->t.number, "A002");
     fx_free(f);
 }
 
-static void test_bad_rating_needs_reason(void **state)
+/* The events since `after` to the model, as main.c's feed would. */
+static void feed(struct qh_counter_model *m, struct qh_store *s, int64_t after)
+{
+    struct qh_event_row evs[32];
+    int n = qh_hall_events_since(s, after, evs, 32, NULL, 0);
+    assert_true(n > 0);
+    qh_counter_model_events(m, evs, n);
+}
+
+/* The pad's rating, as the pad records it: its own actor. */
+static int pad_rates(struct qh_store *s, const char *number, int score, const char *reason)
+{
+    struct qh_rate_req r = {.number = number, .score = score, .reason = reason,
+                            .channel = QH_RATE_PAD, .device = "pad:1"};
+    qh_hall_set_actor(s, "pad:1");
+    int rc = qh_rating_add(s, &r, NULL, NULL, 0);
+    qh_hall_set_actor(s, "counter:1");
+    return rc;
+}
+
+static void test_rating_is_the_pads(void **state)
 {
     (void)state;
     struct fx *f = fx_new(1, 0);
     struct qh_counter_model *m = f->m;
+    struct qh_event_row ev;
     login(m, "s01", "1234");
     issue(f->s, "A", NULL);
     key(m, QH_CK_F1);
     key(m, QH_CK_F4);
     key(m, QH_CK_F5);
-    qh_counter_model_act(m, QH_CA_RATE, 1);
-    assert_int_equal(m->panel, QH_CP_RATING_REASON);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_int_equal(m->rate_state, QH_CR_WAITING);
+    assert_string_equal(qh_counter_rate_state_label(m->rate_state, QH_LANG_ZH), "等待群众评价");
+    /* The key that puts the rating screen up on the pad again. */
+    int64_t before = tu_last_event(f->s);
     key(m, QH_CK_ENTER);
-    assert_msg(m, QH_CM_ERROR, "原因");
-    qh_counter_model_text(m, "6");      /* 其他: needs words */
-    key(m, QH_CK_ENTER);
-    assert_msg(m, QH_CM_ERROR, "其他");
-    assert_int_equal(m->field, 1);
-    qh_counter_model_text(m, "排队叫号不清楚");
-    key(m, QH_CK_ENTER);
+    assert_msg(m, QH_CM_OK, "评价器");
+    assert_true(last_event(f->s, "rating_prompt", &ev));
+    assert_string_equal(ev.number, "A001");
+    assert_int_equal(ev.window, 1);
+    assert_true(ev.id > before);
+    /* The counter's own session cannot rate, whatever the channel says. */
+    struct qh_rate_req r = {.number = "A001", .score = 5, .channel = QH_RATE_PAD,
+                            .device = "pad:1"};
+    assert_int_equal(qh_rating_add(f->s, &r, NULL, NULL, 0), QH_E_STATE);
+    /* The citizen rates on the pad: the counter learns that, not the score. */
+    before = tu_last_event(f->s);
+    assert_int_equal(pad_rates(f->s, "A001", 1, "态度不好"), 0);
+    feed(m, f->s, before);
+    assert_int_equal(m->rate_state, QH_CR_RATED);
+    assert_int_equal(m->panel, QH_CP_RATING);
+    assert_null(strstr(m->msg, "不满意"));
+    assert_null(strstr(m->msg, "态度不好"));
+    key(m, QH_CK_ESC);
     assert_int_equal(m->panel, QH_CP_MAIN);
-    struct qh_event_row ev;
-    assert_true(last_event(f->s, "rated", &ev));
-    assert_non_null(strstr(ev.detail, "排队叫号不清楚"));
-    assert_non_null(strstr(ev.detail, "\"score\":1"));
-    /* a second rating of the same ticket is refused by the store: Esc skip */
+    assert_msg(m, QH_CM_INFO, "群众已评价");
+    /* Rated: nothing left to put up again. */
+    qh_counter_model_text(m, "r");
+    assert_msg(m, QH_CM_ERROR, "没有办结待评价");
+
+    /* The next citizen walks away: the pad gives up, the counter says so. */
     issue(f->s, "A", NULL);
     key(m, QH_CK_F1);
     key(m, QH_CK_F4);
     key(m, QH_CK_F5);
-    key(m, QH_CK_ESC);
-    assert_msg(m, QH_CM_INFO, "未评价");
-    assert_int_equal(m->panel, QH_CP_MAIN);
+    key(m, QH_CK_ESC);                  /* closed at once: the state still comes */
+    before = tu_last_event(f->s);
+    assert_int_equal(qh_rating_skipped(f->s, 1, "A002", NULL, 0), 0);
+    feed(m, f->s, before);
+    assert_int_equal(m->rate_state, QH_CR_SKIPPED);
+    assert_msg(m, QH_CM_INFO, "群众未评价");
+    /* R on the main panel: the pad asks again, the state is waiting again. */
+    before = tu_last_event(f->s);
+    qh_counter_model_text(m, "R");
+    assert_msg(m, QH_CM_OK, "评价器");
+    feed(m, f->s, before);
+    assert_int_equal(m->rate_state, QH_CR_WAITING);
+    /* Another ticket's events leave the state alone. */
+    before = tu_last_event(f->s);
+    issue(f->s, "B", NULL);
+    feed(m, f->s, before);
+    assert_int_equal(m->rate_state, QH_CR_WAITING);
     fx_free(f);
 }
 
@@ -402,21 +456,6 @@ static void test_text_limits(void **state)
     assert_true(qh_json_get_str(ev.detail, "note", got, sizeof got));
     assert_string_equal(got, want);
 
-    /* A bad rating's words: 200 less the longest label (材料没有一次性告知：). */
-    qh_counter_model_act(m, QH_CA_RATE, 1);
-    assert_int_equal(m->panel, QH_CP_RATING_REASON);
-    qh_counter_model_act(m, QH_CA_FIELD, 1);
-    assert_int_equal(qh_counter_text_max(m), 190);
-    qh_counter_model_text(m, tu_rep("慢", 300));
-    assert_int_equal(qh_text_len(m->text), 190);
-    qh_counter_model_text(m, "4");                 /* a label too: still fits */
-    qh_counter_model_act(m, QH_CA_PICK, 3);
-    snprintf(want, sizeof want, "材料没有一次性告知：%s", m->text);
-    key(m, QH_CK_ENTER);
-    assert_int_equal(m->panel, QH_CP_MAIN);
-    assert_true(last_event(f->s, "rated", &ev));
-    assert_true(qh_json_get_str(ev.detail, "reason", got, sizeof got));
-    assert_string_equal(got, want);
     fx_free(f);
 }
 
@@ -456,7 +495,7 @@ static void test_print_supplement(void **state)
     assert_string_equal(m->print_req, "");
     assert_msg(m, QH_CM_ERROR, "缺纸");
     assert_msg(m, QH_CM_ERROR, "F6");
-    qh_counter_model_text(m, "5");
+    key(m, QH_CK_ESC);          /* the rating is the pad's: the panel closes */
     assert_int_equal(m->panel, QH_CP_MAIN);
     /* No ticket at the window: the F6 button prints the notice again. */
     assert_true(qh_counter_act_enabled(m, QH_CA_SUPPLEMENT));
@@ -765,7 +804,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_and_lockout),
         cmocka_unit_test(test_call_to_rating),
-        cmocka_unit_test(test_bad_rating_needs_reason),
+        cmocka_unit_test(test_rating_is_the_pads),
         cmocka_unit_test(test_supplement_and_failed),
         cmocka_unit_test(test_text_limits),
         cmocka_unit_test(test_print_supplement),

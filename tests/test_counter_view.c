@@ -220,13 +220,15 @@ static void all_panels(enum qh_lang lang, int w, int h)
     see(v, "F4: serving", "开始办理 A001", "serving A001");
     see_box(v, "F4: serving", QH_TR(lang, "办理中", "serving"), 1);
     tu_clock_advance(125);
-    qh_counter_model_key(m, QH_CK_F5);  /* finished; the rating skipped */
+    qh_counter_model_key(m, QH_CK_F5);  /* finished; the panel closed at once */
     DRAW();
-    see(v, "F5: finished", "A001号已办结；请群众评价", "A001 finished (done): ask for a rating");
-    see(v, "F5: the rating panel", "请为本次服务评价（A001号）", "Please rate this service (A001)");
+    see(v, "F5: finished", "A001号已办结；请群众在评价器上评价",
+        "A001 finished (done): the citizen rates on the pad");
+    see(v, "F5: the rating panel", "请群众在评价器上评价", "The citizen rates on the window's pad");
+    see(v, "F5: the pad's state", "等待群众评价", "waiting for the citizen");
     qh_counter_model_key(m, QH_CK_ESC);
     DRAW();
-    see(v, "Esc: no rating", "A001号未评价", "A001 was not rated");
+    see(v, "Esc: the pad still waits", "A001号：等待群众评价", "A001: waiting for the citizen");
     see(v, "Esc: no ticket", "当前没有号", "No current ticket");
     qh_counter_model_key(m, QH_CK_F1);
     DRAW();
@@ -296,20 +298,16 @@ static void all_panels(enum qh_lang lang, int w, int h)
     qh_counter_model_key(m, QH_CK_ESC);
     qh_counter_model_key(m, QH_CK_F5);
     SHOT("rating");
-    see(v, "F5: finished", "A002号已办结；请群众评价", "A002 finished (done): ask for a rating");
-    see(v, "F5: the rating panel", "请为本次服务评价（A002号）", "Please rate this service (A002)");
+    see(v, "F5: finished", "A002号已办结；请群众在评价器上评价",
+        "A002 finished (done): the citizen rates on the pad");
+    see(v, "F5: the rating panel", "A002号", "Ticket A002");
+    see_box(v, "F5: the pad key", QH_TR(lang, "重新显示评价", "Show again"), 0);
+    /* A digit is no score: the staff member is told where rating is done. */
     qh_counter_model_text(m, "2");
     DRAW();
-    see(v, "2: a reason for 不满意", "A002号「不满意」：请选择原因", "A002 \"Dissatisfied\": choose a reason");
-    const char *w1 = QH_TR(lang, "1  等候时间太长", "1  Waited too long");
-    const char *w2 = QH_TR(lang, "2  服务态度不好", "2  Unfriendly staff");
-    selected(v, r, "2: no reason chosen", w1, w2, 0);
-    qh_counter_model_text(m, "1");
-    SHOT("rating-reason");
-    selected(v, r, "1: chosen", w1, w2, 1);
-    qh_counter_model_key(m, QH_CK_ENTER);
-    DRAW();
-    see(v, "Enter: rated", "A002号评价已记录：不满意", "rating of A002 recorded: Dissatisfied");
+    see(v, "2: no rating here", "评价由群众在评价器上完成", "the citizen rates on the pad");
+    unseen(v, "2: no score", QH_TR(lang, "不满意", "Dissatisfied"));
+    qh_counter_model_key(m, QH_CK_ESC);
     qh_counter_model_text(m, "p");
     SHOT("pause");
     see(v, "P: pause", "暂停服务：选择原因", "Pause: choose a reason");

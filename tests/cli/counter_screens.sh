@@ -37,12 +37,18 @@ c --login s01 --press F1 --press F4 --screenshot "$SHOTS/serving.png"
 expect_rc 0 "call and start"
 expect_in "$OUT" "ticket: A001 serving" "A001 is being served"
 
-c --login s01 --press F6 --press 2 --press Enter --press 4 --screenshot "$SHOTS/rated.png"
-expect_rc 0 "需补件 then rated 4"
-expect_in "$OUT" "panel: main" "back to the main panel"
+c --login s01 --press F6 --press 2 --press Enter --press 4 --screenshot "$SHOTS/rating.png"
+expect_rc 0 "需补件, then a digit on the rating panel"
+expect_in "$OUT" "panel: rating" "the panel waits for the pad"
+expect_in "$OUT" "评价器" "and says the citizen rates there"
 run events
 expect_in "$OUT" "申请表" "the missing material is in the finish note"
-expect_in "$OUT" "rated" "the rating is recorded"
+expect_not_in "$OUT" "rated" "no key of the counter rates"
+
+c --login s01 --press R --screenshot "$SHOTS/prompt.png"
+expect_rc 0 "R puts the rating screen up on the pad again"
+run events
+expect_in "$OUT" "rating_prompt" "recorded for the pad"
 
 c --login s01 --lang en --press F12 --screenshot "$SHOTS/en.png"
 expect_rc 1 "English: nothing to call"
