@@ -435,6 +435,59 @@ static void appeals(void **state)
     assert_true(r.appeal_at > 0 && r.decided_at >= r.appeal_at);
 }
 
+/* qhall report: 评价率, the channel mix, 满意率 by channel and without
+ * default ratings; a rating from before the pad (its event names no
+ * channel) counts as legacy. */
+static void report_channels(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_hall_conf c = *qh_store_hall(s);
+    c.rating.default_after_days = 1;
+    qh_store_set_actor(s, "cli");
+    ok(qh_hall_init(s, &c, 1, err, sizeof err));
+    struct qh_ticket_row p = served(s), q = served(s), d = served(s), l = served(s),
+                         old = served(s);
+    ok(rate(s, "pad:1", p.number, QH_RATE_PAD, 5, NULL, NULL));
+    ok(rate(s, "cli", q.number, QH_RATE_PAPER, 2, "态度不好", "boss"));
+    qh_store_set_actor(s, "counter:1");
+    ok(qh_ticket_rate(s, l.number, 4, NULL, NULL, err, sizeof err));
+    /* A rated event as it was written before the pad: no channel. */
+    struct qh_event_row ev = {.at = qh_store_now(s), .ticket = old.id, .window = 1};
+    snprintf(ev.type, sizeof ev.type, "rated");
+    snprintf(ev.number, sizeof ev.number, "%s", old.number);
+    snprintf(ev.queue, sizeof ev.queue, "%s", old.queue);
+    snprintf(ev.staff, sizeof ev.staff, "w001");
+    snprintf(ev.detail, sizeof ev.detail, "{\"via\":\"counter:1\",\"score\":5}");
+    ok(qh_store_begin(s, err, sizeof err));
+    ok(qh_store_event_add(s, &ev, err, sizeof err));
+    old.rated = 1;
+    ok(qh_store_ticket_update(s, &old, err, sizeof err));
+    ok(qh_store_commit(s, err, sizeof err));
+    (void)d;
+    tu_clock("2026-11-26T09:00:00+08:00");
+    write_as(s, "cli");                                 /* d: default 3 */
+    served(s);                                          /* not rated, not due */
+    struct qh_report *r;
+    ok(qh_stats_report_build(s, "2026-11-25", "2026-11-26", 0, &r, err, sizeof err));
+    const struct qh_report_row *t = &r->total;
+    assert_int_equal(t->served, 6);
+    assert_int_equal(t->rated, 5);
+    assert_int_equal(t->rated_by_channel[QH_RATE_PAD], 1);
+    assert_int_equal(t->rated_by_channel[QH_RATE_PAPER], 1);
+    assert_int_equal(t->rated_by_channel[QH_RATE_DEFAULT], 1);
+    assert_int_equal(t->rated_by_channel[QH_RATE_LEGACY], 2);
+    assert_int_equal(t->rated_by_channel[QH_RATE_QR], 0);
+    assert_float_equal(t->rated_pct, 100.0 * 5 / 6, 1e-9);
+    assert_float_equal(t->satisfied_pct, 100.0 * 3 / 5, 1e-9);
+    assert_float_equal(t->satisfied_no_default_pct, 100.0 * 3 / 4, 1e-9);
+    assert_float_equal(t->satisfied_channel_pct[QH_RATE_PAD], 100.0, 1e-9);
+    assert_float_equal(t->satisfied_channel_pct[QH_RATE_PAPER], 0.0, 1e-9);
+    assert_float_equal(t->satisfied_channel_pct[QH_RATE_DEFAULT], 0.0, 1e-9);
+    assert_float_equal(t->satisfied_channel_pct[QH_RATE_LEGACY], 100.0, 1e-9);
+    assert_true(t->satisfied_channel_pct[QH_RATE_SMS] < 0);
+    qh_stats_report_free(r);
+}
+
 static int raw_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
@@ -483,7 +536,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(channels), T(pad), T(not_finished), T(entered_by_admin), T(qr_late),
         T(library_only), T(prompt_and_skip), T(rows_and_copy), T(default_ratings),
-        T(appeals),
+        T(appeals), T(report_channels),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

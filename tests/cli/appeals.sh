@@ -60,6 +60,16 @@ pycheck "the overturned rating is still in the log" \
 run --json scorecard --month 2026-11 --staff w01
 pycheck "the overturned 差评 leaves the scorecard" \
     '[r["rated"] for r in d["staff"] if r["staff"] == "w01"] == [2]'
+# ---- the report: 评价率 and the channel mix (an appeal changes neither) ----
+run --json report
+expect_rc 0 "report"
+pycheck "every case rated, each on its channel" \
+    'd["rated_pct"] == 100 and d["satisfied_no_default_pct"] == d["satisfied_pct"]
+     and {k: v["rated"] for k, v in d["channels"].items()} == {"paper": 1, "hotline": 1, "sms": 1}
+     and d["channels"]["hotline"]["satisfied_pct"] == 100 and d["channels"]["sms"]["satisfied_pct"] == 0'
+run report
+expect_in "$OUT" "评价率 100.0%" "the table says 评价率"
+expect_in "$OUT" "电话回访 1（满意率 100.0%）" "the table gives the channel mix"
 run check
 expect_rc 0 "check"
 

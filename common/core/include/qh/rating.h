@@ -29,6 +29,8 @@ enum qh_rating_channel {
     QH_RATE_LEGACY,     /* entered at the staff terminal before the pad */
 };
 
+#define QH_RATE_NCHANNELS 7     /* the channels above, for tables of them */
+
 /* "pad", "qr", "paper", "hotline", "sms", "default", "legacy"; NULL
  * when c is out of range. */
 const char *qh_rating_channel_name(enum qh_rating_channel c);
