@@ -636,6 +636,17 @@ static int check_pin(struct ctx *c, const char *who)
     return rc < 0 ? cli_fail(rc, err) : 0;
 }
 
+static int appeal_json(const char *number, const char *state)
+{
+    struct qh_buf b;
+    qh_buf_init(&b);
+    qh_json_open(&b);
+    qh_json_str(&b, "number", number);
+    qh_json_str(&b, "appeal", state);
+    qh_json_close(&b);
+    return cli_emit(&b);
+}
+
 /* 申诉: the staff member rated appeals a 差评 with their own PIN. */
 static int cmd_appeal(struct ctx *c)
 {
@@ -648,15 +659,8 @@ static int cmd_appeal(struct ctx *c)
     int rc = qh_rating_appeal(c->s, c->pos[0], day, staff, reason, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
-    if (c->json) {
-        struct qh_buf b;
-        qh_buf_init(&b);
-        qh_json_open(&b);
-        qh_json_str(&b, "number", c->pos[0]);
-        qh_json_str(&b, "appeal", "filed");
-        qh_json_close(&b);
-        return cli_emit(&b);
-    }
+    if (c->json)
+        return appeal_json(c->pos[0], "filed");
     printf(TR(c, "%s 的差评已申诉，待管理员决定\n",
               "the 差评 of %s is appealed: an admin decides\n"), c->pos[0]);
     return 0;
@@ -677,15 +681,8 @@ static int cmd_appeal_decide(struct ctx *c)
     int rc = qh_rating_decide(c->s, c->pos[0], day, overturn, by, reason, err, sizeof err);
     if (rc < 0)
         return cli_fail(rc, err);
-    if (c->json) {
-        struct qh_buf b;
-        qh_buf_init(&b);
-        qh_json_open(&b);
-        qh_json_str(&b, "number", c->pos[0]);
-        qh_json_str(&b, "appeal", overturn ? "overturned" : "upheld");
-        qh_json_close(&b);
-        return cli_emit(&b);
-    }
+    if (c->json)
+        return appeal_json(c->pos[0], overturn ? "overturned" : "upheld");
     printf(overturn ? TR(c, "%s 的差评已撤销（保留记录，不计入考核）\n",
                          "the 差评 of %s is overturned (kept, left out of the scorecard)\n")
                     : TR(c, "%s 的差评维持\n", "the 差评 of %s is upheld\n"), c->pos[0]);

@@ -62,6 +62,12 @@ static int pad_window(const char *actor)
     return *end || n < 1 || n > 999 ? 0 : (int)n;
 }
 
+static int is_admin(struct op *o, const char *id)
+{
+    struct qh_staff_row st;
+    return id && qh_store_staff_get(o->s, id, &st) == 0 && !strcmp(st.role, "admin");
+}
+
 /* Who may record a rating on req's channel, and with which device;
  * t is the ticket it rates. */
 static int allowed(struct op *o, const struct qh_rate_req *req,
@@ -109,12 +115,11 @@ static int allowed(struct op *o, const struct qh_rate_req *req,
     case QH_RATE_PAPER:
     case QH_RATE_HOTLINE:
     case QH_RATE_SMS: {
-        struct qh_staff_row st;
         if (qh_op_blank(req->by))
             return qh_err(err, errlen, QH_E_PARSE, "%s",
                           T("纸质、电话、短信评价需要注明录入的管理员",
                             "a paper, hotline or sms rating names the admin who enters it"));
-        if (qh_store_staff_get(o->s, req->by, &st) < 0 || strcmp(st.role, "admin"))
+        if (!is_admin(o, req->by))
             return qh_err(err, errlen, QH_E_STATE,
                           T("「%s」不是管理员，不能录入评价",
                             "\"%s\" is not an admin: cannot enter a rating"), req->by);
@@ -179,13 +184,23 @@ static int rating_of(struct op *o, const char *number, const char *day,
     return rc < 0 ? qh_err(err, errlen, rc, "%s", qh_strerror(rc)) : 0;
 }
 
-static int need_reason(struct op *o, const char *reason, char *err, size_t errlen)
+/* Begin an appeal's op: a reason given, the ticket's rating read.  When
+ * the op could not begin, o->s is NULL and there is nothing to end; on any
+ * other failure the op is open and the caller ends it. */
+static int appeal_begin(struct op *o, struct qh_store *s, const char *number,
+                        const char *day, const char *reason, struct qh_ticket_row *t,
+                        struct qh_rating_row *r, char *err, size_t errlen)
 {
-    int rc = qh_text_check(QH_TEXT_REASON, reason, o->lang, err, errlen);
+    int rc = qh_op_begin(o, s, err, errlen);
+    if (rc < 0) {
+        o->s = NULL;
+        return rc;
+    }
+    rc = qh_text_check(QH_TEXT_REASON, reason, o->lang, err, errlen);
     if (rc == 0 && qh_op_blank(reason))
         rc = qh_err(err, errlen, QH_E_PARSE, "%s",
                     T("申诉和申诉决定都需要填写理由", "an appeal and its decision need a reason"));
-    return rc;
+    return rc < 0 ? rc : rating_of(o, number, day, t, r, err, errlen);
 }
 
 int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
@@ -195,11 +210,8 @@ int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
     struct qh_rating_row r;
-    int rc = qh_op_begin(o, s, err, errlen);
+    int rc = appeal_begin(o, s, number, day, reason, &t, &r, err, errlen);
     if (rc < 0)
-        return rc;
-    if ((rc = need_reason(o, reason, err, errlen)) < 0 ||
-        (rc = rating_of(o, number, day, &t, &r, err, errlen)) < 0)
         goto out;
     if (r.score > 2)
         rc = qh_err(err, errlen, QH_E_STATE,
@@ -228,7 +240,7 @@ int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
     qh_json_str(&b, "channel", r.channel);
     rc = qh_op_event(o, "appeal_filed", &t, r.window, r.staff, &b, err, errlen);
 out:
-    return qh_op_end(o, rc, err, errlen);
+    return o->s ? qh_op_end(o, rc, err, errlen) : rc;
 }
 
 int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
@@ -238,14 +250,10 @@ int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
     struct qh_rating_row r;
-    struct qh_staff_row st;
-    int rc = qh_op_begin(o, s, err, errlen);
+    int rc = appeal_begin(o, s, number, day, reason, &t, &r, err, errlen);
     if (rc < 0)
-        return rc;
-    if ((rc = need_reason(o, reason, err, errlen)) < 0 ||
-        (rc = rating_of(o, number, day, &t, &r, err, errlen)) < 0)
         goto out;
-    if (!by || qh_store_staff_get(s, by, &st) < 0 || strcmp(st.role, "admin"))
+    if (!is_admin(o, by))
         rc = qh_err(err, errlen, QH_E_STATE,
                     T("「%s」不是管理员，不能决定申诉", "\"%s\" is not an admin: cannot decide an appeal"),
                     by ? by : "");
@@ -269,7 +277,7 @@ int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
     qh_json_str(&b, "by", by);
     rc = qh_op_event(o, "appeal_decided", &t, r.window, r.staff, &b, err, errlen);
 out:
-    return qh_op_end(o, rc, err, errlen);
+    return o->s ? qh_op_end(o, rc, err, errlen) : rc;
 }
 
 /* ---- the pad's prompt and walk-away ---- */
