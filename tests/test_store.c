@@ -619,6 +619,18 @@ static void waiting_counters(void **state)
     tu_clock("2026-11-25T09:00:00+08:00");
 }
 
+/* Schema 8 taken back: the rating channels and appeals. */
+#define DOWN_FROM_8                                                     \
+    "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;" \
+    "ALTER TABLE rating DROP COLUMN device;"                            \
+    "ALTER TABLE rating DROP COLUMN entered_by;"                        \
+    "ALTER TABLE rating DROP COLUMN appeal;"                            \
+    "ALTER TABLE rating DROP COLUMN appeal_reason;"                     \
+    "ALTER TABLE rating DROP COLUMN appeal_at;"                         \
+    "ALTER TABLE rating DROP COLUMN decided_by;"                        \
+    "ALTER TABLE rating DROP COLUMN decision_reason;"                   \
+    "ALTER TABLE rating DROP COLUMN decided_at;"
+
 /* A database of schema 3 (before the counters, the issued-event link and
  * the packed ticket ids) with tickets waiting in several queues, a
  * transfer and a rating is brought to the current schema on open: the
@@ -699,9 +711,7 @@ static void migrate_from_3(void **state)
         "INSERT INTO day_seq SELECT day, origin, max(seq) FROM ticket"
         "  GROUP BY day, origin;"
         /* schema 8's rating channels */
-        "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
-        "ALTER TABLE rating DROP COLUMN device;"
-        "ALTER TABLE rating DROP COLUMN entered_by;"
+        DOWN_FROM_8
         /* schema 7's lock-out */
         "DROP TABLE login_lock;"
         "ALTER TABLE staff DROP COLUMN pin_short;"
@@ -777,9 +787,7 @@ static void migrate_from_7(void **state)
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *down =
         "BEGIN;"
-        "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
-        "ALTER TABLE rating DROP COLUMN device;"
-        "ALTER TABLE rating DROP COLUMN entered_by;"
+        DOWN_FROM_8
         "PRAGMA user_version = 7; COMMIT;";
     if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("down to 7: %s", sqlite3_errmsg(db));
@@ -816,9 +824,7 @@ static void migrate_from_6(void **state)
     const char *down =
         "BEGIN;"
         "DROP TABLE login_lock;"
-        "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
-        "ALTER TABLE rating DROP COLUMN device;"
-        "ALTER TABLE rating DROP COLUMN entered_by;"
+        DOWN_FROM_8
         "CREATE TABLE staff6(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
         "  role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),"
         "  pin_hash TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"

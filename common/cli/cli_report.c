@@ -243,6 +243,27 @@ static void row_json(struct ctx *c, struct qh_buf *b, const struct qh_report_row
         }
         }
     }
+    /* 评价率, 满意率 without default ratings, and the channel mix. */
+    json_pct(b, "rated_pct", r->rated_pct);
+    json_pct(b, "satisfied_no_default_pct", r->satisfied_no_default_pct);
+    struct qh_buf ch, one;
+    qh_buf_init(&ch);
+    qh_buf_init(&one);
+    qh_json_open(&ch);
+    for (int i = 0; i < QH_RATE_NCHANNELS; i++) {
+        if (!r->rated_by_channel[i])
+            continue;
+        qh_buf_reset(&one);
+        qh_json_open(&one);
+        qh_json_int(&one, "rated", r->rated_by_channel[i]);
+        json_pct(&one, "satisfied_pct", r->satisfied_channel_pct[i]);
+        qh_json_close(&one);
+        qh_json_raw(&ch, qh_rating_channel_name((enum qh_rating_channel)i), qh_buf_str(&one));
+    }
+    qh_json_close(&ch);
+    qh_json_raw(b, "channels", qh_buf_str(&ch));
+    qh_buf_fini(&one);
+    qh_buf_fini(&ch);
 }
 
 static void report_json(struct ctx *c, const struct qh_report *r, int by,
@@ -404,6 +425,25 @@ static void report_table(struct ctx *c, const struct qh_report *r, int by,
                         "follow-ups: %d opened (%d could-not-be-done cases), %d closed, %d open; %d overdue now\n"),
                   r->fu_opened, r->fu_failed_opened, r->fu_closed, r->fu_open,
                   r->fu_overdue_now);
+    if (!r->total.rated)
+        return;
+    char p1[16], p2[16];
+    cli_report_pct(r->total.rated_pct, p1, sizeof p1);
+    cli_report_pct(r->total.satisfied_no_default_pct, p2, sizeof p2);
+    qh_buf_printf(b, TR(c, "评价：评价率 %s%%，满意率（不含默认好评）%s%%；渠道",
+                        "ratings: %s%% of cases rated, %s%% satisfied without default ratings; channels"),
+                  p1, p2);
+    for (int i = 0, first = 1; i < QH_RATE_NCHANNELS; i++) {
+        if (!r->total.rated_by_channel[i])
+            continue;
+        cli_report_pct(r->total.satisfied_channel_pct[i], p1, sizeof p1);
+        qh_buf_printf(b, TR(c, "%s%s %d（满意率 %s%%）", "%s%s %d (%s%% satisfied)"),
+                      first ? (c->lang == QH_LANG_EN ? ": " : "：") : (c->lang == QH_LANG_EN ? ", " : "，"),
+                      qh_rating_channel_label((enum qh_rating_channel)i, c->lang),
+                      r->total.rated_by_channel[i], p1);
+        first = 0;
+    }
+    qh_buf_puts(b, "\n");
 }
 
 static int cmd_report(struct ctx *c)

@@ -22,6 +22,7 @@
 #include "qh/stats.h"
 #include "qh/store.h"
 #include "qh/hall.h"
+#include "qh/rating.h"
 #include "stats_internal.h"
 
 const int qh_stats_wait_bucket_min[QH_WAIT_BUCKETS] = {0, 5, 10, 15, 20, 30, 45, 60};
@@ -56,6 +57,12 @@ void qh_stats_row_finish(struct qh_report_row *r)
     r->one_visit_pct = pct(r->done, r->served);
     r->supplement_pct = pct(r->supplement, r->served);
     r->satisfied_pct = pct(r->ratings[3] + r->ratings[4], r->rated);
+    r->rated_pct = pct(r->rated, r->served);
+    r->satisfied_no_default_pct =
+        pct(r->ratings[3] + r->ratings[4] - r->satisfied_by_channel[QH_RATE_DEFAULT],
+            r->rated - r->rated_by_channel[QH_RATE_DEFAULT]);
+    for (int i = 0; i < QH_RATE_NCHANNELS; i++)
+        r->satisfied_channel_pct[i] = pct(r->satisfied_by_channel[i], r->rated_by_channel[i]);
 }
 
 /* ---- groups: a small hash of rows by key ---- */
@@ -326,12 +333,18 @@ static void on_finish(struct build *b, const struct qh_event_row *e)
 static void on_rated(struct build *b, const struct qh_event_row *e)
 {
     struct tk *t = &b->cur;
-    char service[24] = "";
+    char service[24] = "", chname[16] = "";
     int64_t score = 0;
+    enum qh_rating_channel ch;
     qh_json_get_int(e->detail, "score", &score);
     qh_json_get_str(e->detail, "service", service, sizeof service);
+    qh_json_get_str(e->detail, "channel", chname, sizeof chname);
     if (score < 1 || score > 5)
         return;
+    /* Before the pad, every rating was entered at the staff terminal:
+     * its own channel, never mixed in with the citizen's. */
+    if (qh_rating_channel_parse(chname, &ch) < 0)
+        ch = QH_RATE_LEGACY;
     struct fact f = {e->window, e->staff, service,
                      t->case_queue[0] ? t->case_queue : e->queue,
                      hour_of(b, t->day, e->at)};
@@ -341,6 +354,8 @@ static void on_rated(struct build *b, const struct qh_event_row *e)
     for (int i = 0; i < n; i++) {
         rows[i]->rated++;
         rows[i]->ratings[score - 1]++;
+        rows[i]->rated_by_channel[ch]++;
+        rows[i]->satisfied_by_channel[ch] += score >= 4;
     }
 }
 
@@ -569,7 +584,9 @@ static int sc_ticket_event(const struct qh_event_row *e, const char *day, void *
         return 0;
     }
     int fin = !strcmp(e->type, "finished");
-    if (!fin && strcmp(e->type, "rated"))
+    int overturned = !strcmp(e->type, "appeal_decided") &&
+                     strstr(e->detail, "\"decision\":\"overturned\"");
+    if (!fin && !overturned && strcmp(e->type, "rated"))
         return 0;
     struct sc_staff *x = sc_get(b, e->staff);
     if (!x)
@@ -592,11 +609,13 @@ static int sc_ticket_event(const struct qh_event_row *e, const char *day, void *
         r->within_promised += handled <= (int64_t)b->h->default_handle_minutes * 60;
         x->present |= 1u << sc_dom(day);
     } else {
-        int64_t score = 0;
+        /* An overturned 差评 (申诉) stays in the log and the reports, but
+         * not against the staff member: its rated event is taken back. */
+        int64_t score = 0, d = overturned ? -1 : 1;
         qh_json_get_int(e->detail, "score", &score);
         if (score >= 1 && score <= 5) {
-            r->rated++;
-            r->ratings[score - 1]++;
+            r->rated += (int)d;
+            r->ratings[score - 1] += (int)d;
         }
     }
     return 0;

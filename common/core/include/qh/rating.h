@@ -29,6 +29,8 @@ enum qh_rating_channel {
     QH_RATE_LEGACY,     /* entered at the staff terminal before the pad */
 };
 
+#define QH_RATE_NCHANNELS 7     /* the channels above, for tables of them */
+
 /* "pad", "qr", "paper", "hotline", "sms", "default", "legacy"; NULL
  * when c is out of range. */
 const char *qh_rating_channel_name(enum qh_rating_channel c);
@@ -79,5 +81,22 @@ int qh_rating_prompt(struct qh_store *s, int window, char *err, size_t errlen);
  * that window; the ticket stays unrated. */
 int qh_rating_skipped(struct qh_store *s, int window, const char *number,
                       char *err, size_t errlen);
+
+/* 申诉: the staff member who was rated appeals a 差评 (a score of 1 or
+ * 2) of the ticket `number` of `day` (NULL: today), once, with a reason;
+ * the caller checked that staff member's PIN.  An `appeal_filed` event.
+ * QH_E_STATE: not rated, not a 差评, not this staff member's rating,
+ * already appealed; QH_E_PARSE: no reason. */
+int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
+                     const char *staff, const char *reason,
+                     char *err, size_t errlen);
+/* An admin (by; the caller checked the PIN) upholds the 差评 or overturns
+ * it, with a reason: an `appeal_decided` event (decision "upheld" or
+ * "overturned").  An overturned rating stays, with its history, but
+ * leaves the staff member's scorecard.  QH_E_STATE: no appeal waiting,
+ * by not an admin; QH_E_PARSE: no reason. */
+int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
+                     int overturn, const char *by, const char *reason,
+                     char *err, size_t errlen);
 
 #endif

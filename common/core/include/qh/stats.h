@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "qh/hall.h"
+#include "qh/rating.h"
 
 /* ---- estimated wait ---- */
 
@@ -116,9 +117,16 @@ struct qh_report_row {
     int done, supplement, failed;
     int rated;
     int ratings[5];               /* [0] = score 1 ... [4] = score 5 */
+    /* by channel (enum qh_rating_channel, rating.h): a rated event with
+     * no channel is from before the pad, legacy */
+    int rated_by_channel[QH_RATE_NCHANNELS];
+    int satisfied_by_channel[QH_RATE_NCHANNELS];  /* scores 4 and 5 */
     /* derived by qh_stats_report_build; -1 when the denominator is 0 */
     int wait_avg_s, handle_avg_s;
     double within_target_pct, one_visit_pct, supplement_pct, satisfied_pct;
+    double rated_pct;             /* 评价率: rated / served */
+    double satisfied_no_default_pct;  /* 满意率 without default ratings */
+    double satisfied_channel_pct[QH_RATE_NCHANNELS];
 };
 
 struct qh_report {
