@@ -48,13 +48,14 @@ const char *qh_export_map_national_text(void)
 struct mctx {
     const char *name;
     char *err;
-    size_t errlen, used;
+    size_t errlen;
     int nerr;
 };
 
 static void mreport(struct mctx *x, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Every bad line, as conf.c reports hall.ini's: "file:line: reason". */
 static void mreport(struct mctx *x, int line, const char *fmt, ...)
 {
     char msg[QH_ERRLEN];
@@ -63,14 +64,10 @@ static void mreport(struct mctx *x, int line, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     x->nerr++;
-    if (!x->err || x->used + 1 >= x->errlen)
-        return;
-    int n = line ? snprintf(x->err + x->used, x->errlen - x->used, "%s%s:%d: %s",
-                            x->used ? "\n" : "", x->name, line, msg)
-                 : snprintf(x->err + x->used, x->errlen - x->used, "%s%s: %s",
-                            x->used ? "\n" : "", x->name, msg);
-    if (n > 0)
-        x->used += (size_t)n < x->errlen - x->used ? (size_t)n : x->errlen - x->used - 1;
+    if (line > 0)
+        qh_err_append(x->err, x->errlen, "%s:%d: %s", x->name, line, msg);
+    else
+        qh_err_append(x->err, x->errlen, "%s: %s", x->name, msg);
 }
 
 static int code_ok(const char *v)
@@ -133,7 +130,7 @@ static int map_line(struct mctx *x, int line, char *text, int *lines,
 int qh_export_map_parse(struct qh_export_map *m, const char *name, const char *text,
                         char *err, size_t errlen)
 {
-    struct mctx x = { name, err, errlen, 0, 0 };
+    struct mctx x = { name, err, errlen, 0 };
     int lines[5 + QH_EXPORT_NCHANNELS] = {0};
     if (err && errlen)
         err[0] = '\0';
