@@ -642,17 +642,11 @@ static void report(struct ctx *x, int line, const char *fmt, ...)
 
 static void report(struct ctx *x, int line, const char *fmt, ...)
 {
-    char msg[QH_ERRLEN];
     va_list ap;
-
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     x->nerr++;
-    if (line > 0)
-        qh_err_append(x->err, x->errlen, "%s:%d: %s", x->name, line, msg);
-    else
-        qh_err_append(x->err, x->errlen, "%s: %s", x->name, msg);
+    qh_err_append_at(x->err, x->errlen, x->name, line, fmt, ap);
+    va_end(ap);
 }
 
 /* A value echoed in a message: cut short, on a character boundary. */
