@@ -57,8 +57,8 @@ BEGIN
         RAISE EXCEPTION 'database % has no qhall tables: run qhall init on it first',
             current_database();
     END IF;
-    IF (SELECT max(version) FROM public.schema_version) IS DISTINCT FROM 1 THEN
-        RAISE EXCEPTION 'schema version % here, this file knows version 1: use the roles file of the same qhall release',
+    IF (SELECT max(version) FROM public.schema_version) IS DISTINCT FROM 2 THEN
+        RAISE EXCEPTION 'schema version % here, this file knows version 2: use the roles file of the same qhall release',
             (SELECT max(version) FROM public.schema_version);
     END IF;
 END $$;

@@ -6,7 +6,8 @@
 # Creates a fresh database with the built-in default hall and the sample
 # catalogue, then plays a morning: staff log in, citizens take numbers
 # (one by appointment, two through the green channel), windows call,
-# recall, hold, transfer and finish, citizens rate, and the hall's status
+# recall, hold, transfer and finish, an admin enters ratings given on paper,
+# and the hall's status
 # is printed at the end.  The clock is fixed per step with QHALL_NOW, so
 # the day is the same whenever it runs.  The database is left in place
 # for you to explore:  build/qhall --db build/demo/qhall.db status
@@ -98,7 +99,7 @@ at 08:50; q start --window 5
 at 08:58
 say "1号窗口：材料不齐（需补件）；5号窗口：咨询后转到公共服务"
 q finish --window 1 --outcome supplement --note "缺户口簿复印件"
-q rate A001 3
+printf '345678\n' | q rate A001 3 --channel paper --by w05
 q transfer --window 5 --to-queue B --note "咨询后办理社保业务"
 
 at 09:05
@@ -107,7 +108,7 @@ q hold --window 3
 q call --window 3; pace
 at 09:06; q start --window 3
 at 09:12; q finish --window 3 --outcome done
-q rate B002 5
+printf '345678\n' | q rate B002 5 --channel paper --by w05
 at 09:14; q release B001
 
 at 09:15
@@ -115,7 +116,7 @@ say "5号窗口帮办：综合窗口空闲时协助审批队列"
 q call --window 5; pace
 at 09:16; q start --window 5
 at 09:30; q finish --window 5 --outcome failed --note "需村委会证明，当场无法开具"
-q rate A002 2 --reason "跑了两次还办不成"
+printf '345678\n' | q rate A002 2 --reason "跑了两次还办不成" --channel paper --by w05
 
 at 09:31
 say "预约群众签到（按预约时段排队）"
@@ -126,7 +127,7 @@ say "回呼过号群众；办不成的事由5号窗口接手"
 q callback B003 --window 1; pace
 at 09:33; q start --window 1
 at 09:40; q finish --window 1 --outcome done
-q rate B003 4
+printf '345678\n' | q rate B003 4 --channel paper --by w05
 at 09:41
 q call --window 5; pace
 q call --window 3; pace

@@ -41,6 +41,15 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
     assert_string_equal(a->notice_en, b->notice_en);
     assert_string_equal(a->supervision_phone, b->supervision_phone);
     assert_string_equal(a->region_code, b->region_code);
+    assert_int_equal(a->rating.timeout_seconds, b->rating.timeout_seconds);
+    assert_int_equal(a->rating.late_days, b->rating.late_days);
+    assert_int_equal(a->rating.default_after_days, b->rating.default_after_days);
+    assert_int_equal(a->rating.default_score, b->rating.default_score);
+    assert_int_equal(a->rating.nreasons, b->rating.nreasons);
+    for (int i = 0; i < a->rating.nreasons; i++) {
+        assert_string_equal(a->rating.reasons[i], b->rating.reasons[i]);
+        assert_string_equal(a->rating.reasons_en[i], b->rating.reasons_en[i]);
+    }
     assert_int_equal(a->nqueues, b->nqueues);
     for (int i = 0; i < a->nqueues; i++) {
         const struct qh_queue_conf *p = &a->queues[i], *q = &b->queues[i];
@@ -570,6 +579,101 @@ static void test_display(void **state)
     assert_string_equal(err, "db: [display] volume: expected 0-100, got 130");
 }
 
+/* [rating]: the pad's timeout, the late and default ratings, and the
+ * 差评 reasons with their English labels. */
+static void test_rating(void **state)
+{
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    assert_int_equal(parse(&c, "[hall]\nname = 甲\n", err, sizeof err), 0);
+    assert_int_equal(c.rating.timeout_seconds, 60);
+    assert_int_equal(c.rating.late_days, 7);
+    assert_int_equal(c.rating.default_after_days, 0);
+    assert_int_equal(c.rating.default_score, 3);
+    assert_int_equal(c.rating.nreasons, 7);
+    assert_string_equal(c.rating.reasons[0], "态度不好");
+    assert_string_equal(c.rating.reasons[6], "其他");
+    assert_string_equal(c.rating.reasons_en[1], "waited too long");
+    if (parse(&c, "[rating]\ntimeout_seconds = 90\nlate_days = 0\n"
+                  "default_after_days = 7\ndefault_score = 4\n"
+                  "reasons = 态度不好 , 没有办成,其他\n"
+                  "reasons_en = rude, not done, other\n", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(c.rating.timeout_seconds, 90);
+    assert_int_equal(c.rating.late_days, 0);
+    assert_int_equal(c.rating.default_after_days, 7);
+    assert_int_equal(c.rating.default_score, 4);
+    assert_int_equal(c.rating.nreasons, 3);
+    assert_string_equal(c.rating.reasons[0], "态度不好");
+    assert_string_equal(c.rating.reasons[1], "没有办成");
+    assert_string_equal(c.rating.reasons_en[2], "other");
+    round_trip(&c);
+    /* The hall's own list, no English: English shows the Chinese, not the
+     * default labels of other reasons; either order of the keys. */
+    assert_int_equal(parse(&c, "[rating]\nreasons = 材料丢失, 态度不好\n", err, sizeof err), 0);
+    assert_int_equal(c.rating.nreasons, 2);
+    assert_string_equal(c.rating.reasons_en[0], "");
+    round_trip(&c);
+    assert_int_equal(parse(&c, "[rating]\nreasons_en = lost, rude\nreasons = 材料丢失, 态度不好\n",
+                           err, sizeof err), 0);
+    assert_string_equal(c.rating.reasons_en[1], "rude");
+
+    static const struct { const char *text, *want; } bad[] = {
+        {"[rating]\ntimeout_seconds = 9\n",
+         "t.ini:2: [rating] timeout_seconds: expected 10-600, got \"9\""},
+        {"[rating]\ntimeout_seconds = 601\n",
+         "t.ini:2: [rating] timeout_seconds: expected 10-600, got \"601\""},
+        {"[rating]\nlate_days = -1\n",
+         "t.ini:2: [rating] late_days: expected 0-30, got \"-1\""},
+        {"[rating]\nlate_days = 31\n",
+         "t.ini:2: [rating] late_days: expected 0-30, got \"31\""},
+        {"[rating]\ndefault_after_days = 31\n",
+         "t.ini:2: [rating] default_after_days: expected 0-30, got \"31\""},
+        {"[rating]\ndefault_score = 0\n",
+         "t.ini:2: [rating] default_score: expected 1-5, got \"0\""},
+        {"[rating]\ndefault_score = 6\n",
+         "t.ini:2: [rating] default_score: expected 1-5, got \"6\""},
+        {"[rating]\nreasons =\n",
+         "t.ini:2: [rating] reasons: must not be empty, got \"\""},
+        {"[rating]\nreasons = a,,b\n",
+         "t.ini:2: [rating] reasons: expected labels, comma separated (an empty one here), got \"a,,b\""},
+        {"[rating]\nreasons = a, b, a\n",
+         "t.ini:2: [rating] reasons: a label is listed twice, got \"a, b, a\""},
+        {"[rating]\nreasons = 1,2,3,4,5,6,7,8,9,10,11,12,13\n",
+         "t.ini:2: [rating] reasons: too many labels (at most 12), got \"1,2,3,4,5,6,7,8,9,10,11,12,13\""},
+        {"[rating]\nreasons = a, b\nreasons_en = x\n",
+         "t.ini:3: [rating] reasons_en: expected 2 labels (one per reason), got 1"},
+        {"[rating]\nwhatever = 1\n",
+         "t.ini:2: unknown key \"whatever\" in [rating]"},
+        {"[rating]\n[rating]\n",
+         "t.ini:2: duplicate section [rating] (first on line 1)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(qh_conf_parse_string(&c, "t.ini", bad[i].text, err, sizeof err),
+                         QH_E_PARSE);
+        if (strcmp(err, bad[i].want))
+            fail_msg("%s\n got: %s\nwant: %s", bad[i].text, err, bad[i].want);
+    }
+    char long_label[80];
+    memset(long_label, 'x', 64);
+    long_label[64] = '\0';
+    char text[160];
+    snprintf(text, sizeof text, "[rating]\nreasons = %s\n", long_label);
+    assert_int_equal(qh_conf_parse_string(&c, "t.ini", text, err, sizeof err), QH_E_PARSE);
+    assert_non_null(strstr(err, "a label is at most 63 bytes"));
+    /* A struct built in code is checked too. */
+    qh_conf_defaults(&c);
+    c.rating.default_score = 9;
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "db: [rating] default_score: expected 1-5, got 9");
+    qh_conf_defaults(&c);
+    c.rating.nreasons = 0;
+    assert_int_equal(qh_conf_validate(&c, "db", err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err, "db: [rating] reasons: expected 1-12, got 0");
+}
+
 static void test_long_lines(void **state)
 {
     struct qh_hall_conf c;
@@ -745,6 +849,11 @@ static void test_settings_table(void **state)
     assert_int_equal(seen, 2);
     assert_string_equal(z->region_code, "330100000");
     assert_string_equal(z->supervision_phone, "0571-12345");
+    assert_int_equal(z->rating.timeout_seconds, c.rating.timeout_seconds);
+    assert_int_equal(z->rating.default_score, c.rating.default_score);
+    assert_int_equal(z->rating.nreasons, c.rating.nreasons);
+    assert_memory_equal(z->rating.reasons, c.rating.reasons, sizeof c.rating.reasons);
+    assert_memory_equal(z->rating.reasons_en, c.rating.reasons_en, sizeof c.rating.reasons_en);
     free(z);
 }
 
@@ -761,6 +870,7 @@ int main(void)
         cmocka_unit_test(test_printer_kiosk),
         cmocka_unit_test(test_quota),
         cmocka_unit_test(test_display),
+        cmocka_unit_test(test_rating),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_parse_file),
         cmocka_unit_test(test_validate),

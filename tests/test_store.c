@@ -698,6 +698,10 @@ static void migrate_from_3(void **state)
         "  last INTEGER NOT NULL, PRIMARY KEY (day, queue)) WITHOUT ROWID;"
         "INSERT INTO day_seq SELECT day, origin, max(seq) FROM ticket"
         "  GROUP BY day, origin;"
+        /* schema 8's rating channels */
+        "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
+        "ALTER TABLE rating DROP COLUMN device;"
+        "ALTER TABLE rating DROP COLUMN entered_by;"
         /* schema 7's lock-out */
         "DROP TABLE login_lock;"
         "ALTER TABLE staff DROP COLUMN pin_short;"
@@ -711,7 +715,7 @@ static void migrate_from_3(void **state)
     if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
         fail_msg("open: %s", err);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 7);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 8);
     /* Those waiting wait through the index (lane 1), as before. */
     assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket WHERE lane = 0",
                              NULL, NULL), 0);
@@ -750,6 +754,47 @@ static void migrate_from_3(void **state)
     qh_store_close(s);
 }
 
+/* A database of schema 7 (ratings chosen on the staff terminal, no
+ * channel) is brought to schema 8: every rating it holds becomes channel
+ * legacy, with no device and no admin, and `qhall check` passes. */
+static void migrate_from_7(void **state)
+{
+    (void)state;
+    struct qh_store *s = tu_store_new("migrate7");
+    char path[512], report[4096];
+    snprintf(path, sizeof path, "%s", qh_store_path(s));
+    struct qh_issue_req a = {.service = "XK001"};
+    struct qh_ticket_row t;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(qh_ticket_issue(s, &a, NULL, NULL, err, sizeof err), 0);
+        assert_int_equal(qh_ticket_call_next(s, 1, &t, err, sizeof err), 0);
+        assert_int_equal(qh_ticket_start(s, 1, &t, err, sizeof err), 0);
+        assert_int_equal(qh_ticket_finish(s, 1, "done", NULL, &t, err, sizeof err), 0);
+        assert_int_equal(qh_ticket_rate(s, t.number, 4 - i, NULL, NULL, err, sizeof err), 0);
+    }
+    qh_store_close(s);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    const char *down =
+        "BEGIN;"
+        "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
+        "ALTER TABLE rating DROP COLUMN device;"
+        "ALTER TABLE rating DROP COLUMN entered_by;"
+        "PRAGMA user_version = 7; COMMIT;";
+    if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("down to 7: %s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
+    db = raw_open(s);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 8);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM rating WHERE channel = 'legacy'"
+                             " AND device = '' AND entered_by = ''", NULL, NULL), 2);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM rating", NULL, NULL), 2);
+    sqlite3_close(db);
+    assert_int_equal(qh_store_check(s, report, sizeof report, err, sizeof err), 0);
+    qh_store_close(s);
+}
+
 /* A database of schema 6 (wrong PINs counted in the staff table, any
  * length of admin PIN) is brought to schema 7: a lock in force and a count
  * move to the all-devices row of the lock-out, so they go on holding
@@ -771,6 +816,9 @@ static void migrate_from_6(void **state)
     const char *down =
         "BEGIN;"
         "DROP TABLE login_lock;"
+        "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
+        "ALTER TABLE rating DROP COLUMN device;"
+        "ALTER TABLE rating DROP COLUMN entered_by;"
         "CREATE TABLE staff6(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
         "  role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),"
         "  pin_hash TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
@@ -796,12 +844,12 @@ static void migrate_from_6(void **state)
     /* A check opens read-only and cannot migrate: it says so and what to
      * do, and leaves the schema as it was. */
     assert_int_equal(qh_store_open(&s, path, QH_STORE_READONLY, err, sizeof err), QH_E_DB);
-    assert_non_null(strstr(err, "数据库结构为第 6 版，本程序为第 7 版"));
+    assert_non_null(strstr(err, "数据库结构为第 6 版，本程序为第 8 版"));
     assert_non_null(strstr(err, "qhall status"));
     assert_null(s);
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 7);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 8);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('staff')"
                              " WHERE name IN ('failed', 'locked_until')", NULL, NULL), 0);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM login_lock", NULL, NULL), 2);
@@ -1212,6 +1260,7 @@ int main(void)
         cmocka_unit_test(waiting_counters),
         cmocka_unit_test(migrate_from_3),
         cmocka_unit_test(migrate_from_6),
+        cmocka_unit_test(migrate_from_7),
         cmocka_unit_test(hall_settings_round_trip),
         cmocka_unit_test(lane_across_midnight),
         cmocka_unit_test(head_follows_lane0),

@@ -32,6 +32,7 @@
 #include "qh/err.h"
 #include "qh/feed.h"
 #include "qh/hall.h"
+#include "qh/rating.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
 
@@ -572,26 +573,59 @@ static int cmd_cancel(struct ctx *c)
     return report_ticket(c, &t, line, 0);
 }
 
+static int read_pin(struct ctx *c, char *pin, size_t n);
+
+/* An admin's entry of a rating the citizen gave on paper, by phone or by
+ * text (rating.h): the citizen's own rating is on the window's pad, and
+ * the staff at the window never rates for them. */
 static int cmd_rate(struct ctx *c)
 {
     static const char *const zh[] = { "", "非常不满意", "不满意", "基本满意",
                                       "满意", "非常满意" };
     static const char *const en[] = { "", "very dissatisfied", "dissatisfied",
                                       "fair", "satisfied", "very satisfied" };
+    const char *chname = cli_opt(c, "channel"), *by, *day = cli_opt(c, "day");
+    enum qh_rating_channel ch;
+    if (!chname)
+        return cli_usage_error(c, "%s", TR(c,
+            "群众在窗口的评价器上自己评价；本命令只供管理员录入纸质、电话、短信评价"
+            "（--channel paper|hotline|sms --by 管理员）",
+            "the citizen rates on the window's pad; this command is for an admin "
+            "to enter a rating given on paper, by phone or by text "
+            "(--channel paper|hotline|sms --by ADMIN)"));
+    if (qh_rating_channel_parse(chname, &ch) < 0 ||
+        (ch != QH_RATE_PAPER && ch != QH_RATE_HOTLINE && ch != QH_RATE_SMS))
+        return cli_usage_error(c, TR(c, "--channel：应为 paper、hotline 或 sms，而不是「%s」",
+                                     "--channel: expected paper, hotline or sms, got \"%s\""),
+                               chname);
+    char back[11] = "";
+    if (day && qh_clock_day_num(day))
+        qh_clock_day_str(qh_clock_day_num(day), back);
+    if (day && strcmp(day, back))     /* 2026-13-01 is no day */
+        return cli_usage_error(c, TR(c, "--day：应为 YYYY-MM-DD，而不是「%s」",
+                                     "--day: expected YYYY-MM-DD, got \"%s\""), day);
     long long score;
     int st = cli_parse_num(c, TR(c, "评分", "score"), c->pos[1], 1, 5, &score);
     const char *reason;
-    if (st || (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)))
+    if (st || (st = cli_need_opt(c, "by", &by)) ||
+        (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)))
         return st;
-    struct qh_ticket_row t;
-    char err[QH_ERRLEN], line[200];
-    int rc = qh_ticket_rate(c->s, c->pos[0], (int)score, reason, &t,
-                            err, sizeof err);
+    char pin[64], err[QH_ERRLEN], line[200];
+    if ((st = read_pin(c, pin, sizeof pin)))
+        return st;
+    int rc = qh_staff_verify(c->s, by, pin, 0, NULL, 0, err, sizeof err);
+    explicit_bzero(pin, sizeof pin);
     if (rc < 0)
         return cli_fail(rc, err);
-    snprintf(line, sizeof line, TR(c, "%s 评价：%lld 分（%s）",
-                                   "%s rated %lld (%s)"),
-             t.number, score, c->lang == QH_LANG_EN ? en[score] : zh[score]);
+    struct qh_rate_req req = {.number = c->pos[0], .day = day, .score = (int)score,
+                              .reason = reason, .channel = ch, .by = by};
+    struct qh_ticket_row t;
+    if ((rc = qh_rating_add(c->s, &req, &t, err, sizeof err)) < 0)
+        return cli_fail(rc, err);
+    snprintf(line, sizeof line, TR(c, "%s 评价：%lld 分（%s，%s，%s 录入）",
+                                   "%s rated %lld (%s, %s, entered by %s)"),
+             t.number, score, c->lang == QH_LANG_EN ? en[score] : zh[score],
+             qh_rating_channel_label(ch, c->lang), by);
     return report_ticket(c, &t, line, 0);
 }
 
@@ -1537,9 +1571,13 @@ static const struct cmd cmds[] = {
       "finish: done, supplement (materials missing), failed (goes to the class C queue); --case records the back-office case number" },
     { "cancel", cmd_cancel, "", 1, 1, 0, "cancel NUMBER",
       "取消一个等候中的号码", "cancel a waiting ticket" },
-    { "rate", cmd_rate, "reason=", 2, 2, 0, "rate NUMBER 1-5 [--reason TEXT]",
-      "好差评：5 非常满意 … 1 非常不满意；1-2 分须说明原因",
-      "rate the finished case 1-5; 1 and 2 need a reason" },
+    { "rate", cmd_rate, "channel= by= day= reason=", 2, 2, 0,
+      "rate NUMBER 1-5 --channel paper|hotline|sms --by ADMIN [--day DAY] [--reason TEXT]",
+      "录入纸质、电话、短信好差评（管理员 PIN 从标准输入读取）：5 非常满意 … 1 非常不满意；"
+      "1-2 分须说明原因；群众在窗口的评价器上自己评价",
+      "enter a rating given on paper, by phone or by text (the admin's PIN on standard "
+      "input): 5 very satisfied ... 1 very dissatisfied, 1 and 2 need a reason; the "
+      "citizen rates on the window's pad" },
     { "pause", cmd_pause, "window= reason=", 0, 0, 0,
       "pause --window N --reason TEXT", "暂停窗口", "pause a window" },
     { "resume", cmd_resume, "window=", 0, 0, 0, "resume --window N",

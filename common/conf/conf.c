@@ -53,6 +53,7 @@ enum kind {
     K_BOOL,     /* yes or no, into an int 1 or 0 */
     K_REGION,   /* 行政区划代码: exactly 9 digits, or empty for unset */
     K_PHONE,    /* a telephone number: digits, '-' and spaces, or empty */
+    K_LABELS,   /* "态度不好, 等候时间太长": [rating] reasons, comma separated */
 };
 
 struct key {
@@ -164,6 +165,28 @@ static const struct key display_keys[] = {
       "display.quiet" },
 };
 
+/* The citizen's pad (rating.h).  A minute is long enough to reach for
+ * a pad and short enough that the next citizen does not find the last
+ * one's rating screen; 差评 reasons are the pad's list to tick, reasons_en
+ * their English labels in the same order. */
+enum { RK_TIMEOUT, RK_LATE, RK_DEFAULT_AFTER, RK_DEFAULT_SCORE, RK_REASONS,
+       RK_REASONS_EN };
+static const struct key rating_keys[] = {
+    [RK_TIMEOUT] = { "timeout_seconds", K_INT, FIELD(qh_rating_conf, timeout_seconds),
+                     10, 600, 0, "rating.timeout_seconds" },
+    [RK_LATE] = { "late_days", K_INT, FIELD(qh_rating_conf, late_days), 0, 30, 0,
+                  "rating.late_days" },
+    [RK_DEFAULT_AFTER] = { "default_after_days", K_INT,
+                           FIELD(qh_rating_conf, default_after_days), 0, 30, 0,
+                           "rating.default_after_days" },
+    [RK_DEFAULT_SCORE] = { "default_score", K_INT, FIELD(qh_rating_conf, default_score),
+                           1, 5, 0, "rating.default_score" },
+    [RK_REASONS] = { "reasons", K_LABELS, FIELD(qh_rating_conf, reasons), 1, 0, 0,
+                     "rating.reasons" },
+    [RK_REASONS_EN] = { "reasons_en", K_LABELS, FIELD(qh_rating_conf, reasons_en), 0, 0, 0,
+                        "rating.reasons_en" },
+};
+
 #define NKEYS(t) ((int)(sizeof t / sizeof t[0]))
 #define NHALL NKEYS(hall_keys)
 #define NQUEUE NKEYS(queue_keys)
@@ -171,6 +194,7 @@ static const struct key display_keys[] = {
 #define NPRINTER NKEYS(printer_keys)
 #define NKIOSK NKEYS(kiosk_keys)
 #define NDISPLAY NKEYS(display_keys)
+#define NRATING NKEYS(rating_keys)
 
 /* ---- the plain settings, as the store keeps them ---- */
 
@@ -186,6 +210,7 @@ static const struct plain {
     { printer_keys, NPRINTER, offsetof(struct qh_hall_conf, printer) },
     { kiosk_keys, NKIOSK, offsetof(struct qh_hall_conf, kiosk) },
     { display_keys, NDISPLAY, offsetof(struct qh_hall_conf, display) },
+    { rating_keys, NRATING, offsetof(struct qh_hall_conf, rating) },
 };
 
 static const struct key *plain_key(int i, size_t *base)
@@ -213,6 +238,22 @@ const char *qh_conf_setting_key(int i)
     size_t base;
     const struct key *k = plain_key(i, &base);
     return k ? k->store : NULL;
+}
+
+static const char *labels_parse(const char *s, char (*out)[64], int *n);
+
+/* "a, b, c": the store's form of a list of labels, as the INI's.  An
+ * English list left empty stays "". */
+static void labels_format(const char (*l)[64], int n, char *out, size_t len)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && i < QH_MAX_RATING_REASONS && at < len && l[i][0]; i++) {
+        int w = snprintf(out + at, len - at, "%s%s", i ? ", " : "", l[i]);
+        if (w < 0)
+            break;
+        at += (size_t)w;
+    }
 }
 
 /* "a-b,c-d" in minutes: the store's form of opening and quiet hours. */
@@ -264,6 +305,9 @@ int qh_conf_setting_get(const struct qh_hall_conf *c, int i, char *out, size_t l
     case K_BOOL:
         snprintf(out, len, "%s", *(const int *)(const void *)f ? "yes" : "no");
         break;
+    case K_LABELS:
+        labels_format((const char (*)[64])(const void *)f, c->rating.nreasons, out, len);
+        break;
     case K_INT:
     case K_WIDTH:
         snprintf(out, len, "%d", *(const int *)(const void *)f);
@@ -302,6 +346,13 @@ int qh_conf_setting_set(struct qh_hall_conf *c, int i, const char *v)
     case K_BOOL:
         *(int *)(void *)f = strcmp(v, "yes") == 0;
         break;
+    case K_LABELS: {
+        int n = 0;
+        labels_parse(v, (char (*)[64])(void *)f, &n);
+        if (k == &rating_keys[RK_REASONS])
+            c->rating.nreasons = n;
+        break;
+    }
     case K_INT:
     case K_WIDTH:
         *(int *)(void *)f = atoi(v);
@@ -332,6 +383,7 @@ struct where {
     int printer, printer_key[NPRINTER];
     int kiosk, kiosk_key[NKIOSK];
     int display, display_key[NDISPLAY];
+    int rating, rating_key[NRATING];
     int quota, quota_key[QH_MAX_QUOTAS];
 };
 
@@ -412,6 +464,24 @@ void qh_conf_defaults(struct qh_hall_conf *c)
     c->kiosk.countdown_seconds = 30;
     c->display.announce_repeat = 2;
     c->display.volume = 80;
+    c->rating.timeout_seconds = 60;
+    c->rating.late_days = 7;
+    c->rating.default_after_days = 0;
+    c->rating.default_score = 3;
+    static const char *const reasons[][2] = {
+        {"态度不好", "unfriendly staff"},
+        {"等候时间太长", "waited too long"},
+        {"一次性告知不清楚", "not told everything at once"},
+        {"要求重复提交材料", "asked to hand in papers again"},
+        {"办事流程繁琐", "too many steps"},
+        {"没有办成", "could not get it done"},
+        {"其他", "other"},
+    };
+    c->rating.nreasons = (int)(sizeof reasons / sizeof reasons[0]);
+    for (int i = 0; i < c->rating.nreasons; i++) {
+        snprintf(c->rating.reasons[i], sizeof c->rating.reasons[i], "%s", reasons[i][0]);
+        snprintf(c->rating.reasons_en[i], sizeof c->rating.reasons_en[i], "%s", reasons[i][1]);
+    }
 }
 
 /* ---- small value parsers (no messages: callers say where) ---- */
@@ -590,6 +660,39 @@ static const char *parse_days(const char *s, unsigned *out)
     return NULL;
 }
 
+/* A list of labels (the pad's 差评 reasons): each non-empty, shorter
+ * than 64 bytes, none twice, at most QH_MAX_RATING_REASONS.  "" is an
+ * empty list. */
+_Static_assert(QH_MAX_RATING_REASONS == 12, "labels_parse's message says 12");
+static const char *labels_parse(const char *s, char (*out)[64], int *n)
+{
+    const char *p;
+    size_t len;
+    int k = 0;
+
+    for (int i = 0; i < QH_MAX_RATING_REASONS; i++)
+        out[i][0] = '\0';
+    *n = 0;
+    if (!*s)
+        return NULL;
+    while (next_item(&s, &p, &len)) {
+        if (!len)
+            return "expected labels, comma separated (an empty one here)";
+        if (len >= 64)
+            return "a label is at most 63 bytes";
+        if (k == QH_MAX_RATING_REASONS)
+            return "too many labels (at most 12)";
+        for (int i = 0; i < k; i++)
+            if (strlen(out[i]) == len && memcmp(out[i], p, len) == 0)
+                return "a label is listed twice";
+        memcpy(out[k], p, len);
+        out[k][len] = '\0';
+        k++;
+    }
+    *n = k;
+    return NULL;
+}
+
 static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
 {
     const char *p;
@@ -617,7 +720,7 @@ static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
 /* ---- the reader ---- */
 
 enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_PRINTER, SEC_KIOSK,
-           SEC_DISPLAY, SEC_QUOTA, SEC_SKIP };
+           SEC_DISPLAY, SEC_RATING, SEC_QUOTA, SEC_SKIP };
 
 struct ctx {
     struct qh_hall_conf *c;
@@ -813,6 +916,15 @@ static void section_line(struct ctx *x, const char *p, size_t n)
         x->w.display = x->line;
         x->sec = SEC_DISPLAY;
         snprintf(x->title, sizeof x->title, "display");
+    } else if (inn == 6 && memcmp(in, "rating", 6) == 0) {
+        if (x->w.rating) {
+            report(x, x->line, "duplicate section [rating] (first on line %d)",
+                   x->w.rating);
+            return;
+        }
+        x->w.rating = x->line;
+        x->sec = SEC_RATING;
+        snprintf(x->title, sizeof x->title, "rating");
     } else if (inn == 5 && memcmp(in, "quota", 5) == 0) {
         if (x->w.quota) {
             report(x, x->line, "duplicate section [quota] (first on line %d)",
@@ -1009,6 +1121,23 @@ static int set_value(struct ctx *x, const struct key *k, void *base, const char 
         why = parse_hours(v, d->quiet, &d->nquiet);
         break;
     }
+    case K_LABELS: {
+        int n;
+        if (k->min && !*v) {
+            why = "must not be empty";
+            break;
+        }
+        why = labels_parse(v, (char (*)[64])(void *)dst, &n);
+        /* A list of the hall's own without English labels (yet): the
+         * default ones would name other reasons, so English shows these. */
+        if (!why && k == &rating_keys[RK_REASONS]) {
+            x->c->rating.nreasons = n;
+            if (!x->w.rating_key[RK_REASONS_EN])
+                for (int i = 0; i < QH_MAX_RATING_REASONS; i++)
+                    x->c->rating.reasons_en[i][0] = '\0';
+        }
+        break;
+    }
     case K_BOOL:
         if (strcmp(v, "yes") && strcmp(v, "no")) {
             why = "expected yes or no";
@@ -1120,6 +1249,10 @@ static int on_key(void *user, const char *section, const char *name,
         keys = display_keys, nkeys = NDISPLAY, lines = x->w.display_key;
         base = &x->c->display;
         break;
+    case SEC_RATING:
+        keys = rating_keys, nkeys = NRATING, lines = x->w.rating_key;
+        base = &x->c->rating;
+        break;
     case SEC_QUOTA:
         quota_key(x, name, value);
         return 1;
@@ -1214,6 +1347,31 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
         report(x, 0, "[display] volume: expected 0-100, got %d", c->display.volume);
     if (c->kiosk.speak != 0 && c->kiosk.speak != 1)
         report(x, 0, "[kiosk] speak: expected 0 or 1, got %d", c->kiosk.speak);
+
+    /* [rating]: ranges for a struct built in code; the labels as read. */
+#define RL(i) (w ? w->rating_key[i] : 0)
+    for (int i = 0; i < NRATING; i++) {
+        const struct key *k = &rating_keys[i];
+        if (k->kind != K_INT)
+            continue;
+        int v = *(const int *)(const void *)((const char *)&c->rating + k->off);
+        if (v < k->min || v > k->max)
+            report(x, RL(i), "[rating] %s: expected %d-%d, got %d",
+                   k->name, k->min, k->max, v);
+    }
+    if (c->rating.nreasons < 1 || c->rating.nreasons > QH_MAX_RATING_REASONS)
+        report(x, RL(RK_REASONS), "[rating] reasons: expected 1-%d, got %d",
+               QH_MAX_RATING_REASONS, c->rating.nreasons);
+    else {
+        int en = 0;
+        while (en < QH_MAX_RATING_REASONS && c->rating.reasons_en[en][0])
+            en++;
+        if (en && en != c->rating.nreasons)
+            report(x, RL(RK_REASONS_EN),
+                   "[rating] reasons_en: expected %d labels (one per reason), got %d",
+                   c->rating.nreasons, en);
+    }
+#undef RL
 
     /* [quota] (the reader has checked each line; this is for structs
      * built in code). */
@@ -1521,7 +1679,7 @@ static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *k
     for (int i = 0; i < nkeys; i++) {
         const struct key *k = &keys[i];
         const char *p = (const char *)base + k->off;
-        char buf[128];
+        char buf[QH_MAX_RATING_REASONS * 66];
 
         switch (k->kind) {
         case K_STR:
@@ -1542,6 +1700,11 @@ static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *k
             break;
         case K_BOOL:
             fprintf(f, "%s = %s\n", k->name, *(const int *)(const void *)p ? "yes" : "no");
+            break;
+        case K_LABELS:
+            labels_format((const char (*)[64])(const void *)p, c->rating.nreasons,
+                          buf, sizeof buf);
+            fprintf(f, "%s = %s\n", k->name, buf);
             break;
         case K_QUIET: {
             const struct qh_display_conf *d = base;
@@ -1610,6 +1773,10 @@ int qh_conf_write(const struct qh_hall_conf *c, FILE *f)
     if (rc == 0) {
         fprintf(f, "\n[display]\n");
         rc = write_keys(f, c, display_keys, NDISPLAY, &c->display);
+    }
+    if (rc == 0) {
+        fprintf(f, "\n[rating]\n");
+        rc = write_keys(f, c, rating_keys, NRATING, &c->rating);
     }
     /* Only a hall with quotas has the section: most have none. */
     if (rc == 0 && c->nquotas > 0) {

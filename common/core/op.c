@@ -29,6 +29,8 @@ _Static_assert(sizeof ((struct qh_followup *)0)->result >= QH_TEXT_RESULT_LEN,
 _Static_assert(QH_EVENT_DETAIL_LEN >= QH_TEXT_JSON_BYTES(QH_TEXT_NOTE_MAX) + 1024,
                "an event detail holds a note at its limit and the other members");
 
+static int default_ratings(struct op *o, char *err, size_t errlen);
+
 int qh_op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
 {
     o->s = s;
@@ -55,7 +57,89 @@ int qh_op_begin(struct op *o, struct qh_store *s, char *err, size_t errlen)
             return rc;
         }
     }
+    if (o->hall->rating.default_after_days > 0 &&
+        (rc = default_ratings(o, err, errlen)) < 0) {
+        qh_store_rollback(s);
+        return rc;
+    }
     return 0;
+}
+
+/* ---- default ratings ([rating] default_after_days) ---- */
+
+#define DEFAULTS_KEY "rating_defaults_day"
+/* When default ratings are first switched on, tickets this many days
+ * older than default_after_days still get theirs. */
+#define DEFAULTS_LOOKBACK 30
+
+struct unrated {
+    struct qh_ticket_row *t;
+    int n, cap, oom;
+};
+
+static int unrated_cb(const struct qh_ticket_row *t, void *ud)
+{
+    struct unrated *u = ud;
+    if (t->rated || !t->outcome[0])
+        return 0;
+    if (u->n == u->cap) {
+        int cap = u->cap ? u->cap * 2 : 16;
+        struct qh_ticket_row *m = realloc(u->t, (size_t)cap * sizeof *m);
+        if (!m) {
+            u->oom = 1;
+            return 1;
+        }
+        u->t = m;
+        u->cap = cap;
+    }
+    u->t[u->n++] = *t;
+    return 0;
+}
+
+/* The first write of a day (by a program that may write ratings: not a
+ * kiosk or a display, whose database roles cannot) rates every finished
+ * ticket still unrated default_after_days after its day with
+ * default_score, channel default, in this op's transaction.  The day it
+ * last did so is a setting written in the same transaction, so with
+ * several PCs it happens once: the next writer sees the day and the
+ * tickets rated.  Tickets of the days it covered before are not read
+ * again. */
+static int default_ratings(struct op *o, char *err, size_t errlen)
+{
+    const char *actor = qh_store_actor(o->s);
+    if (!strncmp(actor, "kiosk", 5) || !strncmp(actor, "display", 7))
+        return 0;
+    char last[16] = "";
+    int rc = qh_store_setting_get(o->s, DEFAULTS_KEY, last, sizeof last);
+    if (rc < 0)
+        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+    if (rc == 1 && !strcmp(last, o->day))
+        return 0;
+    long today = qh_clock_day_num(o->day);
+    long upto = today - o->hall->rating.default_after_days;
+    long from = rc == 1 && qh_clock_day_num(last)
+                    ? qh_clock_day_num(last) - o->hall->rating.default_after_days + 1
+                    : upto - DEFAULTS_LOOKBACK;
+    struct unrated u = {0};
+    for (long d = from; d <= upto; d++) {
+        char day[11];
+        qh_clock_day_str(d, day);
+        if ((rc = qh_store_ticket_each(o->s, day, QH_TICKET_FINISHED, unrated_cb, &u)) < 0 ||
+            u.oom) {
+            rc = u.oom ? qh_err(err, errlen, QH_E_NOMEM, "out of memory")
+                       : qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+            goto out;
+        }
+    }
+    rc = 0;
+    for (int i = 0; i < u.n && rc == 0; i++)
+        rc = qh_op_rate(o, &u.t[i], o->hall->rating.default_score, NULL, "default",
+                        NULL, NULL, err, errlen);
+    if (rc == 0)
+        rc = qh_store_setting_set(o->s, DEFAULTS_KEY, o->day, err, errlen);
+out:
+    free(u.t);
+    return rc < 0 ? rc : 0;
 }
 
 int qh_op_end(struct op *o, int rc, char *err, size_t errlen)
@@ -127,6 +211,61 @@ int qh_op_blank(const char *s)
         if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
             return 0;
     return 1;
+}
+
+/* ---- a rating, whichever way it came (op.h) ---- */
+
+int qh_op_rate(struct op *o, struct qh_ticket_row *t, int score,
+               const char *reason, const char *channel, const char *device,
+               const char *by, char *err, size_t errlen)
+{
+    int rc = qh_text_check(QH_TEXT_REASON, reason, o->lang, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (score < 1 || score > 5)
+        return qh_err(err, errlen, QH_E_PARSE,
+                      T("评价应为1-5，而不是%d", "a rating is 1-5, not %d"), score);
+    /* A default rating is nobody's word: there is no reason to give. */
+    if (score <= 2 && qh_op_blank(reason) && strcmp(channel, "default"))
+        return qh_err(err, errlen, QH_E_PARSE, "%s",
+                      T("差评（1-2分）需要填写原因", "a rating of 1 or 2 needs a reason"));
+    if (!t->outcome[0])
+        return qh_err(err, errlen, QH_E_STATE,
+                      T("%s号尚未办结，不能评价", "ticket %s has not been finished: cannot rate it"),
+                      t->number);
+    if (t->rated)
+        return qh_err(err, errlen, QH_E_STATE,
+                      T("%s号已评价过", "ticket %s has already been rated"), t->number);
+    struct qh_rating_row r;
+    memset(&r, 0, sizeof r);
+    r.ticket = t->id;
+    r.score = score;
+    snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
+    r.window = t->window;
+    snprintf(r.staff, sizeof r.staff, "%s", t->staff);
+    snprintf(r.service, sizeof r.service, "%s", t->service);
+    r.at = o->now;
+    snprintf(r.channel, sizeof r.channel, "%s", channel);
+    snprintf(r.device, sizeof r.device, "%s", device ? device : "");
+    snprintf(r.by, sizeof r.by, "%s", by ? by : "");
+    t->rated = 1;
+    if ((rc = qh_store_rating_add(o->s, &r, err, errlen)) < 0 ||
+        (rc = qh_store_ticket_update(o->s, t, err, errlen)) < 0 ||
+        (rc = qh_stats_on_rated(o->s, t, score, reason, o->now, err, errlen)) < 0)
+        return rc;
+    struct qh_buf b;
+    qh_op_detail(o, &b);
+    qh_json_int(&b, "score", score);
+    if (reason && *reason)
+        qh_json_str(&b, "reason", reason);
+    qh_json_str(&b, "channel", channel);
+    if (r.device[0])
+        qh_json_str(&b, "device", r.device);
+    if (r.by[0])
+        qh_json_str(&b, "by", r.by);
+    if (t->service[0])
+        qh_json_str(&b, "service", t->service);
+    return qh_op_event(o, "rated", t, t->window, t->staff, &b, err, errlen);
 }
 
 /* ---- lookups inside an op ---- */

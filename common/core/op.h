@@ -52,6 +52,15 @@ int qh_op_change(struct op *o, struct qh_ticket_row *t, const char *type,
 int qh_op_window_empty(struct op *o, int window, char *err, size_t errlen);
 int qh_op_window_free(struct op *o, int window, struct qh_window_row *wr,
                       char *err, size_t errlen);
+/* Record the rating of t, a ticket read in this op (ticket.c's old path,
+ * rating.c, the default ratings): the score and reason checked, the ticket
+ * finished and not yet rated, then the rating row, the ticket marked, the
+ * 差评's follow-up (stats.c) and the `rated` event, all in o's
+ * transaction.  channel: qh_rating_channel_name(); a default rating needs
+ * no reason.  device, by: as the row keeps them ("" or NULL: none). */
+int qh_op_rate(struct op *o, struct qh_ticket_row *t, int score,
+               const char *reason, const char *channel, const char *device,
+               const char *by, char *err, size_t errlen);
 int qh_op_fill_info(struct op *o, const struct qh_ticket_row *t,
                     struct qh_issue_info *info);
 int qh_op_issue(struct op *o, const struct qh_issue_req *req,

@@ -648,62 +648,21 @@ out:
     return qh_op_end(o, rc, err, errlen);
 }
 
+/* The staff terminal's rating, as before the pad (rating.h): recorded as
+ * channel legacy, so reports keep it apart from the citizen's own. */
 int qh_ticket_rate(struct qh_store *s, const char *number, int score,
                    const char *reason, struct qh_ticket_row *out,
                    char *err, size_t errlen)
 {
     struct op ob, *o = &ob;
     struct qh_ticket_row t;
-    int rc = qh_text_check(QH_TEXT_REASON, reason, qh_store_lang(s), err, errlen);
-    if (rc < 0 || (rc = qh_op_begin(o, s, err, errlen)) < 0)
+    int rc = qh_op_begin(o, s, err, errlen);
+    if (rc < 0)
         return rc;
-    if (score < 1 || score > 5) {
-        rc = qh_err(err, errlen, QH_E_PARSE,
-                    T("评价应为1-5，而不是%d", "a rating is 1-5, not %d"), score);
-        goto out;
-    }
-    if (score <= 2 && qh_op_blank(reason)) {
-        rc = qh_err(err, errlen, QH_E_PARSE, "%s",
-                    T("差评（1-2分）需要填写原因", "a rating of 1 or 2 needs a reason"));
-        goto out;
-    }
-    if ((rc = qh_op_by_number(o, number, &t, err, errlen)) < 0)
-        goto out;
-    if (!t.outcome[0]) {
-        rc = qh_err(err, errlen, QH_E_STATE,
-                    T("%s号尚未办结，不能评价", "ticket %s has not been finished: cannot rate it"),
-                    t.number);
-        goto out;
-    }
-    if (t.rated) {
-        rc = qh_err(err, errlen, QH_E_STATE,
-                    T("%s号已评价过", "ticket %s has already been rated"), t.number);
-        goto out;
-    }
-    struct qh_rating_row r;
-    memset(&r, 0, sizeof r);
-    r.ticket = t.id;
-    r.score = score;
-    snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
-    r.window = t.window;
-    snprintf(r.staff, sizeof r.staff, "%s", t.staff);
-    snprintf(r.service, sizeof r.service, "%s", t.service);
-    r.at = o->now;
-    t.rated = 1;
-    if ((rc = qh_store_rating_add(s, &r, err, errlen)) < 0 ||
-        (rc = qh_store_ticket_update(s, &t, err, errlen)) < 0 ||
-        (rc = qh_stats_on_rated(s, &t, score, reason, o->now, err, errlen)) < 0)
-        goto out;
-    struct qh_buf b;
-    qh_op_detail(o, &b);
-    qh_json_int(&b, "score", score);
-    if (reason && *reason)
-        qh_json_str(&b, "reason", reason);
-    if (t.service[0])
-        qh_json_str(&b, "service", t.service);
-    if ((rc = qh_op_event(o, "rated", &t, t.window, t.staff, &b, err, errlen)) == 0 && out)
+    if ((rc = qh_op_by_number(o, number, &t, err, errlen)) == 0 &&
+        (rc = qh_op_rate(o, &t, score, reason, "legacy", qh_store_actor(s), NULL,
+                         err, errlen)) == 0 && out)
         *out = t;
-out:
     return qh_op_end(o, rc, err, errlen);
 }
 

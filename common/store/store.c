@@ -314,7 +314,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_APPT_UPDATE] = "UPDATE appointment SET ticket = nullif(?2, 0)"
                       " WHERE id = ?1",
     [Q_RATING_INSERT] = "INSERT INTO rating(ticket, score, reason, win, staff,"
-                        " service, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        " service, at, channel, device, entered_by)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [Q_HEARTBEAT_PUT] = "INSERT INTO heartbeat(name, kind, at, info)"
                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE"
                         " SET kind = excluded.kind, at = excluded.at,"
@@ -731,6 +732,17 @@ static const char *const migrations[] = {
     "ALTER TABLE staff DROP COLUMN locked_until;"
     "ALTER TABLE staff ADD COLUMN pin_short INTEGER"
     "  CHECK (pin_short IN (0, 1));",
+    /* 8: every rating says where it came from (rating.h): the channel,
+     * the device that took it and the admin who entered one given on
+     * paper, by phone or by text.  The ratings before this were chosen on
+     * the staff member's own terminal: they become channel 'legacy', kept
+     * apart in every report, never mixed in with the citizen's own. */
+    "ALTER TABLE rating ADD COLUMN channel TEXT NOT NULL DEFAULT 'legacy'"
+    "  CHECK (channel IN ('pad', 'qr', 'paper', 'hotline', 'sms', 'default',"
+    "  'legacy'));"
+    "ALTER TABLE rating ADD COLUMN device TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE rating ADD COLUMN entered_by TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX rating_ticket ON rating(ticket);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2493,6 +2505,9 @@ int qh_sqlite_rating_add(struct qh_store_be *s, const struct qh_rating_row *r,
     bind_text(st, 5, r->staff);
     bind_text(st, 6, r->service);
     sqlite3_bind_int64(st, 7, r->at);
+    bind_text(st, 8, r->channel);
+    bind_text(st, 9, r->device);
+    bind_text(st, 10, r->by);
     return exec_stmt(s, st, err, errlen, "rating");
 }
 

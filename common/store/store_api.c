@@ -207,7 +207,8 @@ static const struct {
                " finished_at, win, target_window, staff, recalls, outcome,"
                " rated, appointment, origin"},
     {"event", "id, at, type, ticket, number, queue, win, staff, detail"},
-    {"rating", "id, ticket, score, reason, win, staff, service, at"},
+    {"rating", "id, ticket, score, reason, win, staff, service, at, channel,"
+               " device, entered_by"},
     {"followup", "id, kind, ticket, day, number, win, staff, service, score,"
                  " reason, opened_at, due_day, closed_at, result, closed_by"},
     {"heartbeat", "name, kind, at, info"},

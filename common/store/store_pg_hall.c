@@ -392,8 +392,9 @@ int qh_pg_appointment_update(struct qh_store_be *s,
 /* ---- ratings ---- */
 
 static const char Q_RATING_INSERT[] =
-    "INSERT INTO rating(ticket, score, reason, win, staff, service, at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO rating(ticket, score, reason, win, staff, service, at,"
+    " channel, device, entered_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 int qh_pg_rating_add(struct qh_store_be *s, const struct qh_rating_row *rt,
                      char *err, size_t errlen)
@@ -406,6 +407,9 @@ int qh_pg_rating_add(struct qh_store_be *s, const struct qh_rating_row *rt,
     a_str(&a, rt->staff);
     a_str(&a, rt->service);
     a_int(&a, rt->at);
+    a_str(&a, rt->channel);
+    a_str(&a, rt->device);
+    a_str(&a, rt->by);
     return qh_pg_cmd(s, Q_RATING_INSERT, &a, NULL, "rating", err, errlen);
 }
 

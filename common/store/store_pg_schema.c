@@ -129,6 +129,15 @@ const char *const qh_pg_migrations[] = {
      * operation.  Kept a week (the day's first write prunes). */
     "CREATE TABLE request(id text PRIMARY KEY, at bigint NOT NULL);"
     "CREATE INDEX request_at ON request(at);",
+    /* 2: every rating says where it came from (rating.h); the ratings
+     * before it were chosen at the staff terminal: channel 'legacy'
+     * (store.c's migration 8). */
+    "ALTER TABLE rating ADD COLUMN channel text NOT NULL DEFAULT 'legacy'"
+    "  CHECK (channel IN ('pad', 'qr', 'paper', 'hotline', 'sms', 'default',"
+    "  'legacy')),"
+    "  ADD COLUMN device text NOT NULL DEFAULT '',"
+    "  ADD COLUMN entered_by text NOT NULL DEFAULT '';"
+    "CREATE INDEX rating_ticket ON rating(ticket);",
 };
 const int qh_pg_nmigrations =
     (int)(sizeof qh_pg_migrations / sizeof qh_pg_migrations[0]);

@@ -23,7 +23,8 @@ for q in A A B A; do s issue --queue $q >/dev/null; done
 s call --window 1 >/dev/null
 s start --window 1 >/dev/null
 s finish --window 1 --outcome done >/dev/null
-srun rate A001 1 --reason 等候时间太长
+RC=0; OUT=$(printf '246810\n' | s rate A001 1 --reason 等候时间太长 --channel paper \
+             --by S01 2>"$T/stderr") || RC=$?; ERR=$(cat "$T/stderr")
 expect_rc 0 "a rating on the first PC"
 srun --json events
 src_events=$OUT

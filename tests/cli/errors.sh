@@ -34,7 +34,8 @@ refused "init over an existing hall" init
 refused "resume a window that is not paused" resume --window 2
 refused "logout where nobody is logged in" logout --window 2
 refused "checkin with an unknown code" checkin 12345678
-refused "rate an unfinished ticket" rate A001 5
+rate_entry A001 5
+expect_rc 1 "rate an unfinished ticket"
 run call --window 1
 refused "call at a window that already has a ticket" call --window 1
 refused "pause a window with a ticket" pause --window 1 --reason 午休
@@ -85,8 +86,12 @@ usage "issue with both service and queue" issue --queue A --service T-A1
 usage "issue with an unknown green reason" issue --queue A --green vip
 usage "finish with a bad outcome" finish --window 1 --outcome maybe
 usage "finish without outcome" finish --window 1
-usage "rate 0" rate A001 0
-usage "rate six" rate A001 six
+usage "rate 0" rate A001 0 --channel paper --by rater
+usage "rate six" rate A001 six --channel paper --by rater
+usage "rate without --channel (the citizen rates on the pad)" rate A001 5
+expect_in "$ERR" "评价器" "rate without --channel: the pad is named"
+usage "rate on the pad's channel" rate A001 5 --channel pad --by rater
+usage "rate without --by" rate A001 5 --channel paper
 usage "transfer with no target" transfer --window 1
 usage "transfer with two targets" transfer --window 1 --to-queue B --to-window 2
 usage "transfer to window x" transfer --window 1 --to-window x

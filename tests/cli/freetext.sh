@@ -22,7 +22,7 @@ run issue --queue A                     # A002: served at window 2 for the notes
 run call --window 2
 run start --window 2
 run finish --window 2 --outcome done
-run rate A001 1 --reason 等太久          # opens follow-up 1
+rate_entry A001 1 --reason 等太久       # opens follow-up 1
 expect_rc 0 "a bad rating opens a follow-up"
 run call --window 2
 run start --window 2
@@ -34,7 +34,7 @@ field_cmd() {
     pause) run --lang en pause --window 1 --reason "$2" ;;
     transfer) run --lang en transfer --window 2 --to-window 3 --note "$2" ;;
     finish) run --lang en finish --window 3 --outcome done --note "$2" ;;
-    rate) run --lang en rate A001 1 --reason "$2" ;;
+    rate) rate_entry --lang en A001 1 --reason "$2" ;;
     followup) run --lang en followup close 1 --result "$2" ;;
     appointment) run --lang en appointment add --service T-A1 --at 2026-11-26T10:00 --name "$2" ;;
     staff) run --lang en staff add s9 --name "$2" <<<"123456" ;;
@@ -103,7 +103,7 @@ run issue --queue A                     # A003, rated at its limit
 run call --window 2
 run start --window 2
 run finish --window 2 --outcome done
-run --lang en rate A003 2 --reason "$(rep 慢 200)"
+rate_entry --lang en A003 2 --reason "$(rep 慢 200)"
 expect_rc 0 "rate: a 200-character reason"
 run --json events
 pycheck "the rating reason stored whole" \

@@ -86,7 +86,7 @@ NOW=2026-11-25T09:10:00+08:00
 run --json finish --window 2 --outcome done
 expect_rc 0 "finish done"
 pycheck "finish done" 'd["state"] == "finished" and d["outcome"] == "done"'
-run rate A003 5
+rate_entry A003 5
 expect_rc 0 "rate 5"
 
 # ---- transfers keep number, issue time and green mark ----
@@ -146,22 +146,48 @@ run finish --window 5 --outcome done
 expect_rc 0 "finish done after failed"
 
 # ---- rating ----
-run rate A001 1
+rate_entry A001 1
 expect_rc 2 "a score of 1 without a reason is bad input"
-run rate A001 6
+rate_entry A001 6
 expect_rc 2 "score 6"
-run rate A001 x
+rate_entry A001 x
 expect_rc 2 "score x"
-run --json rate A001 1 --reason 等候太久
+# The citizen rates on the window's pad: the old form is bad usage.
+run rate A001 4
+expect_rc 2 "rate without --channel"
+expect_in "$ERR" "评价器" "rate without --channel names the pad"
+run --lang en rate A001 4
+expect_in "$ERR" "the citizen rates on the window's pad" "the same in English"
+run rate A001 4 --channel qr --by rater <<<246813
+expect_rc 2 "rate on the phone page's channel from the CLI"
+run rate A001 4 --channel paper --by rater --day 2026-13-01 <<<246813
+expect_rc 2 "rate with a bad --day"
+# Entered by an admin, with the admin's PIN; nobody else.
+printf '1234\n' | q staff add clerk --name 张三 >/dev/null
+run rate A001 4 --channel paper --by clerk <<<1234
+expect_rc 1 "a staff member who is not an admin cannot enter a rating"
+expect_in "$ERR" "不是管理员" "the refusal says why"
+run rate A001 4 --channel hotline --by rater <<<999999
+expect_rc 1 "a wrong admin PIN"
+run rate A001 4 --channel hotline --by rater </dev/null
+expect_rc 2 "no PIN on standard input"
+run --json events
+pycheck "no rating was written by a refusal" \
+    'not [e for e in L if e["type"] == "rated" and e["number"] == "A001"]'
+run --json rate A001 1 --reason 等候太久 --channel hotline --by rater <<<246813
 expect_rc 0 "rate 1 with reason"
 pycheck "rated" 'd["rated"] is True'
-run rate A001 4
+run --json events
+pycheck "the rating says its channel and who entered it" \
+    '[(e["channel"], e["by"], e["score"], e["via"]) for e in L
+      if e["type"] == "rated" and e["number"] == "A001"] == [("hotline", "rater", 1, "cli")]'
+rate_entry A001 4
 expect_rc 1 "rating twice is refused"
-run rate A002 4
+run rate A002 4 --channel sms --by rater --day 2026-11-25 <<<246813
 expect_rc 0 "rate the supplement case"
 run issue --queue B
 expect_out B001 "first B number"
-run rate B001 5
+rate_entry B001 5
 expect_rc 1 "rating an unfinished ticket is refused"
 
 # ---- cancel ----

@@ -182,7 +182,7 @@ as counter1 start --window 1
 expect_rc 0 "counter: start"
 as counter1 finish --window 1 --outcome done
 expect_rc 0 "counter: finish"
-as counter1 rate A001 5
+as_pin counter1 135790 rate A001 5 --channel paper --by A01
 expect_rc 0 "counter: rate"
 as counter1 pause --window 1 --reason 午休
 expect_rc 0 "counter: pause"
@@ -233,7 +233,7 @@ as admin1 start --window 3
 expect_rc 0 "admin: start"
 as admin1 finish --window 3 --outcome done
 expect_rc 0 "admin: finish"
-as admin1 rate B001 4
+as_pin admin1 135790 rate B001 4 --channel paper --by A01
 expect_rc 0 "admin: rate"
 as admin1 cancel A002
 expect_rc 0 "admin: cancel"

@@ -17,10 +17,10 @@ NOW=2026-11-25T09:10:00+08:00; run call --window 1; expect_rc 0 "call A001"
 run start --window 1
 NOW=2026-11-25T09:22:00+08:00; run finish --window 1 --outcome failed --note 缺土地证
 expect_rc 0 "finish failed"
-run rate A001 1 --reason 态度差; expect_rc 0 "rate 1"
+rate_entry A001 1 --reason 态度差; expect_rc 0 "rate 1"
 run call --window 2; run start --window 2
 NOW=2026-11-25T09:30:00+08:00; run finish --window 2 --outcome done
-run rate A002 5; expect_rc 0 "rate 5"
+rate_entry A002 5; expect_rc 0 "rate 5"
 run cancel B001; expect_rc 0 "cancel B001"
 
 # ---- JSON: the hall total with the contract's field names ----

@@ -1160,6 +1160,13 @@ static void appointments_and_ratings(void **state)
     snprintf(r.reason, sizeof r.reason, "等太久");
     snprintf(r.staff, sizeof r.staff, "w01");
     snprintf(r.service, sizeof r.service, "XK001");
+    /* Every rating names one of the channels (rating.h), and no other. */
+    snprintf(r.channel, sizeof r.channel, "counter");
+    begin(s);
+    assert_true(qh_store_rating_add(s, &r, err, sizeof err) < 0);
+    qh_store_rollback(s);
+    snprintf(r.channel, sizeof r.channel, "pad");
+    snprintf(r.device, sizeof r.device, "pad:1");
     begin(s);
     assert_int_equal(qh_store_rating_add(s, &r, err, sizeof err), 0);
     t.rated = 1;

@@ -123,6 +123,9 @@ struct qh_rating_row {
     char staff[QH_STAFF_LEN];
     char service[24];
     int64_t at;
+    char channel[12];             /* qh_rating_channel_name(): "pad", "legacy" ... */
+    char device[32];              /* "pad:3", "web", "cli"; "" for legacy rows */
+    char by[QH_STAFF_LEN];        /* the admin who entered it, "" if none */
 };
 
 /* A catalogue entry as stored. */
