@@ -125,6 +125,9 @@ GRANT UPDATE (staff, login_at, paused, pause_reason, paused_at)
 -- writes the whole row, so the trigger below refuses any other change.
 GRANT UPDATE (name, role, pin_hash, pin_short) ON staff TO qhall_counter;
 GRANT INSERT ON rating, followup, event TO qhall_counter;
+-- The staff member's appeal of a 差评 (the counter's key); the decision
+-- is the admin's.
+GRANT UPDATE (appeal, appeal_reason, appeal_at) ON rating TO qhall_counter;
 GRANT USAGE ON rating_id_seq, followup_id_seq, event_id_seq TO qhall_counter;
 GRANT INSERT, UPDATE ON setting, heartbeat TO qhall_counter;
 

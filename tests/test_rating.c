@@ -354,6 +354,87 @@ static void default_ratings(void **state)
     assert_int_equal(t.rated, 0);
 }
 
+/* w001's rated cases in the scorecard of November 2026. */
+static int scorecard_rated(struct qh_store *s, int *bad)
+{
+    struct qh_scorecard *c;
+    ok(qh_stats_scorecard_build(s, "2026-11", "w001", &c, err, sizeof err));
+    int n = -1;
+    for (int i = 0; i < c->nrows; i++)
+        if (!strcmp(c->rows[i].staff, "w001")) {
+            n = c->rows[i].rated;
+            *bad = c->rows[i].ratings[0] + c->rows[i].ratings[1];
+        }
+    qh_stats_scorecard_free(c);
+    return n;
+}
+
+/* 申诉: the rated staff member appeals a 差评 once; an admin upholds or
+ * overturns it; an overturned rating stays but leaves the scorecard. */
+static void appeals(void **state)
+{
+    struct qh_store *s = *state;
+    struct qh_event_row ev;
+    struct qh_ticket_row a = served(s), b = served(s), g = served(s), u = served(s);
+    ok(rate(s, "pad:1", a.number, QH_RATE_PAD, 1, "态度不好", NULL));
+    ok(rate(s, "pad:1", b.number, QH_RATE_PAD, 2, "等候时间太长", NULL));
+    ok(rate(s, "pad:1", g.number, QH_RATE_PAD, 5, NULL, NULL));
+    int bad;
+    assert_int_equal(scorecard_rated(s, &bad), 3);
+    assert_int_equal(bad, 2);
+    qh_store_set_actor(s, "counter:1");
+    /* Refusals: not rated, not a 差评, someone else, no reason. */
+    assert_int_equal(qh_rating_appeal(s, u.number, NULL, "w001", "x", err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_rating_appeal(s, g.number, NULL, "w001", "x", err, sizeof err), QH_E_STATE);
+    assert_non_null(strstr(err, "不是差评"));
+    assert_int_equal(qh_rating_appeal(s, a.number, NULL, "boss", "x", err, sizeof err), QH_E_STATE);
+    assert_int_equal(qh_rating_appeal(s, a.number, NULL, "w001", " ", err, sizeof err), QH_E_PARSE);
+    assert_int_equal(qh_rating_appeal(s, "A999", NULL, "w001", "x", err, sizeof err), QH_E_NOTFOUND);
+    assert_int_equal(qh_rating_decide(s, a.number, NULL, 1, "boss", "x", err, sizeof err),
+                     QH_E_STATE);                        /* nothing filed yet */
+    ok(qh_rating_appeal(s, a.number, NULL, "w001", "群众对收费政策不满，非服务问题", err, sizeof err));
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "appeal_filed");
+    assert_string_equal(ev.staff, "w001");
+    assert_non_null(strstr(ev.detail, "\"score\":1"));
+    assert_non_null(strstr(ev.detail, "非服务问题"));
+    assert_int_equal(qh_rating_appeal(s, a.number, NULL, "w001", "again", err, sizeof err),
+                     QH_E_STATE);                        /* once */
+    ok(qh_rating_appeal(s, b.number, NULL, "w001", "当天系统故障", err, sizeof err));
+    /* The decision: an admin's, with a reason. */
+    qh_store_set_actor(s, "cli");
+    assert_int_equal(qh_rating_decide(s, a.number, NULL, 1, "w001", "x", err, sizeof err),
+                     QH_E_STATE);
+    assert_non_null(strstr(err, "不是管理员"));
+    assert_int_equal(qh_rating_decide(s, a.number, NULL, 1, "boss", "", err, sizeof err),
+                     QH_E_PARSE);
+    ok(qh_rating_decide(s, a.number, NULL, 1, "boss", "核实属政策原因", err, sizeof err));
+    last_event(s, &ev);
+    assert_string_equal(ev.type, "appeal_decided");
+    assert_string_equal(ev.staff, "w001");
+    assert_non_null(strstr(ev.detail, "\"decision\":\"overturned\""));
+    assert_non_null(strstr(ev.detail, "\"by\":\"boss\""));
+    assert_int_equal(qh_rating_decide(s, a.number, NULL, 0, "boss", "x", err, sizeof err),
+                     QH_E_STATE);                        /* decided */
+    ok(qh_rating_decide(s, b.number, NULL, 0, "boss", "监控显示确实等候过久", err, sizeof err));
+    last_event(s, &ev);
+    assert_non_null(strstr(ev.detail, "\"decision\":\"upheld\""));
+    /* The overturned 差评 is out of the scorecard, the upheld one in; the
+     * rating itself stays, with its appeal. */
+    assert_int_equal(scorecard_rated(s, &bad), 2);
+    assert_int_equal(bad, 1);
+    struct qh_ticket_row t;
+    struct qh_rating_row r;
+    ok(qh_store_ticket_by_number(s, a.day, a.number, &t));
+    ok(qh_store_rating_of_ticket(s, t.id, &r));
+    assert_int_equal(r.score, 1);
+    assert_string_equal(r.appeal, "overturned");
+    assert_string_equal(r.appeal_reason, "群众对收费政策不满，非服务问题");
+    assert_string_equal(r.decided_by, "boss");
+    assert_string_equal(r.decision_reason, "核实属政策原因");
+    assert_true(r.appeal_at > 0 && r.decided_at >= r.appeal_at);
+}
+
 static int raw_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
@@ -402,6 +483,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(channels), T(pad), T(not_finished), T(entered_by_admin), T(qr_late),
         T(library_only), T(prompt_and_skip), T(rows_and_copy), T(default_ratings),
+        T(appeals),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

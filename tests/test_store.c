@@ -702,6 +702,12 @@ static void migrate_from_3(void **state)
         "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
         "ALTER TABLE rating DROP COLUMN device;"
         "ALTER TABLE rating DROP COLUMN entered_by;"
+        "ALTER TABLE rating DROP COLUMN appeal;"
+        "ALTER TABLE rating DROP COLUMN appeal_reason;"
+        "ALTER TABLE rating DROP COLUMN appeal_at;"
+        "ALTER TABLE rating DROP COLUMN decided_by;"
+        "ALTER TABLE rating DROP COLUMN decision_reason;"
+        "ALTER TABLE rating DROP COLUMN decided_at;"
         /* schema 7's lock-out */
         "DROP TABLE login_lock;"
         "ALTER TABLE staff DROP COLUMN pin_short;"
@@ -780,6 +786,12 @@ static void migrate_from_7(void **state)
         "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
         "ALTER TABLE rating DROP COLUMN device;"
         "ALTER TABLE rating DROP COLUMN entered_by;"
+        "ALTER TABLE rating DROP COLUMN appeal;"
+        "ALTER TABLE rating DROP COLUMN appeal_reason;"
+        "ALTER TABLE rating DROP COLUMN appeal_at;"
+        "ALTER TABLE rating DROP COLUMN decided_by;"
+        "ALTER TABLE rating DROP COLUMN decision_reason;"
+        "ALTER TABLE rating DROP COLUMN decided_at;"
         "PRAGMA user_version = 7; COMMIT;";
     if (sqlite3_exec(db, down, NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("down to 7: %s", sqlite3_errmsg(db));
@@ -819,6 +831,12 @@ static void migrate_from_6(void **state)
         "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;"
         "ALTER TABLE rating DROP COLUMN device;"
         "ALTER TABLE rating DROP COLUMN entered_by;"
+        "ALTER TABLE rating DROP COLUMN appeal;"
+        "ALTER TABLE rating DROP COLUMN appeal_reason;"
+        "ALTER TABLE rating DROP COLUMN appeal_at;"
+        "ALTER TABLE rating DROP COLUMN decided_by;"
+        "ALTER TABLE rating DROP COLUMN decision_reason;"
+        "ALTER TABLE rating DROP COLUMN decided_at;"
         "CREATE TABLE staff6(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
         "  role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),"
         "  pin_hash TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"

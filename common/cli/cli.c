@@ -574,6 +574,7 @@ static int cmd_cancel(struct ctx *c)
 }
 
 static int read_pin(struct ctx *c, char *pin, size_t n);
+static int check_pin(struct ctx *c, const char *who);
 
 /* An admin's entry of a rating the citizen gave on paper, by phone or by
  * text (rating.h): the citizen's own rating is on the window's pad, and
@@ -610,13 +611,10 @@ static int cmd_rate(struct ctx *c)
     if (st || (st = cli_need_opt(c, "by", &by)) ||
         (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)))
         return st;
-    char pin[64], err[QH_ERRLEN], line[200];
-    if ((st = read_pin(c, pin, sizeof pin)))
+    if ((st = check_pin(c, by)))
         return st;
-    int rc = qh_staff_verify(c->s, by, pin, 0, NULL, 0, err, sizeof err);
-    explicit_bzero(pin, sizeof pin);
-    if (rc < 0)
-        return cli_fail(rc, err);
+    char err[QH_ERRLEN], line[200];
+    int rc;
     struct qh_rate_req req = {.number = c->pos[0], .day = day, .score = (int)score,
                               .reason = reason, .channel = ch, .by = by};
     struct qh_ticket_row t;
@@ -627,6 +625,74 @@ static int cmd_rate(struct ctx *c)
              t.number, score, c->lang == QH_LANG_EN ? en[score] : zh[score],
              qh_rating_channel_label(ch, c->lang), by);
     return report_ticket(c, &t, line, 0);
+}
+
+/* The PIN on stdin is `who`'s (the lock-out of wrong PINs applies). */
+static int check_pin(struct ctx *c, const char *who)
+{
+    char pin[64], err[QH_ERRLEN];
+    int st = read_pin(c, pin, sizeof pin);
+    if (st)
+        return st;
+    int rc = qh_staff_verify(c->s, who, pin, 0, NULL, 0, err, sizeof err);
+    explicit_bzero(pin, sizeof pin);
+    return rc < 0 ? cli_fail(rc, err) : 0;
+}
+
+/* 申诉: the staff member rated appeals a 差评 with their own PIN. */
+static int cmd_appeal(struct ctx *c)
+{
+    const char *staff, *reason, *day = cli_opt(c, "day");
+    int st;
+    if ((st = cli_need_opt(c, "staff", &staff)) || (st = cli_need_opt(c, "reason", &reason)) ||
+        (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)) || (st = check_pin(c, staff)))
+        return st;
+    char err[QH_ERRLEN];
+    int rc = qh_rating_appeal(c->s, c->pos[0], day, staff, reason, err, sizeof err);
+    if (rc < 0)
+        return cli_fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "number", c->pos[0]);
+        qh_json_str(&b, "appeal", "filed");
+        qh_json_close(&b);
+        return cli_emit(&b);
+    }
+    printf(TR(c, "%s 的差评已申诉，待管理员决定\n",
+              "the 差评 of %s is appealed: an admin decides\n"), c->pos[0]);
+    return 0;
+}
+
+static int cmd_appeal_decide(struct ctx *c)
+{
+    const char *by, *reason, *day = cli_opt(c, "day"), *what = c->pos[1];
+    int st;
+    if (strcmp(what, "uphold") && strcmp(what, "overturn"))
+        return cli_usage_error(c, TR(c, "应为 uphold 或 overturn，而不是「%s」",
+                                     "expected uphold or overturn, got \"%s\""), what);
+    if ((st = cli_need_opt(c, "by", &by)) || (st = cli_need_opt(c, "reason", &reason)) ||
+        (st = cli_text_opt(c, "reason", QH_TEXT_REASON, &reason)) || (st = check_pin(c, by)))
+        return st;
+    char err[QH_ERRLEN];
+    int overturn = !strcmp(what, "overturn");
+    int rc = qh_rating_decide(c->s, c->pos[0], day, overturn, by, reason, err, sizeof err);
+    if (rc < 0)
+        return cli_fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "number", c->pos[0]);
+        qh_json_str(&b, "appeal", overturn ? "overturned" : "upheld");
+        qh_json_close(&b);
+        return cli_emit(&b);
+    }
+    printf(overturn ? TR(c, "%s 的差评已撤销（保留记录，不计入考核）\n",
+                         "the 差评 of %s is overturned (kept, left out of the scorecard)\n")
+                    : TR(c, "%s 的差评维持\n", "the 差评 of %s is upheld\n"), c->pos[0]);
+    return 0;
 }
 
 static int report_window(struct ctx *c, int w, const char *staff,
@@ -1578,6 +1644,15 @@ static const struct cmd cmds[] = {
       "enter a rating given on paper, by phone or by text (the admin's PIN on standard "
       "input): 5 very satisfied ... 1 very dissatisfied, 1 and 2 need a reason; the "
       "citizen rates on the window's pad" },
+    { "appeal decide", cmd_appeal_decide, "by= reason= day=", 2, 2, 0,
+      "appeal decide NUMBER uphold|overturn --by ADMIN --reason TEXT [--day DAY]",
+      "决定申诉（管理员 PIN 从标准输入读取）：维持或撤销差评；撤销的差评保留记录，不计入考核",
+      "decide an appeal (the admin's PIN on standard input): uphold or overturn the 差评; "
+      "an overturned one is kept but left out of the scorecard" },
+    { "appeal", cmd_appeal, "staff= reason= day=", 1, 1, 0,
+      "appeal NUMBER --staff ID --reason TEXT [--day DAY]",
+      "申诉差评（被评价的工作人员本人，PIN 从标准输入读取；1-2 分，一次）",
+      "appeal a 差评 (the staff member rated, their PIN on standard input; scores 1-2, once)" },
     { "pause", cmd_pause, "window= reason=", 0, 0, 0,
       "pause --window N --reason TEXT", "暂停窗口", "pause a window" },
     { "resume", cmd_resume, "window=", 0, 0, 0, "resume --window N",

@@ -159,6 +159,119 @@ out:
     return qh_op_end(o, rc, err, errlen);
 }
 
+/* ---- 申诉 ---- */
+
+/* The last rating of the ticket `number` of day (NULL: today). */
+static int rating_of(struct op *o, const char *number, const char *day,
+                     struct qh_ticket_row *t, struct qh_rating_row *r,
+                     char *err, size_t errlen)
+{
+    int rc = qh_store_ticket_by_number(o->s, day ? day : o->day, number ? number : "", t);
+    if (rc == QH_E_NOTFOUND)
+        return qh_err(err, errlen, rc, T("没有%s号（%s）", "no ticket %s on %s"),
+                      number ? number : "", day ? day : o->day);
+    if (rc < 0)
+        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+    rc = t->rated ? qh_store_rating_of_ticket(o->s, t->id, r) : QH_E_NOTFOUND;
+    if (rc == QH_E_NOTFOUND)
+        return qh_err(err, errlen, QH_E_STATE, T("%s号还没有评价", "ticket %s has not been rated"),
+                      t->number);
+    return rc < 0 ? qh_err(err, errlen, rc, "%s", qh_strerror(rc)) : 0;
+}
+
+static int need_reason(struct op *o, const char *reason, char *err, size_t errlen)
+{
+    int rc = qh_text_check(QH_TEXT_REASON, reason, o->lang, err, errlen);
+    if (rc == 0 && qh_op_blank(reason))
+        rc = qh_err(err, errlen, QH_E_PARSE, "%s",
+                    T("申诉和申诉决定都需要填写理由", "an appeal and its decision need a reason"));
+    return rc;
+}
+
+int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
+                     const char *staff, const char *reason,
+                     char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    struct qh_ticket_row t;
+    struct qh_rating_row r;
+    int rc = qh_op_begin(o, s, err, errlen);
+    if (rc < 0)
+        return rc;
+    if ((rc = need_reason(o, reason, err, errlen)) < 0 ||
+        (rc = rating_of(o, number, day, &t, &r, err, errlen)) < 0)
+        goto out;
+    if (r.score > 2)
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("%s号的评价为%d分，不是差评，不能申诉",
+                      "ticket %s was rated %d, not a 差评: there is nothing to appeal"),
+                    t.number, r.score);
+    else if (!staff || strcmp(staff, r.staff))
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("只有被评价的工作人员（%s）可以申诉", "only the staff member rated (%s) may appeal"),
+                    r.staff);
+    else if (r.appeal[0])
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("%s号的差评已申诉过", "the 差评 of ticket %s has already been appealed"),
+                    t.number);
+    if (rc < 0)
+        goto out;
+    snprintf(r.appeal, sizeof r.appeal, "filed");
+    snprintf(r.appeal_reason, sizeof r.appeal_reason, "%s", reason);
+    r.appeal_at = o->now;
+    if ((rc = qh_store_rating_appeal(s, &r, err, errlen)) < 0)
+        goto out;
+    struct qh_buf b;
+    qh_op_detail(o, &b);
+    qh_json_int(&b, "score", r.score);
+    qh_json_str(&b, "reason", reason);
+    qh_json_str(&b, "channel", r.channel);
+    rc = qh_op_event(o, "appeal_filed", &t, r.window, r.staff, &b, err, errlen);
+out:
+    return qh_op_end(o, rc, err, errlen);
+}
+
+int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
+                     int overturn, const char *by, const char *reason,
+                     char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    struct qh_ticket_row t;
+    struct qh_rating_row r;
+    struct qh_staff_row st;
+    int rc = qh_op_begin(o, s, err, errlen);
+    if (rc < 0)
+        return rc;
+    if ((rc = need_reason(o, reason, err, errlen)) < 0 ||
+        (rc = rating_of(o, number, day, &t, &r, err, errlen)) < 0)
+        goto out;
+    if (!by || qh_store_staff_get(s, by, &st) < 0 || strcmp(st.role, "admin"))
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("「%s」不是管理员，不能决定申诉", "\"%s\" is not an admin: cannot decide an appeal"),
+                    by ? by : "");
+    else if (strcmp(r.appeal, "filed"))
+        rc = qh_err(err, errlen, QH_E_STATE,
+                    T("%s号没有待决定的申诉", "ticket %s has no appeal waiting for a decision"),
+                    t.number);
+    if (rc < 0)
+        goto out;
+    snprintf(r.appeal, sizeof r.appeal, "%s", overturn ? "overturned" : "upheld");
+    snprintf(r.decided_by, sizeof r.decided_by, "%s", by);
+    snprintf(r.decision_reason, sizeof r.decision_reason, "%s", reason);
+    r.decided_at = o->now;
+    if ((rc = qh_store_rating_appeal(s, &r, err, errlen)) < 0)
+        goto out;
+    struct qh_buf b;
+    qh_op_detail(o, &b);
+    qh_json_str(&b, "decision", r.appeal);
+    qh_json_int(&b, "score", r.score);
+    qh_json_str(&b, "reason", reason);
+    qh_json_str(&b, "by", by);
+    rc = qh_op_event(o, "appeal_decided", &t, r.window, r.staff, &b, err, errlen);
+out:
+    return qh_op_end(o, rc, err, errlen);
+}
+
 /* ---- the pad's prompt and walk-away ---- */
 
 struct last_finished {

@@ -569,7 +569,9 @@ static int sc_ticket_event(const struct qh_event_row *e, const char *day, void *
         return 0;
     }
     int fin = !strcmp(e->type, "finished");
-    if (!fin && strcmp(e->type, "rated"))
+    int overturned = !strcmp(e->type, "appeal_decided") &&
+                     strstr(e->detail, "\"decision\":\"overturned\"");
+    if (!fin && !overturned && strcmp(e->type, "rated"))
         return 0;
     struct sc_staff *x = sc_get(b, e->staff);
     if (!x)
@@ -592,11 +594,13 @@ static int sc_ticket_event(const struct qh_event_row *e, const char *day, void *
         r->within_promised += handled <= (int64_t)b->h->default_handle_minutes * 60;
         x->present |= 1u << sc_dom(day);
     } else {
-        int64_t score = 0;
+        /* An overturned 差评 (申诉) stays in the log and the reports, but
+         * not against the staff member: its rated event is taken back. */
+        int64_t score = 0, d = overturned ? -1 : 1;
         qh_json_get_int(e->detail, "score", &score);
         if (score >= 1 && score <= 5) {
-            r->rated++;
-            r->ratings[score - 1]++;
+            r->rated += (int)d;
+            r->ratings[score - 1] += (int)d;
         }
     }
     return 0;

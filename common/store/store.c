@@ -49,7 +49,7 @@ enum {
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
-    Q_RATING_INSERT,
+    Q_RATING_INSERT, Q_RATING_OF_TICKET, Q_RATING_APPEAL, Q_RATING_DECIDE,
     Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
     Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
     Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ, Q_CHECK_ID,
@@ -316,6 +316,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_RATING_INSERT] = "INSERT INTO rating(ticket, score, reason, win, staff,"
                         " service, at, channel, device, entered_by)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_RATING_OF_TICKET] = "SELECT id, ticket, score, reason, win, staff, service, at, channel, device, entered_by, appeal, appeal_reason, appeal_at, decided_by, decision_reason, decided_at"
+                           " FROM rating WHERE ticket = ?1 ORDER BY id DESC LIMIT 1",
+    /* Filing and deciding write apart: a counter's role may file only. */
+    [Q_RATING_APPEAL] = "UPDATE rating SET appeal = ?2, appeal_reason = ?3,"
+                        " appeal_at = ?4 WHERE id = ?1",
+    [Q_RATING_DECIDE] = "UPDATE rating SET appeal = ?2, decided_by = ?3,"
+                        " decision_reason = ?4, decided_at = ?5 WHERE id = ?1",
     [Q_HEARTBEAT_PUT] = "INSERT INTO heartbeat(name, kind, at, info)"
                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE"
                         " SET kind = excluded.kind, at = excluded.at,"
@@ -742,6 +749,16 @@ static const char *const migrations[] = {
     "  'legacy'));"
     "ALTER TABLE rating ADD COLUMN device TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE rating ADD COLUMN entered_by TEXT NOT NULL DEFAULT '';"
+    /* 申诉: the rated staff member appeals a 差评, an admin upholds or
+     * overturns it; an overturned rating stays, left out of the
+     * scorecard (stats_report.c reads the decision's event). */
+    "ALTER TABLE rating ADD COLUMN appeal TEXT NOT NULL DEFAULT ''"
+    "  CHECK (appeal IN ('', 'filed', 'upheld', 'overturned'));"
+    "ALTER TABLE rating ADD COLUMN appeal_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE rating ADD COLUMN appeal_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE rating ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE rating ADD COLUMN decision_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE rating ADD COLUMN decided_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX rating_ticket ON rating(ticket);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -2508,6 +2525,54 @@ int qh_sqlite_rating_add(struct qh_store_be *s, const struct qh_rating_row *r,
     bind_text(st, 8, r->channel);
     bind_text(st, 9, r->device);
     bind_text(st, 10, r->by);
+    return exec_stmt(s, st, err, errlen, "rating");
+}
+
+static void read_rating(sqlite3_stmt *st, void *ud)
+{
+    struct qh_rating_row *r = ud;
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->ticket = sqlite3_column_int64(st, 1);
+    r->score = sqlite3_column_int(st, 2);
+    col_text(st, 3, r->reason, sizeof r->reason);
+    r->window = sqlite3_column_int(st, 4);
+    col_text(st, 5, r->staff, sizeof r->staff);
+    col_text(st, 6, r->service, sizeof r->service);
+    r->at = sqlite3_column_int64(st, 7);
+    col_text(st, 8, r->channel, sizeof r->channel);
+    col_text(st, 9, r->device, sizeof r->device);
+    col_text(st, 10, r->by, sizeof r->by);
+    col_text(st, 11, r->appeal, sizeof r->appeal);
+    col_text(st, 12, r->appeal_reason, sizeof r->appeal_reason);
+    r->appeal_at = sqlite3_column_int64(st, 13);
+    col_text(st, 14, r->decided_by, sizeof r->decided_by);
+    col_text(st, 15, r->decision_reason, sizeof r->decision_reason);
+    r->decided_at = sqlite3_column_int64(st, 16);
+}
+
+int qh_sqlite_rating_of_ticket(struct qh_store_be *s, int64_t ticket,
+                               struct qh_rating_row *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_RATING_OF_TICKET);
+    sqlite3_bind_int64(st, 1, ticket);
+    return one_row(st, read_rating, out);
+}
+
+int qh_sqlite_rating_appeal(struct qh_store_be *s, const struct qh_rating_row *r,
+                            char *err, size_t errlen)
+{
+    int decide = r->decided_at != 0;
+    sqlite3_stmt *st = stmt(s, decide ? Q_RATING_DECIDE : Q_RATING_APPEAL);
+    sqlite3_bind_int64(st, 1, r->id);
+    bind_text(st, 2, r->appeal);
+    bind_text(st, 3, decide ? r->decided_by : r->appeal_reason);
+    if (decide) {
+        bind_text(st, 4, r->decision_reason);
+        sqlite3_bind_int64(st, 5, r->decided_at);
+    } else {
+        sqlite3_bind_int64(st, 4, r->appeal_at);
+    }
     return exec_stmt(s, st, err, errlen, "rating");
 }
 

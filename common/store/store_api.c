@@ -208,7 +208,8 @@ static const struct {
                " rated, appointment, origin"},
     {"event", "id, at, type, ticket, number, queue, win, staff, detail"},
     {"rating", "id, ticket, score, reason, win, staff, service, at, channel,"
-               " device, entered_by"},
+               " device, entered_by, appeal, appeal_reason, appeal_at,"
+               " decided_by, decision_reason, decided_at"},
     {"followup", "id, kind, ticket, day, number, win, staff, service, score,"
                  " reason, opened_at, due_day, closed_at, result, closed_by"},
     {"heartbeat", "name, kind, at, info"},
@@ -661,6 +662,18 @@ int qh_store_appointment_update(struct qh_store *s,
                                 size_t errlen)
 {
     return s->ops->appointment_update(s->be, a, err, errlen);
+}
+
+int qh_store_rating_of_ticket(struct qh_store *s, int64_t ticket,
+                              struct qh_rating_row *out)
+{
+    return s->ops->rating_of_ticket(s->be, ticket, out);
+}
+
+int qh_store_rating_appeal(struct qh_store *s, const struct qh_rating_row *r,
+                           char *err, size_t errlen)
+{
+    return s->ops->rating_appeal(s->be, r, err, errlen);
 }
 
 int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,

@@ -137,6 +137,10 @@ struct qh_store_ops {
                               size_t errlen);
     int (*rating_add)(struct qh_store_be *, const struct qh_rating_row *r,
                       char *err, size_t errlen);
+    int (*rating_of_ticket)(struct qh_store_be *, int64_t ticket,
+                            struct qh_rating_row *out);
+    int (*rating_appeal)(struct qh_store_be *, const struct qh_rating_row *r,
+                         char *err, size_t errlen);
     int (*heartbeat)(struct qh_store_be *, const struct qh_heartbeat *hb,
                      char *err, size_t errlen);
     int (*heartbeat_each)(struct qh_store_be *,

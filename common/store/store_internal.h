@@ -168,6 +168,10 @@ int qh_sqlite_appointment_get(struct qh_store_be *, const char *code,
 int qh_sqlite_appointment_update(struct qh_store_be *,
                                  const struct qh_appointment *a, char *err,
                                  size_t errlen);
+int qh_sqlite_rating_of_ticket(struct qh_store_be *, int64_t ticket,
+                               struct qh_rating_row *out);
+int qh_sqlite_rating_appeal(struct qh_store_be *, const struct qh_rating_row *r,
+                            char *err, size_t errlen);
 int qh_sqlite_rating_add(struct qh_store_be *, const struct qh_rating_row *r,
                          char *err, size_t errlen);
 int qh_sqlite_heartbeat(struct qh_store_be *, const struct qh_heartbeat *hb,

@@ -413,6 +413,68 @@ int qh_pg_rating_add(struct qh_store_be *s, const struct qh_rating_row *rt,
     return qh_pg_cmd(s, Q_RATING_INSERT, &a, NULL, "rating", err, errlen);
 }
 
+static const char Q_RATING_OF_TICKET[] =
+    "SELECT id, ticket, score, reason, win, staff, service, at, channel, device, entered_by, appeal, appeal_reason, appeal_at, decided_by, decision_reason, decided_at"
+    " FROM rating WHERE ticket = $1 ORDER BY id DESC LIMIT 1";
+/* Filing and deciding write apart: the counter's role may file only
+ * (assets/postgresql-roles.sql). */
+static const char Q_RATING_APPEAL[] =
+    "UPDATE rating SET appeal = $2, appeal_reason = $3, appeal_at = $4"
+    " WHERE id = $1";
+static const char Q_RATING_DECIDE[] =
+    "UPDATE rating SET appeal = $2, decided_by = $3, decision_reason = $4,"
+    " decided_at = $5 WHERE id = $1";
+
+static void read_rating(const PGresult *r, int row, void *ud)
+{
+    struct qh_rating_row *out = ud;
+    memset(out, 0, sizeof *out);
+    out->id = qh_pg_int(r, row, 0);
+    out->ticket = qh_pg_int(r, row, 1);
+    out->score = (int)qh_pg_int(r, row, 2);
+    qh_pg_text(r, row, 3, out->reason, sizeof out->reason);
+    out->window = (int)qh_pg_int(r, row, 4);
+    qh_pg_text(r, row, 5, out->staff, sizeof out->staff);
+    qh_pg_text(r, row, 6, out->service, sizeof out->service);
+    out->at = qh_pg_int(r, row, 7);
+    qh_pg_text(r, row, 8, out->channel, sizeof out->channel);
+    qh_pg_text(r, row, 9, out->device, sizeof out->device);
+    qh_pg_text(r, row, 10, out->by, sizeof out->by);
+    qh_pg_text(r, row, 11, out->appeal, sizeof out->appeal);
+    qh_pg_text(r, row, 12, out->appeal_reason, sizeof out->appeal_reason);
+    out->appeal_at = qh_pg_int(r, row, 13);
+    qh_pg_text(r, row, 14, out->decided_by, sizeof out->decided_by);
+    qh_pg_text(r, row, 15, out->decision_reason, sizeof out->decision_reason);
+    out->decided_at = qh_pg_int(r, row, 16);
+}
+
+int qh_pg_rating_of_ticket(struct qh_store_be *s, int64_t ticket,
+                           struct qh_rating_row *out)
+{
+    struct qh_pg_args a = {0};
+    a_int(&a, ticket);
+    return qh_pg_one(s, Q_RATING_OF_TICKET, &a, read_rating, out, "rating");
+}
+
+int qh_pg_rating_appeal(struct qh_store_be *s, const struct qh_rating_row *rt,
+                        char *err, size_t errlen)
+{
+    struct qh_pg_args a = {0};
+    int decide = rt->decided_at != 0;
+    a_int(&a, rt->id);
+    a_str(&a, rt->appeal);
+    if (decide) {
+        a_str(&a, rt->decided_by);
+        a_str(&a, rt->decision_reason);
+        a_int(&a, rt->decided_at);
+    } else {
+        a_str(&a, rt->appeal_reason);
+        a_int(&a, rt->appeal_at);
+    }
+    return qh_pg_cmd(s, decide ? Q_RATING_DECIDE : Q_RATING_APPEAL, &a, NULL, "rating",
+                     err, errlen);
+}
+
 /* ---- heartbeats ---- */
 
 static const char Q_HEARTBEAT_PUT[] =

@@ -113,6 +113,8 @@ int qh_pg_appointment_add(struct qh_store_be *, struct qh_appointment *a, char *
 int qh_pg_appointment_get(struct qh_store_be *, const char *code, struct qh_appointment *out);
 int qh_pg_appointment_update(struct qh_store_be *, const struct qh_appointment *a, char *err, size_t errlen);
 int qh_pg_rating_add(struct qh_store_be *, const struct qh_rating_row *r, char *err, size_t errlen);
+int qh_pg_rating_of_ticket(struct qh_store_be *, int64_t ticket, struct qh_rating_row *out);
+int qh_pg_rating_appeal(struct qh_store_be *, const struct qh_rating_row *r, char *err, size_t errlen);
 int qh_pg_heartbeat(struct qh_store_be *, const struct qh_heartbeat *hb, char *err, size_t errlen);
 int qh_pg_heartbeat_each(struct qh_store_be *, int (*fn)(const struct qh_heartbeat *, void *), void *ud);
 

@@ -136,7 +136,14 @@ const char *const qh_pg_migrations[] = {
     "  CHECK (channel IN ('pad', 'qr', 'paper', 'hotline', 'sms', 'default',"
     "  'legacy')),"
     "  ADD COLUMN device text NOT NULL DEFAULT '',"
-    "  ADD COLUMN entered_by text NOT NULL DEFAULT '';"
+    "  ADD COLUMN entered_by text NOT NULL DEFAULT '',"
+    "  ADD COLUMN appeal text NOT NULL DEFAULT ''"
+    "  CHECK (appeal IN ('', 'filed', 'upheld', 'overturned')),"
+    "  ADD COLUMN appeal_reason text NOT NULL DEFAULT '',"
+    "  ADD COLUMN appeal_at bigint NOT NULL DEFAULT 0,"
+    "  ADD COLUMN decided_by text NOT NULL DEFAULT '',"
+    "  ADD COLUMN decision_reason text NOT NULL DEFAULT '',"
+    "  ADD COLUMN decided_at bigint NOT NULL DEFAULT 0;"
     "CREATE INDEX rating_ticket ON rating(ticket);",
 };
 const int qh_pg_nmigrations =

@@ -1173,6 +1173,37 @@ static void appointments_and_ratings(void **state)
     assert_int_equal(qh_store_ticket_update(s, &t, err, sizeof err), 0);
     add_event(s, "rated", &t, 1, t0 + 4000);
     commit(s);
+    /* Read back whole from the other connection; the appeal, then its
+     * decision, are written apart and read back. */
+    struct qh_rating_row back;
+    assert_int_equal(qh_store_rating_of_ticket(b, t.id, &back), 0);
+    assert_true(back.id > 0);
+    assert_int_equal(back.score, 2);
+    assert_string_equal(back.reason, "等太久");
+    assert_string_equal(back.channel, "pad");
+    assert_string_equal(back.device, "pad:1");
+    assert_string_equal(back.appeal, "");
+    assert_int_equal(qh_store_rating_of_ticket(b, t.id + 999, &back), QH_E_NOTFOUND);
+    snprintf(back.appeal, sizeof back.appeal, "filed");
+    snprintf(back.appeal_reason, sizeof back.appeal_reason, "非服务原因");
+    back.appeal_at = t0 + 5000;
+    begin(s);
+    assert_int_equal(qh_store_rating_appeal(s, &back, err, sizeof err), 0);
+    commit(s);
+    snprintf(back.appeal, sizeof back.appeal, "overturned");
+    snprintf(back.decided_by, sizeof back.decided_by, "a01");
+    snprintf(back.decision_reason, sizeof back.decision_reason, "属实");
+    back.decided_at = t0 + 6000;
+    begin(s);
+    assert_int_equal(qh_store_rating_appeal(s, &back, err, sizeof err), 0);
+    commit(s);
+    assert_int_equal(qh_store_rating_of_ticket(b, t.id, &back), 0);
+    assert_string_equal(back.appeal, "overturned");
+    assert_string_equal(back.appeal_reason, "非服务原因");
+    assert_int_equal(back.appeal_at, t0 + 5000);
+    assert_string_equal(back.decided_by, "a01");
+    assert_string_equal(back.decision_reason, "属实");
+    assert_int_equal(back.decided_at, t0 + 6000);
     assert_healthy(b);
     qh_store_close(b);
     qh_store_close(s);

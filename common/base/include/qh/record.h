@@ -126,6 +126,14 @@ struct qh_rating_row {
     char channel[12];             /* qh_rating_channel_name(): "pad", "legacy" ... */
     char device[32];              /* "pad:3", "web", "cli"; "" for legacy rows */
     char by[QH_STAFF_LEN];        /* the admin who entered it, "" if none */
+    int64_t id;                   /* set when read */
+    /* 申诉: the rated staff member's appeal of a 差评 and its decision */
+    char appeal[12];              /* "", "filed", "upheld" or "overturned" */
+    char appeal_reason[QH_TEXT_REASON_LEN];
+    int64_t appeal_at;
+    char decided_by[QH_STAFF_LEN];
+    char decision_reason[QH_TEXT_REASON_LEN];
+    int64_t decided_at;
 };
 
 /* A catalogue entry as stored. */

@@ -80,4 +80,21 @@ int qh_rating_prompt(struct qh_store *s, int window, char *err, size_t errlen);
 int qh_rating_skipped(struct qh_store *s, int window, const char *number,
                       char *err, size_t errlen);
 
+/* 申诉: the staff member who was rated appeals a 差评 (a score of 1 or
+ * 2) of the ticket `number` of `day` (NULL: today), once, with a reason;
+ * the caller checked that staff member's PIN.  An `appeal_filed` event.
+ * QH_E_STATE: not rated, not a 差评, not this staff member's rating,
+ * already appealed; QH_E_PARSE: no reason. */
+int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
+                     const char *staff, const char *reason,
+                     char *err, size_t errlen);
+/* An admin (by; the caller checked the PIN) upholds the 差评 or overturns
+ * it, with a reason: an `appeal_decided` event (decision "upheld" or
+ * "overturned").  An overturned rating stays, with its history, but
+ * leaves the staff member's scorecard.  QH_E_STATE: no appeal waiting,
+ * by not an admin; QH_E_PARSE: no reason. */
+int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
+                     int overturn, const char *by, const char *reason,
+                     char *err, size_t errlen);
+
 #endif

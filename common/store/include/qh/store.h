@@ -324,6 +324,15 @@ int qh_store_appointment_update(struct qh_store *s,
                                 char *err, size_t errlen);
 
 /* ---- ratings ---- */
+/* The ticket's last rating (a 办不成 case may be rated at each window),
+ * 0 or QH_E_NOTFOUND. */
+int qh_store_rating_of_ticket(struct qh_store *s, int64_t ticket,
+                              struct qh_rating_row *out);
+/* Write r's appeal (decided_at 0: appeal, appeal_reason, appeal_at) or
+ * its decision (appeal, decided_by, decision_reason, decided_at), on the
+ * row r->id. */
+int qh_store_rating_appeal(struct qh_store *s, const struct qh_rating_row *r,
+                           char *err, size_t errlen);
 int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
                         char *err, size_t errlen);
 
