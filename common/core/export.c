@@ -3,7 +3,9 @@
  *
  * The records come from the `rated` events of the tickets of the days
  * (the same events the reports count), each with the case number of the
- * ticket's last `finished` event before it.  The codes come from a
+ * ticket's last `finished` event before it; a 差评 overturned on appeal
+ * (an `appeal_decided` event, decision overturned) is left out, as the
+ * scorecard leaves it out.  The codes come from a
  * mapping file, never from qhall's own numbers: the national list counts
  * 1 = 非常满意 while qhall's score counts 5 = 非常满意, and a province may
  * count either way, so a code written straight from the score would turn
@@ -212,6 +214,17 @@ static int on_event(const struct qh_event_row *e, const char *day, void *ud)
     if (!strcmp(e->type, "finished")) {
         w->case_no[0] = '\0';
         qh_json_get_str(e->detail, "case", w->case_no, sizeof w->case_no);
+        return 0;
+    }
+    if (!strcmp(e->type, "appeal_decided")) {
+        /* 申诉: an overturned 差评 is taken back, here as on the
+         * scorecard; this ticket's records are the last ones so far */
+        char d[16] = "";
+        qh_json_get_str(e->detail, "decision", d, sizeof d);
+        if (!strcmp(d, "overturned") && w->rated > 0) {
+            w->n--;
+            w->rated--;
+        }
         return 0;
     }
     if (strcmp(e->type, "rated"))

@@ -287,6 +287,46 @@ $T/bad.map: missing channel.sms
 $T/bad.map: missing channel.default
 $T/bad.map: missing channel.legacy" "every bad line of the map, file:line: reason"
 
+# ---- 申诉: a 差评 overturned on appeal leaves the export ----
+NOW=2026-11-27T09:00:00+08:00
+printf '1234\n' | q staff add w01 --name 李强 >/dev/null
+printf '1234\n' | q login --window 2 --staff w01 >/dev/null
+run issue --queue A
+serve A001 2
+NOW=2026-11-27T09:04:00+08:00
+run finish --window 2 --outcome done
+NOW=2026-11-27T09:05:00+08:00
+pad_rating A001 1 pad:2 "态度不好"
+expect_rc 0 "A001 of the 27th rated 1 on window 2's pad"
+NOW=2026-11-27T09:10:00+08:00
+run issue --queue A
+serve A002 2
+NOW=2026-11-27T09:14:00+08:00
+run finish --window 2 --outcome done
+NOW=2026-11-27T09:15:00+08:00
+admin_rating A002 2 sms --reason "等候时间太长"
+expect_rc 0 "A002 of the 27th rated 2 by text message"
+NOW=2026-11-27T10:00:00+08:00
+run appeal A001 --staff w01 --reason "群众对收费政策不满" <<<1234
+expect_rc 0 "w01 appeals A001"
+run appeal A002 --staff w01 --reason "系统故障" <<<1234
+expect_rc 0 "w01 appeals A002"
+run export ratings --since 2026-11-27 --until 2026-11-27 --format json
+pycheck "an appeal not yet decided leaves the ratings in" '[r["number"] for r in d] == ["A001", "A002"]'
+NOW=2026-11-27T11:00:00+08:00
+run appeal decide A001 overturn --by admin1 --reason "核实属政策原因" <<<246810
+expect_rc 0 "A001 overturned"
+run appeal decide A002 uphold --by admin1 --reason "确属等候过久" <<<246810
+expect_rc 0 "A002 upheld"
+crlf >"$T/appeals.csv" <<'EOF2'
+case_no,channel_code,rater,rated_at,count,satisfaction,satisfaction_code,reason,region_code,channel,score,day,number,window,staff,service
+330106001-20261127-A002,5,匿名,20261127T091500,1,不满意,4,等候时间太长,330106001,sms,2,2026-11-27,A002,2,w01,
+EOF2
+compare "the overturned 差评 is left out, the upheld one stays" "$T/appeals.csv" export ratings --since 2026-11-27 --until 2026-11-27 --format csv
+run --json events
+pycheck "the overturned rating is still in the log" \
+    '[e["number"] for e in L if e["type"] == "rated" and e["at"].startswith("2026-11-27")] == ["A001", "A002"]'
+
 # ---- no region code: gbt39046 refuses, csv goes on ----
 run init --force
 expect_rc 0 "the default hall again (no region code)"
