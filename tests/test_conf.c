@@ -39,6 +39,8 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
     assert_int_equal(a->weight_followup, b->weight_followup);
     assert_string_equal(a->notice, b->notice);
     assert_string_equal(a->notice_en, b->notice_en);
+    assert_string_equal(a->supervision_phone, b->supervision_phone);
+    assert_string_equal(a->region_code, b->region_code);
     assert_int_equal(a->rating.timeout_seconds, b->rating.timeout_seconds);
     assert_int_equal(a->rating.late_days, b->rating.late_days);
     assert_int_equal(a->rating.default_after_days, b->rating.default_after_days);
@@ -48,8 +50,6 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
         assert_string_equal(a->rating.reasons[i], b->rating.reasons[i]);
         assert_string_equal(a->rating.reasons_en[i], b->rating.reasons_en[i]);
     }
-    assert_string_equal(a->supervision_phone, b->supervision_phone);
-    assert_string_equal(a->region_code, b->region_code);
     assert_int_equal(a->nqueues, b->nqueues);
     for (int i = 0; i < a->nqueues; i++) {
         const struct qh_queue_conf *p = &a->queues[i], *q = &b->queues[i];
@@ -833,11 +833,6 @@ static void test_settings_table(void **state)
     assert_string_equal(z->printer.qr, c.printer.qr);
     assert_int_equal(z->kiosk.speak, c.kiosk.speak);
     assert_int_equal(z->display.volume, c.display.volume);
-    assert_int_equal(z->rating.timeout_seconds, c.rating.timeout_seconds);
-    assert_int_equal(z->rating.default_score, c.rating.default_score);
-    assert_int_equal(z->rating.nreasons, c.rating.nreasons);
-    assert_memory_equal(z->rating.reasons, c.rating.reasons, sizeof c.rating.reasons);
-    assert_memory_equal(z->rating.reasons_en, c.rating.reasons_en, sizeof c.rating.reasons_en);
     /* ... and the export's and the pad's hall fields, set and unset */
     snprintf(c.region_code, sizeof c.region_code, "330100000");
     snprintf(c.supervision_phone, sizeof c.supervision_phone, "0571-12345");
@@ -854,6 +849,11 @@ static void test_settings_table(void **state)
     assert_int_equal(seen, 2);
     assert_string_equal(z->region_code, "330100000");
     assert_string_equal(z->supervision_phone, "0571-12345");
+    assert_int_equal(z->rating.timeout_seconds, c.rating.timeout_seconds);
+    assert_int_equal(z->rating.default_score, c.rating.default_score);
+    assert_int_equal(z->rating.nreasons, c.rating.nreasons);
+    assert_memory_equal(z->rating.reasons, c.rating.reasons, sizeof c.rating.reasons);
+    assert_memory_equal(z->rating.reasons_en, c.rating.reasons_en, sizeof c.rating.reasons_en);
     free(z);
 }
 

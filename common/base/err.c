@@ -40,6 +40,17 @@ int qh_err(char *err, size_t errlen, int rc, const char *fmt, ...)
     return rc;
 }
 
+void qh_err_append_at(char *err, size_t errlen, const char *name, int line,
+                      const char *fmt, va_list ap)
+{
+    char msg[QH_ERRLEN];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (line > 0)
+        qh_err_append(err, errlen, "%s:%d: %s", name, line, msg);
+    else
+        qh_err_append(err, errlen, "%s: %s", name, msg);
+}
+
 void qh_err_append(char *err, size_t errlen, const char *fmt, ...)
 {
     if (!err || !errlen)

@@ -51,9 +51,9 @@ enum kind {
     K_PKIND,    /* printer kind: escpos or pdf */
     K_QUIET,    /* quiet hours: "HH:MM-HH:MM" spans, or empty for none */
     K_BOOL,     /* yes or no, into an int 1 or 0 */
-    K_LABELS,   /* "态度不好, 等候时间太长": [rating] reasons, comma separated */
     K_REGION,   /* 行政区划代码: exactly 9 digits, or empty for unset */
     K_PHONE,    /* a telephone number: digits, '-' and spaces, or empty */
+    K_LABELS,   /* "态度不好, 等候时间太长": [rating] reasons, comma separated */
 };
 
 struct key {
@@ -745,17 +745,11 @@ static void report(struct ctx *x, int line, const char *fmt, ...)
 
 static void report(struct ctx *x, int line, const char *fmt, ...)
 {
-    char msg[QH_ERRLEN];
     va_list ap;
-
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     x->nerr++;
-    if (line > 0)
-        qh_err_append(x->err, x->errlen, "%s:%d: %s", x->name, line, msg);
-    else
-        qh_err_append(x->err, x->errlen, "%s: %s", x->name, msg);
+    qh_err_append_at(x->err, x->errlen, x->name, line, fmt, ap);
+    va_end(ap);
 }
 
 /* A value echoed in a message: cut short, on a character boundary. */

@@ -3,7 +3,9 @@
  *
  * The records come from the `rated` events of the tickets of the days
  * (the same events the reports count), each with the case number of the
- * ticket's last `finished` event before it.  The codes come from a
+ * ticket's last `finished` event before it; a 差评 overturned on appeal
+ * (an `appeal_decided` event, decision overturned) is left out, as the
+ * scorecard leaves it out.  The codes come from a
  * mapping file, never from qhall's own numbers: the national list counts
  * 1 = 非常满意 while qhall's score counts 5 = 非常满意, and a province may
  * count either way, so a code written straight from the score would turn
@@ -25,14 +27,6 @@
 
 #define T(zh, en) QH_TR(qh_store_lang(s), zh, en)
 
-/* In the order of enum qh_rating_channel (qh/rating.h). */
-static const char *const channel_names[QH_EXPORT_NCHANNELS] = {
-    [QH_RATE_PAD] = "pad",         [QH_RATE_QR] = "qr",
-    [QH_RATE_PAPER] = "paper",     [QH_RATE_HOTLINE] = "hotline",
-    [QH_RATE_SMS] = "sms",         [QH_RATE_DEFAULT] = "default",
-    [QH_RATE_LEGACY] = "legacy",
-};
-
 /* The standard's 满意度 labels, by qhall's score. */
 static const char *const labels[6] = {
     "", "非常不满意", "不满意", "基本满意", "满意", "非常满意",
@@ -48,29 +42,21 @@ const char *qh_export_map_national_text(void)
 struct mctx {
     const char *name;
     char *err;
-    size_t errlen, used;
+    size_t errlen;
     int nerr;
 };
 
 static void mreport(struct mctx *x, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Every bad line, as conf.c reports hall.ini's: "file:line: reason". */
 static void mreport(struct mctx *x, int line, const char *fmt, ...)
 {
-    char msg[QH_ERRLEN];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     x->nerr++;
-    if (!x->err || x->used + 1 >= x->errlen)
-        return;
-    int n = line ? snprintf(x->err + x->used, x->errlen - x->used, "%s%s:%d: %s",
-                            x->used ? "\n" : "", x->name, line, msg)
-                 : snprintf(x->err + x->used, x->errlen - x->used, "%s%s: %s",
-                            x->used ? "\n" : "", x->name, msg);
-    if (n > 0)
-        x->used += (size_t)n < x->errlen - x->used ? (size_t)n : x->errlen - x->used - 1;
+    qh_err_append_at(x->err, x->errlen, x->name, line, fmt, ap);
+    va_end(ap);
 }
 
 static int code_ok(const char *v)
@@ -107,9 +93,9 @@ static int map_line(struct mctx *x, int line, char *text, int *lines,
     int slot = -1;
     if (!strncmp(k, "score.", 6) && k[6] >= '1' && k[6] <= '5' && !k[7])
         slot = k[6] - '1';
-    for (int c = 0; c < QH_EXPORT_NCHANNELS && slot < 0; c++)
-        if (!strncmp(k, "channel.", 8) && !strcmp(k + 8, channel_names[c]))
-            slot = 5 + c;
+    enum qh_rating_channel c;
+    if (slot < 0 && !strncmp(k, "channel.", 8) && !qh_rating_channel_parse(k + 8, &c))
+        slot = 5 + (int)c;
     if (slot < 0) {
         mreport(x, line, "unknown key \"%.40s\" (score.1-score.5, channel.pad qr paper "
                 "hotline sms default legacy)", k);
@@ -133,7 +119,7 @@ static int map_line(struct mctx *x, int line, char *text, int *lines,
 int qh_export_map_parse(struct qh_export_map *m, const char *name, const char *text,
                         char *err, size_t errlen)
 {
-    struct mctx x = { name, err, errlen, 0, 0 };
+    struct mctx x = { name, err, errlen, 0 };
     int lines[5 + QH_EXPORT_NCHANNELS] = {0};
     if (err && errlen)
         err[0] = '\0';
@@ -170,7 +156,8 @@ int qh_export_map_parse(struct qh_export_map *m, const char *name, const char *t
         if (i < 5)
             mreport(&x, 0, "missing score.%d", i + 1);
         else
-            mreport(&x, 0, "missing channel.%s", channel_names[i - 5]);
+            mreport(&x, 0, "missing channel.%s",
+                    qh_rating_channel_name((enum qh_rating_channel)(i - 5)));
     }
     return x.nerr ? QH_E_PARSE : 0;
 }
@@ -195,7 +182,7 @@ struct rec {
     char day[11];
     char number[QH_NUMBER_LEN];
     char case_no[QH_CASE_MAX + 1];
-    int channel;                    /* enum qh_rating_channel */
+    enum qh_rating_channel channel;
     int count;                      /* 评价次数 */
     int score;
     char reason[QH_TEXT_REASON_LEN];
@@ -229,6 +216,17 @@ static int on_event(const struct qh_event_row *e, const char *day, void *ud)
         qh_json_get_str(e->detail, "case", w->case_no, sizeof w->case_no);
         return 0;
     }
+    if (!strcmp(e->type, "appeal_decided")) {
+        /* 申诉: an overturned 差评 is taken back, here as on the
+         * scorecard; this ticket's records are the last ones so far */
+        char d[16] = "";
+        qh_json_get_str(e->detail, "decision", d, sizeof d);
+        if (!strcmp(d, "overturned") && w->rated > 0) {
+            w->n--;
+            w->rated--;
+        }
+        return 0;
+    }
     if (strcmp(e->type, "rated"))
         return 0;
     int64_t score = 0;
@@ -247,15 +245,13 @@ static int on_event(const struct qh_event_row *e, const char *day, void *ud)
     memset(r, 0, sizeof *r);
     char ch[64] = "legacy";
     qh_json_get_str(e->detail, "channel", ch, sizeof ch);
-    r->channel = -1;
-    for (int c = 0; c < QH_EXPORT_NCHANNELS; c++)
-        if (!strcmp(ch, channel_names[c]))
-            r->channel = c;
-    if (r->channel < 0) {
+    enum qh_rating_channel c;
+    if (qh_rating_channel_parse(ch, &c)) {
         snprintf(w->bad, sizeof w->bad, "%s", ch);
         snprintf(w->bad_number, sizeof w->bad_number, "%s", e->number);
         return w->rc = QH_E_STATE;
     }
+    r->channel = c;
     r->at = e->at;
     snprintf(r->day, sizeof r->day, "%s", day);
     snprintf(r->number, sizeof r->number, "%s", e->number);
@@ -335,7 +331,7 @@ static void write_csv(const struct qh_export_req *req, const struct qh_export_ma
         if (!gbt) {
             snprintf(score, sizeof score, "%d", r[i].score);
             snprintf(win, sizeof win, "%d", r[i].window);
-            f[9] = channel_names[r[i].channel];
+            f[9] = qh_rating_channel_name(r[i].channel);
             f[10] = score;
             f[11] = r[i].day;
             f[12] = r[i].number;
@@ -370,7 +366,7 @@ static void write_json(const struct qh_export_map *m, const struct qh_hall_conf 
         qh_json_str(out, "satisfaction_code", m->score[r[i].score]);
         qh_json_str(out, "reason", r[i].reason);
         qh_json_str(out, "region_code", h->region_code[0] ? h->region_code : NULL);
-        qh_json_str(out, "channel", channel_names[r[i].channel]);
+        qh_json_str(out, "channel", qh_rating_channel_name(r[i].channel));
         qh_json_int(out, "score", r[i].score);
         qh_json_str(out, "day", r[i].day);
         qh_json_str(out, "number", r[i].number);

@@ -8,6 +8,7 @@
 #ifndef QH_ERR_H
 #define QH_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum qh_err {
@@ -45,6 +46,12 @@ int qh_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 /* Append one more line to a multi-line parser report. */
 void qh_err_append(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Append "name:line: message" (line 0: "name: message") to a parser
+ * report: the one form every file's errors take. */
+void qh_err_append_at(char *err, size_t errlen, const char *name, int line,
+                      const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 /* The process exit status the CLI contract assigns to a return code:
  * 0 done, 1 refused, 2 bad usage or input, 3 store or system error. */
