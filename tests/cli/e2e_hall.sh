@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# e2e_hall.sh: the three real programs on one database under Xvfb, driven
+# e2e_hall.sh: the four real programs on one database under Xvfb, driven
 # like people drive them (xdotool: real X clicks and key presses).  A
 # citizen taps 行政审批, the first item and 确认取号 at qhall-kiosk (no
 # printer: the slip's failure is recorded); the clerk logs in at
-# qhall-counter --window 1 and presses F1 (call next), F4 (start), F5
-# (办结) and 5 (非常满意); qhall-display, live in its own window, shows the
-# call: its --debug model line, its --shots picture of the call, and that
-# picture's pixels where the call's number is drawn.  `qhall events`
-# shows every step, each with the program that did it.
+# qhall-counter --window 1 and presses F1 (call next), F4 (start) and F5
+# (办结); the citizen then rates on window 1's pad (qhall-counter --pad):
+# taps 不满意, the reason 态度不好 and 提交, and the rating is recorded
+# with channel pad, device pad:1, the clerk and the reason, while the
+# clerk's number keys set no score.  qhall-display, live in its own
+# window, shows the call: its --debug model line, its --shots picture of
+# the call, and that picture's pixels where the call's number is drawn.
+# `qhall events` shows every step, each with the program that did it.
 #
 # Skipped (exit 77, which ctest shows as skipped) only when Xvfb or
 # xdotool is missing; .ci/deps installs both.  Every step that fails
@@ -179,15 +182,20 @@ PIDS+=("$KPID")
 ASAN_OPTIONS=$GUI_ASAN "$COUNTER" --db "$DB" --window 1 --windowed 800x480 >"$T/counter.log" 2>&1 &
 CPID=$!
 PIDS+=("$CPID")
+ASAN_OPTIONS=$GUI_ASAN "$COUNTER" --db "$DB" --pad --window 1 --windowed 800x480 >"$T/pad.log" 2>&1 &
+PPID_=$!
+PIDS+=("$PPID_")
 
 DW=$(window display "$DPID" '^qhall-display$')
 KW=$(window kiosk "$KPID" '^qhall kiosk$')
 CW=$(window counter "$CPID" '^qhall-counter 1$')
+PW=$(window pad "$PPID_" '^qhall-pad 1$')
 pass
 # No window manager: put them side by side so no click lands on another.
 timeout "$LIMIT" xdotool windowmove --sync "$KW" 0 0
 timeout "$LIMIT" xdotool windowmove --sync "$DW" 560 0
 timeout "$LIMIT" xdotool windowmove --sync "$CW" 560 580
+timeout "$LIMIT" xdotool windowmove --sync "$PW" 1100 580
 
 until_ok "$LIMIT" in_log "$T/display.log" "display: snapshot" && pass ||
     bad "the display took no snapshot"$'\n'"$(cat "$T/display.log")"
@@ -338,9 +346,58 @@ until_ok "$LIMIT" event 'e["type"] == "started" and e["number"] == "A001" and e[
 key F5
 until_ok "$LIMIT" event 'e["type"] == "finished" and e["number"] == "A001" and e.get("outcome") == "done"' &&
     pass || bad "F5 did not finish A001 (办结)"
+# The clerk's digits no longer rate (国办发〔2019〕51号): 5 at the counter
+# records nothing.
 key 5
-until_ok "$LIMIT" event 'e["type"] == "rated" and e["number"] == "A001" and e.get("score") == 5 and e["staff"] == "w01"' &&
-    pass || bad "5 on the rating panel recorded no 非常满意 for A001"
+sleep 1
+if event 'e["type"] == "rated"'; then
+    bad "a key at the counter recorded a rating"
+else
+    pass
+fi
+
+# ---- the citizen rates on the pad ----
+# Where 不满意, 态度不好 and 提交 are drawn at 800x480: the pad's own
+# --debug boxes, from an offscreen pad on a backup of the hall as it is
+# now (A001 just finished at window 1): a SQLite file on either backend,
+# taken while the four programs hold the database.
+PROBE_PAD=$T/probe-pad.db
+run backup "$PROBE_PAD"
+expect_rc 0 "backup for the pad's probe"
+# center LOG TEXT: "X Y" of the box drawn with TEXT.
+center() {
+    awk -v t="$2" '$1 == "pad:" && $2 == "box" && $NF == t {
+        split($3, p, ","); split($4, s, "x");
+        print int(p[1] + s[1] / 2), int(p[2] + s[2] / 2); exit }' "$1"
+}
+SDL_VIDEODRIVER=dummy "$COUNTER" --db "$PROBE_PAD" --pad --window 1 --windowed 800x480 \
+    --screenshot "$T/probe-rate.png" --debug >"$T/probe-rate.out" 2>"$T/probe-rate.err" || true
+expect_in "$(cat "$T/probe-rate.out")" "screen: rate" "the pad asks for a rating after 办结"
+read -r FX FY <<<"$(center "$T/probe-rate.err" 不满意)"
+SDL_VIDEODRIVER=dummy "$COUNTER" --db "$PROBE_PAD" --pad --window 1 --windowed 800x480 \
+    --screenshot "$T/probe-reasons.png" --press face:2 --debug \
+    >"$T/probe-reasons.out" 2>"$T/probe-reasons.err" || true
+expect_in "$(cat "$T/probe-reasons.out")" "screen: reasons" "不满意 asks for the reasons"
+read -r RX RY <<<"$(center "$T/probe-reasons.err" 态度不好)"
+read -r SX SY <<<"$(center "$T/probe-reasons.err" 提交)"
+if [ -z "$FX" ] || [ -z "$RX" ] || [ -z "$SX" ]; then
+    bad "no boxes for 不满意, 态度不好 or 提交 in the pad's --debug output"$'\n'"$(cat "$T/probe-rate.err" "$T/probe-reasons.err")"
+    finish
+fi
+# ptap X Y: a real click on the live pad, once it is idle (a tap soon
+# after the screen changed is taken as a double tap and ignored).
+ptap() {
+    alive pad "$PPID_"
+    idle pad "$PPID_"
+    sleep 0.5
+    xdotool mousemove --window "$PW" "$1" "$2" click 1
+    sleep 0.5
+}
+ptap "$FX" "$FY"
+ptap "$RX" "$RY"
+ptap "$SX" "$SY"
+until_ok "$LIMIT" event 'e["type"] == "rated" and e["number"] == "A001" and e.get("score") == 2 and e.get("channel") == "pad" and e.get("device") == "pad:1" and e["staff"] == "w01" and e.get("reason") == "态度不好" and e["via"] == "pad:1"' &&
+    pass || bad "the pad recorded no 不满意 (态度不好) for A001 with channel pad, device pad:1"$'\n'"$(q --json events | tail -n 3)"$'\n'"$(tail -n 20 "$T/pad.log")"
 until_ok "$LIMIT" in_log "$T/display.log" "win=1:idle" && pass ||
     bad "window 1 not free on the display after 办结"
 
@@ -379,6 +436,7 @@ stop() {
 }
 stop kiosk "$KPID"
 stop counter "$CPID"
+stop pad "$PPID_"
 stop display "$DPID"
 PIDS=()
 cleanup
