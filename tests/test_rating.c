@@ -225,11 +225,15 @@ static void library_only(void **state)
     assert_int_equal(rate(s, "cli", t.number, QH_RATE_LEGACY, 3, NULL, "boss"), QH_E_STATE);
     assert_int_equal(rate(s, "cli", t.number, (enum qh_rating_channel)9, 3, NULL, NULL),
                      QH_E_PARSE);
+    /* The old path is refused from a counter session too ... */
     qh_store_set_actor(s, "counter:1");
+    assert_int_equal(qh_ticket_rate(s, t.number, 5, NULL, NULL, err, sizeof err), QH_E_STATE);
+    /* ... and records legacy for what is not one (a hall's old data). */
+    qh_store_set_actor(s, "import");
     ok(qh_ticket_rate(s, t.number, 5, NULL, NULL, err, sizeof err));
     last_event(s, &ev);
     assert_non_null(strstr(ev.detail, "\"channel\":\"legacy\""));
-    assert_non_null(strstr(ev.detail, "\"device\":\"counter:1\""));
+    assert_non_null(strstr(ev.detail, "\"device\":\"import\""));
     assert_int_equal(qh_ticket_rate(s, t.number, 5, NULL, NULL, err, sizeof err), QH_E_STATE);
 }
 
@@ -449,7 +453,7 @@ static void report_channels(void **state)
                          old = served(s);
     ok(rate(s, "pad:1", p.number, QH_RATE_PAD, 5, NULL, NULL));
     ok(rate(s, "cli", q.number, QH_RATE_PAPER, 2, "态度不好", "boss"));
-    qh_store_set_actor(s, "counter:1");
+    qh_store_set_actor(s, "import");
     ok(qh_ticket_rate(s, l.number, 4, NULL, NULL, err, sizeof err));
     /* A rated event as it was written before the pad: no channel. */
     struct qh_event_row ev = {.at = qh_store_now(s), .ticket = old.id, .window = 1};
@@ -506,7 +510,7 @@ static void rows_and_copy(void **state)
     struct qh_ticket_row a = served(s), b = served(s), c = served(s);
     ok(rate(s, "pad:1", a.number, QH_RATE_PAD, 1, "没有办成", NULL));
     ok(rate(s, "cli", b.number, QH_RATE_HOTLINE, 4, NULL, "boss"));
-    qh_store_set_actor(s, "counter:1");
+    qh_store_set_actor(s, "import");
     ok(qh_ticket_rate(s, c.number, 5, NULL, NULL, err, sizeof err));
     struct qh_store *to;
     const char *path = tu_tmp_path("rating-copy");
@@ -526,7 +530,7 @@ static void rows_and_copy(void **state)
     assert_int_equal(raw_int(db, "SELECT count(*) FROM rating WHERE channel = 'hotline'"
                              " AND device = 'cli' AND entered_by = 'boss'"), 1);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM rating WHERE channel = 'legacy'"
-                             " AND device = 'counter:1'"), 1);
+                             " AND device = 'import'"), 1);
     sqlite3_close(db);
 }
 

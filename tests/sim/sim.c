@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "qh/clock.h"
+#include "qh/rating.h"
+#include "qh/store.h"
 #include "qh/ticket.h"
 #include "sim.h"
 
@@ -295,7 +297,16 @@ static void finish_case(struct sim *m, struct win *w, struct cit *c, int64_t now
     if (chance(&m->r, 0.82)) {
         int score = score_for(m, outcome);
         const char *reason = score <= 2 ? bad_reasons[next(&m->r) % 4] : NULL;
-        if (qh_ticket_rate(m->s, c->number, score, reason, NULL, m->err, sizeof m->err) == 0) {
+        /* On the pad of the window that served it: the citizen's own. */
+        char pad[16], prev[64];
+        struct qh_rate_req rq = {.number = c->number, .score = score, .reason = reason,
+                                 .channel = QH_RATE_PAD};
+        snprintf(prev, sizeof prev, "%s", qh_store_actor(m->s));
+        snprintf(pad, sizeof pad, "pad:%d", w->number);
+        qh_store_set_actor(m->s, pad);
+        int rated = qh_rating_add(m->s, &rq, NULL, m->err, sizeof m->err);
+        qh_store_set_actor(m->s, prev);
+        if (rated == 0) {
             m->res->ratings++;
             m->res->bad_ratings += score <= 2;
         }

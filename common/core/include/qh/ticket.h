@@ -109,8 +109,10 @@ int qh_ticket_finish_case(struct qh_store *s, int window, const char *outcome,
 int qh_ticket_cancel(struct qh_store *s, const char *number,
                      struct qh_ticket_row *out, char *err, size_t errlen);
 /* Rate the last finish: score 1-5; 1 and 2 need a reason.  The staff
- * terminal's old path, recorded as channel legacy; qh_rating_add
- * (rating.h) is the citizen's.  To go once the counter no longer rates. */
+ * terminal's old path, recorded as channel legacy, for a hall's data
+ * from before the pad (and the tests of it); refused from a counter
+ * session, as qh_rating_add is.  qh_rating_add (rating.h) is the
+ * citizen's. */
 int qh_ticket_rate(struct qh_store *s, const char *number, int score,
                    const char *reason, struct qh_ticket_row *out,
                    char *err, size_t errlen);
