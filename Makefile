@@ -24,6 +24,10 @@ RELEASE_BUILD ?= build-release
 CLANG_BUILD ?= build-clang
 PLAIN_BUILD ?= build-plain
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# The plain suite waits on processes and servers more than it computes:
+# one test more than cores keeps them busy (the ASan suite, heavier, runs
+# JOBS at a time).
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build test test-plain test-asan test-builds test-release \
@@ -44,7 +48,7 @@ build: deps
 test: test-plain test-asan test-builds
 
 test-plain: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(TEST_JOBS)
 
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DQH_WERROR=ON -DQH_SANITIZE=ON \

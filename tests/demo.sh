@@ -67,6 +67,9 @@ if [ "$ui" = --ui ]; then
     QHALL_NOW=$ui_now "$bin/counter/qhall-counter" --db "$db" --window $w \
         --windowed 800x480 2>"$shots/counter$w.log" & pids+=($!)
   done
+  # Window 1's rating pad, facing the citizen: the slip sends them to it.
+  QHALL_NOW=$ui_now "$bin/counter/qhall-counter" --db "$db" --pad --window 1 \
+      --windowed 800x480 2>"$shots/pad1.log" & pids+=($!)
   pace() { sleep "${QHALL_DEMO_PACE:-2}"; }
 fi
 
@@ -150,10 +153,12 @@ if [ "$ui" = --ui ]; then
     QHALL_NOW=$ui_now "$bin/counter/qhall-counter" --db "$db" --window $w \
         --screenshot "$shots/counter$w.png" 2>/dev/null || true
   done
+  QHALL_NOW=$ui_now "$bin/counter/qhall-counter" --db "$db" --pad --window 1 \
+      --screenshot "$shots/pad1.png" >/dev/null 2>&1 || true
   QHALL_NOW=$ui_now "$bin/display/qhall-display" --db "$db" --screenshot "$shots/display.png" 2>/dev/null || true
   echo "截图：$shots"
   if [ -z "$headless" ] && [ -t 0 ]; then
-    echo "大厅显示屏、取号机和1号、5号窗口终端正在运行（工作人员 w01 密码 1234，w05 密码 345678）。按回车结束演示。"
+    echo "大厅显示屏、取号机、1号和5号窗口终端及1号窗口评价器正在运行（工作人员 w01 密码 1234，w05 密码 345678）。按回车结束演示。"
     read -r _
   fi
 fi

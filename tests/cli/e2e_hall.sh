@@ -155,7 +155,7 @@ expect_eq "$OUT" "ticket $T/probe.png" "tap $KX,$KY_TAKE takes the number"
 
 # ---- an X server of our own ----
 exec 3>"$T/xdisplay"
-Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp -noreset >"$T/Xvfb.log" 2>&1 &
+Xvfb -displayfd 3 -screen 0 2560x1440x24 -nolisten tcp -noreset >"$T/Xvfb.log" 2>&1 &
 XPID=$!
 exec 3>&-
 until_ok "$LIMIT" grep -q '[0-9]' "$T/xdisplay" || {
@@ -191,11 +191,12 @@ KW=$(window kiosk "$KPID" '^qhall kiosk$')
 CW=$(window counter "$CPID" '^qhall-counter 1$')
 PW=$(window pad "$PPID_" '^qhall-pad 1$')
 pass
-# No window manager: put them side by side so no click lands on another.
+# No window manager: put them side by side so no click lands on another
+# (the screen is large enough that none overlaps).
 timeout "$LIMIT" xdotool windowmove --sync "$KW" 0 0
 timeout "$LIMIT" xdotool windowmove --sync "$DW" 560 0
 timeout "$LIMIT" xdotool windowmove --sync "$CW" 560 580
-timeout "$LIMIT" xdotool windowmove --sync "$PW" 1100 580
+timeout "$LIMIT" xdotool windowmove --sync "$PW" 1380 580
 
 until_ok "$LIMIT" in_log "$T/display.log" "display: snapshot" && pass ||
     bad "the display took no snapshot"$'\n'"$(cat "$T/display.log")"
@@ -390,6 +391,7 @@ ptap() {
     alive pad "$PPID_"
     idle pad "$PPID_"
     sleep 0.5
+    timeout "$LIMIT" xdotool windowraise "$PW"
     xdotool mousemove --window "$PW" "$1" "$2" click 1
     sleep 0.5
 }
