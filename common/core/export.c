@@ -421,7 +421,8 @@ int qh_export_ratings(struct qh_store *s, const struct qh_export_req *req,
     else if (rc == QH_E_NOMEM)
         rc = qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     if (rc >= 0) {
-        qsort(w.r, w.n, sizeof *w.r, by_time);
+        if (w.n > 0)    /* no ratings: no array to sort (qsort takes no NULL) */
+            qsort(w.r, w.n, sizeof *w.r, by_time);
         if (req->format == QH_EXPORT_JSON)
             write_json(m, h, w.r, w.n, out);
         else
