@@ -25,8 +25,7 @@ CLANG_BUILD ?= build-clang
 PLAIN_BUILD ?= build-plain
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The plain suite waits on processes and servers more than it computes:
-# one test more than cores keeps them busy (the ASan suite, heavier, runs
-# JOBS at a time).
+# one test more than cores keeps them busy; so does the ASan suite.
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 CMAKE_FLAGS ?=
 
@@ -54,7 +53,7 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DQH_WERROR=ON -DQH_SANITIZE=ON \
 	      -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE pg
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(TEST_JOBS) -LE pg
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
 	      -R '^(store_conformance_pg|test_ticket_pg|cli_pg_commit)$$'
 
