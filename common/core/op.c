@@ -215,6 +215,15 @@ int qh_op_blank(const char *s)
 
 /* ---- a rating, whichever way it came (op.h) ---- */
 
+int qh_op_staff_refused(struct op *o, char *err, size_t errlen)
+{
+    if (strncmp(qh_store_actor(o->s), "counter", 7))
+        return 0;
+    return qh_err(err, errlen, QH_E_STATE, "%s",
+                  T("窗口工作人员不能代群众评价",
+                    "the staff at the window cannot rate for the citizen"));
+}
+
 int qh_op_rate(struct op *o, struct qh_ticket_row *t, int score,
                const char *reason, const char *channel, const char *device,
                const char *by, char *err, size_t errlen)

@@ -52,6 +52,11 @@ int qh_op_change(struct op *o, struct qh_ticket_row *t, const char *type,
 int qh_op_window_empty(struct op *o, int window, char *err, size_t errlen);
 int qh_op_window_free(struct op *o, int window, struct qh_window_row *wr,
                       char *err, size_t errlen);
+/* 0, or QH_E_STATE when the store's actor is a counter ("counter:N"):
+ * the staff being rated never enter a rating (国办发〔2019〕51号), on any
+ * channel or path. */
+int qh_op_staff_refused(struct op *o, char *err, size_t errlen);
+
 /* Record the rating of t, a ticket read in this op (ticket.c's old path,
  * rating.c, the default ratings): the score and reason checked, the ticket
  * finished and not yet rated, then the rating row, the ticket marked, the

@@ -46,12 +46,6 @@ const char *qh_rating_channel_label(enum qh_rating_channel c, enum qh_lang lang)
     return channels[c][lang == QH_LANG_EN ? 2 : 1];
 }
 
-/* "counter:3" and the like: the staff member being rated. */
-static int is_counter(const char *actor)
-{
-    return !strncmp(actor, "counter", 7);
-}
-
 /* The window N of an actor "pad:N", else 0. */
 static int pad_window(const char *actor)
 {
@@ -79,11 +73,9 @@ static int allowed(struct op *o, const struct qh_rate_req *req,
     if (!name)
         return qh_err(err, errlen, QH_E_PARSE,
                       T("未知的评价渠道 %d", "unknown rating channel %d"), (int)req->channel);
-    /* 国办发〔2019〕51号: staff may not rate for the citizen. */
-    if (is_counter(actor))
-        return qh_err(err, errlen, QH_E_STATE, "%s",
-                      T("窗口工作人员不能代群众评价",
-                        "the staff at the window cannot rate for the citizen"));
+    int rc = qh_op_staff_refused(o, err, errlen);
+    if (rc < 0)
+        return rc;
     snprintf(device, devlen, "%s", req->device ? req->device : actor);
     switch (req->channel) {
     case QH_RATE_PAD: {

@@ -659,13 +659,9 @@ int qh_ticket_rate(struct qh_store *s, const char *number, int score,
     int rc = qh_op_begin(o, s, err, errlen);
     if (rc < 0)
         return rc;
-    /* Not even as legacy: the staff at the window never rate
-     * (国办发〔2019〕51号), whatever program they use. */
-    if (!strncmp(qh_store_actor(s), "counter", 7))
-        rc = qh_err(err, errlen, QH_E_STATE, "%s",
-                    T("窗口工作人员不能代群众评价",
-                      "the staff at the window cannot rate for the citizen"));
-    else if ((rc = qh_op_by_number(o, number, &t, err, errlen)) == 0 &&
+    /* Not even as legacy. */
+    if ((rc = qh_op_staff_refused(o, err, errlen)) == 0 &&
+        (rc = qh_op_by_number(o, number, &t, err, errlen)) == 0 &&
         (rc = qh_op_rate(o, &t, score, reason, "legacy", qh_store_actor(s), NULL,
                          err, errlen)) == 0 && out)
         *out = t;
