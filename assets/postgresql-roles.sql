@@ -57,8 +57,8 @@ BEGIN
         RAISE EXCEPTION 'database % has no qhall tables: run qhall init on it first',
             current_database();
     END IF;
-    IF (SELECT max(version) FROM public.schema_version) IS DISTINCT FROM 2 THEN
-        RAISE EXCEPTION 'schema version % here, this file knows version 2: use the roles file of the same qhall release',
+    IF (SELECT max(version) FROM public.schema_version) IS DISTINCT FROM 3 THEN
+        RAISE EXCEPTION 'schema version % here, this file knows version 3: use the roles file of the same qhall release',
             (SELECT max(version) FROM public.schema_version);
     END IF;
 END $$;
@@ -111,6 +111,9 @@ GRANT SELECT ON appointment TO qhall_counter, qhall_kiosk;
 
 -- ---- counter ----
 GRANT SELECT ON staff, login_lock, rating, followup TO qhall_counter;
+-- The window's pad (qhall-counter --pad) shows the photo of the staff
+-- member on duty; photos are set by the admin.
+GRANT SELECT ON staff_photo TO qhall_counter;
 GRANT INSERT, UPDATE, DELETE ON login_lock TO qhall_counter;
 -- The lifecycle's columns; a ticket's identity (id, day, number, seq,
 -- origin, issued_at) and its appointment stay as issued.

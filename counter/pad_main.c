@@ -33,10 +33,35 @@ struct pad {
     int64_t next_snap, next_beat;
     uint64_t drawn_gen;
     int force_draw;
+    char photo_of[QH_STAFF_LEN];  /* whose photo the view holds */
+    int photo_stale;              /* a staff_photo event for them came */
     enum qh_pad_screen shot_screen;
     int shot_n;
     const char *shots;
 };
+
+/* The photo of the staff member on duty, read when someone else logs in
+ * or theirs changes, not at every snapshot: it is the largest row. */
+static void photo_sync(struct pad *d)
+{
+    const char *staff = d->m.w.staff;
+    struct qh_photo ph;
+    if (!d->c->s || (!d->photo_stale && !strcmp(staff, d->photo_of)))
+        return;
+    int rc = staff[0] ? qh_staff_photo_get(d->c->s, staff, &ph) : QH_E_NOTFOUND;
+    if (rc < 0 && rc != QH_E_NOTFOUND) {
+        qh_app_log(d->c, "photo of %s: %s", staff, qh_strerror(rc));
+        return;                   /* the next snapshot tries again */
+    }
+    if (qh_pad_view_photo(d->v, rc == 0 ? ph.data : NULL, rc == 0 ? ph.len : 0) < 0)
+        qh_app_log(d->c, "photo of %s: %s", staff, SDL_GetError());
+    if (rc == 0)
+        qh_photo_free(&ph);
+    snprintf(d->photo_of, sizeof d->photo_of, "%s", staff);
+    d->photo_stale = 0;
+    d->force_draw = 1;
+    d->shot_screen = (enum qh_pad_screen)-1;     /* --shots keeps the new face too */
+}
 
 static void refresh(struct pad *d)
 {
@@ -57,6 +82,7 @@ static void refresh(struct pad *d)
         return;
     }
     qh_pad_model_window(&d->m, &w);
+    photo_sync(d);
 }
 
 static void on_state(void *ud, struct qh_store *s, const char *problem)
@@ -135,6 +161,9 @@ static void read_events(struct pad *d)
         if (n < 0)
             return;
         qh_pad_model_events(&d->m, evs, n);
+        for (int i = 0; i < n; i++)
+            if (!strcmp(evs[i].type, "staff_photo") && !strcmp(evs[i].staff, d->photo_of))
+                d->photo_stale = 1;
         any |= n > 0;
     } while (n == EVBATCH);
     if (any)

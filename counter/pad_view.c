@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <SDL_image.h>
+
 #include "pad_view.h"
 #include "view.h"
 
@@ -24,6 +26,8 @@ struct qh_pad_view {
     enum qh_lang lang;
     int nt;
     struct qh_pad_target t[MAXT];
+    SDL_Texture *photo;           /* the staff member's, NULL: the placeholder */
+    int photo_w, photo_h;
 };
 
 typedef struct qh_ui_color col;
@@ -58,8 +62,28 @@ void qh_pad_view_free(struct qh_pad_view *v)
 {
     if (!v)
         return;
+    if (v->photo)
+        SDL_DestroyTexture(v->photo);
     qh_ui_free(v->ui);
     free(v);
+}
+
+int qh_pad_view_photo(struct qh_pad_view *v, const void *data, size_t len)
+{
+    if (v->photo)
+        SDL_DestroyTexture(v->photo);
+    v->photo = NULL;
+    if (!data || !len)
+        return 0;
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    SDL_Surface *s = rw ? IMG_Load_RW(rw, 1) : NULL;
+    if (!s)
+        return -1;
+    v->photo = SDL_CreateTextureFromSurface(v->r, s);
+    v->photo_w = s->w;
+    v->photo_h = s->h;
+    SDL_FreeSurface(s);
+    return v->photo ? 0 : -1;
 }
 
 struct qh_ui *qh_pad_view_ui(struct qh_pad_view *v)
@@ -219,9 +243,23 @@ static void two_lines(struct qh_pad_view *v, const char *big, int px, col fg, co
          v->w - U(v, 32), QH_UI_CENTER);
 }
 
+/* The photo fills its frame cut to the frame's shape, centred (a face is
+ * nearer the top: the cut takes more from the bottom of a tall one). */
 static void photo(struct qh_pad_view *v, SDL_Rect r)
 {
     fill(v, r, C_PHOTO);
+    if (v->photo) {
+        SDL_Rect src = {0, 0, v->photo_w, v->photo_h};
+        if ((int64_t)v->photo_w * r.h > (int64_t)v->photo_h * r.w) {
+            src.w = (int)((int64_t)v->photo_h * r.w / r.h);
+            src.x = (v->photo_w - src.w) / 2;
+        } else {
+            src.h = (int)((int64_t)v->photo_w * r.h / r.w);
+            src.y = (v->photo_h - src.h) / 4;
+        }
+        SDL_RenderCopy(v->r, v->photo, &src, &r);
+        return;
+    }
     int cx = r.x + r.w / 2, rad = r.w / 4;
     disc(v, cx, r.y + r.h * 2 / 5, rad, C_SIL);
     shape(v, cx, r.y + r.h - 1, r.w * 3 / 8, 1, C_SIL);     /* the shoulders */

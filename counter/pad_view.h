@@ -29,6 +29,11 @@ int qh_pad_view_new(struct qh_pad_view **out, SDL_Renderer *r, char *err, size_t
 void qh_pad_view_free(struct qh_pad_view *v);     /* NULL is a no-op */
 struct qh_ui *qh_pad_view_ui(struct qh_pad_view *v);
 
+/* The staff member's photo (a PNG or JPEG file's bytes) for the idle
+ * screen, or the neutral placeholder (data NULL, or one that does not
+ * decode: -1). */
+int qh_pad_view_photo(struct qh_pad_view *v, const void *data, size_t len);
+
 /* Draw the model's screen into the renderer's output. */
 void qh_pad_view_draw(struct qh_pad_view *v, const struct qh_pad_model *m);
 

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <SDL_image.h>
+
 #include "frames.h"
+#include "qh/csv.h"
 #include "testutil.h"
 #include "qh/ui.h"
 
@@ -304,12 +307,69 @@ static void taps_reach_the_model(void **state)
     fx_close(&x);
 }
 
+/* Pixels of frame x that are colour c, give or take the scaler's blur. */
+static int count_colour(struct fx *x, SDL_Color c)
+{
+    int n = 0;
+    SDL_Surface *s = SDL_ConvertSurfaceFormat(x->surf, SDL_PIXELFORMAT_RGBA32, 0);
+    for (int y = 0; y < s->h; y++)
+        for (int i = 0; i < s->w; i++) {
+            const Uint8 *p = (const Uint8 *)s->pixels + y * s->pitch + i * 4;
+            if (abs(p[0] - c.r) < 8 && abs(p[1] - c.g) < 8 && abs(p[2] - c.b) < 8)
+                n++;
+        }
+    SDL_FreeSurface(s);
+    return n;
+}
+
+/* The staff member's photo is on the idle screen, in its frame, in every
+ * layout (a 120x150 PNG in a colour nothing else on the pad has); one
+ * that does not decode leaves the placeholder, as no photo does. */
+static void photo_shown(void **state)
+{
+    const SDL_Color mark = {200, 30, 170, 255};
+    char err[QH_ERRLEN], *png = NULL;
+    size_t len = 0;
+    (void)state;
+    SDL_Surface *img = SDL_CreateRGBSurfaceWithFormat(0, 120, 150, 32, SDL_PIXELFORMAT_RGBA32);
+    SDL_FillRect(img, NULL, SDL_MapRGBA(img->format, mark.r, mark.g, mark.b, 255));
+    const char *path = tu_tmp_path("pad-photo.png");
+    assert_int_equal(IMG_SavePNG(img, path), 0);
+    SDL_FreeSurface(img);
+    if (qh_file_read(path, &png, &len, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    for (int l = 0; l < NLAYOUTS; l++) {
+        struct fx x;
+        char shot[4200];
+        fx_open(&x, layouts[l].w, layouts[l].h);
+        reach(&x, "idle", QH_LANG_ZH);
+        qh_pad_view_draw(x.v, &x.m);
+        assert_int_equal(count_colour(&x, mark), 0);
+        assert_int_equal(qh_pad_view_photo(x.v, png, len), 0);
+        qh_pad_view_draw(x.v, &x.m);
+        /* The frame is 136x170 units at 480: at least 60x75 px on any. */
+        int n = count_colour(&x, mark);
+        if (n < 60 * 75)
+            fail_msg("%dx%d: %d px of the photo", x.w, x.h, n);
+        snprintf(shot, sizeof shot, "%s/pad-photo-%dx%d.png", tu_artefacts(), x.w, x.h);
+        if (qh_ui_save_png(x.r, shot, err, sizeof err) < 0)
+            fail_msg("%s", err);
+        /* Damaged bytes: the placeholder again, and the caller is told. */
+        assert_int_equal(qh_pad_view_photo(x.v, png, len / 3), -1);
+        qh_pad_view_draw(x.v, &x.m);
+        assert_int_equal(count_colour(&x, mark), 0);
+        fx_close(&x);
+    }
+    free(png);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chinese),
         cmocka_unit_test(english),
         cmocka_unit_test(taps_reach_the_model),
+        cmocka_unit_test(photo_shown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

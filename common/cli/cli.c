@@ -29,6 +29,7 @@
 #include "qh/buf.h"
 #include "qh/clock.h"
 #include "qh/conf.h"
+#include "qh/csv.h"
 #include "qh/err.h"
 #include "qh/feed.h"
 #include "qh/hall.h"
@@ -1251,6 +1252,65 @@ static int cmd_staff_pin(struct ctx *c)
     return 0;
 }
 
+/* The pad's photo of a staff member: checked by size before it is read,
+ * and by its header (qh_staff_photo_check) before it is kept. */
+static int cmd_staff_photo(struct ctx *c)
+{
+    const char *id = c->pos[0], *path = c->npos > 1 ? c->pos[1] : NULL;
+    int remove = cli_opt(c, "remove") != NULL, rc;
+    char err[QH_ERRLEN], *data = NULL;
+    size_t len = 0;
+    struct stat sb;
+    if (remove == (path != NULL))
+        return cli_usage_error(c, "%s", TR(c, "请给出照片文件（PNG 或 JPEG），或 --remove",
+                                           "give a photo file (PNG or JPEG), or --remove"));
+    if (path) {
+        if (stat(path, &sb) < 0) {
+            snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+            return cli_fail(QH_E_IO, err);
+        }
+        if (!S_ISREG(sb.st_mode) || sb.st_size > QH_PHOTO_MAX_BYTES) {
+            snprintf(err, sizeof err, TR(c, "%s：不是 %d KB 以内的图片文件",
+                                         "%s: not an image file of at most %d KB"),
+                     path, QH_PHOTO_MAX_BYTES / 1024);
+            return cli_fail(QH_E_PARSE, err);
+        }
+        if ((rc = qh_file_read(path, &data, &len, err, sizeof err)) < 0)
+            return cli_fail(rc, err);
+        rc = qh_staff_photo_set(c->s, id, data, len, err, sizeof err);
+        if (rc == QH_E_PARSE) {               /* the file's fault: name it */
+            char msg[QH_ERRLEN + 4200];
+            snprintf(msg, sizeof msg, "%s: %s", path, err);
+            free(data);
+            return cli_fail(rc, msg);
+        }
+    } else {
+        rc = qh_staff_photo_remove(c->s, id, err, sizeof err);
+    }
+    free(data);
+    if (rc < 0)
+        return cli_fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "id", id);
+        qh_json_bool(&b, "photo", !remove);
+        if (!remove)
+            qh_json_int(&b, "bytes", (int64_t)len);
+        qh_json_close(&b);
+        return cli_emit(&b);
+    }
+    if (remove)
+        printf(TR(c, "已删除 %s 的照片，评价器显示默认头像\n",
+                  "removed the photo of %s: the pad shows the placeholder\n"), id);
+    else
+        printf(TR(c, "已设置 %s 的照片（%zu KB），评价器即时更新\n",
+                  "set the photo of %s (%zu KB): the pad shows it at once\n"), id,
+               (len + 1023) / 1024);
+    return 0;
+}
+
 static int cmd_staff_unlock(struct ctx *c)
 {
     const char *id = c->pos[0];
@@ -1680,6 +1740,11 @@ static const struct cmd cmds[] = {
       "list staff members (locks, admins whose PIN is too short)" },
     { "staff pin", cmd_staff_pin, "", 1, 1, 0, "staff pin ID",
       "更换 PIN（从标准输入读取）", "change a PIN (read from standard input)" },
+    { "staff photo", cmd_staff_photo, "remove", 1, 2, 0,
+      "staff photo ID FILE.png|FILE.jpg | staff photo ID --remove",
+      "设置评价器上显示的工作人员照片（PNG 或 JPEG，最大 512 KB，边长 48-4096 像素）；--remove 删除",
+      "set the staff member's photo the rating pad shows (PNG or JPEG, at most 512 KB, "
+      "48-4096 pixels a side); --remove removes it" },
     { "staff unlock", cmd_staff_unlock, "", 1, 1, 0, "staff unlock ID",
       "解除错误 PIN 造成的锁定（所有设备）",
       "clear the lock-out of wrong PINs (every device)" },

@@ -47,6 +47,7 @@ enum {
     Q_EXPIRE_EVENTS, Q_EXPIRE_TICKETS,
     Q_EVENT_INSERT, Q_EVENT_INSERT_ID, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
+    Q_PHOTO_PUT, Q_PHOTO_DEL, Q_PHOTO_GET,
     Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
     Q_RATING_INSERT, Q_RATING_OF_TICKET, Q_RATING_APPEAL, Q_RATING_DECIDE,
@@ -295,6 +296,12 @@ static const char *const sql[Q_COUNT] = {
                        " pin_short = nullif(?5, -1) WHERE id = ?1",
     [Q_STAFF_ALL] = "SELECT id, name, role, pin_hash, coalesce(pin_short, -1),"
                     " created_at FROM staff ORDER BY id",
+    [Q_PHOTO_PUT] = "INSERT INTO staff_photo(staff, mime, data, updated_at)"
+                    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(staff) DO UPDATE"
+                    " SET mime = excluded.mime, data = excluded.data,"
+                    " updated_at = excluded.updated_at",
+    [Q_PHOTO_DEL] = "DELETE FROM staff_photo WHERE staff = ?1",
+    [Q_PHOTO_GET] = "SELECT mime, data, updated_at FROM staff_photo WHERE staff = ?1",
     [Q_LOCK_GET] = "SELECT failed, strikes, locked_until FROM login_lock"
                    " WHERE staff = ?1 AND device = ?2",
     [Q_LOCK_PUT] = "INSERT INTO login_lock(staff, device, failed, strikes,"
@@ -760,6 +767,12 @@ static const char *const migrations[] = {
     "ALTER TABLE rating ADD COLUMN decision_reason TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE rating ADD COLUMN decided_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX rating_ticket ON rating(ticket);",
+    /* 9: the photo of a staff member that the window's pad shows
+     * (qh_staff_photo_set), in the database so that every PC of the hall
+     * has it; base64 text, kept and copied as any text is. */
+    "CREATE TABLE staff_photo(staff TEXT PRIMARY KEY REFERENCES staff(id),"
+    "  mime TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),"
+    "  data TEXT NOT NULL, updated_at INTEGER NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2384,6 +2397,46 @@ int qh_sqlite_staff_each(struct qh_store_be *s,
     }
     sqlite3_reset(st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? n : rc_of(src);
+}
+
+/* ---- staff photos ---- */
+
+int qh_sqlite_staff_photo_put(struct qh_store_be *s, const struct qh_staff_photo *p,
+                              char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, p->b64 ? Q_PHOTO_PUT : Q_PHOTO_DEL);
+    bind_text(st, 1, p->staff);
+    if (p->b64) {
+        bind_text(st, 2, p->mime);
+        bind_text(st, 3, p->b64);
+        sqlite3_bind_int64(st, 4, p->updated_at);
+    }
+    return exec_stmt(s, st, err, errlen, "staff photo");
+}
+
+int qh_sqlite_staff_photo_get(struct qh_store_be *s, const char *staff,
+                              struct qh_staff_photo *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_PHOTO_GET);
+    memset(out, 0, sizeof *out);
+    snprintf(out->staff, sizeof out->staff, "%s", staff);
+    bind_text(st, 1, staff);
+    int src = sqlite3_step(st), rc = QH_E_NOTFOUND;
+    if (src == SQLITE_ROW) {
+        col_text(st, 0, out->mime, sizeof out->mime);
+        out->updated_at = sqlite3_column_int64(st, 2);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        rc = (out->b64 = malloc(n + 1)) ? 0 : QH_E_NOMEM;
+        if (out->b64) {
+            if (n)
+                memcpy(out->b64, sqlite3_column_text(st, 1), n);
+            out->b64[n] = '\0';
+        }
+    } else if (src != SQLITE_DONE) {
+        rc = rc_of(src);
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 /* ---- login lock-out ---- */

@@ -200,6 +200,7 @@ static const struct {
             " staff, login_at, paused, pause_reason, paused_at"},
     {"service", "code, name, queue, promised_days, materials, initials"},
     {"staff", "id, name, role, pin_hash, pin_short, created_at"},
+    {"staff_photo", "staff, mime, data, updated_at"},
     {"login_lock", "staff, device, failed, strikes, locked_until"},
     {"appointment", "id, code, service, slot_at, name, ticket, created_at"},
     {"ticket", "id, day, number, seq, queue, service, state, green,"
@@ -618,6 +619,18 @@ int qh_store_staff_each(struct qh_store *s,
                         void *ud)
 {
     return s->ops->staff_each(s->be, fn, ud);
+}
+
+int qh_store_staff_photo_put(struct qh_store *s, const struct qh_staff_photo *p,
+                             char *err, size_t errlen)
+{
+    return s->ops->staff_photo_put(s->be, p, err, errlen);
+}
+
+int qh_store_staff_photo_get(struct qh_store *s, const char *staff,
+                             struct qh_staff_photo *out)
+{
+    return s->ops->staff_photo_get(s->be, staff, out);
 }
 
 int qh_store_login_lock_get(struct qh_store *s, const char *staff,

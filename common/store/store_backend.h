@@ -119,6 +119,10 @@ struct qh_store_ops {
                         char *err, size_t errlen);
     int (*staff_each)(struct qh_store_be *,
                       int (*fn)(const struct qh_staff_row *, void *), void *ud);
+    int (*staff_photo_put)(struct qh_store_be *, const struct qh_staff_photo *p,
+                           char *err, size_t errlen);
+    int (*staff_photo_get)(struct qh_store_be *, const char *staff,
+                           struct qh_staff_photo *out);
     int (*login_lock_get)(struct qh_store_be *, const char *staff,
                           const char *device, struct qh_login_lock *out);
     int (*login_lock_put)(struct qh_store_be *, const struct qh_login_lock *l,

@@ -151,6 +151,10 @@ int qh_sqlite_staff_update(struct qh_store_be *, const struct qh_staff_row *st,
 int qh_sqlite_staff_each(struct qh_store_be *,
                          int (*fn)(const struct qh_staff_row *, void *),
                          void *ud);
+int qh_sqlite_staff_photo_put(struct qh_store_be *, const struct qh_staff_photo *p,
+                              char *err, size_t errlen);
+int qh_sqlite_staff_photo_get(struct qh_store_be *, const char *staff,
+                              struct qh_staff_photo *out);
 int qh_sqlite_login_lock_get(struct qh_store_be *, const char *staff,
                              const char *device, struct qh_login_lock *out);
 int qh_sqlite_login_lock_put(struct qh_store_be *,

@@ -237,6 +237,49 @@ int qh_pg_staff_each(struct qh_store_be *s,
     return n;
 }
 
+/* ---- staff photos ---- */
+
+static const char Q_PHOTO_PUT[] =
+    "INSERT INTO staff_photo(staff, mime, data, updated_at) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (staff) DO UPDATE SET mime = excluded.mime, data = excluded.data,"
+    " updated_at = excluded.updated_at";
+static const char Q_PHOTO_DEL[] = "DELETE FROM staff_photo WHERE staff = $1";
+static const char Q_PHOTO_GET[] =
+    "SELECT mime, data, updated_at FROM staff_photo WHERE staff = $1";
+
+int qh_pg_staff_photo_put(struct qh_store_be *s, const struct qh_staff_photo *p,
+                          char *err, size_t errlen)
+{
+    struct qh_pg_args a = {0};
+    a_str(&a, p->staff);
+    if (!p->b64)
+        return qh_pg_cmd(s, Q_PHOTO_DEL, &a, NULL, "staff photo", err, errlen);
+    a_str(&a, p->mime);
+    a_str(&a, p->b64);
+    a_int(&a, p->updated_at);
+    return qh_pg_cmd(s, Q_PHOTO_PUT, &a, NULL, "staff photo", err, errlen);
+}
+
+int qh_pg_staff_photo_get(struct qh_store_be *s, const char *staff,
+                          struct qh_staff_photo *out)
+{
+    int rc;
+    const char *v[1] = {staff};
+    memset(out, 0, sizeof *out);
+    snprintf(out->staff, sizeof out->staff, "%s", staff);
+    PGresult *r = qh_pg_exec(s, Q_PHOTO_GET, 1, v, &rc, "staff photo", NULL, 0);
+    if (!r)
+        return rc;
+    rc = QH_E_NOTFOUND;
+    if (PQntuples(r) > 0) {
+        qh_pg_text(r, 0, 0, out->mime, sizeof out->mime);
+        out->updated_at = qh_pg_int(r, 0, 2);
+        rc = (out->b64 = strdup(PQgetvalue(r, 0, 1))) ? 0 : QH_E_NOMEM;
+    }
+    PQclear(r);
+    return rc;
+}
+
 /* ---- login lock-out ---- */
 
 static const char Q_LOCK_GET[] =

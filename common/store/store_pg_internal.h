@@ -105,6 +105,9 @@ int qh_pg_staff_add(struct qh_store_be *, const struct qh_staff_row *st, char *e
 int qh_pg_staff_get(struct qh_store_be *, const char *id, struct qh_staff_row *out);
 int qh_pg_staff_update(struct qh_store_be *, const struct qh_staff_row *st, char *err, size_t errlen);
 int qh_pg_staff_each(struct qh_store_be *, int (*fn)(const struct qh_staff_row *, void *), void *ud);
+int qh_pg_staff_photo_put(struct qh_store_be *, const struct qh_staff_photo *p, char *err,
+                          size_t errlen);
+int qh_pg_staff_photo_get(struct qh_store_be *, const char *staff, struct qh_staff_photo *out);
 int qh_pg_login_lock_get(struct qh_store_be *, const char *staff, const char *device, struct qh_login_lock *out);
 int qh_pg_login_lock_put(struct qh_store_be *, const struct qh_login_lock *l, char *err, size_t errlen);
 int qh_pg_login_lock_clear(struct qh_store_be *, const char *staff, const char *device, char *err, size_t errlen);

@@ -145,6 +145,12 @@ const char *const qh_pg_migrations[] = {
     "  ADD COLUMN decision_reason text NOT NULL DEFAULT '',"
     "  ADD COLUMN decided_at bigint NOT NULL DEFAULT 0;"
     "CREATE INDEX rating_ticket ON rating(ticket);",
+    /* 3: the photo the window's pad shows of the staff member on duty
+     * (store.c's migration 9). */
+    "CREATE TABLE staff_photo(staff text PRIMARY KEY"
+    "  REFERENCES staff(id) DEFERRABLE,"
+    "  mime text NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),"
+    "  data text NOT NULL, updated_at bigint NOT NULL);",
 };
 const int qh_pg_nmigrations =
     (int)(sizeof qh_pg_migrations / sizeof qh_pg_migrations[0]);

@@ -76,6 +76,36 @@ run --json events
 N=$(grep -o '"type":"rated"' <<<"$OUT" | wc -l)
 expect_eq "$N" 1 "still one rating"
 
+# A photo set while the pad runs is on it at once (its staff_photo event):
+# --shots keeps a frame for each new photo as for each new screen.
+python3 - "$T/face.png" <<'EOF'
+import struct, sys, zlib
+w, h = 120, 150
+raw = b"".join(b"\0" + bytes([200, 30, 170]) * w for _ in range(h))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+EOF
+PH=$T/photo
+QHALL_NOW=$NOW "$COUNTER" --pad --window 1 --db "$DB" --shots "$PH" 2>"$T/photo.err" &
+PADPID=$!
+at_exit "stop_pid $PADPID"
+for _ in $(seq 50); do ls "$PH"/*-idle.png >/dev/null 2>&1 && break; sleep 0.1; done
+expect_eq "$(ls "$PH" | wc -l)" 1 "the running pad shows idle once"
+run staff photo s01 "$T/face.png"
+expect_rc 0 "staff photo"
+expect_in "$OUT" "已设置 s01 的照片" "the photo is set"
+for _ in $(seq 50); do [ "$(ls "$PH" | wc -l)" -ge 2 ] && break; sleep 0.1; done
+expect_eq "$(ls "$PH" | wc -l)" 2 "the running pad drew the new photo: $(ls "$PH")"
+stop_pid "$PADPID"
+cp "$PH"/0002-idle.png "$SHOTS/idle-photo.png" 2>/dev/null || true
+run staff photo s01 /etc/hostname
+expect_rc 2 "not an image"
+expect_in "$ERR" "/etc/hostname: 照片应为 PNG 或 JPEG 图片" "the file and the reason"
+run staff photo nobody "$T/face.png"
+expect_rc 1 "no such staff"
+
 # Running: the next finish puts the faces up at once (the change feed),
 # a frame kept for each new screen (--shots).
 LIVE=$T/live

@@ -211,6 +211,29 @@ int tu_pg_drop(const char *uri, char *err, size_t errlen)
     return on_server(uri, "DROP DATABASE IF EXISTS %s WITH (FORCE)", 0, err, errlen);
 }
 
+int tu_pg_sql(const char *uri, const char *sql, long long *out, char *err, size_t errlen)
+{
+    PGconn *c = PQconnectdb(uri);
+    int rc = 0;
+    if (out)
+        *out = 0;
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        rc = chomp(err, qh_err(err, errlen, QH_E_IO, "%s: %s", uri,
+                               c ? PQerrorMessage(c) : "out of memory"));
+        PQfinish(c);
+        return rc;
+    }
+    PQsetNoticeProcessor(c, quiet, NULL);
+    PGresult *r = PQexec(c, sql);
+    if (!r || (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK))
+        rc = chomp(err, qh_err(err, errlen, QH_E_DB, "%s: %s", sql, PQerrorMessage(c)));
+    else if (out && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        *out = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
 int tu_pg_terminate(const char *uri, char *err, size_t errlen)
 {
     /* pg_terminate_backend returns before the session is gone unless

@@ -35,5 +35,10 @@ int tu_pg_drop(const char *uri, char *err, size_t errlen);
  * administrator or a server restart would, and wait until they are gone.
  * 0, or < 0 with err. */
 int tu_pg_terminate(const char *uri, char *err, size_t errlen);
+/* Run sql (statements separated by ';') on uri's database itself, as its
+ * owner, outside the store: a schema taken back to an older version.
+ * The first column of the first row as an integer into *out (may be
+ * NULL; 0 without rows).  0, or < 0 with err. */
+int tu_pg_sql(const char *uri, const char *sql, long long *out, char *err, size_t errlen);
 
 #endif

@@ -94,6 +94,16 @@ struct qh_staff_row {
     int64_t created_at;
 };
 
+/* A staff member's photo, shown by the window's pad: the image's bytes
+ * as base64 text, which every backend and a copy keep as any text. */
+struct qh_staff_photo {
+    char staff[QH_STAFF_LEN];
+    char mime[16];                /* image/png | image/jpeg */
+    char *b64;                    /* malloc'd by a read: the caller frees it;
+                                   * NULL in a write removes the photo */
+    int64_t updated_at;
+};
+
 /* The lock-out of wrong PINs (ticket.h: qh_staff_verify), one row per
  * staff member and device, and QH_LOCK_ALL for all devices together. */
 #define QH_LOCK_ALL "*"
@@ -175,7 +185,7 @@ enum { QH_FOLLOWUP_ALL = 0, QH_FOLLOWUP_OPEN = 1, QH_FOLLOWUP_OVERDUE = 2 };
 
 /* The rows one table of the hall holds (a copy between stores is checked
  * table by table): QH_STORE_TABLES tables in all. */
-enum { QH_STORE_TABLES = 13 };
+enum { QH_STORE_TABLES = 14 };
 struct qh_store_rows {
     const char *table;           /* "ticket", "event" ... */
     int64_t rows;

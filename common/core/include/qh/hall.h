@@ -138,6 +138,27 @@ int qh_staff_each(struct qh_store *s,
  * role that may not read the staff (assets/postgresql-roles.sql: a
  * kiosk's or a display's), which the message says. */
 int qh_staff_read_err(struct qh_store *s, int rc, char *err, size_t errlen);
+/* ---- staff photos (the window's pad shows the one on duty) ---- */
+enum { QH_PHOTO_MAX_BYTES = 512 * 1024, QH_PHOTO_MIN_PX = 48, QH_PHOTO_MAX_PX = 4096 };
+struct qh_photo {
+    char mime[16];                /* image/png | image/jpeg */
+    unsigned char *data;          /* the file's bytes, malloc'd */
+    size_t len;
+    int64_t updated_at;           /* ms: when it was set */
+};
+/* 0 if data is a PNG or JPEG of at most QH_PHOTO_MAX_BYTES whose header
+ * gives a size of QH_PHOTO_MIN_PX..QH_PHOTO_MAX_PX a side (*mime, *w, *h),
+ * else QH_E_PARSE and why.  The image is not decoded here. */
+int qh_staff_photo_check(const void *data, size_t len, enum qh_lang lang, const char **mime,
+                         int *w, int *h, char *err, size_t errlen);
+/* Set or remove staff's photo: one operation with a staff_photo event. */
+int qh_staff_photo_set(struct qh_store *s, const char *staff, const void *data, size_t len,
+                       char *err, size_t errlen);
+int qh_staff_photo_remove(struct qh_store *s, const char *staff, char *err, size_t errlen);
+/* 0 with out filled (qh_photo_free it), QH_E_NOTFOUND, or < 0. */
+int qh_staff_photo_get(struct qh_store *s, const char *staff, struct qh_photo *out);
+void qh_photo_free(struct qh_photo *p);
+
 /* The lock-out rows of staff (QH_LOCK_ALL first): the count or < 0. */
 int qh_staff_lock_each(struct qh_store *s, const char *staff,
                        int (*fn)(const struct qh_login_lock *, void *),

@@ -298,6 +298,14 @@ int qh_store_staff_each(struct qh_store *s,
                         int (*fn)(const struct qh_staff_row *, void *),
                         void *ud);                    /* the count, or < 0 */
 
+/* ---- staff photos ---- */
+/* Set staff's photo, or remove it (p->b64 NULL). */
+int qh_store_staff_photo_put(struct qh_store *s, const struct qh_staff_photo *p,
+                             char *err, size_t errlen);
+/* 0 with out->b64 malloc'd, QH_E_NOTFOUND, or < 0. */
+int qh_store_staff_photo_get(struct qh_store *s, const char *staff,
+                             struct qh_staff_photo *out);
+
 /* ---- login lock-out ---- */
 /* 0, or QH_E_NOTFOUND with *out zero but for its staff and device (no
  * wrong PIN counted), or QH_E_DB/QH_E_BUSY. */
