@@ -17,6 +17,7 @@
 #include "qh/clock.h"
 #include "qh/order.h"
 #include "qh/rating.h"
+#include "qh/stats.h"
 #include "qh/text.h"
 
 #define T(zh, en) QH_TR(m->lang, zh, en)
@@ -496,7 +497,7 @@ void qh_counter_model_tick(struct qh_counter_model *m, int64_t mono_ms)
 static int has_text(enum qh_counter_panel p)
 {
     return p == QH_CP_FAILED || p == QH_CP_TRANSFER || p == QH_CP_SUPPLEMENT ||
-           p == QH_CP_PAUSE;
+           p == QH_CP_PAUSE || p == QH_CP_APPEAL;
 }
 
 /* The 需补件 note opens with this, then the ticked materials. */
@@ -528,6 +529,8 @@ size_t qh_counter_text_max(const struct qh_counter_model *m)
         return QH_TEXT_NOTE_MAX - label_room(failed_zh, failed_en, NFAILED, m->lang);
     case QH_CP_PAUSE:
         return QH_TEXT_PAUSE_MAX - label_room(pause_zh, pause_en, NPAUSE, m->lang);
+    case QH_CP_APPEAL:
+        return QH_TEXT_REASON_MAX;
     default:
         return 0;
     }
@@ -605,6 +608,81 @@ static void list_panel(struct qh_counter_model *m, enum qh_counter_panel p, cons
     if (m->nrows == 0) {
         panel(m, QH_CP_MAIN);
         say(m, QH_CM_ERROR, "%s", empty);
+    }
+}
+
+/* ---- 申诉 ---- */
+
+struct appeal_list {
+    struct qh_counter_model *m;
+    char today[11];
+};
+
+/* A 差评 of this staff member not yet appealed, but the case just
+ * finished here (its citizen may still be at the window: the staff
+ * member sees no score while they are).  Rows key "DAY NUMBER". */
+static int appeal_row(const struct qh_followup *f, void *ud)
+{
+    struct appeal_list *l = ud;
+    struct qh_counter_model *m = l->m;
+    struct qh_rating_row r;
+    char key[32];
+    if (strcmp(f->kind, "rating") || strcmp(f->staff, m->staff) ||
+        (!strcmp(f->day, l->today) && !strcmp(f->number, m->rate_number)))
+        return 0;
+    if (qh_rating_get(m->s, f->ticket, &r) < 0 || r.score > 2 || r.appeal[0] ||
+        strcmp(r.staff, m->staff))
+        return 0;
+    snprintf(key, sizeof key, "%s %s", f->day, f->number);
+    add_row(m, key, 0, "%s  %s  %s%s%s", f->number, f->day + 5,
+            r.score == 1 ? T("非常不满意", "very dissatisfied") : T("不满意", "dissatisfied"),
+            r.reason[0] ? T("：", ": ") : "", r.reason);
+    return m->nrows >= QH_COUNTER_ROWS;
+}
+
+static void open_appeal(struct qh_counter_model *m)
+{
+    struct appeal_list l = {.m = m};
+    char err[QH_ERRLEN];
+    if (!need_session(m))
+        return;
+    panel(m, QH_CP_APPEAL);
+    qh_hall_today(m->s, l.today);
+    int rc = qh_stats_followup_each(m->s, QH_FOLLOWUP_ALL, appeal_row, &l, err, sizeof err);
+    if (rc < 0) {
+        panel(m, QH_CP_MAIN);
+        result(m, rc, err);
+        return;
+    }
+    if (m->nrows == 0) {
+        panel(m, QH_CP_MAIN);
+        say(m, QH_CM_INFO, "%s", T("您没有可以申诉的差评", "you have no 差评 to appeal"));
+        return;
+    }
+    m->sel = 0;
+}
+
+static void appeal(struct qh_counter_model *m)
+{
+    char err[QH_ERRLEN], day[11], number[QH_NUMBER_LEN], why[QH_COUNTER_TEXT];
+    if (m->sel < 0 || m->sel >= m->nrows) {
+        say(m, QH_CM_ERROR, "%s", T("请先选择要申诉的差评", "choose the 差评 to appeal first"));
+        return;
+    }
+    snprintf(why, sizeof why, "%s", m->text);
+    const char *reason = qh_text_trim(why);
+    if (!*reason) {
+        m->field = 1;
+        say(m, QH_CM_ERROR, "%s", T("请填写申诉理由", "type the reason for the appeal"));
+        return;
+    }
+    if (sscanf(m->rows[m->sel].key, "%10s %15s", day, number) != 2)
+        return;
+    int rc = qh_rating_appeal(m->s, number, day, m->staff, reason, err, sizeof err);
+    if (result(m, rc, err) == 0) {
+        panel(m, QH_CP_MAIN);
+        say(m, QH_CM_OK, T("已就%s号的差评提出申诉，等待管理员决定",
+                           "appealed the 差评 of %s: an admin decides"), number);
     }
 }
 
@@ -1075,6 +1153,9 @@ static int panel_ok(struct qh_counter_model *m)
             return 1;
         finish(m, "failed", why);
         return 1;
+    case QH_CP_APPEAL:
+        appeal(m);
+        return 1;
     case QH_CP_PAUSE:
         if (!reason(m, pause_zh, pause_en, NPAUSE, why, sizeof why))
             return 1;
@@ -1186,6 +1267,17 @@ int qh_counter_model_act(struct qh_counter_model *m, enum qh_counter_act a, int 
         a = QH_CA_PRINT_SUPPLEMENT;
     if (a == QH_CA_PRINT_SUPPLEMENT)
         return print_request(m);
+    if (a == QH_CA_APPEAL) {
+        if (m->logged_in && m->panel == QH_CP_MAIN && m->has_ticket)
+            say(m, QH_CM_ERROR, T("正在处理%s号：办结后再申诉", "ticket %s is still here: appeal "
+                                  "once it is finished"), m->t.number);
+        else if (m->logged_in && m->panel != QH_CP_MAIN)
+            say(m, QH_CM_ERROR, "%s",
+                T("请先完成或取消（Esc）当前对话框", "finish or cancel (Esc) this panel first"));
+        else
+            open_appeal(m);
+        return 1;
+    }
     if (a < QH_CA_PICK) {
         if (!m->s)
             return need_session(m), 1;
@@ -1302,11 +1394,13 @@ int qh_counter_model_text(struct qh_counter_model *m, const char *utf8)
         case 'l': return qh_counter_model_act(m, QH_CA_LOCK, 0);
         case 'o': return qh_counter_model_act(m, QH_CA_LOGOUT, 0);
         case 'r': return qh_counter_model_act(m, QH_CA_PROMPT, 0);
+        case 'a': return qh_counter_model_act(m, QH_CA_APPEAL, 0);
         default:
             say(m, QH_CM_INFO, "%s", T("快捷键：F1-F12 见按钮；P 暂停/恢复；L 锁屏；O 退出登录；"
-                                      "R 在评价器上重新显示评价",
+                                      "R 在评价器上重新显示评价；A 申诉差评",
                                       "keys: F1-F12 as on the buttons; P pause/resume; L lock; "
-                                      "O log out; R shows the rating screen on the pad again"));
+                                      "O log out; R shows the rating screen on the pad again; "
+                                      "A appeals a 差评"));
             return 1;
         }
     }
@@ -1376,6 +1470,7 @@ const char *qh_counter_shortcut(enum qh_counter_act a)
     case QH_CA_PAUSE: return "P";
     case QH_CA_LOCK: return "L";
     case QH_CA_LOGOUT: return "O";
+    case QH_CA_APPEAL: return "A";
     case QH_CA_OK: return "Enter";
     case QH_CA_CANCEL: return "Esc";
     default: return "";
@@ -1405,6 +1500,7 @@ const char *qh_counter_act_label(enum qh_counter_act a, enum qh_lang lang)
     case QH_CA_CANCEL: L("取消", "Cancel");
     case QH_CA_PRINT_SUPPLEMENT: L("打印补件单", "Print notice");
     case QH_CA_PROMPT: L("重新显示评价", "Show again");
+    case QH_CA_APPEAL: L("申诉差评", "Appeal");
     default: return "";
     }
 #undef L
@@ -1439,6 +1535,7 @@ int qh_counter_act_enabled(const struct qh_counter_model *m, enum qh_counter_act
     case QH_CA_LOCK:
         return 1;
     case QH_CA_LOGOUT:
+    case QH_CA_APPEAL:
         return !m->has_ticket;
     default:
         return 0;

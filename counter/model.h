@@ -18,6 +18,9 @@
  * the rating panel only shows what the pad says (waiting, rated, walked
  * away: `rated` and `rating_skipped` events) and can put the rating
  * screen up on the pad again (qh_rating_prompt); no key sets a score.
+ * The staff member's own 差评 of earlier cases can be appealed (A, the
+ * appeal panel: qh_rating_appeal); the case just finished is not listed
+ * there while its citizen may still be at the window.
  *
  * Printing is not the model's business either: asked to print a 补件告知单
  * it sets print_req, main.c prints it and reports back through
@@ -43,8 +46,9 @@ enum qh_counter_panel {
     QH_CP_FAILED,       /* 办不成: a reason */
     QH_CP_PAUSE,        /* pause reason */
     QH_CP_RATING,       /* 请群众在评价器上评价: the pad's state, never a score */
+    QH_CP_APPEAL,       /* 申诉: one of this staff member's 差评 + a reason */
 };
-#define QH_CP_COUNT 11
+#define QH_CP_COUNT 12
 
 /* What a button or key does. */
 enum qh_counter_act {
@@ -64,6 +68,8 @@ enum qh_counter_act {
     /* after a 需补件 finish (F6 again, on the rating or the idle main
      * panel): ask main.c to print the 补件告知单 of supp_number */
     QH_CA_PRINT_SUPPLEMENT,
+    /* A on the main panel: appeal one of the staff member's own 差评 */
+    QH_CA_APPEAL,
 };
 #define QH_CA_MAIN_COUNT 16   /* CALL_NEXT .. LOGOUT: the main panel's buttons */
 

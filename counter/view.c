@@ -217,16 +217,16 @@ static void status_line(struct qh_counter_view *v, const struct qh_counter_model
 
 /* ---- the main panel ---- */
 
-static const enum qh_counter_act main_acts[QH_CA_MAIN_COUNT - 1] = {
+static const enum qh_counter_act main_acts[] = {
     QH_CA_CALL_NEXT, QH_CA_RECALL, QH_CA_NOSHOW, QH_CA_START, QH_CA_DONE,
     QH_CA_SUPPLEMENT, QH_CA_FAILED, QH_CA_TRANSFER, QH_CA_HOLD, QH_CA_RELEASE,
-    QH_CA_CALLBACK, QH_CA_CALL_NUMBER, QH_CA_PAUSE, QH_CA_LOCK, QH_CA_LOGOUT,
+    QH_CA_CALLBACK, QH_CA_CALL_NUMBER, QH_CA_PAUSE, QH_CA_LOCK, QH_CA_LOGOUT, QH_CA_APPEAL,
 };
 
 static void main_buttons(struct qh_counter_view *v, const struct qh_counter_model *m, int y,
                          int h)
 {
-    int n = QH_CA_MAIN_COUNT - 1, per = 8, gap = S(v, 4);
+    int n = (int)(sizeof main_acts / sizeof main_acts[0]), per = 8, gap = S(v, 4);
     int bh = (h - 3 * gap) / 2, bw = (v->w - (per + 1) * gap) / per;
     for (int i = 0; i < n; i++) {
         enum qh_counter_act a = main_acts[i];
@@ -425,6 +425,9 @@ static const char *panel_title(const struct qh_counter_model *m, char *buf, size
                  m->t.number);
         return buf;
     case QH_CP_PAUSE: return QH_TR(L, "暂停服务：选择原因", "Pause: choose a reason");
+    case QH_CP_APPEAL:
+        return QH_TR(L, "申诉差评：选择您的差评并填写理由（由管理员决定）",
+                     "Appeal a 差评: choose one of yours and give the reason (an admin decides)");
     default: return "";
     }
 }
@@ -469,8 +472,7 @@ static void dialog(struct qh_counter_view *v, const struct qh_counter_model *m, 
     frame(v, c, LINE);
     text(v, panel_title(m, title, sizeof title), S(v, 20), QH_UI_BOLD, INK, x, y, w, QH_UI_LEFT);
     y += S(v, 32);
-    int has_text = m->panel == QH_CP_FAILED || m->panel == QH_CP_TRANSFER ||
-                   m->panel == QH_CP_SUPPLEMENT || m->panel == QH_CP_PAUSE;
+    int has_text = qh_counter_text_max(m) > 0;
     int box_h = S(v, 34);
     if (m->panel == QH_CP_TRANSFER) {
         text_box(v, m, (SDL_Rect){x, y, w, box_h}, QH_TR(L, "查找事项", "Find item"), m->filter,
@@ -517,6 +519,7 @@ static void dialog(struct qh_counter_view *v, const struct qh_counter_model *m, 
     }
     if (has_text) {
         const char *lab = m->panel == QH_CP_TRANSFER ? QH_TR(L, "备注", "Note")
+                          : m->panel == QH_CP_APPEAL ? QH_TR(L, "理由", "Reason")
                                                      : QH_TR(L, "说明", "Details");
         text_box(v, m, (SDL_Rect){x, c.y + c.h - S(v, 6) - box_h, w, box_h}, lab, m->text,
                  m->field == 1, 0, 1);

@@ -319,6 +319,93 @@ static void test_rating_is_the_pads(void **state)
     fx_free(f);
 }
 
+/* 申诉 at the counter (A): the staff member's own 差评 of earlier cases,
+ * never the one just finished (its citizen may be at the window), never
+ * while a ticket is here; a reason is required; once appealed it leaves
+ * the list, and the library has the appeal with its event. */
+static void test_appeal(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 0);
+    struct qh_counter_model *m = f->m;
+    struct qh_event_row ev;
+    const char *numbers[] = {"A001", "A002", "A003"};
+    const int scores[] = {1, 5, 2};
+    login(m, "s01", "1234");
+    for (int i = 0; i < 3; i++) {
+        issue(f->s, "A", NULL);
+        key(m, QH_CK_F1);
+        key(m, QH_CK_F4);
+        key(m, QH_CK_F5);
+        assert_int_equal(pad_rates(f->s, numbers[i], scores[i], scores[i] < 3 ? "态度不好" : NULL),
+                         0);
+        key(m, QH_CK_ESC);
+    }
+    /* A003's citizen may still be at the window: its 差评 is not listed. */
+    qh_counter_model_text(m, "a");
+    assert_int_equal(m->panel, QH_CP_APPEAL);
+    assert_int_equal(m->nrows, 1);
+    assert_non_null(strstr(m->rows[0].label, "A001"));
+    key(m, QH_CK_ESC);
+    /* The rating panel takes no A: the citizen of A004 may be there. */
+    issue(f->s, "A", NULL);
+    key(m, QH_CK_F1);
+    key(m, QH_CK_F4);
+    key(m, QH_CK_F5);
+    qh_counter_model_text(m, "a");
+    assert_int_equal(m->panel, QH_CP_RATING);
+    key(m, QH_CK_ESC);
+    /* With a ticket at the window: refused. */
+    issue(f->s, "A", NULL);
+    key(m, QH_CK_F1);
+    qh_counter_model_text(m, "a");
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_ERROR, "办结后再申诉");
+    assert_false(qh_counter_act_enabled(m, QH_CA_APPEAL));
+    key(m, QH_CK_F3);                   /* no-show */
+    assert_true(qh_counter_act_enabled(m, QH_CA_APPEAL));
+    assert_string_equal(qh_counter_shortcut(QH_CA_APPEAL), "A");
+    /* The list: A001 (1) and A003 (2); not A002 (5), not A004 (unrated,
+     * the last finished here). */
+    qh_counter_model_text(m, "A");
+    assert_int_equal(m->panel, QH_CP_APPEAL);
+    assert_int_equal(m->nrows, 2);
+    int a1 = strstr(m->rows[0].label, "A001") ? 0 : 1;
+    assert_non_null(strstr(m->rows[a1].label, "非常不满意：态度不好"));
+    assert_non_null(strstr(m->rows[1 - a1].label, "A003"));
+    assert_true(qh_counter_text_max(m) == QH_TEXT_REASON_MAX);
+    qh_counter_model_act(m, QH_CA_PICK, a1);
+    key(m, QH_CK_ENTER);                /* no reason yet */
+    assert_msg(m, QH_CM_ERROR, "请填写申诉理由");
+    assert_int_equal(m->panel, QH_CP_APPEAL);
+    qh_counter_model_act(m, QH_CA_FIELD, 1);
+    qh_counter_model_text(m, "群众要求当场办理不符合条件的事项");
+    int64_t before = tu_last_event(f->s);
+    key(m, QH_CK_ENTER);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_OK, "已就A001号的差评提出申诉");
+    assert_true(last_event(f->s, "appeal_filed", &ev));
+    assert_true(ev.id > before);
+    assert_string_equal(ev.number, "A001");
+    assert_string_equal(ev.staff, "s01");
+    assert_non_null(strstr(ev.detail, "不符合条件"));
+    /* Appealed: only A003 is left; Esc cancels without a trace. */
+    qh_counter_model_text(m, "a");
+    assert_int_equal(m->nrows, 1);
+    assert_non_null(strstr(m->rows[0].label, "A003"));
+    before = tu_last_event(f->s);
+    key(m, QH_CK_ESC);
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_int_equal(tu_last_event(f->s), before);
+    /* Another staff member has no 差评 of s01's to appeal. */
+    qh_counter_model_text(m, "o");
+    login(m, "s02", "567890");
+    qh_counter_model_text(m, "a");
+    assert_int_equal(m->panel, QH_CP_MAIN);
+    assert_msg(m, QH_CM_INFO, "没有可以申诉的差评");
+    fx_free(f);
+}
+
 static void test_supplement_and_failed(void **state)
 {
     (void)state;
@@ -805,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_login_and_lockout),
         cmocka_unit_test(test_call_to_rating),
         cmocka_unit_test(test_rating_is_the_pads),
+        cmocka_unit_test(test_appeal),
         cmocka_unit_test(test_supplement_and_failed),
         cmocka_unit_test(test_text_limits),
         cmocka_unit_test(test_print_supplement),

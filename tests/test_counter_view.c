@@ -14,6 +14,8 @@
 #include "../counter/model.h"
 #include "../counter/view.h"
 #include "qh/clock.h"
+#include "qh/hall.h"
+#include "qh/rating.h"
 #include "qh/ticket.h"
 
 static void type(struct qh_counter_model *m, const char *s)
@@ -307,6 +309,26 @@ static void all_panels(enum qh_lang lang, int w, int h)
     DRAW();
     see(v, "2: no rating here", "评价由群众在评价器上完成", "the citizen rates on the pad");
     unseen(v, "2: no score", QH_TR(lang, "不满意", "Dissatisfied"));
+    qh_counter_model_key(m, QH_CK_ESC);
+    /* A 差评 of A002 on the pad, then another case: A appeals A002's. */
+    struct qh_rate_req rr = {.number = "A002", .score = 1, .reason = "等候时间太长",
+                             .channel = QH_RATE_PAD, .device = "pad:1"};
+    qh_hall_set_actor(s, "pad:1");
+    assert_int_equal(qh_rating_add(s, &rr, NULL, err, sizeof err), 0);
+    qh_hall_set_actor(s, "counter:1");
+    qh_counter_model_key(m, QH_CK_F1);
+    qh_counter_model_key(m, QH_CK_F4);
+    qh_counter_model_key(m, QH_CK_F5);
+    qh_counter_model_key(m, QH_CK_ESC);
+    DRAW();
+    see_box(v, "main: the appeal key", QH_TR(lang, "申诉差评", "Appeal"), 1);
+    qh_counter_model_text(m, "a");
+    qh_counter_model_text(m, QH_TR(lang, "材料不全，已一次性告知", "papers missing, told once"));
+    SHOT("appeal");
+    see(v, "A: appeal", "申诉差评：选择您的差评并填写理由", "Appeal a 差评: choose one of yours");
+    see(v, "A: the 差评", "A002  11-25  非常不满意：等候时间太长",
+        "A002  11-25  very dissatisfied: 等候时间太长");
+    see(v, "A: the reason", "材料不全，已一次性告知", "papers missing, told once");
     qh_counter_model_key(m, QH_CK_ESC);
     qh_counter_model_text(m, "p");
     SHOT("pause");

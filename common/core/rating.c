@@ -195,6 +195,11 @@ static int appeal_begin(struct op *o, struct qh_store *s, const char *number,
     return rc < 0 ? rc : rating_of(o, number, day, t, r, err, errlen);
 }
 
+int qh_rating_get(struct qh_store *s, int64_t ticket, struct qh_rating_row *out)
+{
+    return qh_store_rating_of_ticket(s, ticket, out);
+}
+
 int qh_rating_appeal(struct qh_store *s, const char *number, const char *day,
                      const char *staff, const char *reason,
                      char *err, size_t errlen)

@@ -82,6 +82,10 @@ int qh_rating_prompt(struct qh_store *s, int window, char *err, size_t errlen);
 int qh_rating_skipped(struct qh_store *s, int window, const char *number,
                       char *err, size_t errlen);
 
+/* The rating of ticket (its id): 0 and *out, QH_E_NOTFOUND (not rated),
+ * or < 0. */
+int qh_rating_get(struct qh_store *s, int64_t ticket, struct qh_rating_row *out);
+
 /* 申诉: the staff member who was rated appeals a 差评 (a score of 1 or
  * 2) of the ticket `number` of `day` (NULL: today), once, with a reason;
  * the caller checked that staff member's PIN.  An `appeal_filed` event.
