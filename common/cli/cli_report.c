@@ -219,6 +219,31 @@ static void cell_text(const struct qh_report_row *r, size_t i, char *out, size_t
     }
 }
 
+
+/* "channels": {"pad": {"rated": N, "satisfied_pct": P}, ...}: the channels
+ * that rated any, legacy (the staff's own entries) among them, apart. */
+static void channels_json(struct qh_buf *b, const int *rated, const double *satisfied_pct)
+{
+    struct qh_buf ch, one;
+    qh_buf_init(&ch);
+    qh_buf_init(&one);
+    qh_json_open(&ch);
+    for (int i = 0; i < QH_RATE_NCHANNELS; i++) {
+        if (!rated[i])
+            continue;
+        qh_buf_reset(&one);
+        qh_json_open(&one);
+        qh_json_int(&one, "rated", rated[i]);
+        json_pct(&one, "satisfied_pct", satisfied_pct[i]);
+        qh_json_close(&one);
+        qh_json_raw(&ch, qh_rating_channel_name((enum qh_rating_channel)i), qh_buf_str(&one));
+    }
+    qh_json_close(&ch);
+    qh_json_raw(b, "channels", qh_buf_str(&ch));
+    qh_buf_fini(&one);
+    qh_buf_fini(&ch);
+}
+
 static void row_json(struct ctx *c, struct qh_buf *b, const struct qh_report_row *r)
 {
     (void)c;
@@ -246,24 +271,7 @@ static void row_json(struct ctx *c, struct qh_buf *b, const struct qh_report_row
     /* 评价率, 满意率 without default ratings, and the channel mix. */
     json_pct(b, "rated_pct", r->rated_pct);
     json_pct(b, "satisfied_no_default_pct", r->satisfied_no_default_pct);
-    struct qh_buf ch, one;
-    qh_buf_init(&ch);
-    qh_buf_init(&one);
-    qh_json_open(&ch);
-    for (int i = 0; i < QH_RATE_NCHANNELS; i++) {
-        if (!r->rated_by_channel[i])
-            continue;
-        qh_buf_reset(&one);
-        qh_json_open(&one);
-        qh_json_int(&one, "rated", r->rated_by_channel[i]);
-        json_pct(&one, "satisfied_pct", r->satisfied_channel_pct[i]);
-        qh_json_close(&one);
-        qh_json_raw(&ch, qh_rating_channel_name((enum qh_rating_channel)i), qh_buf_str(&one));
-    }
-    qh_json_close(&ch);
-    qh_json_raw(b, "channels", qh_buf_str(&ch));
-    qh_buf_fini(&one);
-    qh_buf_fini(&ch);
+    channels_json(b, r->rated_by_channel, r->satisfied_channel_pct);
 }
 
 static void report_json(struct ctx *c, const struct qh_report *r, int by,
@@ -700,6 +708,8 @@ static void scorecard_json(struct ctx *c, const struct qh_scorecard *sc, struct 
                  r->ratings[0], r->ratings[1], r->ratings[2], r->ratings[3], r->ratings[4]);
         qh_json_raw(&one, "ratings", v);
         json_pct(&one, "satisfied_pct", r->satisfied_pct);
+        json_pct(&one, "rated_pct", r->rated_pct);
+        channels_json(&one, r->rated_by_channel, r->satisfied_channel_pct);
         qh_json_int(&one, "followups_open", r->fu_open);
         qh_json_int(&one, "followups_closed", r->fu_closed);
         qh_json_int(&one, "followups_on_time", r->fu_on_time);
@@ -731,13 +741,34 @@ static const struct {
     {"暂停(分)", "paused (min)"}, {"暂停原因(分)", "pauses by reason (min)"},
     {"办理", "served"}, {"办结", "done"}, {"需补件", "supplement"}, {"办不成", "failed"},
     {"平均办理(分)", "handle avg (min)"}, {"承诺内%", "within promise%"},
-    {"评价", "rated"}, {"评分1/2/3/4/5", "ratings 1/2/3/4/5"}, {"满意率%", "satisfied%"},
+    {"评价", "rated"}, {"评价率%", "rated%"}, {"评分1/2/3/4/5", "ratings 1/2/3/4/5"},
+    {"满意率%", "satisfied%"}, {"评价渠道(件/满意率%)", "channels (rated/satisfied%)"},
     {"差评回访未办结", "follow-ups open"}, {"已办结", "closed"}, {"按期", "on time"},
     {"总分", "score"},
 };
 #define NSC (sizeof sc_cols / sizeof sc_cols[0])
 
-static void sc_cell(const struct qh_scorecard_row *r, size_t i, int csv, char *v, size_t n)
+/* "pad 12/83; legacy 3/100": channel names, as in the JSON, in CSV and
+ * English; the Chinese labels on screen. */
+static void channels_text(const struct qh_scorecard_row *r, enum qh_lang lang, char *out,
+                          size_t n)
+{
+    size_t used = 0;
+    char p[16];
+    out[0] = '\0';
+    for (int i = 0; i < QH_RATE_NCHANNELS && used < n; i++) {
+        if (!r->rated_by_channel[i])
+            continue;
+        cli_report_pct(r->satisfied_channel_pct[i], p, sizeof p);
+        used += (size_t)snprintf(out + used, n - used, "%s%s %d/%s", used ? "; " : "",
+                                 lang == QH_LANG_EN ? qh_rating_channel_name(i)
+                                 : qh_rating_channel_label(i, lang),
+                                 r->rated_by_channel[i], p);
+    }
+}
+
+static void sc_cell(const struct qh_scorecard_row *r, size_t i, int csv, enum qh_lang lang,
+                    char *v, size_t n)
 {
     switch (i) {
     case 0: snprintf(v, n, "%s", r->staff); break;
@@ -755,12 +786,14 @@ static void sc_cell(const struct qh_scorecard_row *r, size_t i, int csv, char *v
     case 12: cli_report_minutes(r->handle_avg_s, v, n); break;
     case 13: cli_report_pct(r->within_promised_pct, v, n); break;
     case 14: snprintf(v, n, "%d", r->rated); break;
-    case 15: snprintf(v, n, "%d/%d/%d/%d/%d", r->ratings[0], r->ratings[1],
+    case 15: cli_report_pct(r->rated_pct, v, n); break;
+    case 16: snprintf(v, n, "%d/%d/%d/%d/%d", r->ratings[0], r->ratings[1],
                       r->ratings[2], r->ratings[3], r->ratings[4]); break;
-    case 16: cli_report_pct(r->satisfied_pct, v, n); break;
-    case 17: snprintf(v, n, "%d", r->fu_open); break;
-    case 18: snprintf(v, n, "%d", r->fu_closed); break;
-    case 19: snprintf(v, n, "%d", r->fu_on_time); break;
+    case 17: cli_report_pct(r->satisfied_pct, v, n); break;
+    case 18: channels_text(r, lang, v, n); if (!*v && !csv) snprintf(v, n, "-"); break;
+    case 19: snprintf(v, n, "%d", r->fu_open); break;
+    case 20: snprintf(v, n, "%d", r->fu_closed); break;
+    case 21: snprintf(v, n, "%d", r->fu_on_time); break;
     default: snprintf(v, n, "%.1f", r->score); break;
     }
     if (csv && !strcmp(v, "-"))
@@ -803,7 +836,7 @@ static int cmd_scorecard(struct ctx *c)
             qh_csv_field(&b, en ? sc_cols[i].en : sc_cols[i].zh, i == NSC - 1);
         for (int k = 0; k < sc->nrows; k++)
             for (size_t i = 0; i < NSC; i++) {
-                sc_cell(&sc->rows[k], i, 1, v, sizeof v);
+                sc_cell(&sc->rows[k], i, 1, QH_LANG_EN, v, sizeof v);
                 qh_csv_field(&b, v, i == NSC - 1);
             }
     } else {
@@ -811,7 +844,7 @@ static int cmd_scorecard(struct ctx *c)
         for (size_t i = 0; i < NSC; i++) {
             w[i] = width(en ? sc_cols[i].en : sc_cols[i].zh);
             for (int k = 0; k < sc->nrows; k++) {
-                sc_cell(&sc->rows[k], i, 0, v, sizeof v);
+                sc_cell(&sc->rows[k], i, 0, c->lang, v, sizeof v);
                 if (width(v) > w[i])
                     w[i] = width(v);
             }
@@ -826,7 +859,7 @@ static int cmd_scorecard(struct ctx *c)
         }
         for (int k = 0; k < sc->nrows; k++)
             for (size_t i = 0; i < NSC; i++) {
-                sc_cell(&sc->rows[k], i, 0, v, sizeof v);
+                sc_cell(&sc->rows[k], i, 0, c->lang, v, sizeof v);
                 cell(&b, v, w[i], i > 1 && i != 7);
                 qh_buf_puts(&b, i + 1 < NSC ? "  " : "\n");
             }

@@ -270,6 +270,7 @@ int qh_rating_decide(struct qh_store *s, const char *number, const char *day,
     qh_op_detail(o, &b);
     qh_json_str(&b, "decision", r.appeal);
     qh_json_int(&b, "score", r.score);
+    qh_json_str(&b, "channel", r.channel);
     qh_json_str(&b, "reason", reason);
     qh_json_str(&b, "by", by);
     rc = qh_op_event(o, "appeal_decided", &t, r.window, r.staff, &b, err, errlen);

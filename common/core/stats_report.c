@@ -612,10 +612,17 @@ static int sc_ticket_event(const struct qh_event_row *e, const char *day, void *
         /* An overturned 差评 (申诉) stays in the log and the reports, but
          * not against the staff member: its rated event is taken back. */
         int64_t score = 0, d = overturned ? -1 : 1;
+        char chname[16] = "";
+        enum qh_rating_channel ch;
         qh_json_get_int(e->detail, "score", &score);
+        qh_json_get_str(e->detail, "channel", chname, sizeof chname);
+        if (qh_rating_channel_parse(chname, &ch) < 0)
+            ch = QH_RATE_LEGACY;            /* as the reports take it (on_rated) */
         if (score >= 1 && score <= 5) {
             r->rated += (int)d;
             r->ratings[score - 1] += (int)d;
+            r->rated_by_channel[ch] += (int)d;
+            r->satisfied_by_channel[ch] += score >= 4 ? (int)d : 0;
         }
     }
     return 0;
@@ -729,6 +736,9 @@ static void sc_score(struct sc_build *b, struct sc_staff *x, int workdays,
     r->handle_avg_s = r->served ? (int)llround((double)r->handle_sum_s / r->served) : -1;
     r->within_promised_pct = pct(r->within_promised, r->served);
     r->satisfied_pct = pct(r->ratings[3] + r->ratings[4], r->rated);
+    r->rated_pct = pct(r->rated, r->served);
+    for (int i = 0; i < QH_RATE_NCHANNELS; i++)
+        r->satisfied_channel_pct[i] = pct(r->satisfied_by_channel[i], r->rated_by_channel[i]);
     double att = workdays > 0 ? 100.0 * (r->days_present - 0.5 * r->late_days) / workdays : -1;
     r->part_attendance = att < 0 ? -1 : att > 100 ? 100 : att;
     r->part_cases = pct(r->done, r->served);

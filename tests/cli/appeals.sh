@@ -60,6 +60,13 @@ pycheck "the overturned rating is still in the log" \
 run --json scorecard --month 2026-11 --staff w01
 pycheck "the overturned 差评 leaves the scorecard" \
     '[r["rated"] for r in d["staff"] if r["staff"] == "w01"] == [2]'
+pycheck "the scorecard's 评价率 and channels, without the overturned paper 差评" \
+    '[(r["rated_pct"], r["channels"]) for r in d["staff"] if r["staff"] == "w01"]
+     == [(round(200 / 3, 1), {"sms": {"rated": 1, "satisfied_pct": 0},
+                               "hotline": {"rated": 1, "satisfied_pct": 100}})]'
+run scorecard --month 2026-11 --staff w01
+expect_in "$OUT" "评价率%" "the 评价率 column"
+expect_in "$OUT" "短信评价 1/0" "the channel column"
 # ---- the report: 评价率 and the channel mix (an appeal changes neither) ----
 run --json report
 expect_rc 0 "report"

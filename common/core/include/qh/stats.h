@@ -171,6 +171,10 @@ struct qh_scorecard_row {
     double within_promised_pct;   /* -1 none */
     int rated, ratings[5];
     double satisfied_pct;         /* -1 none */
+    double rated_pct;             /* 评价率: rated / served, -1 none */
+    int rated_by_channel[QH_RATE_NCHANNELS];      /* legacy: the staff's own */
+    int satisfied_by_channel[QH_RATE_NCHANNELS];
+    double satisfied_channel_pct[QH_RATE_NCHANNELS];  /* -1 none */
     int fu_open, fu_closed, fu_on_time, fu_overdue;
     /* parts 0-100 (-1: no data, left out of the total) and the total */
     double part_attendance, part_cases, part_speed, part_rating, part_followup;
