@@ -117,25 +117,11 @@ out:
     return status;
 }
 
-static int read_all(int fd, void *buf, size_t want)
-{
-    size_t have = 0;
-    while (have < want) {
-        ssize_t r = read(fd, (char *)buf + have, want - have);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        have += (size_t)r;
-    }
-    return 0;
-}
-
 int main(void)
 {
     char dir[512], path[PATH_MAX], err[QH_ERRLEN];
     int n = bu_scaled(getenv("QHALL_BENCH_N") ? atoi(getenv("QHALL_BENCH_N")) : 300, 20);
-    int ready[2], r1[2], r2[2], st, ok = 1;
+    int ok = 1;
     int64_t *tc = calloc((size_t)n, sizeof *tc), *td = calloc((size_t)n, sizeof *td);
     int64_t *lat = calloc((size_t)n, sizeof *lat);
 
@@ -155,23 +141,8 @@ int main(void)
         }
     }
     qh_store_close(s);
-    if (pipe(ready) < 0 || pipe(r1) < 0 || pipe(r2) < 0)
-        return 1;
-    fflush(NULL);
-    pid_t disp = fork();
-    if (disp == 0)
-        _exit(display_proc(path, n, ready[1], r2[1]));
-    pid_t ctr = fork();
-    if (ctr == 0)
-        _exit(counter_proc(path, n, ready[0], r1[1]));
-    close(r1[1]);
-    close(r2[1]);
-    if (read_all(r1[0], tc, (size_t)n * sizeof *tc) < 0 ||
-        read_all(r2[0], td, (size_t)n * sizeof *td) < 0)
-        ok = 0;
-    if (disp < 0 || waitpid(disp, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-        ok = 0;
-    if (ctr < 0 || waitpid(ctr, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+    if (rw_pair(display_proc, counter_proc, path, n, td, (size_t)n * sizeof *td, tc,
+                (size_t)n * sizeof *tc) < 0)
         ok = 0;
     if (ok) {
         for (int i = 0; i < n; i++)

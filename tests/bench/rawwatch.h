@@ -64,6 +64,59 @@ static inline int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+/* A program and the one that watches it, each in a process of its own on
+ * the database at path: watcher(path, n, ready, out) tells the program
+ * it is watching by writing on ready (and may again, the program reading
+ * it), program(path, n, ready, out) acts; each writes its len bytes of
+ * stamps on out, into wout and pout.  0, or -1 if either failed. */
+typedef int (*rw_proc)(const char *path, int n, int ready_fd, int out_fd);
+static inline int read_all(int fd, void *buf, size_t want);
+static inline int rw_pair(rw_proc watcher, rw_proc program, const char *path, int n,
+                          void *wout, size_t wlen, void *pout, size_t plen)
+{
+    int ready[2], rw[2], rp[2], st, ok = 1;
+
+    if (pipe(ready) < 0 || pipe(rw) < 0 || pipe(rp) < 0)
+        return -1;
+    fflush(NULL);
+    pid_t w = fork();
+    if (w == 0)
+        _exit(watcher(path, n, ready[1], rw[1]));
+    pid_t p = fork();
+    if (p == 0)
+        _exit(program(path, n, ready[0], rp[1]));
+    close(rw[1]);
+    close(rp[1]);
+    if (read_all(rp[0], pout, plen) < 0 || read_all(rw[0], wout, wlen) < 0)
+        ok = 0;
+    if (w < 0 || waitpid(w, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+        ok = 0;
+    if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+        ok = 0;
+    close(ready[0]);
+    close(ready[1]);
+    close(rw[0]);
+    close(rp[0]);
+    return ok ? 0 : -1;
+}
+
+/* Read exactly want bytes: 0, or -1 at an error or an early end. */
+static inline int read_all(int fd, void *buf, size_t want)
+{
+    size_t have = 0;
+
+    while (have < want) {
+        ssize_t r = read(fd, (char *)buf + have, want - have);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        have += (size_t)r;
+    }
+    return 0;
+}
+
 
 static inline int raw_open(sqlite3 **db, const char *path)
 {
