@@ -131,4 +131,38 @@ pad --press wave --screenshot "$T/x.png"
 expect_rc 2 "an unknown tap is bad usage"
 RC=0; "$COUNTER" --pad --window 1 --login s01 --db "$DB" >/dev/null 2>&1 </dev/null || RC=$?
 expect_rc 2 "the pad has no login"
+
+# A citizen who walks away: after [rating] timeout_seconds (10 here) the
+# running pad records rating_skipped and goes idle; the ticket stays
+# unrated, and the counter is told.
+sed 's/^timeout_seconds = 60/timeout_seconds = 10/' "$QHALL_SRC/assets/hall.ini" >"$T/walk.ini"
+run init --config "$T/walk.ini" --force
+expect_rc 0 "the hall with a 10 s time-out"
+WALK=$T/walk
+QHALL_NOW=$NOW "$COUNTER" --pad --window 1 --db "$DB" --shots "$WALK" 2>"$T/walk.err" &
+PADPID=$!
+at_exit "stop_pid $PADPID"
+for _ in $(seq 50); do ls "$WALK"/*-idle.png >/dev/null 2>&1 && break; sleep 0.1; done
+run issue --queue A
+expect_rc 0 "issue: $ERR"
+run login --window 1 --staff s01 <<<"1234"
+run call --window 1
+expect_rc 0 "call: $ERR"
+run start --window 1
+run --json finish --window 1 --outcome done
+expect_rc 0 "finish from the CLI: $ERR"
+N=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["number"])' <<<"$OUT")
+for _ in $(seq 50); do ls "$WALK"/*-rate.png >/dev/null 2>&1 && break; sleep 0.1; done
+ls "$WALK"/*-rate.png >/dev/null 2>&1 && pass || bad "the faces go up: $(ls "$WALK")"
+# (It may have started on the faces: a pad replays the log's last events.)
+T0=$(date +%s)
+for _ in $(seq 150); do ls "$WALK" | tail -1 | grep -q -- -idle.png && break; sleep 0.1; done
+T1=$(date +%s)
+ls "$WALK" | tail -1 | grep -q -- -idle.png && pass || bad "idle again after the time-out: $(ls "$WALK")"
+[ $((T1 - T0)) -ge 8 ] && pass || bad "not before the time-out: $((T1 - T0)) s"
+stop_pid "$PADPID"
+run --json events
+pycheck "rating_skipped for $N at window 1, and no rating" \
+    '[(e["number"], e["window"]) for e in L if e["type"] == "rating_skipped"][-1:] == [("'"$N"'", 1)]
+     and not [e for e in L if e["type"] == "rated" and e["number"] == "'"$N"'"]'
 finish
