@@ -614,6 +614,30 @@ static void test_ewt(void **state)
     qh_store_close(s);
 }
 
+/* Nobody ahead during the lunch break: the call comes when the hall opens
+ * again (14:00), not "now" (a lower bound of 0 s was not moved out of the
+ * break), and the same before the morning opening (08:30). */
+static void test_ewt_no_one_ahead_in_a_break(void **state)
+{
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    struct qh_issue_req c = {.queue = "C"};
+    (void)state;
+    tu_clock("2026-11-25T12:20:00+08:00");
+    struct qh_store *s = tu_store_new("stats-ewt-break");
+    OK(qh_ticket_issue(s, &c, &t, &info, err, sizeof err));
+    assert_int_equal(info.ahead, 0);
+    assert_int_equal(info.wait_min, 100);
+    assert_true(info.wait_max > 100 && info.wait_max <= 115);
+    qh_store_close(s);
+    tu_clock("2026-11-26T08:10:00+08:00");
+    s = tu_store_new("stats-ewt-morning");
+    OK(qh_ticket_issue(s, &c, &t, &info, err, sizeof err));
+    assert_int_equal(info.wait_min, 20);
+    assert_true(info.wait_max > 20);
+    qh_store_close(s);
+}
+
 /* Today's pace is read whole by a connection's first estimate and then
  * moved on by the finishes logged since: a kiosk open all day must tell a
  * citizen what a program started just now would, however the day went. */
@@ -875,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_followups),
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_ewt),
+        cmocka_unit_test(test_ewt_no_one_ahead_in_a_break),
         cmocka_unit_test(test_ewt_pace_follows_the_day),
         cmocka_unit_test(test_ewt_head_reuse),
         cmocka_unit_test(test_ewt_capacity_follows_own_issues),

@@ -349,7 +349,9 @@ static int64_t open_advance(const struct qh_hall_conf *h, int64_t now, double op
     int64_t midnight = now - ((int64_t)tm.hour * 3600 + tm.min * 60 + tm.sec) * 1000;
     int64_t t = now;
     double left = open_s;
-    for (int i = 0; i < h->nspans && left > 0; i++) {
+    /* Even with nothing left to wait the call waits for the hall to open:
+     * a range issued in a break starts at its end, not "now". */
+    for (int i = 0; i < h->nspans; i++) {
         int64_t open = midnight + (int64_t)h->spans[i].open_min * 60000;
         int64_t close = midnight + (int64_t)h->spans[i].close_min * 60000;
         if (t < open)
