@@ -629,6 +629,13 @@ static void test_ewt_no_one_ahead_in_a_break(void **state)
     assert_int_equal(info.ahead, 0);
     assert_int_equal(info.wait_min, 100);
     assert_true(info.wait_max > 100 && info.wait_max <= 115);
+    /* At 12:23 the break ends in 97 min: rounded down to 95 it would say
+     * 13:58, inside the break; rounded up it says 100. */
+    struct qh_issue_req b = {.queue = "B"};
+    tu_clock("2026-11-25T12:23:00+08:00");
+    OK(qh_ticket_issue(s, &b, &t, &info, err, sizeof err));
+    assert_int_equal(info.ahead, 0);
+    assert_int_equal(info.wait_min, 100);
     qh_store_close(s);
     tu_clock("2026-11-26T08:10:00+08:00");
     s = tu_store_new("stats-ewt-morning");

@@ -629,6 +629,10 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
     double lo = (double)(open_advance(h, now, lo_s) - now) / 60000.0;
     double hi = (double)(open_advance(h, now, hi_s) - now) / 60000.0;
     int mn = (int)floor(lo / 5) * 5, mx = (int)ceil(hi / 5) * 5;
+    /* Rounding down must not move the lower bound back into a break. */
+    int64_t lo_at = now + (int64_t)mn * 60000;
+    if (open_advance(h, lo_at, 0) != lo_at)
+        mn = (int)ceil(lo / 5) * 5;
     if (mx <= mn)
         mx = mn + 5;
     *wait_min = mn;
