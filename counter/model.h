@@ -71,7 +71,6 @@ enum qh_counter_act {
     /* A on the main panel: appeal one of the staff member's own 差评 */
     QH_CA_APPEAL,
 };
-#define QH_CA_MAIN_COUNT 16   /* CALL_NEXT .. LOGOUT: the main panel's buttons */
 
 enum qh_counter_key {
     QH_CK_F1 = 1, QH_CK_F2, QH_CK_F3, QH_CK_F4, QH_CK_F5, QH_CK_F6,

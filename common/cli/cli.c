@@ -1278,16 +1278,15 @@ static int cmd_staff_photo(struct ctx *c)
         if ((rc = qh_file_read(path, &data, &len, err, sizeof err)) < 0)
             return cli_fail(rc, err);
         rc = qh_staff_photo_set(c->s, id, data, len, err, sizeof err);
-        if (rc == QH_E_PARSE) {               /* the file's fault: name it */
-            char msg[QH_ERRLEN + 4200];
-            snprintf(msg, sizeof msg, "%s: %s", path, err);
-            free(data);
-            return cli_fail(rc, msg);
-        }
+        free(data);
     } else {
         rc = qh_staff_photo_remove(c->s, id, err, sizeof err);
     }
-    free(data);
+    if (rc == QH_E_PARSE && path) {         /* the file's fault: name it */
+        char msg[QH_ERRLEN + 4200];
+        snprintf(msg, sizeof msg, "%s: %s", path, err);
+        return cli_fail(rc, msg);
+    }
     if (rc < 0)
         return cli_fail(rc, err);
     if (c->json) {

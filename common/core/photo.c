@@ -157,12 +157,12 @@ int qh_staff_photo_get(struct qh_store *s, const char *staff, struct qh_photo *o
     int rc = qh_store_staff_photo_get(s, staff, &p);
     if (rc < 0)
         return rc;
-    size_t cap = strlen(p.b64) / 4 * 3 + 3, n = 0;
-    if (!(out->data = malloc(cap ? cap : 1))) {
+    size_t b64len = strlen(p.b64), cap = b64len / 4 * 3 + 3, n = 0;
+    if (!(out->data = malloc(cap))) {
         free(p.b64);
         return QH_E_NOMEM;
     }
-    if (sodium_base642bin(out->data, cap, p.b64, strlen(p.b64), NULL, &n, NULL,
+    if (sodium_base642bin(out->data, cap, p.b64, b64len, NULL, &n, NULL,
                           sodium_base64_VARIANT_ORIGINAL)) {
         free(p.b64);
         qh_photo_free(out);
