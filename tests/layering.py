@@ -23,7 +23,7 @@ import subprocess
 import sys
 
 FLOORS = ["qh_base", "qh_conf", "qh_store", "qh_core",
-          "qh_ui", "qh_print", "qh_audio", "qh_app",
+          "qh_ui", "qh_print", "qh_audio", "qh_app", "qh_web",
           "kiosk_model", "counter_model", "display_model",
           "kiosk_core", "counter_core", "display_core", "qhall_cli"]
 # What each library may call besides itself.
@@ -36,13 +36,14 @@ MAY = {
     "qh_print": {"qh_ui", "qh_core", "qh_conf", "qh_base"},
     "qh_audio": {"qh_ui", "qh_core", "qh_conf", "qh_base"},
     "qh_app": {"qh_ui", "qh_core", "qh_conf", "qh_base"},
+    "qh_web": {"qh_print", "qh_core", "qh_conf", "qh_base"},
 }
 MEDIA_UP = {"qh_core", "qh_conf", "qh_base"}
 for m in ("kiosk_model", "counter_model", "display_model"):
     MAY[m] = set(MEDIA_UP)
 for p in ("kiosk", "counter", "display"):
     MAY[p + "_core"] = {p + "_model", "qh_ui", "qh_print", "qh_audio", "qh_app"} | MEDIA_UP
-MAY["qhall_cli"] = {"qh_print", "qh_ui"} | MEDIA_UP
+MAY["qhall_cli"] = {"qh_web", "qh_print", "qh_ui"} | MEDIA_UP
 
 
 def nm(obj):

@@ -115,3 +115,32 @@ int qh_auth_verify(const char *hash, const char *pin)
         return QH_E_AUTH;
     return 0;
 }
+
+int qh_auth_token(char out[QH_AUTH_TOKEN_LEN], char *err, size_t errlen)
+{
+    unsigned char bits[16];
+    _Static_assert(sodium_base64_ENCODED_LEN(sizeof bits,
+                                             sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+                       == QH_AUTH_TOKEN_CHARS + 1,
+                   "a token is 22 characters");
+    if (sodium_ready() < 0)
+        return qh_err(err, errlen, QH_E_IO, "libsodium failed to initialise");
+    randombytes_buf(bits, sizeof bits);
+    sodium_bin2base64(out, QH_AUTH_TOKEN_LEN, bits, sizeof bits,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return 0;
+}
+
+int qh_auth_token_valid(const char *s)
+{
+    size_t n = s ? strnlen(s, QH_AUTH_TOKEN_CHARS + 1) : 0;
+    if (n != QH_AUTH_TOKEN_CHARS)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}

@@ -41,6 +41,7 @@
 #include "cli_export.h"
 #include "cli_print.h"
 #include "cli_report.h"
+#include "cli_serve.h"
 
 #ifndef QH_VERSION
 #define QH_VERSION "0.0.0"
@@ -194,6 +195,17 @@ static int report_issued(struct ctx *c, const struct qh_ticket_row *t,
     cli_json_time(c, &b, "issued_at", t->issued_at);
     cli_json_str0(&b, "green", t->green);
     qh_json_str(&b, "day", t->day);
+    /* What the slip's QR carries: the one who issues (the kiosk's admin,
+     * a script standing in for it) is the one who hands the slip over. */
+    if (info->token[0]) {
+        const struct qh_hall_conf *h = qh_hall_config(c->s);
+        qh_json_str(&b, "token", info->token);
+        if (h->web.base_url[0]) {
+            char url[256];
+            snprintf(url, sizeof url, "%s/t/%s", h->web.base_url, info->token);
+            qh_json_str(&b, "url", url);
+        }
+    }
     qh_json_close(&b);
     return cli_emit(&b);
 }
@@ -1771,7 +1783,7 @@ static size_t nall;
 static void collect_cmds(void)
 {
     const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds,
-                                     qh_cli_export_cmds};
+                                     qh_cli_export_cmds, qh_cli_serve_cmds};
     for (size_t i = 0; i < NCMDS && nall < 256; i++)
         all[nall++] = &cmds[i];
     for (size_t t = 0; t < sizeof more / sizeof more[0]; t++)

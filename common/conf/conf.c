@@ -17,6 +17,7 @@
  *  - no multi-line values: an indented line is a line of its own.
  *  - values and keys are trimmed of ASCII white space; `key: value` is
  *    accepted as inih does; lines up to LINE_MAX bytes. */
+#include <arpa/inet.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -54,6 +55,8 @@ enum kind {
     K_REGION,   /* 行政区划代码: exactly 9 digits, or empty for unset */
     K_PHONE,    /* a telephone number: digits, '-' and spaces, or empty */
     K_LABELS,   /* "态度不好, 等候时间太长": [rating] reasons, comma separated */
+    K_URL,      /* http(s)://host[:port][/path], no trailing '/', or empty */
+    K_LISTEN,   /* IPv4:PORT or [IPv6]:PORT */
 };
 
 struct key {
@@ -187,6 +190,20 @@ static const struct key rating_keys[] = {
                         "rating.reasons_en" },
 };
 
+/* The phone page (qhall serve).  A phone on the hall's Wi-Fi keeps one
+ * connection open while it watches its number, so the limits are for
+ * abuse, far above a hall's busiest hour. */
+static const struct key web_keys[] = {
+    { "base_url", K_URL, FIELD(qh_web_conf, base_url), 0, 0, 0, "web.base_url" },
+    { "listen", K_LISTEN, FIELD(qh_web_conf, listen), 0, 0, 0, "web.listen" },
+    { "max_connections", K_INT, FIELD(qh_web_conf, max_connections), 16, 60000, 0,
+      "web.max_connections" },
+    { "per_ip_connections", K_INT, FIELD(qh_web_conf, per_ip_connections), 0, 60000, 0,
+      "web.per_ip_connections" },
+    { "timeout_seconds", K_INT, FIELD(qh_web_conf, timeout_seconds), 5, 300, 0,
+      "web.timeout_seconds" },
+};
+
 #define NKEYS(t) ((int)(sizeof t / sizeof t[0]))
 #define NHALL NKEYS(hall_keys)
 #define NQUEUE NKEYS(queue_keys)
@@ -195,6 +212,7 @@ static const struct key rating_keys[] = {
 #define NKIOSK NKEYS(kiosk_keys)
 #define NDISPLAY NKEYS(display_keys)
 #define NRATING NKEYS(rating_keys)
+#define NWEB NKEYS(web_keys)
 
 /* ---- the plain settings, as the store keeps them ---- */
 
@@ -211,6 +229,7 @@ static const struct plain {
     { kiosk_keys, NKIOSK, offsetof(struct qh_hall_conf, kiosk) },
     { display_keys, NDISPLAY, offsetof(struct qh_hall_conf, display) },
     { rating_keys, NRATING, offsetof(struct qh_hall_conf, rating) },
+    { web_keys, NWEB, offsetof(struct qh_hall_conf, web) },
 };
 
 static const struct key *plain_key(int i, size_t *base)
@@ -320,6 +339,8 @@ int qh_conf_setting_get(const struct qh_hall_conf *c, int i, char *out, size_t l
     case K_QUEUES:
     case K_REGION:
     case K_PHONE:
+    case K_URL:
+    case K_LISTEN:
         snprintf(out, len, "%s", f);
         break;
     }
@@ -365,6 +386,8 @@ int qh_conf_setting_set(struct qh_hall_conf *c, int i, const char *v)
     case K_QUEUES:
     case K_REGION:
     case K_PHONE:
+    case K_URL:
+    case K_LISTEN:
         snprintf(f, k->size, "%s", v);
         break;
     }
@@ -384,6 +407,7 @@ struct where {
     int kiosk, kiosk_key[NKIOSK];
     int display, display_key[NDISPLAY];
     int rating, rating_key[NRATING];
+    int web, web_key[NWEB];
     int quota, quota_key[QH_MAX_QUOTAS];
 };
 
@@ -459,7 +483,11 @@ void qh_conf_defaults(struct qh_hall_conf *c)
 
     c->printer.width = 80;
     snprintf(c->printer.kind, sizeof c->printer.kind, "escpos");
-    snprintf(c->printer.qr, sizeof c->printer.qr, "qhall:{day}:{number}");
+    snprintf(c->printer.qr, sizeof c->printer.qr, "{url}");
+    snprintf(c->web.listen, sizeof c->web.listen, "0.0.0.0:8080");
+    c->web.max_connections = 4096;
+    c->web.per_ip_connections = 64;
+    c->web.timeout_seconds = 15;
     c->kiosk.idle_seconds = 90;
     c->kiosk.countdown_seconds = 30;
     c->display.announce_repeat = 2;
@@ -573,6 +601,66 @@ static int parse_hhmm(const char *s, size_t n, int *out)
 }
 
 /* Returns NULL or why the text is wrong. */
+/* [web] base_url: what a phone opens, so only what every QR reader and
+ * browser takes as it is: http or https, a host, and no query, fragment,
+ * space or quote to be mangled on the way. */
+static const char *url_invalid(const char *v)
+{
+    const char *host;
+    if (!*v)
+        return NULL;
+    if (!strncmp(v, "http://", 7))
+        host = v + 7;
+    else if (!strncmp(v, "https://", 8))
+        host = v + 8;
+    else
+        return "expected an address starting http:// or https:// (or nothing)";
+    if (!*host || *host == '/' || *host == ':')
+        return "expected a host name after http(s)://";
+    for (const char *p = host; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("\"'<>\\^`{|}?#", *p))
+            return "a character that does not belong in an address";
+    if (v[strlen(v) - 1] == '/')
+        return "no '/' at the end (the page adds /t/...)";
+    return NULL;
+}
+
+int qh_conf_url_check(const char *url, char *err, size_t errlen)
+{
+    const char *why = url_invalid(url ? url : "");
+    if (!why && url && strlen(url) >= sizeof ((struct qh_web_conf *)0)->base_url)
+        why = "too long";
+    return why ? qh_err(err, errlen, QH_E_PARSE, "base_url %s: %s", url, why) : 0;
+}
+
+/* [web] listen: IPv4:PORT or [IPv6]:PORT, port 1-65535. */
+static const char *listen_invalid(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (!colon || colon == v)
+        return "expected ADDRESS:PORT (0.0.0.0:8080, 127.0.0.1:8080, [::]:8080)";
+    const char *port = colon + 1;
+    if (!*port || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+        atoi(port) < 1 || atoi(port) > 65535)
+        return "expected a port 1-65535 after the ':'";
+    char addr[64];
+    size_t n = (size_t)(colon - v);
+    unsigned char bin[16];
+    if (n >= sizeof addr)
+        return "the address is too long";
+    if (v[0] == '[') {
+        if (n < 3 || v[n - 1] != ']')
+            return "expected an IPv6 address in brackets";
+        memcpy(addr, v + 1, n - 2);
+        addr[n - 2] = '\0';
+        return inet_pton(AF_INET6, addr, bin) == 1 ? NULL : "not an IPv6 address";
+    }
+    memcpy(addr, v, n);
+    addr[n] = '\0';
+    return inet_pton(AF_INET, addr, bin) == 1 ? NULL
+                                              : "expected an IPv4 address (a.b.c.d) or [IPv6]";
+}
+
 static const char *parse_hours(const char *s, struct qh_span *spans, int *nspans)
 {
     const char *p;
@@ -720,7 +808,7 @@ static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
 /* ---- the reader ---- */
 
 enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_PRINTER, SEC_KIOSK,
-           SEC_DISPLAY, SEC_RATING, SEC_QUOTA, SEC_SKIP };
+           SEC_DISPLAY, SEC_RATING, SEC_WEB, SEC_QUOTA, SEC_SKIP };
 
 struct ctx {
     struct qh_hall_conf *c;
@@ -925,6 +1013,14 @@ static void section_line(struct ctx *x, const char *p, size_t n)
         x->w.rating = x->line;
         x->sec = SEC_RATING;
         snprintf(x->title, sizeof x->title, "rating");
+    } else if (inn == 3 && memcmp(in, "web", 3) == 0) {
+        if (x->w.web) {
+            report(x, x->line, "duplicate section [web] (first on line %d)", x->w.web);
+            return;
+        }
+        x->w.web = x->line;
+        x->sec = SEC_WEB;
+        snprintf(x->title, sizeof x->title, "web");
     } else if (inn == 5 && memcmp(in, "quota", 5) == 0) {
         if (x->w.quota) {
             report(x, x->line, "duplicate section [quota] (first on line %d)",
@@ -1153,6 +1249,17 @@ static int set_value(struct ctx *x, const struct key *k, void *base, const char 
         }
         memcpy(dst, v, strlen(v) + 1);
         return 0;
+    case K_URL:
+    case K_LISTEN:
+        if (strlen(v) >= k->size) {
+            report(x, x->line, "[%s] %s: too long (at most %zu bytes)",
+                   x->title, k->name, k->size - 1);
+            return -1;
+        }
+        if ((why = k->kind == K_URL ? url_invalid(v) : listen_invalid(v)))
+            break;
+        memcpy(dst, v, strlen(v) + 1);
+        return 0;
     case K_PHONE:
         if (strlen(v) >= k->size) {
             report(x, x->line, "[%s] %s: too long (at most %zu bytes)",
@@ -1252,6 +1359,10 @@ static int on_key(void *user, const char *section, const char *name,
     case SEC_RATING:
         keys = rating_keys, nkeys = NRATING, lines = x->w.rating_key;
         base = &x->c->rating;
+        break;
+    case SEC_WEB:
+        keys = web_keys, nkeys = NWEB, lines = x->w.web_key;
+        base = &x->c->web;
         break;
     case SEC_QUOTA:
         quota_key(x, name, value);
@@ -1687,6 +1798,8 @@ static int write_keys(FILE *f, const struct qh_hall_conf *c, const struct key *k
         case K_PREFIX:
         case K_REGION:
         case K_PHONE:
+        case K_URL:
+        case K_LISTEN:
             if (!writable(p))
                 return QH_E_PARSE;
             fprintf(f, "%s = %s\n", k->name, p);
@@ -1777,6 +1890,10 @@ int qh_conf_write(const struct qh_hall_conf *c, FILE *f)
     if (rc == 0) {
         fprintf(f, "\n[rating]\n");
         rc = write_keys(f, c, rating_keys, NRATING, &c->rating);
+    }
+    if (rc == 0) {
+        fprintf(f, "\n[web]\n");
+        rc = write_keys(f, c, web_keys, NWEB, &c->web);
     }
     /* Only a hall with quotas has the section: most have none. */
     if (rc == 0 && c->nquotas > 0) {

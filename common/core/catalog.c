@@ -64,6 +64,32 @@ out:
     return qh_op_end(o, rc, err, errlen);
 }
 
+int qh_hall_set_base_url(struct qh_store *s, const char *url, char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    int rc = qh_conf_url_check(url, err, errlen);
+    if (rc < 0)
+        return rc;
+    if ((rc = qh_op_begin(o, s, err, errlen)) < 0)
+        return rc;
+    if (!strcmp(o->hall->web.base_url, url))
+        return qh_op_end(o, 0, err, errlen);
+    struct qh_hall_conf *c = malloc(sizeof *c);
+    if (!c)
+        return qh_op_end(o, qh_err(err, errlen, QH_E_NOMEM, "out of memory"), err, errlen);
+    *c = *o->hall;
+    snprintf(c->web.base_url, sizeof c->web.base_url, "%s", url);
+    if ((rc = qh_store_hall_save(s, c, err, errlen)) == 0) {
+        o->hall = qh_store_hall(s);
+        struct qh_buf b;
+        qh_op_detail(o, &b);
+        qh_json_str(&b, "base_url", url);
+        rc = qh_op_event(o, "web_base_url", NULL, 0, NULL, &b, err, errlen);
+    }
+    free(c);
+    return qh_op_end(o, rc, err, errlen);
+}
+
 int qh_catalog_import(struct qh_store *s, const char *name, const char *text,
                       size_t len, int *count, char *err, size_t errlen)
 {

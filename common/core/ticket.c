@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qh/auth.h"
 #include "qh/buf.h"
 #include "qh/clock.h"
 #include "qh/policy.h"
@@ -174,6 +175,10 @@ int qh_op_issue(struct op *o, const struct qh_issue_req *req,
     t.appointment = req->appointment;
     if ((rc = qh_store_ticket_insert(o->s, &t, err, errlen)) < 0)
         return rc;
+    char token[QH_AUTH_TOKEN_LEN];
+    if ((rc = qh_auth_token(token, err, errlen)) < 0 ||
+        (rc = qh_store_token_put(o->s, t.id, token, err, errlen)) < 0)
+        return rc;
     struct qh_buf b;
     qh_op_detail(o, &b);
     qh_json_str(&b, "service", t.service[0] ? t.service : NULL);
@@ -185,6 +190,8 @@ int qh_op_issue(struct op *o, const struct qh_issue_req *req,
         return rc;
     if ((rc = qh_op_fill_info(o, &t, info)) < 0)
         return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+    if (info)
+        snprintf(info->token, sizeof info->token, "%s", token);
     if (out)
         *out = t;
     return 0;
@@ -215,6 +222,30 @@ int qh_ticket_get(struct qh_store *s, const char *number,
     struct op ob = {.s = s, .hall = qh_store_hall(s), .lang = qh_store_lang(s)}, *o = &ob;
     qh_hall_today(s, o->day);
     return qh_op_by_number(o, number, out, err, errlen);
+}
+
+int qh_ticket_by_token(struct qh_store *s, const char *token,
+                       struct qh_ticket_row *out)
+{
+    int64_t id;
+    char today[11];
+    int rc;
+    if (!qh_auth_token_valid(token))
+        return QH_E_NOTFOUND;
+    if ((rc = qh_store_token_find(s, token, &id)) < 0 ||
+        (rc = qh_store_ticket_get(s, id, out)) < 0)
+        return rc;
+    qh_hall_today(s, today);
+    const struct qh_hall_conf *h = qh_store_hall(s);
+    long age = qh_clock_day_num(today) - qh_clock_day_num(out->day);
+    if (age < 0 || age > (h ? h->rating.late_days : 0))
+        return QH_E_NOTFOUND;
+    return 0;
+}
+
+int qh_ticket_token(struct qh_store *s, int64_t ticket, char *out, size_t outlen)
+{
+    return qh_store_token_get(s, ticket, out, outlen);
 }
 
 /* ---- calling ---- */

@@ -58,6 +58,8 @@ int qh_slip_load(struct qh_store *s, const char *number, struct qh_slip *out,
         qh_catalog_get(s, out->ticket.service, &out->service);
     if ((rc = qh_ticket_info(s, &out->ticket, &out->info)) < 0)
         return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+    /* A ticket from before tokens keeps a slip without the page's QR. */
+    qh_ticket_token(s, out->ticket.id, out->info.token, sizeof out->info.token);
     return 0;
 }
 
@@ -152,22 +154,39 @@ int qh_slip_load_supplement(struct qh_store *s, const char *number,
     return 0;
 }
 
-void qh_slip_qr_text(const struct qh_slip *slip, char *out, size_t outlen)
+/* The default before the phone page: no phone could open it, so a hall
+ * that still has it saved gets the page's address instead. */
+static const char legacy_qr[] = "qhall:{day}:{number}";
+
+int qh_slip_qr_text(const struct qh_slip *slip, char *out, size_t outlen)
 {
-    static const char *const keys[] = {"{day}", "{number}", "{queue}", "{service}"};
-    const char *vals[] = {slip->ticket.day, slip->ticket.number, slip->ticket.queue,
-                          slip->ticket.service};
-    const char *t = slip->hall && slip->hall->printer.qr[0] ? slip->hall->printer.qr
-                                                            : "qhall:{day}:{number}";
+    static const char *const keys[] = {"{url}", "{token}", "{day}", "{number}", "{queue}",
+                                       "{service}"};
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    const struct qh_hall_conf *h = slip->hall;
+    const char *token = slip->info.token;
+    char url[256] = "";
+    if (h && h->web.base_url[0] && token[0])
+        snprintf(url, sizeof url, "%s/t/%s", h->web.base_url, token);
+    const char *vals[NKEYS] = {url, token, slip->ticket.day, slip->ticket.number,
+                               slip->ticket.queue, slip->ticket.service};
+    const char *t = h && h->printer.qr[0] && strcmp(h->printer.qr, legacy_qr) ? h->printer.qr
+                                                                              : "{url}";
     size_t n = 0;
     if (!outlen)
-        return;
+        return 0;
+    /* A template that needs the page (url, token) gives nothing without
+     * it: a QR that opens nothing is worse than none. */
+    if ((strstr(t, "{url}") && !url[0]) || (strstr(t, "{token}") && !token[0])) {
+        out[0] = '\0';
+        return 0;
+    }
     while (*t && n + 1 < outlen) {
         size_t k;
-        for (k = 0; k < 4; k++)
+        for (k = 0; k < NKEYS; k++)
             if (!strncmp(t, keys[k], strlen(keys[k])))
                 break;
-        if (k < 4) {
+        if (k < NKEYS) {
             n += (size_t)snprintf(out + n, outlen - n, "%s", vals[k]);
             if (n >= outlen)
                 n = outlen - 1;
@@ -177,6 +196,7 @@ void qh_slip_qr_text(const struct qh_slip *slip, char *out, size_t outlen)
         }
     }
     out[n] = '\0';
+    return (int)n;
 }
 
 int qh_slip_renderer_new(struct qh_slip_renderer **out, char *err, size_t errlen)
@@ -413,18 +433,27 @@ static int layout_ticket(struct qh_slip_renderer *r, const struct qh_slip *slip,
     }
     rule(&p);
 
-    qh_slip_qr_text(slip, qrtext, sizeof qrtext);
     SDL_Rect qb = {0, 0, 0, 0};
     int module = 0;
-    if ((rc = draw_qr(&p, qrtext, &qb, &module)) < 0) {
-        qh_err(err, errlen, rc, "QR code: out of memory");
-        return rc;
+    int page = 0;             /* the QR opens qhall serve's page */
+    if (qh_slip_qr_text(slip, qrtext, sizeof qrtext) > 0) {
+        if ((rc = draw_qr(&p, qrtext, &qb, &module)) < 0) {
+            qh_err(err, errlen, rc, "QR code: out of memory");
+            return rc;
+        }
+        page = h && h->web.base_url[0] && slip->info.token[0] &&
+               strstr(qrtext, slip->info.token);
+        para(&p, page ? QH_TR(lang, "扫码查看排队进度，办完后可扫码评价",
+                              "Scan to follow the queue, and to rate us afterwards")
+                      : QH_TR(lang, "扫码查看排队进度", "Scan to follow the queue"),
+             24, QH_UI_REGULAR, QH_UI_CENTER, 0);
+        gap(&p, 8);
     }
-    para(&p, QH_TR(lang, "扫码查看排队进度", "Scan to follow the queue"), 24,
-         QH_UI_REGULAR, QH_UI_CENTER, 0);
-    gap(&p, 8);
-    para(&p, QH_TR(lang, "办完后，请在窗口的评价器上为本次服务打分（好差评），谢谢！",
-                   "When you are done, please rate our service on the window's rating pad."),
+    para(&p, page ? QH_TR(lang, "办完后，请在窗口的评价器上或扫上面的二维码为本次服务打分（好差评），谢谢！",
+                          "When you are done, please rate our service on the window's rating pad"
+                          " or with the QR code above.")
+                  : QH_TR(lang, "办完后，请在窗口的评价器上为本次服务打分（好差评），谢谢！",
+                          "When you are done, please rate our service on the window's rating pad."),
          26, QH_UI_REGULAR, QH_UI_LEFT, 0);
     if (h && (lang == QH_LANG_EN ? h->notice_en : h->notice)[0]) {
         gap(&p, 6);

@@ -48,6 +48,7 @@ enum {
     Q_EVENT_INSERT, Q_EVENT_INSERT_ID, Q_EVENT_SINCE, Q_EVENT_OF_TICKET, Q_EVENT_LAST,
     Q_STAFF_INSERT, Q_STAFF_GET, Q_STAFF_UPDATE, Q_STAFF_ALL,
     Q_PHOTO_PUT, Q_PHOTO_DEL, Q_PHOTO_GET,
+    Q_TOKEN_PUT, Q_TOKEN_FIND, Q_TOKEN_GET,
     Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
     Q_RATING_INSERT, Q_RATING_OF_TICKET, Q_RATING_APPEAL, Q_RATING_DECIDE,
@@ -302,6 +303,9 @@ static const char *const sql[Q_COUNT] = {
                     " updated_at = excluded.updated_at",
     [Q_PHOTO_DEL] = "DELETE FROM staff_photo WHERE staff = ?1",
     [Q_PHOTO_GET] = "SELECT mime, data, updated_at FROM staff_photo WHERE staff = ?1",
+    [Q_TOKEN_PUT] = "INSERT INTO ticket_token(ticket, token) VALUES (?1, ?2)",
+    [Q_TOKEN_FIND] = "SELECT ticket FROM ticket_token WHERE token = ?1",
+    [Q_TOKEN_GET] = "SELECT token FROM ticket_token WHERE ticket = ?1",
     [Q_LOCK_GET] = "SELECT failed, strikes, locked_until FROM login_lock"
                    " WHERE staff = ?1 AND device = ?2",
     [Q_LOCK_PUT] = "INSERT INTO login_lock(staff, device, failed, strikes,"
@@ -773,6 +777,11 @@ static const char *const migrations[] = {
     "CREATE TABLE staff_photo(staff TEXT PRIMARY KEY REFERENCES staff(id),"
     "  mime TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),"
     "  data TEXT NOT NULL, updated_at INTEGER NOT NULL);",
+    /* 10: the secret a slip's QR carries to the phone page (qhall
+     * serve), apart from the ticket so that only the kiosk writes it and
+     * only the page reads it (on a server: by role). */
+    "CREATE TABLE ticket_token(ticket INTEGER PRIMARY KEY REFERENCES ticket(id),"
+    "  token TEXT NOT NULL UNIQUE);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2435,6 +2444,41 @@ int qh_sqlite_staff_photo_get(struct qh_store_be *s, const char *staff,
     } else if (src != SQLITE_DONE) {
         rc = rc_of(src);
     }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- ticket tokens ---- */
+
+int qh_sqlite_token_put(struct qh_store_be *s, int64_t ticket, const char *token,
+                        char *err, size_t errlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_TOKEN_PUT);
+    sqlite3_bind_int64(st, 1, ticket);
+    bind_text(st, 2, token);
+    return exec_stmt(s, st, err, errlen, "ticket token");
+}
+
+int qh_sqlite_token_find(struct qh_store_be *s, const char *token, int64_t *ticket)
+{
+    sqlite3_stmt *st = stmt(s, Q_TOKEN_FIND);
+    bind_text(st, 1, token);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? QH_E_NOTFOUND : rc_of(src);
+    if (!rc)
+        *ticket = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int qh_sqlite_token_get(struct qh_store_be *s, int64_t ticket, char *out, size_t outlen)
+{
+    sqlite3_stmt *st = stmt(s, Q_TOKEN_GET);
+    sqlite3_bind_int64(st, 1, ticket);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? QH_E_NOTFOUND : rc_of(src);
+    if (!rc)
+        col_text(st, 0, out, outlen);
     sqlite3_reset(st);
     return rc;
 }

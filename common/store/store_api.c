@@ -207,6 +207,7 @@ static const struct {
                " issued_at, virtual_at, prio, called_at, started_at,"
                " finished_at, win, target_window, staff, recalls, outcome,"
                " rated, appointment, origin"},
+    {"ticket_token", "ticket, token"},
     {"event", "id, at, type, ticket, number, queue, win, staff, detail"},
     {"rating", "id, ticket, score, reason, win, staff, service, at, channel,"
                " device, entered_by, appeal, appeal_reason, appeal_at,"
@@ -631,6 +632,22 @@ int qh_store_staff_photo_get(struct qh_store *s, const char *staff,
                              struct qh_staff_photo *out)
 {
     return s->ops->staff_photo_get(s->be, staff, out);
+}
+
+int qh_store_token_put(struct qh_store *s, int64_t ticket, const char *token,
+                       char *err, size_t errlen)
+{
+    return s->ops->token_put(s->be, ticket, token, err, errlen);
+}
+
+int qh_store_token_find(struct qh_store *s, const char *token, int64_t *ticket)
+{
+    return s->ops->token_find(s->be, token, ticket);
+}
+
+int qh_store_token_get(struct qh_store *s, int64_t ticket, char *out, size_t outlen)
+{
+    return s->ops->token_get(s->be, ticket, out, outlen);
 }
 
 int qh_store_login_lock_get(struct qh_store *s, const char *staff,

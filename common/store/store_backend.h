@@ -123,6 +123,10 @@ struct qh_store_ops {
                            char *err, size_t errlen);
     int (*staff_photo_get)(struct qh_store_be *, const char *staff,
                            struct qh_staff_photo *out);
+    int (*token_put)(struct qh_store_be *, int64_t ticket, const char *token,
+                     char *err, size_t errlen);
+    int (*token_find)(struct qh_store_be *, const char *token, int64_t *ticket);
+    int (*token_get)(struct qh_store_be *, int64_t ticket, char *out, size_t outlen);
     int (*login_lock_get)(struct qh_store_be *, const char *staff,
                           const char *device, struct qh_login_lock *out);
     int (*login_lock_put)(struct qh_store_be *, const struct qh_login_lock *l,

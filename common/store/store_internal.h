@@ -151,6 +151,10 @@ int qh_sqlite_staff_update(struct qh_store_be *, const struct qh_staff_row *st,
 int qh_sqlite_staff_each(struct qh_store_be *,
                          int (*fn)(const struct qh_staff_row *, void *),
                          void *ud);
+int qh_sqlite_token_put(struct qh_store_be *, int64_t ticket, const char *token,
+                        char *err, size_t errlen);
+int qh_sqlite_token_find(struct qh_store_be *, const char *token, int64_t *ticket);
+int qh_sqlite_token_get(struct qh_store_be *, int64_t ticket, char *out, size_t outlen);
 int qh_sqlite_staff_photo_put(struct qh_store_be *, const struct qh_staff_photo *p,
                               char *err, size_t errlen);
 int qh_sqlite_staff_photo_get(struct qh_store_be *, const char *staff,

@@ -105,6 +105,10 @@ int qh_pg_staff_add(struct qh_store_be *, const struct qh_staff_row *st, char *e
 int qh_pg_staff_get(struct qh_store_be *, const char *id, struct qh_staff_row *out);
 int qh_pg_staff_update(struct qh_store_be *, const struct qh_staff_row *st, char *err, size_t errlen);
 int qh_pg_staff_each(struct qh_store_be *, int (*fn)(const struct qh_staff_row *, void *), void *ud);
+int qh_pg_token_put(struct qh_store_be *, int64_t ticket, const char *token, char *err,
+                    size_t errlen);
+int qh_pg_token_find(struct qh_store_be *, const char *token, int64_t *ticket);
+int qh_pg_token_get(struct qh_store_be *, int64_t ticket, char *out, size_t outlen);
 int qh_pg_staff_photo_put(struct qh_store_be *, const struct qh_staff_photo *p, char *err,
                           size_t errlen);
 int qh_pg_staff_photo_get(struct qh_store_be *, const char *staff, struct qh_staff_photo *out);

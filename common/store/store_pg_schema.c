@@ -151,6 +151,12 @@ const char *const qh_pg_migrations[] = {
     "  REFERENCES staff(id) DEFERRABLE,"
     "  mime text NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),"
     "  data text NOT NULL, updated_at bigint NOT NULL);",
+    /* 4: the secret of a slip's QR (store.c's migration 10); its own
+     * table so that the roles file can give it to the kiosk and the
+     * phone page alone. */
+    "CREATE TABLE ticket_token(ticket bigint PRIMARY KEY"
+    "  REFERENCES ticket(id) DEFERRABLE,"
+    "  token text NOT NULL UNIQUE);",
 };
 const int qh_pg_nmigrations =
     (int)(sizeof qh_pg_migrations / sizeof qh_pg_migrations[0]);

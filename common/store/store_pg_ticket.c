@@ -687,3 +687,49 @@ out:
 #undef V
 #undef PROBLEM
 
+
+/* ---- ticket tokens ---- */
+
+static const char Q_TOKEN_PUT[] = "INSERT INTO ticket_token(ticket, token) VALUES ($1, $2)";
+static const char Q_TOKEN_FIND[] = "SELECT ticket FROM ticket_token WHERE token = $1";
+static const char Q_TOKEN_GET[] = "SELECT token FROM ticket_token WHERE ticket = $1";
+
+int qh_pg_token_put(struct qh_store_be *s, int64_t ticket, const char *token,
+                    char *err, size_t errlen)
+{
+    struct qh_pg_args a = {0};
+    a_int(&a, ticket);
+    a_str(&a, token);
+    return qh_pg_cmd(s, Q_TOKEN_PUT, &a, NULL, "ticket token", err, errlen);
+}
+
+static void read_token_ticket(const PGresult *r, int row, void *out)
+{
+    *(int64_t *)out = qh_pg_int(r, row, 0);
+}
+
+int qh_pg_token_find(struct qh_store_be *s, const char *token, int64_t *ticket)
+{
+    struct qh_pg_args a = {0};
+    a_str(&a, token);
+    return qh_pg_one(s, Q_TOKEN_FIND, &a, read_token_ticket, ticket, "ticket token");
+}
+
+struct token_out {
+    char *out;
+    size_t len;
+};
+
+static void read_token(const PGresult *r, int row, void *out)
+{
+    struct token_out *t = out;
+    qh_pg_text(r, row, 0, t->out, t->len);
+}
+
+int qh_pg_token_get(struct qh_store_be *s, int64_t ticket, char *out, size_t outlen)
+{
+    struct qh_pg_args a = {0};
+    struct token_out t = {out, outlen};
+    a_int(&a, ticket);
+    return qh_pg_one(s, Q_TOKEN_GET, &a, read_token, &t, "ticket token");
+}

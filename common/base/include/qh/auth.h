@@ -24,4 +24,12 @@ int qh_auth_hash(const char *pin, char out[QH_AUTH_HASHLEN],
 /* 0 if pin matches, QH_E_AUTH if not. */
 int qh_auth_verify(const char *hash, const char *pin);
 
+/* A ticket's token: 128 random bits as 22 characters of URL-safe base64
+ * (A-Z a-z 0-9 - _), what a slip's QR carries to the phone page. */
+#define QH_AUTH_TOKEN_CHARS 22
+#define QH_AUTH_TOKEN_LEN (QH_AUTH_TOKEN_CHARS + 2)
+int qh_auth_token(char out[QH_AUTH_TOKEN_LEN], char *err, size_t errlen);
+/* 1 if s has a token's shape (qh_auth_token could have written it). */
+int qh_auth_token_valid(const char *s);
+
 #endif

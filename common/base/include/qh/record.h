@@ -185,7 +185,7 @@ enum { QH_FOLLOWUP_ALL = 0, QH_FOLLOWUP_OPEN = 1, QH_FOLLOWUP_OVERDUE = 2 };
 
 /* The rows one table of the hall holds (a copy between stores is checked
  * table by table): QH_STORE_TABLES tables in all. */
-enum { QH_STORE_TABLES = 14 };
+enum { QH_STORE_TABLES = 15 };
 struct qh_store_rows {
     const char *table;           /* "ticket", "event" ... */
     int64_t rows;

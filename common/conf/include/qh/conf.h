@@ -43,7 +43,7 @@ struct qh_printer_conf {
     char name[128];           /* CUPS queue; "" = the CUPS default printer */
     int width;                /* paper width in mm: 58 (384 dots) or 80 (576) */
     char kind[8];             /* "escpos" (raw thermal queue) or "pdf" */
-    char qr[128];             /* QR content: {day} {number} {queue} {service} */
+    char qr[128];             /* QR content: {url} {token} {day} {number} {queue} {service} */
 };
 
 /* [kiosk]: the touchscreen's rules. */
@@ -83,6 +83,15 @@ struct qh_rating_conf {
     char reasons_en[QH_MAX_RATING_REASONS][64];
 };
 
+/* [web] (qhall serve): the phone page a slip's QR opens. */
+struct qh_web_conf {
+    char base_url[160];         /* what the QR carries before /t/TOKEN; "" = no page */
+    char listen[64];            /* ADDR:PORT the server listens on (0.0.0.0:8080) */
+    int max_connections;        /* open at once, SSE included (4096) */
+    int per_ip_connections;     /* from one address (64; 0 = no limit) */
+    int timeout_seconds;        /* a silent client is dropped after (15) */
+};
+
 struct qh_hall_conf {
     char name[128];
     char name_en[128];
@@ -113,6 +122,7 @@ struct qh_hall_conf {
     struct qh_kiosk_conf kiosk;
     struct qh_display_conf display;
     struct qh_rating_conf rating;
+    struct qh_web_conf web;
     char supervision_phone[32]; /* 服务监督电话 on the pad; "" = none */
     char region_code[10];       /* 行政区划, 9 digits (the export); "" = unset */
     int nquotas;
@@ -137,6 +147,10 @@ int qh_conf_parse_file(struct qh_hall_conf *c, const char *path,
  * queue exists ...).  Also run by the parsers. */
 int qh_conf_validate(const struct qh_hall_conf *c, const char *name,
                      char *err, size_t errlen);
+
+/* 0 if url may be [web] base_url (empty, or http(s)://host[:port][/path]
+ * without a trailing '/', a query or a quote), else QH_E_PARSE and why. */
+int qh_conf_url_check(const char *url, char *err, size_t errlen);
 
 const struct qh_queue_conf *qh_conf_queue(const struct qh_hall_conf *c,
                                           const char *code);

@@ -31,6 +31,8 @@ struct qh_issue_req {
 struct qh_issue_info {
     int ahead;
     int wait_min, wait_max;   /* minutes */
+    char token[24];           /* the slip's secret for the phone page
+                               * (qh_ticket_issue; "" elsewhere) */
 };
 
 /* 1 if reason is a known green-channel reason. */
@@ -62,6 +64,15 @@ int qh_ticket_info(struct qh_store *s, const struct qh_ticket_row *t,
                    struct qh_issue_info *info);
 int qh_ticket_get(struct qh_store *s, const char *number,
                   struct qh_ticket_row *out, char *err, size_t errlen);
+/* The ticket a slip's token names, for the phone page: a ticket of today,
+ * or of the last [rating] late_days days (to be rated).  A token that is
+ * malformed, unknown or past that is QH_E_NOTFOUND, all alike; another
+ * < 0 is the database's. */
+int qh_ticket_by_token(struct qh_store *s, const char *token,
+                       struct qh_ticket_row *out);
+/* The token of ticket (its id), to print its slip again: 0, or
+ * QH_E_NOTFOUND (a ticket from before tokens). */
+int qh_ticket_token(struct qh_store *s, int64_t ticket, char *out, size_t outlen);
 
 int qh_ticket_call_next(struct qh_store *s, int window,
                         struct qh_ticket_row *out, char *err, size_t errlen);
@@ -187,6 +198,10 @@ int qh_ticket_print_event_kind(struct qh_store *s, const char *number,
  * otherwise).  The catalogue is imported separately. */
 int qh_hall_init(struct qh_store *s, const struct qh_hall_conf *c, int force,
                  char *err, size_t errlen);
+/* [web] base_url: what every slip's QR carries from now on (an event
+ * web_base_url; "" stops printing the page's QR).  QH_E_PARSE for an
+ * address qh_conf_url_check refuses. */
+int qh_hall_set_base_url(struct qh_store *s, const char *url, char *err, size_t errlen);
 /* Replace the whole catalogue (all or nothing): queue codes checked
  * against the hall; missing initials computed with ICU. */
 int qh_catalog_import(struct qh_store *s, const char *name, const char *text,

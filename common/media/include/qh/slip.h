@@ -93,9 +93,12 @@ int qh_slip_load_supplement(struct qh_store *s, const char *number,
  * '；' and ';' separate).  Returns the count, at most max. */
 int qh_slip_parse_missing(const char *note, char (*out)[160], int max);
 
-/* The QR code's text: the hall's [printer] qr template with {day}
- * {number} {queue} {service} filled in. */
-void qh_slip_qr_text(const struct qh_slip *slip, char *out, size_t outlen);
+/* The QR code's text: the hall's [printer] qr template (default "{url}")
+ * with {url} ([web] base_url + "/t/" + the ticket's token), {token},
+ * {day}, {number}, {queue}, {service} filled in.  Its length; 0 (out "")
+ * when the template needs the phone page and the hall has none (no
+ * base_url, or a ticket without a token): the slip then has no QR. */
+int qh_slip_qr_text(const struct qh_slip *slip, char *out, size_t outlen);
 
 /* A renderer keeps its fonts and drawing surface between slips (opening
  * a CJK font costs more than drawing a slip).  _free(NULL) is a no-op.

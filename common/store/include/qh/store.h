@@ -306,6 +306,15 @@ int qh_store_staff_photo_put(struct qh_store *s, const struct qh_staff_photo *p,
 int qh_store_staff_photo_get(struct qh_store *s, const char *staff,
                              struct qh_staff_photo *out);
 
+/* ---- ticket tokens (the slip's QR to the phone page) ---- */
+/* Each ticket's token is written once, in the transaction that issues it. */
+int qh_store_token_put(struct qh_store *s, int64_t ticket, const char *token,
+                       char *err, size_t errlen);
+/* 0 and *ticket, or QH_E_NOTFOUND. */
+int qh_store_token_find(struct qh_store *s, const char *token, int64_t *ticket);
+/* 0 with the ticket's token in out, or QH_E_NOTFOUND. */
+int qh_store_token_get(struct qh_store *s, int64_t ticket, char *out, size_t outlen);
+
 /* ---- login lock-out ---- */
 /* 0, or QH_E_NOTFOUND with *out zero but for its staff and device (no
  * wrong PIN counted), or QH_E_DB/QH_E_BUSY. */
