@@ -13,6 +13,8 @@
 --   qhall_kiosk    qhall-kiosk: issues numbers (and checks appointments
 --                  in), records the slip's print result.
 --   qhall_display  qhall-display: reads, and writes its own heartbeat.
+--   qhall_serve    qhall serve, the phone page: reads, finds a ticket by
+--                  its slip's token, and records the citizen's rating.
 --
 --   CREATE ROLE kiosk1 LOGIN PASSWORD '...' IN ROLE qhall_kiosk;
 --
@@ -30,6 +32,11 @@
 --            role for the kiosk's upkeep.
 --   display: read the hall (not the PIN hashes, the lock-out, ratings or
 --            follow-ups) and write display heartbeats.
+--   serve:   read the hall as the display does, the slips' tokens and
+--            the ratings; rate a finished ticket not yet rated (its
+--            rated flag, a rating row, a rated event, a 差评's
+--            follow-up), expire open tickets of earlier days.  It cannot
+--            call, start, finish or issue, nor read a PIN hash.
 --   counter: everything a counter does, to any ticket of any window; a
 --            counter checks PINs, so it reads the hashes.  It cannot add
 --            or cancel staff, change a name, role or PIN, the hall or the
@@ -57,8 +64,8 @@ BEGIN
         RAISE EXCEPTION 'database % has no qhall tables: run qhall init on it first',
             current_database();
     END IF;
-    IF (SELECT max(version) FROM public.schema_version) IS DISTINCT FROM 3 THEN
-        RAISE EXCEPTION 'schema version % here, this file knows version 3: use the roles file of the same qhall release',
+    IF (SELECT max(version) FROM public.schema_version) IS DISTINCT FROM 4 THEN
+        RAISE EXCEPTION 'schema version % here, this file knows version 4: use the roles file of the same qhall release',
             (SELECT max(version) FROM public.schema_version);
     END IF;
 END $$;
@@ -67,7 +74,7 @@ END $$;
 DO $$
 DECLARE r text;
 BEGIN
-    FOREACH r IN ARRAY ARRAY['qhall_admin', 'qhall_counter', 'qhall_kiosk', 'qhall_display'] LOOP
+    FOREACH r IN ARRAY ARRAY['qhall_admin', 'qhall_counter', 'qhall_kiosk', 'qhall_display', 'qhall_serve'] LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN', r);
         END IF;
@@ -80,18 +87,18 @@ END $$;
 DO $$
 BEGIN
     EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
-    EXECUTE format('GRANT CONNECT ON DATABASE %I TO qhall_counter, qhall_kiosk, qhall_display',
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO qhall_counter, qhall_kiosk, qhall_display, qhall_serve',
                    current_database());
     EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO qhall_admin', current_database());
 END $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display;
+GRANT USAGE ON SCHEMA public TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve;
 
 -- Start from nothing (column privileges go with the table's).
 REVOKE ALL ON ALL TABLES IN SCHEMA public
-    FROM qhall_admin, qhall_counter, qhall_kiosk, qhall_display;
+    FROM qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
-    FROM qhall_admin, qhall_counter, qhall_kiosk, qhall_display;
+    FROM qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve;
 
 -- ---- admin: everything ----
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO qhall_admin;
@@ -103,8 +110,8 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO qhall_admin;
 -- version (checked at connect).
 GRANT SELECT ON schema_version, setting, queue, queue_key, win, service,
     ticket, event, heartbeat
-    TO qhall_counter, qhall_kiosk, qhall_display;
-GRANT SELECT ON event_id_seq TO qhall_counter, qhall_kiosk, qhall_display;
+    TO qhall_counter, qhall_kiosk, qhall_display, qhall_serve;
+GRANT SELECT ON event_id_seq TO qhall_counter, qhall_kiosk, qhall_display, qhall_serve;
 -- Staff by name only: never the PIN hashes.
 GRANT SELECT (id, name) ON staff TO qhall_kiosk, qhall_display;
 GRANT SELECT ON appointment TO qhall_counter, qhall_kiosk;
@@ -140,6 +147,16 @@ GRANT UPDATE (state) ON ticket TO qhall_kiosk;
 GRANT UPDATE (ticket) ON appointment TO qhall_kiosk;
 GRANT USAGE ON event_id_seq TO qhall_kiosk;
 GRANT INSERT, UPDATE ON setting, heartbeat TO qhall_kiosk;
+-- Each ticket's token is written with it; the kiosk reads it back to
+-- print a slip again.
+GRANT SELECT, INSERT ON ticket_token TO qhall_kiosk;
+
+-- ---- serve ----
+GRANT SELECT ON ticket_token, rating TO qhall_serve;
+GRANT UPDATE (state, rated) ON ticket TO qhall_serve;
+GRANT INSERT ON rating, followup, event TO qhall_serve;
+GRANT USAGE ON rating_id_seq, followup_id_seq, event_id_seq TO qhall_serve;
+GRANT INSERT, UPDATE ON setting TO qhall_serve;
 
 -- ---- display ----
 GRANT INSERT, UPDATE ON heartbeat TO qhall_display;
@@ -148,8 +165,8 @@ GRANT INSERT, UPDATE ON heartbeat TO qhall_display;
 -- write (a counter's or the kiosk's) prunes last week's.  The display's
 -- one write, its heartbeat, is a statement of its own, in no transaction
 -- (tests/cli/pg_roles.sh): it needs none.
-GRANT SELECT, INSERT ON request TO qhall_counter, qhall_kiosk;
-GRANT DELETE ON request TO qhall_counter, qhall_kiosk;
+GRANT SELECT, INSERT ON request TO qhall_counter, qhall_kiosk, qhall_serve;
+GRANT DELETE ON request TO qhall_counter, qhall_kiosk, qhall_serve;
 
 -- ---- the rows each role may write ----
 
@@ -204,13 +221,13 @@ BEGIN
 END $$;
 
 CREATE POLICY qhall_read ON ticket FOR SELECT
-    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display USING (true);
+    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve USING (true);
 CREATE POLICY qhall_read ON event FOR SELECT
-    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display USING (true);
+    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve USING (true);
 CREATE POLICY qhall_read ON setting FOR SELECT
-    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display USING (true);
+    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve USING (true);
 CREATE POLICY qhall_read ON heartbeat FOR SELECT
-    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display USING (true);
+    TO qhall_admin, qhall_counter, qhall_kiosk, qhall_display, qhall_serve USING (true);
 CREATE POLICY qhall_read ON appointment FOR SELECT
     TO qhall_admin, qhall_counter, qhall_kiosk USING (true);
 
@@ -237,6 +254,14 @@ CREATE POLICY qhall_kiosk_expire ON ticket FOR UPDATE TO qhall_kiosk
     USING (state BETWEEN 0 AND 4)
     WITH CHECK (state = 7 AND day < public.qhall_today());
 
+-- The phone page rates a finished ticket once, and (as the day's first
+-- write may) expires open tickets of earlier days.
+CREATE POLICY qhall_serve_rate ON ticket FOR UPDATE TO qhall_serve
+    USING (state = 5 AND rated = 0) WITH CHECK (state = 5 AND rated = 1);
+CREATE POLICY qhall_serve_expire ON ticket FOR UPDATE TO qhall_serve
+    USING (state BETWEEN 0 AND 4)
+    WITH CHECK (state = 7 AND day < public.qhall_today());
+
 -- Events: what each program records, by type.  A called, recalled or
 -- finished event is the counter's alone: the display and the statistics
 -- believe the log.
@@ -257,12 +282,18 @@ CREATE POLICY qhall_kiosk ON event FOR INSERT TO qhall_kiosk
             AND EXISTS (SELECT 1 FROM public.ticket t
                         WHERE t.id = event.ticket AND t.day < public.qhall_today())));
 
+CREATE POLICY qhall_serve ON event FOR INSERT TO qhall_serve
+    WITH CHECK ((type = 'rated' AND position('"channel":"qr"' IN detail) > 0)
+        OR (type = 'expired'
+            AND EXISTS (SELECT 1 FROM public.ticket t
+                        WHERE t.id = event.ticket AND t.day < public.qhall_today())));
+
 -- Settings: the hall's layout is the admin's; the day marker is written
 -- by the first write of each day, whichever program makes it, and never
 -- moved past the server's day (that would hold back every rollover).
-CREATE POLICY qhall_day ON setting FOR INSERT TO qhall_counter, qhall_kiosk
+CREATE POLICY qhall_day ON setting FOR INSERT TO qhall_counter, qhall_kiosk, qhall_serve
     WITH CHECK (key = 'day' AND value <= public.qhall_today());
-CREATE POLICY qhall_day_update ON setting FOR UPDATE TO qhall_counter, qhall_kiosk
+CREATE POLICY qhall_day_update ON setting FOR UPDATE TO qhall_counter, qhall_kiosk, qhall_serve
     USING (key = 'day') WITH CHECK (key = 'day' AND value <= public.qhall_today());
 
 -- Heartbeats: each program its own kind.

@@ -448,7 +448,7 @@ static void test_printer_kiosk(void **state)
     assert_string_equal(c.printer.name, "");
     assert_int_equal(c.printer.width, 80);
     assert_string_equal(c.printer.kind, "escpos");
-    assert_string_equal(c.printer.qr, "qhall:{day}:{number}");
+    assert_string_equal(c.printer.qr, "{url}");
     assert_int_equal(c.kiosk.idle_seconds, 90);
     if (parse(&c, "[printer]\nname = hall-slips\nwidth = 58\nkind = pdf\n"
                   "qr = https://q.example/{day}/{number}\n"

@@ -10,13 +10,17 @@
 #include "testutil.h"
 #include "escpos_decode.h"
 #include "qh/clock.h"
+#include "qh/auth.h"
 #include "qh/slip.h"
 #include "qh/ticket.h"
 
 struct fx {
     struct qh_store *s;
     struct qh_slip_renderer *r;
+    struct qh_hall_conf hall;     /* the store's, with the phone page's address */
 };
+
+#define BASE_URL "https://hall.example.gov.cn/q"
 
 static int setup(void **state)
 {
@@ -48,6 +52,10 @@ static void issue(struct fx *x, const char *service, const char *green, struct q
         fail_msg("%s", err);
     if (qh_slip_load(x->s, t.number, slip, err, sizeof err) < 0)
         fail_msg("%s", err);
+    /* A hall that runs qhall serve: the slip's QR opens its page. */
+    x->hall = *slip->hall;
+    snprintf(x->hall.web.base_url, sizeof x->hall.web.base_url, "%s", BASE_URL);
+    slip->hall = &x->hall;
 }
 
 static void escpos_round_trip(void **state)
@@ -136,8 +144,11 @@ static void png_and_qr(void **state)
     struct qh_slip_image *img = NULL;
     char err[QH_ERRLEN], path[512], qr[256], cmd[1024], out[512] = "";
     issue(x, "XK001", NULL, &slip);
-    qh_slip_qr_text(&slip, qr, sizeof qr);
-    assert_string_equal(qr, "qhall:2026-11-25:A001");
+    char want[256];
+    assert_int_equal(strlen(slip.info.token), QH_AUTH_TOKEN_CHARS);
+    snprintf(want, sizeof want, BASE_URL "/t/%s", slip.info.token);
+    assert_int_equal(qh_slip_qr_text(&slip, qr, sizeof qr), (int)strlen(want));
+    assert_string_equal(qr, want);
     for (int k = 0; k < 2; k++) {
         assert_int_equal(qh_slip_render(x->r, &slip, k ? 384 : 576, &img, err, sizeof err), 0);
         snprintf(path, sizeof path, "%s/slip-%d.png", tu_artefacts(), k ? 58 : 80);
@@ -166,6 +177,43 @@ static void png_and_qr(void **state)
     assert_string_equal(qr, "https://q.example/A/A001?s=XK001");
     qh_slip_qr_text(&slip, qr, 12);                 /* cut, still terminated */
     assert_int_equal(strlen(qr), 11);
+}
+
+/* No phone page, no QR: a slip never points at a page that is not
+ * there.  The old default template ("qhall:{day}:{number}", which no
+ * phone could open) gives the page's address once there is one. */
+static void qr_only_with_a_page(void **state)
+{
+    struct fx *x = *state;
+    struct qh_slip slip;
+    struct qh_slip_image *img = NULL, *with = NULL;
+    char err[QH_ERRLEN], qr[256], want[256];
+    issue(x, "XK001", NULL, &slip);
+    assert_int_equal(qh_slip_render(x->r, &slip, 576, &with, err, sizeof err), 0);
+    x->hall.web.base_url[0] = '\0';
+    assert_int_equal(qh_slip_qr_text(&slip, qr, sizeof qr), 0);
+    assert_string_equal(qr, "");
+    assert_int_equal(qh_slip_render(x->r, &slip, 576, &img, err, sizeof err), 0);
+    assert_int_equal(img->qr.w, 0);
+    assert_true(img->h < with->h);                  /* no room kept for it */
+    qh_slip_image_free(img);
+    qh_slip_image_free(with);
+    /* A ticket from before tokens: no page of its own either. */
+    snprintf(x->hall.web.base_url, sizeof x->hall.web.base_url, "%s", BASE_URL);
+    char token[sizeof slip.info.token];
+    memcpy(token, slip.info.token, sizeof token);
+    slip.info.token[0] = '\0';
+    assert_int_equal(qh_slip_qr_text(&slip, qr, sizeof qr), 0);
+    memcpy(slip.info.token, token, sizeof token);
+    snprintf(x->hall.printer.qr, sizeof x->hall.printer.qr, "qhall:{day}:{number}");
+    snprintf(want, sizeof want, BASE_URL "/t/%s", token);
+    qh_slip_qr_text(&slip, qr, sizeof qr);
+    assert_string_equal(qr, want);
+    /* A province's own QR needs no page of ours. */
+    x->hall.web.base_url[0] = '\0';
+    snprintf(x->hall.printer.qr, sizeof x->hall.printer.qr, "https://p.example/{number}");
+    qh_slip_qr_text(&slip, qr, sizeof qr);
+    assert_string_equal(qr, "https://p.example/A001");
 }
 
 static void english_slip(void **state)
@@ -320,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(escpos_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(pdf_is_a_document, setup, teardown),
         cmocka_unit_test_setup_teardown(png_and_qr, setup, teardown),
+        cmocka_unit_test_setup_teardown(qr_only_with_a_page, setup, teardown),
         cmocka_unit_test_setup_teardown(english_slip, setup, teardown),
         cmocka_unit_test(parse_missing_table),
         cmocka_unit_test_setup_teardown(supplement_notice, setup, teardown),

@@ -619,9 +619,10 @@ static void waiting_counters(void **state)
     tu_clock("2026-11-25T09:00:00+08:00");
 }
 
-/* Schemas 9 and 8 taken back: the staff photos, the rating channels
- * and appeals. */
+/* Schemas 10, 9 and 8 taken back: the slips' tokens, the staff photos,
+ * the rating channels and appeals. */
 #define DOWN_FROM_8                                                     \
+    "DROP TABLE ticket_token;"                                          \
     "DROP TABLE staff_photo;"                                           \
     "DROP INDEX rating_ticket; ALTER TABLE rating DROP COLUMN channel;" \
     "ALTER TABLE rating DROP COLUMN device;"                            \
@@ -727,7 +728,7 @@ static void migrate_from_3(void **state)
     if (qh_store_open(&s, path, 0, err, sizeof err) < 0)
         fail_msg("open: %s", err);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 9);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 10);
     /* Those waiting wait through the index (lane 1), as before. */
     assert_int_equal(raw_int(db, "SELECT count(*) FROM ticket WHERE lane = 0",
                              NULL, NULL), 0);
@@ -796,7 +797,7 @@ static void migrate_from_7(void **state)
     sqlite3_close(db);
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 9);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 10);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM rating WHERE channel = 'legacy'"
                              " AND device = '' AND entered_by = ''", NULL, NULL), 2);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM rating", NULL, NULL), 2);
@@ -852,12 +853,12 @@ static void migrate_from_6(void **state)
     /* A check opens read-only and cannot migrate: it says so and what to
      * do, and leaves the schema as it was. */
     assert_int_equal(qh_store_open(&s, path, QH_STORE_READONLY, err, sizeof err), QH_E_DB);
-    assert_non_null(strstr(err, "数据库结构为第 6 版，本程序为第 9 版"));
+    assert_non_null(strstr(err, "数据库结构为第 6 版，本程序为第 10 版"));
     assert_non_null(strstr(err, "qhall status"));
     assert_null(s);
     assert_int_equal(qh_store_open(&s, path, 0, err, sizeof err), 0);
     db = raw_open(s);
-    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 9);
+    assert_int_equal(raw_int(db, "PRAGMA user_version", NULL, NULL), 10);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('staff')"
                              " WHERE name IN ('failed', 'locked_until')", NULL, NULL), 0);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM login_lock", NULL, NULL), 2);

@@ -33,6 +33,9 @@ static const char css[] =
     ".steps{color:#444;font-size:18px}"
     "h2{font-size:22px;margin:4px 0 8px}"
     "label{display:block;padding:8px 4px;font-size:22px}"
+    "#rate>input[type=radio]{float:left;clear:left;margin:12px 10px 0 4px}"
+    "#rate>label{margin-left:40px}"
+    ".reasons{display:none;clear:left}#s1:checked~.reasons,#s2:checked~.reasons{display:block}"
     "input[type=radio],input[type=checkbox]{width:26px;height:26px;vertical-align:middle;"
     "margin-right:10px}"
     "textarea{width:100%;box-sizing:border-box;font-size:20px;min-height:4em}"
@@ -219,15 +222,18 @@ static void rate_form(struct qh_buf *b, const struct qh_web_ticket *v, enum qh_l
         qh_buf_puts(b, "</p>");
     }
     qh_buf_printf(b, "<input type=\"hidden\" name=\"form\" value=\"%s\">", v->form);
+    /* Radios before the reasons, as their siblings: the style shows the
+     * reasons only once 不满意 or 非常不满意 is chosen, with no script. */
     for (int score = 5; score >= 1; score--) {
-        qh_buf_printf(b, "<label><input type=\"radio\" name=\"score\" value=\"%d\"%s>%s</label>",
-                      score, chosen && chosen->score == score ? " checked" : "",
+        qh_buf_printf(b, "<input type=\"radio\" name=\"score\" value=\"%d\" id=\"s%d\"%s>"
+                         "<label for=\"s%d\">%s</label>",
+                      score, score, chosen && chosen->score == score ? " checked" : "", score,
                       faces[5 - score][lang == QH_LANG_EN]);
     }
     if (v->nreasons > 0) {
-        qh_buf_printf(b, "<p>%s</p>",
-                      T("选择“不满意”或“非常不满意”时，请勾选原因：",
-                        "If you are dissatisfied, please tick why:"));
+        qh_buf_printf(b, "<div class=\"reasons\"><p>%s</p>",
+                      T("请勾选不满意的原因（至少一项）：",
+                        "Please tick why (at least one):"));
         for (int i = 0; i < v->nreasons && i < 32; i++) {
             const char *r = lang == QH_LANG_EN && v->reasons_en && v->reasons_en[i][0]
                                 ? v->reasons_en[i] : v->reasons[i];
@@ -236,6 +242,7 @@ static void rate_form(struct qh_buf *b, const struct qh_web_ticket *v, enum qh_l
             esc(b, r);
             qh_buf_puts(b, "</label>");
         }
+        qh_buf_puts(b, "</div>");
     }
     qh_buf_printf(b, "<p>%s</p><textarea name=\"text\" maxlength=\"%d\">",
                   T("想说的话（可不填）：", "Anything to add (optional):"), QH_TEXT_REASON_MAX);
@@ -311,7 +318,7 @@ void qh_web_live_ticket(struct qh_buf *b, const struct qh_web_ticket *v, enum qh
         break;
     case QH_TICKET_FINISHED:
         qh_buf_printf(b, "\"><div class=\"state ok\">%s</div>", T("已办结", "Finished"));
-        if (t->outcome[0])
+        if (t->outcome[0] && strcmp(t->outcome, "done"))
             qh_buf_printf(b, "<p>%s</p>", qh_outcome_label(t->outcome, lang));
         if (!strcmp(t->outcome, "supplement") && v->nmissing > 0) {
             qh_buf_printf(b, "<p>%s</p><ol id=\"missing\">",
@@ -336,6 +343,12 @@ void qh_web_live_ticket(struct qh_buf *b, const struct qh_web_ticket *v, enum qh
         break;
     }
     qh_buf_puts(b, "</div>");
+    int form = t->state == QH_TICKET_FINISHED && !v->rated_score && v->can_rate;
+    if (message && !form) {
+        qh_buf_puts(b, "<div class=\"card warn\" id=\"message\">");
+        esc(b, message);
+        qh_buf_puts(b, "</div>");
+    }
     if (t->state == QH_TICKET_FINISHED) {
         if (v->rated_score)
             qh_buf_printf(b, "<div class=\"card ok\" id=\"rated\">%s</div>",

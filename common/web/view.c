@@ -72,7 +72,9 @@ static int read_steps(struct qh_store *s, const struct qh_hall_conf *h, enum qh_
                 if (!strcmp(extra, "supplement") &&
                     qh_json_get_str(e->detail, "note", note, sizeof note))
                     v->nmissing = qh_slip_parse_missing(note, v->missing, QH_WEB_MISSING);
-                snprintf(extra, sizeof extra, "%s", qh_outcome_label(extra, lang));
+                /* 办结 says "done" already. */
+                snprintf(extra, sizeof extra, "%s",
+                         strcmp(extra, "done") ? qh_outcome_label(extra, lang) : "");
             } else if (!strcmp(e->type, "transferred")) {
                 const struct qh_queue_conf *q = qh_conf_queue(h, e->queue);
                 if (q)
@@ -113,6 +115,13 @@ int qh_web_ticket_read(struct qh_store *s, const char *token, enum qh_lang lang,
     if ((rc = qh_ticket_by_token(s, token, &v->t)) < 0)
         return rc;
     const struct qh_hall_conf *h = qh_hall_config(s);
+    char today[11];
+    qh_hall_today(s, today);
+    long age = qh_clock_day_num(today) - qh_clock_day_num(v->t.day);
+    /* An open ticket of an earlier day is expired, whether or not a write
+     * of today has marked it yet. */
+    if (age > 0 && v->t.state <= QH_TICKET_NO_SHOW)
+        v->t.state = QH_TICKET_EXPIRED;
     snprintf(v->token, sizeof v->token, "%s", token);
     snprintf(v->hall, sizeof v->hall, "%s", QH_TR(lang, h->name, h->name_en[0] ? h->name_en : h->name));
     snprintf(v->notice, sizeof v->notice, "%s",
@@ -157,9 +166,6 @@ int qh_web_ticket_read(struct qh_store *s, const char *token, enum qh_lang lang,
         if (!v->rated_score)
             v->rated_score = -1;      /* rated, the score not ours to read */
     }
-    char today[11];
-    qh_hall_today(s, today);
-    long age = qh_clock_day_num(today) - qh_clock_day_num(v->t.day);
     v->can_rate = v->t.state == QH_TICKET_FINISHED && !v->t.rated && age <= h->rating.late_days;
     v->nreasons = h->rating.nreasons;
     v->reasons = h->rating.reasons;

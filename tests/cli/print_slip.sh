@@ -20,7 +20,9 @@ expect_rc 0 "slip pdf"
 expect_eq "$(head -c 8 "$T/b.pdf")" "%PDF-1.4" "a PDF"
 expect_eq "$(head -c 2 "$T/b58.escpos" | od -An -tx1 | tr -d ' ')" "1b40" "ESC @ first"
 if command -v zbarimg >/dev/null; then
-  expect_eq "$(zbarimg -q --raw "$T/b.png")" "qhall:2026-11-25:B001" "QR code"
+  # No phone page ([web] base_url empty): no QR code on the slip.
+  RC=0; zbarimg -q --raw "$T/b.png" >/dev/null 2>&1 || RC=$?
+  expect_eq "$RC" 4 "no QR code without a phone page"
 else
   skipped "no zbarimg (Debian package zbar-tools): the QR code not read back"
 fi
@@ -129,4 +131,21 @@ pycheck "events: the notice printed once, failed once, both kind supplement" '
  == ["printed"])'
 run status --json
 expect_rc 0 "status"
+
+# A hall with a phone page ([web] base_url): the QR opens the ticket's page.
+if command -v zbarimg >/dev/null; then
+  sed 's|^base_url =.*|base_url = https://hall.example.gov.cn/q|' \
+      "$QHALL_SRC/assets/hall.ini" >"$T/web.ini"
+  run init --config "$T/web.ini" --force
+  expect_rc 0 "a hall with a phone page"
+  run issue --queue B --json
+  expect_rc 0 "issue with the page"
+  url=$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["url"])' <<<"$OUT")
+  case "$url" in https://hall.example.gov.cn/q/t/??????????????????????) pass ;;
+                 *) bad "the slip's URL: [$url]" ;; esac
+  number=$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["number"])' <<<"$OUT")
+  run slip "$number" --out "$T/u.png"
+  expect_rc 0 "slip with the page"
+  expect_eq "$(zbarimg -q --raw "$T/u.png")" "$url" "QR code: the ticket's page"
+fi
 finish
