@@ -251,40 +251,6 @@ static int frames(void)
 
 /* ---- a running display, idle ---- */
 
-static long long proc_cpu_ticks(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    unsigned long long ut = 0, st = 0;
-    /* fields after the name: state ppid ... utime (14) stime (15) */
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                     &ut, &st) != 2)
-        return -1;
-    return (long long)(ut + st);
-}
-
-static long proc_rss_kb(pid_t pid)
-{
-    char path[64], line[256];
-    long kb = -1;
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-            break;
-    fclose(f);
-    return kb;
-}
-
 /* A database whose hall notice is `notice` (NULL: the default one). */
 static int idle_db(const char *db, const char *notice)
 {
@@ -336,12 +302,12 @@ static int idle_run(const char *dir, const char *notice, double *cpu, long *rss)
     if (pid < 0)
         return -1;
     sleep(2);                           /* start, first frame, fonts */
-    long long t0 = proc_cpu_ticks(pid);
+    long long t0 = bu_proc_cpu_ticks(pid);
     int64_t w0 = bu_ns();
     sleep((unsigned)(secs > 0 ? secs : 10));
-    long long t1 = proc_cpu_ticks(pid);
+    long long t1 = bu_proc_cpu_ticks(pid);
     int64_t w1 = bu_ns();
-    *rss = proc_rss_kb(pid);
+    *rss = bu_proc_status_kb(pid, "VmRSS");
     kill(pid, SIGTERM);
     int st;
     waitpid(pid, &st, 0);

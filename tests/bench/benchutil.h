@@ -163,10 +163,11 @@ static inline void bu_clock_advance_ms(int64_t ms)
     qh_clock_set(qh_clock_now() + ms);
 }
 
-/* Open (creating) path with the default hall and the sample catalogue, as
- * tests/testutil.c does; the caller sets QHALL_SYNC first.  NULL on
- * error (reported on stderr). */
-static inline struct qh_store *bu_store_new(const char *path)
+/* Open (creating) path with the hall (NULL: the default hall) and the
+ * sample catalogue, as tests/testutil.c does; the caller sets QHALL_SYNC
+ * first.  NULL on error (reported on stderr). */
+static inline struct qh_store *bu_store_new_conf(const char *path,
+                                                 const struct qh_hall_conf *hall)
 {
     char err[4096] = "";
     struct qh_store *s = NULL;
@@ -178,7 +179,10 @@ static inline struct qh_store *bu_store_new(const char *path)
         return NULL;
     }
     qh_store_set_actor(s, "bench");
-    qh_conf_defaults(&c);
+    if (hall)
+        c = *hall;
+    else
+        qh_conf_defaults(&c);
     if (qh_hall_init(s, &c, 0, err, sizeof err) < 0 ||
         qh_catalog_import(s, "services.csv", qh_asset_services_csv,
                           strlen(qh_asset_services_csv), &count, err,
@@ -188,6 +192,11 @@ static inline struct qh_store *bu_store_new(const char *path)
         return NULL;
     }
     return s;
+}
+
+static inline struct qh_store *bu_store_new(const char *path)
+{
+    return bu_store_new_conf(path, NULL);
 }
 
 /* Open an existing store (QHALL_SYNC as set by the caller). */
@@ -202,6 +211,45 @@ static inline struct qh_store *bu_store_open(const char *path)
     }
     qh_store_set_actor(s, "bench");
     return s;
+}
+
+/* utime + stime of a process in clock ticks (/proc/PID/stat), or -1. */
+static inline long long bu_proc_cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    unsigned long long ut = 0, st = 0;
+    /* fields after the name: state ppid ... utime (14) stime (15) */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                     &ut, &st) != 2)
+        return -1;
+    return (long long)(ut + st);
+}
+
+/* A kB field of /proc/PID/status ("VmRSS", "VmHWM"), or -1. */
+static inline long bu_proc_status_kb(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    size_t len = strlen(field);
+    long kb = -1;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, field, len) && line[len] == ':') {
+            kb = strtol(line + len + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return kb;
 }
 
 #endif
