@@ -6,7 +6,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/testlib.bash"
 
 setup_db
-command -v curl >/dev/null || skip "no curl"
 RC=0
 QHALL_BIN=$QHALL_BIN DB=$DB NOW=$NOW T=$T "$PY" "$here/serve_http.py" >"$T/http.log" 2>&1 || RC=$?
 sed 's/^/  /' "$T/http.log"
