@@ -202,7 +202,8 @@ static void pg_schema_from_1(void **state)
     snprintf(uri, sizeof uri, "%s", qh_store_path(s));
     qh_store_close(s);
     *state = NULL;
-    if (tu_pg_sql(uri, "BEGIN; DROP TABLE staff_photo; DROP INDEX rating_ticket;"
+    if (tu_pg_sql(uri, "BEGIN; DROP TABLE ticket_token; DROP TABLE staff_photo;"
+                  " DROP INDEX rating_ticket;"
                   " ALTER TABLE rating DROP COLUMN channel, DROP COLUMN device,"
                   " DROP COLUMN entered_by, DROP COLUMN appeal, DROP COLUMN appeal_reason,"
                   " DROP COLUMN appeal_at, DROP COLUMN decided_by,"
@@ -213,7 +214,10 @@ static void pg_schema_from_1(void **state)
     ok(qh_store_open(&s, uri, 0, err, sizeof err));
     *state = s;
     ok(tu_pg_sql(uri, "SELECT max(version) FROM schema_version", &v, err, sizeof err));
-    assert_int_equal(v, 3);
+    assert_int_equal(v, 4);
+    ok(tu_pg_sql(uri, "SELECT count(*) FROM information_schema.tables WHERE"
+                 " table_name = 'ticket_token'", &v, err, sizeof err));
+    assert_int_equal(v, 1);
     ok(tu_pg_sql(uri, "SELECT count(*) FROM information_schema.columns WHERE"
                  " table_name = 'rating' AND column_name = 'channel'"
                  " AND column_default LIKE '%legacy%'", &v, err, sizeof err));
