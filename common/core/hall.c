@@ -245,6 +245,29 @@ int qh_hall_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
     return qh_store_events_of_ticket(s, ticket, after, out, max, err, errlen);
 }
 
+int qh_hall_ticket_events_each(struct qh_store *s, int64_t ticket,
+                               int (*fn)(const struct qh_event_row *, void *), void *ud,
+                               char *err, size_t errlen)
+{
+    /* A ticket has a handful of events: one small batch a call, kept
+     * under malloc's mmap threshold (a page re-reads them at every call). */
+    enum { BATCH = 16 };
+    struct qh_event_row *ev = malloc(BATCH * sizeof *ev);
+    int64_t after = 0;
+    int n, stop = 0;
+    if (!ev)
+        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    while (!stop && (n = qh_store_events_of_ticket(s, ticket, after, ev, BATCH, err, errlen)) > 0) {
+        for (int i = 0; i < n && !stop; i++)
+            stop = fn(&ev[i], ud);
+        after = ev[n - 1].id;
+        if (n < BATCH)
+            break;
+    }
+    free(ev);
+    return stop || n >= 0 ? 0 : n;
+}
+
 int qh_hall_check(struct qh_store *s, char *report, size_t reportlen,
                   char *err, size_t errlen)
 {

@@ -101,10 +101,24 @@ int qh_slip_parse_missing(const char *note, char (*out)[160], int max)
     return n;
 }
 
+struct last_finish {
+    struct qh_event_row ev;
+    int found;
+};
+
+static int last_finish(const struct qh_event_row *e, void *ud)
+{
+    struct last_finish *lf = ud;
+    if (!strcmp(e->type, "finished")) {
+        lf->ev = *e;
+        lf->found = 1;
+    }
+    return 0;
+}
+
 int qh_slip_load_supplement(struct qh_store *s, const char *number,
                             struct qh_slip *out, char *err, size_t errlen)
 {
-    enum { BATCH = 64 };
     int rc = qh_slip_load(s, number, out, err, errlen);
     if (rc < 0)
         return rc;
@@ -117,39 +131,24 @@ int qh_slip_load_supplement(struct qh_store *s, const char *number,
                       QH_TR(lang, "%s号最近一次办结不是「需补件」，没有补件告知单",
                             "%s was not last finished as \"materials missing\": "
                             "there is no notice to print"), t->number);
-    struct qh_event_row *ev = malloc(BATCH * sizeof *ev), last;
-    int found = 0, n;
-    if (!ev)
-        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
-    int64_t after = 0;
-    while ((n = qh_hall_events_of_ticket(s, t->id, after, ev, BATCH, err, errlen)) > 0) {
-        for (int i = 0; i < n; i++)
-            if (!strcmp(ev[i].type, "finished")) {
-                last = ev[i];
-                found = 1;
-            }
-        after = ev[n - 1].id;
-        if (n < BATCH)
-            break;
-    }
-    free(ev);
-    if (n < 0)
-        return n;
-    if (!found)
+    struct last_finish lf = {0};
+    if ((rc = qh_hall_ticket_events_each(s, t->id, last_finish, &lf, err, errlen)) < 0)
+        return rc;
+    if (!lf.found)
         return qh_err(err, errlen, QH_E_NOTFOUND,
                       QH_TR(lang, "找不到%s号的办结记录", "no finish event for %s"), t->number);
-    char note[sizeof last.detail];
-    sp->finished_at = last.at;
-    sp->window = last.window;
-    snprintf(sp->staff, sizeof sp->staff, "%s", last.staff);
+    char note[sizeof lf.ev.detail];
+    sp->finished_at = lf.ev.at;
+    sp->window = lf.ev.window;
+    snprintf(sp->staff, sizeof sp->staff, "%s", lf.ev.staff);
     struct qh_staff_row st;
-    if (last.staff[0] && qh_staff_get(s, last.staff, &st) == 0)
+    if (lf.ev.staff[0] && qh_staff_get(s, lf.ev.staff, &st) == 0)
         snprintf(sp->staff_name, sizeof sp->staff_name, "%s", st.name);
-    const struct qh_window_conf *w = out->hall ? qh_conf_window(out->hall, last.window) : NULL;
+    const struct qh_window_conf *w = out->hall ? qh_conf_window(out->hall, lf.ev.window) : NULL;
     if (w)
         snprintf(sp->window_name, sizeof sp->window_name, "%s",
                  QH_TR(lang, w->name, w->name_en[0] ? w->name_en : w->name));
-    if (qh_json_get_str(last.detail, "note", note, sizeof note))
+    if (qh_json_get_str(lf.ev.detail, "note", note, sizeof note))
         sp->nmissing = qh_slip_parse_missing(note, sp->missing, QH_SLIP_MISSING);
     return 0;
 }

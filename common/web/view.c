@@ -47,48 +47,47 @@ static int shown_step(const char *type)
     return 0;
 }
 
+struct steps_ctx {
+    const struct qh_hall_conf *h;
+    enum qh_lang lang;
+    struct qh_web_ticket *v;
+};
+
+static int read_step(const struct qh_event_row *e, void *ud)
+{
+    struct steps_ctx *c = ud;
+    struct qh_web_ticket *v = c->v;
+    enum qh_lang lang = c->lang;
+    char extra[64] = "", note[QH_TEXT_NOTE_LEN];
+    if (e->id > v->event)
+        v->event = e->id;
+    if (!shown_step(e->type))
+        return 0;
+    if (!strcmp(e->type, "finished")) {
+        qh_json_get_str(e->detail, "outcome", extra, sizeof extra);
+        v->nmissing = 0;
+        if (!strcmp(extra, "supplement") && qh_json_get_str(e->detail, "note", note, sizeof note))
+            v->nmissing = qh_slip_parse_missing(note, v->missing, QH_WEB_MISSING);
+        /* 办结 says "done" already. */
+        snprintf(extra, sizeof extra, "%s",
+                 strcmp(extra, "done") ? qh_outcome_label(extra, lang) : "");
+    } else if (!strcmp(e->type, "transferred")) {
+        const struct qh_queue_conf *q = qh_conf_queue(c->h, e->queue);
+        if (q)
+            snprintf(extra, sizeof extra, "%s",
+                     QH_TR(lang, q->name, q->name_en[0] ? q->name_en : q->name));
+    }
+    add_step(v, c->h, e->at, e->type, e->window, extra);
+    return 0;
+}
+
 static int read_steps(struct qh_store *s, const struct qh_hall_conf *h, enum qh_lang lang,
                       struct qh_web_ticket *v)
 {
-    enum { BATCH = 64 };
-    struct qh_event_row *ev = malloc(BATCH * sizeof *ev);
-    char err[256], note[QH_TEXT_NOTE_LEN];
-    int n;
-    int64_t after = 0;
-    if (!ev)
-        return QH_E_NOMEM;
+    struct steps_ctx c = {h, lang, v};
+    char err[256];
     add_step(v, h, v->t.issued_at, "issued", 0, NULL);
-    while ((n = qh_hall_events_of_ticket(s, v->t.id, after, ev, BATCH, err, sizeof err)) > 0) {
-        for (int i = 0; i < n; i++) {
-            const struct qh_event_row *e = &ev[i];
-            char extra[64] = "";
-            if (e->id > v->event)
-                v->event = e->id;
-            if (!shown_step(e->type))
-                continue;
-            if (!strcmp(e->type, "finished")) {
-                qh_json_get_str(e->detail, "outcome", extra, sizeof extra);
-                v->nmissing = 0;
-                if (!strcmp(extra, "supplement") &&
-                    qh_json_get_str(e->detail, "note", note, sizeof note))
-                    v->nmissing = qh_slip_parse_missing(note, v->missing, QH_WEB_MISSING);
-                /* 办结 says "done" already. */
-                snprintf(extra, sizeof extra, "%s",
-                         strcmp(extra, "done") ? qh_outcome_label(extra, lang) : "");
-            } else if (!strcmp(e->type, "transferred")) {
-                const struct qh_queue_conf *q = qh_conf_queue(h, e->queue);
-                if (q)
-                    snprintf(extra, sizeof extra, "%s",
-                             QH_TR(lang, q->name, q->name_en[0] ? q->name_en : q->name));
-            }
-            add_step(v, h, e->at, e->type, e->window, extra);
-        }
-        after = ev[n - 1].id;
-        if (n < BATCH)
-            break;
-    }
-    free(ev);
-    return n < 0 ? n : 0;
+    return qh_hall_ticket_events_each(s, v->t.id, read_step, &c, err, sizeof err);
 }
 
 static void split_materials(struct qh_web_ticket *v, const char *materials)

@@ -103,6 +103,11 @@ int qh_hall_events_since(struct qh_store *s, int64_t after,
 int qh_hall_events_of_ticket(struct qh_store *s, int64_t ticket, int64_t after,
                              struct qh_event_row *out, int max,
                              char *err, size_t errlen);
+/* Every event of ticket but its issued one, in id order, to fn (non-zero
+ * stops): 0, or < 0 with the reason in err. */
+int qh_hall_ticket_events_each(struct qh_store *s, int64_t ticket,
+                               int (*fn)(const struct qh_event_row *, void *), void *ud,
+                               char *err, size_t errlen);
 
 /* ---- maintenance ---- */
 /* The store's own check and the lifecycle invariants: the number of
