@@ -633,19 +633,21 @@ int qh_conf_url_check(const char *url, char *err, size_t errlen)
     return why ? qh_err(err, errlen, QH_E_PARSE, "base_url %s: %s", url, why) : 0;
 }
 
-/* [web] listen: IPv4:PORT or [IPv6]:PORT, port 1-65535. */
-static const char *listen_invalid(const char *v)
+/* [web] listen: IPv4:PORT or [IPv6]:PORT, port 1-65535.  NULL and *out,
+ * or why not. */
+static const char *listen_parse(const char *v, struct qh_listen *out)
 {
     const char *colon = strrchr(v, ':');
+    memset(out, 0, sizeof *out);
     if (!colon || colon == v)
         return "expected ADDRESS:PORT (0.0.0.0:8080, 127.0.0.1:8080, [::]:8080)";
     const char *port = colon + 1;
     if (!*port || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
         atoi(port) < 1 || atoi(port) > 65535)
         return "expected a port 1-65535 after the ':'";
+    out->port = atoi(port);
     char addr[64];
     size_t n = (size_t)(colon - v);
-    unsigned char bin[16];
     if (n >= sizeof addr)
         return "the address is too long";
     if (v[0] == '[') {
@@ -653,12 +655,26 @@ static const char *listen_invalid(const char *v)
             return "expected an IPv6 address in brackets";
         memcpy(addr, v + 1, n - 2);
         addr[n - 2] = '\0';
-        return inet_pton(AF_INET6, addr, bin) == 1 ? NULL : "not an IPv6 address";
+        out->family = AF_INET6;
+        return inet_pton(AF_INET6, addr, out->addr) == 1 ? NULL : "not an IPv6 address";
     }
     memcpy(addr, v, n);
     addr[n] = '\0';
-    return inet_pton(AF_INET, addr, bin) == 1 ? NULL
-                                              : "expected an IPv4 address (a.b.c.d) or [IPv6]";
+    out->family = AF_INET;
+    return inet_pton(AF_INET, addr, out->addr) == 1
+               ? NULL : "expected an IPv4 address (a.b.c.d) or [IPv6]";
+}
+
+static const char *listen_invalid(const char *v)
+{
+    struct qh_listen l;
+    return listen_parse(v, &l);
+}
+
+int qh_conf_listen_parse(const char *v, struct qh_listen *out, char *err, size_t errlen)
+{
+    const char *why = listen_parse(v ? v : "", out);
+    return why ? qh_err(err, errlen, QH_E_USAGE, "listen %s: %s", v ? v : "", why) : 0;
 }
 
 static const char *parse_hours(const char *s, struct qh_span *spans, int *nspans)

@@ -564,40 +564,26 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start, follow, stop ---- */
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss, char *err, size_t errlen)
+/* The socket address of a listen address ([web] listen's form). */
+static int sock_addr(const char *s, struct sockaddr_storage *ss, char *err, size_t errlen)
 {
-    char addr[64];
-    const char *colon = strrchr(s, ':');
+    struct qh_listen l;
+    int rc = qh_conf_listen_parse(s, &l, err, errlen);
     memset(ss, 0, sizeof *ss);
-    if (!colon || (size_t)(colon - s) >= sizeof addr)
-        goto bad;
-    long port = strtol(colon + 1, NULL, 10);
-    if (port < 1 || port > 65535 || strspn(colon + 1, "0123456789") != strlen(colon + 1))
-        goto bad;
-    if (s[0] == '[') {
+    if (rc < 0)
+        return rc;
+    if (l.family == AF_INET6) {
         struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-        size_t n = (size_t)(colon - s);
-        if (n < 3 || s[n - 1] != ']')
-            goto bad;
-        memcpy(addr, s + 1, n - 2);
-        addr[n - 2] = '\0';
         a->sin6_family = AF_INET6;
-        a->sin6_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET6, addr, &a->sin6_addr) != 1)
-            goto bad;
-        return AF_INET6;
+        a->sin6_port = htons((uint16_t)l.port);
+        memcpy(&a->sin6_addr, l.addr, sizeof a->sin6_addr);
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)l.port);
+        memcpy(&a->sin_addr, l.addr, sizeof a->sin_addr);
     }
-    struct sockaddr_in *a = (struct sockaddr_in *)ss;
-    memcpy(addr, s, (size_t)(colon - s));
-    addr[colon - s] = '\0';
-    a->sin_family = AF_INET;
-    a->sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, addr, &a->sin_addr) != 1)
-        goto bad;
-    return AF_INET;
-bad:
-    return qh_err(err, errlen, QH_E_USAGE,
-                  "listen address %s: expected IPv4:PORT or [IPv6]:PORT", s);
+    return l.family;
 }
 
 static int read_file(const char *path, char **out, char *err, size_t errlen)
@@ -675,7 +661,7 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
              "default-src 'none'; style-src '%s'; script-src 'self'; connect-src 'self';"
              " img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
              qh_web_css_hash());
-    int family = parse_listen(listen, &ss, err, errlen);
+    int family = sock_addr(listen, &ss, err, errlen);
     if (family < 0) {
         rc = family;
         goto out;

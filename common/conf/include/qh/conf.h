@@ -152,6 +152,16 @@ int qh_conf_validate(const struct qh_hall_conf *c, const char *name,
  * without a trailing '/', a query or a quote), else QH_E_PARSE and why. */
 int qh_conf_url_check(const char *url, char *err, size_t errlen);
 
+/* A [web] listen address: family AF_INET or AF_INET6, the address in
+ * network order, the port. */
+struct qh_listen {
+    int family;
+    unsigned char addr[16];
+    int port;
+};
+/* 0 and *out, or QH_E_USAGE with why in err. */
+int qh_conf_listen_parse(const char *v, struct qh_listen *out, char *err, size_t errlen);
+
 const struct qh_queue_conf *qh_conf_queue(const struct qh_hall_conf *c,
                                           const char *code);
 const struct qh_window_conf *qh_conf_window(const struct qh_hall_conf *c,
