@@ -548,3 +548,14 @@ int qh_text_guard_stdio(void)
     stderr = e;
     return 0;
 }
+
+int qh_text_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

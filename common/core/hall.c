@@ -7,6 +7,7 @@
 #include "qh/clock.h"
 #include "qh/hall.h"
 #include "qh/store.h"
+#include "qh/text.h"
 
 _Static_assert((int)QH_OPEN_READONLY == (int)QH_STORE_READONLY &&
                (int)QH_OPEN_EXISTING == (int)QH_STORE_EXISTING &&
@@ -113,17 +114,6 @@ static void put(char *out, size_t n, size_t *at, const char *p, size_t len)
     out[*at] = '\0';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Whether the URI parameter k[0..len) is password=..., its key decoded as
  * libpq decodes it (pass%77ord is password too). */
 static int param_is_password(const char *k, size_t len)
@@ -131,9 +121,10 @@ static int param_is_password(const char *k, size_t len)
     static const char want[] = "password";
     size_t i = 0, w = 0;
     while (i < len && k[i] != '=') {
-        int c = (unsigned char)k[i];
-        if (c == '%' && i + 2 < len && hexval(k[i + 1]) >= 0 && hexval(k[i + 2]) >= 0) {
-            c = hexval(k[i + 1]) * 16 + hexval(k[i + 2]);
+        int c = (unsigned char)k[i], hi, lo;
+        if (c == '%' && i + 2 < len && (hi = qh_text_hex_digit(k[i + 1])) >= 0 &&
+            (lo = qh_text_hex_digit(k[i + 2])) >= 0) {
+            c = hi * 16 + lo;
             i += 3;
         } else {
             i++;

@@ -63,17 +63,6 @@ int qh_web_route(const char *method, const char *path, struct qh_web_route *out)
     return 404;
 }
 
-static int hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode n bytes of a urlencoded value into out[outlen]: its length, or
  * -1 for a bad escape or a value too long. */
 static long decode(const char *s, size_t n, char *out, size_t outlen)
@@ -87,7 +76,7 @@ static long decode(const char *s, size_t n, char *out, size_t outlen)
             int h, l;
             if (i + 2 >= n)
                 return -1;
-            if ((h = hex(s[i + 1])) < 0 || (l = hex(s[i + 2])) < 0)
+            if ((h = qh_text_hex_digit(s[i + 1])) < 0 || (l = qh_text_hex_digit(s[i + 2])) < 0)
                 return -1;
             c = h * 16 + l;
             i += 2;

@@ -104,6 +104,8 @@ int qh_text_initials(const char *utf8, char *out, size_t outlen,
 
 /* 1 if s is valid UTF-8. */
 int qh_text_valid_utf8(const char *s, size_t len);
+/* The value of a hex digit (0-9 a-f A-F), or -1: a %XX escape's. */
+int qh_text_hex_digit(int c);
 
 /* Number of code points in valid UTF-8. */
 size_t qh_text_len(const char *s);
