@@ -115,6 +115,16 @@ static void esc(struct qh_buf *b, const char *s)
     qh_web_escape(b, s);
 }
 
+/* The <li> of each of n texts. */
+static void items(struct qh_buf *b, const char (*texts)[160], int n)
+{
+    for (int i = 0; i < n; i++) {
+        qh_buf_puts(b, "<li>");
+        esc(b, texts[i]);
+        qh_buf_puts(b, "</li>");
+    }
+}
+
 /* "?lang=en" for links that keep the reader's language. */
 static const char *qs(enum qh_lang lang)
 {
@@ -323,11 +333,7 @@ void qh_web_live_ticket(struct qh_buf *b, const struct qh_web_ticket *v, enum qh
         if (!strcmp(t->outcome, "supplement") && v->nmissing > 0) {
             qh_buf_printf(b, "<p>%s</p><ol id=\"missing\">",
                           T("请补齐以下材料后再来办理：", "Please bring these and come back:"));
-            for (int i = 0; i < v->nmissing; i++) {
-                qh_buf_puts(b, "<li>");
-                esc(b, v->missing[i]);
-                qh_buf_puts(b, "</li>");
-            }
+            items(b, v->missing, v->nmissing);
             qh_buf_puts(b, "</ol>");
         }
         if (!strcmp(t->outcome, "failed") && v->help_window)
@@ -377,11 +383,7 @@ void qh_web_page_ticket(struct qh_buf *b, const struct qh_web_ticket *v, enum qh
     if (v->nmaterials > 0 && moving) {
         qh_buf_printf(b, "<div class=\"card\" id=\"materials\"><h2>%s</h2><ol>",
                       T("请准备好以下材料（一次性告知）", "Please have these ready"));
-        for (int i = 0; i < v->nmaterials; i++) {
-            qh_buf_puts(b, "<li>");
-            esc(b, v->materials[i]);
-            qh_buf_puts(b, "</li>");
-        }
+        items(b, v->materials, v->nmaterials);
         qh_buf_puts(b, "</ol></div>");
     }
     qh_buf_printf(b, "<p><a href=\"/hall%s\">%s</a></p></main>", qs(lang),
