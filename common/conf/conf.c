@@ -991,62 +991,31 @@ static void section_line(struct ctx *x, const char *p, size_t n)
     while (inn && is_blank(in[inn - 1]))
         inn--;
 
-    if (inn == 4 && memcmp(in, "hall", 4) == 0) {
-        if (x->w.hall) {
-            report(x, x->line, "duplicate section [hall] (first on line %d)", x->w.hall);
+    /* The sections a file has at most once. */
+    const struct {
+        const char *name;
+        int *first;
+        int sec;
+    } once[] = {
+        {"hall", &x->w.hall, SEC_HALL},         {"printer", &x->w.printer, SEC_PRINTER},
+        {"kiosk", &x->w.kiosk, SEC_KIOSK},      {"display", &x->w.display, SEC_DISPLAY},
+        {"rating", &x->w.rating, SEC_RATING},   {"web", &x->w.web, SEC_WEB},
+        {"quota", &x->w.quota, SEC_QUOTA},
+    };
+    for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+        if (strlen(once[i].name) != inn || memcmp(in, once[i].name, inn))
+            continue;
+        if (*once[i].first) {
+            report(x, x->line, "duplicate section [%s] (first on line %d)", once[i].name,
+                   *once[i].first);
             return;
         }
-        x->w.hall = x->line;
-        x->sec = SEC_HALL;
-        snprintf(x->title, sizeof x->title, "hall");
-    } else if ((inn == 7 && memcmp(in, "printer", 7) == 0) ||
-               (inn == 5 && memcmp(in, "kiosk", 5) == 0)) {
-        int printer = inn == 7;
-        int *first = printer ? &x->w.printer : &x->w.kiosk;
-        if (*first) {
-            report(x, x->line, "duplicate section [%s] (first on line %d)",
-                   printer ? "printer" : "kiosk", *first);
-            return;
-        }
-        *first = x->line;
-        x->sec = printer ? SEC_PRINTER : SEC_KIOSK;
-        snprintf(x->title, sizeof x->title, "%s", printer ? "printer" : "kiosk");
-    } else if (inn == 7 && memcmp(in, "display", 7) == 0) {
-        if (x->w.display) {
-            report(x, x->line, "duplicate section [display] (first on line %d)",
-                   x->w.display);
-            return;
-        }
-        x->w.display = x->line;
-        x->sec = SEC_DISPLAY;
-        snprintf(x->title, sizeof x->title, "display");
-    } else if (inn == 6 && memcmp(in, "rating", 6) == 0) {
-        if (x->w.rating) {
-            report(x, x->line, "duplicate section [rating] (first on line %d)",
-                   x->w.rating);
-            return;
-        }
-        x->w.rating = x->line;
-        x->sec = SEC_RATING;
-        snprintf(x->title, sizeof x->title, "rating");
-    } else if (inn == 3 && memcmp(in, "web", 3) == 0) {
-        if (x->w.web) {
-            report(x, x->line, "duplicate section [web] (first on line %d)", x->w.web);
-            return;
-        }
-        x->w.web = x->line;
-        x->sec = SEC_WEB;
-        snprintf(x->title, sizeof x->title, "web");
-    } else if (inn == 5 && memcmp(in, "quota", 5) == 0) {
-        if (x->w.quota) {
-            report(x, x->line, "duplicate section [quota] (first on line %d)",
-                   x->w.quota);
-            return;
-        }
-        x->w.quota = x->line;
-        x->sec = SEC_QUOTA;
-        snprintf(x->title, sizeof x->title, "quota");
-    } else if (inn > 6 && memcmp(in, "queue", 5) == 0 && is_blank(in[5])) {
+        *once[i].first = x->line;
+        x->sec = once[i].sec;
+        snprintf(x->title, sizeof x->title, "%s", once[i].name);
+        return;
+    }
+    if (inn > 6 && memcmp(in, "queue", 5) == 0 && is_blank(in[5])) {
         const char *code = in + 6;
         size_t cn = inn - 6;
 
