@@ -342,10 +342,14 @@ static int sse_render(struct sse *e)
     qh_buf_init(&html);
     if (e->hall) {
         struct qh_web_hall *h = malloc(sizeof *h);
-        if (!h || (rc = qh_web_hall_read(v->s, e->lang, h)) < 0) {
+        if (!h) {
+            qh_buf_fini(&html);
+            return QH_E_NOMEM;
+        }
+        if (qh_web_hall_read(v->s, e->lang, h) < 0) {
             free(h);
             qh_buf_fini(&html);
-            return rc < 0 ? 0 : QH_E_NOMEM;   /* a database hiccup: try next time */
+            return 0;         /* a database hiccup: the next change tries again */
         }
         qh_web_live_hall(&html, h, e->lang);
         id = h->event;
@@ -488,6 +492,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     enum qh_lang lang = lang_of(c);
     (void)version;
     int status = qh_web_route(method, url, &rt);
+    /* A page shows the hall as it is now (names, windows): the feed says
+     * when the settings changed. */
+    reload_if_needed(v);
 
     if (status == 200 && rt.kind == QH_WEB_RATE) {
         struct upload *up = *con_cls;
