@@ -257,10 +257,15 @@ int qh_op_rate(struct op *o, struct qh_ticket_row *t, int score,
     snprintf(r.channel, sizeof r.channel, "%s", channel);
     snprintf(r.device, sizeof r.device, "%s", device ? device : "");
     snprintf(r.by, sizeof r.by, "%s", by ? by : "");
+    /* The store sets the ticket's rated flag with the row, and refuses
+     * a ticket rated meanwhile. */
+    if ((rc = qh_store_rating_add(o->s, &r, err, errlen)) < 0)
+        return rc == QH_E_STATE ? qh_err(err, errlen, QH_E_STATE,
+                                         T("%s号已评价过", "ticket %s has already been rated"),
+                                         t->number)
+                                : rc;
     t->rated = 1;
-    if ((rc = qh_store_rating_add(o->s, &r, err, errlen)) < 0 ||
-        (rc = qh_store_ticket_update(o->s, t, err, errlen)) < 0 ||
-        (rc = qh_stats_on_rated(o->s, t, score, reason, o->now, err, errlen)) < 0)
+    if ((rc = qh_stats_on_rated(o->s, t, score, reason, o->now, err, errlen)) < 0)
         return rc;
     struct qh_buf b;
     qh_op_detail(o, &b);

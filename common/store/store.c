@@ -51,7 +51,7 @@ enum {
     Q_TOKEN_PUT, Q_TOKEN_FIND, Q_TOKEN_GET,
     Q_LOCK_GET, Q_LOCK_PUT, Q_LOCK_CLEAR, Q_LOCK_EACH,
     Q_APPT_INSERT, Q_APPT_GET, Q_APPT_UPDATE,
-    Q_RATING_INSERT, Q_RATING_OF_TICKET, Q_RATING_APPEAL, Q_RATING_DECIDE,
+    Q_RATING_MARK, Q_RATING_INSERT, Q_RATING_OF_TICKET, Q_RATING_APPEAL, Q_RATING_DECIDE,
     Q_HEARTBEAT_PUT, Q_HEARTBEAT_ALL,
     Q_CHECKPOINT, Q_CHECKPOINT_TRUNCATE,
     Q_CHECK_INTEGRITY, Q_CHECK_FK, Q_CHECK_WINDOW, Q_CHECK_SEQ, Q_CHECK_ID,
@@ -324,6 +324,8 @@ static const char *const sql[Q_COUNT] = {
                    " WHERE code = ?1",
     [Q_APPT_UPDATE] = "UPDATE appointment SET ticket = nullif(?2, 0)"
                       " WHERE id = ?1",
+    /* Only the flag: the phone page's role may write no other column. */
+    [Q_RATING_MARK] = "UPDATE ticket SET rated = 1 WHERE id = ?1 AND rated = 0",
     [Q_RATING_INSERT] = "INSERT INTO rating(ticket, score, reason, win, staff,"
                         " service, at, channel, device, entered_by)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -2611,7 +2613,14 @@ int qh_sqlite_appointment_update(struct qh_store_be *s,
 int qh_sqlite_rating_add(struct qh_store_be *s, const struct qh_rating_row *r,
                         char *err, size_t errlen)
 {
-    sqlite3_stmt *st = stmt(s, Q_RATING_INSERT);
+    sqlite3_stmt *st = stmt(s, Q_RATING_MARK);
+    sqlite3_bind_int64(st, 1, r->ticket);
+    int rc = exec_stmt(s, st, err, errlen, "rating");
+    if (rc < 0)
+        return rc;
+    if (sqlite3_changes(s->db) != 1)
+        return qh_err(err, errlen, QH_E_STATE, "%s", qh_strerror(QH_E_STATE));
+    st = stmt(s, Q_RATING_INSERT);
     sqlite3_bind_int64(st, 1, r->ticket);
     sqlite3_bind_int(st, 2, r->score);
     bind_text(st, 3, r->reason);

@@ -434,10 +434,13 @@ int qh_pg_appointment_update(struct qh_store_be *s,
 
 /* ---- ratings ---- */
 
+/* The ticket's flag with the row, in one statement; only the flag, as
+ * the phone page's role may write no other column of a ticket. */
 static const char Q_RATING_INSERT[] =
-    "INSERT INTO rating(ticket, score, reason, win, staff, service, at,"
+    "WITH t AS (UPDATE ticket SET rated = 1 WHERE id = $1 AND rated = 0 RETURNING id)"
+    " INSERT INTO rating(ticket, score, reason, win, staff, service, at,"
     " channel, device, entered_by)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    " SELECT t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM t";
 
 int qh_pg_rating_add(struct qh_store_be *s, const struct qh_rating_row *rt,
                      char *err, size_t errlen)
@@ -453,7 +456,11 @@ int qh_pg_rating_add(struct qh_store_be *s, const struct qh_rating_row *rt,
     a_str(&a, rt->channel);
     a_str(&a, rt->device);
     a_str(&a, rt->by);
-    return qh_pg_cmd(s, Q_RATING_INSERT, &a, NULL, "rating", err, errlen);
+    int64_t n = 0;
+    int rc = qh_pg_cmd(s, Q_RATING_INSERT, &a, &n, "rating", err, errlen);
+    if (rc == 0 && n != 1)
+        rc = qh_err(err, errlen, QH_E_STATE, "%s", qh_strerror(QH_E_STATE));
+    return rc;
 }
 
 static const char Q_RATING_OF_TICKET[] =

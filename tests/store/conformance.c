@@ -1169,10 +1169,17 @@ static void appointments_and_ratings(void **state)
     snprintf(r.device, sizeof r.device, "pad:1");
     begin(s);
     assert_int_equal(qh_store_rating_add(s, &r, err, sizeof err), 0);
-    t.rated = 1;
-    assert_int_equal(qh_store_ticket_update(s, &t, err, sizeof err), 0);
     add_event(s, "rated", &t, 1, t0 + 4000);
     commit(s);
+    /* The row marked its ticket rated, and a second one is refused (two
+     * devices rating at once: only the first is kept). */
+    struct qh_ticket_row tr;
+    assert_int_equal(qh_store_ticket_get(b, t.id, &tr), 0);
+    assert_int_equal(tr.rated, 1);
+    t.rated = 1;
+    begin(s);
+    assert_int_equal(qh_store_rating_add(s, &r, err, sizeof err), QH_E_STATE);
+    qh_store_rollback(s);
     /* Read back whole from the other connection; the appeal, then its
      * decision, are written apart and read back. */
     struct qh_rating_row back;

@@ -350,6 +350,8 @@ int qh_store_rating_of_ticket(struct qh_store *s, int64_t ticket,
  * row r->id. */
 int qh_store_rating_appeal(struct qh_store *s, const struct qh_rating_row *r,
                            char *err, size_t errlen);
+/* A rating row for r->ticket, which it marks rated (that column alone);
+ * QH_E_STATE if the ticket is rated already. */
 int qh_store_rating_add(struct qh_store *s, const struct qh_rating_row *r,
                         char *err, size_t errlen);
 
