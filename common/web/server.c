@@ -571,26 +571,41 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start, follow, stop ---- */
 
-/* The socket address of a listen address ([web] listen's form). */
-static int sock_addr(const char *s, struct sockaddr_storage *ss, char *err, size_t errlen)
+/* The listening socket, made here rather than by libmicrohttpd so that a
+ * taken port is told apart from a bad certificate, by its own reason. */
+static int listen_on(const char *s, enum qh_lang lang, char *err, size_t errlen)
 {
     struct qh_listen l;
-    int rc = qh_conf_listen_parse(s, &l, err, errlen);
-    memset(ss, 0, sizeof *ss);
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int rc = qh_conf_listen_parse(s, &l, err, errlen), one = 1;
     if (rc < 0)
         return rc;
+    memset(&ss, 0, sizeof ss);
     if (l.family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
         a->sin6_family = AF_INET6;
         a->sin6_port = htons((uint16_t)l.port);
         memcpy(&a->sin6_addr, l.addr, sizeof a->sin6_addr);
+        len = sizeof *a;
     } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
         a->sin_family = AF_INET;
         a->sin_port = htons((uint16_t)l.port);
         memcpy(&a->sin_addr, l.addr, sizeof a->sin_addr);
+        len = sizeof *a;
     }
-    return l.family;
+    int fd = socket(l.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        (l.family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+        bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 1024) < 0) {
+        rc = qh_err(err, errlen, QH_E_IO, QH_TR(lang, "无法在 %s 上提供服务：%s", "cannot serve on %s: %s"),
+                    s, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    return fd;
 }
 
 static int read_file(const char *path, char **out, char *err, size_t errlen)
@@ -604,11 +619,12 @@ static int read_file(const char *path, char **out, char *err, size_t errlen)
     qh_buf_init(&b);
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
         qh_buf_add(&b, chunk, n);
-    int bad = ferror(f) || b.oom || !b.len;
+    int big = b.len >= (1u << 20), bad = ferror(f) || b.oom || !b.len || big;
     fclose(f);
     if (bad) {
         qh_buf_fini(&b);
-        return qh_err(err, errlen, QH_E_IO, "%s: cannot be read", path);
+        return qh_err(err, errlen, QH_E_IO, "%s: %s", path,
+                      big ? "too large for a certificate or key" : "cannot be read");
     }
     *out = b.p;
     return 0;
@@ -649,8 +665,7 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
     struct qh_feed *feed = NULL;
     struct qh_event_row *evs = NULL;
     char *cert = NULL, *key = NULL;
-    struct sockaddr_storage ss;
-    int rc;
+    int rc, lfd = -1;
     if (!v)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     pthread_mutex_init(&v->mu, NULL);
@@ -668,11 +683,6 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
              "default-src 'none'; style-src '%s'; script-src 'self'; connect-src 'self';"
              " img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
              qh_web_css_hash());
-    int family = sock_addr(listen, &ss, err, errlen);
-    if (family < 0) {
-        rc = family;
-        goto out;
-    }
     if (!o->tls_cert != !o->tls_key) {
         rc = qh_err(err, errlen, QH_E_USAGE, "--tls-cert and --tls-key go together");
         goto out;
@@ -680,6 +690,10 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
     if (o->tls_cert && ((rc = read_file(o->tls_cert, &cert, err, errlen)) < 0 ||
                         (rc = read_file(o->tls_key, &key, err, errlen)) < 0))
         goto out;
+    if ((lfd = listen_on(listen, o->lang, err, errlen)) < 0) {
+        rc = lfd;
+        goto out;
+    }
 
     /* The feed's own handle, opened before the first page so that no
      * event between the two is missed. */
@@ -698,10 +712,10 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
 
     raise_fd_limit(w->max_connections + 64);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ITC | (family == AF_INET6 ? MHD_USE_IPv6 : 0) |
+                     MHD_USE_ITC |
                      (cert ? MHD_USE_TLS : 0);
     struct MHD_OptionItem opts[] = {
-        {MHD_OPTION_SOCK_ADDR, 0, &ss},
+        {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, w->max_connections, NULL},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, w->per_ip_connections, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, w->timeout_seconds, NULL},
@@ -715,10 +729,13 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
     v->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, v, MHD_OPTION_ARRAY, opts,
                             MHD_OPTION_END);
     if (!v->d) {
-        rc = qh_err(err, errlen, QH_E_IO,
-                    QH_TR(o->lang, "无法在 %s 上提供服务（端口被占用，或证书无效）",
-                          "cannot serve on %s (the port is taken, or the certificate is bad)"),
-                    listen);
+        lfd = -1;   /* libmicrohttpd closes it when it fails */
+        rc = cert ? qh_err(err, errlen, QH_E_IO,
+                           QH_TR(o->lang, "证书或私钥无效（%s，%s）",
+                                 "the certificate or its key is not valid (%s, %s)"),
+                           o->tls_cert, o->tls_key)
+                  : qh_err(err, errlen, QH_E_IO,
+                           QH_TR(o->lang, "无法在 %s 上提供服务", "cannot serve on %s"), listen);
         goto out;
     }
     fprintf(stderr, QH_TR(o->lang, "qhall serve: 正在 %s 上提供服务%s\n",
@@ -756,14 +773,18 @@ out:
         v->stopping = 1;
         resume_all(v);
         pthread_mutex_unlock(&v->mu);
-        MHD_quiesce_daemon(v->d);
+        lfd = MHD_quiesce_daemon(v->d);   /* the socket is ours again */
         usleep(200 * 1000);   /* the resumed streams end */
         MHD_stop_daemon(v->d);
     }
+    if (lfd >= 0)
+        close(lfd);
     qh_feed_close(feed);
     qh_hall_close(fs);
     free(evs);
     free(cert);
+    if (key)   /* the private key leaves no copy in freed memory */
+        sodium_memzero(key, strlen(key));
     free(key);
     pthread_mutex_destroy(&v->mu);
     free(v);

@@ -30,16 +30,18 @@ expect_rc 0 "the roles file runs again (idempotent)"
 # One login role per PC, as the README has it (roles are the server's,
 # not the database's: they go when the script ends).
 drop_logins() {
-    psql_on "$PG_ADMIN" "DROP ROLE IF EXISTS kiosk1, counter1, display1, admin1" >/dev/null
+    psql_on "$PG_ADMIN" "DROP ROLE IF EXISTS kiosk1, counter1, display1, admin1, serve1" >/dev/null
 }
 drop_logins
 at_exit drop_logins
 psql_on "$PG_ADMIN" "CREATE ROLE kiosk1 LOGIN IN ROLE qhall_kiosk;
     CREATE ROLE counter1 LOGIN IN ROLE qhall_counter;
     CREATE ROLE display1 LOGIN IN ROLE qhall_display;
-    CREATE ROLE admin1 LOGIN IN ROLE qhall_admin" >/dev/null
+    CREATE ROLE admin1 LOGIN IN ROLE qhall_admin;
+    CREATE ROLE serve1 LOGIN IN ROLE qhall_serve" >/dev/null
 uri() { echo "postgresql:///$NAME?host=$QHALL_TEST_PG&user=$1"; }
 KIOSK=$(uri kiosk1) COUNTER=$(uri counter1) DISPLAY=$(uri display1) ADMIN=$(uri admin1)
+SERVE=$(uri serve1)
 
 # as ROLE ARGS...: qhall as that login, filling OUT, ERR and RC.
 as() {
@@ -248,13 +250,72 @@ expect_rc 0 "admin: report"
 as admin1 check
 expect_rc 0 "admin: check"
 
+# ---- serve (the phone page) ----
+# The real server with the serve login: a slip's page, and the citizen's
+# rating through its form; the hall's settings stay the admin's.
+as kiosk1 --json issue --queue B
+expect_rc 0 "kiosk: issue B"
+TOKEN=$(printf '%s' "$OUT" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+NUMBER=$(printf '%s' "$OUT" | sed -n 's/.*"number":"\([^"]*\)".*/\1/p')
+expect_eq "${#TOKEN}" 22 "kiosk: the slip's token"
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as serve1 serve --allow-root --listen "127.0.0.1:$PORT" --base-url "http://127.0.0.1:$PORT"
+refused "serve: --base-url (a hall setting)"
+SERVE_PID=
+stop_serve() { stop_pid "$SERVE_PID"; SERVE_PID=; }
+at_exit stop_serve
+QHALL_NOW=$NOW "$QHALL_BIN" --db "$SERVE" serve --allow-root --listen "127.0.0.1:$PORT" \
+    2>"$T/serve.log" &
+SERVE_PID=$!
+URL=http://127.0.0.1:$PORT
+for _ in $(seq 1 100); do
+    curl -fs "$URL/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+RC=0; OUT=$(curl -fsS "$URL/t/$TOKEN" 2>&1) || RC=$?
+expect_rc 0 "serve: the slip's page"
+expect_in "$OUT" "id=\"number\">$NUMBER<" "serve: shows $NUMBER"
+expect_in "$OUT" "等候中" "serve: waiting"
+as admin1 call --window 3
+expect_in "$OUT" "$NUMBER" "admin: calls $NUMBER"
+as admin1 start --window 3
+as admin1 finish --window 3 --outcome done
+expect_rc 0 "admin: finishes $NUMBER"
+PAGE=$(curl -fsS "$URL/t/$TOKEN")
+FORM=$(printf '%s' "$PAGE" | sed -n 's/.*name="form" value="\([^"]*\)".*/\1/p')
+expect_in "$PAGE" 'id="rate"' "serve: the rating form once finished"
+RC=0; OUT=$(curl -sS -o /dev/null -w '%{http_code}' --data "form=$FORM&score=5" \
+    "$URL/t/$TOKEN/rate" 2>&1) || RC=$?
+expect_eq "$OUT" 303 "serve: the rating is taken"
+expect_eq "$(db_sql "SELECT r.score || ' ' || r.channel FROM rating r JOIN ticket t ON t.id = r.ticket
+    WHERE t.number = '$NUMBER'")" "5 qr" "serve: a rating of 5 by qr"
+expect_in "$(curl -fsS "$URL/t/$TOKEN")" 'id="rated"' "serve: the page says rated"
+stop_serve
+expect_not_in "$(cat "$T/serve.log")" "无权" "serve: never refused by the database"
+# What a leaked serve password allows by raw SQL.
+sql_as serve1 "SELECT pin_hash FROM staff"
+sql_refused "serve SQL: read the PIN hashes"
+sql_as serve1 "UPDATE ticket SET state = 1, win = 1 WHERE number = 'A003'"
+sql_refused "serve SQL: call a ticket"
+sql_as serve1 "UPDATE ticket SET state = 1 WHERE number = 'A003'"
+expect_eq "$(db_sql "SELECT state FROM ticket WHERE number = 'A003'")" 0 \
+    "serve SQL: A003 still waits"
+sql_as serve1 "INSERT INTO event(at, type, ticket, number, queue, win)
+    SELECT 1, 'called', id, number, queue, 1 FROM ticket WHERE number = 'A003'"
+sql_refused "serve SQL: log a called event"
+sql_as serve1 "INSERT INTO ticket_token(ticket, token) VALUES (1, 'x')"
+sql_refused "serve SQL: write a token"
+S=$(settings)
+sql_as serve1 "UPDATE setting SET value = 'http://evil.example' WHERE key = 'web_base_url'"
+expect_eq "$(settings)" "$S" "serve SQL: the hall's settings stay"
+
 # The owner finds the hall whole.
 run check
 expect_rc 0 "the owner's check is clean"
 run --json events
 n=$(printf '%s\n' "$OUT" | grep -c '"type":"called"' || true)
-expect_eq "$n" 2 "two called events: the counter's and the admin's"
+expect_eq "$n" 3 "three called events: the counter's and the admin's two"
 n=$(printf '%s\n' "$OUT" | grep -c '"type":"issued"' || true)
-expect_eq "$n" 4 "four issued events: A001, A002, B001, A003"
+expect_eq "$n" 5 "five issued events: A001, A002, B001, A003, B002"
 
 finish

@@ -13,6 +13,7 @@ import os
 import random
 import resource
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -45,9 +46,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self, now=None, extra=()):
+    def __init__(self, now=None, extra=(), tls=None):
         self.port = free_port()
-        self.base = "http://127.0.0.1:%d" % self.port
+        self.tls = tls   # an ssl.SSLContext that trusts the server's certificate
+        self.base = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
         env = dict(os.environ, QHALL_NOW=now or NOW)
         self.log = open(os.path.join(T, "serve-%d.log" % self.port), "w")
         self.p = subprocess.Popen([BIN, "--db", DB, "serve", "--allow-root", "--listen",
@@ -72,6 +74,9 @@ class Server:
 
 
 def conn(srv, timeout=5, source=None):
+    if srv.tls:
+        return http.client.HTTPSConnection("127.0.0.1", srv.port, timeout=timeout,
+                                           context=srv.tls)
     return http.client.HTTPConnection("127.0.0.1", srv.port, timeout=timeout,
                                       source_address=(source, 0) if source else None)
 
@@ -103,6 +108,8 @@ class SSE:
 
     def __init__(self, srv, path, last_id=None):
         self.s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        if srv.tls:
+            self.s = srv.tls.wrap_socket(self.s, server_hostname="127.0.0.1")
         h = "GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n" % path
         if last_id is not None:
             h += "Last-Event-ID: %s\r\n" % last_id
@@ -166,6 +173,58 @@ class SSE:
 
     def close(self):
         self.s.close()
+
+
+def tls_checks():
+    """--tls-cert/--tls-key: the page, the stream and the QR's URL over
+    HTTPS with a certificate the client verifies; bad files are refused
+    with their path."""
+    cert, key = os.path.join(T, "cert.pem"), os.path.join(T, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    rc, _, err = q("serve", "--allow-root", "--tls-cert", cert)
+    check(rc == 2 and "--tls-key" in err, "--tls-cert without --tls-key: %d %s" % (rc, err))
+    rc, _, err = q("serve", "--allow-root", "--tls-cert", cert, "--tls-key", T + "/none.pem")
+    check(rc == 3 and "none.pem" in err, "a missing key file, by its path: %d %s" % (rc, err))
+    junk = os.path.join(T, "junk.pem")
+    with open(junk, "w") as f:
+        f.write("-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n")
+    rc, _, err = q("serve", "--allow-root", "--listen", "127.0.0.1:%d" % free_port(),
+                   "--tls-cert", junk, "--tls-key", key)
+    check(rc == 3 and "证书或私钥无效" in err, "a certificate that is not one: %d %s" % (rc, err))
+
+    ctx = ssl.create_default_context(cafile=cert)
+    srv = Server(extra=["--tls-cert", cert, "--tls-key", key], tls=ctx)
+    t = issue()
+    check(t["url"].startswith("https://127.0.0.1:%d/t/" % srv.port), "the QR's URL is https: " + t["url"])
+    st, body, h = get(srv, "/t/" + t["token"])
+    check(st == 200 and 'id="number">%s<' % t["number"] in body, "https: the ticket page: %d" % st)
+    check("no-referrer" == h.get("Referrer-Policy"), "https: the same headers")
+    ev = SSE(srv, "/t/%s/events" % t["token"])
+    check(ev.status == 200, "https: the stream: %d" % ev.status)
+    q("cancel", t["number"])
+    m = ev.message()
+    while 'data-state="waiting"' in m["data"]:
+        m = ev.message()
+    check("已取消" in m["data"], "https: a change reaches the stream: " + m["data"][:300])
+    ev.close()
+    # Plain HTTP to the TLS port gets no page.
+    plain = Server.__new__(Server)
+    plain.port, plain.tls = srv.port, None
+    try:
+        st = get(plain, "/healthz")[0]
+    except (OSError, http.client.HTTPException):
+        st = 0
+    check(st != 200, "plain HTTP to the https port: no page (%d)" % st)
+    check(srv.stop() == 0, "https: a clean stop")
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    rc, _, err = q("serve", "--allow-root", "--listen", "127.0.0.1:%d" % taken.getsockname()[1])
+    check(rc == 3 and "Address already in use" in err, "a port in use, said so: %d %s" % (rc, err))
+    taken.close()
 
 
 def main():
@@ -365,6 +424,8 @@ def main():
     st, body, _ = get(gone, "/t/" + a2["token"])
     check(st == 404 and body == notfound[1], "past [rating] late_days: the plain 404")
     gone.stop()
+
+    tls_checks()
 
     print("%d passed, %d failed" % (PASS, FAIL))
     sys.exit(1 if FAIL else 0)
