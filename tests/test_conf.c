@@ -561,6 +561,34 @@ static void test_quota(void **state)
 
 /* [display]: defaults when absent, values (quiet hours too) when given,
  * and the same through the database. */
+/* A file that names another hall and lays out its windows gets no word
+ * of L town's: its name stands in English too, and the notice sends 办不成
+ * 事 to the window of class C, or to none. */
+static void test_hall_words(void **state)
+{
+    (void)state;
+    struct qh_hall_conf c;
+    char err[512];
+    assert_int_equal(qh_conf_parse_string(&c, "t.ini", "", err, sizeof err), 0);
+    assert_non_null(strstr(c.notice, "5号窗口"));
+    assert_string_equal(c.name_en, "L Town Government Service Centre");
+    const char *other = "[hall]\nname = 某镇便民服务中心\n"
+                        "[window 1]\nqueues = A\n[window 2]\nqueues = B\n"
+                        "[window 3]\nqueues = C, A, B\n";
+    assert_int_equal(qh_conf_parse_string(&c, "t.ini", other, err, sizeof err), 0);
+    assert_string_equal(c.name_en, "某镇便民服务中心");
+    assert_string_equal(c.notice, "请提前准备好身份证件和申请材料；办不成事请到3号窗口反映。");
+    assert_non_null(strstr(c.notice_en, "Tell window 3."));
+    const char *no_c = "[window 1]\nqueues = A, C\n[window 2]\nqueues = B, C\n";
+    assert_int_equal(qh_conf_parse_string(&c, "t.ini", no_c, err, sizeof err), 0);
+    assert_null(strstr(c.notice, "办不成事"));
+    assert_null(strstr(c.notice_en, "window"));
+    const char *own = "[hall]\nnotice = 请带好户口簿。\n";
+    assert_int_equal(qh_conf_parse_string(&c, "t.ini", own, err, sizeof err), 0);
+    assert_string_equal(c.notice, "请带好户口簿。");
+    assert_string_equal(c.notice_en, "请带好户口簿。");
+}
+
 static void test_display(void **state)
 {
     struct qh_hall_conf c;
@@ -879,6 +907,7 @@ int main(void)
         cmocka_unit_test(test_printer_kiosk),
         cmocka_unit_test(test_quota),
         cmocka_unit_test(test_display),
+        cmocka_unit_test(test_hall_words),
         cmocka_unit_test(test_rating),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_parse_file),

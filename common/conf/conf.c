@@ -1620,6 +1620,50 @@ static void inih_restore(const struct inih_opts *o)
     ini_start_comment_prefixes = o->comment_prefixes;
 }
 
+/* The line of [hall] key in the file, 0 if the file left it out. */
+static int hall_line(const struct ctx *x, const char *key)
+{
+    for (size_t i = 0; i < NHALL; i++)
+        if (!strcmp(hall_keys[i].name, key))
+            return x->w.hall_key[i];
+    return 0;
+}
+
+/* What a file leaves out must not speak of L town: a hall named in the
+ * file keeps its name in English too, and the notice names the window
+ * that takes 办不成事 reports in this hall (the first whose first queue
+ * is of class C, the "+1"), or none if no window is. */
+static void derive_hall_words(struct ctx *x)
+{
+    struct qh_hall_conf *c = x->c;
+    if (hall_line(x, "name") && !hall_line(x, "name_en"))
+        snprintf(c->name_en, sizeof c->name_en, "%s", c->name);
+    if (hall_line(x, "notice")) {
+        if (!hall_line(x, "notice_en"))
+            snprintf(c->notice_en, sizeof c->notice_en, "%s", c->notice);
+        return;
+    }
+    int plus1 = 0;
+    for (int i = 0; i < c->nwindows && !plus1; i++) {
+        const struct qh_queue_conf *q =
+            c->windows[i].nqueues ? qh_conf_queue(c, c->windows[i].queues[0]) : NULL;
+        if (q && q->klass == 'C')
+            plus1 = c->windows[i].number;
+    }
+    if (plus1) {
+        snprintf(c->notice, sizeof c->notice,
+                 "请提前准备好身份证件和申请材料；办不成事请到%d号窗口反映。", plus1);
+        if (!hall_line(x, "notice_en"))
+            snprintf(c->notice_en, sizeof c->notice_en,
+                     "Please have your ID and documents ready. Could not get it done? Tell window %d.",
+                     plus1);
+    } else {
+        snprintf(c->notice, sizeof c->notice, "请提前准备好身份证件和申请材料。");
+        if (!hall_line(x, "notice_en"))
+            snprintf(c->notice_en, sizeof c->notice_en, "Please have your ID and documents ready.");
+    }
+}
+
 int qh_conf_parse_string(struct qh_hall_conf *c, const char *name,
                          const char *text, char *err, size_t errlen)
 {
@@ -1661,8 +1705,10 @@ int qh_conf_parse_string(struct qh_hall_conf *c, const char *name,
     /* Cross-checks only on a file whose every line was good: a section
      * already refused would otherwise come back as a cascade of "no
      * queue X" messages that hide the real mistake. */
-    if (!x.nerr)
+    if (!x.nerr) {
         cross_check(&x, c, &x.w);
+        derive_hall_words(&x);
+    }
     return x.nerr ? QH_E_PARSE : 0;
 }
 
