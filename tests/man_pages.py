@@ -9,7 +9,9 @@ and DESCRIPTION.  Then --help of every program must match its page:
 every option the program's usage lists (--[a-z-]+) is in its page in
 bold, as an option is written there; and every command `qhall help`
 lists (in Chinese and in English) is in bold in the COMMANDS section of
-qhall(1).  The direction is usage <= page: a page may document more (a
+qhall(1).  hall.ini(5) has a section for every section the INI parser
+takes and every key of it in bold there (read from the parser's tables
+in common/conf/conf.c, $QHALL_SRC).  The direction is usage <= page: a page may document more (a
 command another part of the tree adds), never less.
 
 Both checks are first run on pages broken on purpose (a copy with an
@@ -119,6 +121,67 @@ def missing_commands(roff, cmds):
     return [c for c in cmds if c not in b]
 
 
+def ini_tables(conf_c):
+    """The sections and keys the INI parser accepts, from its tables in
+    common/conf/conf.c: each `static const struct key NAME_keys[]` lists
+    one section's keys ({ "key", K_... }); NAME is the section, except
+    queue and window, whose sections are [queue X] and [window N].  The
+    sections without a key table ([quota]: its keys are item codes) come
+    from the table of sections a file has once ({"quota", &x->w.quota, ...})."""
+    with open(conf_c, encoding="utf-8") as f:
+        src = f.read()
+    tables = {}
+    for m in re.finditer(r"static const struct key (\w+)_keys\[\] = \{(.*?)\n\};", src, re.S):
+        name = {"queue": "queue X", "window": "window N"}.get(m.group(1), m.group(1))
+        tables[name] = re.findall(r'\{\s*"([a-z_]+)",\s*K_', m.group(2))
+    for name in re.findall(r'\{"([a-z]+)", &x->w\.\w+, SEC_', src):
+        tables.setdefault(name, [])
+    return tables
+
+
+def missing_ini(roff, tables):
+    miss = []
+    for sec, keys in sorted(tables.items()):
+        body = section(roff, "[%s]" % sec)
+        if not body:
+            miss.append("[%s]" % sec)
+            continue
+        b = bold(body)
+        # "*weight_cases*, *weight_speed*": one term may name several keys
+        words = set()
+        for t in b:
+            words.update(w.strip() for w in re.split(r"[ ,]+", t))
+        miss += ["[%s] %s" % (sec, k) for k in keys if k not in words]
+    return miss
+
+
+def check_ini(roff):
+    """hall.ini(5) has every section and key the parser accepts."""
+    conf_c = os.path.join(os.environ.get("QHALL_SRC", ""), "common/conf/conf.c")
+    if not os.path.exists(conf_c):
+        fail("hall.ini.5: no %s to read the INI's keys from (QHALL_SRC)" % conf_c)
+        return
+    tables = ini_tables(conf_c)
+    nkeys = sum(len(k) for k in tables.values())
+    # The parser has had [hall] [queue X] [window N] [printer] [kiosk]
+    # [display] [rating] [web] [quota]; finding fewer means the tables
+    # were not read, and an empty check would pass anything.
+    if len(tables) < 9 or nkeys < 40 or "hall" not in tables:
+        fail("hall.ini.5: read only %d sections, %d keys from %s: %s" %
+             (len(tables), nkeys, conf_c, sorted(tables)))
+        return
+    cut = re.sub(r"\\fBrecall_limit\\fR", "recall_limit", roff)
+    if missing_ini(cut, {"hall": ["recall_limit", "name"]}) != ["[hall] recall_limit"]:
+        fail("the INI check does not notice recall_limit taken out of hall.ini(5)")
+    miss = missing_ini(roff, tables)
+    if miss:
+        fail("hall.ini.5: sections and keys of the INI parser not in the page: " +
+             ", ".join(miss))
+    else:
+        print("ok: hall.ini.5 has the %d sections and %d keys of the INI parser"
+              % (len(tables), nkeys))
+
+
 def main():
     if len(sys.argv) != 6:
         print(__doc__.strip().splitlines()[2])
@@ -175,6 +238,8 @@ def main():
                     fail("%s: no %s section" % (page, s))
             roff = roff_text(path)
             prog = PAGES[page]
+            if page == "hall.ini.5":
+                check_ini(roff)
             if not prog:
                 continue
             argv = [progs[prog], "--help"]
