@@ -1,0 +1,12 @@
+# stage.cmake: CPack runs it on the staged tree before it packs it
+# (CPACK_PRE_BUILD_SCRIPTS): systemd units installed under the prefix
+# (usr/lib/systemd/system) move to lib/systemd/system.
+set(root "${CPACK_TEMPORARY_INSTALL_DIRECTORY}")
+if(EXISTS "${root}/usr/lib/systemd/system")
+  file(MAKE_DIRECTORY "${root}/lib/systemd")
+  file(RENAME "${root}/usr/lib/systemd/system" "${root}/lib/systemd/system")
+  file(GLOB left "${root}/usr/lib/systemd/*")
+  if(NOT left)
+    file(REMOVE_RECURSE "${root}/usr/lib/systemd")
+  endif()
+endif()
