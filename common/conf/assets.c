@@ -70,12 +70,16 @@ static int under(const char *dir, const char *base)
     return n && !strncmp(dir, base, n) && (dir[n] == 0 || dir[n] == '/');
 }
 
-/* 1 when dir/name is a regular file, the path in out. */
+/* 1 when dir/name is a regular file, the path in out; else 0, out "". */
 static int try_dir(const char *dir, const char *name, char *out, size_t len)
 {
     struct stat st;
     int n = snprintf(out, len, "%s/%s", dir, name);
-    return n > 0 && (size_t)n < len && stat(out, &st) == 0 && S_ISREG(st.st_mode);
+    if (n > 0 && (size_t)n < len && stat(out, &st) == 0 && S_ISREG(st.st_mode))
+        return 1;
+    if (len)
+        out[0] = 0;
+    return 0;
 }
 
 int qh_asset_find(const char *name, char *out, size_t len, char *err, size_t errlen)
@@ -119,8 +123,6 @@ int qh_asset_find(const char *name, char *out, size_t len, char *err, size_t err
     }
     if (try_dir(QH_DATA_DIR, name, out, len))
         return 0;
-    if (len)
-        out[0] = 0;
     if (dir[0] && strcmp(dir, QH_DATA_DIR))
         return qh_err(err, errlen, QH_E_NOTFOUND, "%s not found in %s nor in %s", name, dir,
                       QH_DATA_DIR);
