@@ -65,7 +65,7 @@ struct qh_audio {
     int sdl_audio;             /* SDL_INIT_AUDIO taken */
     uint64_t idle_since_ms;
     char problem[256];
-    char chime_src[1100];      /* qh_audio_chime */
+    char chime_src[1200];      /* qh_audio_chime */
     unsigned gen;
 };
 
@@ -458,7 +458,7 @@ int qh_audio_open(struct qh_audio **out, const struct qh_audio_opts *o,
     pthread_cond_init(&a->cv, NULL);
     /* The installed chime, or the sources' from the build tree
      * (qh_asset_find); never one in the current directory. */
-    char why[512] = "";
+    char why[1100] = "";
     if (!a->o.chime) {
         if (qh_asset_find("chime.wav", path, sizeof path, why, sizeof why) < 0)
             path[0] = 0;
@@ -470,8 +470,9 @@ int qh_audio_open(struct qh_audio **out, const struct qh_audio_opts *o,
     } else if (path[0] && load_chime(path, &a->chime, &a->nchime) == 0) {
         snprintf(a->chime_src, sizeof a->chime_src, "%s", path);
     } else {
-        snprintf(a->chime_src, sizeof a->chime_src, "built-in (%s)",
-                 why[0] ? why : "cannot read the WAV file");
+        if (!why[0])
+            snprintf(why, sizeof why, "%s: not a WAV file SDL can read", path);
+        snprintf(a->chime_src, sizeof a->chime_src, "built-in (%s)", why);
         if (builtin_chime(&a->chime, &a->nchime) < 0) {
             qh_audio_close(a);
             return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
