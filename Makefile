@@ -18,11 +18,22 @@
 #                    -Werror off
 #   make bench       build and run the benchmarks (prints `bench:` lines)
 #   make demo        build and run the system on the default hall
+#   make install     build/ configured for PREFIX (default /usr/local), then
+#                    `cmake --install` into DESTDIR/PREFIX (README, "Packages,
+#                    files"): make install PREFIX=/usr DESTDIR=/tmp/x
+#   make deb         the Debian package: build-deb/ (Release, dpkg-buildflags,
+#                    prefix /usr), CPack; the .deb in build-deb/deb/
+#   make deb-test    make deb, then installs it on a new Debian 12 root
+#                    (../shared/fresh-machine, as root; minutes: not in
+#                    make test) and runs tests/pkg/deb_install.sh there
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 RELEASE_BUILD ?= build-release
 CLANG_BUILD ?= build-clang
 PLAIN_BUILD ?= build-plain
+DEB_BUILD ?= build-deb
+PREFIX ?= /usr/local
+DESTDIR ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The plain suite waits on processes and servers more than it computes:
 # one test more than cores keeps them busy; so does the ASan suite.
@@ -30,7 +41,7 @@ TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build test test-plain test-asan test-builds test-release \
-        test-clang test-configure bench demo clean
+        test-clang test-configure bench demo install deb deb-test clean
 
 all: build
 
@@ -85,5 +96,30 @@ bench: build
 demo: build
 	bash tests/demo.sh $(BUILD) --ui
 
+# The prefix is the build's too (the programs look for their assets
+# beside their own bin/ first, so a DESTDIR or a moved tree works as well).
+install: deps
+	cmake -S . -B $(BUILD) -DQH_WERROR=ON -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD)
+
+# Built as a Debian package build is (the flags of test-release).
+deb: deps
+	cmake -S . -B $(DEB_BUILD) -DQH_WERROR=ON -DCMAKE_BUILD_TYPE=Release \
+	      -DCMAKE_INSTALL_PREFIX=/usr \
+	      -DCMAKE_C_FLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	      -DCMAKE_EXE_LINKER_FLAGS="$$(dpkg-buildflags --get LDFLAGS)" $(CMAKE_FLAGS)
+	cmake --build $(DEB_BUILD) -j $(JOBS)
+	rm -f $(DEB_BUILD)/deb/*.deb
+	cd $(DEB_BUILD) && cpack
+	@ls -l $(DEB_BUILD)/deb/*.deb
+
+# The new root gets the committed HEAD (tests/pkg/deb_install.sh) and the
+# packages alone in /src/extra.
+deb-test: deb
+	rm -rf $(DEB_BUILD)/extra && mkdir $(DEB_BUILD)/extra
+	cp $(DEB_BUILD)/deb/*.deb $(DEB_BUILD)/extra/
+	FRESH_COPY=$(abspath $(DEB_BUILD)/extra) ../shared/fresh-machine 'bash tests/pkg/deb_install.sh'
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(CLANG_BUILD) $(PLAIN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(CLANG_BUILD) $(PLAIN_BUILD) $(DEB_BUILD)

@@ -39,6 +39,7 @@
 #include "qh/slip.h"
 #include "qh/text.h"
 #include "qh/ui.h"
+#include "qh/version.h"
 #include "view.h"
 
 enum {
@@ -117,6 +118,7 @@ static int usage(const char *fmt, ...)
           "       qhall-counter --pad --window N [--db PATH] [--lang zh|en] [--windowed WxH]\n"
           "                     [--fullscreen] [--screenshot FILE.png] [--shots DIR]\n"
           "                     [--press TAP]... [--debug]\n"
+          "       qhall-counter --version\n"
           "KEY: F1-F12, Enter, Esc, Tab, Up, Down, Space, Backspace, or text to type\n"
           "TAP (the pad): face:5 (非常满意) .. face:1 (非常不满意), reason:N (from 0),\n"
           "     submit, back, lang\n",
@@ -186,6 +188,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->debug = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage("the counter terminal of one window");
+            return 1;
+        } else if (!strcmp(a, "--version")) {
+            qh_version_print(stdout, "qhall-counter");
             return 1;
         } else {
             return usage("unknown option \"%s\"", a);

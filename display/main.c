@@ -40,6 +40,7 @@
 #include "qh/clock.h"
 #include "qh/text.h"
 #include "qh/ui.h"
+#include "qh/version.h"
 #include "source.h"
 #include "view.h"
 
@@ -125,7 +126,7 @@ static int usage(const char *fmt, ...)
     va_end(ap);
     fputs("\nusage: qhall-display [--db PATH] [--window N] [--fullscreen | --windowed WxH]\n"
           "                     [--lang zh|en] [--screenshot FILE.png] [--shots DIR]\n"
-          "                     [--mute] [--debug]\n", stderr);
+          "                     [--mute] [--debug] [--version]\n", stderr);
     return 2;
 }
 
@@ -178,6 +179,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->mute = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage("the hall display");
+            return 1;
+        } else if (!strcmp(a, "--version")) {
+            qh_version_print(stdout, "qhall-display");
             return 1;
         } else {
             return usage("unknown option \"%s\"", a);
@@ -287,6 +291,8 @@ static void audio_update(struct app *a)
         }
         a->audio_conf = *dc;
         a->audio_gen = 0;
+        if (a->o.debug)
+            fprintf(stderr, "display: chime: %s\n", qh_audio_chime(a->audio));
     }
     unsigned g = qh_audio_status(a->audio, problem, sizeof problem);
     if (g != a->audio_gen) {

@@ -30,6 +30,7 @@
 #include "qh/hall.h"
 #include "qh/text.h"
 #include "qh/ui.h"
+#include "qh/version.h"
 
 #include "model.h"
 #include "printing.h"
@@ -58,7 +59,7 @@ static void usage(FILE *f)
           "                   [--lang zh|en] [--number N] [--speak | --mute]\n"
           "                   [--screenshot FILE.png]\n"
           "                   [--screen NAME] [--press BUTTON[:ARG]]... [--tap X,Y]...\n"
-          "                   [--type TEXT]... [--debug]\n"
+          "                   [--type TEXT]... [--debug] [--version]\n"
           "  --db PATH         database (default $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db)\n"
           "  --fullscreen      fill the screen (the default with --kiosk-mode)\n"
           "  --windowed WxH    a window of W x H pixels (default 540x960)\n"
@@ -74,7 +75,8 @@ static void usage(FILE *f)
           "  --press B[:ARG]   press a button (queue:0, item:2, take, key:5, ok ...)\n"
           "  --tap X,Y         touch the screen at X,Y\n"
           "  --type TEXT       type text (digits of a code, pinyin letters; \\n = Enter)\n"
-          "  --debug           with --screenshot: list every text box drawn on stderr\n",
+          "  --debug           with --screenshot: list every text box drawn on stderr\n"
+          "  --version         print the release and the commit it was built from\n",
           f);
 }
 
@@ -110,6 +112,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             }
         if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
             usage(stdout);
+            exit(0);
+        } else if (!strcmp(name, "--version")) {
+            qh_version_print(stdout, "qhall-kiosk");
             exit(0);
         } else if (!strcmp(name, "--fullscreen")) {
             o->fullscreen = 1;

@@ -157,6 +157,49 @@ static void test_asset_equals_defaults(void **state)
     assert_conf_equal(&c, &d);
 }
 
+/* qh_asset_find from the build tree: the sources' assets; QHALL_ASSETS,
+ * when set, is the only place and must be absolute.  (The installed
+ * lookup, from the prefix, is tests/pkg/install_tree.sh.) */
+static void test_asset_find(void **state)
+{
+    const char *src = getenv("QHALL_SRC");
+    char path[4096], want[4096], err[2048];
+    char *saved = getenv("QHALL_ASSETS") ? strdup(getenv("QHALL_ASSETS")) : NULL;
+
+    (void)state;
+    if (!src) {
+        tu_skip("QHALL_SRC not set (ctest sets it): the build tree's assets not checked");
+        free(saved);
+        return;
+    }
+    unsetenv("QHALL_ASSETS");
+    snprintf(want, sizeof want, "%s/assets/chime.wav", src);
+    assert_int_equal(qh_asset_find("chime.wav", path, sizeof path, err, sizeof err), 0);
+    assert_string_equal(path, want);
+    assert_int_equal(qh_asset_find("no-such.wav", path, sizeof path, err, sizeof err),
+                     QH_E_NOTFOUND);
+    assert_string_equal(path, "");
+    assert_non_null(strstr(err, "no-such.wav"));
+
+    snprintf(want, sizeof want, "%s/assets/export", src);
+    setenv("QHALL_ASSETS", want, 1);
+    assert_int_equal(qh_asset_find("gbt39046.map", path, sizeof path, err, sizeof err), 0);
+    assert_non_null(strstr(path, "/assets/export/gbt39046.map"));
+    /* Not beside the sources' either: QHALL_ASSETS is the only place. */
+    assert_int_equal(qh_asset_find("chime.wav", path, sizeof path, err, sizeof err),
+                     QH_E_NOTFOUND);
+    setenv("QHALL_ASSETS", "assets", 1);
+    assert_int_equal(qh_asset_find("chime.wav", path, sizeof path, err, sizeof err),
+                     QH_E_PARSE);
+    assert_non_null(strstr(err, "absolute"));
+
+    if (saved)
+        setenv("QHALL_ASSETS", saved, 1);
+    else
+        unsetenv("QHALL_ASSETS");
+    free(saved);
+}
+
 static void round_trip(const struct qh_hall_conf *c)
 {
     struct qh_hall_conf back;
@@ -900,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_empty_file_is_default),
         cmocka_unit_test(test_asset_equals_defaults),
+        cmocka_unit_test(test_asset_find),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_good_files),
         cmocka_unit_test(test_bad_files),

@@ -36,16 +36,13 @@
 #include "qh/rating.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
+#include "qh/version.h"
 
 #include "cli.h"
 #include "cli_export.h"
 #include "cli_print.h"
 #include "cli_report.h"
 #include "cli_serve.h"
-
-#ifndef QH_VERSION
-#define QH_VERSION "0.0.0"
-#endif
 
 /* Options every command accepts, wherever they appear. */
 static const char global_opts[] = "db= json lang= help version";
@@ -1652,11 +1649,29 @@ static int cmd_check(struct ctx *c)
     return 1;
 }
 
+/* `--json` adds where the programs of this install find the chime
+ * (qh_asset_find, the same lookup as theirs), for an install to be
+ * checked without starting a screen. */
 static int cmd_version(struct ctx *c)
 {
-    (void)c;
-    puts("qhall " QH_VERSION);
-    return 0;
+    char chime[1024], why[QH_ERRLEN];
+    struct qh_buf b;
+
+    if (!cli_opt(c, "json")) {
+        qh_version_print(stdout, "qhall");
+        return 0;
+    }
+    int found = qh_asset_find("chime.wav", chime, sizeof chime, why, sizeof why) == 0;
+    qh_buf_init(&b);
+    qh_json_open(&b);
+    qh_json_str(&b, "program", "qhall");
+    qh_json_str(&b, "version", QH_VERSION);
+    qh_json_str(&b, "commit", QH_COMMIT);
+    qh_json_str(&b, "chime", found ? chime : NULL);
+    if (!found)
+        qh_json_str(&b, "chime_problem", why);
+    qh_json_close(&b);
+    return cli_emit(&b);
 }
 
 static const struct cmd cmds[] = {
@@ -1770,8 +1785,9 @@ static const struct cmd cmds[] = {
       "check the database; exit status 1 if problems are found" },
     { "help", cmd_help, "", 0, 2, F_NODB, "help [COMMAND]",
       "显示帮助", "show this help" },
-    { "version", cmd_version, "", 0, 0, F_NODB, "version",
-      "显示版本", "show the version" },
+    { "version", cmd_version, "", 0, 0, F_NODB, "version [--json]",
+      "显示版本和构建所用的提交；--json 另给出铃声文件的位置",
+      "show the release and the commit it was built from; --json also where the chime file is" },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 

@@ -27,6 +27,7 @@
 
 #include "qh/audio.h"
 #include "qh/clock.h"
+#include "qh/conf.h"
 #include "qh/err.h"
 #include "qh/text.h"
 
@@ -64,6 +65,7 @@ struct qh_audio {
     int sdl_audio;             /* SDL_INIT_AUDIO taken */
     uint64_t idle_since_ms;
     char problem[256];
+    char chime_src[1200];      /* qh_audio_chime */
     unsigned gen;
 };
 
@@ -454,14 +456,27 @@ int qh_audio_open(struct qh_audio **out, const struct qh_audio_opts *o,
         a->o.repeat = 5;
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
-    if (!a->o.chime)
-        snprintf(path, sizeof path, "%s/chime.wav", QH_ASSET_DIR);
-    else
+    /* The installed chime, or the sources' from the build tree
+     * (qh_asset_find); never one in the current directory. */
+    char why[1100] = "";
+    if (!a->o.chime) {
+        if (qh_asset_find("chime.wav", path, sizeof path, why, sizeof why) < 0)
+            path[0] = 0;
+    } else {
         snprintf(path, sizeof path, "%s", a->o.chime);
-    if (path[0] && load_chime(path, &a->chime, &a->nchime) < 0 &&
-        builtin_chime(&a->chime, &a->nchime) < 0) {
-        qh_audio_close(a);
-        return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+    }
+    if (a->o.chime && !a->o.chime[0]) {
+        snprintf(a->chime_src, sizeof a->chime_src, "none");
+    } else if (path[0] && load_chime(path, &a->chime, &a->nchime) == 0) {
+        snprintf(a->chime_src, sizeof a->chime_src, "%s", path);
+    } else {
+        if (!why[0])
+            snprintf(why, sizeof why, "%s: not a WAV file SDL can read", path);
+        snprintf(a->chime_src, sizeof a->chime_src, "built-in (%s)", why);
+        if (builtin_chime(&a->chime, &a->nchime) < 0) {
+            qh_audio_close(a);
+            return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
+        }
     }
     if (!a->o.no_device) {
         if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0) {
@@ -529,6 +544,11 @@ int qh_audio_say(struct qh_audio *a, const char *text)
     }
     pthread_mutex_unlock(&a->mu);
     return rc;
+}
+
+const char *qh_audio_chime(const struct qh_audio *a)
+{
+    return a->chime_src;
 }
 
 unsigned qh_audio_status(struct qh_audio *a, char *buf, size_t buflen)

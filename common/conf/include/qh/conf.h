@@ -200,4 +200,18 @@ extern const char qh_asset_services_csv[];
 /* assets/export/gbt39046.map: the national codes of the rating export. */
 extern const char qh_asset_gbt39046_map[];
 
+/* The file NAME of the assets read at run time (chime.wav), its path in
+ * out.  Looked for, in this order, and never in the current directory:
+ *   1. $QHALL_ASSETS/NAME when QHALL_ASSETS is set (an absolute
+ *      directory; the only place then);
+ *   2. a program run from the build tree it was built in: the source
+ *      tree's assets/NAME (the only place then);
+ *   3. installed: <the program's prefix>/share/qhall/NAME (the program's
+ *      own directory, bin/, resolved, then ../share: so a tree installed
+ *      with another --prefix or DESTDIR finds its own files), then the
+ *      data directory configured at build time (CMAKE_INSTALL_PREFIX).
+ * 0, or QH_E_NOTFOUND (QH_E_PARSE for a relative QHALL_ASSETS) with the
+ * places looked at in err. */
+int qh_asset_find(const char *name, char *out, size_t len, char *err, size_t errlen);
+
 #endif

@@ -32,7 +32,8 @@ struct qh_audio_opts {
     int volume;               /* 0-100 (linear gain) */
     int repeat;               /* times each announcement is said, 1-5 */
     int rate_wpm;             /* speaking speed, 80-450 words a minute */
-    const char *chime;        /* WAV file; NULL: assets/chime.wav; "": none */
+    const char *chime;        /* WAV file; NULL: the installed chime.wav
+                               * (qh_asset_find, qh/conf.h); "": none */
     int no_device;            /* never open a device: PCM is taken with
                                * qh_audio_pull() (tests, benchmarks) */
 };
@@ -58,6 +59,10 @@ int qh_audio_say(struct qh_audio *a, const char *text);
  * problem ("" when the sound works) in buf.  The program logs a problem
  * once, when the generation moves. */
 unsigned qh_audio_status(struct qh_audio *a, char *buf, size_t buflen);
+
+/* Where the chime comes from, for a program's debug log: the WAV file's
+ * path, "built-in (why)" when none could be read, or "none". */
+const char *qh_audio_chime(const struct qh_audio *a);
 
 /* Wait until every queued announcement has been synthesised and, with a
  * device, played (or dropped for lack of one).  0, or QH_E_BUSY on
