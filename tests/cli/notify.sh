@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The systemd notify path without systemd: each long-running program
+# (qhall-display, qhall-kiosk, qhall-counter, qhall-counter --pad,
+# qhall serve) started with a fake NOTIFY_SOCKET (notify_recv.py) and
+# WATCHDOG_USEC=2 s says READY=1 once its first frame (page) is out,
+# WATCHDOG=1 at least twice in 3 s, none while it is stopped (SIGSTOP: the
+# pings come from the process, not from outside it) and again after
+# SIGCONT, and STOPPING=1 on SIGTERM, after which it exits 0.  Without
+# WATCHDOG_USEC: READY=1 and no pings.
+. "$(dirname "$0")/testlib.bash"
+
+BIN_DIR=$(dirname "$QHALL_BIN")
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+setup_db
+printf '1234\n' | q staff add w01 --name 王芳 >/dev/null
+
+RECV_PID= PROG_PID=
+stop_all() {
+    [ -z "$PROG_PID" ] || { kill -CONT "$PROG_PID" 2>/dev/null || true; stop_pid "$PROG_PID"; }
+    [ -z "$RECV_PID" ] || { kill "$RECV_PID" 2>/dev/null || true; wait "$RECV_PID" 2>/dev/null || true; }
+    PROG_PID= RECV_PID=
+}
+at_exit stop_all
+
+# count LOG WHAT [SINCE]: lines of LOG that are WHAT, received at or after
+# the monotonic time SINCE.
+count() {
+    awk -v w="$2" -v t="${3:-0}" '$2 == w && $1 >= t { n++ } END { print n + 0 }' "$1"
+}
+# until_count LOG WHAT N SECONDS: until LOG has N lines WHAT.
+until_count() {
+    local i
+    for ((i = 0; i < $4 * 20; i++)); do
+        [ "$(count "$1" "$2")" -ge "$3" ] && return 0
+        kill -0 "$PROG_PID" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+mono() { "$PY" -c 'import time; print("%.3f" % time.monotonic())'; }
+
+# watch NAME USEC COMMAND...: run COMMAND under the fake socket (its
+# stderr in $T/NAME.err) and check what it says; USEC "" for no watchdog.
+watch() {
+    local name=$1 usec=$2 sock=$T/$1.sock log=$T/$1.notify
+    shift 2
+    : >"$log"
+    "$PY" "$(dirname "$0")/notify_recv.py" "$sock" "$log" >"$T/$name.recv" &
+    RECV_PID=$!
+    local i
+    for ((i = 0; i < 100; i++)); do grep -qs ready "$T/$name.recv" && break; sleep 0.05; done
+    if [ -n "$usec" ]; then
+        NOTIFY_SOCKET=$sock WATCHDOG_USEC=$usec QHALL_NOW=$NOW "$@" 2>"$T/$name.err" &
+    else
+        NOTIFY_SOCKET=$sock QHALL_NOW=$NOW "$@" 2>"$T/$name.err" &
+    fi
+    PROG_PID=$!
+    until_count "$log" READY=1 1 10 && pass || bad "$name: no READY=1: $(cat "$T/$name.err")"
+    if [ -n "$usec" ]; then
+        local t0 t1 n
+        t0=$(mono)
+        sleep 3
+        n=$(count "$log" WATCHDOG=1 "$t0")
+        [ "$n" -ge 2 ] && pass || bad "$name: $n WATCHDOG=1 in 3 s, expected >= 2"
+        kill -STOP "$PROG_PID"
+        sleep 0.3       # a datagram sent just before the stop is read by now
+        t1=$(mono)
+        sleep 2.5
+        n=$(count "$log" WATCHDOG=1 "$t1")
+        expect_eq "$n" 0 "$name: no WATCHDOG=1 while stopped"
+        kill -CONT "$PROG_PID"
+        t1=$(mono)
+        for ((i = 0; i < 60; i++)); do
+            [ "$(count "$log" WATCHDOG=1 "$t1")" -ge 1 ] && break
+            sleep 0.05
+        done
+        [ "$(count "$log" WATCHDOG=1 "$t1")" -ge 1 ] && pass \
+            || bad "$name: no WATCHDOG=1 within 3 s of SIGCONT"
+    else
+        sleep 1.5
+        expect_eq "$(count "$log" WATCHDOG=1)" 0 "$name: no WATCHDOG=1 without WATCHDOG_USEC"
+    fi
+    expect_eq "$(count "$log" READY=1)" 1 "$name: READY=1 once"
+    kill -TERM "$PROG_PID"
+    local rc=0
+    wait "$PROG_PID" || rc=$?
+    PROG_PID=
+    expect_eq "$rc" 0 "$name: exit status after SIGTERM"
+    sleep 0.2
+    expect_eq "$(count "$log" STOPPING=1)" 1 "$name: STOPPING=1 on SIGTERM"
+    stop_all
+}
+
+watch display 2000000 "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch display-nowd "" "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch kiosk 2000000 "$BIN_DIR/kiosk/qhall-kiosk" --db "$DB" --mute --kiosk-mode
+watch counter 2000000 "$BIN_DIR/counter/qhall-counter" --db "$DB" --window 1
+watch pad 2000000 "$BIN_DIR/counter/qhall-counter" --db "$DB" --pad --window 1
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+watch serve 2000000 "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT"
+finish
