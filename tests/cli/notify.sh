@@ -6,7 +6,10 @@
 # WATCHDOG=1 at least twice in 3 s, none while it is stopped (SIGSTOP: the
 # pings come from the process, not from outside it) and again after
 # SIGCONT, and STOPPING=1 on SIGTERM, after which it exits 0.  Without
-# WATCHDOG_USEC: READY=1 and no pings.
+# WATCHDOG_USEC: READY=1 and no pings.  And qhall serve stops pinging
+# while its HTTP thread is stuck (a rating waiting 14 s for a write lock
+# another process holds) though its feed loop turns, and pings again once
+# the request is through.
 . "$(dirname "$0")/testlib.bash"
 
 BIN_DIR=$(dirname "$QHALL_BIN")
@@ -98,4 +101,52 @@ watch counter 2000000 "$BIN_DIR/counter/qhall-counter" --db "$DB" --window 1
 watch pad 2000000 "$BIN_DIR/counter/qhall-counter" --db "$DB" --pad --window 1
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 watch serve 2000000 "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT"
+
+# ---- serve: a stuck HTTP thread stops the pings ----
+printf '1234\n' | q login --window 1 --staff w01 >/dev/null
+TOKEN=$(q issue --queue A --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+q call --window 1 >/dev/null
+q start --window 1 >/dev/null
+q finish --window 1 --outcome done >/dev/null
+log=$T/stuck.notify
+: >"$log"
+"$PY" "$(dirname "$0")/notify_recv.py" "$T/stuck.sock" "$log" >"$T/stuck.recv" &
+RECV_PID=$!
+for ((i = 0; i < 100; i++)); do grep -qs ready "$T/stuck.recv" && break; sleep 0.05; done
+NOTIFY_SOCKET=$T/stuck.sock WATCHDOG_USEC=2000000 QHALL_BUSY_MS=30000 QHALL_NOW=$NOW \
+    "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT" 2>"$T/stuck.err" &
+PROG_PID=$!
+until_count "$log" READY=1 1 10 && pass || bad "stuck: no READY=1: $(cat "$T/stuck.err")"
+FORM=$(curl -s "http://127.0.0.1:$PORT/t/$TOKEN" | sed -n 's/.*name="form" value="\([^"]*\)".*/\1/p')
+[ -n "$FORM" ] && pass || bad "stuck: no rating form on the ticket's page"
+# Another process holds the write lock for 14 s; the rating waits for it
+# in the HTTP thread (QHALL_BUSY_MS is longer).
+"$PY" -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(14)
+c.execute("ROLLBACK")' "$DB" >"$T/lock.out" &
+LOCK_PID=$!
+for ((i = 0; i < 100; i++)); do grep -qs locked "$T/lock.out" && break; sleep 0.05; done
+t0=$(mono)
+curl -s -o /dev/null -w '%{http_code}' --max-time 40 -d "form=$FORM" -d score=5 \
+    "http://127.0.0.1:$PORT/t/$TOKEN/rate" >"$T/rate.code" &
+CURL_PID=$!
+sleep 8
+n=$(count "$log" WATCHDOG=1 "$t0")
+[ "$n" -ge 5 ] && pass || bad "stuck: $n pings in the 8 s the request waited, its first 10 s"
+sleep 3
+t1=$(mono)
+sleep 2.5
+expect_eq "$(count "$log" WATCHDOG=1 "$t1")" 0 "stuck: no WATCHDOG=1 while a request is stuck"
+expect_in "$(cat "$T/stuck.err")" "the server thread is stuck" "stuck: said once in the log"
+wait "$LOCK_PID" || true
+wait "$CURL_PID" || true
+expect_eq "$(cat "$T/rate.code")" 303 "stuck: the rating went through after the lock"
+t1=$(mono)
+sleep 2.5
+[ "$(count "$log" WATCHDOG=1 "$t1")" -ge 1 ] && pass || bad "stuck: no WATCHDOG=1 after the request"
+stop_all
 finish
