@@ -1,9 +1,16 @@
 /* notify.c: READY, WATCHDOG and STOPPING to systemd (qh/notify.h).
  *
  * libsystemd's sd_notify does the socket (it returns 0, sending nothing,
- * when NOTIFY_SOCKET is unset); sd_watchdog_enabled reads WATCHDOG_USEC
- * and WATCHDOG_PID, so a child that inherited them pings nothing. */
+ * when NOTIFY_SOCKET is unset).  The watchdog's period is read here
+ * rather than by sd_watchdog_enabled, for one case: systemd names the
+ * unit's main process in WATCHDOG_PID, and a screen's main process is
+ * cage, which started the program (NotifyAccess=all).  So the pings are
+ * this process's when WATCHDOG_PID is unset, is this process, or is its
+ * parent; a child of ours, or anything else that inherited the
+ * variables, pings nothing. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -17,16 +24,25 @@ static int64_t next_ping;
 
 static void look(void)
 {
-    uint64_t usec = 0;
+    const char *us = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+    char *end;
     if (looked)
         return;
     looked = 1;
-    if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
-        every_ms = (int64_t)(usec / 2000);
-        if (every_ms < 1)
-            every_ms = 1;
-        qh_log_debug("watchdog: every %lld ms", (long long)every_ms);
+    if (!us || !*us)
+        return;
+    unsigned long long usec = strtoull(us, &end, 10);
+    if (*end || !usec)
+        return;
+    if (pid && *pid) {
+        long long p = strtoll(pid, &end, 10);
+        if (*end || (p != (long long)getpid() && p != (long long)getppid()))
+            return;
     }
+    every_ms = (int64_t)(usec / 2000);
+    if (every_ms < 1)
+        every_ms = 1;
+    qh_log_debug("watchdog: every %lld ms", (long long)every_ms);
 }
 
 void qh_notify_ready(void)

@@ -6,7 +6,10 @@
 # WATCHDOG=1 at least twice in 3 s, none while it is stopped (SIGSTOP: the
 # pings come from the process, not from outside it) and again after
 # SIGCONT, and STOPPING=1 on SIGTERM, after which it exits 0.  Without
-# WATCHDOG_USEC: READY=1 and no pings.  And qhall serve stops pinging
+# WATCHDOG_USEC: READY=1 and no pings.  WATCHDOG_PID is set as systemd
+# sets it (the unit's main process): the program itself, or cage, the
+# screen units' main process, as its parent; naming another process, it
+# silences the pings (a child that inherited the variables).  And qhall serve stops pinging
 # while its HTTP thread is stuck (a rating waiting 14 s for a write lock
 # another process holds) though its feed loop turns, and pings again once
 # the request is through.
@@ -42,29 +45,41 @@ until_count() {
 }
 mono() { "$PY" -c 'import time; print("%.3f" % time.monotonic())'; }
 
-# watch NAME USEC COMMAND...: run COMMAND under the fake socket (its
+# watch NAME USEC MODE COMMAND...: run COMMAND under the fake socket (its
 # stderr in $T/NAME.err) and check what it says; USEC "" for no watchdog.
+# MODE is how WATCHDOG_PID names it: exec (its own pid, as systemd does for
+# a main process), child (its parent's, as under cage; the parent passes
+# SIGTERM on), foreign (another process's: no pings expected).
 watch() {
-    local name=$1 usec=$2 sock=$T/$1.sock log=$T/$1.notify
-    shift 2
+    local name=$1 usec=$2 mode=$3 sock=$T/$1.sock log=$T/$1.notify
+    shift 3
     : >"$log"
     "$PY" "$(dirname "$0")/notify_recv.py" "$sock" "$log" >"$T/$name.recv" &
     RECV_PID=$!
     local i
     for ((i = 0; i < 100; i++)); do grep -qs ready "$T/$name.recv" && break; sleep 0.05; done
+    local wrap
+    case $mode in
+    exec) wrap='export WATCHDOG_PID=$$; exec "$@"' ;;
+    foreign) wrap='export WATCHDOG_PID=1; exec "$@"' ;;
+    child) wrap='export WATCHDOG_PID=$$; "$@" & c=$!; trap "kill -TERM $c" TERM; wait $c; wait $c' ;;
+    esac
     if [ -n "$usec" ]; then
-        NOTIFY_SOCKET=$sock WATCHDOG_USEC=$usec QHALL_NOW=$NOW "$@" 2>"$T/$name.err" &
+        NOTIFY_SOCKET=$sock WATCHDOG_USEC=$usec QHALL_NOW=$NOW sh -c "$wrap" sh "$@" \
+            2>"$T/$name.err" &
     else
-        NOTIFY_SOCKET=$sock QHALL_NOW=$NOW "$@" 2>"$T/$name.err" &
+        NOTIFY_SOCKET=$sock QHALL_NOW=$NOW sh -c "$wrap" sh "$@" 2>"$T/$name.err" &
     fi
     PROG_PID=$!
     until_count "$log" READY=1 1 10 && pass || bad "$name: no READY=1: $(cat "$T/$name.err")"
-    if [ -n "$usec" ]; then
+    if [ -n "$usec" ] && [ "$mode" != foreign ]; then
         local t0 t1 n
         t0=$(mono)
         sleep 3
         n=$(count "$log" WATCHDOG=1 "$t0")
         [ "$n" -ge 2 ] && pass || bad "$name: $n WATCHDOG=1 in 3 s, expected >= 2"
+    fi
+    if [ -n "$usec" ] && [ "$mode" = exec ]; then
         kill -STOP "$PROG_PID"
         sleep 0.3       # a datagram sent just before the stop is read by now
         t1=$(mono)
@@ -79,9 +94,9 @@ watch() {
         done
         [ "$(count "$log" WATCHDOG=1 "$t1")" -ge 1 ] && pass \
             || bad "$name: no WATCHDOG=1 within 3 s of SIGCONT"
-    else
+    elif [ -z "$usec" ] || [ "$mode" = foreign ]; then
         sleep 1.5
-        expect_eq "$(count "$log" WATCHDOG=1)" 0 "$name: no WATCHDOG=1 without WATCHDOG_USEC"
+        expect_eq "$(count "$log" WATCHDOG=1)" 0 "$name: no WATCHDOG=1 ($mode, WATCHDOG_USEC=$usec)"
     fi
     expect_eq "$(count "$log" READY=1)" 1 "$name: READY=1 once"
     kill -TERM "$PROG_PID"
@@ -94,13 +109,15 @@ watch() {
     stop_all
 }
 
-watch display 2000000 "$BIN_DIR/display/qhall-display" --db "$DB" --mute
-watch display-nowd "" "$BIN_DIR/display/qhall-display" --db "$DB" --mute
-watch kiosk 2000000 "$BIN_DIR/kiosk/qhall-kiosk" --db "$DB" --mute --kiosk-mode
-watch counter 2000000 "$BIN_DIR/counter/qhall-counter" --db "$DB" --window 1
-watch pad 2000000 "$BIN_DIR/counter/qhall-counter" --db "$DB" --pad --window 1
+watch display 2000000 exec "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch display-nowd "" exec "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch display-cage 2000000 child "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch display-foreign 2000000 foreign "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch kiosk 2000000 exec "$BIN_DIR/kiosk/qhall-kiosk" --db "$DB" --mute --kiosk-mode
+watch counter 2000000 exec "$BIN_DIR/counter/qhall-counter" --db "$DB" --window 1
+watch pad 2000000 exec "$BIN_DIR/counter/qhall-counter" --db "$DB" --pad --window 1
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-watch serve 2000000 "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT"
+watch serve 2000000 exec "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT"
 
 # ---- serve: a stuck HTTP thread stops the pings ----
 printf '1234\n' | q login --window 1 --staff w01 >/dev/null
@@ -114,7 +131,7 @@ log=$T/stuck.notify
 RECV_PID=$!
 for ((i = 0; i < 100; i++)); do grep -qs ready "$T/stuck.recv" && break; sleep 0.05; done
 NOTIFY_SOCKET=$T/stuck.sock WATCHDOG_USEC=2000000 QHALL_BUSY_MS=30000 QHALL_NOW=$NOW \
-    "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT" 2>"$T/stuck.err" &
+    sh -c 'export WATCHDOG_PID=$$; exec "$@"' sh "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT" 2>"$T/stuck.err" &
 PROG_PID=$!
 until_count "$log" READY=1 1 10 && pass || bad "stuck: no READY=1: $(cat "$T/stuck.err")"
 FORM=$(curl -s "http://127.0.0.1:$PORT/t/$TOKEN" | sed -n 's/.*name="form" value="\([^"]*\)".*/\1/p')
