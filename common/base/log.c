@@ -14,7 +14,7 @@
 
 enum {
     REPEAT_MS = 60000,          /* a repeat is counted this long, then told */
-    LINE_MAX_ = 4096,
+    TEXT_MAX = 4096,
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -26,7 +26,7 @@ static int journal = -1;        /* -1: not looked at yet */
 static struct {
     enum qh_log_level lv;
     char name[64];
-    char text[LINE_MAX_];
+    char text[TEXT_MAX];
     long repeats;
     int64_t since;
 } last;
@@ -105,7 +105,7 @@ static void flush_locked(void)
 
 void qh_log_v(enum qh_log_level lv, const char *name, const char *fmt, va_list ap)
 {
-    char text[LINE_MAX_];
+    char text[TEXT_MAX];
     if (!qh_log_enabled(lv))
         return;
     vsnprintf(text, sizeof text, fmt, ap);
