@@ -10,7 +10,7 @@
 # sets it (the unit's main process): the program itself, or cage, the
 # screen units' main process, as its parent; naming another process, it
 # silences the pings (a child that inherited the variables).  And qhall serve stops pinging
-# while its HTTP thread is stuck (a rating waiting 14 s for a write lock
+# while its HTTP thread is stuck (a rating waiting 18 s for a write lock
 # another process holds) though its feed loop turns, and pings again once
 # the request is through.
 . "$(dirname "$0")/testlib.bash"
@@ -20,30 +20,15 @@ export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 setup_db
 printf '1234\n' | q staff add w01 --name 王芳 >/dev/null
 
-RECV_PID= PROG_PID=
+PROG_PID=
 stop_all() {
     [ -z "$PROG_PID" ] || { kill -CONT "$PROG_PID" 2>/dev/null || true; stop_pid "$PROG_PID"; }
-    [ -z "$RECV_PID" ] || { kill "$RECV_PID" 2>/dev/null || true; wait "$RECV_PID" 2>/dev/null || true; }
-    PROG_PID= RECV_PID=
+    PROG_PID=
+    notify_unlisten
 }
 at_exit stop_all
-
-# count LOG WHAT [SINCE]: lines of LOG that are WHAT, received at or after
-# the monotonic time SINCE.
-count() {
-    awk -v w="$2" -v t="${3:-0}" '$2 == w && $1 >= t { n++ } END { print n + 0 }' "$1"
-}
-# until_count LOG WHAT N SECONDS: until LOG has N lines WHAT.
-until_count() {
-    local i
-    for ((i = 0; i < $4 * 20; i++)); do
-        [ "$(count "$1" "$2")" -ge "$3" ] && return 0
-        kill -0 "$PROG_PID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-mono() { "$PY" -c 'import time; print("%.3f" % time.monotonic())'; }
+count() { notify_count "$@"; }
+until_count() { notify_until "$@" "$PROG_PID"; }
 
 # watch NAME USEC MODE COMMAND...: run COMMAND under the fake socket (its
 # stderr in $T/NAME.err) and check what it says; USEC "" for no watchdog.
@@ -53,12 +38,8 @@ mono() { "$PY" -c 'import time; print("%.3f" % time.monotonic())'; }
 watch() {
     local name=$1 usec=$2 mode=$3 sock=$T/$1.sock log=$T/$1.notify
     shift 3
-    : >"$log"
-    "$PY" "$(dirname "$0")/notify_recv.py" "$sock" "$log" >"$T/$name.recv" &
-    RECV_PID=$!
-    local i
-    for ((i = 0; i < 100; i++)); do grep -qs ready "$T/$name.recv" && break; sleep 0.05; done
-    local wrap
+    notify_listen "$name" || bad "$name: the receiver did not start"
+    local i wrap
     case $mode in
     exec) wrap='export WATCHDOG_PID=$$; exec "$@"' ;;
     foreign) wrap='export WATCHDOG_PID=1; exec "$@"' ;;
@@ -126,24 +107,21 @@ q call --window 1 >/dev/null
 q start --window 1 >/dev/null
 q finish --window 1 --outcome done >/dev/null
 log=$T/stuck.notify
-: >"$log"
-"$PY" "$(dirname "$0")/notify_recv.py" "$T/stuck.sock" "$log" >"$T/stuck.recv" &
-RECV_PID=$!
-for ((i = 0; i < 100; i++)); do grep -qs ready "$T/stuck.recv" && break; sleep 0.05; done
+notify_listen stuck || bad "stuck: the receiver did not start"
 NOTIFY_SOCKET=$T/stuck.sock WATCHDOG_USEC=2000000 QHALL_BUSY_MS=30000 QHALL_NOW=$NOW \
     sh -c 'export WATCHDOG_PID=$$; exec "$@"' sh "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT" 2>"$T/stuck.err" &
 PROG_PID=$!
 until_count "$log" READY=1 1 10 && pass || bad "stuck: no READY=1: $(cat "$T/stuck.err")"
 FORM=$(curl -s "http://127.0.0.1:$PORT/t/$TOKEN" | sed -n 's/.*name="form" value="\([^"]*\)".*/\1/p')
 [ -n "$FORM" ] && pass || bad "stuck: no rating form on the ticket's page"
-# Another process holds the write lock for 14 s; the rating waits for it
+# Another process holds the write lock for 18 s; the rating waits for it
 # in the HTTP thread (QHALL_BUSY_MS is longer).
 "$PY" -c '
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(14)
+time.sleep(18)
 c.execute("ROLLBACK")' "$DB" >"$T/lock.out" &
 LOCK_PID=$!
 for ((i = 0; i < 100; i++)); do grep -qs locked "$T/lock.out" && break; sleep 0.05; done
@@ -154,9 +132,9 @@ CURL_PID=$!
 sleep 8
 n=$(count "$log" WATCHDOG=1 "$t0")
 [ "$n" -ge 5 ] && pass || bad "stuck: $n pings in the 8 s the request waited, its first 10 s"
-sleep 3
+sleep 4.5             # stuck 10 s after the request came (curl may come late)
 t1=$(mono)
-sleep 2.5
+sleep 3
 expect_eq "$(count "$log" WATCHDOG=1 "$t1")" 0 "stuck: no WATCHDOG=1 while a request is stuck"
 expect_in "$(cat "$T/stuck.err")" "the server thread is stuck" "stuck: said once in the log"
 wait "$LOCK_PID" || true
