@@ -63,6 +63,16 @@ for u in qhall-display.service qhall-kiosk.service qhall-counter@.service qhall-
     verify "$W/$u-x11" "$inst" ""
     n=$((n + 2))
 done
+# The clerk's desktop counter, a user unit.
+mkdir -p "$W/user" && cp "$dir/user/qhall-counter@.service" "$W/user/"
+mkdir -p "$W/run" && chmod 700 "$W/run"
+out=$(cd "$W/user" && XDG_RUNTIME_DIR=$W/run systemd-analyze verify --user --man=no ./qhall-counter@3.service 2>&1)
+rc=$?
+# A user manager also pulls in this machine's own user sockets (gpg-agent,
+# dbus), which it may not start here: only lines about ours count.
+ours=$(printf '%s\n' "$out" | grep 'qhall-counter@' || true)
+[ "$rc" -eq 0 ] && [ -z "$ours" ] || bad "user qhall-counter@3.service (exit $rc): $out"
+n=$((n + 1))
 mkdir -p "$W/x11" && cp "$dir/x11/qhall-x11.service" "$W/x11/"
 verify "$W/x11" qhall-x11.service "$([ -x "$xinit" ] || echo "$xinit")"
 n=$((n + 1))
