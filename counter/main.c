@@ -35,6 +35,8 @@
 #include "qh/app.h"
 #include "qh/clock.h"
 #include "qh/hall.h"
+#include "qh/log.h"
+#include "qh/notify.h"
 #include "qh/print.h"
 #include "qh/slip.h"
 #include "qh/text.h"
@@ -59,6 +61,7 @@ struct opts {
     int npress;
     const char *press[MAXPRESS];
     int debug;
+    int verbose;
 };
 
 struct app {
@@ -77,16 +80,6 @@ struct app {
 
 static volatile sig_atomic_t quit_flag;
 
-static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logf_(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("qhall-counter: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 /* The signal handler's pipe: SDL_PushEvent is not async-signal-safe (it
  * takes locks), so the handler only writes a byte and the waker turns it
@@ -115,9 +108,10 @@ static int usage(const char *fmt, ...)
     fputs("\nusage: qhall-counter --window N [--db PATH] [--lang zh|en] [--windowed WxH]\n"
           "                     [--idle-lock MINUTES] [--screenshot FILE.png]\n"
           "                     [--login ID (PIN on stdin)] [--press KEY]... [--debug]\n"
+          "                     [--verbose]\n"
           "       qhall-counter --pad --window N [--db PATH] [--lang zh|en] [--windowed WxH]\n"
           "                     [--fullscreen] [--screenshot FILE.png] [--shots DIR]\n"
-          "                     [--press TAP]... [--debug]\n"
+          "                     [--press TAP]... [--debug] [--verbose]\n"
           "       qhall-counter --version\n"
           "KEY: F1-F12, Enter, Esc, Tab, Up, Down, Space, Backspace, or text to type\n"
           "TAP (the pad): face:5 (非常满意) .. face:1 (非常不满意), reason:N (from 0),\n"
@@ -186,6 +180,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->press[o->npress++] = val;
         } else if (!strcmp(a, "--debug")) {
             o->debug = 1;
+        } else if (!strcmp(a, "--verbose")) {
+            o->verbose = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage("the counter terminal of one window");
             return 1;
@@ -256,7 +252,7 @@ static void heartbeat(struct app *a)
     if (rc == QH_E_IO)          /* the server's connection is gone: so is the counter's */
         qh_app_disconnect(&a->c, err);
     else if (rc < 0)
-        logf_("heartbeat: %s", err);
+        qh_log_warn("heartbeat: %s", err);
 }
 
 /* ---- input ---- */
@@ -278,7 +274,7 @@ static int scripted_login(struct app *a)
     if (!a->o.login)
         return 0;
     if (!fgets(pin, sizeof pin, stdin)) {
-        logf_("--login %s: no PIN on stdin", a->o.login);
+        qh_log_error("--login %s: no PIN on stdin", a->o.login);
         return 2;
     }
     pin[strcspn(pin, "\r\n")] = '\0';
@@ -342,10 +338,10 @@ static void print_notice(struct app *a)
     if (qh_ticket_print_event_kind(a->c.s, number, rc < 0 ? "print_failed" : "printed",
                                    "supplement", used[0] ? used : pc->name,
                                    rc < 0 ? err : NULL, e2, sizeof e2) < 0)
-        logf_("recording the print of %s: %s", number, e2);
+        qh_log_warn("recording the print of %s: %s", number, e2);
 out:
     if (rc < 0)
-        logf_("补件告知单 %s: %s", number, err);
+        qh_log_warn("补件告知单 %s: %s", number, err);
     free(slip);
     qh_counter_model_printed(m, rc, used[0] ? used : pc->name, err);
 }
@@ -357,12 +353,12 @@ static int setup_video(struct app *a)
     char err[QH_ERRLEN];
     if (a->o.screenshot) {
         if (qh_ui_offscreen(a->o.w, a->o.h, &a->surf, &a->r, err, sizeof err) < 0) {
-            logf_("%s", err);
+            qh_log_error("%s", err);
             return 3;
         }
     } else {
         if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-            logf_("SDL: %s", SDL_GetError());
+            qh_log_error("SDL: %s", SDL_GetError());
             return 3;
         }
         char title[64];
@@ -373,7 +369,7 @@ static int setup_video(struct app *a)
                                   a->o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP
                                                   : SDL_WINDOW_RESIZABLE);
         if (!a->win) {
-            logf_("SDL window: %s", SDL_GetError());
+            qh_log_error("SDL window: %s", SDL_GetError());
             return 3;
         }
         SDL_SetWindowMinimumSize(a->win, 480, 288);
@@ -381,12 +377,12 @@ static int setup_video(struct app *a)
         if (!a->r)
             a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
         if (!a->r) {
-            logf_("SDL renderer: %s", SDL_GetError());
+            qh_log_error("SDL renderer: %s", SDL_GetError());
             return 3;
         }
     }
     if (!a->o.pad && qh_counter_view_new(&a->v, a->r, err, sizeof err) < 0) {
-        logf_("%s", err);
+        qh_log_error("%s", err);
         return 3;
     }
     return 0;
@@ -430,7 +426,7 @@ static int screenshot(struct app *a)
     if (a->m->has_ticket)
         printf("ticket: %s %s\n", a->m->t.number, qh_ticket_state_name(a->m->t.state));
     if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
-        logf_("%s", err);
+        qh_log_error("%s", err);
         return 3;
     }
     if (a->o.debug) {
@@ -518,8 +514,10 @@ static int run(struct app *a)
         qh_counter_model_tick(a->m, mono);
         if (a->m->gen != a->drawn_gen || a->force_draw)
             draw(a);
+        qh_notify_ready();      /* the first frame is out */
+        qh_notify_alive(mono);
         int timeout = 1000 - (int)(qh_app_now(&a->c) % 1000) + 5;   /* the timers' next second */
-        timeout = qh_app_timeout(&a->c, mono, timeout);
+        timeout = qh_notify_timeout(mono, qh_app_timeout(&a->c, mono, timeout));
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout)) {
             do {
@@ -529,6 +527,7 @@ static int run(struct app *a)
             qh_app_wake_rearm(&a->c);
         }
     }
+    qh_notify_stopping();
     return 0;
 }
 
@@ -536,14 +535,9 @@ static int run(struct app *a)
 static void catch_signals(void)
 {
     char err[QH_ERRLEN];
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
     if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0)
-        logf_("%s: a signal waits for the next second to quit", err);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+        qh_log_warn("%s: a signal waits for the next second to quit", err);
+    qh_ui_catch_stop(on_signal);
 }
 
 static int pad(struct app *a)
@@ -578,6 +572,8 @@ int main(int argc, char **argv)
     }
     if ((rc = parse_args(argc, argv, &a.o)) != 0)
         return rc == 1 ? 0 : rc;
+    if (qh_log_setup("qhall-counter", a.o.verbose, err, sizeof err) < 0)
+        return usage("%s", err);
     if (qh_clock_check_env(err, sizeof err) < 0)
         return usage("QHALL_NOW: %s", err);
     a.c.lang = a.o.lang;
@@ -587,7 +583,7 @@ int main(int argc, char **argv)
         return qh_err_exit_status(rc);
     a.m = calloc(1, sizeof *a.m);
     if (!a.m) {
-        logf_("out of memory");
+        qh_log_error("out of memory");
         return 3;
     }
     struct qh_counter_opts mo = {a.o.lang, a.o.window, a.o.idle_min * 60};
@@ -607,7 +603,7 @@ int main(int argc, char **argv)
         goto out;
     catch_signals();
     if (qh_app_wake_start(&a.c, sig_pipe[0], err, sizeof err) < 0)
-        logf_("cannot start the watch thread: changes show within a second");
+        qh_log_warn("cannot start the watch thread: changes show within a second");
     SDL_StartTextInput();
     rc = run(&a);
 out:
@@ -624,5 +620,6 @@ out:
         SDL_DestroyWindow(a.win);
     SDL_Quit();
     free(a.m);
+    qh_log_flush();
     return rc;
 }

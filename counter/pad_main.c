@@ -21,6 +21,7 @@
 #include "pad_view.h"
 #include "qh/clock.h"
 #include "qh/hall.h"
+#include "qh/notify.h"
 #include "qh/ui.h"
 
 enum { SNAPSHOT_MS = 10000, BEAT_MS = 5000, EVBATCH = 64, REPLAY = 64 };
@@ -331,7 +332,10 @@ static int run(struct pad *d)
         tick(d);
         if (d->m.gen != d->drawn_gen || d->force_draw)
             draw(d);
+        qh_notify_ready();      /* the first frame is out */
+        qh_notify_alive(mono);
         int timeout = qh_app_timeout(d->c, mono, 500);     /* time-outs within half a second */
+        timeout = qh_notify_timeout(mono, timeout);
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, timeout)) {
             do {
@@ -341,6 +345,7 @@ static int run(struct pad *d)
             qh_app_wake_rearm(d->c);
         }
     }
+    qh_notify_stopping();
     return 0;
 }
 

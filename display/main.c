@@ -38,6 +38,8 @@
 #include "qh/app.h"
 #include "qh/audio.h"
 #include "qh/clock.h"
+#include "qh/log.h"
+#include "qh/notify.h"
 #include "qh/text.h"
 #include "qh/ui.h"
 #include "qh/version.h"
@@ -61,6 +63,7 @@ struct opts {
     const char *shots;
     int debug;
     int mute;
+    int verbose;
 };
 
 struct app {
@@ -90,16 +93,6 @@ struct app {
 static volatile sig_atomic_t quit_flag, shot_flag;
 static int sig_pipe[2] = {-1, -1};
 
-static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logf_(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("qhall-display: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 static void on_signal(int sig)
 {
@@ -126,7 +119,7 @@ static int usage(const char *fmt, ...)
     va_end(ap);
     fputs("\nusage: qhall-display [--db PATH] [--window N] [--fullscreen | --windowed WxH]\n"
           "                     [--lang zh|en] [--screenshot FILE.png] [--shots DIR]\n"
-          "                     [--mute] [--debug] [--version]\n", stderr);
+          "                     [--mute] [--debug] [--verbose] [--version]\n", stderr);
     return 2;
 }
 
@@ -177,6 +170,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->debug = 1;
         } else if (!strcmp(a, "--mute")) {
             o->mute = 1;
+        } else if (!strcmp(a, "--verbose")) {
+            o->verbose = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage("the hall display");
             return 1;
@@ -285,7 +280,7 @@ static void audio_update(struct app *a)
         ao.volume = dc->volume;
         ao.repeat = dc->announce_repeat;
         if (qh_audio_open(&a->audio, &ao, err, sizeof err) < 0) {
-            logf_("no sound: %s (the screen goes on)", err);
+            qh_log_warn("no sound: %s (the screen goes on)", err);
             a->o.mute = 1;
             return;
         }
@@ -298,9 +293,9 @@ static void audio_update(struct app *a)
     if (g != a->audio_gen) {
         a->audio_gen = g;
         if (problem[0])
-            logf_("no sound: %s (the screen goes on; logged once)", problem);
+            qh_log_warn("no sound: %s (the screen goes on; logged once)", problem);
         else
-            logf_("sound works again");
+            qh_log_info("sound works again");
     }
 }
 
@@ -329,7 +324,7 @@ static int setup_video(struct app *a)
         SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
         SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
         if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
-            logf_("no display (%s): running headless%s%s", SDL_GetError(),
+            qh_log_warn("no display (%s): running headless%s%s", SDL_GetError(),
                   a->o.shots ? ", screenshots in " : "; use --shots DIR to see it",
                   a->o.shots ? a->o.shots : "");
             a->headless = 1;
@@ -344,20 +339,20 @@ static int setup_video(struct app *a)
         if (a->win && !a->r)
             a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
         if (!a->r) {
-            logf_("cannot open a window: %s", SDL_GetError());
+            qh_log_error("cannot open a window: %s", SDL_GetError());
             return 3;
         }
         if (a->o.fullscreen)
             SDL_ShowCursor(SDL_DISABLE);
     } else if (qh_ui_offscreen(a->o.w, a->o.h, &a->surf, &a->r, err, sizeof err) < 0) {
-        logf_("%s", err);
+        qh_log_error("%s", err);
         return 3;
     }
     SDL_RendererInfo ri;
     a->keeps_frame = a->headless ||
                      (SDL_GetRendererInfo(a->r, &ri) == 0 && (ri.flags & SDL_RENDERER_SOFTWARE));
     if (qh_display_view_new(&a->v, a->r, err, sizeof err) < 0) {
-        logf_("%s", err);
+        qh_log_error("%s", err);
         return 3;
     }
     return 0;
@@ -367,7 +362,7 @@ static void save_shot(struct app *a, const char *path)
 {
     char err[QH_ERRLEN];
     if (qh_ui_save_png(a->r, path, err, sizeof err) < 0)
-        logf_("screenshot: %s", err);
+        qh_log_warn("screenshot: %s", err);
     else if (a->o.debug)
         fprintf(stderr, "display: shot %s\n", path);
 }
@@ -470,6 +465,8 @@ static void run(struct app *a)
             draw(a);
         else if (qh_display_view_notice(a->v, NULL))
             draw_marquee(a);
+        qh_notify_ready();      /* the first frame is out */
+        qh_notify_alive(mono);
         if (a->m->connected) {
             snprintf(info, sizeof info, "%s",
                      a->m->has_current ? a->m->current.number : "no call yet");
@@ -492,8 +489,9 @@ static void run(struct app *a)
             if (snap < timeout)
                 timeout = snap > 0 ? (int)snap : 0;
         }
-        wait_for_change(a, timeout);
+        wait_for_change(a, qh_notify_timeout(mono, timeout));
     }
+    qh_notify_stopping();
 }
 
 static int screenshot(struct app *a)
@@ -506,7 +504,7 @@ static int screenshot(struct app *a)
     qh_display_model_tick(a->m, qh_app_now(&a->c));
     draw(a);
     if (qh_ui_save_png(a->r, a->o.screenshot, err, sizeof err) < 0) {
-        logf_("%s", err);
+        qh_log_error("%s", err);
         rc = 3;
     }
     if (a->o.debug) {
@@ -533,6 +531,8 @@ int main(int argc, char **argv)
     }
     if ((rc = parse_args(argc, argv, &a.o)) != 0)
         return rc == 1 ? 0 : rc;
+    if (qh_log_setup("qhall-display", a.o.verbose, err, sizeof err) < 0)
+        return usage("%s", err);
     if (qh_clock_check_env(err, sizeof err) < 0)
         return usage("QHALL_NOW: %s", err);
     a.c.lang = a.o.lang;
@@ -547,20 +547,19 @@ int main(int argc, char **argv)
     a.m = calloc(1, sizeof *a.m);
     a.snap = calloc(1, sizeof *a.snap);
     if (!a.m || !a.snap) {
-        logf_("out of memory");
+        qh_log_error("out of memory");
         return 3;
     }
     qh_display_model_init(a.m, a.o.lang, a.o.window, qh_app_now(&a.c));
     if (qh_ui_signal_pipe(sig_pipe, err, sizeof err) < 0) {
-        logf_("%s", err);
+        qh_log_error("%s", err);
         return 3;
     }
+    qh_ui_catch_stop(on_signal);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -572,7 +571,7 @@ int main(int argc, char **argv)
     if (rc != 0)
         goto out;
     if (a.o.shots && mkdir(a.o.shots, 0755) < 0 && errno != EEXIST) {
-        logf_("%s: %s", a.o.shots, strerror(errno));
+        qh_log_error("%s: %s", a.o.shots, strerror(errno));
         rc = 3;
         goto out;
     }
@@ -587,9 +586,9 @@ int main(int argc, char **argv)
     else
         snprintf(name, sizeof name, "display:hall");
     if (qh_display_beat_start(&a.beat, a.c.path, name, BEAT_MS, STALL_MS, err, sizeof err) < 0)
-        logf_("heartbeat: %s", err);
+        qh_log_warn("heartbeat: %s", err);
     if (!a.headless && qh_app_wake_start(&a.c, sig_pipe[0], err, sizeof err) < 0)
-        logf_("cannot start the watch thread: calls show within a second");
+        qh_log_warn("cannot start the watch thread: calls show within a second");
     run(&a);
     rc = 0;
 out:
@@ -606,5 +605,6 @@ out:
     SDL_Quit();
     free(a.m);
     free(a.snap);
+    qh_log_flush();
     return rc;
 }

@@ -16,6 +16,7 @@
  * database is out of reach waits the same way. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #include "qh/clock.h"
 #include "qh/err.h"
 #include "qh/hall.h"
+#include "qh/log.h"
+#include "qh/notify.h"
 #include "qh/text.h"
 #include "qh/ui.h"
 #include "qh/version.h"
@@ -43,9 +46,17 @@ struct action {
     const char *arg;
 };
 
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;              /* the loop wakes within 100 ms */
+}
+
 struct opts {
     const char *db;
-    int fullscreen, kiosk_mode, w, h, number, debug;
+    int fullscreen, kiosk_mode, w, h, number, debug, verbose;
     enum qh_lang lang;
     enum qh_kiosk_speak speak;
     const char *screenshot, *screen;
@@ -59,7 +70,7 @@ static void usage(FILE *f)
           "                   [--lang zh|en] [--number N] [--speak | --mute]\n"
           "                   [--screenshot FILE.png]\n"
           "                   [--screen NAME] [--press BUTTON[:ARG]]... [--tap X,Y]...\n"
-          "                   [--type TEXT]... [--debug] [--version]\n"
+          "                   [--type TEXT]... [--debug] [--verbose] [--version]\n"
           "  --db PATH         database (default $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db)\n"
           "  --fullscreen      fill the screen (the default with --kiosk-mode)\n"
           "  --windowed WxH    a window of W x H pixels (default 540x960)\n"
@@ -76,6 +87,7 @@ static void usage(FILE *f)
           "  --tap X,Y         touch the screen at X,Y\n"
           "  --type TEXT       type text (digits of a code, pinyin letters; \\n = Enter)\n"
           "  --debug           with --screenshot: list every text box drawn on stderr\n"
+          "  --verbose         log everything (as QHALL_LOG=debug)\n"
           "  --version         print the release and the commit it was built from\n",
           f);
 }
@@ -122,6 +134,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->kiosk_mode = 1;
         } else if (!strcmp(name, "--debug")) {
             o->debug = 1;
+        } else if (!strcmp(name, "--verbose")) {
+            o->verbose = 1;
         } else if (!strcmp(name, "--speak") || !strcmp(name, "--mute")) {
             enum qh_kiosk_speak sp = name[2] == 's' ? QH_KIOSK_SPEAK_ON : QH_KIOSK_SPEAK_OFF;
             if (o->speak && o->speak != sp) {
@@ -312,7 +326,7 @@ static void speak(struct sound *snd, struct qh_kiosk_model *m)
             ao.repeat = 1;
             ao.chime = "";
             if (qh_audio_open(&snd->a, &ao, err, sizeof err) < 0) {
-                fprintf(stderr, "qhall-kiosk: no sound: %s (the screen goes on)\n", err);
+                qh_log_warn("no sound: %s (the screen goes on)", err);
                 snd->failed = 1;
                 continue;
             }
@@ -324,10 +338,9 @@ static void speak(struct sound *snd, struct qh_kiosk_model *m)
         if (g != snd->gen) {
             snd->gen = g;
             if (problem[0])
-                fprintf(stderr, "qhall-kiosk: no sound: %s (the screen goes on; logged once)\n",
-                        problem);
+                qh_log_warn("no sound: %s (the screen goes on; logged once)", problem);
             else
-                fprintf(stderr, "qhall-kiosk: sound works again\n");
+                qh_log_info("sound works again");
         }
     }
 }
@@ -413,8 +426,12 @@ static int run(struct kiosk *k)
     struct sound snd = {0};
     char err[QH_ERRLEN];
     int full = o->fullscreen || (o->kiosk_mode && !o->w);
+    /* SDL would turn SIGTERM into SDL_QUIT, which --kiosk-mode ignores
+     * (a citizen must not close the kiosk): systemd's stop must work. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    qh_ui_catch_stop(on_signal);
     if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-        fprintf(stderr, "qhall-kiosk: SDL: %s\n", SDL_GetError());
+        qh_log_error("SDL: %s", SDL_GetError());
         return 3;
     }
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");     /* one event per touch */
@@ -426,12 +443,12 @@ static int run(struct kiosk *k)
     struct qh_kiosk_view *v = NULL;
     int st = 0;
     if (!r) {
-        fprintf(stderr, "qhall-kiosk: SDL: %s\n", SDL_GetError());
+        qh_log_error("SDL: %s", SDL_GetError());
         st = 3;
         goto out;
     }
     if (qh_kiosk_view_new(&v, r, err, sizeof err) < 0) {
-        fprintf(stderr, "qhall-kiosk: %s\n", err);
+        qh_log_error("%s", err);
         st = 3;
         goto out;
     }
@@ -440,12 +457,13 @@ static int run(struct kiosk *k)
     SDL_StartTextInput();
     uint64_t drawn = (uint64_t)-1;
     int64_t drawn_at = 0;
-    while (!m->quit) {
+    while (!m->quit && !stop_flag) {
         SDL_Event e;
         int64_t now = qh_clock_mono_ms();
         keep_connected(k, now);
         qh_kiosk_model_tick(m, now);
-        if (SDL_WaitEventTimeout(&e, qh_app_timeout(&k->c, now, 100))) {
+        qh_notify_alive(now);
+        if (SDL_WaitEventTimeout(&e, qh_notify_timeout(now, qh_app_timeout(&k->c, now, 100)))) {
             int w, h;
             SDL_GetRendererOutputSize(r, &w, &h);
             enum qh_kiosk_btn b;
@@ -500,8 +518,10 @@ static int run(struct kiosk *k)
             SDL_RenderPresent(r);
             drawn = m->gen;
             drawn_at = qh_clock_mono_ms();
+            qh_notify_ready();  /* the first frame is out */
         }
     }
+    qh_notify_stopping();
 out:
     qh_audio_close(snd.a);
     qh_kiosk_view_free(v);
@@ -571,6 +591,10 @@ int main(int argc, char **argv)
     int st = parse_opts(argc, argv, &k.o);
     if (st)
         return st;
+    if (qh_log_setup("qhall-kiosk", k.o.verbose, err, sizeof err) < 0) {
+        fprintf(stderr, "qhall-kiosk: %s\n", err);
+        return 2;
+    }
     if (qh_clock_check_env(err, sizeof err) < 0) {
         fprintf(stderr, "qhall-kiosk: %s\n", err);
         return 2;
@@ -626,5 +650,6 @@ int main(int argc, char **argv)
     qh_kiosk_model_free(k.m);
     qh_app_fini(&k.c);
     qh_kiosk_cups_fini(&k.cups);
+    qh_log_flush();
     return st;
 }

@@ -33,6 +33,7 @@
 #include "qh/err.h"
 #include "qh/feed.h"
 #include "qh/hall.h"
+#include "qh/log.h"
 #include "qh/rating.h"
 #include "qh/text.h"
 #include "qh/ticket.h"
@@ -45,7 +46,7 @@
 #include "cli_serve.h"
 
 /* Options every command accepts, wherever they appear. */
-static const char global_opts[] = "db= json lang= help version";
+static const char global_opts[] = "db= json lang= help version verbose";
 
 
 /* ---- argument parsing ---- */
@@ -306,6 +307,10 @@ static int open_db(struct ctx *c)
     qh_hall_set_lang(c->s, c->lang);
     qh_hall_set_actor(c->s, "cli");
     cli_fail_on(c->s);
+    if (qh_log_enabled(QH_LOG_DEBUG)) {
+        char shown[4096];
+        qh_log_debug("database %s", qh_hall_db_display(path, shown, sizeof shown));
+    }
     if (c->cmd->flags & (F_NOHALL | F_READONLY))
         return 0;
     return ensure_hall(c);
@@ -1815,6 +1820,7 @@ static void print_usage(const struct ctx *c, FILE *f)
              "  --db PATH       数据库文件（默认 $QHALL_DB，否则 $XDG_STATE_HOME/qhall/qhall.db）\n"
              "  --json          以 JSON 输出\n"
              "  --lang zh|en    消息语言（默认 zh，也可用 QHALL_LANG）\n"
+             "  --verbose       记录全部日志（同 QHALL_LOG=debug）\n"
              "  --help          显示帮助\n"
              "  --version       显示版本\n"
              "\n命令：\n",
@@ -1823,6 +1829,7 @@ static void print_usage(const struct ctx *c, FILE *f)
              "  --db PATH       database file (default $QHALL_DB, else $XDG_STATE_HOME/qhall/qhall.db)\n"
              "  --json          JSON output\n"
              "  --lang zh|en    language of messages (default zh, also QHALL_LANG)\n"
+             "  --verbose       log everything (as QHALL_LOG=debug)\n"
              "  --help          show this help\n"
              "  --version       show the version\n"
              "\ncommands:\n"), f);
@@ -2000,7 +2007,8 @@ int main(int argc, char **argv)
     c->json = cli_opt(c, "json") != NULL;
 
     char err[QH_ERRLEN];
-    if (qh_clock_check_env(err, sizeof err) < 0) {
+    if (qh_log_setup("qhall", cli_opt(c, "verbose") != NULL, err, sizeof err) < 0 ||
+        qh_clock_check_env(err, sizeof err) < 0) {
         cli_say("%s", err);
         return 2;
     }

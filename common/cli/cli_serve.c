@@ -1,10 +1,14 @@
 /* cli_serve.c: `qhall serve`, the phone page a slip's QR code opens
  * (qh/web.h).  The command checks what it is given, refuses to run as
- * root, and serves until SIGINT or SIGTERM. */
+ * root, and serves until SIGINT or SIGTERM, telling systemd it is ready
+ * and alive (qh/notify.h) from the server's loop. */
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "qh/clock.h"
+#include "qh/log.h"
+#include "qh/notify.h"
 #include "qh/ticket.h"
 #include "qh/web.h"
 
@@ -17,6 +21,13 @@ static void on_stop(int sig)
 {
     (void)sig;
     stop_serving = 1;
+}
+
+static void alive(void *ud)
+{
+    (void)ud;
+    qh_notify_ready();
+    qh_notify_alive(qh_clock_mono_ms());
 }
 
 static int cmd_serve(struct ctx *c)
@@ -47,8 +58,11 @@ static int cmd_serve(struct ctx *c)
         .tls_key = cli_opt(c, "tls-key"),
         .lang = c->lang,
         .stop = &stop_serving,
+        .alive = alive,
     };
+    qh_log_setup("qhall serve", cli_opt(c, "verbose") != NULL, NULL, 0);  /* checked in main */
     int rc = qh_web_serve(&o, err, sizeof err);
+    qh_notify_stopping();
     return rc < 0 ? cli_fail(rc, err) : 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "qh/app.h"
 #include "qh/clock.h"
+#include "qh/log.h"
 #include "qh/ui.h"
 
 enum {
@@ -28,14 +29,22 @@ void qh_app_init(struct qh_app *a, const char *name)
     a->wake_event = (uint32_t)-1;
 }
 
+static void say(const struct qh_app *a, enum qh_log_level lv, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(const struct qh_app *a, enum qh_log_level lv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qh_log_v(lv, a->name, fmt, ap);
+    va_end(ap);
+}
+
 void qh_app_log(const struct qh_app *a, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", a->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    qh_log_v(QH_LOG_WARN, a->name, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int qh_app_find_db(struct qh_app *a, const char *given, char *err, size_t errlen)
@@ -167,8 +176,10 @@ int qh_app_follow(struct qh_app *a, int64_t *after)
     if (a->on_state)
         a->on_state(a->ud, a->s, NULL);
     if (a->problem[0] && a->say_again)
-        qh_app_log(a, "connected again to %s", qh_app_where(a, where, sizeof where));
+        say(a, QH_LOG_INFO, "connected again to %s", qh_app_where(a, where, sizeof where));
     a->problem[0] = '\0';
+    say(a, QH_LOG_DEBUG, "following %s from event %lld", qh_app_where(a, where, sizeof where),
+        (long long)*after);
     qh_ui_waker_set_fd(a->wake, qh_feed_fd(a->feed));
     return 0;
 }

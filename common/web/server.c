@@ -8,6 +8,15 @@
  * connection is suspended, so 2,000 idle phones cost no CPU; each wakes,
  * reads its own ticket once and writes only if its page changed.
  *
+ * The feed's loop is also the service's watchdog (opts->alive): each
+ * turn it tells the caller it is alive unless libmicrohttpd's thread has
+ * been inside one request (or one SSE write) for STUCK_MS, which is what
+ * a frozen server thread looks like (a read blocked on a lock never given
+ * back, a deadlock).  A counter of requests served could not tell a stuck
+ * thread from a quiet hall at night, and a request to ourselves would
+ * need a TLS client and a slot under the per-address limit; the stamp of
+ * the request in progress costs two atomic stores a request.
+ *
  * Limits against abuse come from libmicrohttpd: connections in all and
  * per address, an idle time-out, and the memory of a connection (which
  * caps the request line and headers); the body of the one POST is capped
@@ -16,6 +25,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +40,7 @@
 #include "qh/err.h"
 #include "qh/feed.h"
 #include "qh/hall.h"
+#include "qh/log.h"
 #include "qh/rating.h"
 #include "qh/ticket.h"
 #include "qh/web.h"
@@ -41,6 +52,7 @@ enum {
                                * phones are found */
     CONN_MEMORY = 16384,      /* request line + headers + our buffers */
     FEED_BATCH = 64,
+    STUCK_MS = 10000,         /* one request this long: the thread is stuck */
 };
 
 struct sse;
@@ -58,6 +70,8 @@ struct srv {
     int stopping;
     struct sse *waiting;      /* suspended SSE connections */
     int nsse;
+    _Atomic int64_t busy_since;   /* qh_clock_mono_ms of the request in
+                                   * progress in libmicrohttpd's thread, 0 none */
 };
 
 struct sse {
@@ -381,7 +395,7 @@ static int sse_render(struct sse *e)
     return 0;
 }
 
-static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+static ssize_t sse_fill(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct sse *e = cls;
     struct srv *v = e->srv;
@@ -428,6 +442,15 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
         e->gen = gen;
         e->beat = beat;
     }
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct srv *v = ((struct sse *)cls)->srv;
+    atomic_store(&v->busy_since, qh_clock_mono_ms());
+    ssize_t n = sse_fill(cls, pos, buf, max);
+    atomic_store(&v->busy_since, 0);
+    return n;
 }
 
 static void sse_free(void *cls)
@@ -483,9 +506,10 @@ static enum MHD_Result sse_start(struct srv *v, struct MHD_Connection *c, int ha
 
 /* ---- dispatch ---- */
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-                              const char *method, const char *version,
-                              const char *upload_data, size_t *upload_data_size, void **con_cls)
+static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char *url,
+                                const char *method, const char *version,
+                                const char *upload_data, size_t *upload_data_size,
+                                void **con_cls)
 {
     struct srv *v = cls;
     struct qh_web_route rt;
@@ -559,6 +583,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     default:
         return send_notice(v, c, 404, lang, NULL, NULL);
     }
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version,
+                              const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    struct srv *v = cls;
+    atomic_store(&v->busy_since, qh_clock_mono_ms());
+    enum MHD_Result r = dispatch(cls, c, url, method, version, upload_data, upload_data_size,
+                                 con_cls);
+    atomic_store(&v->busy_since, 0);
+    return r;
+}
+
+/* Whether libmicrohttpd's thread still answers; a stuck one is logged
+ * once. */
+static int server_alive(struct srv *v, int *said)
+{
+    int64_t since = atomic_load(&v->busy_since);
+    int stuck = since && qh_clock_mono_ms() - since >= STUCK_MS;
+    if (stuck && !*said)
+        qh_log_error("one request has run for more than %d s: the server thread is stuck",
+                     STUCK_MS / 1000);
+    *said = stuck;
+    return !stuck;
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -738,16 +787,18 @@ int qh_web_serve(const struct qh_web_opts *o, char *err, size_t errlen)
                            QH_TR(o->lang, "无法在 %s 上提供服务", "cannot serve on %s"), listen);
         goto out;
     }
-    fprintf(stderr, QH_TR(o->lang, "qhall serve: 正在 %s 上提供服务%s\n",
-                          "qhall serve: serving on %s%s\n"),
-            listen, cert ? " (https)" : "");
+    qh_log_info(QH_TR(o->lang, "正在 %s 上提供服务%s", "serving on %s%s"), listen,
+                cert ? " (https)" : "");
 
     int64_t quiet_ms = 0;
+    int said_stuck = 0;
     while (!*o->stop) {
         char ferr[256];
+        if (o->alive && server_alive(v, &said_stuck))
+            o->alive(o->ud);
         int n = qh_feed_wait(feed, 1000, evs, FEED_BATCH, ferr, sizeof ferr);
         if (n < 0) {
-            fprintf(stderr, "qhall serve: %s\n", ferr);
+            qh_log_warn("%s", ferr);
             sleep(1);
             continue;
         }

@@ -221,6 +221,42 @@ stop_display() {
     DPID=
 }
 
+# ---- systemd's notify socket, faked (tests/cli/notify_recv.py) ----
+# notify_listen NAME: a socket $T/NAME.sock for NOTIFY_SOCKET, whose
+# datagrams land in $T/NAME.notify as "<monotonic s> <line>"; the
+# receiver's pid in RECV_PID (notify_unlisten stops it).
+RECV_PID=
+notify_listen() {
+    local i
+    : >"$T/$1.notify"
+    "$PY" "$(dirname "${BASH_SOURCE[0]}")/notify_recv.py" "$T/$1.sock" "$T/$1.notify" \
+        >"$T/$1.recv" &
+    RECV_PID=$!
+    for ((i = 0; i < 100; i++)); do grep -qs ready "$T/$1.recv" && return 0; sleep 0.05; done
+    return 1
+}
+notify_unlisten() {
+    [ -z "$RECV_PID" ] || { kill "$RECV_PID" 2>/dev/null || true; wait "$RECV_PID" 2>/dev/null || true; }
+    RECV_PID=
+}
+# notify_count LOG WHAT [SINCE]: lines of LOG that are WHAT (READY=1,
+# WATCHDOG=1 ...), received at or after the monotonic time SINCE (mono).
+notify_count() {
+    awk -v w="$2" -v t="${3:-0}" '$2 == w && $1 >= t { n++ } END { print n + 0 }' "$1"
+}
+# notify_until LOG WHAT N SECONDS PID: until LOG has N lines WHAT, while
+# PID lives.
+notify_until() {
+    local i
+    for ((i = 0; i < $4 * 20; i++)); do
+        [ "$(notify_count "$1" "$2")" -ge "$3" ] && return 0
+        kill -0 "$5" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+mono() { "$PY" -c 'import time; print("%.3f" % time.monotonic())'; }
+
 pass() { PASS=$((PASS + 1)); }
 # cupsd_alive DIR WHAT: the private cupsd of tests/cups/start.sh DIR still
 # answers after WHAT (a job of ours must never stop the print server).

@@ -13,7 +13,8 @@
  * Connecting is three steps so that a program can read its first state
  * in between (the display's snapshot decides where its feed resumes):
  * qh_app_open, the program's reads (qh_app_lost on failure),
- * qh_app_follow.  Logs go to stderr as "<name>: <line>".
+ * qh_app_follow.  Logs go to the process's log (qh/log.h) as
+ * "<name>: <line>".
  *
  * Everything goes through the service API (qh/hall.h, qh/feed.h). */
 #ifndef QH_APP_H
@@ -65,7 +66,7 @@ void qh_app_init(struct qh_app *a, const char *name);
 /* Stop the waker and close the feed and the database. */
 void qh_app_fini(struct qh_app *a);
 
-/* "<name>: <line>" on stderr. */
+/* "<name>: <line>" on stderr, a warning of the process's log (qh/log.h). */
 void qh_app_log(const struct qh_app *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -97,5 +97,8 @@ void qh_ui_waker_rearm(struct qh_ui_waker *w);            /* NULL: no-op */
 void qh_ui_waker_stop(struct qh_ui_waker *w);             /* NULL: no-op */
 /* A non-blocking pipe for a signal handler to write a byte to. */
 int qh_ui_signal_pipe(int fds[2], char *err, size_t errlen);
+/* fn for SIGINT and SIGTERM (systemd's stop), with no flags: a wait it
+ * interrupts returns. */
+void qh_ui_catch_stop(void (*fn)(int));
 
 #endif

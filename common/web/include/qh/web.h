@@ -175,6 +175,11 @@ struct qh_web_opts {
     const char *tls_key;
     enum qh_lang lang;        /* of the server's own messages */
     volatile sig_atomic_t *stop;      /* set by a signal: stop serving */
+    /* Called from the feed's loop (the caller's thread) about once a
+     * second while the server's thread answers, the first time once it
+     * listens: the service's watchdog (qh/notify.h).  NULL: none. */
+    void (*alive)(void *ud);
+    void *ud;
 };
 
 /* Serve until *stop: 0, or < 0 with the reason in err (the address is
