@@ -221,6 +221,17 @@ stop_display() {
     DPID=
 }
 
+# wait_for FILE PATTERN SECONDS [FROM]: until grep finds PATTERN in FILE
+# (past its first FROM bytes): a background program's log.
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 20; i++)); do
+        tail -c +"$((${4:-0} + 1))" "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 pass() { PASS=$((PASS + 1)); }
 # cupsd_alive DIR WHAT: the private cupsd of tests/cups/start.sh DIR still
 # answers after WHAT (a job of ours must never stop the print server).

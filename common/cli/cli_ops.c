@@ -1,0 +1,98 @@
+/* cli_ops.c: the commands that keep a hall running for years: `backup`
+ * (one file, or a rotation the nightly job keeps), `restore`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_ops.h"
+#include "qh/hall.h"
+
+enum { KEEP_DEFAULT = 30 };
+
+static int cmd_backup(struct ctx *c)
+{
+    char err[QH_ERRLEN], path[4096];
+    const char *dir = cli_opt(c, "rotate"), *keep = cli_opt(c, "keep");
+    long long k = KEEP_DEFAULT;
+    int removed = 0, rc;
+    if (dir && c->npos)
+        return cli_usage_error(c, TR(c, "FILE 与 --rotate DIR 只能给一个",
+                                     "give FILE or --rotate DIR, not both"));
+    if (!dir && !c->npos)
+        return cli_usage_error(c, TR(c, "缺少参数", "missing argument"));
+    if (keep && !dir)
+        return cli_usage_error(c, TR(c, "--keep 只用于 --rotate", "--keep goes with --rotate"));
+    if (keep && (rc = cli_parse_num(c, "--keep", keep, 1, 100000, &k)))
+        return rc;
+    if (dir) {
+        if (!*dir)
+            return cli_usage_error(c, TR(c, "--rotate 需要目录", "--rotate needs a directory"));
+        rc = qh_hall_backup_rotate(c->s, dir, (int)k, path, sizeof path, &removed,
+                                   err, sizeof err);
+    } else {
+        snprintf(path, sizeof path, "%s", c->pos[0]);
+        rc = qh_hall_backup(c->s, path, err, sizeof err);
+    }
+    if (rc < 0)
+        return cli_fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "backup", path);
+        if (dir) {
+            qh_json_int(&b, "keep", k);
+            qh_json_int(&b, "removed", removed);
+        }
+        qh_json_close(&b);
+        return cli_emit(&b);
+    }
+    printf(TR(c, "已备份到 %s\n", "backed up to %s\n"), path);
+    if (dir)
+        printf(TR(c, "保留最近 %lld 份，删除了 %d 份较旧的备份\n",
+                  "keeping the latest %lld, removed %d older backups\n"), k, removed);
+    return 0;
+}
+
+static int cmd_restore(struct ctx *c)
+{
+    char db[4096], err[1024], kept[4200];
+    int st = cli_db_path(c, db, sizeof db);
+    if (st)
+        return st;
+    int rc = qh_hall_restore(db, c->pos[0], cli_opt(c, "force") != NULL, c->lang,
+                             kept, sizeof kept, err, sizeof err);
+    if (rc < 0)
+        return cli_fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "restored", c->pos[0]);
+        qh_json_str(&b, "db", db);
+        qh_json_str(&b, "kept", *kept ? kept : NULL);
+        qh_json_int(&b, "backup_schema", rc);
+        qh_json_close(&b);
+        return cli_emit(&b);
+    }
+    printf(TR(c, "已用 %s 恢复数据库 %s\n", "restored %s into %s\n"), c->pos[0], db);
+    if (*kept)
+        printf(TR(c, "被替换的数据库保留为 %s\n", "the replaced database is kept as %s\n"), kept);
+    return 0;
+}
+
+const struct cmd qh_cli_ops_cmds[] = {
+    { "backup", cmd_backup, "rotate= keep=", 0, 1, 0,
+      "backup FILE | backup --rotate DIR [--keep N]",
+      "在线备份数据库到新文件（0600）；--rotate 写入 DIR/qhall-YYYYMMDD-HHMMSS.db（目录 0700），"
+      "只保留最近 N 份（默认 30）；服务器上的大厅也备份为一个 SQLite 文件",
+      "back the database up to a new file (0600); --rotate writes DIR/qhall-YYYYMMDD-HHMMSS.db "
+      "(the directory 0700) and keeps the latest N (default 30); a server's hall is backed up "
+      "into a SQLite file too" },
+    { "restore", cmd_restore, "force", 1, 1, F_NODB, "restore FILE [--force]",
+      "用备份替换数据库：先检查备份的完整性和结构版本（较旧的会升级），有程序在用数据库时拒绝"
+      "（--force 强制）；被替换的文件保留为 <数据库>.before-restore-YYYYMMDD-HHMMSS",
+      "replace the database with a backup: the backup's integrity and schema are checked first "
+      "(an older one is upgraded); refused while programs use the database (--force overrides); "
+      "the replaced file is kept as <db>.before-restore-YYYYMMDD-HHMMSS" },
+    { NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
+};
