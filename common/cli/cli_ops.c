@@ -1,9 +1,10 @@
 /* cli_ops.c: the commands that keep a hall running for years: `backup`
- * (one file, or a rotation the nightly job keeps), `restore`. */
+ * (one file, or a rotation the nightly job keeps), `restore`, `doctor`. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_ops.h"
+#include "qh/doctor.h"
 #include "qh/hall.h"
 
 enum { KEEP_DEFAULT = 30 };
@@ -80,6 +81,66 @@ static int cmd_restore(struct ctx *c)
     return 0;
 }
 
+struct doctor_out {
+    struct ctx *c;
+    struct qh_buf arr;
+    int warnings;
+};
+
+static int doctor_line(const struct qh_doctor_finding *f, void *ud)
+{
+    struct doctor_out *o = ud;
+    static const char *const level[] = {"ok", "warn", "error"};
+    o->warnings += f->level == QH_DOCTOR_WARN;
+    if (o->c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "check", f->check);
+        qh_json_str(&b, "level", level[f->level]);
+        qh_json_str(&b, "what", f->what);
+        qh_json_str(&b, "finding", f->finding);
+        qh_json_str(&b, "todo", *f->todo ? f->todo : NULL);
+        qh_json_close(&b);
+        cli_array_add(&o->arr, &b);
+        qh_buf_fini(&b);
+        return 0;
+    }
+    printf("%s  %s: %s%s%s\n", qh_doctor_level_name(f->level, o->c->lang), f->what, f->finding,
+           *f->todo ? " — " : "", f->todo);
+    return 0;
+}
+
+static int cmd_doctor(struct ctx *c)
+{
+    char db[4096];
+    struct doctor_out o = {.c = c};
+    int st = cli_db_path(c, db, sizeof db);
+    if (st)
+        return st;
+    qh_buf_init(&o.arr);
+    qh_buf_puts(&o.arr, "[");
+    int errors = qh_doctor_run(db, c->lang, doctor_line, &o);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_bool(&b, "healthy", errors == 0);
+        qh_json_int(&b, "errors", errors);
+        qh_json_int(&b, "warnings", o.warnings);
+        qh_buf_puts(&o.arr, "]");
+        qh_json_raw(&b, "checks", qh_buf_str(&o.arr));
+        qh_json_close(&b);
+        qh_buf_fini(&o.arr);
+        st = cli_emit(&b);
+        return st ? st : errors ? 1 : 0;
+    }
+    qh_buf_fini(&o.arr);
+    if (errors)
+        cli_say(TR(c, "发现 %d 个错误", "%d errors found"), errors);
+    return errors ? 1 : 0;
+}
+
 const struct cmd qh_cli_ops_cmds[] = {
     { "backup", cmd_backup, "rotate= keep=", 0, 1, 0,
       "backup FILE | backup --rotate DIR [--keep N]",
@@ -94,5 +155,11 @@ const struct cmd qh_cli_ops_cmds[] = {
       "replace the database with a backup: the backup's integrity and schema are checked first "
       "(an older one is upgraded); refused while programs use the database (--force overrides); "
       "the replaced file is kept as <db>.before-restore-YYYYMMDD-HHMMSS" },
+    { "doctor", cmd_doctor, "", 0, 0, F_NODB, "doctor",
+      "检查本机：中文字体、声音、打印机、数据库（位置、权限、完整性、结构版本、磁盘空间）和时钟"
+      "（服务器时与本机对比）；每项为 正常/警告/错误 及处理办法，有错误时退出状态为 1",
+      "check this PC: Chinese font, sound, printer, the database (where, permissions, integrity, "
+      "schema, disk space) and the clock (a server's against this PC's); each ok/warn/error "
+      "with what to do, exit status 1 on any error" },
     { NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };
