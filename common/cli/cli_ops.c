@@ -1,5 +1,6 @@
 /* cli_ops.c: the commands that keep a hall running for years: `backup`
- * (one file, or a rotation the nightly job keeps), `restore`, `doctor`. */
+ * (one file, or a rotation the nightly job keeps), `restore`, `doctor`,
+ * `purge`. */
 #include <stdio.h>
 #include <string.h>
 
@@ -141,6 +142,39 @@ static int cmd_doctor(struct ctx *c)
     return errors ? 1 : 0;
 }
 
+static int cmd_purge(struct ctx *c)
+{
+    char err[QH_ERRLEN], before[11];
+    struct qh_purge_counts n;
+    const char *days = cli_opt(c, "days");
+    long long d = 0;
+    int st;
+    if (days && (st = cli_parse_num(c, "--days", days, 1, 36500, &d)))
+        return st;
+    int rc = qh_hall_purge(c->s, (int)d, before, &n, err, sizeof err);
+    if (rc < 0)
+        return cli_fail(rc, err);
+    if (c->json) {
+        struct qh_buf b;
+        qh_buf_init(&b);
+        qh_json_open(&b);
+        qh_json_str(&b, "before", before);
+        qh_json_int(&b, "appointments", n.appointments);
+        qh_json_int(&b, "ratings", n.ratings);
+        qh_json_int(&b, "followups", n.followups);
+        qh_json_int(&b, "events", n.events);
+        qh_json_close(&b);
+        return cli_emit(&b);
+    }
+    printf(TR(c, "已清除 %s 之前的个人信息：预约姓名 %lld 条，评价 %lld 条，回访 %lld 条，"
+                 "事件记录 %lld 条；统计不变\n",
+              "erased the personal data before %s: %lld appointment names, %lld ratings, "
+              "%lld follow-ups, %lld events; the statistics stay\n"),
+           before, (long long)n.appointments, (long long)n.ratings, (long long)n.followups,
+           (long long)n.events);
+    return 0;
+}
+
 const struct cmd qh_cli_ops_cmds[] = {
     { "backup", cmd_backup, "rotate= keep=", 0, 1, 0,
       "backup FILE | backup --rotate DIR [--keep N]",
@@ -161,5 +195,11 @@ const struct cmd qh_cli_ops_cmds[] = {
       "check this PC: Chinese font, sound, printer, the database (where, permissions, integrity, "
       "schema, disk space) and the clock (a server's against this PC's); each ok/warn/error "
       "with what to do, exit status 1 on any error" },
+    { "purge", cmd_purge, "days=", 0, 0, 0, "purge [--days N]",
+      "清除超过保留期（[privacy] keep_days，默认 365 天，或 --days N）的个人信息：预约姓名、"
+      "评价和申诉理由、办结和转移备注、回访记录；统计（报表、考核）不变",
+      "erase personal data older than the retention ([privacy] keep_days, default 365 days, "
+      "or --days N): appointment names, rating and appeal reasons, finish and transfer notes, "
+      "follow-up texts; the statistics (reports, scorecard) stay" },
     { NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };

@@ -1,6 +1,6 @@
 /* maint.c: keeping a hall's database for years (qh/hall.h, maintenance):
- * backups that rotate, a restore, and what `qhall doctor` asks of the
- * database before it opens it.  The files themselves are the store's
+ * backups that rotate, a restore, what `qhall doctor` asks of the
+ * database before it opens it, and the purge of personal free text.  The files themselves are the store's
  * business; what is here is the policy: which names a rotation owns and
  * how many it keeps. */
 #include <dirent.h>
@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "op.h"
+#include "qh/clock.h"
 #include "qh/hall.h"
 #include "qh/store.h"
 
@@ -145,4 +147,37 @@ int qh_hall_probe(const char *db, enum qh_lang lang, struct qh_db_probe *out,
                   char *err, size_t errlen)
 {
     return qh_store_probe(db, lang, out, err, errlen);
+}
+
+int qh_hall_purge(struct qh_store *s, int days, char before_day[11],
+                  struct qh_purge_counts *out, char *err, size_t errlen)
+{
+    struct op ob, *o = &ob;
+    int64_t before;
+    memset(out, 0, sizeof *out);
+    int rc = qh_op_begin(o, s, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (days <= 0)
+        days = o->hall->privacy.keep_days;
+    /* Whole service days: everything before the midnight that starts the
+     * oldest day kept, in the hall's time zone. */
+    qh_clock_day_str(qh_clock_day_num(o->day) - days, before_day);
+    if ((rc = qh_clock_day_start(o->hall->timezone, before_day, &before)) < 0) {
+        rc = qh_err(err, errlen, QH_E_STATE, "%s: %s", before_day, "day");
+        goto out;
+    }
+    if ((rc = qh_store_purge(s, before, out, err, errlen)) < 0)
+        goto out;
+    struct qh_buf b;
+    qh_op_detail(o, &b);
+    qh_json_str(&b, "before", before_day);
+    qh_json_int(&b, "days", days);
+    qh_json_int(&b, "appointments", out->appointments);
+    qh_json_int(&b, "ratings", out->ratings);
+    qh_json_int(&b, "followups", out->followups);
+    qh_json_int(&b, "events", out->events);
+    rc = qh_op_event(o, "purged", NULL, 0, "", &b, err, errlen);
+out:
+    return qh_op_end(o, rc, err, errlen);
 }

@@ -843,6 +843,12 @@ int qh_store_checkpoint(struct qh_store *s, int truncate, char *err,
     return s->ops->checkpoint(s->be, truncate, err, errlen);
 }
 
+int qh_store_purge(struct qh_store *s, int64_t before, struct qh_purge_counts *out,
+                   char *err, size_t errlen)
+{
+    return s->ops->purge(s->be, before, out, err, errlen);
+}
+
 int qh_store_backup(struct qh_store *s, const char *path, char *err,
                     size_t errlen)
 {

@@ -191,6 +191,9 @@ struct qh_store_ops {
                  char *err, size_t errlen);
     int (*checkpoint)(struct qh_store_be *, int truncate, char *err,
                       size_t errlen);
+    /* qh_store_purge, in the caller's write transaction. */
+    int (*purge)(struct qh_store_be *, int64_t before, struct qh_purge_counts *out,
+                 char *err, size_t errlen);
     /* NULL: qh_store_backup copies the hall into a new SQLite file. */
     int (*backup)(struct qh_store_be *, const char *path, char *err,
                   size_t errlen);

@@ -58,6 +58,9 @@ int qh_sqlite_holder(const char *path, char *who, size_t n);
 /* qh_store_restore for a file. */
 int qh_sqlite_restore(const char *path, const char *backup, int force, enum qh_lang lang,
                       char *kept, size_t keptlen, char *err, size_t errlen);
+/* qh_store_purge (store_purge.c). */
+int qh_sqlite_purge(struct qh_store_be *s, int64_t before, struct qh_purge_counts *out,
+                    char *err, size_t errlen);
 /* qh_store_probe for a file. */
 int qh_sqlite_probe(const char *path, enum qh_lang lang, struct qh_db_probe *out,
                     char *err, size_t errlen);

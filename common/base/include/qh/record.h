@@ -174,6 +174,15 @@ struct qh_db_probe {
     int64_t clock_offset_ms;      /* a server: its clock less this PC's */
 };
 
+/* What a purge of personal data erased (qh_hall_purge): rows whose free
+ * text was blanked, table by table. */
+struct qh_purge_counts {
+    int64_t appointments;         /* names */
+    int64_t ratings;              /* reasons, appeal and decision texts */
+    int64_t followups;            /* reasons and results */
+    int64_t events;               /* notes, rating and appeal reasons, results */
+};
+
 struct qh_followup {
     int64_t id;
     char kind[8];                 /* "rating" (差评) or "failed" (办不成) */

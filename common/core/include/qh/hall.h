@@ -126,6 +126,15 @@ int qh_hall_backup(struct qh_store *s, const char *path,
 int qh_hall_backup_rotate(struct qh_store *s, const char *dir, int keep,
                           char *path, size_t pathlen, int *removed,
                           char *err, size_t errlen);
+/* Erase the personal free text older than `days` whole service days (<= 0:
+ * the hall's [privacy] keep_days): names of appointments, reasons and
+ * appeal texts of ratings, follow-ups' reasons and results, and those
+ * texts and the finish and transfer notes in the event log
+ * (qh_store_purge).  One operation with its `purged` event (the counts
+ * in its detail); counts, times and scores stay, so reports of those
+ * days are unchanged.  before_day gets the first day kept. */
+int qh_hall_purge(struct qh_store *s, int days, char before_day[11],
+                  struct qh_purge_counts *out, char *err, size_t errlen);
 /* Put a backup in place of the database db (qh_store_restore in
  * qh/store.h: what is checked, the file kept, the refusals). */
 int qh_hall_restore(const char *db, const char *backup, int force, enum qh_lang lang,

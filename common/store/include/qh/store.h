@@ -450,6 +450,20 @@ int qh_store_checkpoint(struct qh_store *s, int truncate,
 int qh_store_backup(struct qh_store *s, const char *path,
                     char *err, size_t errlen);
 
+/* Erase the personal free text of everything before `before` (ms), in the
+ * caller's write transaction (qh_store_begin): the names of appointments
+ * whose slot was before it, the reasons, appeal and decision texts of
+ * ratings given before it, the reasons and results of follow-ups opened
+ * before it, and in the event log the same texts (a finish's or a
+ * transfer's note, a rating's or an appeal's reason, a follow-up's
+ * result) of events before it, each blanked to "".  Every other column
+ * and key stays, so every count, time and score the statistics read is
+ * as it was.  The event log is append-only: this is the one rewrite it
+ * allows, and only of those texts.  counts: the rows changed. */
+struct qh_purge_counts;
+int qh_store_purge(struct qh_store *s, int64_t before, struct qh_purge_counts *out,
+                   char *err, size_t errlen);
+
 /* Put the backup file `backup` (a SQLite file of qh_store_backup) in
  * place of the database path.  Unless force, refuses (QH_E_STATE) while a
  * program holds path open (qh_store_holder).  The backup is copied beside
