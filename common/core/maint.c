@@ -132,10 +132,35 @@ out:
     return rc;
 }
 
+/* The restored hall's log says it was restored, from what and where the
+ * file it replaced went: the history before that event is the backup's,
+ * and a dispute about the hours in between is settled from the kept
+ * file. */
 int qh_hall_restore(const char *db, const char *backup, int force, enum qh_lang lang,
                     char *kept, size_t keptlen, char *err, size_t errlen)
 {
-    return qh_store_restore(db, backup, force, lang, kept, keptlen, err, errlen);
+    struct qh_store *s = NULL;
+    struct op ob, *o = &ob;
+    int version = qh_store_restore(db, backup, force, lang, kept, keptlen, err, errlen);
+    if (version < 0)
+        return version;
+    int rc = qh_store_open(&s, db, QH_STORE_EXISTING | (lang == QH_LANG_EN ? QH_STORE_EN : 0),
+                           err, errlen);
+    if (rc < 0 || !qh_store_has_hall(s))
+        goto out;
+    qh_store_set_actor(s, "cli");
+    if ((rc = qh_op_begin(o, s, err, errlen)) < 0)
+        goto out;
+    struct qh_buf b;
+    qh_op_detail(o, &b);
+    qh_json_str(&b, "from", backup);
+    qh_json_str(&b, "kept", kept && *kept ? kept : NULL);
+    qh_json_int(&b, "backup_schema", version);
+    rc = qh_op_event(o, "restored", NULL, 0, "", &b, err, errlen);
+    rc = qh_op_end(o, rc, err, errlen);
+out:
+    qh_store_close(s);
+    return rc < 0 ? rc : version;
 }
 
 int qh_hall_holder(const char *db, char *who, size_t n)

@@ -82,6 +82,8 @@ expect_eq "$(digest "$GOOD")" "$bk_before" "the backup itself is not written"
 ls "$T" | grep -q '\.restore-' && bad "a temporary file was left: $(ls "$T")" || pass
 run check
 expect_rc 0 "check passes on the restored hall"
+expect_eq "$(sqlite3 "$DB" "SELECT type || ' ' || json_extract(detail, '$.from') || ' ' || json_extract(detail, '$.kept') FROM event ORDER BY id DESC LIMIT 1")" \
+    "restored $GOOD $kept" "the restored hall's log says from what, and where the old file went"
 run issue --queue A
 expect_eq "$OUT" A003 "the restored hall goes on from its own numbers"
 
@@ -154,6 +156,11 @@ if [ -e "$OLD" ]; then
 else
     bad "no $OLD"
 fi
+
+# ---- a server's database is not restored in place ----
+run --db "postgresql:///hall?host=$T" restore "$GOOD"
+expect_rc 2 "restore onto a server is refused"
+expect_in "$ERR" "qhall copy --from $GOOD" "with the way to do it"
 
 # ---- onto a PC with no database yet ----
 NEWDB=$T/fresh/qhall.db
