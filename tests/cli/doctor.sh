@@ -54,6 +54,13 @@ if [ "$STORE" = pg ]; then
     pycheck "the server's clock is compared" \
         "[x for x in d['checks'] if x['check'] == 'clock'][0]['finding'].startswith('服务器时钟与本机相差')"
     expect_eq "$(level_of clock)" ok "the private server's clock agrees with this PC's"
+    # The nightly rotation on a server writes SQLite files, as backup FILE does.
+    run issue --queue A
+    run --json backup --rotate "$T/bk" --keep 2
+    expect_rc 0 "backup --rotate on a server"
+    f=$(jget 'd["backup"]')
+    expect_eq "$(sqlite3 "$f" 'SELECT count(*) FROM ticket')" 1 "the rotation's file is the hall as a SQLite file"
+    expect_eq "$(stat -c %a "$f") $(stat -c %a "$T/bk")" "600 700" "0600 in 0700"
     finish
     exit 0
 fi
