@@ -25,6 +25,10 @@ KEYS=(
     "SELECT id, at, type, number, queue, win, staff, detail FROM event ORDER BY id"
     "SELECT at, score, reason, win, staff, service FROM rating ORDER BY at, score"
     "SELECT code, service, slot_at, name, created_at FROM appointment ORDER BY code"
+    # ... and what each of them names, by the ticket's number.
+    "SELECT e.id, t.day, t.number FROM event e JOIN ticket t ON t.id = e.ticket ORDER BY e.id"
+    "SELECT r.at, t.day, t.number FROM rating r JOIN ticket t ON t.id = r.ticket ORDER BY r.at, t.number"
+    "SELECT a.code, t.day, t.number FROM appointment a JOIN ticket t ON t.id = a.ticket ORDER BY a.code"
 )
 
 # sums DB: one line per key query: the row count and the sha256 of its rows.
