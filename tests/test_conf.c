@@ -78,6 +78,7 @@ static void assert_conf_equal(const struct qh_hall_conf *a, const struct qh_hall
     assert_int_equal(a->kiosk.idle_seconds, b->kiosk.idle_seconds);
     assert_int_equal(a->kiosk.countdown_seconds, b->kiosk.countdown_seconds);
     assert_int_equal(a->kiosk.speak, b->kiosk.speak);
+    assert_int_equal(a->privacy.keep_days, b->privacy.keep_days);
     assert_int_equal(a->display.announce_repeat, b->display.announce_repeat);
     assert_int_equal(a->display.volume, b->display.volume);
     assert_int_equal(a->display.nquiet, b->display.nquiet);
@@ -408,6 +409,11 @@ static void test_bad_files(void **state)
         { "[web]\nlisten = 0.0.0.0:0\n",
           "hall.ini:2: [web] listen: expected a port 1-65535 after the ':', got \"0.0.0.0:0\"" },
         { "[kiosk]\nidle_seconds = 5\n", "hall.ini:2: [kiosk] idle_seconds: expected 30-3600, got \"5\"" },
+        { "[privacy]\nkeep_days = 0\n", "hall.ini:2: [privacy] keep_days: expected 1-36500, got \"0\"" },
+        { "[privacy]\nkeep_days = a year\n",
+          "hall.ini:2: [privacy] keep_days: expected 1-36500, got \"a year\"" },
+        { "[privacy]\nkeep_days = 30\n[privacy]\n",
+          "hall.ini:3: duplicate section [privacy] (first on line 1)" },
         { "[kiosk]\ncountdown_seconds = 0\n",
           "hall.ini:2: [kiosk] countdown_seconds: expected 10-300, got \"0\"" },
         { "[display]\nannounce_repeat = 0\n",
@@ -502,6 +508,10 @@ static void test_printer_kiosk(void **state)
     assert_string_equal(c.printer.kind, "escpos");
     assert_string_equal(c.printer.qr, "{url}");
     assert_int_equal(c.kiosk.idle_seconds, 90);
+    assert_int_equal(c.privacy.keep_days, 365);
+    assert_int_equal(parse(&c, "[privacy]\nkeep_days = 30\n", err, sizeof err), 0);
+    assert_int_equal(c.privacy.keep_days, 30);
+    round_trip(&c);
     if (parse(&c, "[printer]\nname = hall-slips\nwidth = 58\nkind = pdf\n"
                   "qr = https://q.example/{day}/{number}\n"
                   "[kiosk]\nidle_seconds = 120\ncountdown_seconds = 20\n",

@@ -175,9 +175,12 @@ static void events_append_only(void **state)
     /* A schema newer than this build is refused, not misread. */
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    int rc = qh_store_open(&s, path, 0, err, sizeof err);
+    int rc = qh_store_open(&s, path, QH_STORE_EN, err, sizeof err);
     assert_int_equal(rc, QH_E_DB);
     assert_non_null(strstr(err, "newer"));
+    rc = qh_store_open(&s, path, 0, err, sizeof err);
+    assert_int_equal(rc, QH_E_DB);
+    assert_non_null(strstr(err, "比本程序（第"));
 }
 
 /* A ticket links its issued event, whatever was written between the

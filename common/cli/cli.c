@@ -44,6 +44,7 @@
 #include "cli_print.h"
 #include "cli_report.h"
 #include "cli_serve.h"
+#include "cli_ops.h"
 
 /* Options every command accepts, wherever they appear. */
 static const char global_opts[] = "db= json lang= help version verbose";
@@ -208,59 +209,6 @@ static int report_issued(struct ctx *c, const struct qh_ticket_row *t,
     return cli_emit(&b);
 }
 
-/* ---- database ---- */
-
-static int mkdirs(char *path)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int r = mkdir(path, 0700);
-        *p = '/';
-        if (r < 0 && errno != EEXIST)
-            return -1;
-    }
-    if (mkdir(path, 0700) < 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
-
-/* qh_hall_find_db; the default's directory is made on first use. */
-static int db_path(struct ctx *c, char *out, size_t n)
-{
-    char err[QH_ERRLEN];
-    int fallback, rc = qh_hall_find_db(cli_opt(c, "db"), out, n, &fallback,
-                                       err, sizeof err);
-    if (rc == QH_E_USAGE && qh_hall_db_has_password(out)) {
-        cli_say(TR(c, "数据库地址中不能写密码（命令行和环境变量别人看得到）："
-                      "请写在 ~/.pgpass（权限 0600）或 PGPASSFILE 指向的文件里",
-                   "a database URI may not carry a password (others can read a "
-                   "command line or the environment): put it in ~/.pgpass "
-                   "(mode 0600) or the file PGPASSFILE names"));
-        return 2;
-    }
-    if (rc == QH_E_NOTFOUND) {
-        cli_say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
-                  "cannot tell where the database is: use --db or QHALL_DB"));
-        return 2;
-    }
-    if (rc < 0) {
-        cli_say(TR(c, "路径太长", "path too long"));
-        return 2;
-    }
-    if (fallback) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s", out);
-        *strrchr(dir, '/') = '\0';
-        if (mkdirs(dir) < 0) {
-            cli_say("%s: %s", dir, strerror(errno));
-            return 3;
-        }
-    }
-    return 0;
-}
-
 /* The sample catalogue compiled into the library (assets/services.csv). */
 static int import_sample(struct ctx *c, int *count, char *err, size_t errlen)
 {
@@ -294,7 +242,7 @@ static int open_db(struct ctx *c)
 {
     /* Room for what integrity_check says about a damaged file. */
     char path[4096], err[1024];
-    int st = db_path(c, path, sizeof path);
+    int st = cli_db_path(c, path, sizeof path);
     if (st)
         return st;
     int flags = (c->lang == QH_LANG_EN ? QH_OPEN_EN : 0) |
@@ -1479,24 +1427,6 @@ static int cmd_staff_list(struct ctx *c)
     return cli_emit(&b);
 }
 
-static int cmd_backup(struct ctx *c)
-{
-    char err[QH_ERRLEN];
-    int rc = qh_hall_backup(c->s, c->pos[0], err, sizeof err);
-    if (rc < 0)
-        return cli_fail(rc, err);
-    if (c->json) {
-        struct qh_buf b;
-        qh_buf_init(&b);
-        qh_json_open(&b);
-        qh_json_str(&b, "backup", c->pos[0]);
-        qh_json_close(&b);
-        return cli_emit(&b);
-    }
-    printf(TR(c, "已备份到 %s\n", "backed up to %s\n"), c->pos[0]);
-    return 0;
-}
-
 /* Open one side of a copy: the source read-only and as it is, the target
  * created (a new file, or a schema in an empty server database). */
 static int copy_open(struct ctx *c, const char *db, int flags,
@@ -1779,8 +1709,6 @@ static const struct cmd cmds[] = {
     { "staff unlock", cmd_staff_unlock, "", 1, 1, 0, "staff unlock ID",
       "解除错误 PIN 造成的锁定（所有设备）",
       "clear the lock-out of wrong PINs (every device)" },
-    { "backup", cmd_backup, "", 1, 1, 0, "backup FILE",
-      "在线备份数据库到新文件", "back the database up to a new file" },
     { "copy", cmd_copy, "from= to=", 0, 0, F_NODB,
       "copy --from DB --to DB",
       "把大厅连同全部历史复制到新的数据库（如从本机文件到 PostgreSQL 服务器），并核对行数和两边的检查",
@@ -1804,7 +1732,8 @@ static size_t nall;
 static void collect_cmds(void)
 {
     const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds,
-                                     qh_cli_export_cmds, qh_cli_serve_cmds};
+                                     qh_cli_export_cmds, qh_cli_serve_cmds,
+                                     qh_cli_ops_cmds};
     for (size_t i = 0; i < NCMDS && nall < 256; i++)
         all[nall++] = &cmds[i];
     for (size_t t = 0; t < sizeof more / sizeof more[0]; t++)

@@ -73,6 +73,9 @@ void cli_fail_on(struct qh_store *s);
 int cli_fail(int rc, const char *err);
 /* A parser report (file:line lines) as the library wrote it. */
 int cli_fail_report(int rc, const char *report);
+/* The database's name (qh_hall_find_db from --db), the default's
+ * directory made on first use: 0, or the exit status after saying why. */
+int cli_db_path(struct ctx *c, char *out, size_t n);
 /* Value of option `name`, "" for a given flag, NULL when absent. */
 const char *cli_opt(const struct ctx *c, const char *name);
 int cli_parse_num(struct ctx *c, const char *what, const char *s,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "qh/buf.h"
 #include "qh/clock.h"
@@ -226,6 +227,59 @@ int cli_read_input(const char *path, char **text, size_t *len)
     if (rc < 0) {
         cli_say("%s", *err ? err : path);
         return rc == QH_E_NOMEM ? 3 : 2;
+    }
+    return 0;
+}
+
+/* ---- database ---- */
+
+static int mkdirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int r = mkdir(path, 0700);
+        *p = '/';
+        if (r < 0 && errno != EEXIST)
+            return -1;
+    }
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* qh_hall_find_db; the default's directory is made on first use. */
+int cli_db_path(struct ctx *c, char *out, size_t n)
+{
+    char err[QH_ERRLEN];
+    int fallback, rc = qh_hall_find_db(cli_opt(c, "db"), out, n, &fallback,
+                                       err, sizeof err);
+    if (rc == QH_E_USAGE && qh_hall_db_has_password(out)) {
+        cli_say(TR(c, "数据库地址中不能写密码（命令行和环境变量别人看得到）："
+                      "请写在 ~/.pgpass（权限 0600）或 PGPASSFILE 指向的文件里",
+                   "a database URI may not carry a password (others can read a "
+                   "command line or the environment): put it in ~/.pgpass "
+                   "(mode 0600) or the file PGPASSFILE names"));
+        return 2;
+    }
+    if (rc == QH_E_NOTFOUND) {
+        cli_say(TR(c, "无法确定数据库位置：请用 --db 或 QHALL_DB 指定",
+                  "cannot tell where the database is: use --db or QHALL_DB"));
+        return 2;
+    }
+    if (rc < 0) {
+        cli_say(TR(c, "路径太长", "path too long"));
+        return 2;
+    }
+    if (fallback) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", out);
+        *strrchr(dir, '/') = '\0';
+        if (mkdirs(dir) < 0) {
+            cli_say("%s: %s", dir, strerror(errno));
+            return 3;
+        }
     }
     return 0;
 }

@@ -204,6 +204,14 @@ static const struct key web_keys[] = {
       "web.timeout_seconds" },
 };
 
+/* A year by default: long enough for a complaint about a visit to be
+ * followed up with its notes, short enough that the hall does not keep
+ * citizens' names for ever (the counts stay: qhall purge). */
+static const struct key privacy_keys[] = {
+    { "keep_days", K_INT, FIELD(qh_privacy_conf, keep_days), 1, 36500, 0,
+      "privacy.keep_days" },
+};
+
 #define NKEYS(t) ((int)(sizeof t / sizeof t[0]))
 #define NHALL NKEYS(hall_keys)
 #define NQUEUE NKEYS(queue_keys)
@@ -213,6 +221,7 @@ static const struct key web_keys[] = {
 #define NDISPLAY NKEYS(display_keys)
 #define NRATING NKEYS(rating_keys)
 #define NWEB NKEYS(web_keys)
+#define NPRIVACY NKEYS(privacy_keys)
 
 /* ---- the plain settings, as the store keeps them ---- */
 
@@ -230,6 +239,7 @@ static const struct plain {
     { display_keys, NDISPLAY, offsetof(struct qh_hall_conf, display) },
     { rating_keys, NRATING, offsetof(struct qh_hall_conf, rating) },
     { web_keys, NWEB, offsetof(struct qh_hall_conf, web) },
+    { privacy_keys, NPRIVACY, offsetof(struct qh_hall_conf, privacy) },
 };
 
 static const struct key *plain_key(int i, size_t *base)
@@ -408,6 +418,7 @@ struct where {
     int display, display_key[NDISPLAY];
     int rating, rating_key[NRATING];
     int web, web_key[NWEB];
+    int privacy, privacy_key[NPRIVACY];
     int quota, quota_key[QH_MAX_QUOTAS];
 };
 
@@ -488,6 +499,7 @@ void qh_conf_defaults(struct qh_hall_conf *c)
     c->web.max_connections = 4096;
     c->web.per_ip_connections = 64;
     c->web.timeout_seconds = 15;
+    c->privacy.keep_days = 365;
     c->kiosk.idle_seconds = 90;
     c->kiosk.countdown_seconds = 30;
     c->display.announce_repeat = 2;
@@ -824,7 +836,7 @@ static const char *parse_queue_list(const char *s, struct qh_window_conf *w)
 /* ---- the reader ---- */
 
 enum sec { SEC_NONE, SEC_HALL, SEC_QUEUE, SEC_WINDOW, SEC_PRINTER, SEC_KIOSK,
-           SEC_DISPLAY, SEC_RATING, SEC_WEB, SEC_QUOTA, SEC_SKIP };
+           SEC_DISPLAY, SEC_RATING, SEC_WEB, SEC_PRIVACY, SEC_QUOTA, SEC_SKIP };
 
 struct ctx {
     struct qh_hall_conf *c;
@@ -1000,6 +1012,7 @@ static void section_line(struct ctx *x, const char *p, size_t n)
         {"hall", &x->w.hall, SEC_HALL},         {"printer", &x->w.printer, SEC_PRINTER},
         {"kiosk", &x->w.kiosk, SEC_KIOSK},      {"display", &x->w.display, SEC_DISPLAY},
         {"rating", &x->w.rating, SEC_RATING},   {"web", &x->w.web, SEC_WEB},
+        {"privacy", &x->w.privacy, SEC_PRIVACY},
         {"quota", &x->w.quota, SEC_QUOTA},
     };
     for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
@@ -1348,6 +1361,10 @@ static int on_key(void *user, const char *section, const char *name,
     case SEC_WEB:
         keys = web_keys, nkeys = NWEB, lines = x->w.web_key;
         base = &x->c->web;
+        break;
+    case SEC_PRIVACY:
+        keys = privacy_keys, nkeys = NPRIVACY, lines = x->w.privacy_key;
+        base = &x->c->privacy;
         break;
     case SEC_QUOTA:
         quota_key(x, name, value);
@@ -1925,6 +1942,10 @@ int qh_conf_write(const struct qh_hall_conf *c, FILE *f)
     if (rc == 0) {
         fprintf(f, "\n[web]\n");
         rc = write_keys(f, c, web_keys, NWEB, &c->web);
+    }
+    if (rc == 0) {
+        fprintf(f, "\n[privacy]\n");
+        rc = write_keys(f, c, privacy_keys, NPRIVACY, &c->privacy);
     }
     /* Only a hall with quotas has the section: most have none. */
     if (rc == 0 && c->nquotas > 0) {

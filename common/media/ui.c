@@ -100,7 +100,8 @@ static int draws_chinese(const char *path, int index)
     return ok;
 }
 
-int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen)
+int qh_ui_font_chinese(int bold, char *path, size_t pathlen, int *index,
+                       char *err, size_t errlen)
 {
     static const char *const patterns[2][3] = {
         {"Noto Sans CJK SC:lang=zh-cn", "WenQuanYi Zen Hei:lang=zh-cn",
@@ -108,23 +109,28 @@ int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen)
         {"Noto Sans CJK SC:lang=zh-cn:weight=bold", "WenQuanYi Zen Hei:lang=zh-cn",
          "sans-serif:lang=zh-cn:weight=bold"},
     };
-    *out = NULL;
     if (!TTF_WasInit() && TTF_Init() < 0)
         return qh_err(err, errlen, QH_E_IO, "SDL_ttf: %s", TTF_GetError());
+    for (int i = 0; i < 3; i++)
+        if (qh_ui_font_find(patterns[!!bold][i], path, pathlen, index, NULL, 0) == 0 &&
+            draws_chinese(path, *index))
+            return 0;
+    return qh_err(err, errlen, QH_E_NOTFOUND, "no Chinese font found (install fonts-noto-cjk)");
+}
+
+int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen)
+{
+    *out = NULL;
     struct qh_ui *ui = calloc(1, sizeof *ui);
     if (!ui)
         return qh_err(err, errlen, QH_E_NOMEM, "out of memory");
     ui->r = r;
     for (int w = 0; w < 2; w++) {
-        int found = 0;
-        for (int i = 0; i < 3 && !found; i++)
-            found = qh_ui_font_find(patterns[w][i], ui->path[w], sizeof ui->path[w],
-                                    &ui->index[w], NULL, 0) == 0 &&
-                    draws_chinese(ui->path[w], ui->index[w]);
-        if (!found) {
+        int rc = qh_ui_font_chinese(w, ui->path[w], sizeof ui->path[w], &ui->index[w],
+                                    err, errlen);
+        if (rc < 0) {
             qh_ui_free(ui);
-            return qh_err(err, errlen, QH_E_NOTFOUND,
-                          "no Chinese font found (install fonts-noto-cjk)");
+            return rc;
         }
     }
     *out = ui;

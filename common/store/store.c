@@ -787,6 +787,11 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
+int qh_sqlite_schema_latest(void)
+{
+    return NMIGRATIONS;
+}
+
 enum { QH_SVC_CACHE = 16 };
 
 struct qh_store_be {
@@ -1038,23 +1043,37 @@ static int fk_broken(struct qh_store_be *s)
     return broken;
 }
 
+/* A schema newer than ours was made by a later qhall: an older program
+ * (a package downgraded, an old PC) must not write to it, nor misread
+ * it, so the open stops before anything touches the file. */
+static int newer(struct qh_store_be *s, int version, char *err, size_t errlen)
+{
+    return qh_store_err_newer(s->lang, s->path, version, NMIGRATIONS, err, errlen);
+}
+
+/* The schema version the file says, before anything is written to it. */
+static int read_version(struct qh_store_be *s, int *version, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, s->path);
+    int src = sqlite3_step(st);
+    *version = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW)
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, s->path);
+    return 0;
+}
+
 /* A read-only open cannot migrate: an older schema is named with what to
  * do, rather than failing later on a column it lacks. */
 static int schema_current(struct qh_store_be *s, char *err, size_t errlen)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
-        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
-    int src = sqlite3_step(st);
-    int version = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW)
-        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
+    int version, rc;
+    if ((rc = read_version(s, &version, err, errlen)) < 0)
+        return rc;
     if (version > NMIGRATIONS)
-        return qh_err(err, errlen, QH_E_DB,
-                      QH_TR(s->lang, "%s：数据库结构为第 %d 版，比本程序（第 %d 版）新",
-                            "%s: schema version %d is newer than this qhall (%d)"),
-                      s->path, version, NMIGRATIONS);
+        return newer(s, version, err, errlen);
     if (version < NMIGRATIONS)
         return qh_err(err, errlen, QH_E_DB,
                       QH_TR(s->lang,
@@ -1080,9 +1099,7 @@ static int migrate_steps(struct qh_store_be *s, char *err, size_t errlen)
         if (src != SQLITE_ROW)
             return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, "schema");
         if (version > NMIGRATIONS)
-            return qh_err(err, errlen, QH_E_DB,
-                          "%s: schema version %d is newer than this qhall (%d)",
-                          s->path, version, NMIGRATIONS);
+            return newer(s, version, err, errlen);
         if (version == NMIGRATIONS)
             return 0;
         /* Re-read the version inside the write lock: another program may
@@ -1183,6 +1200,16 @@ int qh_sqlite_open(struct qh_store_be **out, const char *path, int flags,
     const char *busy = getenv("QHALL_BUSY_MS");
     s->busy_ms = busy && atoi(busy) > 0 ? atoi(busy) : 10000;
     sqlite3_busy_handler(s->db, busy_wait, s);
+    /* Before the journal mode is set (which rewrites the header of a file
+     * that is not in WAL mode yet): a newer schema leaves the file as it
+     * was, byte for byte. */
+    int version;
+    if ((rc = read_version(s, &version, err, errlen)) < 0)
+        goto fail;
+    if (version > NMIGRATIONS) {
+        rc = newer(s, version, err, errlen);
+        goto fail;
+    }
     const char *sync = getenv("QHALL_SYNC");
     char pragmas[256];
     snprintf(pragmas, sizeof pragmas,

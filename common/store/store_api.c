@@ -69,6 +69,43 @@ int qh_store_check_perms(const char *path, enum qh_lang lang, char *err,
     return qh_sqlite_check_perms(path, lang, err, errlen);
 }
 
+int qh_store_restore(const char *path, const char *backup, int force, enum qh_lang lang,
+                     char *kept, size_t keptlen, char *err, size_t errlen)
+{
+    if (kept && keptlen)
+        kept[0] = '\0';
+    /* A server's hall is restored as it moved there: copied into a new,
+     * empty database, which the programs are then pointed at. */
+    if (qh_store_is_server(path))
+        return qh_err(err, errlen, QH_E_USAGE,
+                      QH_TR(lang,
+                            "服务器上的数据库不能就地恢复：请新建一个空数据库，运行 qhall copy"
+                            " --from %s --to postgresql:///新库名…，核对无误后把 QHALL_DB 指向它",
+                            "a server's database is not restored in place: create a new empty"
+                            " database, run qhall copy --from %s --to postgresql:///NEWDB...,"
+                            " and once it verifies point QHALL_DB at it"),
+                      backup);
+    return qh_sqlite_restore(path, backup, force, lang, kept, keptlen, err, errlen);
+}
+
+int qh_store_holder(const char *path, char *who, size_t n)
+{
+    if (who && n)
+        who[0] = '\0';
+    if (qh_store_is_server(path))
+        return 0;
+    return qh_sqlite_holder(path, who, n);
+}
+
+int qh_store_probe(const char *path, enum qh_lang lang, struct qh_db_probe *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (qh_store_is_server(path))
+        return qh_pg_probe(path, lang, out, err, errlen);
+    return qh_sqlite_probe(path, lang, out, err, errlen);
+}
+
 int qh_store_open(struct qh_store **out, const char *path, int flags, char *err,
                   size_t errlen)
 {
@@ -804,6 +841,12 @@ int qh_store_checkpoint(struct qh_store *s, int truncate, char *err,
                         size_t errlen)
 {
     return s->ops->checkpoint(s->be, truncate, err, errlen);
+}
+
+int qh_store_purge(struct qh_store *s, int64_t before, struct qh_purge_counts *out,
+                   char *err, size_t errlen)
+{
+    return s->ops->purge(s->be, before, out, err, errlen);
 }
 
 int qh_store_backup(struct qh_store *s, const char *path, char *err,

@@ -21,6 +21,10 @@
 struct qh_store_be;
 struct qh_watch_be;
 
+/* An open flag of the backends only: connect, set up the session and
+ * stop (qh_store_probe), never reading a hall nor touching the schema. */
+enum { QH_STORE_PROBE = 0x100 };
+
 struct qh_store_ops {
     const char *name;                        /* "sqlite", "postgresql" */
     /* qh_store_open and qh_store_close: the handle itself. */
@@ -187,6 +191,9 @@ struct qh_store_ops {
                  char *err, size_t errlen);
     int (*checkpoint)(struct qh_store_be *, int truncate, char *err,
                       size_t errlen);
+    /* qh_store_purge, in the caller's write transaction. */
+    int (*purge)(struct qh_store_be *, int64_t before, struct qh_purge_counts *out,
+                 char *err, size_t errlen);
     /* NULL: qh_store_backup copies the hall into a new SQLite file. */
     int (*backup)(struct qh_store_be *, const char *path, char *err,
                   size_t errlen);
@@ -217,5 +224,13 @@ struct qh_store_ops {
 
 extern const struct qh_store_ops qh_store_sqlite_ops;
 extern const struct qh_store_ops qh_store_pg_ops;
+/* The refusal of a schema newer than this build (version > latest), in
+ * either backend's open: QH_E_DB with what to do. */
+int qh_store_err_newer(enum qh_lang lang, const char *name, int version, int latest,
+                       char *err, size_t errlen);
+/* qh_store_probe for a server's database (store_pg.c): a function of a
+ * name, not of an open handle, as the SQLite one is (store_restore.c). */
+int qh_pg_probe(const char *name, enum qh_lang lang, struct qh_db_probe *out,
+                char *err, size_t errlen);
 
 #endif

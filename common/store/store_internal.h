@@ -50,6 +50,23 @@ int qh_sqlite_check_perms(const char *path, enum qh_lang lang, char *err,
 int qh_sqlite_create_private(const char *path, int exclusive, enum qh_lang lang,
                              char *err, size_t errlen);
 
+/* ---- store_restore.c ---- */
+
+/* The pid of a process that holds the database at path open (its name in
+ * who, "1234 (qhall-display)"), 0 if none, or < 0. */
+int qh_sqlite_holder(const char *path, char *who, size_t n);
+/* qh_store_restore for a file. */
+int qh_sqlite_restore(const char *path, const char *backup, int force, enum qh_lang lang,
+                      char *kept, size_t keptlen, char *err, size_t errlen);
+/* qh_store_purge (store_purge.c). */
+int qh_sqlite_purge(struct qh_store_be *s, int64_t before, struct qh_purge_counts *out,
+                    char *err, size_t errlen);
+/* qh_store_probe for a file. */
+int qh_sqlite_probe(const char *path, enum qh_lang lang, struct qh_db_probe *out,
+                    char *err, size_t errlen);
+/* The schema version this build makes (migrations[] in store.c). */
+int qh_sqlite_schema_latest(void);
+
 /* ---- the ops (store_backend.h), one function each: store.c but for
  * the statistics and follow-ups (store_stats.c) and the change feed
  * (watch.c) ---- */

@@ -74,6 +74,7 @@ struct qh_store_be {
     char request[33];            /* this write transaction's id (commit) */
     int64_t offset;              /* the server's clock less ours, ms */
     int64_t rtt_half;            /* half a round trip, as measured at open */
+    int probe_version;           /* QH_STORE_PROBE: schema_version's */
 };
 
 static int64_t wall_ms(void)
@@ -702,10 +703,7 @@ static int schema_version(struct qh_store_be *s, int *version, char *err,
 
 static int newer(struct qh_store_be *s, int version, char *err, size_t errlen)
 {
-    return qh_err(err, errlen, QH_E_DB,
-                  QH_TR(s->lang, "%s：数据库结构为第 %d 版，比本程序（第 %d 版）新",
-                        "%s: schema version %d is newer than this qhall (%d)"),
-                  s->label, version, qh_pg_nmigrations);
+    return qh_store_err_newer(s->lang, s->label, version, qh_pg_nmigrations, err, errlen);
 }
 
 /* Each migration in its own transaction under the writer's lock, the
@@ -855,8 +853,15 @@ int qh_pg_open(struct qh_store_be **out, const char *name, int flags,
         PQfinish(s->conn);
         s->conn = NULL;
     }
-    if ((rc = session_setup(s, err, errlen)) < 0 ||
-        (rc = schema_ready(s, err, errlen)) < 0 ||
+    if ((rc = session_setup(s, err, errlen)) < 0)
+        goto fail;
+    if (flags & QH_STORE_PROBE) {
+        if ((rc = schema_version(s, &s->probe_version, err, errlen)) < 0)
+            goto fail;
+        *out = s;
+        return 0;
+    }
+    if ((rc = schema_ready(s, err, errlen)) < 0 ||
         (rc = qh_pg_hall_reload(s, err, errlen)) < 0)
         goto fail;
     *out = s;
@@ -864,6 +869,23 @@ int qh_pg_open(struct qh_store_be **out, const char *name, int flags,
 fail:
     qh_pg_close(s);
     return rc;
+}
+
+int qh_pg_probe(const char *name, enum qh_lang lang, struct qh_db_probe *out,
+                char *err, size_t errlen)
+{
+    struct qh_store_be *s;
+    int rc = qh_pg_open(&s, name, QH_STORE_PROBE | QH_STORE_READONLY | QH_STORE_EXISTING |
+                                      (lang == QH_LANG_EN ? QH_STORE_EN : 0), err, errlen);
+    if (rc < 0)
+        return rc;
+    out->server = 1;
+    out->version = s->probe_version < 0 ? 0 : s->probe_version;
+    out->latest = qh_pg_nmigrations;
+    out->integrity = 1;             /* the server keeps its own files */
+    out->clock_offset_ms = s->offset;
+    qh_pg_close(s);
+    return 0;
 }
 
 void qh_pg_close(struct qh_store_be *s)

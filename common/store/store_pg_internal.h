@@ -65,6 +65,10 @@ int qh_pg_queue_key(const struct qh_store_be *s, const char *queue);
 /* An event this handle just wrote (qh_store_tx_event). */
 void qh_pg_wrote(struct qh_store_be *s, int64_t event);
 
+/* qh_store_purge (store_pg_purge.c). */
+int qh_pg_purge(struct qh_store_be *s, int64_t before, struct qh_purge_counts *out,
+                char *err, size_t errlen);
+
 /* ---- store_pg.c: the connection, transactions, settings, the hall ---- */
 int qh_pg_open(struct qh_store_be **out, const char *name, int flags, char *err, size_t errlen);
 void qh_pg_close(struct qh_store_be *);

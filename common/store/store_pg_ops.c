@@ -95,6 +95,7 @@ const struct qh_store_ops qh_store_pg_ops = {
     .followup_overdue = qh_pg_followup_overdue,
     .check = qh_pg_check,
     .checkpoint = qh_pg_checkpoint,
+    .purge = qh_pg_purge,
     /* No backup of its own: qh_store_backup copies the hall into a new
      * SQLite file. */
     .watch_fd = qh_pg_watch_fd,

@@ -97,6 +97,7 @@ const struct qh_store_ops qh_store_sqlite_ops = {
     .followup_overdue = qh_sqlite_followup_overdue,
     .check = qh_sqlite_check,
     .checkpoint = qh_sqlite_checkpoint,
+    .purge = qh_sqlite_purge,
     .backup = qh_sqlite_backup,
     .watch_fd = qh_sqlite_watch_fd,
     .watch_timeout_ms = qh_sqlite_watch_timeout_ms,

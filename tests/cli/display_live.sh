@@ -12,16 +12,6 @@ DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 at_exit stop_display
 
-# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
-wait_for() {
-    local i
-    for ((i = 0; i < $3 * 20; i++)); do
-        grep -q -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 # ---- usage ----
 RC=0; "$DISPLAY_BIN" --window x 2>"$T/err" || RC=$?
 expect_eq "$RC" 2 "bad --window exits 2"

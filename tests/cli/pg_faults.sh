@@ -37,16 +37,6 @@ DB=$(new_db qhall)
 DBNAME=$(pg_name "$DB")
 at_exit stop_display
 
-# wait_for FILE PATTERN SECONDS [FROM]: until grep finds PATTERN in FILE
-# (past its first FROM bytes).
-wait_for() {
-    local i
-    for ((i = 0; i < $3 * 20; i++)); do
-        tail -c +"$((${4:-0} + 1))" "$1" 2>/dev/null | grep -q -- "$2" && return 0
-        sleep 0.05
-    done
-    return 1
-}
 size_of() { stat -c %s "$1"; }
 
 start_display() {

@@ -255,6 +255,16 @@ notify_until() {
     done
     return 1
 }
+# wait_for FILE PATTERN SECONDS [FROM]: until grep finds PATTERN in FILE
+# (past its first FROM bytes): a background program's log.
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 20; i++)); do
+        tail -c +"$((${4:-0} + 1))" "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        sleep 0.05
+    done
+    return 1
+}
 mono() { "$PY" -c 'import time; print("%.3f" % time.monotonic())'; }
 
 pass() { PASS=$((PASS + 1)); }

@@ -163,6 +163,26 @@ struct qh_heartbeat {
     char info[256];               /* free text: what it shows, last problem */
 };
 
+/* What a database is, read before it is opened as a hall and writing
+ * nothing (qh_hall_probe): `qhall doctor`'s questions of it. */
+struct qh_db_probe {
+    int server;                   /* 1: a PostgreSQL server's */
+    int version;                  /* the schema it is at (0: none yet) */
+    int latest;                   /* the schema this build makes */
+    int integrity;                /* a file: 1 when quick_check found it sound */
+    char found[256];              /* ... else what quick_check found */
+    int64_t clock_offset_ms;      /* a server: its clock less this PC's */
+};
+
+/* What a purge of personal data erased (qh_hall_purge): rows whose free
+ * text was blanked, table by table. */
+struct qh_purge_counts {
+    int64_t appointments;         /* names */
+    int64_t ratings;              /* reasons, appeal and decision texts */
+    int64_t followups;            /* reasons and results */
+    int64_t events;               /* notes, rating and appeal reasons, results */
+};
+
 struct qh_followup {
     int64_t id;
     char kind[8];                 /* "rating" (差评) or "failed" (办不成) */

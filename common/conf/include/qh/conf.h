@@ -92,6 +92,11 @@ struct qh_web_conf {
     int timeout_seconds;        /* a silent client is dropped after (15) */
 };
 
+/* [privacy]: how long personal free text is kept (qhall purge). */
+struct qh_privacy_conf {
+    int keep_days;              /* names and free texts older are erased (365) */
+};
+
 struct qh_hall_conf {
     char name[128];
     char name_en[128];
@@ -123,6 +128,7 @@ struct qh_hall_conf {
     struct qh_display_conf display;
     struct qh_rating_conf rating;
     struct qh_web_conf web;
+    struct qh_privacy_conf privacy;
     char supervision_phone[32]; /* 服务监督电话 on the pad; "" = none */
     char region_code[10];       /* 行政区划, 9 digits (the export); "" = unset */
     int nquotas;

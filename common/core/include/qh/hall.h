@@ -117,6 +117,35 @@ int qh_hall_check(struct qh_store *s, char *report, size_t reportlen,
 /* An online copy to a new file path, private to the hall's account. */
 int qh_hall_backup(struct qh_store *s, const char *path,
                    char *err, size_t errlen);
+/* The same into dir, as dir/qhall-YYYYMMDD-HHMMSS.db (the hall's clock
+ * in this PC's local time; the file 0600): dir is created 0700 if it
+ * does not exist, and made 0700 if it is ours and open to others; then
+ * the oldest such files beyond keep (>= 1) are deleted, and nothing else
+ * in dir is.  path gets the new file's name, *removed how many went.
+ * QH_E_EXISTS when a backup of that second is there already. */
+int qh_hall_backup_rotate(struct qh_store *s, const char *dir, int keep,
+                          char *path, size_t pathlen, int *removed,
+                          char *err, size_t errlen);
+/* Erase the personal free text older than `days` whole service days (<= 0:
+ * the hall's [privacy] keep_days): names of appointments, reasons and
+ * appeal texts of ratings, follow-ups' reasons and results, and those
+ * texts and the finish and transfer notes in the event log
+ * (qh_store_purge).  One operation with its `purged` event (the counts
+ * in its detail); counts, times and scores stay, so reports of those
+ * days are unchanged.  before_day gets the first day kept. */
+int qh_hall_purge(struct qh_store *s, int days, char before_day[11],
+                  struct qh_purge_counts *out, char *err, size_t errlen);
+/* Put a backup in place of the database db (qh_store_restore in
+ * qh/store.h: what is checked, the file kept, the refusals). */
+int qh_hall_restore(const char *db, const char *backup, int force, enum qh_lang lang,
+                    char *kept, size_t keptlen, char *err, size_t errlen);
+/* A program on this PC that holds db open: its pid (who: "pid (name)"),
+ * 0 if none, < 0 if that cannot be told. */
+int qh_hall_holder(const char *db, char *who, size_t n);
+/* What a database is (struct qh_db_probe), read without migrating or
+ * writing anything: 0, QH_E_NOTFOUND, or what reaching it failed with. */
+int qh_hall_probe(const char *db, enum qh_lang lang, struct qh_db_probe *out,
+                  char *err, size_t errlen);
 /* Move a hall into a blank store, history and all (qh_store_copy): counts
  * get the rows of each table (QH_STORE_TABLES of them). */
 int qh_hall_copy(struct qh_store *from, struct qh_store *to,

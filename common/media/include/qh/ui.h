@@ -42,8 +42,14 @@ struct qh_ui_box {
 int qh_ui_font_find(const char *pattern, char *path, size_t pathlen,
                     int *index, char *err, size_t errlen);
 
-/* Fonts for Chinese text (Noto Sans CJK SC, else WenQuanYi, else any
- * font fontconfig offers for zh-cn), regular and bold. Calls TTF_Init. */
+/* The font Chinese text is drawn with (Noto Sans CJK SC, else
+ * WenQuanYi, else any font fontconfig offers for zh-cn that has the
+ * glyphs), regular or bold: 0 with its file and face index, QH_E_NOTFOUND
+ * (install fonts-noto-cjk), QH_E_IO.  Calls TTF_Init. */
+int qh_ui_font_chinese(int bold, char *path, size_t pathlen, int *index,
+                       char *err, size_t errlen);
+
+/* Fonts for Chinese text (qh_ui_font_chinese), regular and bold. */
 int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen);
 void qh_ui_free(struct qh_ui *ui);                 /* NULL is a no-op */
 SDL_Renderer *qh_ui_renderer(const struct qh_ui *ui);

@@ -49,6 +49,7 @@
 #include "qh/text.h"
 
 struct qh_store;
+struct qh_db_probe;
 
 /* READONLY: never writes (nor migrates); EXISTING: opens only a file that
  * exists and is not empty, never creating one (the screens); both refuse a
@@ -448,6 +449,46 @@ int qh_store_checkpoint(struct qh_store *s, int truncate,
  * qh_store_copy does), so any PC can open, check or restore it. */
 int qh_store_backup(struct qh_store *s, const char *path,
                     char *err, size_t errlen);
+
+/* Erase the personal free text of everything before `before` (ms), in the
+ * caller's write transaction (qh_store_begin): the names of appointments
+ * whose slot was before it, the reasons, appeal and decision texts of
+ * ratings given before it, the reasons and results of follow-ups opened
+ * before it, and in the event log the same texts (a finish's or a
+ * transfer's note, a rating's or an appeal's reason, a follow-up's
+ * result) of events before it, each blanked to "".  Every other column
+ * and key stays, so every count, time and score the statistics read is
+ * as it was.  The event log is append-only: this is the one rewrite it
+ * allows, and only of those texts.  counts: the rows changed. */
+struct qh_purge_counts;
+int qh_store_purge(struct qh_store *s, int64_t before, struct qh_purge_counts *out,
+                   char *err, size_t errlen);
+
+/* Put the backup file `backup` (a SQLite file of qh_store_backup) in
+ * place of the database path.  Unless force, refuses (QH_E_STATE) while a
+ * program holds path open (qh_store_holder).  The backup is copied beside
+ * path and the copy checked before anything else is touched: damaged or
+ * not a database QH_E_CORRUPT, not a hall's QH_E_PARSE, a schema newer
+ * than this build QH_E_STATE; an older one is migrated on the copy.  Then
+ * the file path was gets a second name, path.before-restore-YYYYMMDD-
+ * HHMMSS (0600, the PC's local time; into kept, "" when there was no
+ * file) and the copy is renamed over path (fsync'd first: atomic).  The
+ * backup itself is never written.  Returns the backup's schema version.
+ * A server (postgresql://) is not restored here: QH_E_USAGE, saying how
+ * (qhall copy into a new database). */
+int qh_store_restore(const char *path, const char *backup, int force, enum qh_lang lang,
+                     char *kept, size_t keptlen, char *err, size_t errlen);
+/* The pid of a program on this PC that holds the SQLite database path
+ * open (who: "1234 (qhall-display)"), 0 when none does (or path is a
+ * server's, whose sessions are the server's to tell), < 0 if it cannot be
+ * told. */
+int qh_store_holder(const char *path, char *who, size_t n);
+/* What a database is (struct qh_db_probe, qh/record.h), read without
+ * migrating or writing anything: 0 and *out filled; QH_E_NOTFOUND (no
+ * such database), or what reaching it failed with.  A file that is not a
+ * database, or a damaged one, is 0 with integrity 0 and what was found. */
+int qh_store_probe(const char *path, enum qh_lang lang, struct qh_db_probe *out,
+                   char *err, size_t errlen);
 
 /* ---- moving a hall between stores ----
  * A hall that began on one PC's SQLite file moves to a server (and a
