@@ -6,6 +6,7 @@
  * not there), 警告 is worth fixing before it becomes one (a database
  * others can read, a disk filling up, a clock not synchronised). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,12 +97,30 @@ static void check_audio(struct run *r)
     o.chime = "";
     int voice = qh_audio_synth("号", o.rate_wpm, &pcm, &n, err, sizeof err) == 0;
     free(pcm);
+    /* ALSA writes its own lines to stderr when there is no card: the
+     * finding is said once, below, not in libasound's words. */
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
     if (qh_audio_open(&a, &o, problem, sizeof problem) == 0)
         qh_audio_status(a, problem, sizeof problem);
     const char *driver = SDL_GetCurrentAudioDriver();
     char drv[64];
     snprintf(drv, sizeof drv, "%s", driver ? driver : "");
     qh_audio_close(a);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    const char *nodev = "no audio device: ";
+    if (!strncmp(problem, nodev, strlen(nodev))) {
+        char why[200];
+        snprintf(why, sizeof why, "%.199s", problem + strlen(nodev));
+        snprintf(problem, sizeof problem, TR("打不开音频设备：%s", "no audio device: %s"), why);
+    }
     if (!voice)
         say(r, QH_DOCTOR_ERROR, "audio", TR("声音", "audio"),
             TR("安装 espeak-ng-data（apt-get install espeak-ng-data）",
