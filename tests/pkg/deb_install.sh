@@ -104,5 +104,54 @@ expect_eq "$(stat -c '%a %U %G' /var/lib/qhall)" "750 qhall qhall" "/var/lib/qha
 cd /
 run runuser -u qhall -- qhall --db "$DB" check
 expect_rc 0 "the database after reinstalling"
+
+# The units, where systemd looks for them, naming the installed programs.
+for u in qhall-display.service qhall-kiosk.service qhall-counter@.service qhall-pad@.service \
+         qhall-serve.service qhall-backup.service qhall-backup.timer; do
+    expect_file "/lib/systemd/system/$u"
+done
+expect_in "$(cat /lib/systemd/system/qhall-backup.service)" "/usr/bin/qhall backup --rotate" \
+    "the nightly backup runs the installed qhall"
+[ -f /usr/share/man/man1/qhall.1.gz ] && pass || bad "no man page qhall(1)"
+
+# Upgrades: a database of every released schema, opened by the installed
+# programs, migrated and checked, its tickets and events all kept (the
+# opening may add events of its own: a new day expires the old one's).
+run apt-get install -y -q sqlite3
+expect_rc 0 "sqlite3, to read the databases from outside"
+for f in "$here"/../upgrade/fixtures/sqlite-*.db; do
+    v=$(basename "$f" .db)
+    up=/var/lib/qhall/$v.db
+    install -m 0600 -o qhall -g qhall "$f" "$up"
+    last=$(sqlite3 "$up" "SELECT max(id) FROM event")
+    before=$(sqlite3 "$up" "SELECT count(*) FROM ticket; SELECT count(*) FROM event" | tr '\n' ' ')
+    run runuser -u qhall -- qhall --db "$up" status
+    expect_rc 0 "$v: opened (and migrated) by the installed qhall"
+    run runuser -u qhall -- qhall --db "$up" check
+    expect_rc 0 "$v: check after the upgrade"
+    after=$(sqlite3 "$up" "SELECT count(*) FROM ticket; SELECT count(*) FROM event WHERE id <= $last" |
+            tr '\n' ' ')
+    expect_eq "$after" "$before" "$v: every ticket and event kept"
+    rm -f "$up" "$up-wal" "$up-shm"
+done
+
+# Back up as the nightly job does, then restore: the hall comes back.
+run runuser -u qhall -- qhall --db "$DB" backup --rotate /var/lib/qhall/backup --keep 30
+expect_rc 0 "backup --rotate"
+bk=$(ls /var/lib/qhall/backup/qhall-*.db 2>/dev/null | tail -n 1)
+expect_eq "$(stat -c '%a %U' "${bk:-/none}" 2>/dev/null)" "600 qhall" "the backup: 0600, qhall's"
+tickets=$(sqlite3 "$DB" "SELECT count(*) FROM ticket")
+run runuser -u qhall -- qhall --db "$DB" issue --queue A
+expect_rc 0 "a number after the backup"
+run runuser -u qhall -- qhall --db "$DB" restore "$bk"
+expect_rc 0 "restore the backup"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM ticket")" "$tickets" "the hall as it was backed up"
+run runuser -u qhall -- qhall --db "$DB" check
+expect_rc 0 "check after the restore"
+
+# doctor on the installed hall: no 错误 (no printer or sound here: 警告).
+run runuser -u qhall -- env QHALL_DB="$DB" qhall doctor
+expect_rc 0 "qhall doctor: no error"
+expect_in "$OUT" "正常" "qhall doctor says what is fine"
 cd - >/dev/null
 pkg_finish
