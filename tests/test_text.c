@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "qh/buf.h"
 #include "qh/err.h"
+#include "qh/path.h"
 #include "qh/text.h"
 
 static void test_initials(void **state)
@@ -334,6 +335,20 @@ static void test_escape(void **state)
     qh_buf_fini(&bytes);
 }
 
+/* The directory of a database's path, as the permission checks read it. */
+static void test_path_dir(void **state)
+{
+    (void)state;
+    char d[16];
+    assert_int_equal(qh_path_dir("a/b/c.db", d, sizeof d), 0);
+    assert_string_equal(d, "a/b");
+    assert_int_equal(qh_path_dir("/c.db", d, sizeof d), 0);
+    assert_string_equal(d, "/");
+    assert_int_equal(qh_path_dir("c.db", d, sizeof d), 0);
+    assert_string_equal(d, ".");
+    assert_int_equal(qh_path_dir("/a-rather-long-directory/c.db", d, sizeof d), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_check_limits),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_path_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -310,6 +310,14 @@ void qh_clock_hhmm(const char *tz, int64_t ms, char out[6])
     snprintf(out, 6, "%02u:%02u", (unsigned)t.hour % 100u, (unsigned)t.min % 100u);
 }
 
+void qh_clock_stamp(int64_t ms, char out[16])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 16, "%Y%m%d-%H%M%S", &tm);
+}
+
 int qh_clock_day_start(const char *tz, const char *day, int64_t *ms)
 {
     int y, m, d, n = 0;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "op.h"
@@ -63,7 +62,7 @@ int qh_hall_backup_rotate(struct qh_store *s, const char *dir, int keep,
                           char *err, size_t errlen)
 {
     enum qh_lang lang = qh_hall_lang(s);
-    char stamp[32];
+    char stamp[16];
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc;
@@ -75,10 +74,7 @@ int qh_hall_backup_rotate(struct qh_store *s, const char *dir, int keep,
                       QH_TR(lang, "至少保留 1 份", "keep at least 1"));
     if ((rc = private_dir(dir, lang, err, errlen)) < 0)
         return rc;
-    time_t t = (time_t)(qh_hall_now(s) / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    qh_clock_stamp(qh_hall_now(s), stamp);
     if ((size_t)snprintf(path, pathlen, "%s/qhall-%s.db", dir, stamp) >= pathlen)
         return qh_err(err, errlen, QH_E_USAGE, "%s: %s", dir,
                       QH_TR(lang, "路径太长", "path too long"));

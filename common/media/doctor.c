@@ -22,6 +22,7 @@
 #include "qh/clock.h"
 #include "qh/doctor.h"
 #include "qh/hall.h"
+#include "qh/path.h"
 #include "qh/print.h"
 #include "qh/record.h"
 #include "qh/ui.h"
@@ -188,9 +189,7 @@ static int check_perms(struct run *r, const char *db)
     const char *what = TR("文件权限", "permissions");
     char dir[4096], todo[4200];
     struct stat f, d;
-    const char *slash = strrchr(db, '/');
-    snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == db ? 1 : (int)(slash - db),
-             !slash ? "." : db);
+    qh_path_dir(db, dir, sizeof dir);
     if (stat(db, &f) < 0 || stat(dir, &d) < 0) {
         say(r, QH_DOCTOR_ERROR, "permissions", what, NULL, "%s: %s", db, strerror(errno));
         return -1;
@@ -230,9 +229,7 @@ static void check_disk(struct run *r, const char *db)
     const char *what = TR("磁盘空间", "disk space");
     char dir[4096];
     struct statvfs v;
-    const char *slash = strrchr(db, '/');
-    snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == db ? 1 : (int)(slash - db),
-             !slash ? "." : db);
+    qh_path_dir(db, dir, sizeof dir);
     if (statvfs(dir, &v) < 0) {
         say(r, QH_DOCTOR_ERROR, "disk", what, NULL, "%s: %s", dir, strerror(errno));
         return;

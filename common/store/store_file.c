@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qh/path.h"
 #include "qh/store.h"
 #include "store_internal.h"
 
@@ -36,11 +37,8 @@ static int check_dir(const char *path, enum qh_lang lang, int *setgid,
 {
     char dir[4096];
     struct stat st;
-    const char *slash = strrchr(path, '/');
-    int n = !slash ? snprintf(dir, sizeof dir, ".")
-                   : snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     *setgid = 0;
-    if (n < 0 || (size_t)n >= sizeof dir)
+    if (qh_path_dir(path, dir, sizeof dir) < 0)
         return qh_err(err, errlen, QH_E_USAGE, "database path too long");
     if (stat(dir, &st) < 0)
         return 0;           /* opening the file will say what is wrong */

@@ -24,10 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qh/clock.h"
+#include "qh/path.h"
 #include "qh/store.h"
 #include "store_internal.h"
 
@@ -201,9 +201,7 @@ static void fold_wal(const char *path)
 static int fsync_dir(const char *path)
 {
     char dir[4200];
-    const char *slash = strrchr(path, '/');
-    snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == path ? 1 : (int)(slash - path),
-             !slash ? "." : path);
+    qh_path_dir(path, dir, sizeof dir);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -260,11 +258,8 @@ int qh_sqlite_restore(const char *path, const char *backup, int force, enum qh_l
     }
     close(fd);
     if (lstat(path, &st) == 0) {
-        char stamp[32];
-        time_t t = (time_t)(qh_clock_now() / 1000);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        char stamp[16];
+        qh_clock_stamp(qh_clock_now(), stamp);
         fold_wal(path);
         if ((size_t)snprintf(keep, sizeof keep, "%s.before-restore-%s", path, stamp) >=
             sizeof keep) {

@@ -51,6 +51,10 @@ void qh_clock_iso(const char *tz, int64_t ms, char out[32]);
 /* "HH:MM" in `tz`. */
 void qh_clock_hhmm(const char *tz, int64_t ms, char out[6]);
 
+/* "YYYYMMDD-HHMMSS" in this PC's local time: the stamp in the names of
+ * backups and of a file a restore replaced (they sort by time). */
+void qh_clock_stamp(int64_t ms, char out[16]);
+
 /* Millisecond timestamp of local midnight starting `day` in `tz`. */
 int qh_clock_day_start(const char *tz, const char *day, int64_t *ms);
 
