@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "qh/err.h"
+#include "qh/path.h"
 
 #if !defined(QH_ASSET_DIR) || !defined(QH_DATA_DIR) || !defined(QH_BIN_TO_DATA) || \
     !defined(QH_BUILD_DIR)
@@ -51,16 +52,13 @@ static void exe_dir(char *out, size_t len)
 {
     char path[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    char *slash;
 
     out[0] = 0;
-    if (n <= 0)
+    if (n <= 0 || path[0] != '/')
         return;
     path[n] = 0;
-    if (!(slash = strrchr(path, '/')))
-        return;
-    *slash = 0;
-    snprintf(out, len, "%s", path[0] ? path : "/");
+    if (qh_path_dir(path, out, len) < 0)
+        out[0] = 0;
 }
 
 /* Whether dir is base or inside it. */
