@@ -1554,8 +1554,9 @@ static int hall_read(struct qh_store_be *s, struct qh_hall_conf *c, int *qkey,
         col_text(st, 2, w->name_en, sizeof w->name_en);
         col_text(st, 3, v, sizeof v);
         w->nqueues = 0;
-        for (char *tok = strtok(v, ","); tok && w->nqueues < QH_MAX_QUEUES;
-             tok = strtok(NULL, ","))
+        char *save = NULL;
+        for (char *tok = strtok_r(v, ",", &save); tok && w->nqueues < QH_MAX_QUEUES;
+             tok = strtok_r(NULL, ",", &save))
             snprintf(w->queues[w->nqueues++], QH_CODE_LEN, "%s", tok);
         w->overflow_minutes = sqlite3_column_int(st, 4);
     }
