@@ -14,81 +14,7 @@
 #include "qh/store.h"
 #include "qh/ticket.h"
 #include "sim.h"
-
-#define STEP_MS 10000
-#define MIN_MS 60000LL
-#define NWIN 5
-#define MAXSVC 512
-
-struct rng { uint64_t s; };
-
-static uint64_t next(struct rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 2685821657736338717ULL;
-}
-
-static double unif(struct rng *r)
-{
-    return (double)(next(r) >> 11) / 9007199254740992.0;
-}
-
-static int chance(struct rng *r, double p)
-{
-    return unif(r) < p;
-}
-
-static double lognorm(struct rng *r, double sigma)
-{
-    double u1 = unif(r), u2 = unif(r);
-    if (u1 < 1e-12)
-        u1 = 1e-12;
-    return exp(sigma * sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2));
-}
-
-enum cst { C_PENDING, C_WAITING, C_AT_WINDOW, C_AWAY, C_GONE };
-
-struct cit {
-    int svc;                  /* index into the catalogue, -1: queue C */
-    char number[QH_NUMBER_LEN];
-    int64_t arrive, patience, first_call, back_at;
-    int green;
-    int noshow;               /* will not answer the first call */
-    int slow;                 /* answers only after one recall */
-    int hold, transfers;
-    int failed_once;
-    int64_t handle_ms;        /* still to do */
-    enum cst st;
-    int wait_min, wait_max;
-};
-
-enum wst { W_IDLE, W_CALLED, W_SERVING, W_PAUSED };
-
-struct win {
-    int number;
-    enum wst st;
-    int cit;
-    int64_t until, pause_at, resume_at;
-    int paused_once;
-};
-
-struct svc { char code[24]; char queue[QH_CODE_LEN]; double base_min; };
-
-struct sim {
-    struct qh_store *s;
-    struct rng r;
-    struct svc svc[MAXSVC];
-    int nsvc, na, nb;
-    int first_a, first_b;
-    struct cit *c;
-    int nc;
-    struct win w[NWIN];
-    int64_t day0;             /* local midnight */
-    struct qh_sim_result *res;
-    char err[QH_ERRLEN];
-};
+#include "sim_internal.h"
 
 static const char *const staff_ids[8] = {"S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08"};
 static const char *const staff_names[8] = {"王芳", "李强", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽"};
@@ -124,11 +50,6 @@ static int add_svc(const struct qh_service *sv, void *ud)
     return 0;
 }
 
-static int64_t at_min(struct sim *m, double minutes)
-{
-    return m->day0 + (int64_t)(minutes * MIN_MS);
-}
-
 /* Pick an item of a class: a few items are asked for far more than the
  * rest (Zipf-like over the list's order). */
 static int pick_item(struct sim *m, int a)
@@ -149,8 +70,14 @@ static void make_citizens(struct sim *m, int n)
     m->nc = n;
     for (int i = 0; i < n; i++) {
         struct cit *c = &m->c[i];
-        double t;
-        if (chance(&m->r, 0.65)) {        /* morning, peak about 09:30 */
+        double t, u0 = unif(&m->r);
+        if (m->busy) {
+            /* peaks 09:00-10:30 and 14:30-15:30 over a steady trickle */
+            t = u0 < 0.42 ? 540 + 90 * unif(&m->r)
+              : u0 < 0.62 ? 510 + 210 * unif(&m->r)
+              : u0 < 0.82 ? 870 + 60 * unif(&m->r)
+              : 840 + 180 * unif(&m->r);
+        } else if (u0 < 0.65) {        /* morning, peak about 09:30 */
             double u = unif(&m->r), a = 510, b = 705, mode = 570;
             double fc = (mode - a) / (b - a);
             t = u < fc ? a + sqrt(u * (b - a) * (mode - a))
@@ -161,14 +88,14 @@ static void make_citizens(struct sim *m, int n)
         c->arrive = at_min(m, t);
         double q = unif(&m->r);
         c->svc = q < 0.13 ? -1 : pick_item(m, q < 0.43);
+        c->svc0 = c->svc;
         c->green = chance(&m->r, 0.07);
         c->noshow = chance(&m->r, 0.04);
         c->slow = !c->noshow && chance(&m->r, 0.08);
         c->hold = chance(&m->r, 0.04);
         c->transfers = chance(&m->r, 0.12) ? (chance(&m->r, 0.1) ? 2 : 1) : 0;
         c->patience = chance(&m->r, 0.03) ? (int64_t)(20 + 60 * unif(&m->r)) * MIN_MS : 0;
-        double base = c->svc < 0 ? 4 : m->svc[c->svc].base_min;
-        c->handle_ms = (int64_t)(base * lognorm(&m->r, 0.45) * MIN_MS);
+        c->handle_ms = (int64_t)(case_base_min(m, c) * lognorm(&m->r, m->sigma) * MIN_MS);
         if (c->handle_ms < 60000)
             c->handle_ms = 60000;
     }
@@ -217,9 +144,18 @@ static void arrivals(struct sim *m, int64_t now)
         struct qh_sim_result *r = m->res;
         struct qh_sim_ticket *st = &r->tickets[r->ntickets++];
         snprintf(st->number, sizeof st->number, "%s", t.number);
+        snprintf(st->queue, sizeof st->queue, "%s", t.queue);
+        st->green = c->green;
         st->issued_at = t.issued_at;
         st->wait_min = info.wait_min;
         st->wait_max = info.wait_max;
+        st->info = info;
+        int q = sim_queue(t.queue), own = q == 2 ? 1 : 2;
+        double mean = m->qn[q] ? m->qsum[q] / m->qn[q]
+                               : qh_store_hall(m->s)->default_handle_minutes;
+        st->naive = info.ahead * mean / own;
+        if (m->oracle > 0)
+            qh_sim_oracle(m, i, now, st);
     }
 }
 
@@ -292,6 +228,10 @@ static void finish_case(struct sim *m, struct win *w, struct cit *c, int64_t now
         return;
     }
     m->res->cases++;
+    /* what the hall saw of the case, for the naive guess */
+    int hq = sim_queue(c->failed_once || c->svc < 0 ? "C" : m->svc[c->svc].queue);
+    m->qsum[hq] += (double)(now - w->since) / MIN_MS;
+    m->qn[hq]++;
     w->st = W_IDLE;
     int forwarded = t.state == QH_TICKET_WAITING;
     if (chance(&m->r, 0.82)) {
@@ -318,7 +258,6 @@ static void finish_case(struct sim *m, struct win *w, struct cit *c, int64_t now
     } else {
         c->st = C_GONE;
     }
-    (void)now;
 }
 
 static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, int any_waiting)
@@ -361,6 +300,7 @@ static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, in
             return;
         }
         w->st = W_SERVING;
+        w->since = now;
         w->until = now + (c->hold ? c->handle_ms / 2 : c->handle_ms);
         return;
     case W_SERVING:
@@ -371,6 +311,7 @@ static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, in
             c->handle_ms /= 2;
             if (qh_ticket_hold(m->s, w->number, NULL, m->err, sizeof m->err) == 0) {
                 m->res->holds++;
+                c->held = 1;
                 c->st = C_AWAY;
                 c->back_at = now + (int64_t)(5 + 10 * unif(&m->r)) * MIN_MS;
                 w->st = W_IDLE;
@@ -389,6 +330,7 @@ static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, in
             to.note = "需到其他窗口办理";
             if (qh_ticket_transfer(m->s, w->number, &to, &t, m->err, sizeof m->err) == 0) {
                 c->transfers--;
+                c->moved++;
                 m->res->transfers++;
                 if (to.service)
                     for (int i = 0; i < m->nsvc; i++)
@@ -413,6 +355,7 @@ static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, in
         if (qh_window_pause(m->s, w->number, reasons[next(&m->r) % 4], m->err,
                             sizeof m->err) == 0) {
             w->st = W_PAUSED;
+            w->since = now;
             w->resume_at = now + (int64_t)(4 + 12 * unif(&m->r)) * MIN_MS;
             return;
         }
@@ -432,6 +375,7 @@ static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, in
             x->back_at = 0;
             w->cit = i;
             w->st = W_CALLED;
+            w->since = now;
             w->until = now + 30000;
             return;
         }
@@ -447,6 +391,7 @@ static void step_window(struct sim *m, struct win *w, int64_t now, int lunch, in
     n->st = C_AT_WINDOW;
     w->cit = (int)(n - m->c);
     w->st = W_CALLED;
+    w->since = now;
     w->until = now + (int64_t)(20 + 40 * unif(&m->r)) * 1000;
 }
 
@@ -483,7 +428,13 @@ int qh_sim_day(struct qh_store *s, const struct qh_sim_opts *o,
     m->nb = m->nsvc - m->first_b;
     if ((rc = qh_sim_setup(s, err, errlen)) < 0)
         goto out;
+    m->busy = o->busy;
+    m->oracle = o->oracle;
+    /* a coefficient of variation of 0.47, or 0.6 on a busy day */
+    m->sigma = o->busy ? 0.5545 : 0.45;
     int n = o->visitors > 0 ? o->visitors : 100 + (int)(next(&m->r) % 201);
+    if (o->busy && o->visitors <= 0)
+        n = 260 + n % 61;
     r->visitors = n;
     make_citizens(m, n);
     r->tickets = calloc((size_t)n, sizeof *r->tickets);
@@ -502,7 +453,8 @@ int qh_sim_day(struct qh_store *s, const struct qh_sim_opts *o,
     static const int am[NWIN] = {0, 1, 2, 3, 4}, pm[NWIN] = {0, 6, 2, 1, 5};
     int64_t login_at[NWIN];
     for (int i = 0; i < NWIN; i++)
-        login_at[i] = at_min(m, 500 + 15 * unif(&m->r) + (chance(&m->r, 0.15) ? 20 : 0));
+        m->w[i].login_at = login_at[i] =
+            at_min(m, 500 + 15 * unif(&m->r) + (chance(&m->r, 0.15) ? 20 : 0));
     int in_am[NWIN] = {0}, in_pm[NWIN] = {0};
     int64_t end = at_min(m, 20 * 60);
     for (int64_t now = at_min(m, 480); now < end; now += STEP_MS) {
@@ -565,6 +517,8 @@ out:
 
 void qh_sim_result_fini(struct qh_sim_result *r)
 {
+    for (int i = 0; i < r->ntickets; i++)
+        free(r->tickets[i].oracle);
     free(r->tickets);
     memset(r, 0, sizeof *r);
 }

@@ -17,18 +17,34 @@
 #include <stdint.h>
 
 #include "qh/store.h"
+#include "qh/ticket.h"
 
 struct qh_sim_opts {
     unsigned seed;
     const char *day;          /* "YYYY-MM-DD", a working day */
-    int visitors;             /* 0: 100-300 drawn from the seed */
+    int visitors;             /* 0: 100-300 drawn from the seed (busy: 260-320) */
+    int busy;                 /* a busy day: peaks 09:00-10:30 and 14:30-15:30,
+                               * handling times with a CV of 0.6 */
+    int oracle;               /* Monte Carlo runs of the wait oracle per
+                               * issue (0: none; see sim_internal.h) */
 };
 
 /* What a citizen was told at issue, and when they were first called. */
 struct qh_sim_ticket {
     char number[QH_NUMBER_LEN];
+    char queue[QH_CODE_LEN];
+    int green;
     int64_t issued_at, first_call;   /* first_call 0: never called */
     int wait_min, wait_max;          /* minutes, as shown */
+    struct qh_issue_info info;       /* all the issue told */
+    /* The naive guess: people ahead x the queue's mean handling time so
+     * far today / the windows whose own queue it is, in minutes. */
+    double naive;
+    /* The oracle's waits in minutes, sorted (opts.oracle of them; NULL
+     * without), and their mean. */
+    float *oracle;
+    int noracle;
+    double oracle_mean;
 };
 
 struct qh_sim_result {
