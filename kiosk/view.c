@@ -592,8 +592,9 @@ static void draw_confirm(struct qh_kiosk_view *v, const struct geo *g, const str
     snprintf(buf, sizeof buf, T("办理窗口：%s 号窗口（%s）", "At window %s (%s)"), wins,
              q ? queue_name(v, q) : "");
     y += para(v, buf, P(g, 42), QH_UI_REGULAR, C_INK, x, y, cw, QH_UI_LEFT, 2);
-    snprintf(buf, sizeof buf, T("现在前面有 %d 人，预计等候 %d–%d 分钟", "%d ahead of you, about %d–%d min"),
-             m->est.ahead, m->est.wait_min, m->est.wait_max);
+    char wait[128];
+    qh_ticket_wait_text(h, &m->est, v->lang, wait, sizeof wait);
+    snprintf(buf, sizeof buf, T("现在前面有 %d 人，%s", "%d ahead of you. %s"), m->est.ahead, wait);
     y += para(v, buf, P(g, 46), QH_UI_BOLD, C_INK, x, y, cw, QH_UI_LEFT, 2);
     if (m->green[0]) {
         snprintf(buf, sizeof buf, T("绿色通道（%s）：优先办理", "Priority (%s)"),
@@ -665,10 +666,10 @@ static void draw_ticket(struct qh_kiosk_view *v, const struct geo *g, const stru
     SDL_Rect nb = qh_ui_text(v->ui, m->ticket.number, npx, QH_UI_BOLD, C_INK, g->w / 2, y,
                              QH_UI_CENTER);
     y += nb.h;
-    snprintf(buf, sizeof buf, T("%s · 前面还有 %d 人 · 预计等候 %d–%d 分钟",
-                                "%s · %d ahead · about %d–%d min"),
-             q ? queue_name(v, q) : m->ticket.queue, m->info.ahead, m->info.wait_min,
-             m->info.wait_max);
+    char wait[128];
+    qh_ticket_wait_text(h, &m->info, v->lang, wait, sizeof wait);
+    snprintf(buf, sizeof buf, T("%s · 前面还有 %d 人 · %s", "%s · %d ahead · %s"),
+             q ? queue_name(v, q) : m->ticket.queue, m->info.ahead, wait);
     y += para(v, buf, P(g, 44), QH_UI_REGULAR, C_INK, g->margin, y, cw, QH_UI_CENTER, 2) + gap;
     if (m->ticket.green[0]) {
         snprintf(buf, sizeof buf, T("绿色通道（%s）", "Priority (%s)"),

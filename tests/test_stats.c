@@ -645,6 +645,72 @@ static void test_ewt_no_one_ahead_in_a_break(void **state)
     qh_store_close(s);
 }
 
+/* A range issued shortly before the lunch break says on which side of it
+ * the call falls, and keeps to that side: with four ahead at 11:35 the call
+ * comes before 12:00; with a long queue at 11:50 it comes after 14:00, and
+ * the words say from when (the old estimate told B058 "5-150"). */
+static void test_ewt_break_side(void **state)
+{
+    struct qh_ticket_row t;
+    struct qh_issue_info info;
+    struct qh_issue_req b = {.queue = "B"};
+    char words[128];
+    (void)state;
+    tu_clock("2026-11-25T11:35:00+08:00");
+    struct qh_store *s = tu_store_new("stats-ewt-side");
+    for (int i = 0; i < 5; i++)
+        OK(qh_ticket_issue(s, &b, &t, &info, err, sizeof err));
+    assert_int_equal(info.ahead, 4);
+    /* wholly before 12:00 or wholly after 14:00: here before */
+    assert_true(info.wait_max <= 25 || info.wait_min >= 145);
+    assert_int_equal(info.after_break, 0);
+    assert_true(info.wait_max <= 25);
+    qh_ticket_wait_text(qh_hall_config(s), &info, QH_LANG_ZH, words, sizeof words);
+    assert_non_null(strstr(words, "预计等候"));
+    tu_clock("2026-11-25T11:50:00+08:00");
+    for (int i = 0; i < 12; i++)
+        OK(qh_ticket_issue(s, &b, &t, &info, err, sizeof err));
+    assert_int_equal(info.after_break, 1);
+    assert_true(info.wait_min >= 130);
+    qh_ticket_wait_text(qh_hall_config(s), &info, QH_LANG_ZH, words, sizeof words);
+    assert_non_null(strstr(words, "预计下午 14:"));
+    assert_non_null(strstr(words, "后叫号"));
+    qh_ticket_wait_text(qh_hall_config(s), &info, QH_LANG_EN, words, sizeof words);
+    assert_non_null(strstr(words, "Expected call after 14:"));
+    qh_store_close(s);
+}
+
+/* One long case must not double a queue's estimate: eight B cases of 8
+ * minutes, then one of 41 (the old smoothed pace went from 8 to 16.3). */
+static void test_ewt_one_long_case(void **state)
+{
+    struct qh_ticket_row t;
+    struct qh_issue_info before, after;
+    struct qh_issue_req b = {.queue = "B"};
+    (void)state;
+    tu_clock("2026-11-25T08:30:00+08:00");
+    struct qh_store *s = tu_store_new("stats-ewt-long");
+    for (int i = 0; i < 16; i++)
+        OK(qh_ticket_issue(s, &b, &t, NULL, err, sizeof err));
+    for (int i = 0; i < 8; i++) {
+        OK(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+        OK(qh_ticket_start(s, 3, &t, err, sizeof err));
+        tu_clock_advance(8 * 60);
+        OK(qh_ticket_finish(s, 3, "done", NULL, &t, err, sizeof err));
+    }
+    OK(qh_ticket_issue(s, &b, &t, &before, err, sizeof err));
+    OK(qh_ticket_call_next(s, 3, &t, err, sizeof err));
+    OK(qh_ticket_start(s, 3, &t, err, sizeof err));
+    tu_clock_advance(41 * 60);
+    OK(qh_ticket_finish(s, 3, "done", NULL, &t, err, sizeof err));
+    OK(qh_ticket_issue(s, &b, &t, &after, err, sizeof err));
+    assert_int_equal(after.ahead, before.ahead);
+    double m1 = (before.wait_min + before.wait_max) / 2.0;
+    double m2 = (after.wait_min + after.wait_max) / 2.0;
+    assert_true(m2 <= m1 * 1.25);
+    qh_store_close(s);
+}
+
 /* Today's pace is read whole by a connection's first estimate and then
  * moved on by the finishes logged since: a kiosk open all day must tell a
  * citizen what a program started just now would, however the day went. */
@@ -750,8 +816,8 @@ static void test_ewt_capacity_follows_own_issues(void **state)
     OK(qh_ticket_issue(kiosk, &b, &t, &info, err, sizeof err));
     same_as_fresh(path, &t, &info, "B, A no longer empty");
     /* window 5 now helps B only a fifth: the wait grew by more than the
-     * one ticket more ahead */
-    assert_true(info.wait_max > before.wait_max);
+     * one ticket more ahead (the upper bound stops at the lunch break) */
+    assert_true(info.wait_min > before.wait_min + 5);
     OK(qh_ticket_issue(kiosk, &b, &t, &info, err, sizeof err));
     same_as_fresh(path, &t, &info, "B again");
     qh_store_close(kiosk);
@@ -841,7 +907,7 @@ static void test_ewt_head_reuse(void **state)
     for (int i = 0; i < 4; i++) {
         struct qh_ticket_row x;
         struct qh_event_row ev;
-        int ahead, mn, mx;
+        int ahead;
         tu_clock_advance(6);
         OK(qh_ticket_noshow(kiosk, 1, &t, err, sizeof err));
         issue_checked(kiosk, path, &fast, "before the rollback", &info);
@@ -865,7 +931,8 @@ static void test_ewt_head_reuse(void **state)
         OK(qh_store_event_add(kiosk, &ev, err, sizeof err));
         ahead = qh_store_ahead(kiosk, &x);
         assert_true(ahead >= 20);
-        qh_stats_ewt(kiosk, &x, ahead, &mn, &mx);
+        struct qh_issue_info ei = {.ahead = ahead};
+        qh_stats_ewt(kiosk, &x, &ei);
         qh_store_rollback(kiosk);
         tu_clock_advance(6);
         if (i % 2 == 0) {
@@ -907,6 +974,8 @@ int main(void)
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_ewt),
         cmocka_unit_test(test_ewt_no_one_ahead_in_a_break),
+        cmocka_unit_test(test_ewt_break_side),
+        cmocka_unit_test(test_ewt_one_long_case),
         cmocka_unit_test(test_ewt_pace_follows_the_day),
         cmocka_unit_test(test_ewt_head_reuse),
         cmocka_unit_test(test_ewt_capacity_follows_own_issues),

@@ -191,6 +191,18 @@ static int report_issued(struct ctx *c, const struct qh_ticket_row *t,
     qh_json_int(&b, "ahead", info->ahead);
     qh_json_int(&b, "wait_min", info->wait_min);
     qh_json_int(&b, "wait_max", info->wait_max);
+    /* What the range means and what it was built from: a citizen may ask
+     * the window why, and the window should be able to say. */
+    qh_json_str(&b, "wait_kind", info->after_break ? "after_break" : "range");
+    if (info->call_from)
+        cli_json_time(c, &b, "call_from", info->call_from);
+    if (info->call_to)
+        cli_json_time(c, &b, "call_to", info->call_to);
+    qh_json_bool(&b, "closing", info->closing);
+    char basis[160];
+    snprintf(basis, sizeof basis, "{\"handle_s\":%d,\"handle_cases_today\":%d,"
+             "\"windows\":%.1f}", info->handle_s, info->handle_cases, info->windows);
+    qh_json_raw(&b, "wait_basis", basis);
     cli_json_time(c, &b, "issued_at", t->issued_at);
     cli_json_str0(&b, "green", t->green);
     qh_json_str(&b, "day", t->day);

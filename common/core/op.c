@@ -407,7 +407,7 @@ int qh_op_fill_info(struct op *o, const struct qh_ticket_row *t,
     if (ahead < 0)
         return ahead;
     info->ahead = ahead;
-    qh_stats_ewt(o->s, t, info->ahead, &info->wait_min, &info->wait_max);
+    qh_stats_ewt(o->s, t, info);
     return 0;
 }
 

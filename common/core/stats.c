@@ -185,14 +185,27 @@ int qh_stats_calendar_check(struct qh_store *s, char *err, size_t errlen)
 /* ---- estimated wait ---- */
 
 /* Handling seconds observed: the hall's history before today gives each
- * service item and queue a prior; today's finished cases move a smoothed
- * per-queue pace from it. */
+ * service item and queue a prior; today's last finished cases give each
+ * queue its pace, by their median, so that one long case does not double
+ * a queue's estimate for the rest of the day. */
 #define EWT_ITEMS 512
 #define EWT_HISTORY_DAYS 28
 #define EWT_AHEAD_SAMPLE 20    /* tickets ahead looked at one by one */
 #define EWT_TODAY_REFRESH_MS 30000
 #define EWT_CAPACITY_REFRESH_MS 5000
-#define EWT_ALPHA 0.25
+#define EWT_RECENT 12           /* today's cases a queue's pace is read from */
+#define EWT_PRIOR_WEIGHT 3      /* the prior counts as this many of them */
+/* Handling times are skewed (a lognormal's coefficient of variation is
+ * about 0.6 in a hall): the mean is this much above the median, and each
+ * case varies by the CV around its mean. */
+#define EWT_MEAN_OVER_MEDIAN 1.15
+#define EWT_CV 0.6
+/* Between two cases: the call, the walk to the window, the greeting. */
+#define EWT_CALL_S 75.0
+/* For every ten waiting, about one more is called before the last of
+ * them: released holds (first in line), transfers and 办不成 cases (they
+ * keep their place in time), green tickets (a bonus of their own). */
+#define EWT_PASSING 1.15
 
 struct ewt_item { char service[24]; double sum; int n; };
 
@@ -203,7 +216,9 @@ struct ewt_hist {
     int sorted;                   /* items are in code order: bsearch them */
     double qsum[QH_MAX_QUEUES];
     int qn[QH_MAX_QUEUES];
-    double pace[QH_MAX_QUEUES];   /* today's smoothed seconds per case */
+    double pace[QH_MAX_QUEUES];   /* today's seconds per case */
+    double recent[QH_MAX_QUEUES][EWT_RECENT];   /* today's last cases, a ring */
+    int nrecent[QH_MAX_QUEUES];   /* how many seen today (the ring holds the last) */
 };
 
 static int queue_index(const struct qh_hall_conf *h, const char *code)
@@ -258,11 +273,39 @@ static double sample_s(int64_t started, int64_t finished)
     return v > 7200 ? 7200 : v;
 }
 
+static double queue_prior(const struct ewt_hist *e, int q);
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A queue's pace: the median of today's last cases, scaled to a mean,
+ * weighed with the prior while there are few of them. */
+static void pace_update(struct ewt_hist *e, int q)
+{
+    int n = e->nrecent[q] < EWT_RECENT ? e->nrecent[q] : EWT_RECENT;
+    double prior = queue_prior(e, q);
+    if (n == 0) {
+        e->pace[q] = prior;
+        return;
+    }
+    double v[EWT_RECENT];
+    memcpy(v, e->recent[q], (size_t)n * sizeof v[0]);
+    qsort(v, (size_t)n, sizeof v[0], dbl_cmp);
+    double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    e->pace[q] = (n * med * EWT_MEAN_OVER_MEDIAN + EWT_PRIOR_WEIGHT * prior) /
+                 (n + EWT_PRIOR_WEIGHT);
+}
+
 static void pace_add(struct ewt_hist *e, const char *queue, double seconds)
 {
     int q = queue_index(e->h, queue);
-    if (q >= 0)
-        e->pace[q] += EWT_ALPHA * (seconds - e->pace[q]);
+    if (q < 0)
+        return;
+    e->recent[q][e->nrecent[q]++ % EWT_RECENT] = seconds;
+    pace_update(e, q);
 }
 
 static int today_sample(const char *service, const char *queue, int64_t started,
@@ -311,14 +354,18 @@ static double queue_prior(const struct ewt_hist *e, int q)
     return e->h->default_handle_minutes * 60.0;
 }
 
-/* Expected handling seconds of one case of `service` in queue q. */
+/* Expected handling seconds of one case of `service` in queue q: the
+ * queue's pace today, scaled by how the item compares with its queue
+ * over the history when the item has enough of it. */
 static double case_s(struct ewt_hist *e, const char *service, int q)
 {
     double prior = queue_prior(e, q);
     double pace = q >= 0 ? e->pace[q] : prior;
     struct ewt_item *it = item_of(e, service, 0);
-    if (it && it->n >= 3)
-        return it->sum / it->n * (pace / prior);
+    if (it && it->n >= 5) {
+        double r = it->sum / it->n / prior;
+        return pace * (r < 0.25 ? 0.25 : r > 4 ? 4 : r);
+    }
     return pace;
 }
 
@@ -367,6 +414,41 @@ static int64_t open_advance(const struct qh_hall_conf *h, int64_t now, double op
         t = close;
     }
     return t + (int64_t)(left * 1000);
+}
+
+static int64_t local_midnight(const struct qh_hall_conf *h, int64_t now)
+{
+    struct qh_tm tm;
+    if (qh_clock_local(h->timezone, now, &tm) < 0)
+        return -1;
+    return now - ((int64_t)tm.hour * 3600 + tm.min * 60 + tm.sec) * 1000;
+}
+
+/* The next break of the day after now that is not the closing: 1 with
+ * its start and end, 0 if there is none. */
+static int next_break(const struct qh_hall_conf *h, int64_t now, int64_t *close_at,
+                      int64_t *reopen_at)
+{
+    int64_t midnight = local_midnight(h, now);
+    if (midnight < 0)
+        return 0;
+    for (int i = 0; i + 1 < h->nspans; i++) {
+        int64_t close = midnight + (int64_t)h->spans[i].close_min * 60000;
+        if (now < close) {
+            *close_at = close;
+            *reopen_at = midnight + (int64_t)h->spans[i + 1].open_min * 60000;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int64_t last_close(const struct qh_hall_conf *h, int64_t now)
+{
+    int64_t midnight = local_midnight(h, now);
+    if (midnight < 0 || h->nspans == 0)
+        return INT64_MAX;
+    return midnight + (int64_t)h->spans[h->nspans - 1].close_min * 60000;
 }
 
 /* Capacity of the windows for queue qc: a window whose own (first) queue
@@ -450,6 +532,7 @@ static void ewt_today(struct qh_store *s, const struct qh_hall_conf *h,
 {
     *e = *hist;
     e->h = h;
+    memset(e->nrecent, 0, sizeof e->nrecent);
     for (int i = 0; i < h->nqueues; i++)
         e->pace[i] = queue_prior(e, i);
     qh_store_stats_handled(s, day, day, today_sample, e);
@@ -529,9 +612,14 @@ static void ahead_sum(struct qh_store *s, struct ewt_cache *c, int vouched,
     }
 }
 
-void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
-                  int *wait_min, int *wait_max)
+void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t,
+                  struct qh_issue_info *info)
 {
+    int ahead = info->ahead;
+    info->after_break = info->closing = 0;
+    info->call_from = info->call_to = 0;
+    info->handle_s = info->handle_cases = 0;
+    info->windows = 0;
     const struct qh_hall_conf *h = qh_store_hall(s);
     char key[32];
     struct ewt_hist *e, *own = NULL;
@@ -576,7 +664,8 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
         ewt_today(s, h, t->day, own + 1, own);
         e = own;
     } else {
-        qh_policy_estimate(ahead, 1, h->default_handle_minutes, wait_min, wait_max);
+        qh_policy_estimate(ahead, 1, h->default_handle_minutes, &info->wait_min,
+                           &info->wait_max);
         return;
     }
     e->h = h;
@@ -615,28 +704,68 @@ void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
     }
     if (cap < 0.5)
         cap = 0.5;
-    /* Windows busy now finish their case halfway on average. */
-    work += 0.5 * busy * case_s(e, "", q);
-    double expect = work / cap;
-    /* Wide enough to hold what a queue does (green tickets and released
-     * holds pass ahead, cases run long), narrow enough to plan by. */
-    double lo_s = expect * 0.6 - 120, hi_s = expect * 1.6 + 420;
+    double mu = case_s(e, "", q);
+    /* A window busy now is, on average, this far through its case (the
+     * residual of a skewed length is more than half of it). */
+    double resid = 0.5 * (1 + EWT_CV * EWT_CV) * mu;
+    /* The call comes at the (ahead+1)th window to come free: the first of
+     * the busy ones frees up after its residual shared among the windows,
+     * each case ahead takes its length and a call. */
+    double cases = ahead * EWT_PASSING;
+    double expect = (work * EWT_PASSING + cases * EWT_CALL_S + resid * busy / cap) / cap;
+    /* The spread: each case ahead varies by the CV, and the estimate of
+     * the pace itself is uncertain (a quarter, more while today has few
+     * cases), as are who passes ahead, pauses and the helpers' share. */
+    int ncases = q >= 0 ? e->nrecent[q] : 0;
+    double model = ncases >= 8 ? 0.25 : 0.35;
+    double var = (cases * mu * mu * EWT_CV * EWT_CV + busy * resid * resid / cap) / (cap * cap) +
+                 (model * expect) * (model * expect);
+    double sd = sqrt(var);
+    /* Coverage of about nine in ten on a busy simulated week
+     * (tests/bench/bench_ewt), the upper side longer: waits are skewed. */
+    double lo_s = expect - 1.7 * sd, hi_s = expect + 2.2 * sd + 60;
     if (lo_s < 0)
         lo_s = 0;
     now = qh_store_now(s);
     if (now < t->issued_at)
         now = t->issued_at;
-    double lo = (double)(open_advance(h, now, lo_s) - now) / 60000.0;
-    double hi = (double)(open_advance(h, now, hi_s) - now) / 60000.0;
-    int mn = (int)floor(lo / 5) * 5, mx = (int)ceil(hi / 5) * 5;
-    /* Rounding down must not move the lower bound back into a break. */
-    int64_t lo_at = now + (int64_t)mn * 60000;
-    if (open_advance(h, lo_at, 0) != lo_at)
+    int brk = 0;
+    int64_t lo_at = open_advance(h, now, lo_s), hi_at = open_advance(h, now, hi_s);
+    int64_t mid_at = open_advance(h, now, expect);
+    /* A range across a break says neither "soon" nor "after lunch": the
+     * side the expected call falls on decides, and the range keeps to it. */
+    int64_t close_at, reopen_at;
+    if (next_break(h, now, &close_at, &reopen_at)) {
+        if (mid_at <= close_at) {
+            if (hi_at > close_at)
+                hi_at = close_at;
+        } else {
+            brk = 1;
+            if (lo_at < reopen_at)
+                lo_at = reopen_at;
+        }
+    }
+    double lo = (double)(lo_at - now) / 60000.0, hi = (double)(hi_at - now) / 60000.0;
+    /* Five-minute steps, to the nearer one: rounding both ends outwards
+     * would widen every range by five minutes. */
+    int mn = (int)floor(lo / 5 + 0.5) * 5, mx = (int)floor(hi / 5 + 0.5) * 5;
+    if (mn > lo && lo < 5)
+        mn = 0;
+    /* Rounding must not move the lower bound back into a break. */
+    int64_t mn_at = now + (int64_t)mn * 60000;
+    if (open_advance(h, mn_at, 0) != mn_at)
         mn = (int)ceil(lo / 5) * 5;
     if (mx <= mn)
         mx = mn + 5;
-    *wait_min = mn;
-    *wait_max = mx;
+    info->wait_min = mn;
+    info->wait_max = mx;
+    info->after_break = brk;
+    info->call_from = now + (int64_t)mn * 60000;
+    info->call_to = now + (int64_t)mx * 60000;
+    info->closing = h->nspans > 0 && info->call_to > last_close(h, now);
+    info->handle_s = (int)(mu + 0.5);
+    info->handle_cases = ncases;
+    info->windows = cap;
     free(own);
 }
 

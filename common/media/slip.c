@@ -402,9 +402,9 @@ static int layout_ticket(struct qh_slip_renderer *r, const struct qh_slip *slip,
     snprintf(buf, sizeof buf, QH_TR(lang, "您前面还有 %d 人", "People ahead of you: %d"),
              slip->info.ahead);
     para(&p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, 0);
-    snprintf(buf, sizeof buf,
-             QH_TR(lang, "预计等候 %d–%d 分钟（仅供参考）", "Estimated wait %d–%d min"),
-             slip->info.wait_min, slip->info.wait_max);
+    char wait[128];
+    qh_ticket_wait_text(h, &slip->info, lang, wait, sizeof wait);
+    snprintf(buf, sizeof buf, QH_TR(lang, "%s（仅供参考）", "%s (an estimate)"), wait);
     para(&p, buf, 28, QH_UI_REGULAR, QH_UI_LEFT, 0);
     qh_clock_iso(h ? h->timezone : "Asia/Shanghai", t->issued_at, when);
     snprintf(buf, sizeof buf, QH_TR(lang, "取号时间：%.10s %.5s", "Issued: %.10s %.5s"),

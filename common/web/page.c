@@ -285,9 +285,8 @@ void qh_web_live_ticket(struct qh_buf *b, const struct qh_web_ticket *v, enum qh
                            "<p class=\"big\"><b id=\"ahead\">%d</b> ahead of you</p>"),
                       v->ahead);
         if (v->wait_max > 0)
-            qh_buf_printf(b, T("<p>预计等候 %d–%d 分钟（仅供参考）</p>",
-                               "<p>Expected wait %d–%d minutes (an estimate)</p>"),
-                          v->wait_min, v->wait_max);
+            qh_buf_printf(b, T("<p id=\"wait\">%s（仅供参考）</p>",
+                               "<p id=\"wait\">%s (an estimate)</p>"), v->wait_text);
         qh_buf_printf(b, "<p>%s</p>",
                       T("叫到您的号码时，本页会显示去几号窗口。可以先去办别的事，请留意本页。",
                         "When your number is called this page shows which window to go to."

@@ -172,6 +172,7 @@ static int ticket_read(struct qh_store *s, const char *token, enum qh_lang lang,
         v->ahead = info.ahead;
         v->wait_min = info.wait_min;
         v->wait_max = info.wait_max;
+        qh_ticket_wait_text(h, &info, lang, v->wait_text, sizeof v->wait_text);
     }
     if ((rc = read_steps(s, h, lang, v)) < 0)
         return rc;

@@ -30,14 +30,18 @@
 
 #include "qh/hall.h"
 #include "qh/rating.h"
+#include "qh/ticket.h"
 
 /* ---- estimated wait ---- */
 
-/* The range a citizen is told for waiting ticket t with `ahead` people
- * before it: from the live situation (windows that serve the queue,
- * helpers included, paused ones excluded), recent handling times per
- * service item (smoothed; prior from the item's history or the hall
- * default) and the opening hours (a lunch break is waited through).
+/* The range a citizen is told for waiting ticket t with info->ahead
+ * people before it, into info (wait_min, wait_max, after_break, closing,
+ * call_from/to and what it was built from): from the live situation
+ * (windows that serve the queue, helpers included, paused ones
+ * excluded), today's handling times (the median of a queue's last cases;
+ * prior from the history or the hall default), each item's history, and
+ * the opening hours: a range never spans a break, it says on which side
+ * of it the call falls.
  * Minutes, multiples of 5, wait_min < wait_max.  Never fails: a store
  * error falls back to the hall default.
  * Inside a transaction it must be an issue's: one that has moved no
@@ -46,8 +50,8 @@
  * check-in's booking link is no such change), for the connection reuses
  * what it read of the queues' heads from one issue to the next (stats.c).
  * Outside one, any waiting ticket. */
-void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t, int ahead,
-                  int *wait_min, int *wait_max);
+void qh_stats_ewt(struct qh_store *s, const struct qh_ticket_row *t,
+                  struct qh_issue_info *info);
 
 /* ---- working-day calendar ---- */
 

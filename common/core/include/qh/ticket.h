@@ -31,9 +31,24 @@ struct qh_issue_req {
 struct qh_issue_info {
     int ahead;
     int wait_min, wait_max;   /* minutes */
+    /* What the range means for the hall's hours (qh_stats_ewt): */
+    int after_break;          /* the call comes after the coming break */
+    int closing;              /* the range runs past the day's closing time */
+    int64_t call_from, call_to;   /* the range as clock times (ms) */
+    /* What it was built from, for `qhall issue --json` and the report: */
+    int handle_s;             /* expected seconds a case of this queue takes */
+    int handle_cases;         /* today's finished cases that pace was read from */
+    double windows;           /* windows serving the queue (a helper counts part) */
     char token[24];           /* the slip's secret for the phone page
                                * (qh_ticket_issue; "" elsewhere) */
 };
+
+/* The wait in the citizen's words into out: 「预计等候 10–20 分钟」, or
+ * when the call falls after a break 「预计下午 14:10 后叫号」, with
+ * 「（已近下班时间）」 when the range runs past the day's closing.  h may be
+ * NULL (the time is then in Asia/Shanghai, the default hall's zone). */
+void qh_ticket_wait_text(const struct qh_hall_conf *h, const struct qh_issue_info *info,
+                         enum qh_lang lang, char *out, size_t len);
 
 /* 1 if reason is a known green-channel reason. */
 int qh_green_valid(const char *reason);

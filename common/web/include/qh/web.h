@@ -96,6 +96,7 @@ struct qh_web_ticket {
     char queue[64];
     char service[128];        /* "" when issued by queue */
     int ahead, wait_min, wait_max;    /* waiting only */
+    char wait_text[128];              /* qh_ticket_wait_text, waiting only */
     char window_name[128];    /* of t.window */
     char called_hhmm[6];
     int help_window;          /* the class-C window (办不成事反映, 过号) */
