@@ -564,6 +564,7 @@ int main(int argc, char **argv)
     qh_app_init(&a.c, "qhall-counter");
     a.c.lost_words = "数据库连接中断 (database unreachable)";
     a.c.need_hall = 1;          /* the model sets its own actor */
+    a.c.busy_ms = QH_BUSY_COUNTER_MS;   /* a clerk is answered within 5 s */
     a.c.on_state = on_state;
     a.c.ud = &a;
     if (qh_text_guard_stdio() < 0) {    /* logs carry stored text */
@@ -591,6 +592,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     rc = setup_video(&a);
+    if (a.o.pad)
+        a.c.busy_ms = QH_BUSY_KIOSK_MS;     /* a citizen rates on the pad */
     if (rc == 0 && a.o.pad) {
         rc = pad(&a);
         goto out;

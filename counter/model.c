@@ -89,6 +89,12 @@ static int result(struct qh_counter_model *m, int rc, const char *err)
         else
             say(m, QH_CM_ERROR, T("数据库出错，操作未完成，正在重连：%s",
                                   "database error, nothing was done; reconnecting: %s"), m->problem);
+    } else if (rc == QH_E_BUSY) {
+        /* Another program holds the write lock past the counter's short
+         * wait: the store rolled back, the next press may well work. */
+        say(m, QH_CM_ERROR, "%s", T("数据库正忙（另一程序占着写锁），这次没有做；请稍后再按一次",
+                                    "the database is busy (another program holds its write"
+                                    " lock): nothing was done; press again in a moment"));
     } else {
         say(m, QH_CM_ERROR, "%s", err && *err ? err : qh_strerror(rc));
     }

@@ -561,6 +561,7 @@ static int screenshot_main(struct kiosk *k, struct qh_kiosk_opts *ko)
     if (s) {
         qh_hall_set_actor(s, k->actor);
         qh_hall_set_lang(s, k->o.lang);
+        qh_hall_set_busy_ms(s, k->c.busy_ms);
     }
     qh_kiosk_cups_init(&k->cups, s, k->o.lang, &ko->printer);
     int64_t now = qh_clock_mono_ms();
@@ -602,6 +603,7 @@ int main(int argc, char **argv)
     qh_app_init(&k.c, "qhall-kiosk");
     k.c.lang = k.o.lang;
     k.c.say_again = 1;
+    k.c.busy_ms = QH_BUSY_KIOSK_MS;     /* a citizen is answered within 3 s */
     snprintf(k.actor, sizeof k.actor, "kiosk:%d", k.o.number);
     k.c.actor = k.actor;
     k.c.on_state = on_state;

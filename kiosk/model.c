@@ -564,6 +564,16 @@ static void refuse(struct qh_kiosk_model *m, const char *title, const char *msg)
     go(m, QH_KS_REFUSED);
 }
 
+/* Another program held the hall's database past the kiosk's short wait
+ * (QH_BUSY_KIOSK_MS): nothing was issued, and the next tap may well work,
+ * so the citizen is told that in plain words, not the store's. */
+static void busy(struct qh_kiosk_model *m)
+{
+    refuse(m, T("系统繁忙，暂时无法取号", "The system is busy"),
+           T("取号系统正忙，请稍等几秒后再取一次。",
+             "Please wait a few seconds and try again."));
+}
+
 static struct qh_kiosk_recent *recent_of(struct qh_kiosk_model *m, const char *number)
 {
     for (int i = 0; i < m->nrecent; i++)
@@ -717,6 +727,10 @@ static int take(struct qh_kiosk_model *m)
     int rc = qh_ticket_issue(m->s, &req, &t, &info, err, sizeof err);
     if (lost(m, rc, err))
         return 1;
+    if (rc == QH_E_BUSY) {
+        busy(m);
+        return 1;
+    }
     if (rc < 0) {
         refuse(m, rc == QH_E_QUOTA ? T("今日号已取完", "No numbers left today")
                                    : T("暂时无法取号", "Cannot issue a number now"),
@@ -750,6 +764,8 @@ static int checkin(struct qh_kiosk_model *m)
                  T("。请核对后重新输入，或到服务台咨询。",
                    ". Please check the code, or ask at the help desk."));
         refuse(m, T("预约码不正确", "Unknown appointment code"), msg);
+    } else if (rc == QH_E_BUSY) {
+        busy(m);
     } else if (rc < 0) {
         refuse(m, T("暂时不能签到", "Cannot check in now"), err);
     } else {

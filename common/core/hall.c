@@ -68,6 +68,11 @@ void qh_hall_set_actor(struct qh_store *s, const char *actor)
     qh_store_set_actor(s, actor);
 }
 
+void qh_hall_set_busy_ms(struct qh_store *s, int ms)
+{
+    qh_store_set_busy_ms(s, ms);
+}
+
 int qh_hall_exists(struct qh_store *s)
 {
     return qh_store_has_hall(s);

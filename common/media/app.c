@@ -143,6 +143,8 @@ int qh_app_open(struct qh_app *a)
     qh_hall_set_lang(a->s, a->lang);
     if (a->actor)
         qh_hall_set_actor(a->s, a->actor);
+    if (a->busy_ms)
+        qh_hall_set_busy_ms(a->s, a->busy_ms);
     if (a->need_hall && !qh_hall_exists(a->s)) {
         snprintf(msg, sizeof msg, "%s: no hall yet (run `qhall init`)",
                  qh_app_where(a, where, sizeof where));

@@ -17,6 +17,7 @@
  * holds in their hand must survive a power cut.  QHALL_SYNC=normal trades
  * that for speed (benchmarks, simulations). */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -924,9 +925,24 @@ static int damaged(struct qh_store_be *s, char *err, size_t errlen)
     return QH_E_CORRUPT;
 }
 
+/* 1 when src says the disk (or the user's quota) is full: SQLITE_FULL
+ * when a file that is there cannot grow, but an I/O error when SQLite
+ * could not even size the -shm it needs to read a file no program holds
+ * open (IOERR_SHMSIZE), or a write the OS refused with ENOSPC. */
+static int disk_full(sqlite3 *db, int src)
+{
+    int base = src & 0xff, no = db ? sqlite3_system_errno(db) : 0;
+    return base == SQLITE_FULL || src == SQLITE_IOERR_SHMSIZE ||
+           (base == SQLITE_IOERR && (no == ENOSPC || no == EDQUOT));
+}
+
 static int db_fail(struct qh_store_be *s, int src, char *err, size_t errlen,
                    const char *what)
 {
+    if (s && disk_full(s->db, src))
+        return qh_store_err_full(s->lang, strcmp(what, s->path) ? what
+                                          : QH_TR(s->lang, "打开", "open"),
+                                 s->path, err, errlen);
     int rc = rc_of(src);
     if (rc == QH_E_CORRUPT && s && s->db)
         return damaged(s, err, errlen);
@@ -1065,6 +1081,36 @@ static int read_version(struct qh_store_be *s, int *version, char *err, size_t e
     return 0;
 }
 
+/* A file no program holds open on a full disk: SQLite cannot give it the
+ * -shm every reader of a WAL file shares, so even a read fails.  With the
+ * locking mode EXCLUSIVE the connection keeps that index in its own
+ * memory and reads (status, check, a report) work; it holds the file
+ * until it is closed, so only the CLI's open, which is brief, does this
+ * (a screen retries until there is room).  A write still fails, as disk
+ * full. */
+static int read_exclusive(struct qh_store_be *s, int flags, int *version, char *err,
+                          size_t errlen)
+{
+    sqlite3_close(s->db);
+    s->db = NULL;
+    /* A read-only descriptor cannot take the file's exclusive lock
+     * (IOERR_LOCK): a READONLY open reads through a read-write one that
+     * query_only keeps from writing. */
+    int src = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE,
+                              NULL);
+    if (src)
+        return qh_store_err_full(s->lang, QH_TR(s->lang, "打开", "open"), s->path, err,
+                                 errlen);
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_handler(s->db, busy_wait, s);
+    if (sqlite3_exec(s->db, (flags & QH_STORE_READONLY)
+                                ? "PRAGMA locking_mode = EXCLUSIVE; PRAGMA query_only = ON"
+                                : "PRAGMA locking_mode = EXCLUSIVE",
+                     NULL, NULL, NULL))
+        return db_fail(s, sqlite3_extended_errcode(s->db), err, errlen, s->path);
+    return read_version(s, version, err, errlen);
+}
+
 /* A read-only open cannot migrate: an older schema is named with what to
  * do, rather than failing later on a column it lacks. */
 static int schema_current(struct qh_store_be *s, char *err, size_t errlen)
@@ -1197,14 +1243,16 @@ int qh_sqlite_open(struct qh_store_be **out, const char *path, int flags,
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    const char *busy = getenv("QHALL_BUSY_MS");
-    s->busy_ms = busy && atoi(busy) > 0 ? atoi(busy) : 10000;
+    s->busy_ms = qh_store_busy_default();
     sqlite3_busy_handler(s->db, busy_wait, s);
     /* Before the journal mode is set (which rewrites the header of a file
      * that is not in WAL mode yet): a newer schema leaves the file as it
      * was, byte for byte. */
     int version;
-    if ((rc = read_version(s, &version, err, errlen)) < 0)
+    if ((rc = read_version(s, &version, err, errlen)) < 0 &&
+        disk_full(s->db, sqlite3_extended_errcode(s->db)) && !(flags & QH_STORE_EXISTING))
+        rc = read_exclusive(s, flags, &version, err, errlen);
+    if (rc < 0)
         goto fail;
     if (version > NMIGRATIONS) {
         rc = newer(s, version, err, errlen);
@@ -1307,6 +1355,16 @@ void qh_sqlite_set_actor(struct qh_store_be *s, const char *actor)
 const char *qh_sqlite_actor(const struct qh_store_be *s)
 {
     return s->actor;
+}
+
+void qh_sqlite_set_busy(struct qh_store_be *s, int ms)
+{
+    s->busy_ms = ms;
+}
+
+int qh_sqlite_busy(const struct qh_store_be *s)
+{
+    return s->busy_ms;
 }
 
 int qh_sqlite_begin(struct qh_store_be *s, char *err, size_t errlen)
@@ -2905,7 +2963,14 @@ int qh_sqlite_heartbeat(struct qh_store_be *s, const struct qh_heartbeat *hb,
     bind_text(st, 2, hb->kind);
     sqlite3_bind_int64(st, 3, hb->at);
     bind_text(st, 4, hb->info);
-    return exec_stmt(s, st, err, errlen, "heartbeat");
+    /* A beat missed is harmless, a kiosk frozen behind another writer's
+     * lock is not: outside a transaction the beat waits only briefly. */
+    int busy = s->busy_ms;
+    if (!s->in_tx && s->busy_ms > QH_STORE_BEAT_BUSY_MS)
+        s->busy_ms = QH_STORE_BEAT_BUSY_MS;
+    int rc = exec_stmt(s, st, err, errlen, "heartbeat");
+    s->busy_ms = busy;
+    return rc;
 }
 
 int qh_sqlite_heartbeat_each(struct qh_store_be *s,

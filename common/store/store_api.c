@@ -387,6 +387,19 @@ const char *qh_store_actor(const struct qh_store *s)
     return s->ops->actor(s->be);
 }
 
+void qh_store_set_busy_ms(struct qh_store *s, int ms)
+{
+    /* The environment is the operator's word, stronger than a program's
+     * own default (a slow disk, a test that holds a lock on purpose). */
+    if (!qh_store_busy_env() && ms > 0)
+        s->ops->set_busy(s->be, ms);
+}
+
+int qh_store_busy_ms(const struct qh_store *s)
+{
+    return s->ops->busy(s->be);
+}
+
 int qh_store_begin(struct qh_store *s, char *err, size_t errlen)
 {
     return s->ops->begin(s->be, err, errlen);

@@ -25,6 +25,14 @@ struct qh_watch_be;
  * stop (qh_store_probe), never reading a hall nor touching the schema. */
 enum { QH_STORE_PROBE = 0x100 };
 
+/* The busy timeout a handle starts with: QHALL_BUSY_MS if set, else 10 s
+ * (store_msg.c); qh_store_busy_env: QHALL_BUSY_MS, 0 when unset.  A
+ * heartbeat outside a transaction waits at most QH_STORE_BEAT_BUSY_MS for
+ * the lock. */
+int qh_store_busy_default(void);
+int qh_store_busy_env(void);
+enum { QH_STORE_BEAT_BUSY_MS = 250 };
+
 struct qh_store_ops {
     const char *name;                        /* "sqlite", "postgresql" */
     /* qh_store_open and qh_store_close: the handle itself. */
@@ -41,6 +49,8 @@ struct qh_store_ops {
     enum qh_lang (*lang)(const struct qh_store_be *);
     void (*set_actor)(struct qh_store_be *, const char *actor);
     const char *(*actor)(const struct qh_store_be *);
+    void (*set_busy)(struct qh_store_be *, int ms);
+    int (*busy)(const struct qh_store_be *);
     int (*begin)(struct qh_store_be *, char *err, size_t errlen);
     int (*commit)(struct qh_store_be *, char *err, size_t errlen);
     void (*rollback)(struct qh_store_be *);
@@ -228,6 +238,11 @@ extern const struct qh_store_ops qh_store_pg_ops;
  * either backend's open: QH_E_DB with what to do. */
 int qh_store_err_newer(enum qh_lang lang, const char *name, int version, int latest,
                        char *err, size_t errlen);
+/* A write refused for want of disk space, in either backend: QH_E_DB
+ * ("what: 磁盘已满 ... name ..."), the same words whatever SQLite or the
+ * OS called it (SQLITE_FULL, an I/O error of ENOSPC). */
+int qh_store_err_full(enum qh_lang lang, const char *what, const char *name,
+                      char *err, size_t errlen);
 /* qh_store_probe for a server's database (store_pg.c): a function of a
  * name, not of an open handle, as the SQLite one is (store_restore.c). */
 int qh_pg_probe(const char *name, enum qh_lang lang, struct qh_db_probe *out,

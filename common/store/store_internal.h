@@ -83,6 +83,8 @@ void qh_sqlite_set_lang(struct qh_store_be *, enum qh_lang lang);
 enum qh_lang qh_sqlite_lang(const struct qh_store_be *);
 void qh_sqlite_set_actor(struct qh_store_be *, const char *actor);
 const char *qh_sqlite_actor(const struct qh_store_be *);
+void qh_sqlite_set_busy(struct qh_store_be *, int ms);
+int qh_sqlite_busy(const struct qh_store_be *);
 int qh_sqlite_begin(struct qh_store_be *, char *err, size_t errlen);
 int qh_sqlite_commit(struct qh_store_be *, char *err, size_t errlen);
 void qh_sqlite_rollback(struct qh_store_be *);

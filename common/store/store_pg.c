@@ -55,7 +55,8 @@ struct qh_store_be {
     int flags;
     enum qh_lang lang;
     char actor[64];
-    int actor_dirty;             /* application_name not yet set to it */
+    int actor_dirty;             /* application_name or lock_timeout not yet
+                                    set to actor, busy_ms */
     int busy_ms;
     unsigned gen;                /* the connection: one more per reset */
     struct stmt *stmts;          /* open addressing, by the SQL's address */
@@ -805,8 +806,7 @@ int qh_pg_open(struct qh_store_be **out, const char *name, int flags,
     s->lang = (flags & QH_STORE_EN) ? QH_LANG_EN : QH_LANG_ZH;
     s->gen = 1;
     snprintf(s->actor, sizeof s->actor, "lib");
-    const char *busy = getenv("QHALL_BUSY_MS");
-    s->busy_ms = busy && atoi(busy) > 0 ? atoi(busy) : 10000;
+    s->busy_ms = qh_store_busy_default();
     PQconninfoOption *opts = PQconninfoParse(name, &msg);
     if (!opts) {
         first_line(msg ? msg : "out of memory", why, sizeof why);
@@ -918,15 +918,18 @@ void qh_pg_set_lang(struct qh_store_be *s, enum qh_lang lang)
     s->lang = lang;
 }
 
-/* application_name follows the actor; inside a transaction a SET would go
- * with a rollback, so it waits for the transaction's end. */
+/* application_name follows the actor, lock_timeout the busy timeout;
+ * inside a transaction a SET would go with a rollback, so it waits for
+ * the transaction's end. */
 static void actor_apply(struct qh_store_be *s)
 {
-    static const char *const q = "SELECT set_config('application_name', $1, false)";
+    static const char *const q = "SELECT set_config('application_name', $1, false),"
+                                 " set_config('lock_timeout', $2, false)";
     if (!s->actor_dirty || in_any_tx(s) || needs_reset(s))
         return;
     struct qh_pg_args a = {0};
     a_str(&a, s->actor);
+    a_int(&a, s->busy_ms);
     if (qh_pg_cmd(s, q, &a, NULL, "actor", NULL, 0) == 0)
         s->actor_dirty = 0;
 }
@@ -941,6 +944,18 @@ void qh_pg_set_actor(struct qh_store_be *s, const char *actor)
 const char *qh_pg_actor(const struct qh_store_be *s)
 {
     return s->actor;
+}
+
+void qh_pg_set_busy(struct qh_store_be *s, int ms)
+{
+    s->busy_ms = ms;
+    s->actor_dirty = 1;
+    actor_apply(s);
+}
+
+int qh_pg_busy(const struct qh_store_be *s)
+{
+    return s->busy_ms;
 }
 
 /* ---- transactions ---- */

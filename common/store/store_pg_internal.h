@@ -77,6 +77,8 @@ int64_t qh_pg_now(struct qh_store_be *);
 void qh_pg_set_lang(struct qh_store_be *, enum qh_lang lang);
 void qh_pg_set_actor(struct qh_store_be *, const char *actor);
 const char *qh_pg_actor(const struct qh_store_be *);
+void qh_pg_set_busy(struct qh_store_be *, int ms);
+int qh_pg_busy(const struct qh_store_be *);
 int qh_pg_begin(struct qh_store_be *, char *err, size_t errlen);
 int qh_pg_commit(struct qh_store_be *, char *err, size_t errlen);
 void qh_pg_rollback(struct qh_store_be *);

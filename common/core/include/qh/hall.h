@@ -61,6 +61,17 @@ void qh_hall_set_lang(struct qh_store *s, enum qh_lang lang);
 enum qh_lang qh_hall_lang(const struct qh_store *s);
 /* Who acts ("cli", "kiosk:1", "counter:3" ...), recorded in each event. */
 void qh_hall_set_actor(struct qh_store *s, const char *actor);
+/* How long a write waits for another program's lock before it is
+ * refused (QH_E_BUSY): the program's answer time (QH_BUSY_KIOSK_MS for a
+ * citizen, QH_BUSY_COUNTER_MS for a clerk; 10 s unless set).
+ * QHALL_BUSY_MS, when set, overrides it. */
+void qh_hall_set_busy_ms(struct qh_store *s, int ms);
+/* A kiosk's refusal must be on screen within 3 s of the tap, a
+ * counter's within 5 s: the wait for the lock, plus a heartbeat's short
+ * wait (250 ms) and the program's own work, with room to spare on a slow
+ * PC.  A commit holds the lock for milliseconds: only a stuck holder is
+ * waited out. */
+enum { QH_BUSY_KIOSK_MS = 1500, QH_BUSY_COUNTER_MS = 3000 };
 
 /* ---- the hall ---- */
 

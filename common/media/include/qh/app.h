@@ -38,6 +38,7 @@ struct qh_app {
     const char *actor;          /* NULL: the program sets its own */
     int need_hall;              /* a database without a hall is an outage (QH_E_STATE) */
     int say_again;              /* log "connected again to PATH" after an outage */
+    int busy_ms;                /* a write's wait for a lock (qh_hall_set_busy_ms); 0: 10 s */
     /* Told of every change: (s, NULL) connected, (NULL, problem) lost. */
     void (*on_state)(void *ud, struct qh_store *s, const char *problem);
     void *ud;

@@ -104,10 +104,18 @@ enum qh_lang qh_store_lang(const struct qh_store *s);
  * in each event's detail as "via". */
 void qh_store_set_actor(struct qh_store *s, const char *actor);
 const char *qh_store_actor(const struct qh_store *s);
+/* How long a write (qh_store_begin, and on a server any statement) waits
+ * for a lock another program or session holds before it gives
+ * QH_E_BUSY: 10 s unless QHALL_BUSY_MS is set.  A program sets its own
+ * (a kiosk's citizen must be answered within 3 s); QHALL_BUSY_MS, when
+ * set, overrides that too.  The PostgreSQL backend: lock_timeout, set
+ * at the end of the transaction if one is open. */
+void qh_store_set_busy_ms(struct qh_store *s, int ms);
+int qh_store_busy_ms(const struct qh_store *s);
 
 /* Transactions.  begin opens a write transaction and takes the store's
  * one writer lock (see the top of this file): it waits for another
- * writer, and gives QH_E_BUSY past the busy timeout (QHALL_BUSY_MS, 10 s).
+ * writer, and gives QH_E_BUSY past the busy timeout (qh_store_set_busy_ms).
  * commit makes everything written since durable with its events, or
  * fails and rolls back.  rollback never fails (and is a no-op outside a
  * transaction).  The SQLite backend: BEGIN IMMEDIATE. */
