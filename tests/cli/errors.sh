@@ -127,6 +127,47 @@ run issue --queue B
 run cancel B002 --json
 pycheck "options after the positional" 'd["number"] == "B002" and d["state"] == "cancelled"'
 
+# A single-valued option given twice is refused, not settled by a guess:
+# exit 2, the option named, nothing done.
+repeated() {            # repeated OPTION ARGS...
+    local opt=$1
+    shift
+    run "$@"
+    expect_rc 2 "$* refused"
+    expect_in "$ERR" "选项 $opt 重复" "$* names $opt"
+}
+run --json status
+WAITING_BEFORE=$(jget 'sum(q["waiting"] for q in d["queues"])')
+repeated --queue issue --queue A --queue B
+repeated --queue issue --queue=A --queue=A
+repeated --window call --window 1 --window 2
+repeated --outcome finish --window 1 --outcome done --outcome done
+repeated --lang --lang zh --lang=zh status
+repeated --db status --db "$DB"
+run --lang en issue --queue A --queue B
+expect_in "$ERR" "option --queue given more than once" "the repeat refused in English"
+run --json status
+expect_eq "$(jget 'sum(q["waiting"] for q in d["queues"])')" "$WAITING_BEFORE" \
+    "nothing was issued by the refused commands"
+run --json --json status
+expect_rc 0 "a repeated flag says the same thing twice"
+BIN=$(dirname "$QHALL_BIN")
+for prog in "kiosk/qhall-kiosk --db $DB --db $DB" \
+            "counter/qhall-counter --window 1 --db $DB --window 2" \
+            "display/qhall-display --lang zh --lang en"; do
+    RC=0
+    # A program that took the repeat would open its window: the timeout
+    # ends it.  The words of each line are its argv.
+    # shellcheck disable=SC2086
+    QHALL_LANG= timeout 20 $BIN/$prog >/dev/null 2>"$T/stderr" || RC=$?
+    ERR=$(cat "$T/stderr")
+    expect_rc 2 "$prog refused"
+    expect_in "$ERR" "重复" "$prog names the repeated option"
+done
+QHALL_LANG=en timeout 20 "$BIN/kiosk/qhall-kiosk" --screen home --screen items >/dev/null \
+    2>"$T/stderr" || true
+expect_in "$(cat "$T/stderr")" "option --screen given more than once" "a program's refusal in English"
+
 # help and version: exit 0
 run help
 expect_rc 0 "help"
