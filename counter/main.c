@@ -32,6 +32,7 @@
 
 #include "model.h"
 #include "pad_main.h"
+#include "qh/args.h"
 #include "qh/app.h"
 #include "qh/clock.h"
 #include "qh/hall.h"
@@ -128,6 +129,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
     o->h = 480;
     o->idle_min = 5;
     o->lang = lang && !strcmp(lang, "en") ? QH_LANG_EN : QH_LANG_ZH;
+    static const char *const takes[] = {"--db", "--window", "--windowed", "--lang", "--idle-lock", "--screenshot",
+                                        "--shots", "--login", "--press", NULL};
+    static const char *const many[] = {"--press", NULL};
+    const char *twice = qh_args_repeated(argc, argv, takes, many);
+    if (twice)
+        return usage(QH_TR(o->lang, "选项 %s 重复", "option %s given more than once"), twice);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         char *end;

@@ -35,6 +35,7 @@
 #include <SDL.h>
 
 #include "model.h"
+#include "qh/args.h"
 #include "qh/app.h"
 #include "qh/audio.h"
 #include "qh/clock.h"
@@ -131,6 +132,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
     o->w = 1920;
     o->h = 1080;
     o->lang = lang && !strcmp(lang, "en") ? QH_LANG_EN : QH_LANG_ZH;
+    static const char *const takes[] = {"--db", "--window", "--windowed", "--lang", "--screenshot", "--shots",
+                                        NULL};
+    static const char *const many[] = {NULL};
+    const char *twice = qh_args_repeated(argc, argv, takes, many);
+    if (twice)
+        return usage(QH_TR(o->lang, "选项 %s 重复", "option %s given more than once"), twice);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;

@@ -25,6 +25,7 @@
 #include <SDL.h>
 
 #include "qh/app.h"
+#include "qh/args.h"
 #include "qh/audio.h"
 #include "qh/clock.h"
 #include "qh/err.h"
@@ -103,15 +104,23 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     o->number = 1;
     const char *env = getenv("QHALL_LANG");
     o->lang = env && !strcmp(env, "en") ? QH_LANG_EN : QH_LANG_ZH;
+    static const char *const takes[] = {"--db", "--windowed", "--lang", "--screenshot",
+                                        "--screen", "--press", "--tap", "--type", "--number",
+                                        NULL};
+    static const char *const many[] = {"--press", "--tap", "--type", NULL};
+    const char *twice = qh_args_repeated(argc, argv, takes, many);
+    if (twice) {
+        fprintf(stderr, QH_TR(o->lang, "qhall-kiosk: 选项 %s 重复\n",
+                              "qhall-kiosk: option %s given more than once\n"), twice);
+        return 2;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
         char name[32];
         const char *eq = strchr(a, '=');
         snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-        static const char *const takes[] = {"--db", "--windowed", "--lang", "--screenshot",
-                                            "--screen", "--press", "--tap", "--type", "--number"};
-        for (size_t k = 0; k < sizeof takes / sizeof takes[0]; k++)
+        for (size_t k = 0; takes[k]; k++)
             if (!strcmp(name, takes[k])) {
                 if (eq)
                     val = eq + 1;

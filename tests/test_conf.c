@@ -495,6 +495,40 @@ static void test_all_errors(void **state)
         "hall.ini:9: duplicate key \"queues\" in [window 1] (first on line 8)");
 }
 
+/* A line the reader refuses does not hide the checks across the file: the
+ * window on line 15 calling a queue nobody defines is reported with the
+ * syntax errors above it, in file order; the refused lines do not come
+ * back as their own consequences. */
+static void test_all_errors_and_checks(void **state)
+{
+    static const char in[] =
+        "[hall]\n"
+        "name = 混合大厅\n"
+        "recall_limit = lots\n"       /* 3 */
+        "[queue A]\n"
+        "name = 甲\n"
+        "this is not a key\n"         /* 6 */
+        "[queue B]\n"
+        "name = 乙\n"
+        "prefix = b1\n"               /* 9: refused, not reported twice */
+        "[queue C]\n"
+        "name = 丙\n"
+        "[window 1]\n"
+        "queues = A, B, C\n"
+        "[window 2]\n"
+        "queues = Q\n";               /* 15 */
+    struct qh_hall_conf c;
+    char err[2048];
+
+    (void)state;
+    assert_int_equal(parse(&c, in, err, sizeof err), QH_E_PARSE);
+    assert_string_equal(err,
+        "hall.ini:3: [hall] recall_limit: expected 1-9, got \"lots\"\n"
+        "hall.ini:6: expected \"key = value\" or \"[section]\"\n"
+        "hall.ini:9: [queue B] prefix: expected 1-7 letters A-Z, got \"b1\"\n"
+        "hall.ini:15: [window 2] queues: no queue \"Q\" is defined");
+}
+
 /* [printer] and [kiosk]: defaults when absent, values when given. */
 static void test_printer_kiosk(void **state)
 {
@@ -958,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_good_files),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_all_errors),
+        cmocka_unit_test(test_all_errors_and_checks),
         cmocka_unit_test(test_printer_kiosk),
         cmocka_unit_test(test_quota),
         cmocka_unit_test(test_display),

@@ -3,6 +3,7 @@
  * names any code added to enum qh_err without a description. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qh/err.h"
@@ -66,6 +67,110 @@ void qh_err_append(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err + used, errlen - used, fmt, ap);
     va_end(ap);
+}
+
+struct qh_errline {
+    int line;
+    size_t seq;               /* order of adding: keeps one line's messages in order */
+    char *msg;
+};
+
+void qh_errlist_vadd(struct qh_errlist *l, const char *name, int line,
+                     const char *fmt, va_list ap)
+{
+    char msg[QH_ERRLEN], full[QH_ERRLEN + 64];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (line > 0)
+        snprintf(full, sizeof full, "%s:%d: %s", name, line, msg);
+    else
+        snprintf(full, sizeof full, "%s: %s", name, msg);
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        struct qh_errline *p = realloc(l->v, ncap * sizeof *p);
+        if (!p) {
+            l->nomem = 1;
+            return;
+        }
+        l->v = p;
+        l->cap = ncap;
+    }
+    char *m = strdup(full);
+    if (!m) {
+        l->nomem = 1;
+        return;
+    }
+    l->v[l->n++] = (struct qh_errline){ line, l->seq++, m };
+}
+
+void qh_errlist_add(struct qh_errlist *l, const char *name, int line,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qh_errlist_vadd(l, name, line, fmt, ap);
+    va_end(ap);
+}
+
+size_t qh_errlist_count(const struct qh_errlist *l)
+{
+    return l->n + (size_t)l->nomem;
+}
+
+int qh_errlist_has_line(const struct qh_errlist *l, int line)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].line == line)
+            return 1;
+    return 0;
+}
+
+static int errline_cmp(const void *a, const void *b)
+{
+    const struct qh_errline *x = a, *y = b;
+    /* Whole-file messages (line 0) after the lines they sum up. */
+    unsigned lx = x->line > 0 ? (unsigned)x->line : ~0u;
+    unsigned ly = y->line > 0 ? (unsigned)y->line : ~0u;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void qh_errlist_write(struct qh_errlist *l, enum qh_lang lang,
+                      char *err, size_t errlen)
+{
+    /* Room kept for the last line that counts what did not fit. */
+    enum { TAIL = 96 };
+    if (!err || !errlen)
+        return;
+    err[0] = '\0';
+    qsort(l->v, l->n, sizeof *l->v, errline_cmp);
+    size_t used = 0, i = 0;
+    for (; i < l->n; i++) {
+        size_t mlen = strlen(l->v[i].msg), need = mlen + (used ? 1 : 0);
+        int last = i + 1 == l->n && !l->nomem;
+        if (used + need + 1 > errlen || (!last && used + need + 1 + TAIL > errlen))
+            break;
+        if (used)
+            err[used++] = '\n';
+        memcpy(err + used, l->v[i].msg, mlen);
+        used += mlen;
+        err[used] = '\0';
+    }
+    if (i < l->n)
+        qh_err_append(err, errlen, QH_TR(lang, "……另有 %zu 处错误未列出",
+                                         "... and %zu more errors not shown"),
+                      l->n - i);
+    if (l->nomem)
+        qh_err_append(err, errlen, "%s", QH_TR(lang, "内存不足，部分错误未能记录",
+                                               "out of memory: some errors were not kept"));
+}
+
+void qh_errlist_fini(struct qh_errlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].msg);
+    free(l->v);
+    memset(l, 0, sizeof *l);
 }
 
 int qh_err_exit_status(int rc)

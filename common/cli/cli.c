@@ -121,6 +121,14 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *i,
                 return cli_usage_error(c, TR(c, "--%.*s 需要一个值",
                                          "--%.*s needs a value"), (int)n, name);
         }
+        /* An option with a value means one thing: given twice, which one
+         * was meant is a guess (`--queue A --queue B`), so neither is
+         * taken.  A repeated flag says the same thing twice. */
+        for (int k = 0; kind == 2 && k < c->nopt; k++)
+            if (c->opt[k].namelen == n && !memcmp(c->opt[k].name, name, n))
+                return cli_usage_error(c, TR(c, "选项 --%.*s 重复",
+                                         "option --%.*s given more than once"),
+                                       (int)n, name);
         if (c->nopt == MAXOPT)
             return cli_usage_error(c, TR(c, "选项太多", "too many options"));
         c->opt[c->nopt++] = (struct opt){ name, n, val };

@@ -98,7 +98,7 @@ const char *cli_opt(const struct ctx *c, const char *name)
 {
     size_t n = strlen(name);
     const char *v = NULL;
-    for (int i = 0; i < c->nopt; i++)   /* the last one given wins */
+    for (int i = 0; i < c->nopt; i++)   /* once: parse_args refuses a repeat */
         if (c->opt[i].namelen == n && !memcmp(c->opt[i].name, name, n))
             v = c->opt[i].val;
     return v;

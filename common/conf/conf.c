@@ -847,8 +847,10 @@ struct ctx {
     int at_line_start;
     int bad_line;               /* reported already: inih's calls ignored */
     int nerr;
-    char *err;
-    size_t errlen;
+    struct qh_errlist el;       /* written out sorted by line at the end */
+    int checking;               /* in cross_check: see report() */
+    int queue_refused;          /* a [queue ...] header was refused */
+    int window_trouble;         /* a [window ...] header or line was refused */
     enum sec sec;
     int idx;                    /* current queue or window */
     char title[32];             /* "queue A", for messages */
@@ -862,9 +864,16 @@ static void report(struct ctx *x, int line, const char *fmt, ...)
 static void report(struct ctx *x, int line, const char *fmt, ...)
 {
     va_list ap;
+    /* The checks across the file run after a line was refused too, so one
+     * run reports every mistake; but a line that was refused already
+     * would come back as its own consequence (its value never set). */
+    if (x->checking && line > 0 && qh_errlist_has_line(&x->el, line))
+        return;
+    if (!x->checking && x->sec == SEC_WINDOW)
+        x->window_trouble = 1;
     va_start(ap, fmt);
     x->nerr++;
-    qh_err_append_at(x->err, x->errlen, x->name, line, fmt, ap);
+    qh_errlist_vadd(&x->el, x->name, line, fmt, ap);
     va_end(ap);
 }
 
@@ -974,7 +983,7 @@ static void start_window(struct ctx *x, int number, int line)
 }
 
 /* "[...]" at the start of a line: p..p+n is the trimmed line. */
-static void section_line(struct ctx *x, const char *p, size_t n)
+static void section_header(struct ctx *x, const char *p, size_t n)
 {
     const char *close = memchr(p, ']', n);
     const char *in, *tail;
@@ -1066,6 +1075,22 @@ static void section_line(struct ctx *x, const char *p, size_t n)
         report(x, x->line, "unknown section [%s]",
                shown(in, buf, inn + 1 < sizeof buf ? inn + 1 : sizeof buf));
     }
+}
+
+/* A refused [queue X] or [window N] header leaves a hole the checks across
+ * the file would report again ("no queue X is defined"): remember it. */
+static void section_line(struct ctx *x, const char *p, size_t n)
+{
+    size_t i = 1;
+    section_header(x, p, n);
+    if (x->sec != SEC_SKIP)
+        return;
+    while (i < n && is_blank(p[i]))
+        i++;
+    if (n - i >= 5 && !memcmp(p + i, "queue", 5))
+        x->queue_refused = 1;
+    else if (n - i >= 6 && !memcmp(p + i, "window", 6))
+        x->window_trouble = 1;
 }
 
 /* Look at a whole physical line before inih does: find section headers,
@@ -1507,24 +1532,29 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
     }
 
     if (c->nqueues < 1 || c->nqueues > QH_MAX_QUEUES) {
-        report(x, 0, "no queues: define at least one [queue X] section");
+        if (!x->queue_refused)
+            report(x, 0, "no queues: define at least one [queue X] section");
         return;                 /* nothing else can be checked */
     }
     for (int i = 0; i < c->nqueues; i++) {
         const struct qh_queue_conf *q = &c->queues[i];
         int ql = w ? w->queue[i] : 0;
-        int pl = w && w->queue_key[i][QK_PREFIX] ? w->queue_key[i][QK_PREFIX] : ql;
+        /* Each value's own line where the file has it: a value the
+         * reader refused is then not reported twice (report()). */
+#define KL(k) (w && w->queue_key[i][k] ? w->queue_key[i][k] : ql)
+        int pl = KL(QK_PREFIX);
 
         if (!is_code(q->code, strnlen(q->code, QH_CODE_LEN)))
             report(x, ql, "queue %d: bad code \"%.*s\"", i + 1, QH_CODE_LEN, q->code);
         if (!q->name[0])
-            report(x, ql, "[queue %s] name: must not be empty", q->code);
+            report(x, KL(QK_NAME), "[queue %s] name: must not be empty", q->code);
         if (!is_code(q->prefix, strnlen(q->prefix, QH_CODE_LEN)))
-            report(x, ql, "[queue %s] prefix: expected 1-7 letters A-Z", q->code);
+            report(x, pl, "[queue %s] prefix: expected 1-7 letters A-Z", q->code);
         if (q->klass < 'A' || q->klass > 'C')
-            report(x, ql, "[queue %s] class: expected A, B or C", q->code);
+            report(x, KL(QK_CLASS), "[queue %s] class: expected A, B or C", q->code);
         if (q->daily_quota < 0 || q->daily_quota > 9999)
-            report(x, ql, "[queue %s] daily_quota: expected 0-9999", q->code);
+            report(x, KL(QK_QUOTA), "[queue %s] daily_quota: expected 0-9999", q->code);
+#undef KL
         if (q->klass == 'C')
             has_c = 1;
         for (int j = 0; j < i; j++) {
@@ -1537,12 +1567,13 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
                        q->code, q->prefix, c->queues[j].code);
         }
     }
-    if (!has_c)
+    if (!has_c && !x->queue_refused)
         report(x, 0, "no class C queue: tickets that could not be handled (办不成) "
                "need a comprehensive-services queue");
 
     if (c->nwindows < 1 || c->nwindows > QH_MAX_WINDOWS) {
-        report(x, 0, "no windows: define at least one [window N] section");
+        if (!x->window_trouble)
+            report(x, 0, "no windows: define at least one [window N] section");
         return;
     }
     for (int i = 0; i < c->nwindows; i++) {
@@ -1563,7 +1594,7 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
             continue;
         }
         for (int j = 0; j < win->nqueues; j++) {
-            if (!qh_conf_queue(c, win->queues[j]))
+            if (!qh_conf_queue(c, win->queues[j]) && !x->queue_refused)
                 report(x, ql, "[window %d] queues: no queue \"%.*s\" is defined",
                        win->number, QH_CODE_LEN, win->queues[j]);
             for (int k = 0; k < j; k++)
@@ -1578,7 +1609,7 @@ static void cross_check(struct ctx *x, const struct qh_hall_conf *c,
         for (int j = 0; j < c->nwindows && !served; j++)
             for (int k = 0; k < c->windows[j].nqueues && !served; k++)
                 served = strcmp(c->windows[j].queues[k], c->queues[i].code) == 0;
-        if (!served)
+        if (!served && !x->window_trouble)
             report(x, w ? w->queue[i] : 0, "queue %s is called by no window",
                    c->queues[i].code);
     }
@@ -1591,11 +1622,11 @@ int qh_conf_validate(const struct qh_hall_conf *c, const char *name,
 
     memset(&x, 0, sizeof x);
     x.name = name ? name : "hall config";
-    x.err = err;
-    x.errlen = errlen;
     if (err && errlen)
         err[0] = '\0';
     cross_check(&x, c, NULL);
+    qh_errlist_write(&x.el, QH_LANG_ZH, err, errlen);
+    qh_errlist_fini(&x.el);
     return x.nerr ? QH_E_PARSE : 0;
 }
 
@@ -1696,8 +1727,6 @@ int qh_conf_parse_string(struct qh_hall_conf *c, const char *name,
     x.name = name ? name : "hall config";
     x.text = text ? text : "";
     x.at_line_start = 1;
-    x.err = err;
-    x.errlen = errlen;
 
     inih_save(&saved);
     ini_allow_inline_comments = false;   /* see the top of this file */
@@ -1713,19 +1742,26 @@ int qh_conf_parse_string(struct qh_hall_conf *c, const char *name,
     inih_restore(&saved);
 
     finish_section(&x);
-    if (rc == -2)
+    if (rc == -2) {
+        qh_errlist_fini(&x.el);
         return qh_err(err, errlen, QH_E_NOMEM, "%s: out of memory", x.name);
+    }
     /* look_at_line reports every line inih can reject, with a better
      * reason; this is a safety net if the two ever disagree. */
     if (rc != 0 && !x.nerr)
         report(&x, rc > 0 ? rc : 0, "syntax error");
-    /* Cross-checks only on a file whose every line was good: a section
-     * already refused would otherwise come back as a cascade of "no
-     * queue X" messages that hide the real mistake. */
-    if (!x.nerr) {
-        cross_check(&x, c, &x.w);
+    /* Cross-checks on every file, so that a syntax error does not hide a
+     * window calling a queue that does not exist; report() and the flags
+     * of refused sections keep what was refused already from coming back
+     * as a cascade of "no queue X" messages that would hide the real
+     * mistake.  All of it is written out sorted by line. */
+    x.checking = 1;
+    cross_check(&x, c, &x.w);
+    x.checking = 0;
+    if (!x.nerr)
         derive_hall_words(&x);
-    }
+    qh_errlist_write(&x.el, QH_LANG_ZH, err, errlen);
+    qh_errlist_fini(&x.el);
     return x.nerr ? QH_E_PARSE : 0;
 }
 

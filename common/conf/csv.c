@@ -14,6 +14,7 @@
  * whole, because a half-imported catalogue would hide services the kiosk
  * should offer. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@ struct qh_csv {
     int line;                   /* physical line of text[pos], 1-based */
     int rec_line;               /* first line of the last record */
     char *buf;                  /* unescaped fields of the current record */
+    int err_line;               /* where the last malformed record went wrong */
+    char why[80];               /* and why, for the importers' own reports */
     const char *fv[QH_CSV_MAXFIELDS];
 };
 
@@ -134,11 +137,19 @@ static void eat_eol(struct qh_csv *c)
     }
 }
 
+static int fail_at(struct qh_csv *c, int line, char *err, size_t errlen,
+                   const char *reason)
+{
+    c->err_line = line;
+    snprintf(c->why, sizeof c->why, "%s", reason);
+    return qh_err(err, errlen, QH_E_PARSE, "%s:%d: %s", c->name, line, reason);
+}
+
 static int bad(struct qh_csv *c, int line, char *err, size_t errlen,
                const char *reason)
 {
     skip_line(c);
-    return qh_err(err, errlen, QH_E_PARSE, "%s:%d: %s", c->name, line, reason);
+    return fail_at(c, line, err, errlen, reason);
 }
 
 int qh_csv_next(struct qh_csv *c, int *nfields, const char ***fields,
@@ -171,9 +182,8 @@ int qh_csv_next(struct qh_csv *c, int *nfields, const char ***fields,
                 if (c->pos >= c->len) {
                     /* Everything after the quote was swallowed: say where
                      * it opened, which is where the mistake is. */
-                    return qh_err(err, errlen, QH_E_PARSE,
-                                  "%s:%d: unterminated quoted field",
-                                  c->name, open_line);
+                    return fail_at(c, open_line, err, errlen,
+                                   "unterminated quoted field");
                 }
                 ch = c->text[c->pos];
                 if (ch == '"') {
@@ -221,9 +231,8 @@ int qh_csv_next(struct qh_csv *c, int *nfields, const char ***fields,
      * cannot turn bad UTF-8 into good. */
     for (int i = 0; i < nf; i++)
         if (!qh_text_valid_utf8(c->fv[i], strlen(c->fv[i])))
-            return qh_err(err, errlen, QH_E_PARSE,
-                          "%s:%d: invalid UTF-8 (save the file as UTF-8)",
-                          c->name, c->rec_line);
+            return fail_at(c, c->rec_line, err, errlen,
+                           "invalid UTF-8 (save the file as UTF-8)");
     *nfields = nf;
     *fields = c->fv;
     return 1;
@@ -273,9 +282,7 @@ static void span_copy(char *dst, struct span v)
 struct row_ctx {
     const char *name;
     int line;
-    int nerr;
-    char *err;
-    size_t errlen;
+    struct qh_errlist *el;
 };
 
 static void row_err(struct row_ctx *r, const char *column, const char *what,
@@ -283,10 +290,8 @@ static void row_err(struct row_ctx *r, const char *column, const char *what,
 {
     char shown[80];
 
-    r->nerr++;
     if (!value) {
-        qh_err_append(r->err, r->errlen, "%s:%d: column \"%s\": %s",
-                      r->name, r->line, column, what);
+        qh_errlist_add(r->el, r->name, r->line, "column \"%s\": %s", column, what);
         return;
     }
     /* Echo at most a few dozen bytes of a bad value, cut on a character,
@@ -296,17 +301,15 @@ static void row_err(struct row_ctx *r, const char *column, const char *what,
     for (char *q = shown; *q; q++)
         if ((unsigned char)*q < 0x20 || *q == 0x7F)
             *q = '?';
-    qh_err_append(r->err, r->errlen, "%s:%d: column \"%s\": %s, got \"%s\"",
-                  r->name, r->line, column, what, shown);
+    qh_errlist_add(r->el, r->name, r->line, "column \"%s\": %s, got \"%s\"",
+                   column, what, shown);
 }
 
 static void row_too_long(struct row_ctx *r, const char *column, size_t max,
                          size_t got)
 {
-    r->nerr++;
-    qh_err_append(r->err, r->errlen,
-                  "%s:%d: column \"%s\": too long (max %zu bytes, got %zu)",
-                  r->name, r->line, column, max, got);
+    qh_errlist_add(r->el, r->name, r->line,
+                   "column \"%s\": too long (max %zu bytes, got %zu)", column, max, got);
 }
 
 /* Copy a text cell into dst[dstlen]: must fit, no control characters, and
@@ -340,10 +343,8 @@ static int take_free_text(struct row_ctx *r, const char *column, struct span v,
     size_t chars = 0, max = qh_text_max(kind);
 
     if (qh_text_scan(v.p, v.n, &chars, NULL, NULL) == QH_TEXT_CLEAN && chars > max) {
-        r->nerr++;
-        qh_err_append(r->err, r->errlen,
-                      "%s:%d: column \"%s\": at most %zu characters, got %zu",
-                      r->name, r->line, column, max, chars);
+        qh_errlist_add(r->el, r->name, r->line,
+                       "column \"%s\": at most %zu characters, got %zu", column, max, chars);
         return 0;
     }
     return take_text(r, column, v, dst, dstlen, 1);
@@ -407,9 +408,7 @@ static int check_header(struct row_ctx *r, int nf, const char **f,
     if (ok && nf == nwant + 1)
         ok = span_is(trimmed(f[nwant]), opt);
     if (!ok) {
-        r->nerr++;
-        qh_err_append(r->err, r->errlen, "%s:%d: expected header \"%s\"",
-                      r->name, r->line, shown);
+        qh_errlist_add(r->el, r->name, r->line, "expected header \"%s\"", shown);
         return 0;
     }
     return nf;
@@ -422,13 +421,11 @@ static int check_width(struct row_ctx *r, int nf, int nwant, int header_nf)
 {
     if (nf == nwant || (header_nf == nwant + 1 && nf == nwant + 1))
         return 1;
-    r->nerr++;
     if (header_nf == nwant + 1)
-        qh_err_append(r->err, r->errlen, "%s:%d: expected %d or %d columns, got %d",
-                      r->name, r->line, nwant, nwant + 1, nf);
+        qh_errlist_add(r->el, r->name, r->line, "expected %d or %d columns, got %d",
+                       nwant, nwant + 1, nf);
     else
-        qh_err_append(r->err, r->errlen, "%s:%d: expected %d columns, got %d",
-                      r->name, r->line, nwant, nf);
+        qh_errlist_add(r->el, r->name, r->line, "expected %d columns, got %d", nwant, nf);
     return 0;
 }
 
@@ -527,41 +524,131 @@ static int take_initials(struct row_ctx *r, struct span v, char *dst,
     return 1;
 }
 
-int qh_catalog_parse(const char *name, const char *text, size_t len,
-                     struct qh_service_row **rows, size_t *nrows,
-                     char *err, size_t errlen)
+/* Codes seen so far, for duplicates: an open-addressing table of row
+ * indexes, so a file of n rows costs n look-ups rather than n*n/2
+ * comparisons (100 000 rows took a minute by the linear scan).  Each slot
+ * keeps the code's hash, so neither probing nor growing touches the rows
+ * (1.3 KB apart: a cache and TLB miss each) unless the hashes agree. */
+struct codeslot {
+    uint64_t hash;
+    size_t idx;                 /* row index + 1; 0 is empty */
+};
+
+struct codeset {
+    struct codeslot *slot;
+    size_t cap, n;
+};
+
+static uint64_t code_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u;    /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    /* FNV's low bits hear only the low bits of each byte, and codes like
+     * S1 .. S99999 differ in little else: mix the high bits down (the
+     * table index is the low bits). */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Byte `off` of row i of an array of `size`-byte rows. */
+#define ROW_AT(base, size, off, i) ((const char *)(base) + (i) * (size) + (off))
+
+/* The index of an earlier row of rows[] with rows[idx]'s code (which is at
+ * byte `off` of each `size`-byte row), or -1 after remembering idx;
+ * -2 when out of memory. */
+static long codeset_put(struct codeset *cs, const void *rows, size_t size, size_t off,
+                        size_t idx)
+{
+    const char *code = ROW_AT(rows, size, off, idx);
+    uint64_t h = code_hash(code);
+    if (2 * (cs->n + 1) > cs->cap) {
+        size_t ncap = cs->cap ? cs->cap * 2 : 256;
+        struct codeslot *ns = calloc(ncap, sizeof *ns);
+        if (!ns)
+            return -2;
+        for (size_t i = 0; i < cs->cap; i++) {
+            if (!cs->slot[i].idx)
+                continue;
+            size_t k = (size_t)cs->slot[i].hash & (ncap - 1);
+            while (ns[k].idx)
+                k = (k + 1) & (ncap - 1);
+            ns[k] = cs->slot[i];
+        }
+        free(cs->slot);
+        cs->slot = ns;
+        cs->cap = ncap;
+    }
+    size_t k = (size_t)h & (cs->cap - 1);
+    for (; cs->slot[k].idx; k = (k + 1) & (cs->cap - 1))
+        if (cs->slot[k].hash == h &&
+            !strcmp(ROW_AT(rows, size, off, cs->slot[k].idx - 1), code))
+            return (long)(cs->slot[k].idx - 1);
+    cs->slot[k] = (struct codeslot){ h, idx + 1 };
+    cs->n++;
+    return -1;
+}
+
+/* Report rows[idx]'s code if an earlier row has it (each row `size`
+ * bytes, its code at `code_off`, its line at `line_off`): 1 if it did, 0
+ * if not (or the code was refused and is empty), QH_E_NOMEM. */
+static int check_dup(struct row_ctx *r, struct codeset *cs, const void *rows, size_t size,
+                     size_t code_off, size_t line_off, size_t idx)
+{
+    const char *code = ROW_AT(rows, size, code_off, idx);
+    int line;
+    if (!*code)
+        return 0;
+    long first = codeset_put(cs, rows, size, code_off, idx);
+    if (first == -2)
+        return QH_E_NOMEM;
+    if (first < 0)
+        return 0;
+    memcpy(&line, ROW_AT(rows, size, line_off, (size_t)first), sizeof line);
+    qh_errlist_add(r->el, r->name, r->line, "duplicate code \"%s\" (first on line %d)",
+                   code, line);
+    return 1;
+}
+
+/* A record the reader refused, into the report at the line it names. */
+static void record_err(struct row_ctx *r, const struct qh_csv *c)
+{
+    qh_errlist_add(r->el, r->name, c->err_line, "%s", c->why);
+}
+
+int qh_catalog_parse_list(const char *name, const char *text, size_t len,
+                          struct qh_service_row **rows, size_t *nrows,
+                          struct qh_errlist *el)
 {
     static const char *const cols[] = {
         "code", "name", "queue", "promised_days", "materials",
     };
     struct qh_service_row *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, good = 0;
+    struct codeset seen = { NULL, 0, 0 };
     struct qh_csv *c = NULL;
-    struct row_ctx r = { name ? name : "(catalogue)", 0, 0, err, errlen };
+    struct row_ctx r = { name ? name : "(catalogue)", 0, el };
+    size_t before = qh_errlist_count(el);
     int header_nf = 0, rc;
 
     *rows = NULL;
     *nrows = 0;
-    if (err && errlen)
-        err[0] = '\0';
     rc = qh_csv_new(&c, r.name, text, len);
-    if (rc < 0) {
-        qh_err(err, errlen, rc, "%s: out of memory", r.name);
+    if (rc < 0)
         goto out;
-    }
     for (;;) {
-        char lerr[QH_ERRLEN];
         const char **f;
         int nf;
         struct qh_service_row row;
         int ok;
 
-        rc = qh_csv_next(c, &nf, &f, lerr, sizeof lerr);
+        rc = qh_csv_next(c, &nf, &f, NULL, 0);
         if (rc == 0)
             break;
         if (rc < 0) {
-            r.nerr++;
-            qh_err_append(err, errlen, "%s", lerr);
+            record_err(&r, c);
             continue;
         }
         r.line = qh_csv_line(c);
@@ -588,83 +675,99 @@ int qh_catalog_parse(const char *name, const char *text, size_t len,
         ok &= take_materials(&r, trimmed(f[4]), row.materials, sizeof row.materials);
         if (nf == 6)
             ok &= take_initials(&r, trimmed(f[5]), row.initials, sizeof row.initials);
-        if (!ok)
-            continue;
-
-        for (size_t i = 0; i < n; i++) {
-            if (strcmp(v[i].code, row.code) == 0) {
-                r.nerr++;
-                qh_err_append(err, errlen, "%s:%d: duplicate code \"%s\" (first on line %d)",
-                              r.name, r.line, row.code, v[i].line);
-                ok = 0;
-                break;
-            }
-        }
-        if (!ok)
-            continue;
+        /* A row with a bad cell is kept, marked, so that its good cells
+         * (the queue, the code) are still checked: one run, every mistake. */
+        row.bad = !ok;
         if (!grow((void **)&v, &cap, n, sizeof *v)) {
-            rc = qh_err(err, errlen, QH_E_NOMEM, "%s: out of memory", r.name);
+            rc = QH_E_NOMEM;
             goto out;
         }
-        v[n++] = row;
+        v[n] = row;
+        if ((rc = check_dup(&r, &seen, v, sizeof *v, offsetof(struct qh_service_row, code),
+                            offsetof(struct qh_service_row, line), n)) < 0)
+            goto out;
+        if (rc)
+            v[n].bad = 1;
+        good += !v[n].bad;
+        n++;
     }
-    if (!header_nf && !r.nerr) {
-        r.nerr++;
-        qh_err_append(err, errlen, "%s: empty file: expected header "
-                      "\"code,name,queue,promised_days,materials[,initials]\"", r.name);
-    } else if (!r.nerr && n == 0) {
+    if (!header_nf && qh_errlist_count(el) == before)
+        qh_errlist_add(el, r.name, 0, "empty file: expected header "
+                       "\"code,name,queue,promised_days,materials[,initials]\"");
+    else if (header_nf && qh_errlist_count(el) == before && good == 0)
         /* Importing nothing would empty the kiosk: certainly a mistake. */
-        r.nerr++;
-        qh_err_append(err, errlen, "%s: no service rows after the header", r.name);
-    }
-    if (r.nerr) {
-        rc = QH_E_PARSE;
-        goto out;
-    }
+        qh_errlist_add(el, r.name, 0, "no service rows after the header");
     *rows = v;
     *nrows = n;
     v = NULL;
     rc = 0;
 out:
     free(v);
+    free(seen.slot);
     qh_csv_free(c);
     return rc;
 }
 
+/* The report of a parse that stands alone (no hall to check against). */
+static int parse_done(int rc, struct qh_errlist *el, const char *name, void **rows,
+                      size_t *nrows, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (rc == 0 && qh_errlist_count(el))
+        rc = QH_E_PARSE;
+    if (rc == QH_E_PARSE)
+        qh_errlist_write(el, QH_LANG_ZH, err, errlen);
+    else if (rc < 0)
+        qh_err(err, errlen, rc, "%s: out of memory", name);
+    if (rc < 0) {
+        free(*rows);
+        *rows = NULL;
+        *nrows = 0;
+    }
+    qh_errlist_fini(el);
+    return rc;
+}
+
+int qh_catalog_parse(const char *name, const char *text, size_t len,
+                     struct qh_service_row **rows, size_t *nrows,
+                     char *err, size_t errlen)
+{
+    struct qh_errlist el = { 0 };
+    return parse_done(qh_catalog_parse_list(name, text, len, rows, nrows, &el), &el,
+                      name ? name : "(catalogue)", (void **)rows, nrows, err, errlen);
+}
+
 /* ---- appointments ---- */
 
-int qh_appointments_parse(const char *name, const char *text, size_t len,
-                          struct qh_appointment_row **rows, size_t *nrows,
-                          char *err, size_t errlen)
+int qh_appointments_parse_list(const char *name, const char *text, size_t len,
+                               struct qh_appointment_row **rows, size_t *nrows,
+                               struct qh_errlist *el)
 {
     static const char *const cols[] = { "service", "at", "name" };
     struct qh_appointment_row *v = NULL;
     size_t n = 0, cap = 0;
+    struct codeset seen = { NULL, 0, 0 };
     struct qh_csv *c = NULL;
-    struct row_ctx r = { name ? name : "(appointments)", 0, 0, err, errlen };
+    struct row_ctx r = { name ? name : "(appointments)", 0, el };
+    size_t before = qh_errlist_count(el);
     int header_nf = 0, rc;
 
     *rows = NULL;
     *nrows = 0;
-    if (err && errlen)
-        err[0] = '\0';
     rc = qh_csv_new(&c, r.name, text, len);
-    if (rc < 0) {
-        qh_err(err, errlen, rc, "%s: out of memory", r.name);
+    if (rc < 0)
         goto out;
-    }
     for (;;) {
-        char lerr[QH_ERRLEN];
         const char **f;
         int nf, ok;
         struct qh_appointment_row row;
 
-        rc = qh_csv_next(c, &nf, &f, lerr, sizeof lerr);
+        rc = qh_csv_next(c, &nf, &f, NULL, 0);
         if (rc == 0)
             break;
         if (rc < 0) {
-            r.nerr++;
-            qh_err_append(err, errlen, "%s", lerr);
+            record_err(&r, c);
             continue;
         }
         r.line = qh_csv_line(c);
@@ -689,46 +792,41 @@ int qh_appointments_parse(const char *name, const char *text, size_t len,
         if (nf == 4 && trimmed(f[3]).n)
             ok &= take_code(&r, "code", trimmed(f[3]), row.code, 4, sizeof row.code - 1,
                             ALNUM, "expected 4-15 of [A-Za-z0-9]");
-        if (!ok)
-            continue;
-        if (row.code[0]) {
-            for (size_t i = 0; i < n; i++) {
-                if (strcmp(v[i].code, row.code) == 0) {
-                    r.nerr++;
-                    qh_err_append(err, errlen,
-                                  "%s:%d: duplicate code \"%s\" (first on line %d)",
-                                  r.name, r.line, row.code, v[i].line);
-                    ok = 0;
-                    break;
-                }
-            }
-        }
-        if (!ok)
-            continue;
+        row.bad = !ok;        /* kept, so its good cells are checked too */
         if (!grow((void **)&v, &cap, n, sizeof *v)) {
-            rc = qh_err(err, errlen, QH_E_NOMEM, "%s: out of memory", r.name);
+            rc = QH_E_NOMEM;
             goto out;
         }
-        v[n++] = row;
+        v[n] = row;
+        if ((rc = check_dup(&r, &seen, v, sizeof *v,
+                            offsetof(struct qh_appointment_row, code),
+                            offsetof(struct qh_appointment_row, line), n)) < 0)
+            goto out;
+        if (rc)
+            v[n].bad = 1;
+        n++;
     }
-    if (!header_nf && !r.nerr) {
-        r.nerr++;
-        qh_err_append(err, errlen, "%s: empty file: expected header "
-                      "\"service,at,name[,code]\"", r.name);
-    }
+    if (!header_nf && qh_errlist_count(el) == before)
+        qh_errlist_add(el, r.name, 0, "empty file: expected header \"service,at,name[,code]\"");
     /* A header with no bookings is a valid, empty day. */
-    if (r.nerr) {
-        rc = QH_E_PARSE;
-        goto out;
-    }
     *rows = v;
     *nrows = n;
     v = NULL;
     rc = 0;
 out:
     free(v);
+    free(seen.slot);
     qh_csv_free(c);
     return rc;
+}
+
+int qh_appointments_parse(const char *name, const char *text, size_t len,
+                          struct qh_appointment_row **rows, size_t *nrows,
+                          char *err, size_t errlen)
+{
+    struct qh_errlist el = { 0 };
+    return parse_done(qh_appointments_parse_list(name, text, len, rows, nrows, &el), &el,
+                      name ? name : "(appointments)", (void **)rows, nrows, err, errlen);
 }
 
 /* ---- files ---- */

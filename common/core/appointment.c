@@ -77,13 +77,19 @@ int qh_appointments_import(struct qh_store *s, const char *name, const char *tex
     struct op ob, *o = &ob;
     struct qh_appointment_row *rows = NULL;
     struct qh_appointment *out = NULL;
+    struct qh_errlist el = { 0 };
     int64_t *slots = NULL;
     size_t n = 0;
+    enum qh_lang lang = qh_store_lang(s);
     *booked = NULL;
     *nbooked = 0;
-    int rc = qh_appointments_parse(name, text, len, &rows, &n, err, errlen);
-    if (rc < 0)
-        return rc;
+    if (!name)
+        name = "(appointments)";
+    int rc = qh_appointments_parse_list(name, text, len, &rows, &n, &el);
+    if (rc < 0) {
+        rc = qh_err(err, errlen, rc, "%s: out of memory", name);
+        goto done;
+    }
     out = calloc(n ? n : 1, sizeof *out);
     slots = calloc(n ? n : 1, sizeof *slots);
     if (!out || !slots) {
@@ -92,31 +98,26 @@ int qh_appointments_import(struct qh_store *s, const char *name, const char *tex
     }
     if ((rc = qh_op_begin(o, s, err, errlen)) < 0)
         goto done;
-    /* Check every row first and report them all, so the file can be
-     * mended in one go; then book them all in this one transaction. */
-    if (err && errlen)
-        err[0] = '\0';
-    int bad = 0;
+    /* Check every good cell of every row, also of rows the reader refused
+     * a cell of, and report it all with the reader's findings, by line,
+     * so the file can be mended in one go; then book them all in this one
+     * transaction. */
     for (size_t i = 0; i < n; i++) {
         struct qh_service sv;
         struct qh_appointment prev;
         char why[QH_ERRLEN];
-        if (qh_store_service_get(s, rows[i].service, &sv) < 0) {
-            qh_err_append(err, errlen, "%s:%d: %s \"%s\"", name, rows[i].line,
-                          T("没有事项", "no service item"), rows[i].service);
-            bad++;
-        }
-        if (qh_clock_parse(rows[i].at, o->hall->timezone, &slots[i], why, sizeof why) < 0) {
-            qh_err_append(err, errlen, "%s:%d: column \"at\": %s", name, rows[i].line, why);
-            bad++;
-        }
-        if (rows[i].code[0] && qh_store_appointment_get(s, rows[i].code, &prev) == 0) {
-            qh_err_append(err, errlen, "%s:%d: %s \"%s\"", name, rows[i].line,
-                          T("预约码已存在", "appointment code already exists"), rows[i].code);
-            bad++;
-        }
+        if (rows[i].service[0] && qh_store_service_get(s, rows[i].service, &sv) < 0)
+            qh_errlist_add(&el, name, rows[i].line, "%s \"%s\"",
+                           T("没有事项", "no service item"), rows[i].service);
+        if (rows[i].at[0] &&
+            qh_clock_parse(rows[i].at, o->hall->timezone, &slots[i], why, sizeof why) < 0)
+            qh_errlist_add(&el, name, rows[i].line, "column \"at\": %s", why);
+        if (rows[i].code[0] && qh_store_appointment_get(s, rows[i].code, &prev) == 0)
+            qh_errlist_add(&el, name, rows[i].line, "%s \"%s\"",
+                           T("预约码已存在", "appointment code already exists"), rows[i].code);
     }
-    if (bad) {
+    if (qh_errlist_count(&el)) {
+        qh_errlist_write(&el, o->lang, err, errlen);
         rc = QH_E_PARSE;
         goto out;
     }
@@ -131,6 +132,12 @@ out:
         out = NULL;
     }
 done:
+    /* A report of the reader's alone when the hall could not be read. */
+    if (rc < 0 && rc != QH_E_PARSE && qh_errlist_count(&el)) {
+        qh_errlist_write(&el, lang, err, errlen);
+        rc = QH_E_PARSE;
+    }
+    qh_errlist_fini(&el);
     free(out);
     free(slots);
     free(rows);

@@ -95,13 +95,19 @@ int qh_catalog_import(struct qh_store *s, const char *name, const char *text,
 {
     struct op ob, *o = &ob;
     struct qh_service_row *rows = NULL;
+    struct qh_errlist el = { 0 };
     size_t n = 0;
-    int rc = qh_catalog_parse(name, text, len, &rows, &n, err, errlen);
-    if (rc < 0)
-        return rc;
+    enum qh_lang lang = qh_store_lang(s);
+    if (!name)
+        name = "(catalogue)";
+    int rc = qh_catalog_parse_list(name, text, len, &rows, &n, &el);
+    if (rc < 0) {
+        rc = qh_err(err, errlen, rc, "%s: out of memory", name);
+        goto done;
+    }
     /* Initials first: ICU is slow to open and must not run under the
-     * write lock. */
-    for (size_t i = 0; i < n && rc == 0; i++)
+     * write lock.  Not for a file that is refused anyway. */
+    for (size_t i = 0; i < n && rc == 0 && !qh_errlist_count(&el); i++)
         if (!rows[i].initials[0])
             rc = qh_text_initials(rows[i].name, rows[i].initials,
                                   sizeof rows[i].initials, err, errlen);
@@ -109,17 +115,15 @@ int qh_catalog_import(struct qh_store *s, const char *name, const char *text,
         goto done;
     if ((rc = qh_op_begin(o, s, err, errlen)) < 0)
         goto done;
-    if (err && errlen)
-        err[0] = '\0';
-    int bad = 0;
+    /* The hall's queues are checked on every row whose queue cell was
+     * good, also when other lines are bad, so that one run reports every
+     * mistake of the file, sorted by line with the reader's own. */
     for (size_t i = 0; i < n; i++)
-        if (!qh_conf_queue(o->hall, rows[i].queue)) {
-            qh_err_append(err, errlen, "%s:%d: column \"queue\": %s \"%s\"", name,
-                          rows[i].line, T("大厅没有队列", "the hall has no queue"),
-                          rows[i].queue);
-            bad++;
-        }
-    if (bad) {
+        if (rows[i].queue[0] && !qh_conf_queue(o->hall, rows[i].queue))
+            qh_errlist_add(&el, name, rows[i].line, "column \"queue\": %s \"%s\"",
+                           T("大厅没有队列", "the hall has no queue"), rows[i].queue);
+    if (qh_errlist_count(&el)) {
+        qh_errlist_write(&el, o->lang, err, errlen);
         rc = QH_E_PARSE;
         goto out;
     }
@@ -148,7 +152,12 @@ int qh_catalog_import(struct qh_store *s, const char *name, const char *text,
 out:
     rc = qh_op_end(o, rc, err, errlen);
 done:
+    /* A report of the reader's alone when the hall could not be read. */
+    if (rc < 0 && rc != QH_E_PARSE && qh_errlist_count(&el)) {
+        qh_errlist_write(&el, lang, err, errlen);
+        rc = QH_E_PARSE;
+    }
+    qh_errlist_fini(&el);
     free(rows);
     return rc;
 }
-

@@ -13,7 +13,7 @@ export SDL_VIDEODRIVER=dummy
 # c ARGS...: the counter at window 1 on the test database, PIN 1234.
 c() {
     RC=0
-    OUT=$(QHALL_NOW=$NOW "$COUNTER" --window 1 --db "$DB" "$@" <<<"1234" 2>"$T/stderr") || RC=$?
+    OUT=$(QHALL_NOW=$NOW "$COUNTER" --window 1 --db "${CDB:-$DB}" "$@" <<<"1234" 2>"$T/stderr") || RC=$?
     ERR=$(cat "$T/stderr")
 }
 
@@ -54,7 +54,7 @@ c --login s01 --lang en --press F12 --screenshot "$SHOTS/en.png"
 expect_rc 1 "English: nothing to call"
 expect_in "$OUT" "nothing waiting" "English refusal"
 
-c --login s01 --login s01 --window 1 --press F1 --db "$(new_db missing)" --screenshot "$SHOTS/nodb.png"
+CDB=$(new_db missing) c --login s01 --press F1 --screenshot "$SHOTS/nodb.png"
 expect_rc 1 "missing database"
 expect_in "$OUT" "连接中断" "the notice"
 

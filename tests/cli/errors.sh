@@ -127,6 +127,47 @@ run issue --queue B
 run cancel B002 --json
 pycheck "options after the positional" 'd["number"] == "B002" and d["state"] == "cancelled"'
 
+# A single-valued option given twice is refused, not settled by a guess:
+# exit 2, the option named, nothing done.
+repeated() {            # repeated OPTION ARGS...
+    local opt=$1
+    shift
+    run "$@"
+    expect_rc 2 "$* refused"
+    expect_in "$ERR" "选项 $opt 重复" "$* names $opt"
+}
+run --json status
+WAITING_BEFORE=$(jget 'sum(q["waiting"] for q in d["queues"])')
+repeated --queue issue --queue A --queue B
+repeated --queue issue --queue=A --queue=A
+repeated --window call --window 1 --window 2
+repeated --outcome finish --window 1 --outcome done --outcome done
+repeated --lang --lang zh --lang=zh status
+repeated --db status --db "$DB"
+run --lang en issue --queue A --queue B
+expect_in "$ERR" "option --queue given more than once" "the repeat refused in English"
+run --json status
+expect_eq "$(jget 'sum(q["waiting"] for q in d["queues"])')" "$WAITING_BEFORE" \
+    "nothing was issued by the refused commands"
+run --json --json status
+expect_rc 0 "a repeated flag says the same thing twice"
+BIN=$(dirname "$QHALL_BIN")
+for prog in "kiosk/qhall-kiosk --db $DB --db $DB" \
+            "counter/qhall-counter --window 1 --db $DB --window 2" \
+            "display/qhall-display --lang zh --lang en"; do
+    RC=0
+    # A program that took the repeat would open its window: the timeout
+    # ends it.  The words of each line are its argv.
+    # shellcheck disable=SC2086
+    QHALL_LANG= timeout 20 $BIN/$prog >/dev/null 2>"$T/stderr" || RC=$?
+    ERR=$(cat "$T/stderr")
+    expect_rc 2 "$prog refused"
+    expect_in "$ERR" "重复" "$prog names the repeated option"
+done
+QHALL_LANG=en timeout 20 "$BIN/kiosk/qhall-kiosk" --screen home --screen items >/dev/null \
+    2>"$T/stderr" || true
+expect_in "$(cat "$T/stderr")" "option --screen given more than once" "a program's refusal in English"
+
 # help and version: exit 0
 run help
 expect_rc 0 "help"
@@ -201,6 +242,41 @@ expect_rc 0 "the old catalogue is intact"
 run import services "$T/missing.csv"
 expect_rc 2 "a missing catalogue file"
 
+# Every bad line of a file in one run, in file order: the reader's own
+# findings (a stray quote, a short row, a bad cell, a repeated code) and
+# the hall's (a queue it lacks, also on a row with another bad cell).
+cat >"$T/mix.csv" <<'EOF'
+code,name,queue,promised_days,materials
+M-1,甲,A,5,身份证
+M-2,乙"x,A,5,身份证
+M-3,丙,Z,5,身份证
+M-4,丁,A,5
+M-5,戊,Y,999,身份证
+M-1,己,A,1,身份证
+EOF
+run import services "$T/mix.csv"
+expect_rc 2 "a catalogue with every kind of mistake"
+expect_eq "$ERR" "$T/mix.csv:3: quote inside an unquoted field (quote the whole field and double the quote)
+$T/mix.csv:4: column \"queue\": 大厅没有队列 \"Z\"
+$T/mix.csv:5: expected 5 columns, got 4
+$T/mix.csv:6: column \"promised_days\": expected 0-365, got \"999\"
+$T/mix.csv:6: column \"queue\": 大厅没有队列 \"Y\"
+$T/mix.csv:7: duplicate code \"M-1\" (first on line 2)" "every bad catalogue line, in file order"
+run --lang en import services "$T/mix.csv"
+expect_in "$ERR" "$T/mix.csv:4: column \"queue\": the hall has no queue \"Z\"" \
+    "the hall's finding in English"
+run issue --service M-1
+expect_rc 1 "nothing of the mixed catalogue was imported"
+printf 'service,at,name,code\nT-A1,2026-11-25T15:00,甲,MIX00001\nT-A1,2026-11-25T15:30,\xff乙,MIX00002\nT-A1,2026-11-25T16:00,丙,MIX00001\nT-B1,not-a-time,丁,MIX00004\nNOPE,2026-11-25T16:30,戊,MIX00005\n' >"$T/amix.csv"
+run import appointments "$T/amix.csv"
+expect_rc 2 "appointments with every kind of mistake"
+expect_eq "$ERR" "$T/amix.csv:3: invalid UTF-8 (save the file as UTF-8)
+$T/amix.csv:4: duplicate code \"MIX00001\" (first on line 2)
+$T/amix.csv:5: column \"at\": expected a time like 2026-11-25T09:00:00+08:00, got \"not-a-time\"
+$T/amix.csv:6: 没有事项 \"NOPE\"" "every bad appointment line, in file order"
+run checkin MIX00001
+expect_rc 1 "nothing of the mixed appointments was booked"
+
 # a bad hall configuration: exit 2, file:line, the hall unchanged
 cat >"$T/bad.ini" <<'EOF'
 [hall]
@@ -210,6 +286,31 @@ EOF
 run init --config "$T/bad.ini" --force
 expect_rc 2 "a bad INI"
 expect_in "$ERR" "$T/bad.ini:3:" "the bad INI line named"
+# A line the reader refuses does not hide a window calling a queue the
+# hall does not define, further down.
+cat >"$T/mix.ini" <<'EOF'
+[hall]
+name = 混合大厅
+recall_limit = lots
+[queue A]
+name = 甲
+this is not a key
+[queue B]
+name = 乙
+[queue C]
+name = 丙
+[window 1]
+queues = A, B, C
+colour = red
+[window 2]
+queues = Q
+EOF
+run init --config "$T/mix.ini" --force
+expect_rc 2 "an INI with every kind of mistake"
+expect_eq "$ERR" "$T/mix.ini:3: [hall] recall_limit: expected 1-9, got \"lots\"
+$T/mix.ini:6: expected \"key = value\" or \"[section]\"
+$T/mix.ini:13: unknown key \"colour\" in [window 1]
+$T/mix.ini:15: [window 2] queues: no queue \"Q\" is defined" "every bad INI line, in file order"
 run init --config "$T/missing.ini" --force
 expect_rc 2 "a missing INI"
 run --json status

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 KIOSK=$(dirname "$QHALL_BIN")/kiosk/qhall-kiosk
 ART=${QHALL_ARTEFACTS:-$T/art}
 mkdir -p "$ART"
-k() { QHALL_NOW=$NOW "$KIOSK" --db "$DB" "$@"; }
+k() { QHALL_NOW=$NOW "$KIOSK" --db "${KDB:-$DB}" "$@"; }   # KDB: another database
 krun() {
   RC=0
   OUT=$(k "$@" 2>"$T/stderr") || RC=$?
@@ -77,7 +77,7 @@ expect_not_in "$ERR" "Take a number" "Chinese by default: no English"
 # kiosk started on a database that is not there: the hall's name unknown,
 # the reason named, and no button (nothing can be issued).
 GONE=$(new_db gone)
-krun --screenshot "$ART/cli-kiosk-offline-start.png" --db "$GONE" --screen offline --debug
+KDB=$GONE krun --screenshot "$ART/cli-kiosk-offline-start.png" --screen offline --debug
 expect_rc 0 "offline at start"
 expect_eq "$OUT" "offline $ART/cli-kiosk-offline-start.png" "offline at start: on 暂停取号"
 expect_in "$ERR" "暂停取号" "offline: the title"
@@ -88,7 +88,7 @@ expect_in "$ERR" "原因：" "offline: the cause, for the staff"
 drawn=$(printf '%s\n' "$ERR" | sed -n 's/^kiosk: box [^ ]* [^ ]* px=[0-9]* //p' | tr -d ' \n')
 [ "$STORE" = pg ] || expect_in "$drawn" "gone.db:没有这个数据库" "offline: the file named"
 ! db_exists "$GONE" && pass || bad "the kiosk created a database"
-krun --screenshot "$T/offline-en.png" --db "$GONE" --screen offline --lang en --debug
+KDB=$GONE krun --screenshot "$T/offline-en.png" --screen offline --lang en --debug
 expect_in "$ERR" "Numbers paused" "offline in English"
 expect_not_in "$ERR" "暂停取号" "offline in English: no Chinese title"
 

@@ -158,7 +158,7 @@ else
 fi
 
 # ---- a server's database is not restored in place ----
-run --db "postgresql:///hall?host=$T" restore "$GOOD"
+raw --db "postgresql:///hall?host=$T" restore "$GOOD"
 expect_rc 2 "restore onto a server is refused"
 expect_in "$ERR" "qhall copy --from $GOOD" "with the way to do it"
 

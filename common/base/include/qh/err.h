@@ -53,6 +53,34 @@ void qh_err_append_at(char *err, size_t errlen, const char *name, int line,
                       const char *fmt, va_list ap)
     __attribute__((format(printf, 5, 0)));
 
+/* A parser's report while it is being made: every bad line of a file,
+ * collected in any order (a syntax pass, then checks across the whole
+ * file, then checks against the hall) and written out sorted by line, so
+ * one run lists every mistake in file order.  Zero-initialise it. */
+struct qh_errline;
+struct qh_errlist {
+    struct qh_errline *v;
+    size_t n, cap;
+    size_t seq;
+    int nomem;                /* some line could not be kept */
+};
+
+/* Add "name:line: message" (line 0, whole-file: "name: message"). */
+void qh_errlist_add(struct qh_errlist *l, const char *name, int line,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void qh_errlist_vadd(struct qh_errlist *l, const char *name, int line,
+                     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+/* Lines reported so far (0: the input was good). */
+size_t qh_errlist_count(const struct qh_errlist *l);
+/* 1 if some message names this line. */
+int qh_errlist_has_line(const struct qh_errlist *l, int line);
+/* Write the report into err: by line, whole-file messages last, and when
+ * errlen cannot hold them all, as many as fit and then a last line saying
+ * how many more there are.  Sorts l in place. */
+void qh_errlist_write(struct qh_errlist *l, enum qh_lang lang,
+                      char *err, size_t errlen);
+void qh_errlist_fini(struct qh_errlist *l);
+
 /* The process exit status the CLI contract assigns to a return code:
  * 0 done, 1 refused, 2 bad usage or input, 3 store or system error. */
 int qh_err_exit_status(int rc);

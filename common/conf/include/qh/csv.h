@@ -37,10 +37,12 @@ struct qh_service_row {
     char materials[1024];    /* ';'-separated, trimmed */
     char initials[64];       /* lowercase; "" means: compute with ICU */
     int line;                /* where the record starts, for messages */
+    int bad;                 /* _list only: a cell was refused (a bad cell is "") */
 };
 
 /* Parse a whole catalogue.  All or nothing: every bad line is reported
- * (up to errlen) and nothing is returned on failure.  Rows go into a
+ * in line order (up to errlen, then a count of the rest) and nothing is
+ * returned on failure.  Rows go into a
  * malloc'd array (*rows, caller frees).  Checks: header, column count,
  * code unique and [A-Za-z0-9_-]{1,23}, name non-empty, promised_days
  * 0-365, materials non-empty, initials [a-z0-9]*.  Queue codes are
@@ -48,6 +50,15 @@ struct qh_service_row {
 int qh_catalog_parse(const char *name, const char *text, size_t len,
                      struct qh_service_row **rows, size_t *nrows,
                      char *err, size_t errlen);
+/* The same for an importer that checks more before it reports: every bad
+ * line goes into el, and every row that had the right number of columns
+ * is returned, those with a refused cell marked `bad` with that cell
+ * empty, so the importer can still check the rest of the row.  Returns 0
+ * or QH_E_NOMEM; the input was good when el gained nothing. */
+struct qh_errlist;
+int qh_catalog_parse_list(const char *name, const char *text, size_t len,
+                          struct qh_service_row **rows, size_t *nrows,
+                          struct qh_errlist *el);
 
 /* One booking: service,at,name[,code] (at in ISO 8601, local time of the
  * hall when no offset; code generated when empty). */
@@ -57,10 +68,14 @@ struct qh_appointment_row {
     char name[QH_TEXT_NAME_LEN];
     char code[16];
     int line;
+    int bad;                 /* as in qh_service_row */
 };
 int qh_appointments_parse(const char *name, const char *text, size_t len,
                           struct qh_appointment_row **rows, size_t *nrows,
                           char *err, size_t errlen);
+int qh_appointments_parse_list(const char *name, const char *text, size_t len,
+                               struct qh_appointment_row **rows, size_t *nrows,
+                               struct qh_errlist *el);
 
 /* Append one CSV field to b (RFC 4180: quoted when it holds a comma, a
  * quote or a line break), then "," or, for the last, "\r\n". */
