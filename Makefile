@@ -3,8 +3,8 @@
 # is not (see README, "Packaging builds").
 #   make             build in build/ (warnings are errors)
 #   make test        install what is missing (with CI=true: update the whole
-#                    package list), then test-plain, test-asan, test-builds;
-#                    fails if any build or test fails
+#                    package list), then test-plain, test-asan, test-builds,
+#                    test-fuzz; fails if any build, test or fuzz run fails
 #   make test-plain  build/ and the whole ctest suite
 #   make test-asan   build-asan/: Debug + AddressSanitizer + UBSan, the suite
 #                    on SQLite, and on PostgreSQL the store's conformance,
@@ -13,9 +13,18 @@
 #                    fit CI's 20 minutes)
 #   make test-builds the packagers' builds, compiled only (no suite):
 #                    build-release/: gcc Release with Debian's dpkg-buildflags
-#                    hardening flags; build-clang/: clang RelWithDebInfo; and
-#                    a plain `cmake` configure (build-plain/) that must leave
+#                    hardening flags; build-fuzz/: clang RelWithDebInfo, which
+#                    is also the fuzz build (libFuzzer's instrumentation,
+#                    ASan and UBSan: one clang build serves both); and a
+#                    plain `cmake` configure (build-plain/) that must leave
 #                    -Werror off
+#   make test-fuzz   every libFuzzer target of tests/fuzz/ for
+#                    FUZZ_CI_SECONDS (15) from its corpus, two at a time
+#                    (under a minute); a crash fails (tests/fuzz/run.sh)
+#   make fuzz        the same, long: FUZZ_SECONDS (600) a target, or
+#                    FUZZ_SECONDS_<name> for one (FUZZ_SECONDS_cli=3600),
+#                    one at a time under nice; FUZZ_TARGETS picks them;
+#                    the table in build-fuzz/fuzz/summary.txt
 #   make bench       build and run the benchmarks (prints `bench:` lines)
 #   make demo        build and run the system on the default hall
 #   make install     build/ configured for PREFIX (default /usr/local), then
@@ -29,7 +38,7 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 RELEASE_BUILD ?= build-release
-CLANG_BUILD ?= build-clang
+FUZZ_BUILD ?= build-fuzz
 PLAIN_BUILD ?= build-plain
 DEB_BUILD ?= build-deb
 PREFIX ?= /usr/local
@@ -39,9 +48,13 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # one test more than cores keeps them busy; so does the ASan suite.
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 CMAKE_FLAGS ?=
+FUZZ_TARGETS ?= csv conf clock web cli
+FUZZ_CI_SECONDS ?= 15
+FUZZ_SECONDS ?= 600
 
 .PHONY: all deps build test test-plain test-asan test-builds test-release \
-        test-clang test-configure bench demo install deb deb-test clean
+        test-clang test-configure test-fuzz fuzz bench demo install deb \
+        deb-test clean
 
 all: build
 
@@ -55,7 +68,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The suites first (what most changes break), then the compile-only builds.
-test: test-plain test-asan test-builds
+test: test-plain test-asan test-builds test-fuzz
 
 test-plain: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(TEST_JOBS)
@@ -78,10 +91,25 @@ test-release: deps
 	      -DCMAKE_EXE_LINKER_FLAGS="$$(dpkg-buildflags --get LDFLAGS)" $(CMAKE_FLAGS)
 	cmake --build $(RELEASE_BUILD) -j $(JOBS)
 
+# clang's build of everything is the fuzz build too: the instrumentation
+# and sanitizers change no warning, and a second clang build would cost CI
+# minutes it does not have.
 test-clang: deps
-	cmake -S . -B $(CLANG_BUILD) -DQH_WERROR=ON -DCMAKE_C_COMPILER=clang \
-	      -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-	cmake --build $(CLANG_BUILD) -j $(JOBS)
+	cmake -S . -B $(FUZZ_BUILD) -DQH_WERROR=ON -DCMAKE_C_COMPILER=clang \
+	      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQH_FUZZ=ON -DQH_SANITIZE=ON \
+	      $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# From the committed corpus every time (its own directory, emptied).
+test-fuzz: test-clang
+	rm -rf $(FUZZ_BUILD)/fuzz-ci
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_BUILD)/fuzz-ci \
+	     $(FUZZ_CI_SECONDS) 2 $(FUZZ_TARGETS)
+
+# The corpus it grows is kept in build-fuzz/fuzz/corpus for the next run.
+fuzz: test-clang
+	nice -n 19 bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_BUILD)/fuzz \
+	     $(FUZZ_SECONDS) 1 $(FUZZ_TARGETS)
 
 # A packager's plain configure: it must work, and must not turn on -Werror.
 test-configure: deps
@@ -122,4 +150,4 @@ deb-test: deb
 	FRESH_COPY=$(abspath $(DEB_BUILD)/extra) ../shared/fresh-machine 'bash tests/pkg/deb_install.sh'
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(CLANG_BUILD) $(PLAIN_BUILD) $(DEB_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) $(PLAIN_BUILD) $(DEB_BUILD)

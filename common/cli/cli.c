@@ -1,7 +1,7 @@
 /* cli.c: `qhall`, the admin command line: a client of the service API,
- * not part of it (as SQLite keeps its shell beside the library).  This file is the
- * top of the CLI: main(), the argument parser, the dispatch over every
- * table of commands, and the commands of the hall itself (tickets,
+ * not part of it (as SQLite keeps its shell beside the library).  This file
+ * is the top of the CLI: cli_main() (main() in cli_main.c calls it), the
+ * argument parser, the dispatch over every table of commands, and the commands of the hall itself (tickets,
  * windows, staff, appointments, events, maintenance).  It calls the other
  * cli_*.c files through their headers; none of them calls back here.
  *
@@ -1751,6 +1751,8 @@ static size_t nall;
 
 static void collect_cmds(void)
 {
+    if (nall)
+        return;                 /* a host calls cli_main again */
     const struct cmd *const more[] = {qh_cli_print_cmds, qh_cli_report_cmds,
                                      qh_cli_export_cmds, qh_cli_serve_cmds,
                                      qh_cli_ops_cmds};
@@ -1896,16 +1898,23 @@ static int pick_lang(struct ctx *c, int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The host's hall for a command that uses one, set up as open_db's. */
+static void use_host(struct ctx *c, const struct cli_host *host)
+{
+    if (c->cmd->flags & F_NODB)
+        return;
+    c->s = host->s;
+    qh_hall_set_lang(c->s, c->lang);
+    qh_hall_set_actor(c->s, "cli");
+    cli_fail_on(c->s);
+}
+
+int cli_main(int argc, char **argv, const struct cli_host *host)
 {
     static struct ctx ctx;
     struct ctx *c = &ctx;
     int i = 1, used = 0, st;
-    /* Stored text (names, reasons, an old row) is printed escaped. */
-    if (qh_text_guard_stdio() < 0) {
-        cli_say("%s", qh_strerror(QH_E_NOMEM));
-        return 3;
-    }
+    memset(c, 0, sizeof *c);
     collect_cmds();
     if ((st = pick_lang(c, argc, argv)))
         return st;
@@ -1961,14 +1970,19 @@ int main(int argc, char **argv)
         cli_say("%s", err);
         return 2;
     }
-    if (!(c->cmd->flags & F_NODB) && (st = open_db(c))) {
+    if (host && !host->may_run(c))
+        return 0;
+    if (host)
+        use_host(c, host);
+    else if (!(c->cmd->flags & F_NODB) && (st = open_db(c))) {
         cli_fail_on(NULL);
         qh_hall_close(c->s);
         return st;
     }
     st = c->cmd->run(c);
     cli_fail_on(NULL);
-    qh_hall_close(c->s);
+    if (!host)
+        qh_hall_close(c->s);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_say("stdout: %s", strerror(errno));
         return st ? st : 3;

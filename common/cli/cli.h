@@ -2,7 +2,7 @@
  * shape, the parsed command line, and the helpers of cli_util.c every
  * command uses to read options and report.
  *
- * The files depend one way: cli.c (main, dispatch and the hall's
+ * The files depend one way: cli.c (cli_main, dispatch and the hall's
  * commands) -> cli_print.c, cli_report.c (their areas' commands) ->
  * cli_report_chart.c (SVG and HTML) -> cli_report_fmt.c (names and
  * figures of a report) -> cli_util.c (this header).  An area's file adds
@@ -61,6 +61,18 @@ struct cmd {
 };
 
 #define TR(c, zh, en) QH_TR((c)->lang, zh, en)
+
+/* Who runs the dispatcher: NULL for the qhall program (main() in
+ * cli_main.c, which opens and closes its database).  The argv fuzzer
+ * runs it many times in one process: it passes its hall, open across
+ * calls and never closed here, and a gate that says which parsed
+ * commands may run (0: stop after parsing, as if done). */
+struct cli_host {
+    struct qh_store *s;
+    int (*may_run)(const struct ctx *c);
+};
+/* The whole command line: the exit status.  It never calls exit(). */
+int cli_main(int argc, char **argv, const struct cli_host *host);
 
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A command's synopsis and its line of help, as `help` lists them. */

@@ -126,10 +126,12 @@ static void read_ticket(const PGresult *r, int row, void *out)
     t->appointment = qh_pg_int(r, row, 20);
 }
 
-/* The first id of `day` with key (0: the day's first id at all). */
+/* The first id of `day` with key (0: the day's first id at all).  A
+ * product, not a shift: a day a user names may be before 1970 (a report
+ * of --month 1013-11), and shifting a negative number is undefined. */
 static int64_t tid_base(const char *day, int key)
 {
-    return ((int64_t)qh_clock_day_num(day) << TID_DAY_SHIFT) |
+    return ((int64_t)qh_clock_day_num(day) * ((int64_t)1 << TID_DAY_SHIFT)) |
            ((int64_t)key << TID_KEY_SHIFT);
 }
 
