@@ -42,7 +42,11 @@ pycheck "--db after the command" 'd["queues"][1]["waiting"] == 1'
 # English everywhere with --lang en or QHALL_LANG=en
 QHALL_LANG=en raw --db "$T/opt.db" status
 expect_in "$OUT" "Public services" "QHALL_LANG=en gives English names"
+raw --db "$T/opt.db" --lang zh status
+expect_in "$OUT" "公共服务" "--lang zh before the command"
+# --lang given twice is refused, not decided by its order (exit 2)
 raw --db "$T/opt.db" --lang en status --lang zh
-expect_in "$OUT" "公共服务" "the last --lang wins"
+expect_rc 2 "--lang given twice exits 2"
+expect_in "$ERR" "--lang" "the refusal names --lang"
 
 finish
