@@ -1,5 +1,5 @@
-# disk_full.sh: the hall's SQLite file on a full filesystem (a 4 MB tmpfs
-# in a private mount namespace, filled by a file).  Whether or not another
+# disk_full.sh: the hall's SQLite file on a full filesystem (a 4 MB tmpfs,
+# in a private mount namespace where there can be one, filled by a file).  Whether or not another
 # program holds the database open (here a running qhall-display): reads
 # work (status, check, report), a write is refused as 磁盘已满 / disk full
 # naming the database, with nothing half-written; once the filling file is
@@ -13,9 +13,15 @@ if [ -z "${QH_DISK_FULL_NS:-}" ]; then
         echo "FAIL: disk_full.sh mounts a tmpfs: run it as root (CI does)" >&2
         exit 1
     fi
-    QH_DISK_FULL_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
-    echo "FAIL: unshare --mount: could not make a private mount namespace" >&2
-    exit 1
+    # A private namespace keeps the mount from the rest of the machine.
+    # Inside a chroot (a new machine's root, as ../shared/fresh-machine
+    # makes one) / is no mount point and cannot be made private: there the
+    # tmpfs is mounted where the test runs, and unmounted at its exit.
+    if unshare --mount --propagation private true 2>/dev/null; then
+        QH_DISK_FULL_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
+        echo "FAIL: unshare --mount: could not make a private mount namespace" >&2
+        exit 1
+    fi
 fi
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/testlib.bash"
