@@ -143,7 +143,9 @@ void qh_errlist_write(struct qh_errlist *l, enum qh_lang lang,
     if (!err || !errlen)
         return;
     err[0] = '\0';
-    qsort(l->v, l->n, sizeof *l->v, errline_cmp);
+    /* qsort of no array (v NULL) is undefined, however short. */
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, errline_cmp);
     size_t used = 0, i = 0;
     for (; i < l->n; i++) {
         size_t mlen = strlen(l->v[i].msg), need = mlen + (used ? 1 : 0);

@@ -189,6 +189,10 @@ int qh_app_follow(struct qh_app *a, int64_t *after)
 int qh_app_read(struct qh_app *a, struct qh_event_row *evs, int max)
 {
     char err[QH_ERRLEN];
+    /* Not connected (a database without a hall, a lost server): nothing
+     * new to read; the reconnect in qh_app_open's loop says why. */
+    if (!a->feed)
+        return 0;
     int n = qh_feed_read(a->feed, evs, max, err, sizeof err);
     if (n < 0) {
         qh_app_disconnect(a, err);
