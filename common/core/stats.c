@@ -385,15 +385,22 @@ static int ahead_one(const char *service, void *ud)
     return 0;
 }
 
+static int64_t local_midnight(const struct qh_hall_conf *h, int64_t now)
+{
+    struct qh_tm tm;
+    if (qh_clock_local(h->timezone, now, &tm) < 0)
+        return -1;
+    return now - ((int64_t)tm.hour * 3600 + tm.min * 60 + tm.sec) * 1000;
+}
+
 /* Clock time after `open_s` seconds of service from `now`: closed spans
  * between the day's spans (lunch) and before opening are skipped; after
  * the last span the hall serves on until the queue is empty. */
 static int64_t open_advance(const struct qh_hall_conf *h, int64_t now, double open_s)
 {
-    struct qh_tm tm;
-    if (h->nspans == 0 || qh_clock_local(h->timezone, now, &tm) < 0)
+    int64_t midnight = h->nspans ? local_midnight(h, now) : -1;
+    if (midnight < 0)
         return now + (int64_t)(open_s * 1000);
-    int64_t midnight = now - ((int64_t)tm.hour * 3600 + tm.min * 60 + tm.sec) * 1000;
     int64_t t = now;
     double left = open_s;
     /* Even with nothing left to wait the call waits for the hall to open:
@@ -414,14 +421,6 @@ static int64_t open_advance(const struct qh_hall_conf *h, int64_t now, double op
         t = close;
     }
     return t + (int64_t)(left * 1000);
-}
-
-static int64_t local_midnight(const struct qh_hall_conf *h, int64_t now)
-{
-    struct qh_tm tm;
-    if (qh_clock_local(h->timezone, now, &tm) < 0)
-        return -1;
-    return now - ((int64_t)tm.hour * 3600 + tm.min * 60 + tm.sec) * 1000;
 }
 
 /* The next break of the day after now that is not the closing: 1 with
