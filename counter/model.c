@@ -715,6 +715,22 @@ static int prompt(struct qh_counter_model *m)
     return 1;
 }
 
+/* What the staff member tells the citizen whose ticket just moved to
+ * another queue: how many are ahead there and the estimate, in the words
+ * of the slip (qh_ticket_wait_text).  Empty when the ticket is not waiting
+ * or the estimate cannot be read; the hand-over stands either way. */
+static void moved_wait(struct qh_counter_model *m, const struct qh_ticket_row *t,
+                       char *out, size_t len)
+{
+    struct qh_issue_info info;
+    char wait[128];
+    out[0] = '\0';
+    if (t->state != QH_TICKET_WAITING || qh_ticket_info(m->s, t, &info) < 0)
+        return;
+    qh_ticket_wait_text(qh_hall_config(m->s), &info, m->lang, wait, sizeof wait);
+    snprintf(out, len, T("前面 %d 人，%s", "%d ahead; %s"), info.ahead, wait);
+}
+
 static int finish(struct qh_counter_model *m, const char *outcome, const char *note)
 {
     char err[QH_ERRLEN];
@@ -733,10 +749,18 @@ static int finish(struct qh_counter_model *m, const char *outcome, const char *n
         say(m, QH_CM_OK, T("%s号需补件；请群众在评价器上评价 · F6 打印补件告知单",
                            "%s: documents missing; the citizen rates on the pad · F6 prints "
                            "the notice"), t.number);
-    else if (!strcmp(outcome, "failed") && t.state == QH_TICKET_WAITING)
-        say(m, QH_CM_OK, T("%s号办不成，已转%s队列（办不成事反映窗口），号码不变；请群众在评价器上评价",
-                           "%s could not be done: passed on to queue %s (same number); the "
-                           "citizen rates on the pad"), t.number, t.queue);
+    else if (!strcmp(outcome, "failed") && t.state == QH_TICKET_WAITING) {
+        char wait[160];
+        moved_wait(m, &t, wait, sizeof wait);
+        if (wait[0])
+            say(m, QH_CM_OK, T("%s号办不成，已转%s队列（办不成事反映窗口）：%s；号码不变，请群众在评价器上评价",
+                               "%s could not be done: passed on to queue %s: %s; same number, "
+                               "the citizen rates on the pad"), t.number, t.queue, wait);
+        else
+            say(m, QH_CM_OK, T("%s号办不成，已转%s队列（办不成事反映窗口），号码不变；请群众在评价器上评价",
+                               "%s could not be done: passed on to queue %s (same number); the "
+                               "citizen rates on the pad"), t.number, t.queue);
+    }
     else
         say(m, QH_CM_OK, T("%s号已%s；请群众在评价器上评价", "%s finished (%s): the citizen "
                            "rates on the pad"), t.number, qh_outcome_label(outcome, m->lang));
@@ -1107,10 +1131,19 @@ static int panel_ok(struct qh_counter_model *m)
             to.service = r.key;
         rc = qh_ticket_transfer(m->s, m->o.window, &to, &t, err, sizeof err);
         if (result(m, rc, err) == 0) {
+            char wait[160];
             panel(m, QH_CP_MAIN);
-            say(m, QH_CM_OK, T("%s号已转到%s（号码不变，按原取号时间排队）",
-                               "%s transferred to %s (same number, original place in time)"),
-                t.number, r.label);
+            moved_wait(m, &t, wait, sizeof wait);
+            /* What the citizen is to be told first: the destination's
+             * label is long and the status line cuts at its end. */
+            if (wait[0])
+                say(m, QH_CM_OK, T("%s号已转出，%s；转到%s（号码不变，按原取号时间排队）",
+                                   "%s transferred: %s; to %s (same number, original place "
+                                   "in time)"), t.number, wait, r.label);
+            else
+                say(m, QH_CM_OK, T("%s号已转到%s（号码不变，按原取号时间排队）",
+                                   "%s transferred to %s (same number, original place in time)"),
+                    t.number, r.label);
         }
         break;
     }

@@ -455,6 +455,8 @@ static void test_supplement_and_failed(void **state)
     key(m, QH_CK_ENTER);
     assert_int_equal(m->panel, QH_CP_RATING);
     assert_msg(m, QH_CM_OK, "C");
+    /* what the staff member tells the citizen: who is ahead in C, how long */
+    assert_msg(m, QH_CM_OK, "C队列（办不成事反映窗口）：前面 0 人，预计等候");
     struct qh_ticket_row t;
     assert_int_equal(qh_ticket_get(f->s, "A002", &t, NULL, 0), 0);
     assert_int_equal(t.state, QH_TICKET_WAITING);
@@ -644,6 +646,9 @@ static void test_transfer_history(void **state)
     key(m, QH_CK_ENTER);
     assert_int_equal(m->panel, QH_CP_MAIN);
     assert_msg(m, QH_CM_OK, "A001");
+    /* the estimate before the long destination label, which may be cut */
+    assert_msg(m, QH_CM_OK, "A001号已转出，前面 0 人，预计等候");
+    assert_msg(m, QH_CM_OK, "分钟；转到");
     assert_false(m->has_ticket);
     /* window 5 is told by the change feed */
     qh_counter_model_events(m5, NULL, 1);

@@ -248,7 +248,10 @@ static void all_panels(enum qh_lang lang, int w, int h)
     see_box(v, "typing the note", "citizen asked", 0);
     qh_counter_model_key(m, QH_CK_ENTER);
     DRAW();
-    see(v, "Enter: transferred", "A002号已转到→窗口 2号窗口", "A002 transferred to → window window 2");
+    /* the wait first: what the staff member tells the citizen leaving */
+    see(v, "Enter: transferred", "A002号已转出，前面 0 人，预计等候",
+        "A002 transferred: 0 ahead; Estimated wait");
+    see(v, "Enter: transferred", "分钟；转到→窗口 2号窗口", "min; to → window window 2");
     see(v, "Enter: transferred", "当前没有号", "No current ticket");
     /* window 2 passes it back: history shows on the next call here */
     struct qh_transfer_to to = {NULL, 1, NULL, "back to approvals"};
