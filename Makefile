@@ -19,7 +19,7 @@
 #                    plain `cmake` configure (build-plain/) that must leave
 #                    -Werror off
 #   make test-fuzz   every libFuzzer target of tests/fuzz/ for
-#                    FUZZ_CI_SECONDS (15) from its corpus, two at a time
+#                    FUZZ_CI_SECONDS (10) from its corpus, two at a time
 #                    (under a minute); a crash fails (tests/fuzz/run.sh)
 #   make fuzz        the same, long: FUZZ_SECONDS (600) a target, or
 #                    FUZZ_SECONDS_<name> for one (FUZZ_SECONDS_cli=3600),
@@ -49,7 +49,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 CMAKE_FLAGS ?=
 FUZZ_TARGETS ?= csv conf clock web cli
-FUZZ_CI_SECONDS ?= 15
+FUZZ_CI_SECONDS ?= 10
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps build test test-plain test-asan test-builds test-release \
