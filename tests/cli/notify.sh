@@ -90,15 +90,46 @@ watch() {
     stop_all
 }
 
-watch display 2000000 exec "$BIN_DIR/display/qhall-display" --db "$DB" --mute
-watch display-nowd "" exec "$BIN_DIR/display/qhall-display" --db "$DB" --mute
-watch display-cage 2000000 child "$BIN_DIR/display/qhall-display" --db "$DB" --mute
-watch display-foreign 2000000 foreign "$BIN_DIR/display/qhall-display" --db "$DB" --mute
-watch kiosk 2000000 exec "$BIN_DIR/kiosk/qhall-kiosk" --db "$DB" --mute --kiosk-mode
-watch counter 2000000 exec "$BIN_DIR/counter/qhall-counter" --db "$DB" --window 1
-watch pad 2000000 exec "$BIN_DIR/counter/qhall-counter" --db "$DB" --pad --window 1
+# watch_bg NAME ...: watch in a subshell of its own, beside the others
+# (each watch is seconds of sleeping: one after another they were most of
+# a minute); its checks counted in $T/NAME.res, which watch_wait adds up.
+# A subshell that stops early leaves no .res: a failure.
+BG_PIDS=() BG_NAMES=()
+watch_bg() {
+    (
+        PASS=0 FAIL=0
+        trap stop_all EXIT
+        watch "$@"
+        echo "$PASS $FAIL" >"$T/$1.res"
+    ) &
+    BG_PIDS+=($!) BG_NAMES+=("$1")
+}
+watch_wait() {
+    local i p f
+    for i in "${!BG_PIDS[@]}"; do
+        wait "${BG_PIDS[$i]}" || true
+        if read -r p f <"$T/${BG_NAMES[$i]}.res" 2>/dev/null; then
+            PASS=$((PASS + p)) FAIL=$((FAIL + f))
+        else
+            bad "${BG_NAMES[$i]}: the watch stopped early: $(cat "$T/${BG_NAMES[$i]}.err" 2>/dev/null)"
+        fi
+    done
+    BG_PIDS=() BG_NAMES=()
+}
+
+# Four at a time: two cores, and a ping late by a loaded machine is not
+# what these checks are about.
+watch_bg display 2000000 exec "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch_bg display-nowd "" exec "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch_bg display-cage 2000000 child "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch_bg display-foreign 2000000 foreign "$BIN_DIR/display/qhall-display" --db "$DB" --mute
+watch_wait
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-watch serve 2000000 exec "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT"
+watch_bg kiosk 2000000 exec "$BIN_DIR/kiosk/qhall-kiosk" --db "$DB" --mute --kiosk-mode
+watch_bg counter 2000000 exec "$BIN_DIR/counter/qhall-counter" --db "$DB" --window 1
+watch_bg pad 2000000 exec "$BIN_DIR/counter/qhall-counter" --db "$DB" --pad --window 1
+watch_bg serve 2000000 exec "$QHALL_BIN" --db "$DB" serve --allow-root --listen "127.0.0.1:$PORT"
+watch_wait
 
 # ---- serve: a stuck HTTP thread stops the pings ----
 printf '1234\n' | q login --window 1 --staff w01 >/dev/null
