@@ -26,6 +26,9 @@
 #                    one at a time under nice; FUZZ_TARGETS picks them;
 #                    the table in build-fuzz/fuzz/summary.txt
 #   make bench       build and run the benchmarks (prints `bench:` lines)
+#   make faults      the SQLite store's fault injection at every call, not
+#                    make test's sample (tests/store/faults.c, QHALL_FAULTS=all;
+#                    minutes), in build-asan/ (leaks and memory errors too)
 #   make demo        build and run the system on the default hall
 #   make install     build/ configured for PREFIX (default /usr/local), then
 #                    `cmake --install` into DESTDIR/PREFIX (README, "Packages,
@@ -53,7 +56,7 @@ FUZZ_CI_SECONDS ?= 10
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps build test test-plain test-asan test-builds test-release \
-        test-clang test-configure test-fuzz fuzz bench demo install deb \
+        test-clang test-configure test-fuzz fuzz faults bench demo install deb \
         deb-test clean
 
 all: build
@@ -105,6 +108,13 @@ test-fuzz: test-clang
 	rm -rf $(FUZZ_BUILD)/fuzz-ci
 	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_BUILD)/fuzz-ci \
 	     $(FUZZ_CI_SECONDS) 2 $(FUZZ_TARGETS)
+
+faults: deps
+	cmake -S . -B $(ASAN_BUILD) -DQH_WERROR=ON -DQH_SANITIZE=ON \
+	      -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target store_faults qhall_cli
+	QHALL_FAULTS=all ctest --test-dir $(ASAN_BUILD) --output-on-failure -V \
+	      -R '^store_faults$$' --timeout 7200
 
 # The corpus it grows is kept in build-fuzz/fuzz/corpus for the next run.
 fuzz: test-clang

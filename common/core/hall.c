@@ -321,7 +321,7 @@ int qh_staff_read_err(struct qh_store *s, int rc, char *err, size_t errlen)
         return qh_err(err, errlen, rc,
                       QH_TR(qh_store_lang(s), "数据库账号无权执行此操作：读取工作人员和 PIN",
                             "the database account may not do this: read the staff and PINs"));
-    return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+    return qh_store_fail(s, rc, err, errlen);
 }
 
 int qh_staff_lock_each(struct qh_store *s, const char *staff,

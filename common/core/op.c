@@ -112,7 +112,7 @@ static int default_ratings(struct op *o, char *err, size_t errlen)
     char last[16] = "";
     int rc = qh_store_setting_get(o->s, DEFAULTS_KEY, last, sizeof last);
     if (rc < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_store_fail(o->s, rc, err, errlen);
     if (rc == 1 && !strcmp(last, o->day))
         return 0;
     long today = qh_clock_day_num(o->day);
@@ -127,7 +127,7 @@ static int default_ratings(struct op *o, char *err, size_t errlen)
         if ((rc = qh_store_ticket_each(o->s, day, QH_TICKET_FINISHED, unrated_cb, &u)) < 0 ||
             u.oom) {
             rc = u.oom ? qh_err(err, errlen, QH_E_NOMEM, "out of memory")
-                       : qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+                       : qh_store_fail(o->s, rc, err, errlen);
             goto out;
         }
     }
@@ -145,6 +145,10 @@ out:
 int qh_op_end(struct op *o, int rc, char *err, size_t errlen)
 {
     if (rc < 0) {
+        /* A lookup that failed without words of its own (the connection
+         * gone, the disk): the store's, not a bare "i/o error". */
+        if (err && errlen && !err[0])
+            qh_store_fail(o->s, rc, err, errlen);
         qh_store_rollback(o->s);
         return rc;
     }
@@ -288,10 +292,11 @@ int qh_op_window_conf(struct op *o, int window, const struct qh_window_conf **wc
                       struct qh_window_row *wr, char *err, size_t errlen)
 {
     *wc = qh_conf_window(o->hall, window);
-    if (!*wc || qh_store_window_get(o->s, window, wr) < 0)
+    int rc = *wc ? qh_store_window_get(o->s, window, wr) : QH_E_NOTFOUND;
+    if (rc == QH_E_NOTFOUND)
         return qh_err(err, errlen, QH_E_NOTFOUND,
                       T("没有%d号窗口", "there is no window %d"), window);
-    return 0;
+    return rc < 0 ? qh_store_fail(o->s, rc, err, errlen) : 0;
 }
 
 int qh_op_by_number(struct op *o, const char *number, struct qh_ticket_row *t,
@@ -302,7 +307,7 @@ int qh_op_by_number(struct op *o, const char *number, struct qh_ticket_row *t,
         return qh_err(err, errlen, rc, T("今天没有%s号", "no ticket %s today"),
                       number);
     if (rc < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_store_fail(o->s, rc, err, errlen);
     return 0;
 }
 
@@ -316,7 +321,7 @@ static int at_window(struct op *o, int window, struct qh_ticket_row *t,
                       T("%d号窗口当前没有呼叫或办理中的号",
                         "window %d has no called or serving ticket"), window);
     if (rc < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_store_fail(o->s, rc, err, errlen);
     return 0;
 }
 
@@ -367,12 +372,13 @@ int qh_op_change(struct op *o, struct qh_ticket_row *t, const char *type,
 int qh_op_window_empty(struct op *o, int window, char *err, size_t errlen)
 {
     struct qh_ticket_row t;
-    if (qh_store_ticket_at_window(o->s, o->day, window, &t) == 0)
+    int rc = qh_store_ticket_at_window(o->s, o->day, window, &t);
+    if (rc == 0)
         return qh_err(err, errlen, QH_E_STATE,
                       T("%d号窗口正在处理%s号，请先办结或转移",
                         "window %d still has ticket %s: finish or transfer it first"),
                       window, t.number);
-    return 0;
+    return rc == QH_E_NOTFOUND ? 0 : qh_store_fail(o->s, rc, err, errlen);
 }
 
 int qh_op_window_free(struct op *o, int window, struct qh_window_row *wr,
@@ -388,7 +394,10 @@ int qh_op_window_free(struct op *o, int window, struct qh_window_row *wr,
                         "window %d is paused (%s): resume it first"),
                       window, wr->pause_reason);
     struct qh_ticket_row cur;
-    if (qh_store_ticket_at_window(o->s, o->day, window, &cur) == 0)
+    if ((rc = qh_store_ticket_at_window(o->s, o->day, window, &cur)) < 0 &&
+        rc != QH_E_NOTFOUND)
+        return qh_store_fail(o->s, rc, err, errlen);
+    if (rc == 0)
         return qh_err(err, errlen, QH_E_STATE,
                       T("%d号窗口正在%s%s号，请先办结、过号或转移",
                         "window %d is %s %s: finish, no-show or transfer it first"),

@@ -141,7 +141,7 @@ int qh_rating_add(struct qh_store *s, const struct qh_rate_req *req,
             rc = qh_err(err, errlen, QH_E_NOTFOUND, T("没有%s号（%s）", "no ticket %s on %s"),
                         req->number ? req->number : "", day);
         else
-            rc = qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+            rc = qh_store_fail(o->s, rc, err, errlen);
         goto out;
     }
     if ((rc = allowed(o, req, &t, device, sizeof device, err, errlen)) < 0)
@@ -168,12 +168,12 @@ static int rating_of(struct op *o, const char *number, const char *day,
         return qh_err(err, errlen, rc, T("没有%s号（%s）", "no ticket %s on %s"),
                       number ? number : "", day ? day : o->day);
     if (rc < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_store_fail(o->s, rc, err, errlen);
     rc = t->rated ? qh_store_rating_of_ticket(o->s, t->id, r) : QH_E_NOTFOUND;
     if (rc == QH_E_NOTFOUND)
         return qh_err(err, errlen, QH_E_STATE, T("%s号还没有评价", "ticket %s has not been rated"),
                       t->number);
-    return rc < 0 ? qh_err(err, errlen, rc, "%s", qh_strerror(rc)) : 0;
+    return rc < 0 ? qh_store_fail(o->s, rc, err, errlen) : 0;
 }
 
 /* Begin an appeal's op: a reason given, the ticket's rating read.  When
@@ -309,7 +309,7 @@ int qh_rating_prompt(struct qh_store *s, int window, char *err, size_t errlen)
     if ((rc = qh_op_window_conf(o, window, &wc, &wr, err, errlen)) < 0)
         goto out;
     if ((rc = qh_store_ticket_each(s, o->day, QH_TICKET_FINISHED, last_finished_cb, &l)) < 0) {
-        rc = qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        rc = qh_store_fail(o->s, rc, err, errlen);
         goto out;
     }
     if (!l.found) {

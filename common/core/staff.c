@@ -406,7 +406,7 @@ int qh_staff_login(struct qh_store *s, int window, const char *staff,
      * a window taken over ends its previous staff's session. */
     int other = qh_store_window_of_staff(s, staff);
     if (other < 0) {
-        rc = qh_err(err, errlen, other, "%s", qh_strerror(other));
+        rc = qh_store_fail(s, other, err, errlen);
         goto out;
     }
     if (other && other != window) {

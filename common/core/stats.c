@@ -855,7 +855,7 @@ int qh_stats_followup_close(struct qh_store *s, int64_t id, const char *result,
         rc = rc == QH_E_NOTFOUND
            ? qh_err(err, errlen, rc, QH_TR(lang, "没有回访单 %lld", "no follow-up %lld"),
                     (long long)id)
-           : qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+           : qh_store_fail(s, rc, err, errlen);
         goto out;
     }
     if (f.closed_at) {

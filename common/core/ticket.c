@@ -76,7 +76,7 @@ static int quota_check(struct op *o, const struct qh_queue_conf *q, const char *
 {
     int issued = q->daily_quota > 0 ? qh_store_issued_count(o->s, o->day, q->code) : 0;
     if (issued < 0)
-        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
+        return qh_store_fail(o->s, issued, err, errlen);
     if (q->daily_quota > 0 && issued >= q->daily_quota) {
         if (full)
             *full = (struct qh_quota_full){0, q->daily_quota};
@@ -87,7 +87,7 @@ static int quota_check(struct op *o, const struct qh_queue_conf *q, const char *
     int item_quota = qh_conf_item_quota(o->hall, service);
     issued = item_quota > 0 ? qh_store_service_issued_count(o->s, o->day, service) : 0;
     if (issued < 0)
-        return qh_err(err, errlen, issued, "%s", qh_strerror(issued));
+        return qh_store_fail(o->s, issued, err, errlen);
     if (item_quota > 0 && issued >= item_quota) {
         struct qh_service sv;
         if (full)
@@ -189,7 +189,7 @@ int qh_op_issue(struct op *o, const struct qh_issue_req *req,
     if ((rc = qh_op_event(o, "issued", &t, 0, NULL, &b, err, errlen)) < 0)
         return rc;
     if ((rc = qh_op_fill_info(o, &t, info)) < 0)
-        return qh_err(err, errlen, rc, "%s", qh_strerror(rc));
+        return qh_store_fail(o->s, rc, err, errlen);
     if (info)
         snprintf(info->token, sizeof info->token, "%s", token);
     if (out)
@@ -287,7 +287,7 @@ int qh_ticket_call_next(struct qh_store *s, int window,
         if (r == QH_E_NOTFOUND)
             continue;
         if (r < 0) {
-            rc = qh_err(err, errlen, r, "%s", qh_strerror(r));
+            rc = qh_store_fail(s, r, err, errlen);
             goto out;
         }
         pq[i].has = 1;

@@ -802,6 +802,7 @@ struct qh_store_be {
     enum qh_lang lang;
     char actor[64];
     int in_tx;
+    int committing;     /* our COMMIT is running (commit_guard) */
     int has_hall;
     char hall_rev[32];
     int busy_ms;                 /* give up on a locked database after this */
@@ -1081,6 +1082,26 @@ static int read_version(struct qh_store_be *s, int *version, char *err, size_t e
     return 0;
 }
 
+/* SQLite rolls a transaction back by itself after some errors (an I/O
+ * error, a full disk, no memory) and carries on in autocommit mode: a
+ * statement the operation ran after that would commit alone, half an
+ * operation told as failed.  While a transaction of ours is open, only
+ * our COMMIT commits; anything else that would is rolled back
+ * (SQLITE_CONSTRAINT_COMMITHOOK) and fails the operation. */
+static int commit_guard(void *arg)
+{
+    const struct qh_store_be *s = arg;
+    return s->in_tx && !s->committing;
+}
+
+/* What every connection of ours is set up with. */
+static void conn_setup(struct qh_store_be *s)
+{
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_handler(s->db, busy_wait, s);
+    sqlite3_commit_hook(s->db, commit_guard, s);
+}
+
 /* A file no program holds open on a full disk: SQLite cannot give it the
  * -shm every reader of a WAL file shares, so even a read fails.  With the
  * locking mode EXCLUSIVE the connection keeps that index in its own
@@ -1101,8 +1122,7 @@ static int read_exclusive(struct qh_store_be *s, int flags, int *version, char *
     if (src)
         return qh_store_err_full(s->lang, QH_TR(s->lang, "打开", "open"), s->path, err,
                                  errlen);
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_handler(s->db, busy_wait, s);
+    conn_setup(s);
     if (sqlite3_exec(s->db, (flags & QH_STORE_READONLY)
                                 ? "PRAGMA locking_mode = EXCLUSIVE; PRAGMA query_only = ON"
                                 : "PRAGMA locking_mode = EXCLUSIVE",
@@ -1242,9 +1262,8 @@ int qh_sqlite_open(struct qh_store_be **out, const char *path, int flags,
                     "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
         goto fail;
     }
-    sqlite3_extended_result_codes(s->db, 1);
     s->busy_ms = qh_store_busy_default();
-    sqlite3_busy_handler(s->db, busy_wait, s);
+    conn_setup(s);
     /* Before the journal mode is set (which rewrites the header of a file
      * that is not in WAL mode yet): a newer schema leaves the file as it
      * was, byte for byte. */
@@ -1422,7 +1441,17 @@ int qh_sqlite_commit(struct qh_store_be *s, char *err, size_t errlen)
 {
     if (!s->in_tx)
         return qh_err(err, errlen, QH_E_STATE, "no transaction open");
+    if (sqlite3_get_autocommit(s->db)) {
+        /* SQLite rolled it back after an error the operation went past. */
+        qh_sqlite_rollback(s);
+        return qh_err(err, errlen, QH_E_DB, "%s",
+                      QH_TR(s->lang, "commit：事务已因先前的错误回滚，本次操作没有做",
+                            "commit: the transaction was rolled back after an earlier"
+                            " error; this was not done"));
+    }
+    s->committing = 1;
     int rc = exec_stmt(s, stmt(s, Q_COMMIT), err, errlen, "commit");
+    s->committing = 0;
     if (rc < 0) {
         qh_sqlite_rollback(s);
         return rc;
@@ -1466,6 +1495,11 @@ void qh_sqlite_rollback(struct qh_store_be *s)
     sqlite3_step(st);
     sqlite3_reset(st);
     s->in_tx = 0;
+}
+
+const char *qh_sqlite_errmsg(struct qh_store_be *s)
+{
+    return s->db && sqlite3_errcode(s->db) != SQLITE_OK ? sqlite3_errmsg(s->db) : "";
 }
 
 int qh_sqlite_in_tx(const struct qh_store_be *s)

@@ -420,6 +420,18 @@ int qh_store_in_tx(const struct qh_store *s)
     return s->ops->in_tx(s->be);
 }
 
+const char *qh_store_errmsg(struct qh_store *s)
+{
+    const char *m = s ? s->ops->errmsg(s->be) : "";
+    return m ? m : "";
+}
+
+int qh_store_fail(struct qh_store *s, int rc, char *err, size_t errlen)
+{
+    const char *m = qh_store_errmsg(s);
+    return qh_err(err, errlen, rc, "%s", *m ? m : qh_strerror(rc));
+}
+
 int qh_store_begin_read(struct qh_store *s, char *err, size_t errlen)
 {
     return s->ops->begin_read(s->be, err, errlen);

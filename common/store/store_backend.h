@@ -55,6 +55,7 @@ struct qh_store_ops {
     int (*commit)(struct qh_store_be *, char *err, size_t errlen);
     void (*rollback)(struct qh_store_be *);
     int (*in_tx)(const struct qh_store_be *);
+    const char *(*errmsg)(struct qh_store_be *);
     int (*begin_read)(struct qh_store_be *, char *err, size_t errlen);
     void (*end_read)(struct qh_store_be *);
     int (*has_hall)(struct qh_store_be *);

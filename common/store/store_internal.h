@@ -89,6 +89,7 @@ int qh_sqlite_begin(struct qh_store_be *, char *err, size_t errlen);
 int qh_sqlite_commit(struct qh_store_be *, char *err, size_t errlen);
 void qh_sqlite_rollback(struct qh_store_be *);
 int qh_sqlite_in_tx(const struct qh_store_be *);
+const char *qh_sqlite_errmsg(struct qh_store_be *);
 int qh_sqlite_begin_read(struct qh_store_be *, char *err, size_t errlen);
 void qh_sqlite_end_read(struct qh_store_be *);
 int qh_sqlite_has_hall(struct qh_store_be *);

@@ -62,6 +62,8 @@ struct qh_store_be {
     struct stmt *stmts;          /* open addressing, by the SQL's address */
     int nstmts, capstmts, nextid;
     int in_tx, in_read;
+    int cut_at, tx_stmts;   /* QHALL_TEST_FAULT=cut_at:N (test_cut) */
+    char last_err[QH_ERRLEN];   /* a failure no caller took (qh_pg_errmsg) */
     int broken;                  /* the connection was found lost */
     int has_hall;
     char hall_rev[32];
@@ -210,6 +212,14 @@ static int lost(struct qh_store_be *s, const PGresult *r, const char *what,
     const char *m = r ? PQresultErrorMessage(r) : "";
     first_line(m && *m ? m : PQerrorMessage(s->conn), why, sizeof why);
     s->broken = 1;
+    /* Inside a write transaction, before its COMMIT went out (the commit
+     * says what it knows itself): the server rolls it back, surely. */
+    if (s->in_tx && strcmp(what, "commit"))
+        return qh_err(err, errlen, QH_E_IO,
+                      QH_TR(s->lang, "%s：与数据库服务器的连接已断开（%s）：操作没有完成，可以再做一次",
+                            "%s: lost the connection to the database server (%s): nothing was"
+                            " done, it is safe to do it again"),
+                      what, why[0] ? why : s->label);
     return qh_err(err, errlen, QH_E_IO,
                   QH_TR(s->lang, "%s：与数据库服务器的连接已断开（%s）",
                         "%s: lost the connection to the database server (%s)"),
@@ -380,6 +390,19 @@ static struct stmt *stmt_of(struct qh_store_be *s, const char *sql)
     return &s->stmts[h];
 }
 
+static void cut(struct qh_store_be *s);
+
+/* A fault for the tests (QHALL_TEST_FAULT=cut_at:N, never set in a
+ * hall): the connection cut just before the Nth statement after a write
+ * transaction's BEGIN goes out, COMMIT the last (past it, nothing
+ * happens): the line lost between any two statements.  (Cut before
+ * BEGIN, nothing was sent: the statement runs on a new connection.) */
+static void test_cut(struct qh_store_be *s)
+{
+    if (s->cut_at && s->in_tx && ++s->tx_stmts == s->cut_at)
+        cut(s);
+}
+
 /* Prepare if need be, and run: the result, whatever its status (NULL
  * when libpq gives none). */
 static PGresult *run(struct qh_store_be *s, const char *sql, int n,
@@ -389,6 +412,7 @@ static PGresult *run(struct qh_store_be *s, const char *sql, int n,
     char name[16];
     if (!st)
         return NULL;
+    test_cut(s);
     snprintf(name, sizeof name, "q%d", st->id);
     if (st->gen != s->gen) {
         PGresult *p = PQprepare(s->conn, name, sql, 0, NULL);
@@ -408,6 +432,10 @@ PGresult *qh_pg_exec(struct qh_store_be *s, const char *sql, int n,
     if (!rc)
         rc = &dummy;
     *rc = 0;
+    if (!err) {
+        err = s->last_err;
+        errlen = sizeof s->last_err;
+    }
     /* Outside a transaction, a connection found lost is reset once: the
      * statement runs on the new one, or on none. */
     int retry = !in_any_tx(s);
@@ -444,6 +472,10 @@ static PGresult *simple(struct qh_store_be *s, const char *q, int *rc,
 {
     int retry = !in_any_tx(s);
     *rc = 0;
+    if (!err) {
+        err = s->last_err;
+        errlen = sizeof s->last_err;
+    }
     if (needs_reset(s) && retry) {
         retry = 0;
         if (reconnect(s) < 0) {
@@ -452,6 +484,7 @@ static PGresult *simple(struct qh_store_be *s, const char *q, int *rc,
         }
     }
     for (;;) {
+        test_cut(s);
         PGresult *r = PQexec(s->conn, q);
         if (result_ok(r))
             return r;
@@ -992,6 +1025,10 @@ int qh_pg_begin(struct qh_store_be *s, char *err, size_t errlen)
     int rc;
     if (in_any_tx(s))
         return qh_err(err, errlen, QH_E_STATE, "transaction already open");
+    const char *f = getenv("QHALL_TEST_FAULT");
+    s->cut_at = f && !strncmp(f, "cut_at:", 7) && !(s->flags & QH_STORE_READONLY)
+                    ? atoi(f + 7) : 0;
+    s->tx_stmts = 0;
     PGresult *r = simple(s, (s->flags & QH_STORE_READONLY) ? q_read : q_write, &rc,
                          "begin", err, errlen);
     int64_t t1 = wall_ms();
@@ -1149,6 +1186,11 @@ int qh_pg_commit(struct qh_store_be *s, char *err, size_t errlen)
     s->tx_event = 0;
     actor_apply(s);
     return 0;
+}
+
+const char *qh_pg_errmsg(struct qh_store_be *s)
+{
+    return s->last_err;
 }
 
 int qh_pg_in_tx(const struct qh_store_be *s)

@@ -83,6 +83,7 @@ int qh_pg_begin(struct qh_store_be *, char *err, size_t errlen);
 int qh_pg_commit(struct qh_store_be *, char *err, size_t errlen);
 void qh_pg_rollback(struct qh_store_be *);
 int qh_pg_in_tx(const struct qh_store_be *);
+const char *qh_pg_errmsg(struct qh_store_be *);
 int qh_pg_begin_read(struct qh_store_be *, char *err, size_t errlen);
 void qh_pg_end_read(struct qh_store_be *);
 int64_t qh_pg_tx_event(const struct qh_store_be *);

@@ -25,6 +25,7 @@ const struct qh_store_ops qh_store_pg_ops = {
     .commit = qh_pg_commit,
     .rollback = qh_pg_rollback,
     .in_tx = qh_pg_in_tx,
+    .errmsg = qh_pg_errmsg,
     .begin_read = qh_pg_begin_read,
     .end_read = qh_pg_end_read,
     .has_hall = qh_pg_has_hall,

@@ -27,6 +27,7 @@ const struct qh_store_ops qh_store_sqlite_ops = {
     .commit = qh_sqlite_commit,
     .rollback = qh_sqlite_rollback,
     .in_tx = qh_sqlite_in_tx,
+    .errmsg = qh_sqlite_errmsg,
     .begin_read = qh_sqlite_begin_read,
     .end_read = qh_sqlite_end_read,
     .has_hall = qh_sqlite_has_hall,

@@ -123,6 +123,13 @@ int qh_store_begin(struct qh_store *s, char *err, size_t errlen);
 int qh_store_commit(struct qh_store *s, char *err, size_t errlen);
 void qh_store_rollback(struct qh_store *s);
 int qh_store_in_tx(const struct qh_store *s);
+/* What the last failure of a call without a message buffer (a lookup:
+ * qh_store_window_get, qh_store_ticket_by_number ...) was, for the
+ * caller's own message: "" when the backend has nothing to say. */
+const char *qh_store_errmsg(struct qh_store *s);
+/* rc, with err saying why: qh_store_errmsg, or qh_strerror(rc) when the
+ * backend said nothing. */
+int qh_store_fail(struct qh_store *s, int rc, char *err, size_t errlen);
 /* A read transaction: every read until qh_store_end_read sees one
  * snapshot (fixed by the first of them), whatever other programs commit
  * meanwhile; it never blocks or is blocked by a writer.  No write
