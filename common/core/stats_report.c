@@ -269,7 +269,10 @@ static void flush_ticket(struct build *b)
     struct qh_report_row *rows[QH_BY_COUNT];
     struct group *groups[QH_BY_COUNT];
     int n = rows_of(b, &f, rows, groups);
+    /* A call logged before its issue is a clock stepped back: no wait. */
     int wait = t->last_call ? (int)((t->last_call - t->issued_at) / 1000) : -1;
+    if (t->last_call && wait < 0)
+        wait = 0;
     b->r->hour_arrived[f.hour]++;
     if (wait >= 0) {
         int k = QH_WAIT_BUCKETS - 1;
@@ -304,7 +307,7 @@ static void on_finish(struct build *b, const struct qh_event_row *e)
     qh_json_get_str(e->detail, "outcome", outcome, sizeof outcome);
     qh_json_get_str(e->detail, "service", service, sizeof service);
     if (t->started)
-        handled = (e->at - t->started) / 1000;
+        handled = e->at > t->started ? (e->at - t->started) / 1000 : 0;
     else
         qh_json_get_int(e->detail, "handled_s", &handled);
     /* The case belongs to the queue it was served in: a 办不成 finish has
@@ -597,7 +600,7 @@ static int sc_ticket_event(const struct qh_event_row *e, const char *day, void *
         int64_t handled = 0;
         qh_json_get_str(e->detail, "outcome", outcome, sizeof outcome);
         if (p->cur.started)
-            handled = (e->at - p->cur.started) / 1000;
+            handled = e->at > p->cur.started ? (e->at - p->cur.started) / 1000 : 0;
         else
             qh_json_get_int(e->detail, "handled_s", &handled);
         p->cur.started = 0;

@@ -248,6 +248,15 @@ int qh_ticket_token(struct qh_store *s, int64_t ticket, char *out, size_t outlen
     return qh_store_token_get(s, ticket, out, outlen);
 }
 
+/* A ticket's own times never run backwards: with the clock stepped back
+ * (NTP, an administrator) a call must not come before its issue, nor a
+ * finish before its start, or a wait or a handling time would be
+ * negative.  The event keeps the clock's own time. */
+static int64_t not_before(int64_t now, int64_t then)
+{
+    return now > then ? now : then;
+}
+
 /* ---- calling ---- */
 
 static int do_call(struct op *o, struct qh_ticket_row *t, int window,
@@ -255,7 +264,7 @@ static int do_call(struct op *o, struct qh_ticket_row *t, int window,
                    struct qh_ticket_row *out, char *err, size_t errlen)
 {
     t->state = QH_TICKET_CALLED;
-    t->called_at = o->now;
+    t->called_at = not_before(o->now, t->issued_at);
     t->window = window;
     t->target_window = 0;
     t->recalls = 0;
@@ -264,7 +273,7 @@ static int do_call(struct op *o, struct qh_ticket_row *t, int window,
     qh_op_detail(o, &b);
     if (t->green[0])
         qh_json_str(&b, "green", t->green);
-    qh_json_int(&b, "waited_s", (o->now - t->issued_at) / 1000);
+    qh_json_int(&b, "waited_s", (t->called_at - t->issued_at) / 1000);
     return qh_op_change(o, t, type, window, &b, out, err, errlen);
 }
 
@@ -373,7 +382,7 @@ int qh_ticket_recall(struct qh_store *s, int window,
         goto out;
     }
     t.recalls++;
-    t.called_at = o->now;
+    t.called_at = not_before(o->now, t.called_at);
     struct qh_buf b;
     qh_op_detail(o, &b);
     qh_json_int(&b, "count", t.recalls);
@@ -431,7 +440,7 @@ int qh_ticket_start(struct qh_store *s, int window,
     if ((rc = qh_op_window_ticket(o, window, QH_TICKET_CALLED,
                             T("开始办理", "start serving it"), &t, err, errlen)) == 0) {
         t.state = QH_TICKET_SERVING;
-        t.started_at = o->now;
+        t.started_at = not_before(o->now, t.called_at);
         struct qh_buf b;
         qh_op_detail(o, &b);
         qh_json_int(&b, "waited_s", (t.called_at - t.issued_at) / 1000);
@@ -622,7 +631,7 @@ int qh_ticket_finish_case(struct qh_store *s, int window, const char *outcome,
                             T("办结（请先开始办理）", "finish it (start serving first)"),
                             &t, err, errlen)) < 0)
         goto out;
-    t.finished_at = o->now;
+    t.finished_at = not_before(o->now, t.started_at);
     snprintf(t.outcome, sizeof t.outcome, "%s", outcome);
     t.rated = 0;
     t.state = QH_TICKET_FINISHED;
@@ -644,7 +653,7 @@ int qh_ticket_finish_case(struct qh_store *s, int window, const char *outcome,
         qh_json_str(&b, "case", case_no);
     if (t.service[0])
         qh_json_str(&b, "service", t.service);
-    qh_json_int(&b, "handled_s", (o->now - t.started_at) / 1000);
+    qh_json_int(&b, "handled_s", (t.finished_at - t.started_at) / 1000);
     if (forward)
         qh_json_str(&b, "to_queue", t.queue);
     rc = qh_op_change(o, &t, "finished", window, &b, out, err, errlen);

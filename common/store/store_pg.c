@@ -75,16 +75,24 @@ struct qh_store_be {
     void *rows;                  /* store_pg_rows.c's, while it copies */
     void (*rows_fini)(void *);
     char request[33];            /* this write transaction's id (commit) */
-    int64_t offset;              /* the server's clock less ours, ms */
+    int64_t offset;              /* the server's clock less our monotonic one, ms */
     int64_t rtt_half;            /* half a round trip, as measured at open */
     int probe_version;           /* QH_STORE_PROBE: schema_version's */
 };
 
-static int64_t wall_ms(void)
+static int64_t clock_ms(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(id, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The hall's clock is the server's: measured against this PC's monotonic
+ * clock, so that this PC's own clock stepped (NTP, an administrator)
+ * moves nothing between two measurements. */
+static int64_t mono_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
 }
 
 /* A request id: 128 random bits in hex, made here, so that a commit whose
@@ -316,10 +324,10 @@ static int session_setup(struct qh_store_be *s, char *err, size_t errlen)
     char lock[24];
     snprintf(lock, sizeof lock, "%d", s->busy_ms);
     const char *vals[2] = {s->actor, lock};
-    int64_t t0 = wall_ms();
+    int64_t t0 = mono_ms();
     PGresult *r = PQexecParams(s->conn, (s->flags & QH_STORE_READONLY) ? ro : rw,
                                2, NULL, vals, NULL, NULL, 0);
-    int64_t t1 = wall_ms();
+    int64_t t1 = mono_ms();
     int rc = 0;
     if (!result_ok(r) || PQntuples(r) != 1) {
         rc = pg_fail(s, r, s->label, err, errlen);
@@ -916,7 +924,7 @@ int qh_pg_probe(const char *name, enum qh_lang lang, struct qh_db_probe *out,
     out->version = s->probe_version < 0 ? 0 : s->probe_version;
     out->latest = qh_pg_nmigrations;
     out->integrity = 1;             /* the server keeps its own files */
-    out->clock_offset_ms = s->offset;
+    out->clock_offset_ms = mono_ms() + s->offset - clock_ms(CLOCK_REALTIME);
     qh_pg_close(s);
     return 0;
 }
@@ -943,7 +951,7 @@ int64_t qh_pg_now(struct qh_store_be *s)
 {
     if (qh_clock_fixed())
         return qh_clock_now();
-    return wall_ms() + s->offset;
+    return mono_ms() + s->offset;
 }
 
 void qh_pg_set_lang(struct qh_store_be *s, enum qh_lang lang)
@@ -1031,7 +1039,7 @@ int qh_pg_begin(struct qh_store_be *s, char *err, size_t errlen)
     s->tx_stmts = 0;
     PGresult *r = simple(s, (s->flags & QH_STORE_READONLY) ? q_read : q_write, &rc,
                          "begin", err, errlen);
-    int64_t t1 = wall_ms();
+    int64_t t1 = mono_ms();
     if (!r || PQntuples(r) != 1) {
         if (r)
             rc = qh_err(err, errlen, QH_E_DB, "begin: no answer");
