@@ -87,7 +87,8 @@ static void usage(FILE *f)
           "  --press B[:ARG]   press a button (queue:0, item:2, take, key:5, ok ...)\n"
           "  --tap X,Y         touch the screen at X,Y\n"
           "  --type TEXT       type text (digits of a code, pinyin letters; \\n = Enter)\n"
-          "  --debug           with --screenshot: list every text box drawn on stderr\n"
+          "  --debug           with --screenshot: list every text box drawn on stderr,\n"
+          "                    and the number taken (kiosk: issued A001)\n"
           "  --verbose         log everything (as QHALL_LOG=debug)\n"
           "  --version         print the release and the commit it was built from\n",
           f);
@@ -302,6 +303,10 @@ static int screenshot(const struct opts *o, struct qh_kiosk_model *m, int64_t *n
         for (int i = 0; i < n; i++)
             fprintf(stderr, "kiosk: box %d,%d %dx%d px=%d %s\n", b[i].r.x, b[i].r.y, b[i].r.w,
                     b[i].r.h, b[i].px, b[i].text);
+        /* The number this run was given: what a script checks the store
+         * against (a run killed before this line was told nothing). */
+        if (m->screen == QH_KS_TICKET)
+            fprintf(stderr, "kiosk: issued %s\n", m->ticket.number);
     }
 out:
     qh_kiosk_view_free(v);

@@ -20,19 +20,10 @@ source "$(dirname "$0")/testlib.bash"
 [ "${QHALL_TEST_STORE:-sqlite}" = pg ] || {
     echo "FAIL: pg_faults.sh runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
 DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
-SERVER=$(cd "$(dirname "$0")/../pg" && pwd)/server.sh
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
 # ---- a server of our own ----
-# A short path (the socket's limit): $T may be deep in a build tree.  Its
-# log is kept in $T, which stays when the script fails.  The watcher
-# (QHALL_PG_STOP_WITH_PARENT) stops it should this script be killed.
-PGD=/tmp/qhall-faults-$$
-at_exit "QHALL_PG_KEEP_LOG=$T/server.log bash $SERVER stop $PGD >/dev/null && rm -f $PGD.lock"
-QHALL_PG_STOP_WITH_PARENT=1 bash "$SERVER" start "$PGD" >/dev/null
-QHALL_TEST_PG=$PGD
-PG_ADMIN="host=$PGD user=qhall dbname=postgres"
-drop_dbs() { :; }          # the server goes whole at exit
+own_pg_server faults
 DB=$(new_db qhall)
 DBNAME=$(pg_name "$DB")
 at_exit stop_display
@@ -179,7 +170,7 @@ at_exit "touch $T/stop-kiosk; wait $KIOSK 2>/dev/null"
 sleep 1
 from=$(size_of "$T/display.log")
 killed_at=$(date +%s%N)
-bash "$SERVER" kill "$PGD"
+bash "$PG_SERVER" kill "$PGD"
 wait_for "$T/display.log" "连接中断" 10 "$from" && pass || bad "the display did not see the server go"
 RC=0
 t0=$(date +%s)
@@ -196,7 +187,7 @@ expect_rc 3 "a call while the server is down fails"
 sleep "$("$PY" -c "print(max(0, 9 - ($(date +%s%N) - $killed_at) / 1e9))")"
 kill -0 "$DPID" 2>/dev/null && pass || bad "the display died with the server"
 from=$(size_of "$T/display.log")
-bash "$SERVER" restart "$PGD"
+bash "$PG_SERVER" restart "$PGD"
 serve 1 A
 mark=$(size_of "$T/display.log")
 head -c "$mark" "$T/display.log" | tail -c +"$((from + 1))" | grep -q "connected again" &&
@@ -255,13 +246,13 @@ stop_display
 echo "b done at ${SECONDS} s"
 
 # ---- c. the server is down when the display starts ----
-bash "$SERVER" kill "$PGD"
+bash "$PG_SERVER" kill "$PGD"
 from=$(size_of "$T/display.log")
 start_display
 wait_for "$T/display.log" "连接中断" 10 "$from" && pass || bad "no 连接中断 with the server down"
 sleep 1
 kill -0 "$DPID" 2>/dev/null && pass || bad "the display gave up with the server down"
-bash "$SERVER" restart "$PGD"
+bash "$PG_SERVER" restart "$PGD"
 wait_for "$T/display.log" "display: snapshot" 20 "$from" && pass || bad "the display did not connect once the server was up"
 serve 2 A
 wait_for "$T/display.log" "call=A016@2" 10 "$from" && pass || bad "the display did not show A016"

@@ -81,6 +81,23 @@ pg)
 *) echo "FAIL: QHALL_TEST_STORE=$STORE: sqlite or pg" >&2; exit 1 ;;
 esac
 
+# own_pg_server TAG: from here on the script's databases are on a
+# PostgreSQL server of its own, which it may stop and restart (the run's
+# shared server must not be): in /tmp/qhall-TAG-PID (a short path, the
+# socket's limit: $T may be deep in a build tree), its directory $PGD,
+# its script $PG_SERVER.  Its log is kept in $T, which stays when the
+# script fails; the watcher (QHALL_PG_STOP_WITH_PARENT) stops it should
+# the script be killed.
+PG_SERVER=$(cd "$(dirname "${BASH_SOURCE[0]}")/../pg" && pwd)/server.sh
+own_pg_server() {
+    PGD=/tmp/qhall-$1-$$
+    at_exit "QHALL_PG_KEEP_LOG=$T/server.log bash $PG_SERVER stop $PGD >/dev/null; rm -f $PGD.lock"
+    QHALL_PG_STOP_WITH_PARENT=1 bash "$PG_SERVER" start "$PGD" >/dev/null
+    QHALL_TEST_PG=$PGD
+    PG_ADMIN="host=$PGD user=qhall dbname=postgres"
+    drop_dbs() { :; }       # the server goes whole at exit
+}
+
 # psql_on CONNINFO SQL: run SQL there, rows as "a|b" lines, no headers
 # and no notices; an error stops the SQL, and says it on stderr (status
 # 1-3).
