@@ -583,7 +583,7 @@ int main(int argc, char **argv)
     if (qh_log_setup("qhall-counter", a.o.verbose, err, sizeof err) < 0)
         return usage("%s", err);
     if (qh_clock_check_env(err, sizeof err) < 0)
-        return usage("QHALL_NOW: %s", err);
+        return usage("%s", err);
     a.c.lang = a.o.lang;
     if (qh_app_find_db(&a.c, a.o.db, err, sizeof err) < 0)
         return usage("%s", err);

@@ -541,7 +541,7 @@ int main(int argc, char **argv)
     if (qh_log_setup("qhall-display", a.o.verbose, err, sizeof err) < 0)
         return usage("%s", err);
     if (qh_clock_check_env(err, sizeof err) < 0)
-        return usage("QHALL_NOW: %s", err);
+        return usage("%s", err);
     a.c.lang = a.o.lang;
     a.c.actor = a.o.window ? "display:window" : "display:hall";
     a.c.say_again = 1;

@@ -1,7 +1,9 @@
 /* test_clock.c: QHALL_NOW, ISO 8601 parsing and local time in the hall's
  * zone, including the service-day boundary at local midnight. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <unicode/ucal.h>
 #include <unicode/ustring.h>
@@ -205,6 +207,50 @@ static void env_clock(void **state)
     qh_clock_set(0);
 }
 
+static void write_now(const char *path, const char *text)
+{
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    FILE *f = fopen(tmp, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(rename(tmp, path), 0);
+}
+
+/* QHALL_NOW_FILE: read at every call, so a running program's clock moves
+ * when the file does; QHALL_NOW still wins; a bad file is refused at
+ * start with its path and line. */
+static void file_clock(void **state)
+{
+    (void)state;
+    char err[QH_ERRLEN], path[512];
+    snprintf(path, sizeof path, "%s", tu_tmp_path("now"));
+    qh_clock_set(0);
+    unsetenv("QHALL_NOW");
+    write_now(path, "2026-11-25T09:00:00+08:00\n");
+    setenv("QHALL_NOW_FILE", path, 1);
+    assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
+    assert_int_equal(qh_clock_now(), T0);
+    assert_int_equal(qh_clock_fixed(), 1);
+    write_now(path, "2026-11-26T09:00:00+08:00");
+    assert_int_equal(qh_clock_now(), T0 + 86400000);
+    setenv("QHALL_NOW", "2026-11-25T09:00:00+08:00", 1);
+    assert_int_equal(qh_clock_now(), T0);
+    unsetenv("QHALL_NOW");
+    write_now(path, "tomorrow\n");
+    assert_int_equal(qh_clock_check_env(err, sizeof err), QH_E_PARSE);
+    assert_non_null(strstr(err, "QHALL_NOW_FILE"));
+    assert_non_null(strstr(err, ":1: "));
+    assert_int_equal(qh_clock_fixed(), 0);
+    unlink(path);
+    assert_int_equal(qh_clock_check_env(err, sizeof err), QH_E_PARSE);
+    assert_non_null(strstr(err, path));
+    assert_true(qh_clock_now() > T0 - 365LL * 86400000 * 10);   /* system clock */
+    unsetenv("QHALL_NOW_FILE");
+    assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +258,7 @@ int main(void)
         cmocka_unit_test(local_zone),
         cmocka_unit_test(local_matches_icu),
         cmocka_unit_test(env_clock),
+        cmocka_unit_test(file_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

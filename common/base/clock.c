@@ -2,13 +2,16 @@
  * hall's time zone.
  *
  * QHALL_NOW lets tests, simulations and demos run a whole day at any
- * hour; qh_clock_set() does the same inside one process.  Local time
+ * hour; QHALL_NOW_FILE does it with a time read from a file at every
+ * reading, so that a simulation moves the clock of programs that run;
+ * qh_clock_set() does the same inside one process.  Local time
  * comes from ICU calendars rather than TZ/localtime_r so the library never
  * changes process-wide state.  One calendar is cached (opening one costs
  * far more than using it) behind a mutex, and with it the span between
  * the zone's offset changes around the last time asked for: inside it,
  * local time is plain arithmetic, which matters because every ticket
  * operation and every row of a report asks. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,13 +39,41 @@ void qh_clock_set(int64_t ms)
     fixed_ms = ms;
 }
 
+/* QHALL_NOW_FILE's time: 0 and *ms, or < 0 (unset: QH_E_NOTFOUND). */
+static int file_now(int64_t *ms, char *why, size_t whylen)
+{
+    const char *path = getenv("QHALL_NOW_FILE");
+    char buf[64];
+    if (!path || !*path)
+        return QH_E_NOTFOUND;
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return qh_err(why, whylen, QH_E_IO, "%s: %s", path, strerror(errno));
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char reason[QH_ERRLEN];
+    if (qh_clock_parse(buf, NULL, ms, reason, sizeof reason) < 0)
+        return qh_err(why, whylen, QH_E_PARSE, "%s:1: %s", path, reason);
+    return 0;
+}
+
+/* The environment's fixed time: 1 and *ms, or 0. */
+static int env_now(int64_t *ms)
+{
+    const char *env = getenv("QHALL_NOW");
+    if (env && *env)
+        return qh_clock_parse(env, NULL, ms, NULL, 0) == 0;
+    return file_now(ms, NULL, 0) == 0;
+}
+
 int64_t qh_clock_now(void)
 {
     if (fixed_ms)
         return fixed_ms;
-    const char *env = getenv("QHALL_NOW");
     int64_t ms;
-    if (env && *env && qh_clock_parse(env, NULL, &ms, NULL, 0) == 0)
+    if (env_now(&ms))
         return ms;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -51,9 +82,8 @@ int64_t qh_clock_now(void)
 
 int qh_clock_fixed(void)
 {
-    const char *env = getenv("QHALL_NOW");
     int64_t ms;
-    return fixed_ms || (env && *env && qh_clock_parse(env, NULL, &ms, NULL, 0) == 0);
+    return fixed_ms || env_now(&ms);
 }
 
 int qh_clock_check_env(char *err, size_t errlen)
@@ -61,10 +91,14 @@ int qh_clock_check_env(char *err, size_t errlen)
     const char *env = getenv("QHALL_NOW");
     int64_t ms;
     char why[QH_ERRLEN];
-    if (!env || !*env)
+    if (env && *env) {
+        if (qh_clock_parse(env, NULL, &ms, why, sizeof why) < 0)
+            return qh_err(err, errlen, QH_E_PARSE, "QHALL_NOW: %s", why);
         return 0;
-    if (qh_clock_parse(env, NULL, &ms, why, sizeof why) < 0)
-        return qh_err(err, errlen, QH_E_PARSE, "QHALL_NOW: %s", why);
+    }
+    int rc = file_now(&ms, why, sizeof why);
+    if (rc < 0 && rc != QH_E_NOTFOUND)
+        return qh_err(err, errlen, QH_E_PARSE, "QHALL_NOW_FILE: %s", why);
     return 0;
 }
 

@@ -181,11 +181,12 @@ drop_dbs() {
     done
 }
 
-if [ "$STORE" = pg ] && ! psql_on "$PG_ADMIN" "SELECT 1" >/dev/null; then
+# (QHALL_TEST_PG=own: the script starts a server of its own, own_pg_server.)
+if [ "$STORE" = pg ] && [ "$QHALL_TEST_PG" != own ] && ! psql_on "$PG_ADMIN" "SELECT 1" >/dev/null; then
     echo "FAIL: no PostgreSQL server answers at $QHALL_TEST_PG" >&2
     exit 1
 fi
-DB=$(new_db qhall)
+[ "${QHALL_TEST_PG:-}" = own ] || DB=$(new_db qhall)
 
 # q ARGS...: qhall on the test database at $NOW.
 q() { QHALL_NOW=$NOW "$QHALL_BIN" --db "$DB" "$@"; }

@@ -18,19 +18,23 @@ struct qh_tm {
     int offset_min;           /* UTC offset in minutes */
 };
 
-/* Now, from qh_clock_set(), else QHALL_NOW, else the system clock.
- * An unparsable QHALL_NOW falls back to the system clock; programs check it
- * at start with qh_clock_check_env(). */
+/* Now, from qh_clock_set(), else QHALL_NOW, else the time in the file
+ * QHALL_NOW_FILE names (read at every call: a simulation moves it under
+ * running programs), else the system clock.  An unparsable QHALL_NOW or
+ * file falls back to the system clock; programs check them at start with
+ * qh_clock_check_env(). */
 int64_t qh_clock_now(void);
 
 /* Fix the clock (ms) for this process; 0 returns to QHALL_NOW / system. */
 void qh_clock_set(int64_t ms);
 
-/* 1 when the clock is fixed (qh_clock_set, or a valid QHALL_NOW), 0 when
+/* 1 when the clock is fixed (qh_clock_set, a valid QHALL_NOW or
+ * QHALL_NOW_FILE), 0 when
  * it is the system clock: a server's clock corrects only the latter. */
 int qh_clock_fixed(void);
 
-/* 0, or QH_E_PARSE with a message if QHALL_NOW is set but not valid. */
+/* 0, or QH_E_PARSE with a message if QHALL_NOW is set but not valid, or
+ * QHALL_NOW_FILE names a file that cannot be read or holds no time. */
 int qh_clock_check_env(char *err, size_t errlen);
 
 /* Parse ISO 8601 "YYYY-MM-DDTHH:MM[:SS][.mmm](Z|+HH:MM|-HH:MM)".
