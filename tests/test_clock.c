@@ -189,21 +189,21 @@ static void env_clock(void **state)
     setenv("QHALL_NOW", "2026-11-25T09:00:00+08:00", 1);
     assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
     assert_int_equal(qh_clock_now(), T0);
-    assert_int_equal(qh_clock_fixed(), 1);
+    assert_int_equal(qh_clock_fixed(NULL), 1);
     qh_clock_set(T0 + 5);                 /* a fixed clock wins */
     assert_int_equal(qh_clock_now(), T0 + 5);
-    assert_int_equal(qh_clock_fixed(), 1);
+    assert_int_equal(qh_clock_fixed(NULL), 1);
     qh_clock_set(0);
     setenv("QHALL_NOW", "soon", 1);
     assert_int_equal(qh_clock_check_env(err, sizeof err), QH_E_PARSE);
     assert_non_null(strstr(err, "QHALL_NOW"));
     assert_true(qh_clock_now() > T0 - 365LL * 86400000 * 10);   /* system clock */
-    assert_int_equal(qh_clock_fixed(), 0);
+    assert_int_equal(qh_clock_fixed(NULL), 0);
     unsetenv("QHALL_NOW");
     assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
-    assert_int_equal(qh_clock_fixed(), 0);
+    assert_int_equal(qh_clock_fixed(NULL), 0);
     qh_clock_set(T0);
-    assert_int_equal(qh_clock_fixed(), 1);
+    assert_int_equal(qh_clock_fixed(NULL), 1);
     qh_clock_set(0);
 }
 
@@ -232,7 +232,7 @@ static void file_clock(void **state)
     setenv("QHALL_NOW_FILE", path, 1);
     assert_int_equal(qh_clock_check_env(err, sizeof err), 0);
     assert_int_equal(qh_clock_now(), T0);
-    assert_int_equal(qh_clock_fixed(), 1);
+    assert_int_equal(qh_clock_fixed(NULL), 1);
     write_now(path, "2026-11-26T09:00:00+08:00");
     assert_int_equal(qh_clock_now(), T0 + 86400000);
     setenv("QHALL_NOW", "2026-11-25T09:00:00+08:00", 1);
@@ -242,7 +242,7 @@ static void file_clock(void **state)
     assert_int_equal(qh_clock_check_env(err, sizeof err), QH_E_PARSE);
     assert_non_null(strstr(err, "QHALL_NOW_FILE"));
     assert_non_null(strstr(err, ":1: "));
-    assert_int_equal(qh_clock_fixed(), 0);
+    assert_int_equal(qh_clock_fixed(NULL), 0);
     unlink(path);
     assert_int_equal(qh_clock_check_env(err, sizeof err), QH_E_PARSE);
     assert_non_null(strstr(err, path));

@@ -70,20 +70,22 @@ static int env_now(int64_t *ms)
 
 int64_t qh_clock_now(void)
 {
-    if (fixed_ms)
-        return fixed_ms;
     int64_t ms;
-    if (env_now(&ms))
+    if (qh_clock_fixed(&ms))
         return ms;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int qh_clock_fixed(void)
+int qh_clock_fixed(int64_t *at)
 {
-    int64_t ms;
-    return fixed_ms || env_now(&ms);
+    int64_t ms = fixed_ms;
+    if (!ms && !env_now(&ms))
+        return 0;
+    if (at)
+        *at = ms;
+    return 1;
 }
 
 int qh_clock_check_env(char *err, size_t errlen)

@@ -252,7 +252,7 @@ static void check_clock(struct run *r, const struct qh_db_probe *p)
     const char *what = TR("时钟", "clock");
     char now[32];
     qh_clock_iso("UTC", qh_clock_now(), now);
-    if (qh_clock_fixed()) {
+    if (qh_clock_fixed(NULL)) {
         say(r, QH_DOCTOR_WARN, "clock", what,
             TR("正式使用时不要设置 QHALL_NOW", "do not set QHALL_NOW in a working hall"),
             TR("时钟由 QHALL_NOW 固定为 %s", "the clock is fixed by QHALL_NOW at %s"), now);

@@ -949,8 +949,9 @@ const char *qh_pg_path(const struct qh_store_be *s)
 
 int64_t qh_pg_now(struct qh_store_be *s)
 {
-    if (qh_clock_fixed())
-        return qh_clock_now();
+    int64_t at;
+    if (qh_clock_fixed(&at))
+        return at;
     return mono_ms() + s->offset;
 }
 

@@ -29,9 +29,9 @@ int64_t qh_clock_now(void);
 void qh_clock_set(int64_t ms);
 
 /* 1 when the clock is fixed (qh_clock_set, a valid QHALL_NOW or
- * QHALL_NOW_FILE), 0 when
- * it is the system clock: a server's clock corrects only the latter. */
-int qh_clock_fixed(void);
+ * QHALL_NOW_FILE), and *at (when not NULL) the fixed time, read once; 0
+ * when it is the system clock: a server's clock corrects only the latter. */
+int qh_clock_fixed(int64_t *at);
 
 /* 0, or QH_E_PARSE with a message if QHALL_NOW is set but not valid, or
  * QHALL_NOW_FILE names a file that cannot be read or holds no time. */
