@@ -6,8 +6,7 @@
 # list of hosts is libpq's failover: the first that answers serves.
 source "$(dirname "$0")/testlib.bash"
 
-[ "${QHALL_TEST_STORE:-sqlite}" = pg ] || {
-    echo "FAIL: pg_connect.sh runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
+pg_only
 BIN=$(dirname "$QHALL_BIN")
 setup_db
 run issue --queue A

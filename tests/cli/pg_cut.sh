@@ -12,8 +12,7 @@
 # `qhall check` clean.  The cut after COMMIT is sent is pg_commit.sh's.
 source "$(dirname "$0")/testlib.bash"
 
-[ "${QHALL_TEST_STORE:-sqlite}" = pg ] || {
-    echo "FAIL: pg_cut.sh runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
+pg_only
 setup_db
 printf '1357\n' | q staff add S01 --name 李强 >/dev/null
 printf '1357\n' | q login --window 1 --staff S01 >/dev/null

@@ -17,8 +17,7 @@
 # --press runs are one frame), so the CLI does their work here.
 source "$(dirname "$0")/testlib.bash"
 
-[ "${QHALL_TEST_STORE:-sqlite}" = pg ] || {
-    echo "FAIL: pg_faults.sh runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
+pg_only
 DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 

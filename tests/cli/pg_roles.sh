@@ -9,8 +9,7 @@
 # no gap in the numbers.  About 15 s.
 source "$(dirname "$0")/testlib.bash"
 
-[ "${QHALL_TEST_STORE:-sqlite}" = pg ] || {
-    echo "FAIL: pg_roles.sh runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
+pg_only
 DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
 KIOSK_BIN=$(dirname "$QHALL_BIN")/kiosk/qhall-kiosk
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy

@@ -8,8 +8,7 @@
 # notify.sh, stops every thread; this stops only the loop.)
 source "$(dirname "$0")/testlib.bash"
 
-[ "${QHALL_TEST_STORE:-sqlite}" = pg ] || {
-    echo "FAIL: pg_watchdog.sh runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
+pg_only
 DISPLAY_BIN=$(dirname "$QHALL_BIN")/display/qhall-display
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 setup_db

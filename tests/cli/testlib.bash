@@ -81,6 +81,12 @@ pg)
 *) echo "FAIL: QHALL_TEST_STORE=$STORE: sqlite or pg" >&2; exit 1 ;;
 esac
 
+# pg_only: the script is about a PostgreSQL server alone (tests/cli/pg_*.sh).
+pg_only() {
+    [ "$STORE" = pg ] || {
+        echo "FAIL: $(basename "$0") runs on PostgreSQL (QHALL_TEST_STORE=pg)" >&2; exit 1; }
+}
+
 # own_pg_server TAG: from here on the script's databases are on a
 # PostgreSQL server of its own, which it may stop and restart (the run's
 # shared server must not be): in /tmp/qhall-TAG-PID (a short path, the
