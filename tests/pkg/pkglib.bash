@@ -137,8 +137,12 @@ check_programs() {
 display_chime() {
     local bin=$1 db=$2 pid i
     shift 2
+    # Emptied here, not by the background job's redirection: that runs
+    # in the child, after the first look below, which then read the
+    # previous call's line and stopped the display before it spoke.
+    : >"$T/chime.err"
     env SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy QHALL_NOW=$NOW \
-        "$@" "$bin/qhall-display" --db "$db" --debug >/dev/null 2>"$T/chime.err" &
+        "$@" "$bin/qhall-display" --db "$db" --debug >/dev/null 2>>"$T/chime.err" &
     pid=$!
     for ((i = 0; i < 200; i++)); do
         grep -q "display: chime:" "$T/chime.err" && break
