@@ -250,9 +250,9 @@ static void hall_layouts(void **state)
         snprintf(name, sizeof name, "hall-%dx%d", f.w, f.h);
         check_frame(&f, m, name, 1);
         /* Drawing the same state again makes no new textures. */
-        int cached = qh_ui_cache_size(qh_display_view_ui(f.v));
+        int cached = qh_ui_cache_size(qh_display_view_ui(f.v), NULL);
         qh_display_view_draw(f.v, m, f.w, f.h);
-        assert_int_equal(qh_ui_cache_size(qh_display_view_ui(f.v)), cached);
+        assert_int_equal(qh_ui_cache_size(qh_display_view_ui(f.v), NULL), cached);
         fx_close(&f);
     }
     free(m);
@@ -419,7 +419,7 @@ static void scrolling_notice(void **state)
     int wake = qh_display_view_wake_ms(f.v, m->now, 5000);
     assert_true(wake >= 1 && wake <= QH_DM_MARQUEE_FRAME_MS);
     /* The texture is made once: later frames only move it. */
-    int cached = qh_ui_cache_size(qh_display_view_ui(f.v));
+    int cached = qh_ui_cache_size(qh_display_view_ui(f.v), NULL);
 
     /* Mid-scroll: the text starts left of the band, the next pass may follow. */
     int64_t t = T0 + QH_DM_BLINK_MS + 23 * 1000;
@@ -431,7 +431,7 @@ static void scrolling_notice(void **state)
         if (!strncmp(LONG_NOTICE, b[i].text, strlen(b[i].text)) && b[i].r.x < band.x)
             left = 1;
     assert_true(left);
-    assert_int_equal(qh_ui_cache_size(qh_display_view_ui(f.v)), cached);
+    assert_int_equal(qh_ui_cache_size(qh_display_view_ui(f.v), NULL), cached);
     uint32_t *whole = pixels(&f);
 
     /* Same instant again: nothing to draw.  Band-only redraw from an

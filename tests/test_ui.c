@@ -87,12 +87,12 @@ static void draws_and_logs(void **state)
         bright += (px[i] >> 24) > 200;
     assert_true(bright > 50);
     /* Cached: the same text again makes no new texture. */
-    int n = qh_ui_cache_size(f->ui);
+    int n = qh_ui_cache_size(f->ui, NULL);
     qh_ui_frame_begin(f->ui);
     qh_ui_text(f->ui, "请A001号到3号窗口办理", 48, QH_UI_BOLD, white, 400, 20, QH_UI_CENTER);
-    assert_int_equal(qh_ui_cache_size(f->ui), n);
+    assert_int_equal(qh_ui_cache_size(f->ui, NULL), n);
     qh_ui_text(f->ui, "请A001号到3号窗口办理", 48, QH_UI_BOLD, black, 400, 20, QH_UI_CENTER);
-    assert_int_equal(qh_ui_cache_size(f->ui), n + 1);
+    assert_int_equal(qh_ui_cache_size(f->ui, NULL), n + 1);
     /* Empty text draws nothing and logs nothing. */
     SDL_Rect e = qh_ui_text(f->ui, "", 30, 0, white, 5, 5, QH_UI_LEFT);
     assert_int_equal(e.w, 0);
@@ -106,6 +106,29 @@ static void draws_and_logs(void **state)
     assert_int_equal(png->h, 240);
     SDL_FreeSurface(png);
     assert_int_equal(qh_ui_save_png(f->r, "/nonexistent/x.png", err, sizeof err), QH_E_IO);
+}
+
+/* A wall screen sees hundreds of new numbers a day in large type: the
+ * cache holds them within its bytes, not just its count, and keeps what
+ * the frame being drawn uses. */
+static void cache_bounded_by_bytes(void **state)
+{
+    struct fixture *f = *state;
+    char text[16];
+    size_t bytes, most = 0;
+    for (int i = 0; i < 400; i++) {
+        qh_ui_frame_begin(f->ui);
+        snprintf(text, sizeof text, "A%03d", i);
+        qh_ui_text(f->ui, text, 200, QH_UI_BOLD, white, 400, 0, QH_UI_CENTER);
+        qh_ui_cache_size(f->ui, &bytes);
+        if (bytes > most)
+            most = bytes;
+    }
+    assert_true(most <= QH_UI_CACHE_BYTES);
+    assert_true(most > QH_UI_CACHE_BYTES / 2);   /* it did fill, then drop */
+    int n = qh_ui_cache_size(f->ui, NULL);
+    qh_ui_text(f->ui, "A399", 200, QH_UI_BOLD, white, 400, 0, QH_UI_CENTER);
+    assert_int_equal(qh_ui_cache_size(f->ui, NULL), n);
 }
 
 static void fit_and_measure(void **state)
@@ -203,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_cjk_font),
         cmocka_unit_test_setup_teardown(draws_and_logs, setup, teardown),
+        cmocka_unit_test_setup_teardown(cache_bounded_by_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(fit_and_measure, setup, teardown),
         cmocka_unit_test(contrast),
         cmocka_unit_test(waker),

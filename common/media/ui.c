@@ -3,7 +3,11 @@
  * Rendering a line of CJK text costs about 4x drawing it from a texture
  * (TECH-NOTES), and a hall screen redraws the same few dozen strings all
  * day, so every (text, size, weight, colour) becomes a texture once and is
- * reused until it has gone unused for a while.  Every box drawn is also
+ * reused.  The cache is bounded by its pixels, not only by its count: a
+ * wall screen sees hundreds of new numbers a day in large type, and a
+ * bound of 1500 textures alone let a display grow by 150 MB over a week
+ * of the soak.  When the bound is reached, what the current frame did not
+ * draw goes: a full screen of text is a few MB, well inside it.  Every box drawn is also
  * logged, so tests can check overlap, margins and sizes on the real frame
  * instead of trusting the layout arithmetic. */
 #include <stdio.h>
@@ -45,6 +49,7 @@ struct qh_ui {
     int nfonts;
     struct entry *buckets[NBUCKETS];
     int cached;
+    size_t cached_bytes;
     uint64_t frame;
     struct qh_ui_box boxes[MAX_BOXES];
     int nboxes;
@@ -147,8 +152,9 @@ static void drop_entries(struct qh_ui *ui, uint64_t older_than)
                 *pp = e->next;
                 SDL_DestroyTexture(e->tex);
                 free(e->text);
-                free(e);
                 ui->cached--;
+                ui->cached_bytes -= (size_t)e->w * (size_t)e->h * 4;
+                free(e);
             } else {
                 pp = &e->next;
             }
@@ -275,11 +281,13 @@ static struct entry *texture(struct qh_ui *ui, const char *text, int px,
     e->h = s->h;
     e->used = ui->frame;
     SDL_FreeSurface(s);
-    if (ui->cached >= MAX_CACHED)
+    size_t bytes = (size_t)e->w * (size_t)e->h * 4;
+    if (ui->cached >= MAX_CACHED || ui->cached_bytes + bytes > QH_UI_CACHE_BYTES)
         drop_entries(ui, ui->frame);   /* keep only this frame's */
     e->next = ui->buckets[b];
     ui->buckets[b] = e;
     ui->cached++;
+    ui->cached_bytes += bytes;
     return e;
 }
 
@@ -343,8 +351,10 @@ int qh_ui_boxes(const struct qh_ui *ui, const struct qh_ui_box **boxes)
     return ui->nboxes;
 }
 
-int qh_ui_cache_size(const struct qh_ui *ui)
+int qh_ui_cache_size(const struct qh_ui *ui, size_t *bytes)
 {
+    if (bytes)
+        *bytes = ui->cached_bytes;
     return ui->cached;
 }
 

@@ -72,8 +72,11 @@ void qh_ui_fill(struct qh_ui *ui, SDL_Rect r, struct qh_ui_color c);
 void qh_ui_frame_begin(struct qh_ui *ui);
 /* The boxes drawn since qh_ui_frame_begin (borrowed). */
 int qh_ui_boxes(const struct qh_ui *ui, const struct qh_ui_box **boxes);
-/* Cached textures now held (for tests of the cache). */
-int qh_ui_cache_size(const struct qh_ui *ui);
+/* The text cache's bound on its pixels' bytes. */
+#define QH_UI_CACHE_BYTES (16u << 20)
+/* Cached textures now held, and their bytes if `bytes` is not NULL (for
+ * tests of the cache). */
+int qh_ui_cache_size(const struct qh_ui *ui, size_t *bytes);
 
 /* WCAG 2 contrast ratio of two colours (1 to 21). */
 double qh_ui_contrast(struct qh_ui_color a, struct qh_ui_color b);
