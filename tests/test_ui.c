@@ -131,6 +131,31 @@ static void cache_bounded_by_bytes(void **state)
     assert_int_equal(qh_ui_cache_size(f->ui, NULL), n);
 }
 
+/* Texts shown once (a number in a list) leave after the age, however
+ * few: the cache of a screen is the same on its fifth day as on its
+ * first.  What is drawn all along stays. */
+static void cache_ages(void **state)
+{
+    struct fixture *f = *state;
+    char text[16];
+    uint64_t t0 = 10 * 60 * 1000;
+    qh_ui_frame_begin_at(f->ui, t0);
+    int base = qh_ui_cache_size(f->ui, NULL);
+    for (int i = 0; i < 50; i++) {
+        qh_ui_frame_begin_at(f->ui, t0 + (uint64_t)i * 1000);
+        snprintf(text, sizeof text, "B%03d", i);
+        qh_ui_text(f->ui, text, 24, QH_UI_REGULAR, white, 10, 10, QH_UI_LEFT);
+        qh_ui_text(f->ui, "等候人数", 24, QH_UI_REGULAR, white, 10, 50, QH_UI_LEFT);
+    }
+    assert_int_equal(qh_ui_cache_size(f->ui, NULL), base + 51);
+    /* Ten minutes on, redrawing only the label every minute. */
+    for (int m = 1; m <= 10; m++) {
+        qh_ui_frame_begin_at(f->ui, t0 + 50000 + (uint64_t)m * 60000);
+        qh_ui_text(f->ui, "等候人数", 24, QH_UI_REGULAR, white, 10, 50, QH_UI_LEFT);
+    }
+    assert_int_equal(qh_ui_cache_size(f->ui, NULL), 1);
+}
+
 static void fit_and_measure(void **state)
 {
     struct fixture *f = *state;
@@ -227,6 +252,7 @@ int main(void)
         cmocka_unit_test(finds_cjk_font),
         cmocka_unit_test_setup_teardown(draws_and_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(cache_bounded_by_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(cache_ages, setup, teardown),
         cmocka_unit_test_setup_teardown(fit_and_measure, setup, teardown),
         cmocka_unit_test(contrast),
         cmocka_unit_test(waker),

@@ -34,6 +34,7 @@ struct entry {
     SDL_Texture *tex;
     int w, h;
     uint64_t used;             /* frame it was last drawn in */
+    uint64_t used_ms;          /* and when (SDL's clock) */
 };
 
 struct sized_font {
@@ -51,6 +52,7 @@ struct qh_ui {
     int cached;
     size_t cached_bytes;
     uint64_t frame;
+    uint64_t frame_ms, swept_ms;
     struct qh_ui_box boxes[MAX_BOXES];
     int nboxes;
 };
@@ -142,13 +144,15 @@ int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen)
     return 0;
 }
 
-static void drop_entries(struct qh_ui *ui, uint64_t older_than)
+/* Drops what was last drawn before frame `older_than` or before the
+ * time `older_than_ms`. */
+static void drop_entries(struct qh_ui *ui, uint64_t older_than, uint64_t older_than_ms)
 {
     for (int b = 0; b < NBUCKETS; b++) {
         struct entry **pp = &ui->buckets[b];
         while (*pp) {
             struct entry *e = *pp;
-            if (e->used < older_than) {
+            if (e->used < older_than || e->used_ms < older_than_ms) {
                 *pp = e->next;
                 SDL_DestroyTexture(e->tex);
                 free(e->text);
@@ -166,7 +170,7 @@ void qh_ui_free(struct qh_ui *ui)
 {
     if (!ui)
         return;
-    drop_entries(ui, UINT64_MAX);
+    drop_entries(ui, UINT64_MAX, 0);
     for (int i = 0; i < ui->nfonts; i++)
         TTF_CloseFont(ui->fonts[i].font);
     free(ui);
@@ -255,6 +259,7 @@ static struct entry *texture(struct qh_ui *ui, const char *text, int px,
     for (struct entry *e = ui->buckets[b]; e; e = e->next)
         if (e->px == px && e->weight == weight && e->rgba == c && !strcmp(e->text, text)) {
             e->used = ui->frame;
+            e->used_ms = ui->frame_ms;
             return e;
         }
     TTF_Font *f = font(ui, px, weight);
@@ -280,10 +285,11 @@ static struct entry *texture(struct qh_ui *ui, const char *text, int px,
     e->w = s->w;
     e->h = s->h;
     e->used = ui->frame;
+    e->used_ms = ui->frame_ms;
     SDL_FreeSurface(s);
     size_t bytes = (size_t)e->w * (size_t)e->h * 4;
     if (ui->cached >= MAX_CACHED || ui->cached_bytes + bytes > QH_UI_CACHE_BYTES)
-        drop_entries(ui, ui->frame);   /* keep only this frame's */
+        drop_entries(ui, ui->frame, 0);   /* keep only this frame's */
     e->next = ui->buckets[b];
     ui->buckets[b] = e;
     ui->cached++;
@@ -341,8 +347,22 @@ void qh_ui_fill(struct qh_ui *ui, SDL_Rect r, struct qh_ui_color c)
 
 void qh_ui_frame_begin(struct qh_ui *ui)
 {
+    qh_ui_frame_begin_at(ui, SDL_GetTicks64());
+}
+
+void qh_ui_frame_begin_at(struct qh_ui *ui, uint64_t ms)
+{
     ui->frame++;
+    ui->frame_ms = ms;
     ui->nboxes = 0;
+    /* The bytes bound alone would keep a week's worth of small texts
+     * (numbers shown once in a list) until it is reached: the cache would
+     * grow for days.  What a screen still shows is redrawn within the age. */
+    if (ms >= ui->swept_ms + QH_UI_CACHE_AGE_MS / 6) {
+        if (ms > QH_UI_CACHE_AGE_MS)
+            drop_entries(ui, 0, ms - QH_UI_CACHE_AGE_MS);
+        ui->swept_ms = ms;
+    }
 }
 
 int qh_ui_boxes(const struct qh_ui *ui, const struct qh_ui_box **boxes)

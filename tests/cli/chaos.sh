@@ -281,6 +281,9 @@ sample() {
     for i in "${!WATCH[@]}"; do
         p=${WATCH[i]}
         echo "${WATCHED[i]} $(awk '/^VmRSS/ {print $2}' "/proc/$p/status") $(ls "/proc/$p/fd" | wc -l)"
+        # What each descriptor is, to tell a leak from one open just then.
+        ls -l "/proc/$p/fd" 2>/dev/null | awk -v n="${WATCHED[i]}" 'NR > 1 {print n, $NF}' \
+            >>"$T/fds.$((d + 1))"
     done
 }
 
@@ -394,7 +397,9 @@ if [ "$DAYS" -ge 5 ]; then
         read -r _ rss5 fds5 < <(grep "^$name " "$T/sample.5")
         echo "chaos: $name RSS day 1 $rss kB, day 5 $rss5 kB; fds $fds, $fds5"
         [ "$rss5" -le $((rss * 105 / 100)) ] && pass || bad "$name: RSS $rss kB on day 1, $rss5 kB on day 5"
-        [ "$fds5" -le "$fds" ] && pass || bad "$name: $fds descriptors on day 1, $fds5 on day 5"
+        [ "$fds5" -le "$fds" ] && pass ||
+            bad "$name: $fds descriptors on day 1, $fds5 on day 5: $(comm -13 \
+                <(grep "^$name " "$T/fds.1" | sort) <(grep "^$name " "$T/fds.5" | sort) | tr '\n' ' ')"
     done <"$T/sample.1"
 fi
 

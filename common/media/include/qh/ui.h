@@ -68,8 +68,14 @@ SDL_Rect qh_ui_text(struct qh_ui *ui, const char *text, int px, int weight,
                     struct qh_ui_color fg, int x, int y, enum qh_ui_align align);
 void qh_ui_fill(struct qh_ui *ui, SDL_Rect r, struct qh_ui_color c);
 
-/* Start a frame: clears the box log. */
+/* Start a frame: clears the box log; now and then drops the texts not
+ * drawn for QH_UI_CACHE_AGE_MS. */
 void qh_ui_frame_begin(struct qh_ui *ui);
+/* The same at a given time on SDL's clock (SDL_GetTicks64), for tests. */
+void qh_ui_frame_begin_at(struct qh_ui *ui, uint64_t ms);
+/* A text not drawn for this long leaves the cache: whatever a screen
+ * shows is redrawn at least every minute (its clock). */
+#define QH_UI_CACHE_AGE_MS (3 * 60 * 1000)
 /* The boxes drawn since qh_ui_frame_begin (borrowed). */
 int qh_ui_boxes(const struct qh_ui *ui, const struct qh_ui_box **boxes);
 /* The text cache's bound on its pixels' bytes. */
