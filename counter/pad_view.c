@@ -554,7 +554,7 @@ void qh_pad_view_draw(struct qh_pad_view *v, const struct qh_pad_model *m)
     v->u = (v->w < v->h ? v->w : v->h) / 480.0;
     v->lang = m->lang;
     v->nt = 0;
-    qh_ui_frame_begin(v->ui);
+    qh_ui_frame_begin(v->ui, m->wall_ms);
     fill(v, (SDL_Rect){0, 0, v->w, v->h}, C_BG);
     int top = header(v, m);
     int bottom = footer(v, m, m->screen == QH_PS_IDLE);

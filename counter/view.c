@@ -631,7 +631,7 @@ void qh_counter_view_draw(struct qh_counter_view *v, const struct qh_counter_mod
     v->h = h;
     v->k = (double)w / 800 < (double)h / 480 ? (double)w / 800 : (double)h / 480;
     v->nt = 0;
-    qh_ui_frame_begin(v->ui);
+    qh_ui_frame_begin(v->ui, m->wall_ms);
     fill(v, 0, 0, w, h, BG);
     int top = header(v, m);
     int btn_h = m->panel == QH_CP_MAIN ? S(v, 120) : S(v, 58);

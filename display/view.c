@@ -697,7 +697,7 @@ static void one_window(struct qh_display_view *v, const struct qh_display_model 
 void qh_display_view_draw(struct qh_display_view *v,
                           const struct qh_display_model *m, int w, int h)
 {
-    qh_ui_frame_begin(v->ui);
+    qh_ui_frame_begin(v->ui, m->now);
     /* About 1/45 of the height: 24 px on 1080p, still readable near by. */
     v->min_px = h / 45 > 16 ? h / 45 : 16;
     v->screen_h = h;
@@ -730,7 +730,7 @@ int qh_display_view_draw_notice(struct qh_display_view *v,
     struct notice *n = &v->notice;
     if (!n->drawn || qh_display_marquee_offset(&n->mq, n->since, m->now) == n->off)
         return 0;
-    qh_ui_frame_begin(v->ui);
+    qh_ui_frame_begin(v->ui, m->now);
     marquee(v, m);
     return 1;
 }

@@ -850,7 +850,7 @@ void qh_kiosk_view_draw(struct qh_kiosk_view *v, const struct qh_kiosk_model *m)
     v->s = g.s;
     v->lang = m->lang;
     v->nt = 0;
-    qh_ui_frame_begin(v->ui);
+    qh_ui_frame_begin(v->ui, m->wall_ms);
     fill(v, (SDL_Rect){0, 0, w, h}, C_BG);
     header(v, &g, m);
     switch (m->screen) {

@@ -592,7 +592,7 @@ int qh_slip_render(struct qh_slip_renderer *r, const struct qh_slip *slip,
     p.sc = p.dots / 576.0;
     p.margin = S(&p, 16);
     p.y = S(&p, 20);
-    qh_ui_frame_begin(r->ui);
+    qh_ui_frame_begin(r->ui, 0);
     qh_ui_fill(r->ui, (SDL_Rect){0, 0, MAX_W, MAX_H}, paper);
     if (slip->kind == QH_SLIP_SUPPLEMENT)
         layout_supplement(r, slip, &p, &nb);

@@ -23,7 +23,6 @@
 
 #define NBUCKETS 1024
 #define MAX_CACHED 1500        /* textures kept before old ones go */
-#define MAX_SIZES 48
 #define MAX_BOXES 512
 
 struct entry {
@@ -37,17 +36,17 @@ struct entry {
     uint64_t used_ms;          /* and when (SDL's clock) */
 };
 
-struct sized_font {
-    int px, weight;
-    TTF_Font *font;
-};
 
 struct qh_ui {
     SDL_Renderer *r;
     char path[2][1024];
     int index[2];
-    struct sized_font fonts[MAX_SIZES];
-    int nfonts;
+    /* One face per weight, set to the size asked for: a face per size
+     * cost a descriptor and a megabyte or so each, and a screen fitting
+     * names of every length asked for dozens of sizes (a counter grew by
+     * one a day in the soak). */
+    TTF_Font *face[2];
+    int face_px[2];
     struct entry *buckets[NBUCKETS];
     int cached;
     size_t cached_bytes;
@@ -171,8 +170,9 @@ void qh_ui_free(struct qh_ui *ui)
     if (!ui)
         return;
     drop_entries(ui, UINT64_MAX, 0);
-    for (int i = 0; i < ui->nfonts; i++)
-        TTF_CloseFont(ui->fonts[i].font);
+    for (int w = 0; w < 2; w++)
+        if (ui->face[w])
+            TTF_CloseFont(ui->face[w]);
     free(ui);
 }
 
@@ -186,21 +186,15 @@ static TTF_Font *font(struct qh_ui *ui, int px, int weight)
     weight = weight ? 1 : 0;
     if (px < 4)
         px = 4;
-    for (int i = 0; i < ui->nfonts; i++)
-        if (ui->fonts[i].px == px && ui->fonts[i].weight == weight)
-            return ui->fonts[i].font;
-    if (ui->nfonts == MAX_SIZES) {
-        /* Screens use a handful of sizes; a resize cycling through many
-         * just starts over. */
-        for (int i = 0; i < ui->nfonts; i++)
-            TTF_CloseFont(ui->fonts[i].font);
-        ui->nfonts = 0;
-    }
-    TTF_Font *f = TTF_OpenFontIndex(ui->path[weight], px, ui->index[weight]);
-    if (!f)
+    TTF_Font **f = &ui->face[weight];
+    if (!*f) {
+        if (!(*f = TTF_OpenFontIndex(ui->path[weight], px, ui->index[weight])))
+            return NULL;
+    } else if (ui->face_px[weight] != px && TTF_SetFontSize(*f, px) < 0) {
         return NULL;
-    ui->fonts[ui->nfonts++] = (struct sized_font){px, weight, f};
-    return f;
+    }
+    ui->face_px[weight] = px;
+    return *f;
 }
 
 int qh_ui_measure(struct qh_ui *ui, const char *text, int px, int weight,
@@ -345,20 +339,18 @@ void qh_ui_fill(struct qh_ui *ui, SDL_Rect r, struct qh_ui_color c)
     SDL_RenderFillRect(ui->r, &r);
 }
 
-void qh_ui_frame_begin(struct qh_ui *ui)
+void qh_ui_frame_begin(struct qh_ui *ui, int64_t now_ms)
 {
-    qh_ui_frame_begin_at(ui, SDL_GetTicks64());
-}
-
-void qh_ui_frame_begin_at(struct qh_ui *ui, uint64_t ms)
-{
+    /* A clock stepped back keeps what was drawn "later" until it passes
+     * that time again: the bytes bound holds meanwhile. */
+    uint64_t ms = now_ms > 0 ? (uint64_t)now_ms : 0;
     ui->frame++;
     ui->frame_ms = ms;
     ui->nboxes = 0;
     /* The bytes bound alone would keep a week's worth of small texts
      * (numbers shown once in a list) until it is reached: the cache would
      * grow for days.  What a screen still shows is redrawn within the age. */
-    if (ms >= ui->swept_ms + QH_UI_CACHE_AGE_MS / 6) {
+    if (ms >= ui->swept_ms + QH_UI_CACHE_AGE_MS / 6 || ms < ui->swept_ms) {
         if (ms > QH_UI_CACHE_AGE_MS)
             drop_entries(ui, 0, ms - QH_UI_CACHE_AGE_MS);
         ui->swept_ms = ms;

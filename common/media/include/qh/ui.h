@@ -68,11 +68,11 @@ SDL_Rect qh_ui_text(struct qh_ui *ui, const char *text, int px, int weight,
                     struct qh_ui_color fg, int x, int y, enum qh_ui_align align);
 void qh_ui_fill(struct qh_ui *ui, SDL_Rect r, struct qh_ui_color c);
 
-/* Start a frame: clears the box log; now and then drops the texts not
- * drawn for QH_UI_CACHE_AGE_MS. */
-void qh_ui_frame_begin(struct qh_ui *ui);
-/* The same at a given time on SDL's clock (SDL_GetTicks64), for tests. */
-void qh_ui_frame_begin_at(struct qh_ui *ui, uint64_t ms);
+/* Start a frame at now_ms on the screen's clock (the hall's; 0 while
+ * unknown): clears the box log; now and then drops the texts not drawn
+ * for QH_UI_CACHE_AGE_MS of that clock.  The hall's, not SDL's: a
+ * simulated day (the soak) ages the cache as a day does. */
+void qh_ui_frame_begin(struct qh_ui *ui, int64_t now_ms);
 /* A text not drawn for this long leaves the cache: whatever a screen
  * shows is redrawn at least every minute (its clock). */
 #define QH_UI_CACHE_AGE_MS (3 * 60 * 1000)
