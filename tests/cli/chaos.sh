@@ -156,6 +156,10 @@ actor_cli() {
         esac
         run_killed "$me" 0 0 "$QHALL_BIN" --db "$DB" "${op[@]}"
         [ "$RC" -eq 0 ] || continue
+        # A run across the change of day cannot say which day it acted
+        # on: such an acknowledgement is not checked (the soak once
+        # counted a call of the new day's A001 as the old day's).
+        [ "$(cut -c1-10 "$T/now")" = "$day" ] || continue
         out=$(cat "$T/$me.out")
         number=$(grep -o -m1 '[A-Z][0-9][0-9][0-9]' <<<"$out" || true)
         case ${op[0]} in
@@ -174,6 +178,7 @@ actor_kiosk() {
             --screenshot "$T/$me.png" --press "queue:$((RANDOM % 3))" --press item:0 \
             --press take --press take
         [ "$RC" -eq 0 ] || continue
+        [ "$(cut -c1-10 "$T/now")" = "$day" ] || continue
         number=$(sed -n 's/^kiosk: issued //p' "$T/$me.err")
         [ -z "$number" ] || echo "issued $day $number -" >>"$T/ack.$me"
     done
