@@ -7,8 +7,8 @@
  * wall screen sees hundreds of new numbers a day in large type, and a
  * bound of 1500 textures alone let a display grow by 150 MB over a week
  * of the soak.  When the bound is reached, what the current frame did not
- * draw goes: a full screen of text is a few MB, well inside it.  Every box drawn is also
- * logged, so tests can check overlap, margins and sizes on the real frame
+ * draw goes: a full screen of text is a few MB, well inside it.  Every
+ * box drawn is also logged, so tests can check overlap, margins and sizes on the real frame
  * instead of trusting the layout arithmetic. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +33,8 @@ struct entry {
     SDL_Texture *tex;
     int w, h;
     uint64_t used;             /* frame it was last drawn in */
-    uint64_t used_ms;          /* and when (SDL's clock) */
+    uint64_t used_ms;          /* and when (the screen's clock) */
 };
-
 
 struct qh_ui {
     SDL_Renderer *r;
@@ -145,6 +144,11 @@ int qh_ui_new(struct qh_ui **out, SDL_Renderer *r, char *err, size_t errlen)
 
 /* Drops what was last drawn before frame `older_than` or before the
  * time `older_than_ms`. */
+static size_t entry_bytes(const struct entry *e)
+{
+    return (size_t)e->w * (size_t)e->h * 4;
+}
+
 static void drop_entries(struct qh_ui *ui, uint64_t older_than, uint64_t older_than_ms)
 {
     for (int b = 0; b < NBUCKETS; b++) {
@@ -156,7 +160,7 @@ static void drop_entries(struct qh_ui *ui, uint64_t older_than, uint64_t older_t
                 SDL_DestroyTexture(e->tex);
                 free(e->text);
                 ui->cached--;
-                ui->cached_bytes -= (size_t)e->w * (size_t)e->h * 4;
+                ui->cached_bytes -= entry_bytes(e);
                 free(e);
             } else {
                 pp = &e->next;
@@ -281,7 +285,7 @@ static struct entry *texture(struct qh_ui *ui, const char *text, int px,
     e->used = ui->frame;
     e->used_ms = ui->frame_ms;
     SDL_FreeSurface(s);
-    size_t bytes = (size_t)e->w * (size_t)e->h * 4;
+    size_t bytes = entry_bytes(e);
     if (ui->cached >= MAX_CACHED || ui->cached_bytes + bytes > QH_UI_CACHE_BYTES)
         drop_entries(ui, ui->frame, 0);   /* keep only this frame's */
     e->next = ui->buckets[b];

@@ -67,6 +67,7 @@ set_day() {
     mv "$T/now.new" "$T/now"
 }
 set_day 0
+today() { cut -c1-10 "$T/now"; }
 unset QHALL_NOW
 export QHALL_NOW_FILE=$T/now
 q() { "$QHALL_BIN" --db "$DB" "$@"; }
@@ -141,7 +142,7 @@ actor_cli() {
     RANDOM=$((SEED + $1))
     while [ ! -e "$T/stop" ]; do
         w=$((1 + RANDOM % 5))
-        day=$(cut -c1-10 "$T/now")
+        day=$(today)
         case $((RANDOM % 10)) in
         0 | 1 | 2 | 3)
             qs=(A A B B C)
@@ -159,7 +160,7 @@ actor_cli() {
         # A run across the change of day cannot say which day it acted
         # on: such an acknowledgement is not checked (the soak once
         # counted a call of the new day's A001 as the old day's).
-        [ "$(cut -c1-10 "$T/now")" = "$day" ] || continue
+        [ "$(today)" = "$day" ] || continue
         out=$(cat "$T/$me.out")
         number=$(grep -o -m1 '[A-Z][0-9][0-9][0-9]' <<<"$out" || true)
         case ${op[0]} in
@@ -173,12 +174,12 @@ actor_kiosk() {
     local me=kiosk$1 number day TYP=1000
     RANDOM=$((SEED + 10 + $1))
     while [ ! -e "$T/stop" ]; do
-        day=$(cut -c1-10 "$T/now")
+        day=$(today)
         run_killed "$me" 0 0 "$KIOSK" --db "$DB" --number "$1" --debug \
             --screenshot "$T/$me.png" --press "queue:$((RANDOM % 3))" --press item:0 \
             --press take --press take
         [ "$RC" -eq 0 ] || continue
-        [ "$(cut -c1-10 "$T/now")" = "$day" ] || continue
+        [ "$(today)" = "$day" ] || continue
         number=$(sed -n 's/^kiosk: issued //p' "$T/$me.err")
         [ -z "$number" ] || echo "issued $day $number -" >>"$T/ack.$me"
     done
@@ -280,16 +281,18 @@ stop_actors() {
 }
 at_exit stop_actors
 
-# The watchers' memory and descriptors, sampled at the end of each day.
+# sample N: the watchers' memory and descriptors at the end of day N, in
+# $T/sample.N (and what each descriptor is in $T/fds.N).
 sample() {
     local i p
+    : >"$T/fds.$1"
     for i in "${!WATCH[@]}"; do
         p=${WATCH[i]}
         echo "${WATCHED[i]} $(awk '/^VmRSS/ {print $2}' "/proc/$p/status") $(ls "/proc/$p/fd" | wc -l)"
         # What each descriptor is, to tell a leak from one open just then.
         ls -l "/proc/$p/fd" 2>/dev/null | awk -v n="${WATCHED[i]}" 'NR > 1 {print n, $NF}' \
-            >>"$T/fds.$((d + 1))"
-    done
+            >>"$T/fds.$1"
+    done >"$T/sample.$1"
 }
 
 t0=$SECONDS
@@ -305,7 +308,7 @@ for ((d = 0; d < DAYS; d++)); do
         [ $((SECONDS - t0)) -lt "$CAP" ]; do
         sleep 0.5
     done
-    sample >"$T/sample.$((d + 1))"
+    sample "$((d + 1))"
     echo "chaos: day $((d + 1)) (${DATES[d]}) done at $((SECONDS - t0)) s, $(kills) kills, $(acks) acknowledged"
 done
 stop_actors

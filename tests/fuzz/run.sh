@@ -33,9 +33,10 @@ one() {
     # input only repeats them: capped, fuzz_csv keeps its pace instead of
     # falling to a quarter of it as its corpus grows (the large catalogue
     # is in regress.txt).  The others find their own lengths.
-    local lenvar="FUZZ_MAXLEN_$1" maxlen=()
-    case $t in csv) maxlen=(-max_len="${!lenvar:-1024}") ;; esac
-    [ -z "${!lenvar:-}" ] || maxlen=(-max_len="${!lenvar}")
+    local lenvar="FUZZ_MAXLEN_$1" len="" maxlen=()
+    case $t in csv) len=1024 ;; esac
+    len=${!lenvar:-$len}
+    [ -z "$len" ] || maxlen=(-max_len="$len")
     if [ ! -x "$bin" ]; then
         echo "fuzz_$t: $bin not built (a -DQH_FUZZ=ON build)" >"$log"
         echo "$t - - - - - 1" >"$out/$t.sum"
